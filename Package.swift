@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "heed",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "heed", targets: ["heed"]),
+        .executable(name: "heed-bench", targets: ["heed-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(name: "CCursesShim", dependencies: ["CNcursesw"]),
+        .target(
+            name: "HeedCore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.embedInCode("Resources/config.example.json")]
+        ),
+        .target(name: "HeedTUI", dependencies: ["HeedCore", "CNcursesw", "CCursesShim"]),
+        .executableTarget(
+            name: "heed",
+            dependencies: [
+                "HeedCore", "HeedTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "heed-bench",
+            dependencies: [
+                "HeedCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "HeedTestSupport",
+            dependencies: ["HeedCore", "HeedTUI"],
+            path: "Sources/HeedTestSupport"
+        ),
+        .testTarget(name: "HeedCoreTests", dependencies: ["HeedCore", "HeedTestSupport"]),
+        .testTarget(name: "HeedTUITests", dependencies: ["HeedTUI", "HeedTestSupport"]),
+        .testTarget(name: "HeedCLITests", dependencies: ["HeedCore", "HeedTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Which config and which cache a command uses, resolved the same way by every command.
+public struct Workspace: Sendable {
+    public var config: Config
+    /// The config file read, or nil when none exists and the defaults apply.
+    public var configPath: String?
+    public var cachePath: String
+
+    /// Config: `--config`, else `HEED_CONFIG`, else `$XDG_CONFIG_HOME/heed/config.json` when it exists.
+    /// Cache: `--cache`, else `HEED_CACHE`, else the config's `cache`, else `$XDG_DATA_HOME/heed/cache.sqlite`.
+    /// A broken config fails here, before any cache is touched.
+    public static func resolve(configFlag: String?, cacheFlag: String?,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Workspace {
+        let (config, configPath) = try loadConfig(flag: configFlag, environment: environment)
+        let cachePath: String
+        if let flag = cacheFlag, !flag.isEmpty {
+            cachePath = flag
+        } else if let env = environment["HEED_CACHE"], !env.isEmpty {
+            cachePath = env
+        } else if let configured = config.cache {
+            let expanded = expandHome(configured, environment: environment)
+            if expanded.hasPrefix("/") || configPath == nil {
+                cachePath = expanded
+            } else {
+                // A relative path in a config file is relative to that file, not to wherever heed runs.
+                cachePath = URL(fileURLWithPath: configPath!).deletingLastPathComponent().appendingPathComponent(expanded).path
+            }
+        } else {
+            cachePath = xdg("XDG_DATA_HOME", fallback: ".local/share", environment: environment) + "/heed/cache.sqlite"
+        }
+        return Workspace(config: config, configPath: configPath, cachePath: cachePath)
+    }
+
+    public static func loadConfig(flag: String?, environment: [String: String]) throws -> (Config, String?) {
+        let explicit = [flag, environment["HEED_CONFIG"]].compactMap { $0 }.first { !$0.isEmpty }
+        let path: String
+        if let explicit {
+            path = explicit
+        } else {
+            path = xdg("XDG_CONFIG_HOME", fallback: ".config", environment: environment) + "/heed/config.json"
+            if !FileManager.default.fileExists(atPath: path) { return (Config(), nil) }
+        }
+        switch ConfigLoader.load(path: path) {
+        case .success(let config): return (config, path)
+        case .failure(let error): throw HeedError(error.description, exitCode: ExitStatus.config)
+        }
+    }
+
+    /// `$NAME` when set and absolute (as the XDG spec requires), else `~/fallback`.
+    static func xdg(_ name: String, fallback: String, environment: [String: String]) -> String {
+        if let value = environment[name], value.hasPrefix("/") { return value }
+        return home(environment) + "/" + fallback
+    }
+
+    static func home(_ environment: [String: String]) -> String {
+        environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    }
+
+    static func expandHome(_ path: String, environment: [String: String]) -> String {
+        path == "~" || path.hasPrefix("~/") ? home(environment) + path.dropFirst() : path
+    }
+
+    /// Opens (creating or upgrading) the cache this workspace names.
+    public func openCache() throws -> AppDatabase { try AppDatabase.open(path: cachePath) }
+}

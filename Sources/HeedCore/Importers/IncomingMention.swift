@@ -1,0 +1,80 @@
+/// One mention as an importer read it, before it is stored: heed's mention fields.
+public struct IncomingMention: Sendable, Equatable {
+    public var channel: String
+    /// The source's own id for the post.
+    public var sourceID: String
+    public var text: String
+    /// Unix milliseconds, UTC.
+    public var createdAt: Int64
+    public var author: IncomingAuthor
+    public var url: String?
+    /// The parent post's source id.
+    public var inReplyTo: String?
+    /// The source's own thread id (X `conversation_id`, a Reddit `link_id`, a mail thread root).
+    public var threadID: String?
+    public var lang: String?
+    public var metrics = Metrics()
+    /// Fields of the source record heed does not model, as a JSON object text (kept, not dropped).
+    public var extra: String?
+
+    public init(channel: String, sourceID: String, text: String, createdAt: Int64, author: IncomingAuthor,
+                url: String? = nil, inReplyTo: String? = nil, threadID: String? = nil, lang: String? = nil,
+                metrics: Metrics = Metrics(), extra: String? = nil) {
+        self.channel = channel
+        self.sourceID = sourceID
+        self.text = text
+        self.createdAt = createdAt
+        self.author = author
+        self.url = url
+        self.inReplyTo = inReplyTo
+        self.threadID = threadID
+        self.lang = lang
+        self.metrics = metrics
+        self.extra = extra
+    }
+}
+
+public struct IncomingAuthor: Sendable, Equatable {
+    public var id: String
+    public var handle: String
+    public var name: String?
+    public var followers: Int
+    public var verified: Bool
+
+    public init(id: String, handle: String, name: String? = nil, followers: Int = 0, verified: Bool = false) {
+        self.id = id
+        self.handle = handle
+        self.name = name
+        self.followers = followers
+        self.verified = verified
+    }
+}
+
+public struct Metrics: Sendable, Equatable {
+    public var likes = 0
+    public var reposts = 0
+    public var replies = 0
+    public init(likes: Int = 0, reposts: Int = 0, replies: Int = 0) {
+        self.likes = likes
+        self.reposts = reposts
+        self.replies = replies
+    }
+}
+
+/// Why one input record was not stored: where it was and which field was wrong.
+public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
+    public var line: Int
+    /// The field at fault, like `author.followers`; nil when the record as a whole is bad.
+    public var field: String?
+    public var reason: String
+
+    public init(line: Int, field: String?, reason: String) {
+        self.line = line
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String {
+        field.map { "line \(line): \($0): \(reason)" } ?? "line \(line): \(reason)"
+    }
+}

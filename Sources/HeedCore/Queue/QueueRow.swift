@@ -1,0 +1,67 @@
+import GRDB
+
+/// One conversation as the queue lists it: enough to draw a row or print a line.
+public struct QueueRow: Sendable, Equatable, Codable {
+    public var conversationID: Int64
+    public var channel: String
+    public var status: ConversationStatus
+    public var priority: Int
+    public var dueAt: Int64?
+    public var assignee: String?
+    public var mentionCount: Int
+    /// The customer's latest message, which the row shows.
+    public var text: String
+    public var authorHandle: String
+    public var authorName: String?
+    public var followers: Int
+    public var verified: Bool
+    public var lastCustomerAt: Int64?
+    public var lastAt: Int64
+    public var tags: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case conversationID = "id", channel, status, priority, dueAt = "due_at", assignee, mentionCount = "mentions", text
+        case authorHandle = "author", authorName = "author_name", followers, verified
+        case lastCustomerAt = "last_customer_at", lastAt = "last_at", tags
+    }
+}
+
+/// Reads of the queue. Until triage defines priority, the queue is newest first.
+public enum Queue {
+    /// Open conversations, newest customer message first.
+    public static func open(_ db: Database, limit: Int, offset: Int = 0) throws -> [QueueRow] {
+        try rows(db, whereSQL: "c.status = 'open'", arguments: [], order: "c.status, c.last_at DESC", limit: limit, offset: offset)
+    }
+
+    public static func countOpen(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation WHERE status = 'open'") ?? 0
+    }
+
+    public static func row(_ db: Database, conversation id: Int64) throws -> QueueRow? {
+        try rows(db, whereSQL: "c.id = ?", arguments: [id], order: "c.id", limit: 1, offset: 0).first
+    }
+
+    static func rows(_ db: Database, whereSQL: String, arguments: StatementArguments, order: String, limit: Int, offset: Int) throws -> [QueueRow] {
+        let sql = """
+            SELECT c.id, c.channel, c.status, c.priority, c.due_at, c.assignee, c.mention_count, c.last_customer_at, c.last_at,
+                   m.text, h.handle, h.name, h.followers, h.verified,
+                   (SELECT group_concat(t.name, ' ') FROM conversation_tag ct JOIN tag t ON t.id = ct.tag_id
+                    WHERE ct.conversation_id = c.id) AS tags
+            FROM conversation c
+            JOIN mention m ON m.id = coalesce(c.latest_customer_mention_id, c.latest_mention_id)
+            JOIN contact_handle h ON h.id = m.handle_id
+            WHERE \(whereSQL)
+            ORDER BY \(order)
+            LIMIT \(limit) OFFSET \(offset)
+            """
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            QueueRow(conversationID: row["id"], channel: row["channel"],
+                     status: ConversationStatus(rawValue: row["status"]) ?? .open,
+                     priority: row["priority"], dueAt: row["due_at"], assignee: row["assignee"],
+                     mentionCount: row["mention_count"], text: row["text"], authorHandle: row["handle"],
+                     authorName: row["name"], followers: row["followers"], verified: row["verified"],
+                     lastCustomerAt: row["last_customer_at"], lastAt: row["last_at"],
+                     tags: (row["tags"] as String?)?.split(separator: " ").map(String.init).sorted() ?? [])
+        }
+    }
+}

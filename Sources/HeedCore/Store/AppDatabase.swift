@@ -1,0 +1,104 @@
+import Foundation
+import GRDB
+
+/// The cache: one SQLite file shared by every operator process on the host.
+///
+/// It owns the connection and the migrator; every write goes through its methods (or the
+/// services built on it), each in one IMMEDIATE transaction.
+public final class AppDatabase: Sendable {
+    public let writer: any DatabaseWriter
+    /// Where the file is, or nil for an in-memory cache (tests).
+    public let path: String?
+
+    /// Several processes share the file, so a writer waits for the lock instead of failing.
+    public static let busyTimeout: TimeInterval = 5
+
+    init(writer: any DatabaseWriter, path: String?) throws {
+        self.writer = writer
+        self.path = path
+        try Self.migrate(writer, path: path ?? ":memory:")
+    }
+
+    /// Opens (creating if needed) the cache at `path`, upgrading an older schema.
+    public static func open(path: String) throws -> AppDatabase {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o770])
+        } catch {
+            throw HeedError("cannot create the cache folder \(folder): \(error.localizedDescription)", exitCode: ExitStatus.cantCreate)
+        }
+        try createTeamReadable(path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw HeedError("cannot open the cache \(path): \(error)", exitCode: ExitStatus.cantCreate)
+        }
+        return try AppDatabase(writer: pool, path: path)
+    }
+
+    /// A private in-memory cache with the real schema, for tests and benchmarks.
+    public static func inMemory() throws -> AppDatabase {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
+        return try AppDatabase(writer: try DatabaseQueue(configuration: configuration), path: nil)
+    }
+
+    /// A new cache file is readable and writable by its owner and group only, whatever the umask:
+    /// it holds customers' messages. SQLite gives the -wal and -shm files the same mode.
+    private static func createTeamReadable(_ path: String) throws {
+        let fd = Foundation.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o660)
+        if fd >= 0 {
+            fchmod(fd, 0o660)
+            close(fd)
+        } else if errno != EEXIST {
+            let reason = String(cString: strerror(errno))
+            throw HeedError("cannot create the cache \(path): \(reason)", exitCode: ExitStatus.cantCreate)
+        }
+    }
+
+    private static func migrate(_ writer: any DatabaseWriter, path: String) throws {
+        let migrator = Schema.migrator
+        let superseded: Bool
+        do {
+            superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }
+        } catch {
+            throw HeedError("\(path) is not a heed cache (or is damaged): \(error)", exitCode: ExitStatus.dataError)
+        }
+        if superseded {
+            throw HeedError(
+                "the cache \(path) was written by a newer heed (its schema has migrations this heed does not know); "
+                    + "upgrade heed, or point --cache at another file",
+                exitCode: ExitStatus.dataError)
+        }
+        do {
+            try migrator.migrate(writer)
+        } catch {
+            throw HeedError("cannot upgrade the cache \(path): \(error)", exitCode: ExitStatus.dataError)
+        }
+    }
+
+    /// A cheap "has anything changed?" probe: SQLite's data_version on a connection of its own
+    /// (the value is only comparable on one connection), which sees every process's commits.
+    public func changeWatcher() throws -> @Sendable () throws -> Int {
+        guard let path else {
+            let writer = self.writer
+            return { try writer.read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 } }
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        return { try queue.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 } }
+    }
+
+    /// The names of the migrations a fresh cache runs, oldest first.
+    public static var migrationNames: [String] { Schema.migrator.migrations }
+}

@@ -1,0 +1,307 @@
+import GRDB
+
+/// The cache's migrations, in order. A shipped migration is never edited: change the schema
+/// by appending a new one, so that every older cache upgrades itself the same way.
+///
+/// Conventions: times are Unix milliseconds (UTC) in INTEGER columns named `…_at`; source ids
+/// are TEXT (a 64-bit tweet id does not survive a Double); booleans are INTEGER 0/1.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-people-and-mentions", migrate: v1PeopleAndMentions)
+        migrator.registerMigration("v2-work", migrate: v2Work)
+        migrator.registerMigration("v3-full-text", migrate: v3FullText)
+        migrator.registerMigration("v4-event-log", migrate: v4EventLog)
+        return migrator
+    }
+
+    /// Contacts, their handles on each channel, conversations (threads) and mentions.
+    private static func v1PeopleAndMentions(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE contact (
+                id INTEGER PRIMARY KEY,
+                name TEXT,
+                created_at INTEGER NOT NULL
+            );
+
+            -- One account of a contact on one channel; merging people re-points contact_id.
+            CREATE TABLE contact_handle (
+                id INTEGER PRIMARY KEY,
+                contact_id INTEGER NOT NULL REFERENCES contact(id),
+                channel TEXT NOT NULL,
+                source_id TEXT NOT NULL,
+                handle TEXT NOT NULL,
+                name TEXT,
+                followers INTEGER NOT NULL DEFAULT 0,
+                verified INTEGER NOT NULL DEFAULT 0,
+                ours INTEGER NOT NULL DEFAULT 0,
+                first_seen_at INTEGER NOT NULL,
+                last_seen_at INTEGER NOT NULL,
+                UNIQUE (channel, source_id)
+            );
+            CREATE INDEX contact_handle_by_contact ON contact_handle(contact_id);
+
+            CREATE TABLE conversation (
+                id INTEGER PRIMARY KEY,
+                channel TEXT NOT NULL,
+                -- open | waiting | snoozed | resolved | spam
+                status TEXT NOT NULL DEFAULT 'open',
+                -- compare-and-set: every change checks and bumps it
+                version INTEGER NOT NULL DEFAULT 1,
+                contact_id INTEGER REFERENCES contact(id),
+                priority INTEGER NOT NULL DEFAULT 0,
+                reasons TEXT NOT NULL DEFAULT '[]',
+                due_at INTEGER,
+                breached INTEGER NOT NULL DEFAULT 0,
+                kind TEXT,
+                sentiment REAL,
+                spam_score REAL NOT NULL DEFAULT 0,
+                incident_id INTEGER,
+                assignee TEXT,
+                team TEXT,
+                snoozed_until INTEGER,
+                snooze_until_reply INTEGER NOT NULL DEFAULT 0,
+                mention_count INTEGER NOT NULL DEFAULT 0,
+                first_at INTEGER NOT NULL,
+                last_at INTEGER NOT NULL,
+                last_customer_at INTEGER,
+                last_ours_at INTEGER,
+                latest_customer_mention_id INTEGER,
+                latest_mention_id INTEGER,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX conversation_queue ON conversation(status, priority DESC, last_at DESC);
+            CREATE INDEX conversation_recent ON conversation(status, last_at DESC);
+            CREATE INDEX conversation_by_contact ON conversation(contact_id);
+            CREATE INDEX conversation_by_assignee ON conversation(assignee, status);
+
+            -- A source's thread identifiers (root ids, conversation ids) pointing at the
+            -- conversation that holds them; merging two threads re-points the keys.
+            CREATE TABLE thread_key (
+                channel TEXT NOT NULL,
+                key TEXT NOT NULL,
+                conversation_id INTEGER NOT NULL REFERENCES conversation(id),
+                PRIMARY KEY (channel, key)
+            ) WITHOUT ROWID;
+            CREATE INDEX thread_key_by_conversation ON thread_key(conversation_id);
+
+            CREATE TABLE mention (
+                id INTEGER PRIMARY KEY,
+                channel TEXT NOT NULL,
+                source_id TEXT NOT NULL,
+                conversation_id INTEGER NOT NULL REFERENCES conversation(id),
+                handle_id INTEGER NOT NULL REFERENCES contact_handle(id),
+                ours INTEGER NOT NULL DEFAULT 0,
+                text TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                url TEXT,
+                in_reply_to TEXT,
+                thread_source_id TEXT,
+                lang TEXT,
+                likes INTEGER NOT NULL DEFAULT 0,
+                reposts INTEGER NOT NULL DEFAULT 0,
+                replies INTEGER NOT NULL DEFAULT 0,
+                -- fields of the source record heed does not model, kept as JSON
+                extra TEXT,
+                sentiment REAL,
+                kind TEXT,
+                imported_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                UNIQUE (channel, source_id)
+            );
+            CREATE INDEX mention_by_conversation ON mention(conversation_id, created_at);
+            CREATE INDEX mention_by_parent ON mention(channel, in_reply_to) WHERE in_reply_to IS NOT NULL;
+            CREATE INDEX mention_by_handle ON mention(handle_id, created_at);
+            """)
+    }
+
+    /// What operators do with conversations: tags, notes, escalations, claims, outbox,
+    /// operators, shifts, incidents, and the resumable import positions.
+    private static func v2Work(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE tag (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE COLLATE NOCASE
+            );
+            CREATE TABLE conversation_tag (
+                conversation_id INTEGER NOT NULL REFERENCES conversation(id),
+                tag_id INTEGER NOT NULL REFERENCES tag(id),
+                added_by TEXT,
+                added_at INTEGER NOT NULL,
+                PRIMARY KEY (conversation_id, tag_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX conversation_tag_by_tag ON conversation_tag(tag_id);
+            CREATE TABLE contact_tag (
+                contact_id INTEGER NOT NULL REFERENCES contact(id),
+                tag_id INTEGER NOT NULL REFERENCES tag(id),
+                added_by TEXT,
+                added_at INTEGER NOT NULL,
+                PRIMARY KEY (contact_id, tag_id)
+            ) WITHOUT ROWID;
+
+            -- Internal notes, never sent: on a conversation or on a contact.
+            CREATE TABLE note (
+                id INTEGER PRIMARY KEY,
+                conversation_id INTEGER REFERENCES conversation(id),
+                contact_id INTEGER REFERENCES contact(id),
+                operator TEXT NOT NULL,
+                text TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                CHECK (conversation_id IS NOT NULL OR contact_id IS NOT NULL)
+            );
+            CREATE INDEX note_by_conversation ON note(conversation_id);
+            CREATE INDEX note_by_contact ON note(contact_id);
+
+            CREATE TABLE escalation (
+                id INTEGER PRIMARY KEY,
+                conversation_id INTEGER NOT NULL REFERENCES conversation(id),
+                team TEXT NOT NULL,
+                note TEXT,
+                -- open | answered | closed
+                state TEXT NOT NULL DEFAULT 'open',
+                opened_by TEXT NOT NULL,
+                opened_at INTEGER NOT NULL,
+                answer TEXT,
+                answered_by TEXT,
+                answered_at INTEGER,
+                closed_by TEXT,
+                closed_at INTEGER
+            );
+            CREATE INDEX escalation_by_conversation ON escalation(conversation_id);
+            CREATE INDEX escalation_open ON escalation(state, team);
+
+            -- Who is viewing or replying to a conversation, until when (a lease).
+            CREATE TABLE claim (
+                conversation_id INTEGER NOT NULL REFERENCES conversation(id),
+                operator TEXT NOT NULL,
+                -- viewing | replying
+                kind TEXT NOT NULL,
+                version_seen INTEGER NOT NULL,
+                claimed_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                PRIMARY KEY (conversation_id, operator)
+            ) WITHOUT ROWID;
+            CREATE INDEX claim_by_expiry ON claim(expires_at);
+
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY,
+                -- reply | intro | signoff | roster | broadcast
+                kind TEXT NOT NULL,
+                conversation_id INTEGER REFERENCES conversation(id),
+                in_reply_to_mention_id INTEGER REFERENCES mention(id),
+                channel TEXT NOT NULL,
+                account TEXT,
+                operator TEXT NOT NULL,
+                text TEXT NOT NULL,
+                -- queued | sending | sent | failed | cancelled | checking
+                state TEXT NOT NULL DEFAULT 'queued',
+                idempotency_key TEXT NOT NULL UNIQUE,
+                send_after INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER,
+                last_error TEXT,
+                external_id TEXT,
+                created_at INTEGER NOT NULL,
+                sent_at INTEGER
+            );
+            CREATE INDEX outbox_due ON outbox(state, send_after);
+            CREATE INDEX outbox_by_conversation ON outbox(conversation_id);
+
+            -- Operators come from the config; this row records what the cache saw of them.
+            CREATE TABLE operator (
+                handle TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                last_active_at INTEGER
+            ) WITHOUT ROWID;
+
+            CREATE TABLE shift (
+                id INTEGER PRIMARY KEY,
+                operator TEXT NOT NULL,
+                started_at INTEGER NOT NULL,
+                planned_end_at INTEGER,
+                ended_at INTEGER,
+                intro TEXT,
+                handover_note TEXT,
+                handover_summary TEXT,
+                ended_automatically INTEGER NOT NULL DEFAULT 0,
+                process_id INTEGER,
+                host TEXT,
+                last_active_at INTEGER
+            );
+            CREATE INDEX shift_open ON shift(ended_at, operator);
+            CREATE TABLE handover_ack (
+                shift_id INTEGER NOT NULL REFERENCES shift(id),
+                operator TEXT NOT NULL,
+                acknowledged_at INTEGER NOT NULL,
+                PRIMARY KEY (shift_id, operator)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE incident (
+                id INTEGER PRIMARY KEY,
+                title TEXT NOT NULL,
+                terms TEXT NOT NULL DEFAULT '[]',
+                -- active | resolved
+                state TEXT NOT NULL DEFAULT 'active',
+                started_at INTEGER NOT NULL,
+                last_member_at INTEGER NOT NULL,
+                resolved_at INTEGER
+            );
+
+            -- How far an interrupted `heed ingest` of a file got, committed with the rows it covers.
+            CREATE TABLE import_position (
+                source TEXT PRIMARY KEY,
+                fingerprint TEXT NOT NULL,
+                byte_offset INTEGER NOT NULL,
+                line INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Full-text search over mention text, as an external-content FTS5 table kept in sync by
+    /// triggers, so that every writer (any heed process) keeps it right.
+    private static func v3FullText(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE VIRTUAL TABLE mention_fts USING fts5(
+                text, content='mention', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+            );
+            CREATE TRIGGER mention_fts_insert AFTER INSERT ON mention BEGIN
+                INSERT INTO mention_fts(rowid, text) VALUES (new.id, new.text);
+            END;
+            CREATE TRIGGER mention_fts_delete AFTER DELETE ON mention BEGIN
+                INSERT INTO mention_fts(mention_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            END;
+            CREATE TRIGGER mention_fts_update AFTER UPDATE OF text ON mention BEGIN
+                INSERT INTO mention_fts(mention_fts, rowid, text) VALUES ('delete', old.id, old.text);
+                INSERT INTO mention_fts(rowid, text) VALUES (new.id, new.text);
+            END;
+            INSERT INTO mention_fts(mention_fts) VALUES ('rebuild');
+            """)
+    }
+
+    /// The append-only record of every state change. Triggers refuse to rewrite history.
+    private static func v4EventLog(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE event (
+                id INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                operator TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                conversation_id INTEGER,
+                subject TEXT,
+                before TEXT,
+                after TEXT
+            );
+            CREATE INDEX event_by_conversation ON event(conversation_id, id);
+            CREATE INDEX event_by_operator ON event(operator, at);
+            CREATE TRIGGER event_no_update BEFORE UPDATE ON event BEGIN
+                SELECT RAISE(ABORT, 'the event log is append-only');
+            END;
+            CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN
+                SELECT RAISE(ABORT, 'the event log is append-only');
+            END;
+            """)
+    }
+}

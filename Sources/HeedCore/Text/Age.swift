@@ -1,0 +1,29 @@
+/// Short spans of time as the queue shows them: `45s`, `12m`, `3h`, `5d`, `8w`.
+public enum Age {
+    public static func short(milliseconds: Int64) -> String {
+        let s = max(0, milliseconds / 1000)
+        switch s {
+        case ..<60: return "\(s)s"
+        case ..<3600: return "\(s / 60)m"
+        case ..<86_400: return "\(s / 3600)h"
+        case ..<(86_400 * 14): return "\(s / 86_400)d"
+        default: return "\(s / (86_400 * 7))w"
+        }
+    }
+
+    /// Follower counts as people say them: `950`, `18k`, `1.2k`, `3.4M`.
+    public static func count(_ n: Int) -> String {
+        switch n {
+        case ..<1000: return "\(n)"
+        case ..<10_000: return trimmed(Double(n) / 1000) + "k"
+        case ..<1_000_000: return "\(n / 1000)k"
+        case ..<10_000_000: return trimmed(Double(n) / 1_000_000) + "M"
+        default: return "\(n / 1_000_000)M"
+        }
+    }
+
+    private static func trimmed(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded(.down))
+        return tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)"
+    }
+}

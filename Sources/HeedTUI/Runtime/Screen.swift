@@ -1,0 +1,26 @@
+import HeedCore
+
+/// Opens the screen on a workspace's cache and runs it until the operator quits.
+public enum Screen {
+    /// How many queue rows the screen loads (the list scrolls within them).
+    static let pageSize = 500
+
+    public static func open(workspace: Workspace) throws {
+        let database = try workspace.openCache()
+        try open(database: database, config: workspace.config)
+    }
+
+    public static func open(database: AppDatabase, config: Config) throws {
+        let clock = SystemClock()
+        let terminal = try CursesTerminal()
+        defer { terminal.stop() }
+        let size = terminal.size
+        let runtime = Runtime(
+            terminal: terminal,
+            state: AppState(brand: config.brand, width: size.width, height: size.height, now: clock.now()),
+            clock: clock,
+            load: { try database.writer.read { db in (try Queue.open(db, limit: pageSize), try Queue.countOpen(db)) } },
+            changeToken: try database.changeWatcher())
+        try runtime.run()
+    }
+}

@@ -1,0 +1,20 @@
+/// A terminal in memory: keys come from a script, what is presented is kept for assertions.
+public final class GridTerminal: Terminal {
+    public var size: (width: Int, height: Int)
+    public private(set) var presented: Grid?
+    public private(set) var stopped = false
+    private var keys: [Key]
+
+    public init(width: Int, height: Int, keys: [Key] = []) {
+        size = (width, height)
+        self.keys = keys
+    }
+
+    public func type(_ more: [Key]) { keys.append(contentsOf: more) }
+
+    public func readKey(timeoutMilliseconds: Int) -> Key? { keys.isEmpty ? nil : keys.removeFirst() }
+
+    public func present(_ grid: Grid) { presented = grid }
+
+    public func stop() { stopped = true }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import HeedCore
+
+/// Options every command takes: which cache and which config.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The cache file (else HEED_CACHE, the config's \"cache\", or $XDG_DATA_HOME/heed/cache.sqlite).", valueName: "path"))
+    var cache: String?
+
+    @Option(name: .long, help: ArgumentHelp("The config file (else HEED_CONFIG or $XDG_CONFIG_HOME/heed/config.json).", valueName: "path"))
+    var config: String?
+
+    func workspace() throws -> Workspace {
+        try Workspace.resolve(configFlag: config, cacheFlag: cache)
+    }
+}
+
+/// Runs a command body, turning heed's errors into a message on standard error and an exit status.
+func guarded(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as HeedError {
+        printError(error.message)
+        throw ExitCode(error.exitCode)
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data(("heed: " + message + "\n").utf8))
+}
+
+/// Writes a value as pretty JSON to standard output.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Columns of the terminal on standard output, or 80 when it is not a terminal.
+func terminalWidth() -> Int {
+    var size = winsize()
+    if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+    return 80
+}

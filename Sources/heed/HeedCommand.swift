@@ -1,0 +1,22 @@
+import ArgumentParser
+import HeedCore
+import HeedTUI
+
+@main
+struct HeedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "heed",
+        abstract: "A terminal inbox for social listening: every mention of your brand, one triage queue.",
+        discussion: "With no command, heed opens the screen on the cache.",
+        subcommands: [InitCommand.self, IngestCommand.self, QueueCommand.self, ShowCommand.self, DemoCommand.self,
+                      ConfigCommand.self])
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try guarded {
+            let workspace = try global.workspace()
+            try Screen.open(workspace: workspace)
+        }
+    }
+}
