@@ -21,7 +21,10 @@ let package = Package(
         .target(name: "CCursesShim", dependencies: ["CNcursesw"]),
         .target(
             name: "HeedCore",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             resources: [.embedInCode("Resources/config.example.json")]
         ),
         .target(name: "HeedTUI", dependencies: ["HeedCore", "CNcursesw", "CCursesShim"]),

@@ -23,7 +23,6 @@ public enum DemoCache {
                                 subject: "demo cache", before: nil, after: "{\"size\":\(size),\"seed\":\(seed)}")
         }
         let ingester = Ingester(database: database, config: config, clock: clock)
-        ingester.batchSize = 10_000
         let report = try ingester.ingest(mentions: DemoGenerator(size: size, seed: seed, now: clock.now(), config: config),
                                          source: "demo")
         return (database, report)

@@ -10,9 +10,12 @@ public final class Ingester {
     private let database: AppDatabase
     private let config: Config
     private let clock: any Clock
-    public var batchSize = 5_000
+    /// Lines per transaction. Larger batches mean fewer full-text segments to merge and fewer
+    /// commits; 20,000 keeps an import's memory near 120 MB (measured in docs/performance.md).
+    public static let defaultBatchSize = 20_000
+    public var batchSize = defaultBatchSize
     /// Called for each rejected line, as soon as it is found, with the line's raw bytes.
-    public var onReject: ((Rejection, UnsafeBufferPointer<UInt8>?) -> Void)?
+    public var onReject: ((Rejection, [UInt8]?) -> Void)?
 
     public init(database: AppDatabase, config: Config, clock: any Clock = SystemClock()) {
         self.database = database
@@ -37,10 +40,11 @@ public final class Ingester {
     }
 
     private func ingest(fd: Int32, source: String, resumable: Bool) throws -> IngestReport {
+        try prepareConnection()
         var report = IngestReport(source: source)
         let now = clock.now()
         let upsert = MentionUpsert(config: config, now: now)
-        var reader = LineReader(fd: fd)
+        var start: (offset: Int64, line: Int) = (0, 1)
         var fingerprint = ""
         if resumable {
             fingerprint = try Self.fingerprint(fd: fd)
@@ -48,54 +52,48 @@ public final class Ingester {
                 try Row.fetchOne(db, sql: "SELECT fingerprint, byte_offset, line FROM import_position WHERE source = ?", arguments: [source])
             }
             if let saved, saved["fingerprint"] as String == fingerprint {
-                let offset: Int64 = saved["byte_offset"]
-                let line: Int = saved["line"]
-                if lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) {
-                    reader = LineReader(fd: fd, offset: offset, firstLine: line + 1)
-                    report.resumedAtLine = line
-                }
-            } else if lseek(fd, 0, SEEK_SET) != 0 {
-                throw HeedError("\(source): cannot rewind the file", exitCode: ExitStatus.noInput)
+                start = (saved["byte_offset"], (saved["line"] as Int) + 1)
+                report.resumedAtLine = start.line - 1
+            }
+            guard lseek(fd, off_t(start.offset), SEEK_SET) == off_t(start.offset) else {
+                throw HeedError("\(source): cannot seek in the file", exitCode: ExitStatus.noInput)
             }
         }
-        let isKnownChannel = config.isKnownChannel
+        let config = self.config
+        let chunks = ParsedChunks(fd: fd, offset: start.offset, firstLine: start.line,
+                                   isKnownChannel: { config.isKnownChannel($0) })
+        defer { chunks.cancel() }
         var finished = false
         while !finished {
             var batchReport = IngestReport(source: source)
-            var position: (offset: Int64, line: Int)?
+            var position = (offset: start.offset, line: start.line - 1)
             try database.writer.write { db in
-                var count = 0
-                while count < batchSize {
-                    let more = try reader.next { line -> Void in
-                        switch line {
-                        case .tooLong(let number, let next):
-                            reject(Rejection(line: number, field: nil, reason: "line longer than \(LineReader.maximumLineBytes) bytes"), nil, &batchReport)
-                            position = (next, number)
-                        case .text(let bytes, let number, let next):
-                            position = (next, number)
-                            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
-                            switch HeedJSONLines.parse(line: bytes, number: number, isKnownChannel: isKnownChannel) {
-                            case .failure(let rejection):
-                                reject(rejection, bytes, &batchReport)
-                            case .success(let mention):
-                                self.count(try upsert.store(mention, in: db), into: &batchReport)
-                            }
+                try upsert.begin(db)
+                var lines = 0
+                while lines < batchSize && !finished {
+                    let chunk = try chunks.next()
+                    finished = chunk.isLast
+                    lines += chunk.items.count
+                    position = (chunk.nextOffset, chunk.lastLine)
+                    for item in chunk.items {
+                        switch item {
+                        case .mention(let mention): self.count(try upsert.store(mention, in: db), into: &batchReport)
+                        case .rejected(let rejection, let raw): reject(rejection, raw, &batchReport)
+                        case .blank: break
                         }
                     }
-                    if more == nil { finished = true; break }
-                    count += 1
                 }
                 try upsert.finishBatch(in: db)
-                if resumable, let position {
-                    if finished {
-                        try db.execute(sql: "DELETE FROM import_position WHERE source = ?", arguments: [source])
-                    } else {
-                        try db.execute(sql: """
-                            INSERT INTO import_position (source, fingerprint, byte_offset, line, updated_at) VALUES (?, ?, ?, ?, ?)
-                            ON CONFLICT (source) DO UPDATE SET fingerprint = excluded.fingerprint, byte_offset = excluded.byte_offset,
-                                line = excluded.line, updated_at = excluded.updated_at
-                            """, arguments: [source, fingerprint, position.offset, position.line, now])
-                    }
+                guard resumable else { return }
+                // The position is committed with the rows it covers: a killed import resumes exactly here.
+                if finished {
+                    try db.execute(sql: "DELETE FROM import_position WHERE source = ?", arguments: [source])
+                } else {
+                    try db.execute(sql: """
+                        INSERT INTO import_position (source, fingerprint, byte_offset, line, updated_at) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (source) DO UPDATE SET fingerprint = excluded.fingerprint, byte_offset = excluded.byte_offset,
+                            line = excluded.line, updated_at = excluded.updated_at
+                        """, arguments: [source, fingerprint, position.offset, position.line, now])
                 }
             }
             report += batchReport
@@ -106,12 +104,14 @@ public final class Ingester {
 
     /// Imports mentions made in memory (the demo, connectors built into heed), in the same batches.
     public func ingest<S: Sequence<IncomingMention>>(mentions: S, source: String) throws -> IngestReport {
+        try prepareConnection()
         var report = IngestReport(source: source)
         let upsert = MentionUpsert(config: config, now: clock.now())
         var iterator = mentions.makeIterator()
         var finished = false
         while !finished {
             try database.writer.write { db in
+                try upsert.begin(db)
                 for _ in 0..<batchSize {
                     guard let mention = iterator.next() else {
                         finished = true
@@ -125,6 +125,17 @@ public final class Ingester {
         try logIngest(report)
         return report
     }
+
+    /// A batch touches pages of several indexes and the full-text index all over the file; with
+    /// SQLite's default 2 MB cache it spills them to the WAL again and again. 64 MB keeps a batch
+    /// in memory (and is only taken as used).
+    private func prepareConnection() throws {
+        try database.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKibibytes)")
+        }
+    }
+
+    static let cacheKibibytes = 65_536
 
     private func count(_ outcome: MentionUpsert.Outcome, into report: inout IngestReport) {
         switch outcome {
@@ -143,9 +154,9 @@ public final class Ingester {
         }
     }
 
-    private func reject(_ rejection: Rejection, _ bytes: UnsafeBufferPointer<UInt8>?, _ report: inout IngestReport) {
+    private func reject(_ rejection: Rejection, _ raw: [UInt8]?, _ report: inout IngestReport) {
         report.rejected += 1
-        onReject?(rejection, bytes)
+        onReject?(rejection, raw)
     }
 
     /// Identifies a file's content cheaply (its first 64 KiB), so a resumed import is the same file.

@@ -2,22 +2,26 @@ import GRDB
 
 /// Stores incoming mentions inside one write transaction: upsert by (channel, source id),
 /// authors as contact handles, threading into conversations, and the conversations' summary
-/// columns refreshed once per batch.
+/// columns folded in once per batch.
 ///
 /// Keep one instance per ingest run: it caches contact handles across batches (bounded), which
-/// is most of what makes a million-line import fast.
+/// is much of what makes a million-line import fast. Call `begin` at the start of each
+/// transaction and `finishBatch` before it commits.
 final class MentionUpsert {
     enum Outcome { case new, updated, unchanged }
 
     private let config: Config
     private let now: Int64
     private var handles: [HandleKey: CachedHandle] = [:]
-    private static let handleCacheLimit = 200_000
+    private static let handleCacheLimit = 50_000
+    private var sql: Statements!
 
-    /// Conversations changed in the current batch, and whether a customer message arrived in each.
-    private var touched: [Int64: Bool] = [:]
-    /// Conversations the batch created: their first status is not a change worth logging.
-    private var created: Set<Int64> = []
+    /// Conversations changed in the current batch, with what the batch added to each.
+    private var touched: [Int64: Delta] = [:]
+    /// Conversations the batch created, by id, with their channel: inserted once, at the end of
+    /// the batch, with their final summary (ids are safe to allocate: the batch holds the write lock).
+    private var created: [Int64: String] = [:]
+    private var nextConversationID: Int64 = 1
 
     private struct HandleKey: Hashable {
         var channel: String
@@ -26,6 +30,7 @@ final class MentionUpsert {
 
     private struct CachedHandle {
         var id: Int64
+        var contact: Int64
         var handle: String
         var name: String?
         var followers: Int
@@ -38,77 +43,73 @@ final class MentionUpsert {
         self.now = now
     }
 
+    func begin(_ db: Database) throws {
+        sql = try Statements(db)
+        nextConversationID = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM conversation") ?? 1
+    }
+
     func store(_ m: IncomingMention, in db: Database) throws -> Outcome {
         let handle = try upsertHandle(m, in: db)
-        if let existing = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT id, conversation_id, text, url, lang, likes, reposts, replies, extra
-            FROM mention WHERE channel = ? AND source_id = ?
-            """), arguments: [m.channel, m.sourceID]) {
-            let same = existing["text"] as String == m.text && existing["url"] as String? == m.url
-                && existing["lang"] as String? == m.lang && existing["likes"] as Int == m.metrics.likes
-                && existing["reposts"] as Int == m.metrics.reposts && existing["replies"] as Int == m.metrics.replies
-                && existing["extra"] as String? == m.extra
+        let find = sql.findMention
+        find.bind(m.channel, m.sourceID)
+        if try find.step() {
+            let same = find.textEquals(2, m.text) && find.textEquals(3, m.url) && find.textEquals(4, m.lang)
+                && find.int(5) == m.metrics.likes && find.int(6) == m.metrics.reposts && find.int(7) == m.metrics.replies
+                && find.textEquals(8, m.extra)
+            let id = find.int64(0)
+            find.reset()
             if same { return handle.changed ? .updated : .unchanged }
             // A newer copy of a known record: its content and metrics change, its triage state does not.
-            try db.cachedStatement(sql: """
-                UPDATE mention SET text = ?, url = ?, lang = ?, likes = ?, reposts = ?, replies = ?, extra = ?, updated_at = ?
-                WHERE id = ?
-                """).execute(arguments: [m.text, m.url, m.lang, m.metrics.likes, m.metrics.reposts, m.metrics.replies,
-                                         m.extra, now, existing["id"] as Int64])
+            try sql.updateMention.run(m.text, m.url, m.lang, m.metrics.likes, m.metrics.reposts, m.metrics.replies, m.extra, now, id)
             return .updated
         }
-
+        find.reset()
         let conversation = try conversationFor(m, in: db)
-        try db.cachedStatement(sql: """
-            INSERT INTO mention (channel, source_id, conversation_id, handle_id, ours, text, created_at, url, in_reply_to,
-                                 thread_source_id, lang, likes, reposts, replies, extra, imported_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [m.channel, m.sourceID, conversation, handle.id, handle.ours, m.text, m.createdAt, m.url,
-                                     m.inReplyTo, m.threadID, m.lang, m.metrics.likes, m.metrics.reposts, m.metrics.replies,
-                                     m.extra, now, now])
-        touched[conversation] = (touched[conversation] ?? false) || !handle.ours
+        try sql.insertMention.run(m.channel, m.sourceID, conversation, handle.id, handle.ours, m.text, m.createdAt, m.url,
+                                  m.inReplyTo, m.threadID, m.lang, m.metrics.likes, m.metrics.reposts, m.metrics.replies,
+                                  m.extra, now, now)
+        touched[conversation, default: Delta()].add(id: db.lastInsertedRowID, at: m.createdAt, ours: handle.ours, contact: handle.contact)
         return .new
     }
 
     // MARK: Contacts
 
-    private func upsertHandle(_ m: IncomingMention, in db: Database) throws -> (id: Int64, ours: Bool, changed: Bool) {
+    private func upsertHandle(_ m: IncomingMention, in db: Database) throws -> (id: Int64, contact: Int64, ours: Bool, changed: Bool) {
         let key = HandleKey(channel: m.channel, sourceID: m.author.id)
         let a = m.author
         var cached = handles[key]
-        if cached == nil, let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT id, handle, name, followers, verified, ours FROM contact_handle WHERE channel = ? AND source_id = ?
-            """), arguments: [m.channel, a.id]) {
-            cached = CachedHandle(id: row["id"], handle: row["handle"], name: row["name"], followers: row["followers"],
-                                  verified: row["verified"], ours: row["ours"])
+        if cached == nil {
+            let find = sql.findHandle
+            find.bind(m.channel, a.id)
+            if try find.step() {
+                cached = CachedHandle(id: find.int64(0), contact: find.int64(1), handle: find.text(2) ?? "", name: find.text(3),
+                                      followers: find.int(4), verified: find.int(5) != 0, ours: find.int(6) != 0)
+            }
+            find.reset()
         }
         if var known = cached {
             let changed = known.handle != a.handle || (a.name != nil && known.name != a.name)
                 || known.followers != a.followers || known.verified != a.verified
             if changed {
-                try db.cachedStatement(sql: """
-                    UPDATE contact_handle SET handle = ?, name = coalesce(?, name), followers = ?, verified = ?,
-                        last_seen_at = max(last_seen_at, ?) WHERE id = ?
-                    """).execute(arguments: [a.handle, a.name, a.followers, a.verified, m.createdAt, known.id])
+                try sql.updateHandle.run(a.handle, a.name, a.followers, a.verified, m.createdAt, known.id)
                 known.handle = a.handle
                 known.name = a.name ?? known.name
                 known.followers = a.followers
                 known.verified = a.verified
+                remember(key, known)
+            } else if handles[key] == nil {
+                remember(key, known)
             }
-            remember(key, known)
-            return (known.id, known.ours, changed)
+            return (known.id, known.contact, known.ours, changed)
         }
         let ours = config.isOurAccount(channel: m.channel, handle: a.handle, authorID: a.id)
-        try db.cachedStatement(sql: "INSERT INTO contact (name, created_at) VALUES (?, ?)")
-            .execute(arguments: [a.name ?? a.handle, now])
+        try sql.insertContact.run(a.name ?? a.handle, now)
         let contact = db.lastInsertedRowID
-        try db.cachedStatement(sql: """
-            INSERT INTO contact_handle (contact_id, channel, source_id, handle, name, followers, verified, ours, first_seen_at, last_seen_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [contact, m.channel, a.id, a.handle, a.name, a.followers, a.verified, ours, m.createdAt, m.createdAt])
+        try sql.insertHandle.run(contact, m.channel, a.id, a.handle, a.name, a.followers, a.verified, ours, m.createdAt, m.createdAt)
         let id = db.lastInsertedRowID
-        remember(key, CachedHandle(id: id, handle: a.handle, name: a.name, followers: a.followers, verified: a.verified, ours: ours))
-        return (id, ours, true)
+        remember(key, CachedHandle(id: id, contact: contact, handle: a.handle, name: a.name, followers: a.followers,
+                                   verified: a.verified, ours: ours))
+        return (id, contact, ours, true)
     }
 
     private func remember(_ key: HandleKey, _ handle: CachedHandle) {
@@ -120,56 +121,73 @@ final class MentionUpsert {
 
     /// The conversation a new mention belongs to, joining threads that turn out to be one.
     ///
-    /// A reply may arrive before its parent: it then opens a conversation keyed by the parent's
-    /// id, which the parent finds (as its own id) when it arrives. When the parent itself
-    /// belongs to a larger thread, the two conversations are merged.
+    /// A mention joins its parent's conversation, else its thread's (the source's thread id,
+    /// found as a key or as the root mention itself). A reply whose parent has not arrived opens
+    /// a conversation keyed by the parent's id; the parent finds that key (its own id) when it
+    /// arrives, and the two conversations are merged. Roots write no key: their children find
+    /// them through the mention row.
     private func conversationFor(_ m: IncomingMention, in db: Database) throws -> Int64 {
+        let waiting = try threadKey(m.channel, m.sourceID)
         var conversation: Int64?
-        if let parent = m.inReplyTo {
-            conversation = try Int64.fetchOne(db.cachedStatement(sql: "SELECT conversation_id FROM mention WHERE channel = ? AND source_id = ?"),
-                                              arguments: [m.channel, parent])
+        if let parent = m.inReplyTo { conversation = try conversationOfMention(m.channel, parent) }
+        if conversation == nil, let thread = m.threadID, thread != m.sourceID {
+            conversation = try threadKey(m.channel, thread)
+            if conversation == nil { conversation = try conversationOfMention(m.channel, thread) }
         }
-        if conversation == nil, let thread = m.threadID { conversation = try threadKey(m.channel, thread, in: db) }
-        if conversation == nil, let parent = m.inReplyTo { conversation = try threadKey(m.channel, parent, in: db) }
+        if conversation == nil, let parent = m.inReplyTo { conversation = try threadKey(m.channel, parent) }
         let resolved: Int64
         if let conversation {
             resolved = conversation
+        } else if let waiting, m.inReplyTo == nil, m.threadID == nil || m.threadID == m.sourceID {
+            return waiting
         } else {
             resolved = try newConversation(m, in: db)
-            try addThreadKey(m.channel, m.threadID ?? m.inReplyTo ?? m.sourceID, resolved, in: db)
-        }
-        // Keys that other mentions used while waiting for this one (its own id, its thread id).
-        for key in Set([m.sourceID, m.threadID].compactMap { $0 }) {
-            if let other = try threadKey(m.channel, key, in: db) {
-                if other != resolved { try merge(other, into: resolved, in: db) }
-            } else if key == m.threadID {
-                try addThreadKey(m.channel, key, resolved, in: db)
+            // A reply without its parent, or a thread member without its root: leave a key for them.
+            if let key = m.threadID.flatMap({ $0 == m.sourceID ? nil : $0 }) ?? m.inReplyTo {
+                try sql.addThreadKey.run(m.channel, key, resolved)
             }
         }
+        if let waiting, waiting != resolved { return try join(waiting, resolved, in: db) }
         return resolved
     }
 
-    private func threadKey(_ channel: String, _ key: String, in db: Database) throws -> Int64? {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT conversation_id FROM thread_key WHERE channel = ? AND key = ?"),
-                           arguments: [channel, key])
+    private func threadKey(_ channel: String, _ key: String) throws -> Int64? {
+        let find = sql.findThreadKey
+        find.bind(channel, key)
+        defer { find.reset() }
+        return try find.step() ? find.int64(0) : nil
     }
 
-    private func addThreadKey(_ channel: String, _ key: String, _ conversation: Int64, in db: Database) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO thread_key (channel, key, conversation_id) VALUES (?, ?, ?)")
-            .execute(arguments: [channel, key, conversation])
+    private func conversationOfMention(_ channel: String, _ sourceID: String) throws -> Int64? {
+        let find = sql.findMentionConversation
+        find.bind(channel, sourceID)
+        defer { find.reset() }
+        return try find.step() ? find.int64(0) : nil
     }
 
     private func newConversation(_ m: IncomingMention, in db: Database) throws -> Int64 {
-        try db.cachedStatement(sql: """
-            INSERT INTO conversation (channel, status, first_at, last_at, created_at, updated_at) VALUES (?, 'open', ?, ?, ?, ?)
-            """).execute(arguments: [m.channel, m.createdAt, m.createdAt, now, now])
-        created.insert(db.lastInsertedRowID)
-        return db.lastInsertedRowID
+        let id = nextConversationID
+        nextConversationID += 1
+        created[id] = m.channel
+        return id
     }
 
-    /// Moves everything of conversation `from` into `into`, logs it, and deletes `from`.
-    private func merge(_ from: Int64, into: Int64, in db: Database) throws {
-        let before = try Row.fetchOne(db, sql: "SELECT status, assignee, team FROM conversation WHERE id = ?", arguments: [from])
+    /// Joins two conversations that turned out to be one thread and returns the survivor: an
+    /// existing row when there is one (it may hold tags, notes, an assignee), else either.
+    private func join(_ a: Int64, _ b: Int64, in db: Database) throws -> Int64 {
+        let (from, into) = created[b] != nil && created[a] == nil ? (b, a) : (a, b)
+        let merged = touched.removeValue(forKey: from)
+        touched[into, default: Delta()].recompute = true
+        if merged?.newCustomerMessage == true { touched[into]!.newCustomerMessage = true }
+        if created.removeValue(forKey: from) != nil {
+            // Never stored: only its mentions and keys point at it.
+            try db.execute(sql: """
+                UPDATE mention SET conversation_id = :into WHERE conversation_id = :from;
+                UPDATE thread_key SET conversation_id = :into WHERE conversation_id = :from;
+                """, arguments: ["from": from, "into": into])
+            return into
+        }
+        let before = try String.fetchOne(db, sql: "SELECT status FROM conversation WHERE id = ?", arguments: [from]) ?? "?"
         try db.execute(sql: """
             UPDATE mention SET conversation_id = :into WHERE conversation_id = :from;
             UPDATE thread_key SET conversation_id = :into WHERE conversation_id = :from;
@@ -188,49 +206,165 @@ final class MentionUpsert {
             """, arguments: ["from": from, "into": into])
         try EventLog.append(db, at: now, operator: EventLog.ingestOperator, kind: "merge", conversation: into,
                             subject: "conversation \(from) joined conversation \(into): one thread",
-                            before: before.map { "{\"conversation\":\(from),\"status\":\"\($0["status"] as String)\"}" },
-                            after: "{\"conversation\":\(into)}")
-        touched[into] = (touched[into] ?? false) || (touched.removeValue(forKey: from) ?? false)
+                            before: "{\"conversation\":\(from),\"status\":\"\(before)\"}", after: "{\"conversation\":\(into)}")
+        return into
     }
 
     // MARK: Batch end
 
-    /// Refreshes the summary columns and status of every conversation the batch touched.
+    /// Folds the batch into the summary columns and status of every conversation it touched,
+    /// then indexes the batch's text.
     func finishBatch(in db: Database) throws {
-        let refresh = try db.cachedStatement(sql: """
-            UPDATE conversation SET
-                mention_count = (SELECT count(*) FROM mention WHERE conversation_id = :id),
-                first_at = (SELECT min(created_at) FROM mention WHERE conversation_id = :id),
-                last_at = (SELECT max(created_at) FROM mention WHERE conversation_id = :id),
-                last_customer_at = (SELECT max(created_at) FROM mention WHERE conversation_id = :id AND ours = 0),
-                last_ours_at = (SELECT max(created_at) FROM mention WHERE conversation_id = :id AND ours = 1),
-                latest_customer_mention_id = (SELECT id FROM mention WHERE conversation_id = :id AND ours = 0
-                                              ORDER BY created_at DESC, id DESC LIMIT 1),
-                latest_mention_id = (SELECT id FROM mention WHERE conversation_id = :id ORDER BY created_at DESC, id DESC LIMIT 1),
-                contact_id = coalesce(contact_id, (SELECT h.contact_id FROM mention m JOIN contact_handle h ON h.id = m.handle_id
-                                                   WHERE m.conversation_id = :id AND m.ours = 0 ORDER BY m.created_at LIMIT 1)),
-                version = version + 1,
-                updated_at = :now
-            WHERE id = :id
-            RETURNING status, last_customer_at, last_ours_at, snooze_until_reply
-            """)
-        for (id, newCustomerMessage) in touched {
-            guard let row = try Row.fetchOne(refresh, arguments: ["id": id, "now": now]) else { continue }
-            let current = ConversationStatus(rawValue: row["status"]) ?? .open
-            let next = ConversationStatus.afterIngest(current: current, lastCustomerAt: row["last_customer_at"],
-                                                      lastOursAt: row["last_ours_at"], newCustomerMessage: newCustomerMessage,
-                                                      snoozeUntilReply: row["snooze_until_reply"])
-            guard next != current else { continue }
-            try db.cachedStatement(sql: """
-                UPDATE conversation SET status = ?, snooze_until_reply = 0, snoozed_until = NULL, version = version + 1 WHERE id = ?
-                """).execute(arguments: [next.rawValue, id])
-            if !created.contains(id) {
-                try EventLog.append(db, at: now, operator: EventLog.ingestOperator, kind: "status", conversation: id,
-                                    subject: next == .open ? "the customer wrote again" : "our reply was imported",
-                                    before: "{\"status\":\"\(current.rawValue)\"}", after: "{\"status\":\"\(next.rawValue)\"}")
+        for (id, channel) in created {
+            guard let delta = touched.removeValue(forKey: id) else { continue }
+            let status = ConversationStatus.afterIngest(current: .open, lastCustomerAt: delta.lastCustomerAt, lastOursAt: delta.lastOursAt,
+                                                        newCustomerMessage: delta.newCustomerMessage, snoozeUntilReply: false)
+            try sql.insertConversation.run(id, channel, status.rawValue, delta.contact, delta.count, delta.firstAt, delta.lastAt,
+                                           delta.lastCustomerAt, delta.lastOursAt, delta.lastCustomerID, delta.lastID, now, now)
+            // After a merge the batch's sums are not the whole thread: count it from its mentions.
+            if delta.recompute {
+                sql.recomputeConversation.bind(id, now)
+                _ = try sql.recomputeConversation.step()
+                sql.recomputeConversation.reset()
             }
+        }
+        for (id, delta) in touched {
+            let statement: BoundStatement
+            if delta.recompute {
+                statement = sql.recomputeConversation
+                statement.bind(id, now)
+            } else {
+                statement = sql.foldConversation
+                statement.bind(id, now, delta.count, delta.firstAt, delta.lastAt, delta.lastID, delta.lastCustomerAt,
+                               delta.lastCustomerID, delta.lastOursAt, delta.contact)
+            }
+            guard try statement.step() else {
+                statement.reset()
+                continue
+            }
+            let current = ConversationStatus(rawValue: statement.text(0) ?? "") ?? .open
+            let next = ConversationStatus.afterIngest(current: current, lastCustomerAt: statement.optionalInt64(1),
+                                                      lastOursAt: statement.optionalInt64(2), newCustomerMessage: delta.newCustomerMessage,
+                                                      snoozeUntilReply: statement.int(3) != 0)
+            statement.reset()
+            guard next != current else { continue }
+            try sql.setStatus.run(next.rawValue, id)
+            try EventLog.append(db, at: now, operator: EventLog.ingestOperator, kind: "status", conversation: id,
+                                subject: next == .open ? "the customer wrote again" : "our reply was imported",
+                                before: "{\"status\":\"\(current.rawValue)\"}", after: "{\"status\":\"\(next.rawValue)\"}")
         }
         touched.removeAll(keepingCapacity: true)
         created.removeAll(keepingCapacity: true)
+        try FullTextIndex.catchUp(db)
+    }
+}
+
+extension MentionUpsert {
+    /// What a batch added to one conversation, folded into its summary columns at the end.
+    struct Delta {
+        var count = 0
+        var firstAt = Int64.max
+        var lastAt = Int64.min
+        var lastID: Int64 = 0
+        var lastCustomerAt: Int64?
+        var lastCustomerID: Int64?
+        var lastOursAt: Int64?
+        var contact: Int64?
+        var newCustomerMessage = false
+        /// Threads were merged: the summary is recomputed from the mentions instead.
+        var recompute = false
+
+        mutating func add(id: Int64, at: Int64, ours: Bool, contact customer: Int64) {
+            count += 1
+            firstAt = Swift.min(firstAt, at)
+            if at >= lastAt { (lastAt, lastID) = (at, id) }
+            if ours {
+                lastOursAt = Swift.max(lastOursAt ?? at, at)
+            } else {
+                newCustomerMessage = true
+                if at >= (lastCustomerAt ?? Int64.min) { (lastCustomerAt, lastCustomerID) = (at, id) }
+                if contact == nil { contact = customer }
+            }
+        }
+    }
+
+    /// The ingest's statements, prepared once per transaction.
+    struct Statements {
+        let findMention, updateMention, insertMention, findMentionConversation: BoundStatement
+        let findHandle, updateHandle, insertContact, insertHandle: BoundStatement
+        let findThreadKey, addThreadKey, insertConversation, setStatus: BoundStatement
+        let foldConversation, recomputeConversation: BoundStatement
+
+        init(_ db: Database) throws {
+            findMention = try BoundStatement(db, """
+                SELECT id, conversation_id, text, url, lang, likes, reposts, replies, extra FROM mention WHERE channel = ?1 AND source_id = ?2
+                """)
+            updateMention = try BoundStatement(db, """
+                UPDATE mention SET text = ?1, url = ?2, lang = ?3, likes = ?4, reposts = ?5, replies = ?6, extra = ?7, updated_at = ?8
+                WHERE id = ?9
+                """)
+            insertMention = try BoundStatement(db, """
+                INSERT INTO mention (channel, source_id, conversation_id, handle_id, ours, text, created_at, url, in_reply_to,
+                                     thread_source_id, lang, likes, reposts, replies, extra, imported_at, updated_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                """)
+            findMentionConversation = try BoundStatement(db, "SELECT conversation_id FROM mention WHERE channel = ?1 AND source_id = ?2")
+            findHandle = try BoundStatement(db, """
+                SELECT id, contact_id, handle, name, followers, verified, ours FROM contact_handle WHERE channel = ?1 AND source_id = ?2
+                """)
+            updateHandle = try BoundStatement(db, """
+                UPDATE contact_handle SET handle = ?1, name = coalesce(?2, name), followers = ?3, verified = ?4,
+                    last_seen_at = max(last_seen_at, ?5) WHERE id = ?6
+                """)
+            insertContact = try BoundStatement(db, "INSERT INTO contact (name, created_at) VALUES (?1, ?2)")
+            insertHandle = try BoundStatement(db, """
+                INSERT INTO contact_handle (contact_id, channel, source_id, handle, name, followers, verified, ours, first_seen_at, last_seen_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                """)
+            findThreadKey = try BoundStatement(db, "SELECT conversation_id FROM thread_key WHERE channel = ?1 AND key = ?2")
+            addThreadKey = try BoundStatement(db, "INSERT OR IGNORE INTO thread_key (channel, key, conversation_id) VALUES (?1, ?2, ?3)")
+            insertConversation = try BoundStatement(db, """
+                INSERT INTO conversation (id, channel, status, contact_id, mention_count, first_at, last_at, last_customer_at, last_ours_at,
+                                          latest_customer_mention_id, latest_mention_id, created_at, updated_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                """)
+            setStatus = try BoundStatement(db, """
+                UPDATE conversation SET status = ?1, snooze_until_reply = 0, snoozed_until = NULL, version = version + 1 WHERE id = ?2
+                """)
+            foldConversation = try BoundStatement(db, """
+                UPDATE conversation SET
+                    mention_count = mention_count + ?3,
+                    first_at = min(first_at, ?4),
+                    latest_mention_id = CASE WHEN ?5 >= last_at THEN ?6 ELSE latest_mention_id END,
+                    last_at = max(last_at, ?5),
+                    latest_customer_mention_id = CASE WHEN ?7 IS NOT NULL AND (last_customer_at IS NULL OR ?7 >= last_customer_at)
+                                                 THEN ?8 ELSE latest_customer_mention_id END,
+                    last_customer_at = CASE WHEN ?7 IS NOT NULL AND (last_customer_at IS NULL OR ?7 >= last_customer_at)
+                                       THEN ?7 ELSE last_customer_at END,
+                    last_ours_at = CASE WHEN ?9 IS NULL THEN last_ours_at ELSE max(coalesce(last_ours_at, ?9), ?9) END,
+                    contact_id = coalesce(contact_id, ?10),
+                    version = version + 1,
+                    updated_at = ?2
+                WHERE id = ?1
+                RETURNING status, last_customer_at, last_ours_at, snooze_until_reply
+                """)
+            recomputeConversation = try BoundStatement(db, """
+                UPDATE conversation SET
+                    mention_count = (SELECT count(*) FROM mention WHERE conversation_id = ?1),
+                    first_at = (SELECT min(created_at) FROM mention WHERE conversation_id = ?1),
+                    last_at = (SELECT max(created_at) FROM mention WHERE conversation_id = ?1),
+                    last_customer_at = (SELECT max(created_at) FROM mention WHERE conversation_id = ?1 AND ours = 0),
+                    last_ours_at = (SELECT max(created_at) FROM mention WHERE conversation_id = ?1 AND ours = 1),
+                    latest_customer_mention_id = (SELECT id FROM mention WHERE conversation_id = ?1 AND ours = 0
+                                                  ORDER BY created_at DESC, id DESC LIMIT 1),
+                    latest_mention_id = (SELECT id FROM mention WHERE conversation_id = ?1 ORDER BY created_at DESC, id DESC LIMIT 1),
+                    contact_id = coalesce(contact_id, (SELECT h.contact_id FROM mention m JOIN contact_handle h ON h.id = m.handle_id
+                                                       WHERE m.conversation_id = ?1 AND m.ours = 0 ORDER BY m.created_at LIMIT 1)),
+                    version = version + 1,
+                    updated_at = ?2
+                WHERE id = ?1
+                RETURNING status, last_customer_at, last_ours_at, snooze_until_reply
+                """)
+        }
     }
 }

@@ -28,9 +28,9 @@ public struct QueueRow: Sendable, Equatable, Codable {
 
 /// Reads of the queue. Until triage defines priority, the queue is newest first.
 public enum Queue {
-    /// Open conversations, newest customer message first.
+    /// Open conversations by priority, then newest first (until triage sets priorities, all are 0).
     public static func open(_ db: Database, limit: Int, offset: Int = 0) throws -> [QueueRow] {
-        try rows(db, whereSQL: "c.status = 'open'", arguments: [], order: "c.status, c.last_at DESC", limit: limit, offset: offset)
+        try rows(db, whereSQL: "c.status = 'open'", arguments: [], order: "c.status, c.priority DESC, c.last_at DESC", limit: limit, offset: offset)
     }
 
     public static func countOpen(_ db: Database) throws -> Int {

@@ -80,6 +80,7 @@ public final class AppDatabase: Sendable {
         }
         do {
             try migrator.migrate(writer)
+            if try writer.read(FullTextIndex.isBehind) { try writer.write(FullTextIndex.catchUp) }
         } catch {
             throw HeedError("cannot upgrade the cache \(path): \(error)", exitCode: ExitStatus.dataError)
         }

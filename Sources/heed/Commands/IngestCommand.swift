@@ -17,6 +17,9 @@ struct IngestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write each rejected line, as it was, to this file.", valueName: "file"))
     var rejects: String?
 
+    @Option(help: ArgumentHelp("Lines committed per transaction (and so redone after an interruption).", visibility: .hidden))
+    var batchSize = Ingester.defaultBatchSize
+
     @Flag(help: "Print the reports as JSON.")
     var json = false
 
@@ -25,6 +28,7 @@ struct IngestCommand: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one file (or - for standard input)") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
     }
 
     func run() throws {
@@ -32,6 +36,7 @@ struct IngestCommand: ParsableCommand {
             let workspace = try global.workspace()
             let database = try workspace.openCache()
             let ingester = Ingester(database: database, config: workspace.config)
+            ingester.batchSize = batchSize
             let rejectsFile = try rejects.map(RejectsFile.init(path:))
             var current = ""
             ingester.onReject = { rejection, bytes in
@@ -86,8 +91,8 @@ final class RejectsFile {
         self.handle = handle
     }
 
-    func write(_ bytes: UnsafeBufferPointer<UInt8>?) {
+    func write(_ bytes: [UInt8]?) {
         guard let bytes else { return }
-        handle.write(Data(buffer: bytes) + Data([0x0A]))
+        handle.write(Data(bytes + [0x0A]))
     }
 }

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A program started with an argument list — never through a shell — with its standard
+/// streams on files, waited for with waitpid. (Foundation's Process waits for grandchildren
+/// holding inherited descriptors, which hangs with daemons such as tmux.)
+public struct ChildProcess: Sendable {
+    public let pid: pid_t
+
+    public struct Exit: Sendable {
+        /// The exit status, or 128 + the signal number when a signal ended it.
+        public var status: Int32
+        public var signalled: Bool
+        /// Peak resident memory of the child, in bytes.
+        public var maxResidentBytes: Int
+    }
+
+    /// Starts `arguments[0]` (a path, or a name looked up on PATH) with the rest as its arguments.
+    public static func spawn(_ arguments: [String], stdin: String = "/dev/null", stdout: String = "/dev/null",
+                             stderr: String = "/dev/null", environment: [String: String]? = nil) throws -> ChildProcess {
+        precondition(!arguments.isEmpty)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        var argv = arguments.map { strdup($0) } + [nil]
+        var envp = env.map { strdup($0) } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawnp(&pid, arguments[0], &actions, nil, &argv, &envp)
+        guard result == 0 else {
+            throw HeedError("cannot start \(arguments[0]): \(String(cString: strerror(result)))")
+        }
+        return ChildProcess(pid: pid)
+    }
+
+    /// Waits for the child to end.
+    public func wait() -> Exit {
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        let signalNumber = status & 0x7F
+        let signalled = signalNumber != 0 && signalNumber != 0x7F
+        return Exit(status: signalled ? 128 + signalNumber : (status >> 8) & 0xFF, signalled: signalled,
+                    maxResidentBytes: Int(usage.ru_maxrss) * 1024)
+    }
+
+    public func kill(_ signal: Int32 = SIGKILL) {
+        _ = Foundation.kill(pid, signal)
+    }
+}

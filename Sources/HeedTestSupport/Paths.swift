@@ -1,0 +1,20 @@
+import Foundation
+
+/// Where things are when tests run from `swift test`.
+public enum Paths {
+    /// The package root (this file is Sources/HeedTestSupport/Paths.swift).
+    public static let packageRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// The real public payloads shared with the project (`../shared/fixtures`).
+    public static let sharedFixtures = packageRoot + "/../shared/fixtures"
+
+    /// The `heed` binary built beside the test bundle.
+    public static var heedBinary: String {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var folder = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        // On Linux the test runner may sit inside a .xctest folder next to the products.
+        while folder.path.hasSuffix(".xctest") || folder.lastPathComponent == "Contents" { folder.deleteLastPathComponent() }
+        return folder.appendingPathComponent("heed").path
+    }
+}

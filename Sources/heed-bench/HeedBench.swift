@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import HeedCore
+
+@main
+struct HeedBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "heed-bench",
+        abstract: "Benchmarks that print heed's figures. Build with -c release: swift run -c release heed-bench …",
+        subcommands: [IngestBench.self, QueueBench.self])
+}
+
+/// Where the benchmarks keep their generated files and caches.
+struct BenchOptions: ParsableArguments {
+    @Option(help: "Folder for generated data and caches.")
+    var dir = "bench-data"
+
+    /// The `heed` built beside this benchmark: it is measured as a user runs it, from process start.
+    var heedBinary: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("heed").path
+    }
+
+    func prepare() throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        guard FileManager.default.isExecutableFile(atPath: heedBinary) else {
+            throw ValidationError("no heed binary at \(heedBinary): run `swift build -c release` first")
+        }
+    }
+
+    func removeCache(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}
+
+/// The fixed clock the generated data is relative to, so every run ingests the same bytes.
+let benchNow = RFC3339.milliseconds(from: "2026-11-23T12:00:00Z")!
+
+func milliseconds(since start: DispatchTime) -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+}
+
+func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
