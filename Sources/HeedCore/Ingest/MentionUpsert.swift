@@ -36,6 +36,7 @@ final class MentionUpsert {
         var followers: Int
         var verified: Bool
         var ours: Bool
+        var lastSeenAt: Int64
     }
 
     init(config: Config, now: Int64) {
@@ -83,19 +84,22 @@ final class MentionUpsert {
             find.bind(m.channel, a.id)
             if try find.step() {
                 cached = CachedHandle(id: find.int64(0), contact: find.int64(1), handle: find.text(2) ?? "", name: find.text(3),
-                                      followers: find.int(4), verified: find.int(5) != 0, ours: find.int(6) != 0)
+                                      followers: find.int(4), verified: find.int(5) != 0, ours: find.int(6) != 0,
+                                      lastSeenAt: find.int64(7))
             }
             find.reset()
         }
         if var known = cached {
-            let changed = known.handle != a.handle || (a.name != nil && known.name != a.name)
-                || known.followers != a.followers || known.verified != a.verified
+            // An author's details move forward only: an old post imported late must not undo a newer count.
+            let changed = m.createdAt >= known.lastSeenAt && (known.handle != a.handle || (a.name != nil && known.name != a.name)
+                || known.followers != a.followers || known.verified != a.verified)
             if changed {
                 try sql.updateHandle.run(a.handle, a.name, a.followers, a.verified, m.createdAt, known.id)
                 known.handle = a.handle
                 known.name = a.name ?? known.name
                 known.followers = a.followers
                 known.verified = a.verified
+                known.lastSeenAt = m.createdAt
                 remember(key, known)
             } else if handles[key] == nil {
                 remember(key, known)
@@ -108,7 +112,7 @@ final class MentionUpsert {
         try sql.insertHandle.run(contact, m.channel, a.id, a.handle, a.name, a.followers, a.verified, ours, m.createdAt, m.createdAt)
         let id = db.lastInsertedRowID
         remember(key, CachedHandle(id: id, contact: contact, handle: a.handle, name: a.name, followers: a.followers,
-                                   verified: a.verified, ours: ours))
+                                   verified: a.verified, ours: ours, lastSeenAt: m.createdAt))
         return (id, contact, ours, true)
     }
 
@@ -310,11 +314,11 @@ extension MentionUpsert {
                 """)
             findMentionConversation = try BoundStatement(db, "SELECT conversation_id FROM mention WHERE channel = ?1 AND source_id = ?2")
             findHandle = try BoundStatement(db, """
-                SELECT id, contact_id, handle, name, followers, verified, ours FROM contact_handle WHERE channel = ?1 AND source_id = ?2
+                SELECT id, contact_id, handle, name, followers, verified, ours, last_seen_at FROM contact_handle WHERE channel = ?1 AND source_id = ?2
                 """)
             updateHandle = try BoundStatement(db, """
                 UPDATE contact_handle SET handle = ?1, name = coalesce(?2, name), followers = ?3, verified = ?4,
-                    last_seen_at = max(last_seen_at, ?5) WHERE id = ?6
+                    last_seen_at = ?5 WHERE id = ?6
                 """)
             insertContact = try BoundStatement(db, "INSERT INTO contact (name, created_at) VALUES (?1, ?2)")
             insertHandle = try BoundStatement(db, """

@@ -19,6 +19,26 @@ public struct QueueRow: Sendable, Equatable, Codable {
     public var lastAt: Int64
     public var tags: [String]
 
+    public init(conversationID: Int64, channel: String, status: ConversationStatus, priority: Int, dueAt: Int64?, assignee: String?,
+                mentionCount: Int, text: String, authorHandle: String, authorName: String?, followers: Int, verified: Bool,
+                lastCustomerAt: Int64?, lastAt: Int64, tags: [String]) {
+        self.conversationID = conversationID
+        self.channel = channel
+        self.status = status
+        self.priority = priority
+        self.dueAt = dueAt
+        self.assignee = assignee
+        self.mentionCount = mentionCount
+        self.text = text
+        self.authorHandle = authorHandle
+        self.authorName = authorName
+        self.followers = followers
+        self.verified = verified
+        self.lastCustomerAt = lastCustomerAt
+        self.lastAt = lastAt
+        self.tags = tags
+    }
+
     enum CodingKeys: String, CodingKey {
         case conversationID = "id", channel, status, priority, dueAt = "due_at", assignee, mentionCount = "mentions", text
         case authorHandle = "author", authorName = "author_name", followers, verified

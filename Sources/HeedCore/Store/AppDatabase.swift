@@ -38,6 +38,8 @@ public final class AppDatabase: Sendable {
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw HeedError("\(path) is not a heed cache (not an SQLite database); point --cache at another file", exitCode: ExitStatus.dataError)
         } catch {
             throw HeedError("cannot open the cache \(path): \(error)", exitCode: ExitStatus.cantCreate)
         }

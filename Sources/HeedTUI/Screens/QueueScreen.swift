@@ -46,8 +46,7 @@ public enum QueueScreen {
         let age = Age.short(milliseconds: now - (row.lastCustomerAt ?? row.lastAt))
         x += grid.put(DisplayText(DisplayWidth.fit(age, to: 4)), x: x, y: y, style: style) + 1
         x += grid.put(DisplayText(DisplayWidth.fit(channelLabel(row.channel), to: 2)), x: x, y: y, style: style) + 1
-        let author = DisplayWidth.fit(DisplayText(untrusted: "@" + row.authorHandle).string + " (\(Age.count(row.followers)))", to: 22)
-        x += grid.put(DisplayText(author), x: x, y: y, style: style) + 1
+        x += grid.put(DisplayText(DisplayWidth.fit(row.authorLabel(width: 22), to: 22)), x: x, y: y, style: style) + 1
         let tags = row.tags.joined(separator: " ")
         let tagWidth = tags.isEmpty ? 0 : Swift.min(16, DisplayWidth.of(tags)) + 1
         grid.put(DisplayText(untrusted: row.text), x: x, y: y, limit: Swift.max(0, grid.width - x - tagWidth - 1), style: style)

@@ -1,0 +1,97 @@
+import HeedTestSupport
+import XCTest
+@testable import HeedCore
+
+final class ConfigTests: XCTestCase {
+    func testExampleConfigIsValidAndShowsEveryTopLevelField() throws {
+        let config = try ExampleConfig.load()
+        XCTAssertEqual(config.brand, "Northwind Bank")
+        XCTAssertEqual(config.operators.map(\.handle), ["sam", "priya", "tomas"])
+        XCTAssertEqual(config.operators.first?.role, .lead)
+        XCTAssertEqual(config.sla.target(channel: "x", urgency: .high), 10)
+        XCTAssertEqual(config.sla.target(channel: "mastodon", urgency: .low), 240)
+        XCTAssertEqual(config.rules.count, 5)
+        XCTAssertEqual(config.delivery.adapter(for: "x"), .command(Program(path: "/usr/local/bin/northwind-post",
+                                                                           arguments: ["--network", "x", "--account", "NorthwindHelp"],
+                                                                           timeoutSeconds: 20)))
+        XCTAssertEqual(config.businessHours?.days[.sat], BusinessHours.Span(start: 9 * 60, end: 17 * 60))
+        XCTAssertTrue(config.isOurAccount(channel: "x", handle: "@northwindhelp", authorID: "1"))
+        XCTAssertFalse(config.isOurAccount(channel: "mastodon", handle: "NorthwindHelp", authorID: "1"))
+        let root = try JSONParser.parse(ExampleConfig.text)
+        guard case .object(let members) = root.value else { return XCTFail() }
+        XCTAssertEqual(Set(members.map(\.key)), Set(ConfigLoader.topLevelKeys), "the example must show every field")
+    }
+
+    func testRootExampleFileIsTheBuiltInOne() throws {
+        let root = try String(contentsOfFile: Paths.packageRoot + "/config.example.json", encoding: .utf8)
+        XCTAssertEqual(root, ExampleConfig.text)
+    }
+
+    func testEmptyObjectGivesDefaults() throws {
+        let config = try ConfigLoader.parse("{}", file: "c.json").get()
+        XCTAssertEqual(config, Config())
+    }
+
+    func testProblemsNameFileLineAndPath() {
+        let text = """
+            {
+              "brnad": "Typo Bank",
+              "operators": [
+                { "handle": "sam", "name": "Sam", "role": "admin" },
+                { "handle": "sam", "name": "Sam Again", "teams": ["nope"] }
+              ],
+              "sla": { "minutes": { "high": "fast" } },
+              "timezone": "Mars/Olympus",
+              "accounts": { "twitter": ["x"] },
+              "rules": [
+                { "name": "r", "when": { "text_matches": "(unclosed" }, "then": { "escalate": "billing" } }
+              ],
+              "keys": { "reply": "ctrl-r" },
+              "delivery": { "default": { "adapter": "carrier-pigeon" } }
+            }
+            """
+        guard case .failure(let error) = ConfigLoader.parse(text, file: "team.json") else { return XCTFail("expected problems") }
+        let lines = error.problems.map(\.description)
+        let expected = [
+            "team.json:2: brnad: unknown key \"brnad\" (did you mean \"brand\"?)",
+            "team.json:4: operators[0].role: \"admin\" is not one of \"agent\", \"lead\"",
+            "team.json:5: operators[1].teams: unknown team \"nope\" (teams are listed under \"teams\")",
+            "team.json:5: operators[1].handle: \"sam\" is used twice",
+            "team.json:7: sla.minutes.high: expected a whole number, got string",
+            "team.json:8: timezone: unknown time zone \"Mars/Olympus\" (use an IANA name such as \"Europe/London\")",
+            "team.json:11: rules[0].when.text_matches: not a valid regular expression: (unclosed",
+            "team.json:11: rules[0].then.escalate: unknown team \"billing\" (teams are listed under \"teams\")",
+            "team.json:13: keys.reply: \"ctrl-r\" is not a key: use one character, C-x (Ctrl), F1…F12, Enter, Tab, Space, Esc, Up, Down, Left, Right, PgUp, PgDn, Home, End",
+            "team.json:14: delivery.default.adapter: \"carrier-pigeon\" is not an adapter: use \"spool\" or \"command\"",
+        ]
+        for line in expected { XCTAssertTrue(lines.contains(line), "missing: \(line)\nall:\n\(lines.joined(separator: "\n"))") }
+        XCTAssertTrue(lines.contains { $0.hasPrefix("team.json:9: accounts.twitter: unknown channel \"twitter\"") }, lines.joined(separator: "\n"))
+    }
+
+    func testBrokenJSONNamesTheLine() {
+        guard case .failure(let error) = ConfigLoader.parse("{\n  \"brand\": \"A\",\n  \"cache\": \n}", file: "c.json") else { return XCTFail() }
+        XCTAssertEqual(error.problems.count, 1)
+        XCTAssertTrue(error.description.hasPrefix("c.json:4: not valid JSON"), error.description)
+    }
+
+    func testTemplatesOnlyUseKnownVariables() {
+        let text = #"{"canned_replies": [{"name": "a", "text": "Hi {firstname}"}]}"#
+        guard case .failure(let error) = ConfigLoader.parse(text, file: "c.json") else { return XCTFail() }
+        XCTAssertTrue(error.description.contains("canned_replies[0].text: unknown variable {firstname}"), error.description)
+    }
+
+    func testWorkspaceLookupOrder() throws {
+        let folder = TemporaryFolder()
+        let configPath = folder.write("team.json", #"{"brand": "B", "cache": "data/c.sqlite"}"#)
+        let env = ["HOME": folder.path, "XDG_DATA_HOME": folder.file("xdg")]
+        XCTAssertEqual(try Workspace.resolve(configFlag: nil, cacheFlag: nil, environment: env).cachePath, folder.file("xdg") + "/heed/cache.sqlite")
+        XCTAssertNil(try Workspace.resolve(configFlag: nil, cacheFlag: nil, environment: env).configPath)
+        XCTAssertEqual(try Workspace.resolve(configFlag: configPath, cacheFlag: nil, environment: env).cachePath, folder.file("data/c.sqlite"))
+        XCTAssertEqual(try Workspace.resolve(configFlag: nil, cacheFlag: nil, environment: env.merging(["HEED_CONFIG": configPath]) { $1 }).config.brand, "B")
+        XCTAssertEqual(try Workspace.resolve(configFlag: configPath, cacheFlag: nil, environment: env.merging(["HEED_CACHE": "/e.sqlite"]) { $1 }).cachePath, "/e.sqlite")
+        XCTAssertEqual(try Workspace.resolve(configFlag: configPath, cacheFlag: "/f.sqlite", environment: env.merging(["HEED_CACHE": "/e.sqlite"]) { $1 }).cachePath, "/f.sqlite")
+        XCTAssertThrowsError(try Workspace.resolve(configFlag: folder.file("missing.json"), cacheFlag: nil, environment: env)) {
+            XCTAssertEqual(($0 as? HeedError)?.exitCode, ExitStatus.config)
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import GRDB
+import HeedTestSupport
+import XCTest
+@testable import HeedCore
+
+final class IngestTests: XCTestCase {
+    let folder = TemporaryFolder()
+    var config: Config = {
+        var c = Config()
+        c.accounts = ["x": ["NorthwindHelp"], "mastodon": ["help@mastodon.social"]]
+        return c
+    }()
+
+    func ingest(_ lines: [String], into database: AppDatabase, name: String = "in.jsonl",
+                rejections: UnsafeMutablePointer<[Rejection]>? = nil) throws -> IngestReport {
+        let path = folder.write(name, lines.joined(separator: "\n") + "\n")
+        let ingester = Ingester(database: database, config: config, clock: FixedClock("2026-11-23T12:00:00Z"))
+        var seen: [Rejection] = []
+        ingester.onReject = { rejection, _ in seen.append(rejection) }
+        let report = try ingester.ingest(path: path)
+        rejections?.pointee = seen
+        return report
+    }
+
+    func conversations(_ database: AppDatabase) throws -> [[String]] {
+        try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT group_concat(source_id, ' ') AS ids FROM (SELECT source_id, conversation_id FROM mention ORDER BY source_id) GROUP BY conversation_id ORDER BY ids")
+                .map { ($0["ids"] as String).split(separator: " ").map(String.init) }
+        }
+    }
+
+    func testImportingTwiceChangesNothing() throws {
+        let database = try AppDatabase.inMemory()
+        let lines = [
+            MentionLines.line(id: "1", text: "my card was charged twice", author: "u1"),
+            MentionLines.line(id: "2", text: "still waiting", author: "u1", inReplyTo: "1"),
+            MentionLines.line(channel: "mastodon", id: "m1", text: "is the app down?", author: "lee"),
+        ]
+        let first = try ingest(lines, into: database)
+        XCTAssertEqual([first.new, first.updated, first.unchanged, first.rejected], [3, 0, 0, 0])
+        let before = try CacheDump.text(database)
+        let second = try ingest(lines, into: database)
+        XCTAssertEqual([second.new, second.updated, second.unchanged, second.rejected], [0, 0, 3, 0])
+        XCTAssertEqual(try CacheDump.text(database), before)
+    }
+
+    func testNewerCopyUpdatesMetricsButNotTriageState() throws {
+        let database = try AppDatabase.inMemory()
+        _ = try ingest([MentionLines.line(id: "1", text: "refund please", likes: 1)], into: database)
+        // An operator resolved and tagged the conversation
+        try database.writer.write { db in
+            try db.execute(sql: """
+                UPDATE conversation SET status = 'resolved', assignee = 'sam';
+                INSERT INTO tag (id, name) VALUES (1, 'billing');
+                INSERT INTO conversation_tag (conversation_id, tag_id, added_at) SELECT id, 1, 0 FROM conversation;
+                """)
+        }
+        let report = try ingest([MentionLines.line(id: "1", text: "refund please", likes: 9)], into: database)
+        XCTAssertEqual([report.new, report.updated], [0, 1])
+        let row = try database.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT m.likes, c.status, c.assignee, (SELECT count(*) FROM conversation_tag) AS tags FROM mention m JOIN conversation c ON c.id = m.conversation_id")!
+        }
+        XCTAssertEqual(row["likes"] as Int, 9)
+        XCTAssertEqual(row["status"] as String, "resolved")
+        XCTAssertEqual(row["assignee"] as String, "sam")
+        XCTAssertEqual(row["tags"] as Int, 1)
+    }
+
+    func testBadLinesAreRejectedWithLineAndFieldAndTheRestKept() throws {
+        let database = try AppDatabase.inMemory()
+        var rejections: [Rejection] = []
+        let report = try ingest([
+            MentionLines.line(id: "1"),
+            "{\"channel\": \"x\", \"id\": \"2\", \"text\": \"hi\"",
+            MentionLines.line(id: "3").replacingOccurrences(of: "\"followers\":10", with: "\"followers\":\"many\""),
+            MentionLines.line(id: "4").replacingOccurrences(of: "2026-11-23T09:00:00Z", with: "yesterday"),
+            MentionLines.line(channel: "myspace", id: "5"),
+            "",
+            "[1, 2]",
+            MentionLines.line(id: "8").replacingOccurrences(of: "\"id\":\"8\"", with: "\"id\":8"),
+            MentionLines.line(id: "9"),
+        ], into: database, rejections: &rejections)
+        XCTAssertEqual([report.new, report.rejected], [2, 6])
+        XCTAssertEqual(rejections.map(\.line), [2, 3, 4, 5, 7, 8])
+        XCTAssertEqual(rejections.map(\.field), [nil, "author.followers", "created_at", "channel", "", "id"])
+        XCTAssertTrue(rejections[0].reason.hasPrefix("not valid JSON"), rejections[0].reason)
+        XCTAssertEqual(rejections[1].reason, "expected a whole number, got string")
+        XCTAssertEqual(rejections[5].reason, "expected a string, got number")
+        XCTAssertEqual(try database.writer.read { db in try String.fetchAll(db, sql: "SELECT source_id FROM mention ORDER BY 1") }, ["1", "9"])
+    }
+
+    func testReplyBeforeItsParentJoinsTheSameConversation() throws {
+        let database = try AppDatabase.inMemory()
+        _ = try ingest([MentionLines.line(id: "r", text: "any update?", author: "u1", inReplyTo: "p")], into: database, name: "a.jsonl")
+        _ = try ingest([MentionLines.line(id: "p", text: "app is down", author: "u1")], into: database, name: "b.jsonl")
+        XCTAssertEqual(try conversations(database), [["p", "r"]])
+    }
+
+    func testChainsArrivingBackwardsBecomeOneThread() throws {
+        let database = try AppDatabase.inMemory()
+        // c replies to b, b and d reply to a; they arrive c, d, b, a in separate imports, so two
+        // stored conversations (waiting for b, waiting for a) turn out to be one thread
+        _ = try ingest([MentionLines.line(id: "c", author: "u1", inReplyTo: "b")], into: database, name: "1.jsonl")
+        _ = try ingest([MentionLines.line(id: "d", author: "u4", inReplyTo: "a")], into: database, name: "2.jsonl")
+        XCTAssertEqual(try conversations(database), [["c"], ["d"]])
+        _ = try ingest([MentionLines.line(id: "b", author: "u2", inReplyTo: "a")], into: database, name: "3.jsonl")
+        _ = try ingest([MentionLines.line(id: "a", author: "u3")], into: database, name: "4.jsonl")
+        XCTAssertEqual(try conversations(database), [["a", "b", "c", "d"]])
+        let summary = try database.writer.read { db in try Row.fetchOne(db, sql: "SELECT mention_count, count(*) OVER () AS n FROM conversation")! }
+        XCTAssertEqual(summary["mention_count"] as Int, 4)
+        XCTAssertEqual(summary["n"] as Int, 1)
+        let merges = try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE kind = 'merge'") }
+        XCTAssertEqual(merges, 1)
+    }
+
+    func testSourceThreadIdsGroupRepliesWhoseParentIsMissing() throws {
+        let database = try AppDatabase.inMemory()
+        _ = try ingest([
+            MentionLines.line(id: "20", author: "u2", inReplyTo: "15", conversation: "10"),
+            MentionLines.line(id: "30", author: "u3", inReplyTo: "25", conversation: "10"),
+            MentionLines.line(id: "10", author: "u1", conversation: "10"),
+            MentionLines.line(id: "99", author: "u9", conversation: "99"),
+        ], into: database)
+        XCTAssertEqual(try conversations(database), [["10", "20", "30"], ["99"]])
+    }
+
+    func testOurReplyWaitsOnTheCustomerAndTheirAnswerReopens() throws {
+        let database = try AppDatabase.inMemory()
+        func status() throws -> String { try database.writer.read { db in try String.fetchOne(db, sql: "SELECT status FROM conversation")! } }
+        _ = try ingest([MentionLines.line(id: "1", text: "card declined", at: "2026-11-23T09:00:00Z", author: "u1")], into: database, name: "a")
+        XCTAssertEqual(try status(), "open")
+        _ = try ingest([MentionLines.line(id: "2", text: "sorry! DM us ^SB", at: "2026-11-23T09:05:00Z", author: "nw", handle: "@NorthwindHelp", inReplyTo: "1")],
+                       into: database, name: "b")
+        XCTAssertEqual(try status(), "waiting")
+        XCTAssertEqual(try database.writer.read { db in try Bool.fetchOne(db, sql: "SELECT ours FROM mention WHERE source_id = '2'") }, true)
+        _ = try ingest([MentionLines.line(id: "3", text: "still declined", at: "2026-11-23T09:30:00Z", author: "u1", inReplyTo: "2")],
+                       into: database, name: "c")
+        XCTAssertEqual(try status(), "open")
+        let events = try database.writer.read { db in try String.fetchAll(db, sql: "SELECT after FROM event WHERE kind = 'status' ORDER BY id") }
+        XCTAssertEqual(events, [#"{"status":"waiting"}"#, #"{"status":"open"}"#])
+        let row = try database.writer.read { db in try Queue.open(db, limit: 10) }
+        XCTAssertEqual(row.map(\.text), ["still declined"])
+    }
+
+    func testUnknownFieldsAreKeptAndTextIsSearchable() throws {
+        let database = try AppDatabase.inMemory()
+        let line = MentionLines.line(id: "1", text: "Can't log in to the app since 9").dropLast() + #","sentiment_hint":-0.4,"source":{"tool":"zapier"}}"#
+        _ = try ingest([String(line)], into: database)
+        let row = try database.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT extra, (SELECT count(*) FROM mention_fts WHERE mention_fts MATCH 'log AND app') AS hits FROM mention")!
+        }
+        XCTAssertEqual(row["extra"] as String, #"{"sentiment_hint":-0.4,"source":{"tool":"zapier"}}"#)
+        XCTAssertEqual(row["hits"] as Int, 1)
+        // And re-encoding gives the unknown fields back
+        XCTAssertTrue(MentionLines.line(id: "x").hasSuffix("}}"))
+    }
+
+    func testEditedTextIsReindexed() throws {
+        let database = try AppDatabase.inMemory()
+        _ = try ingest([MentionLines.line(id: "1", text: "original wording")], into: database, name: "a")
+        _ = try ingest([MentionLines.line(id: "1", text: "edited wording")], into: database, name: "b")
+        let hits = try database.writer.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM mention_fts WHERE mention_fts MATCH 'original'"),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM mention_fts WHERE mention_fts MATCH 'edited'"))
+        }
+        XCTAssertEqual(hits.0, 0)
+        XCTAssertEqual(hits.1, 1)
+        XCTAssertNoThrow(try database.writer.write { db in
+            try db.execute(sql: "INSERT INTO mention_fts(mention_fts, rank) VALUES ('integrity-check', 1)")
+        })
+    }
+
+    func testFollowerCountMovesForwardInTimeOnly() throws {
+        let database = try AppDatabase.inMemory()
+        _ = try ingest([MentionLines.line(id: "1", at: "2026-11-23T09:00:00Z", followers: 10)], into: database, name: "a")
+        let report = try ingest([MentionLines.line(id: "1", at: "2026-11-23T09:00:00Z", followers: 18_204)], into: database, name: "b")
+        XCTAssertEqual(report.updated, 1)
+        XCTAssertEqual(try database.writer.read { db in try Queue.open(db, limit: 1).first?.followers }, 18_204)
+        // An older post by the same author, imported late, carries an older count: it is not taken.
+        _ = try ingest([MentionLines.line(id: "0", at: "2026-11-20T09:00:00Z", followers: 9_000)], into: database, name: "c")
+        XCTAssertEqual(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT followers FROM contact_handle") }, 18_204)
+    }
+}

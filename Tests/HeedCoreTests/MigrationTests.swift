@@ -1,0 +1,72 @@
+import GRDB
+import HeedTestSupport
+import XCTest
+@testable import HeedCore
+
+final class MigrationTests: XCTestCase {
+    func testOlderCacheUpgradesItselfAndKeepsItsData() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file("old.sqlite")
+        // Given a cache written by a heed that knew only the first migration, with a mention in it
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "v1-people-and-mentions")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO contact (id, name, created_at) VALUES (1, 'Dana', 0);
+                INSERT INTO contact_handle (id, contact_id, channel, source_id, handle, first_seen_at, last_seen_at) VALUES (1, 1, 'x', 'u1', 'dana', 0, 0);
+                INSERT INTO conversation (id, channel, first_at, last_at, created_at, updated_at, mention_count, latest_mention_id, latest_customer_mention_id)
+                    VALUES (1, 'x', 0, 0, 0, 0, 1, 1, 1);
+                INSERT INTO mention (id, channel, source_id, conversation_id, handle_id, text, created_at, imported_at, updated_at)
+                    VALUES (1, 'x', 't1', 1, 1, 'my card was charged twice', 0, 0, 0);
+                """)
+        }
+        try queue.close()
+        // When the current heed opens it
+        let database = try AppDatabase.open(path: path)
+        // Then every migration has run, and the old mention is there and searchable
+        let applied = try database.writer.read { db in try Schema.migrator.appliedIdentifiers(db) }
+        XCTAssertEqual(applied, Set(AppDatabase.migrationNames))
+        let found = try database.writer.read { db in
+            try Int64.fetchAll(db, sql: "SELECT rowid FROM mention_fts WHERE mention_fts MATCH 'charged'")
+        }
+        XCTAssertEqual(found, [1])
+    }
+
+    func testNewerCacheIsRefusedWithAClearMessage() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file("new.sqlite")
+        _ = try AppDatabase.open(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')") }
+        try queue.close()
+        XCTAssertThrowsError(try AppDatabase.open(path: path)) { error in
+            XCTAssertTrue("\(error)".contains("written by a newer heed"), "\(error)")
+        }
+    }
+
+    func testNotACacheIsRefused() throws {
+        let folder = TemporaryFolder()
+        let path = folder.write("junk.sqlite", String(repeating: "not sqlite at all ", count: 100))
+        XCTAssertThrowsError(try AppDatabase.open(path: path)) { XCTAssertTrue("\($0)".contains("not a heed cache"), "\($0)") }
+    }
+
+    func testNewCacheIsReadableByOwnerAndGroupOnly() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file("sub/cache.sqlite")
+        let old = umask(0o022)
+        defer { umask(old) }
+        _ = try AppDatabase.open(path: path)
+        let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0
+        XCTAssertEqual(mode & 0o777, 0o660)
+    }
+
+    func testEventLogRefusesRewrites() throws {
+        let database = try AppDatabase.inMemory()
+        try database.writer.write { db in
+            try db.execute(sql: "INSERT INTO event (at, operator, kind) VALUES (1, 'sam', 'tag')")
+        }
+        XCTAssertThrowsError(try database.writer.write { db in try db.execute(sql: "UPDATE event SET operator = 'priya'") })
+        XCTAssertThrowsError(try database.writer.write { db in try db.execute(sql: "DELETE FROM event") })
+        XCTAssertEqual(try database.writer.read { db in try String.fetchOne(db, sql: "SELECT operator FROM event") }, "sam")
+    }
+}
