@@ -22,8 +22,17 @@ struct BenchOptions: ParsableArguments {
             .appendingPathComponent("heed").path
     }
 
+    /// Makes the data folder and brings the release `heed` up to date (`swift run heed-bench`
+    /// builds only the benchmark itself).
     func prepare() throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let packageRoot = URL(fileURLWithPath: heedBinary).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        if FileManager.default.fileExists(atPath: packageRoot + "/Package.swift") {
+            let build = try ChildProcess.spawn(["swift", "build", "-c", "release", "--product", "heed", "--package-path", packageRoot],
+                                               stdout: "\(dir)/build.log", stderr: "\(dir)/build.err").wait()
+            guard build.status == 0 else { throw ValidationError("building heed failed; see \(dir)/build.err") }
+        }
         guard FileManager.default.isExecutableFile(atPath: heedBinary) else {
             throw ValidationError("no heed binary at \(heedBinary): run `swift build -c release` first")
         }

@@ -180,4 +180,44 @@ final class IngestTests: XCTestCase {
         _ = try ingest([MentionLines.line(id: "0", at: "2026-11-20T09:00:00Z", followers: 9_000)], into: database, name: "c")
         XCTAssertEqual(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT followers FROM contact_handle") }, 18_204)
     }
+
+    /// Whatever order mentions arrive in, and however they are split into imports, they end up
+    /// in the same threads.
+    func testArrivalOrderNeverChangesTheThreads() throws {
+        // Five threads: trees of replies, some with the source's thread id as X gives it.
+        var lines: [String] = []
+        for thread in 0..<5 {
+            let root = "t\(thread)-0"
+            let withThreadID = thread % 2 == 0
+            lines.append(MentionLines.line(id: root, author: "a\(thread)", conversation: withThreadID ? root : nil))
+            for reply in 1..<8 {
+                let parent = "t\(thread)-\((reply - 1) / 2)"
+                lines.append(MentionLines.line(id: "t\(thread)-\(reply)", author: "a\(thread)-\(reply % 3)", inReplyTo: parent,
+                                               conversation: withThreadID ? root : nil))
+            }
+        }
+        let inOrder = try AppDatabase.inMemory()
+        _ = try ingest(lines, into: inOrder, name: "ordered")
+        let expected = try conversations(inOrder)
+        XCTAssertEqual(expected.count, 5)
+        for seed in 1...25 {
+            var rng = SeededRandom(seed: UInt64(seed))
+            let shuffled = lines.shuffled(using: &rng)
+            let database = try AppDatabase.inMemory()
+            var start = 0
+            var part = 0
+            while start < shuffled.count {
+                let size = rng.int(1...12)
+                _ = try ingest(Array(shuffled[start..<Swift.min(start + size, shuffled.count)]), into: database, name: "part\(part)")
+                start += size
+                part += 1
+            }
+            XCTAssertEqual(try conversations(database), expected, "seed \(seed)")
+            XCTAssertEqual(try CacheDump.text(database), try CacheDump.text(inOrder), "seed \(seed)")
+            let counts = try database.writer.read { db in
+                try Int.fetchAll(db, sql: "SELECT mention_count - (SELECT count(*) FROM mention m WHERE m.conversation_id = c.id) FROM conversation c")
+            }
+            XCTAssertEqual(Set(counts), [0], "mention counts agree with the mentions, seed \(seed)")
+        }
+    }
 }
