@@ -19,11 +19,13 @@ let package = Package(
             providers: [.apt(["libncurses-dev"])]
         ),
         .target(name: "CCursesShim", dependencies: ["CNcursesw"]),
+        .target(name: "CSQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "HeedCore",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "CSQLiteTuning",
             ],
             resources: [.embedInCode("Resources/config.example.json")]
         ),
@@ -49,7 +51,7 @@ let package = Package(
             path: "Sources/HeedTestSupport"
         ),
         .testTarget(name: "HeedCoreTests", dependencies: ["HeedCore", "HeedTestSupport"]),
-        .testTarget(name: "HeedTUITests", dependencies: ["HeedTUI", "HeedTestSupport"]),
+        .testTarget(name: "HeedTUITests", dependencies: ["HeedTUI", "HeedTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "HeedCLITests", dependencies: ["HeedCore", "HeedTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

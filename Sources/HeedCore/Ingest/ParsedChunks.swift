@@ -35,7 +35,7 @@ final class ParsedChunks: @unchecked Sendable {
             var chunk = Chunk(nextOffset: offset, lastLine: firstLine - 1)
             do {
                 while true {
-                    let more = try reader.next { line -> Void in
+                    let read: Void? = try reader.next { line -> Void in
                         switch line {
                         case .tooLong(let number, let next):
                             chunk.items.append(.rejected(Rejection(line: number, field: nil,
@@ -53,7 +53,7 @@ final class ParsedChunks: @unchecked Sendable {
                             }
                         }
                     }
-                    if more == nil {
+                    if read == nil {
                         chunk.isLast = true
                         guard push(chunk) else { return }
                         return

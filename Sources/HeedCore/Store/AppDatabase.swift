@@ -1,3 +1,4 @@
+import CSQLiteTuning
 import Foundation
 import GRDB
 
@@ -19,8 +20,13 @@ public final class AppDatabase: Sendable {
         try Self.migrate(writer, path: path ?? ":memory:")
     }
 
+    /// SQLite's memory statistics cost a global mutex per allocation; heed never reads them.
+    /// This must run before the first connection of the process, so every open calls it.
+    private static let tuned: Void = { _ = CSQLiteTuning_disableMemoryStatistics() }()
+
     /// Opens (creating if needed) the cache at `path`, upgrading an older schema.
     public static func open(path: String) throws -> AppDatabase {
+        _ = tuned
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         do {

@@ -12,7 +12,12 @@ public enum Screen {
 
     public static func open(database: AppDatabase, config: Config) throws {
         let clock = SystemClock()
-        let terminal = try CursesTerminal()
+        let terminal: CursesTerminal
+        do {
+            terminal = try CursesTerminal()
+        } catch let error as CursesTerminal.CursesError {
+            throw HeedError(error.description, exitCode: ExitStatus.usage)
+        }
         defer { terminal.stop() }
         let size = terminal.size
         let runtime = Runtime(

@@ -8,8 +8,14 @@ public final class CursesTerminal: Terminal {
     private let colors: Bool
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw CursesError.notATerminal }
         setlocale(LC_ALL, "")
-        guard initscr() != nil else { throw CursesError.cannotStart }
+        // newterm, unlike initscr, returns instead of exiting when the terminal type is unknown.
+        guard let output = fdopen(STDOUT_FILENO, "w"), let input = fdopen(STDIN_FILENO, "r"),
+              let screen = newterm(nil, output, input) else {
+            throw CursesError.cannotStart(term: environment["TERM"] ?? "")
+        }
+        set_term(screen)
         // raw: Ctrl-C and Ctrl-Z arrive as keys, so heed can restore the terminal itself.
         raw()
         noecho()
@@ -30,8 +36,17 @@ public final class CursesTerminal: Terminal {
     }
 
     public enum CursesError: Error, CustomStringConvertible {
-        case cannotStart
-        public var description: String { "cannot start the terminal screen (is TERM set, and is this a terminal?)" }
+        case notATerminal
+        case cannotStart(term: String)
+
+        public var description: String {
+            switch self {
+            case .notATerminal:
+                "the screen needs a terminal on standard input and output; use `heed queue` for text"
+            case .cannotStart(let term):
+                term.isEmpty ? "cannot start the screen: TERM is not set" : "cannot start the screen for TERM=\(term) (is its terminfo entry installed?)"
+            }
+        }
     }
 
     public var size: (width: Int, height: Int) {
