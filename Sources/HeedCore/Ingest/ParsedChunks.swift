@@ -28,10 +28,18 @@ final class ParsedChunks: @unchecked Sendable {
     private var cancelled = false
     private static let capacity = 4
 
-    /// Starts reading `fd` from `offset` (line `firstLine`).
+    /// Starts reading `fd` from `offset` (line `firstLine`). The reader works on a duplicate of
+    /// the descriptor and closes it when done, so the caller may close `fd` at any time without
+    /// the reader touching a descriptor number that has since been reused.
     init(fd: Int32, offset: Int64, firstLine: Int, isKnownChannel: @escaping @Sendable (String) -> Bool) {
+        let own = dup(fd)
         let thread = Thread { [self] in
-            var reader = LineReader(fd: fd, offset: offset, firstLine: firstLine)
+            defer { if own >= 0 { close(own) } }
+            guard own >= 0 else {
+                fail(HeedError("cannot read: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput))
+                return
+            }
+            var reader = LineReader(fd: own, offset: offset, firstLine: firstLine)
             var chunk = Chunk(nextOffset: offset, lastLine: firstLine - 1)
             do {
                 while true {
