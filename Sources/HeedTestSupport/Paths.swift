@@ -6,6 +6,9 @@ public enum Paths {
     public static let packageRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
 
+    /// The real public payloads shared with the project (`../shared/fixtures`, see its README).
+    public static let sharedFixtures = packageRoot + "/../shared/fixtures"
+
     /// The `heed` binary built beside the test bundle.
     public static var heedBinary: String {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]

@@ -13,18 +13,18 @@ final class IngestCommandTests: XCTestCase {
 
         let ok = try HeedRun.run(["ingest", "--cache", cache, good], in: folder)
         XCTAssertEqual(ok.status, 0, ok.stderr)
-        XCTAssertEqual(ok.stdout, "\(good): 2 new, 0 updated, 0 unchanged, 0 rejected\n")
+        XCTAssertEqual(ok.stdout, "\(good) (heed): 2 new, 0 updated, 0 unchanged, 0 rejected\n")
 
         let again = try HeedRun.run(["ingest", "--cache", cache, good, mixed, "--rejects", folder.file("rejects.jsonl")], in: folder)
         XCTAssertEqual(again.status, 65)
-        XCTAssertEqual(again.stdout, "\(good): 0 new, 0 updated, 2 unchanged, 0 rejected\n\(mixed): 2 new, 0 updated, 0 unchanged, 1 rejected\n")
+        XCTAssertEqual(again.stdout, "\(good) (heed): 0 new, 0 updated, 2 unchanged, 0 rejected\n\(mixed) (heed): 2 new, 0 updated, 0 unchanged, 1 rejected\n")
         XCTAssertEqual(again.stderr, "heed: \(mixed):line 2: id: expected a string, got number\n")
         XCTAssertEqual(folder.read("rejects.jsonl"), badLine + "\n")
 
         let missing = try HeedRun.run(["ingest", "--cache", cache, folder.file("nope.jsonl"), good], in: folder)
         XCTAssertEqual(missing.status, 66)
         XCTAssertTrue(missing.stderr.contains("nope.jsonl: cannot read: No such file or directory"), missing.stderr)
-        XCTAssertTrue(missing.stdout.contains("good.jsonl: 0 new"), "the readable file is still imported")
+        XCTAssertTrue(missing.stdout.contains("good.jsonl (heed): 0 new"), "the readable file is still imported")
 
         let stdin = try HeedRun.run(["ingest", "--cache", cache, "--json", "-"], in: folder, stdin: mixed)
         XCTAssertEqual(stdin.status, 65)
@@ -132,5 +132,34 @@ final class IngestCommandTests: XCTestCase {
             guard try db.tableExists("import_position") else { return nil }
             return try Int.fetchOne(db, sql: "SELECT line FROM import_position")
         }
+    }
+}
+
+final class IngestFormatCommandTests: XCTestCase {
+    func testFormatsAreDetectedListedAndForced() throws {
+        let folder = TemporaryFolder()
+        let cache = folder.file("c.sqlite")
+        let fixtures = Paths.sharedFixtures
+        let run = try HeedRun.run(["ingest", "--cache", cache, fixtures + "/reddit/TestSubmission.test_comments.1.json",
+                                   fixtures + "/x/twcs_sample.csv", fixtures + "/mastodon/test_notifications_mentions_only.1.json"], in: folder)
+        XCTAssertEqual(run.status, 65)
+        XCTAssertEqual(run.stdout, """
+            \(fixtures)/reddit/TestSubmission.test_comments.1.json (reddit): 3 new, 0 updated, 0 unchanged, 0 rejected
+            \(fixtures)/mastodon/test_notifications_mentions_only.1.json (mastodon): 1 new, 0 updated, 0 unchanged, 0 rejected
+
+            """)
+        XCTAssertTrue(run.stderr.contains("twcs_sample.csv: cannot tell its format: line 1 is not JSON"), run.stderr)
+
+        let list = try HeedRun.run(["ingest", "--formats"], in: folder)
+        XCTAssertEqual(list.status, 0)
+        XCTAssertEqual(list.stdout.split(separator: "\n").map { $0.split(separator: " ")[0] }, ["heed", "x", "mastodon", "reddit"])
+
+        let forced = try HeedRun.run(["ingest", "--cache", cache, "--format", "x", fixtures + "/reddit/TestInbox.test_mentions.1.json"], in: folder)
+        XCTAssertEqual(forced.status, 65, "a Reddit listing read as X is rejected, not taken")
+        XCTAssertTrue(forced.stderr.hasSuffix("TestInbox.test_mentions.1.json:line 3: data.id: missing\n"), forced.stderr)
+        XCTAssertTrue(forced.stdout.contains("(x): 0 new, 0 updated, 0 unchanged, 1 rejected"), forced.stdout)
+        let unknown = try HeedRun.run(["ingest", "--cache", cache, "--format", "myspace", fixtures + "/x/brexit.jsonl"], in: folder)
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.stderr.contains("unknown format \"myspace\"; known: heed, x, mastodon, reddit"), unknown.stderr)
     }
 }

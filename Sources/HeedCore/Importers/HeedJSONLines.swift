@@ -3,11 +3,6 @@ public enum HeedJSONLines {
     /// Longer text is refused rather than stored: no post on any channel comes near it.
     public static let maximumTextBytes = 1 << 20
 
-    private struct FieldError: Error {
-        var field: String
-        var reason: String
-    }
-
     /// Parses one line; `isKnownChannel` says which `channel` values the config allows.
     public static func parse(line bytes: UnsafeBufferPointer<UInt8>, number: Int,
                              isKnownChannel: (String) -> Bool) -> Result<IncomingMention, Rejection> {
@@ -17,13 +12,15 @@ public enum HeedJSONLines {
         } catch {
             return .failure(Rejection(line: number, field: nil, reason: "not valid JSON: \(error.reason) (column \(error.column))"))
         }
-        do {
-            return .success(try mention(from: root, isKnownChannel: isKnownChannel))
-        } catch let error as FieldError {
-            return .failure(Rejection(line: number, field: error.field, reason: error.reason))
-        } catch {
-            return .failure(Rejection(line: number, field: nil, reason: "\(error)"))
+        switch record(root, isKnownChannel: isKnownChannel) {
+        case .mention(let mention): return .success(mention)
+        case .rejected(let rejection, _): return .failure(rejection)
         }
+    }
+
+    /// One parsed line as a record of heed's format.
+    static func record(_ root: JSONNode, isKnownChannel: (String) -> Bool) -> FormatRecord {
+        FormatRecord.from(root, path: "", wholeDocument: true) { try mention(from: root, isKnownChannel: isKnownChannel) }
     }
 
     private static func mention(from root: JSONNode, isKnownChannel: (String) -> Bool) throws -> IncomingMention {

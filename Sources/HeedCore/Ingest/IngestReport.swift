@@ -7,6 +7,8 @@ public struct IngestReport: Sendable, Equatable {
     public var rejected = 0
     /// The line an earlier, interrupted run of the same file had reached (0 when starting afresh).
     public var resumedAtLine = 0
+    /// The format read (forced or detected), once known.
+    public var format: String?
 
     public init(source: String) { self.source = source }
 

@@ -23,9 +23,10 @@ public final class Ingester {
         self.clock = clock
     }
 
-    /// Imports the file at `path` ("-" for standard input).
-    public func ingest(path: String) throws -> IngestReport {
-        if path == "-" { return try ingest(fd: 0, source: "-", resumable: false) }
+    /// Imports the file at `path` ("-" for standard input) in `format`, or the format its
+    /// content shows when nil.
+    public func ingest(path: String, format: (any MentionFormat)? = nil) throws -> IngestReport {
+        if path == "-" { return try ingest(fd: 0, source: "-", resumable: false, format: format) }
         let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw HeedError("\(path): cannot read: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput)
@@ -36,10 +37,10 @@ public final class Ingester {
             throw HeedError("\(path): is a folder, not a file", exitCode: ExitStatus.noInput)
         }
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        return try ingest(fd: fd, source: absolute, resumable: (info.st_mode & S_IFMT) == S_IFREG)
+        return try ingest(fd: fd, source: absolute, resumable: (info.st_mode & S_IFMT) == S_IFREG, format: format)
     }
 
-    private func ingest(fd: Int32, source: String, resumable: Bool) throws -> IngestReport {
+    private func ingest(fd: Int32, source: String, resumable: Bool, format: (any MentionFormat)?) throws -> IngestReport {
         try prepareConnection()
         var report = IngestReport(source: source)
         let now = clock.now()
@@ -59,9 +60,8 @@ public final class Ingester {
                 throw HeedError("\(source): cannot seek in the file", exitCode: ExitStatus.noInput)
             }
         }
-        let config = self.config
-        let chunks = ParsedChunks(fd: fd, offset: start.offset, firstLine: start.line,
-                                   isKnownChannel: { config.isKnownChannel($0) })
+        let chunks = ParsedChunks(fd: fd, offset: start.offset, firstLine: start.line, source: source, format: format,
+                                   context: FormatContext(config: config))
         defer { chunks.cancel() }
         var finished = false
         while !finished {
@@ -74,6 +74,7 @@ public final class Ingester {
                     let chunk = try chunks.next()
                     finished = chunk.isLast
                     lines += chunk.items.count
+                    batchReport.format = chunk.format
                     position = (chunk.nextOffset, chunk.lastLine)
                     for item in chunk.items {
                         switch item {
@@ -97,6 +98,7 @@ public final class Ingester {
                 }
             }
             report += batchReport
+            report.format = batchReport.format ?? report.format
         }
         try logIngest(report)
         return report

@@ -1,25 +1,35 @@
 import Foundation
 
-/// Reads and parses a file on a thread of its own, ahead of the writer, so that JSON parsing
-/// (a sixth of an import) runs on the second core while SQLite works on the first. It hands
-/// over small chunks and at most a few wait, so memory does not grow with the file.
+/// Reads and parses a file on a thread of its own, ahead of the writer, so that parsing (a
+/// sixth of an import) runs on the second core while SQLite works on the first. It hands over
+/// small chunks and at most a few wait, so memory does not grow with the file.
+///
+/// A file is JSON Lines (one document a line) unless its first line is the start of a larger
+/// document, in which case the whole file is one document (an API response saved as is). The
+/// format is the one forced, or the first that recognises the first document.
 final class ParsedChunks: @unchecked Sendable {
-    /// One input line, parsed, with where the next line starts (the import position after it).
+    /// One input record, parsed.
     enum Item: Sendable {
         case mention(IncomingMention)
+        /// `raw` is what goes to the rejects file: the line, or the record's JSON.
         case rejected(Rejection, raw: [UInt8]?)
         case blank
     }
 
-    /// Lines handed over at a time; the writer commits several chunks per transaction.
+    /// Records handed over at a time; the writer commits several chunks per transaction.
     static let chunkSize = 1_000
+    /// A single JSON document larger than this is refused (API pages are far smaller).
+    static let maximumDocumentBytes = 256 << 20
 
     struct Chunk: Sendable {
         var items: [Item] = []
-        /// Where the line after this chunk starts, and the number of its last line.
+        /// Where the line after this chunk starts, and the number of its last line (0, 0 for a
+        /// whole-document file, which is imported again from the start if interrupted).
         var nextOffset: Int64 = 0
         var lastLine = 0
         var isLast = false
+        /// The format in use, once known.
+        var format: String?
     }
 
     private let condition = NSCondition()
@@ -28,49 +38,27 @@ final class ParsedChunks: @unchecked Sendable {
     private var cancelled = false
     private static let capacity = 4
 
+    private let source: String
+    private let context: FormatContext
+    private var format: (any MentionFormat)?
+    private var chunk = Chunk()
+
     /// Starts reading `fd` from `offset` (line `firstLine`). The reader works on a duplicate of
     /// the descriptor and closes it when done, so the caller may close `fd` at any time without
     /// the reader touching a descriptor number that has since been reused.
-    init(fd: Int32, offset: Int64, firstLine: Int, isKnownChannel: @escaping @Sendable (String) -> Bool) {
+    init(fd: Int32, offset: Int64, firstLine: Int, source: String, format: (any MentionFormat)?, context: FormatContext) {
+        self.source = source
+        self.context = context
+        self.format = format
+        chunk = Chunk(nextOffset: offset, lastLine: firstLine - 1, format: format?.name)
         let own = dup(fd)
         let thread = Thread { [self] in
             defer { if own >= 0 { close(own) } }
-            guard own >= 0 else {
-                fail(HeedError("cannot read: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput))
-                return
-            }
-            var reader = LineReader(fd: own, offset: offset, firstLine: firstLine)
-            var chunk = Chunk(nextOffset: offset, lastLine: firstLine - 1)
             do {
-                while true {
-                    let read: Void? = try reader.next { line -> Void in
-                        switch line {
-                        case .tooLong(let number, let next):
-                            chunk.items.append(.rejected(Rejection(line: number, field: nil,
-                                                                   reason: "line longer than \(LineReader.maximumLineBytes) bytes"), raw: nil))
-                            (chunk.nextOffset, chunk.lastLine) = (next, number)
-                        case .text(let bytes, let number, let next):
-                            (chunk.nextOffset, chunk.lastLine) = (next, number)
-                            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                                chunk.items.append(.blank)
-                                return
-                            }
-                            switch HeedJSONLines.parse(line: bytes, number: number, isKnownChannel: isKnownChannel) {
-                            case .success(let mention): chunk.items.append(.mention(mention))
-                            case .failure(let rejection): chunk.items.append(.rejected(rejection, raw: Array(bytes)))
-                            }
-                        }
-                    }
-                    if read == nil {
-                        chunk.isLast = true
-                        guard push(chunk) else { return }
-                        return
-                    }
-                    if chunk.items.count >= Self.chunkSize {
-                        guard push(chunk) else { return }
-                        chunk = Chunk(nextOffset: chunk.nextOffset, lastLine: chunk.lastLine)
-                    }
-                }
+                guard own >= 0 else { throw HeedError("\(source): cannot read: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput) }
+                if try !readLines(fd: own, offset: offset, firstLine: firstLine) { return }
+                chunk.isLast = true
+                _ = push()
             } catch {
                 fail(error)
             }
@@ -85,12 +73,12 @@ final class ParsedChunks: @unchecked Sendable {
         defer { condition.unlock() }
         while ready.isEmpty && failure == nil { condition.wait() }
         if ready.isEmpty, let failure { throw failure }
-        let chunk = ready.removeFirst()
+        let next = ready.removeFirst()
         condition.broadcast()
-        return chunk
+        return next
     }
 
-    /// Stops the reader (the writer failed); it ends at its next chunk.
+    /// Stops the reader (the writer failed or finished); it ends at its next chunk.
     func cancel() {
         condition.lock()
         cancelled = true
@@ -98,7 +86,117 @@ final class ParsedChunks: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func push(_ chunk: Chunk) -> Bool {
+    // MARK: Reader thread
+
+    /// Reads JSON Lines; returns false when cancelled. Switches to reading one document when the
+    /// first line is only the start of one.
+    private func readLines(fd: Int32, offset: Int64, firstLine: Int) throws -> Bool {
+        var reader = LineReader(fd: fd, offset: offset, firstLine: firstLine)
+        var sawDocument = false
+        var wholeDocument = false
+        while true {
+            let read: Void? = try reader.next { line -> Void in
+                switch line {
+                case .tooLong(let number, let next):
+                    chunk.items.append(.rejected(Rejection(line: number, field: nil, reason: "line longer than \(LineReader.maximumLineBytes) bytes"), raw: nil))
+                    (chunk.nextOffset, chunk.lastLine) = (next, number)
+                case .text(let bytes, let number, let next):
+                    (chunk.nextOffset, chunk.lastLine) = (next, number)
+                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                        chunk.items.append(.blank)
+                        return
+                    }
+                    do {
+                        let document = try JSONParser.parse(bytes, firstLine: number)
+                        sawDocument = true
+                        try add(document, raw: Array(bytes))
+                    } catch let error as JSONSyntaxError {
+                        if !sawDocument && offset == 0 && error.reason.contains("end of input") {
+                            wholeDocument = true
+                            return
+                        }
+                        if !sawDocument && format == nil, let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 }),
+                           first != UInt8(ascii: "{") && first != UInt8(ascii: "[") {
+                            throw HeedError("\(source): cannot tell its format: line \(number) is not JSON; name the format with --format "
+                                                + "(`heed ingest --formats` lists them)", exitCode: ExitStatus.dataError)
+                        }
+                        chunk.items.append(.rejected(Rejection(line: number, field: nil, reason: "not valid JSON: \(error.reason) (column \(error.column))"),
+                                                     raw: Array(bytes)))
+                    }
+                }
+            }
+            if wholeDocument {
+                if try readDocument(fd: fd) { return true }
+                // Not one document after all (a JSON Lines file whose first line is cut): read it as lines.
+                wholeDocument = false
+                sawDocument = true
+                chunk = Chunk(format: format?.name)
+                guard lseek(fd, 0, SEEK_SET) == 0 else { throw HeedError("\(source): cannot rewind", exitCode: ExitStatus.noInput) }
+                reader = LineReader(fd: fd)
+                continue
+            }
+            if read == nil { return true }
+            if chunk.items.count >= Self.chunkSize {
+                guard push() else { return false }
+                chunk = Chunk(nextOffset: chunk.nextOffset, lastLine: chunk.lastLine, format: chunk.format)
+            }
+        }
+    }
+
+    /// Reads the whole file as one JSON document; false when it does not parse (then it is lines).
+    private func readDocument(fd: Int32) throws -> Bool {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var offset: off_t = 0
+        while true {
+            let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, offset) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw HeedError("\(source): read failed: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput)
+            }
+            if count == 0 { break }
+            bytes += buffer[0..<count]
+            offset += off_t(count)
+            guard bytes.count <= Self.maximumDocumentBytes else {
+                throw HeedError("\(source): one JSON document larger than \(Self.maximumDocumentBytes >> 20) MiB; write it as JSON Lines instead",
+                                exitCode: ExitStatus.dataError)
+            }
+        }
+        let document: JSONNode
+        do {
+            document = try JSONParser.parse(bytes)
+        } catch {
+            // Its second line parses alone: JSON Lines with a broken first line.
+            let lines = bytes.split(separator: 0x0A, maxSplits: 2, omittingEmptySubsequences: false)
+            if lines.count > 1, (try? JSONParser.parse(lines[1])) != nil { return false }
+            chunk = Chunk(format: format?.name)
+            chunk.items.append(.rejected(Rejection(line: error.line, field: nil, reason: "not valid JSON: \(error.reason) (column \(error.column))"), raw: nil))
+            return true
+        }
+        chunk = Chunk(format: format?.name)
+        try add(document, raw: nil)
+        return true
+    }
+
+    /// Turns one document into items, detecting the format from the first document seen.
+    private func add(_ document: JSONNode, raw: [UInt8]?) throws {
+        if format == nil {
+            guard let detected = MentionFormats.detect(document) else {
+                throw HeedError("\(source): cannot tell its format from line \(document.line); name it with --format "
+                                    + "(`heed ingest --formats` lists them)", exitCode: ExitStatus.dataError)
+            }
+            format = detected
+            chunk.format = detected.name
+        }
+        for record in format!.records(in: document, context: context) {
+            switch record {
+            case .mention(let mention): chunk.items.append(.mention(mention))
+            case .rejected(let rejection, let node): chunk.items.append(.rejected(rejection, raw: node.map { Array(JSONWriter.string($0).utf8) } ?? raw))
+            }
+        }
+    }
+
+    private func push() -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while ready.count >= Self.capacity && !cancelled { condition.wait() }

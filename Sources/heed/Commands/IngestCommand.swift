@@ -5,8 +5,9 @@ import HeedCore
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Import mentions from files of heed's JSON Lines format.",
+        abstract: "Import mentions from files: heed's JSON Lines or a channel's own API format.",
         discussion: """
+            The format is told from each file's content (--format forces one; --formats lists them). \
             Importing the same file twice changes nothing; a newer copy of a mention updates its metrics, never its \
             triage state. A bad line is reported and skipped; the rest is kept. An interrupted import resumes where it \
             stopped when run again. Exit status: 0 all stored, 65 some lines rejected, 66 a file could not be read.
@@ -23,15 +24,29 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Print the reports as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("Read the files in this format instead of telling it from their content.", valueName: "name"))
+    var format: String?
+
+    @Flag(help: "List the formats heed reads, and stop.")
+    var formats = false
+
     @Argument(help: ArgumentHelp("Files to import; - reads standard input.", valueName: "file"))
-    var files: [String]
+    var files: [String] = []
 
     func validate() throws {
+        if formats { return }
         if files.isEmpty { throw ValidationError("name at least one file (or - for standard input)") }
+        if let format, MentionFormats.named(format) == nil {
+            throw ValidationError("unknown format \"\(format)\"; known: \(MentionFormats.all.map(\.name).joined(separator: ", "))")
+        }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
     }
 
     func run() throws {
+        if formats {
+            for format in MentionFormats.all { print("\(format.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(format.summary)") }
+            return
+        }
         try guarded {
             let workspace = try global.workspace()
             let database = try workspace.openCache()
@@ -44,37 +59,40 @@ struct IngestCommand: ParsableCommand {
                 rejectsFile?.write(bytes)
             }
             var reports: [IngestReport] = []
-            var unreadable = false
+            var failures: [Int32] = []
+            let forced = format.flatMap(MentionFormats.named)
             for file in files {
                 current = file == "-" ? "<stdin>" : file
                 do {
-                    let report = try ingester.ingest(path: file)
+                    let report = try ingester.ingest(path: file, format: forced)
                     reports.append(report)
                     if !json { print(Self.summary(of: report, name: current)) }
-                } catch let error as HeedError where error.exitCode == ExitStatus.noInput {
+                } catch let error as HeedError where [ExitStatus.noInput, ExitStatus.dataError].contains(error.exitCode) {
+                    // One file that cannot be read or told apart does not stop the others.
                     printError(error.message)
-                    unreadable = true
+                    failures.append(error.exitCode)
                 }
             }
             if json { try printJSON(reports.map(ReportJSON.init)) }
-            if unreadable { throw ExitCode(ExitStatus.noInput) }
-            if reports.contains(where: { $0.rejected > 0 }) { throw ExitCode(ExitStatus.dataError) }
+            if failures.contains(ExitStatus.noInput) { throw ExitCode(ExitStatus.noInput) }
+            if !failures.isEmpty || reports.contains(where: { $0.rejected > 0 }) { throw ExitCode(ExitStatus.dataError) }
         }
     }
 
     static func summary(of report: IngestReport, name: String) -> String {
-        var line = "\(name): \(report.new) new, \(report.updated) updated, \(report.unchanged) unchanged, \(report.rejected) rejected"
+        var line = "\(name) (\(report.format ?? "empty")): \(report.new) new, \(report.updated) updated, \(report.unchanged) unchanged, \(report.rejected) rejected"
         if report.resumedAtLine > 0 { line += " (resumed after line \(report.resumedAtLine))" }
         return line
     }
 
     struct ReportJSON: Encodable {
-        var file: String, new: Int, updated: Int, unchanged: Int, rejected: Int, resumedAfterLine: Int
+        var file: String, format: String?, new: Int, updated: Int, unchanged: Int, rejected: Int, resumedAfterLine: Int
         init(_ r: IngestReport) {
-            (file, new, updated, unchanged, rejected, resumedAfterLine) = (r.source, r.new, r.updated, r.unchanged, r.rejected, r.resumedAtLine)
+            (file, format, new, updated, unchanged, rejected, resumedAfterLine) =
+                (r.source, r.format, r.new, r.updated, r.unchanged, r.rejected, r.resumedAtLine)
         }
         enum CodingKeys: String, CodingKey {
-            case file, new, updated, unchanged, rejected, resumedAfterLine = "resumed_after_line"
+            case file, format, new, updated, unchanged, rejected, resumedAfterLine = "resumed_after_line"
         }
     }
 }

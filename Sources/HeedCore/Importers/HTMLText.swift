@@ -1,0 +1,95 @@
+/// Plain text from the small, sanitised HTML that Mastodon (and similar servers) put in posts.
+///
+/// Paragraphs and `<br>` become line breaks, entities are decoded, links are kept as their URL,
+/// and mention links as `@user@host` (the form that identifies an account across servers).
+/// No general HTML parser ships with the toolchain or the package mirror; this reads the
+/// subset such servers emit (the Mastodon sanitiser's allow-list) and treats anything else as text.
+public enum HTMLText {
+    public static func plain(_ html: String) -> String {
+        var out = ""
+        var index = html.startIndex
+        var link: (href: String, isMention: Bool, text: String)?
+        func emit(_ s: String) {
+            if link != nil { link!.text += s } else { out += s }
+        }
+        while index < html.endIndex {
+            let c = html[index]
+            if c == "<", let close = html[index...].firstIndex(of: ">") {
+                let tag = html[html.index(after: index)..<close]
+                let name = tag.prefix { $0.isLetter || $0 == "/" }.lowercased()
+                switch name {
+                case "br", "br/": emit("\n")
+                case "p": if !out.isEmpty && !out.hasSuffix("\n\n") { emit(out.hasSuffix("\n") ? "\n" : "\n\n") }
+                case "a":
+                    let href = attribute("href", in: String(tag)) ?? ""
+                    let classes = attribute("class", in: String(tag)) ?? ""
+                    link = (href, classes.split(separator: " ").contains("mention"), "")
+                case "/a":
+                    if let l = link {
+                        link = nil
+                        out += rendered(link: l)
+                    }
+                default: break
+                }
+                index = html.index(after: close)
+            } else if c == "&", let semicolon = html[index...].prefix(12).firstIndex(of: ";"),
+                      let decoded = entity(String(html[html.index(after: index)..<semicolon])) {
+                emit(decoded)
+                index = html.index(after: semicolon)
+            } else {
+                emit(String(c))
+                index = html.index(after: index)
+            }
+        }
+        if let l = link { out += rendered(link: l) }
+        return out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A mention link as `@user@host`, a hashtag as its text, any other link as its URL.
+    private static func rendered(link: (href: String, isMention: Bool, text: String)) -> String {
+        if link.isMention, link.text.hasPrefix("@"), !link.text.dropFirst().contains("@"),
+           let host = host(of: link.href) {
+            return link.text + "@" + host
+        }
+        if link.text.hasPrefix("#") || link.text.hasPrefix("@") || link.href.isEmpty { return link.text }
+        return link.href
+    }
+
+    private static func host(of url: String) -> String? {
+        guard let scheme = url.range(of: "://") else { return nil }
+        let rest = url[scheme.upperBound...]
+        let host = rest.prefix { $0 != "/" }
+        return host.isEmpty ? nil : String(host)
+    }
+
+    private static func attribute(_ name: String, in tag: String) -> String? {
+        guard let start = tag.range(of: name + "=\"") else { return nil }
+        let rest = tag[start.upperBound...]
+        guard let end = rest.firstIndex(of: "\"") else { return nil }
+        return plainEntities(String(rest[..<end]))
+    }
+
+    private static func plainEntities(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        return plain(text)
+    }
+
+    static func entity(_ name: String) -> String? {
+        switch name {
+        case "amp": return "&"
+        case "lt": return "<"
+        case "gt": return ">"
+        case "quot": return "\""
+        case "apos", "#39": return "'"
+        case "nbsp": return "\u{00A0}"
+        default:
+            let number: UInt32?
+            if name.hasPrefix("#x") || name.hasPrefix("#X") { number = UInt32(name.dropFirst(2), radix: 16) }
+            else if name.hasPrefix("#") { number = UInt32(name.dropFirst()) }
+            else { return nil }
+            return number.flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,131 @@
+/// One input format heed can import: it recognises a JSON document of its kind and turns it
+/// into mentions (or rejections naming the record's line and field).
+///
+/// A file is read either as JSON Lines (one document a line: heed's format, twarc's pages of
+/// X API responses) or as one JSON document (an API response saved to a file).
+public protocol MentionFormat: Sendable {
+    /// The name `--format` takes.
+    var name: String { get }
+    /// One line for `heed ingest --formats`.
+    var summary: String { get }
+    /// Whether a parsed document is of this format (used to detect a file's format).
+    func recognises(_ document: JSONNode) -> Bool
+    /// The mentions in one document, in order.
+    func records(in document: JSONNode, context: FormatContext) -> [FormatRecord]
+}
+
+/// What a format needs to know of the config.
+public struct FormatContext: Sendable {
+    public var isKnownChannel: @Sendable (String) -> Bool
+
+    public init(config: Config) {
+        isKnownChannel = { config.isKnownChannel($0) }
+    }
+}
+
+public enum FormatRecord: Sendable {
+    case mention(IncomingMention)
+    /// A record that cannot be stored; `record` is its JSON when it is only part of the
+    /// document (nil: the whole document, whose raw line goes to the rejects file).
+    case rejected(Rejection, record: JSONNode?)
+}
+
+/// The formats heed reads, in the order detection tries them.
+public enum MentionFormats {
+    public static let all: [any MentionFormat] = [HeedFormat(), XFormat(), MastodonFormat(), RedditFormat()]
+
+    public static func named(_ name: String) -> (any MentionFormat)? { all.first { $0.name == name } }
+
+    public static func detect(_ document: JSONNode) -> (any MentionFormat)? { all.first { $0.recognises(document) } }
+}
+
+/// A field problem inside a record, turned into a `Rejection` at the record's line.
+struct FieldError: Error {
+    var field: String
+    var reason: String
+}
+
+/// Typed reads of a record's fields that throw a `FieldError` naming the field.
+struct RecordReader {
+    let node: JSONNode
+    /// The path of this record in its document, like `data[3]`; prefixed to field names.
+    let path: String
+
+    func child(_ key: String) -> JSONNode? {
+        guard let value = node[key], !value.isNull else { return nil }
+        return value
+    }
+
+    func field(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func object(_ key: String) throws -> RecordReader? {
+        guard let value = child(key) else { return nil }
+        guard case .object = value.value else { throw FieldError(field: field(key), reason: "expected an object, got \(value.value.typeName)") }
+        return RecordReader(node: value, path: field(key))
+    }
+
+    func string(_ key: String) throws -> String? {
+        guard let value = child(key) else { return nil }
+        guard case .string(let text) = value.value else {
+            throw FieldError(field: field(key), reason: "expected a string, got \(value.value.typeName)")
+        }
+        return text
+    }
+
+    func requiredString(_ key: String) throws -> String {
+        guard let text = try string(key) else { throw FieldError(field: field(key), reason: "missing") }
+        return text
+    }
+
+    /// A string, or a whole number written as a number (some APIs do either for ids).
+    func identifier(_ key: String) throws -> String? {
+        guard let value = child(key) else { return nil }
+        switch value.value {
+        case .string(let text): return text
+        case .number(let raw) where Int64(raw) != nil: return raw
+        default: throw FieldError(field: field(key), reason: "expected an id, got \(value.value.typeName)")
+        }
+    }
+
+    func count(_ key: String) throws -> Int? {
+        guard let value = child(key) else { return nil }
+        guard case .number(let raw) = value.value, let number = Int(raw) ?? Double(raw).map({ Int($0) }), number >= 0 else {
+            throw FieldError(field: field(key), reason: "expected a count, got \(value.value.typeName)")
+        }
+        return number
+    }
+
+    func bool(_ key: String) throws -> Bool? {
+        guard let value = child(key) else { return nil }
+        guard let flag = value.bool else { throw FieldError(field: field(key), reason: "expected true or false, got \(value.value.typeName)") }
+        return flag
+    }
+
+    func time(_ key: String) throws -> Int64? {
+        guard let text = try string(key) else { return nil }
+        guard let ms = RFC3339.milliseconds(from: text) else {
+            throw FieldError(field: field(key), reason: "\"\(DisplayText(untrusted: String(text.prefix(40))))\" is not an RFC 3339 time")
+        }
+        return ms
+    }
+
+    func array(_ key: String) throws -> [JSONNode]? {
+        guard let value = child(key) else { return nil }
+        guard case .array(let items) = value.value else { throw FieldError(field: field(key), reason: "expected an array, got \(value.value.typeName)") }
+        return items
+    }
+}
+
+extension FormatRecord {
+    /// Runs a record's mapping, turning a field problem into a rejection at the record's line.
+    static func from(_ node: JSONNode, path: String, wholeDocument: Bool = false,
+                     _ map: () throws -> IncomingMention) -> FormatRecord {
+        do {
+            return .mention(try map())
+        } catch let error as FieldError {
+            return .rejected(Rejection(line: node.line, field: error.field, reason: error.reason), record: wholeDocument ? nil : node)
+        } catch {
+            return .rejected(Rejection(line: node.line, field: path.isEmpty ? nil : path, reason: "\(error)"), record: wholeDocument ? nil : node)
+        }
+    }
+}

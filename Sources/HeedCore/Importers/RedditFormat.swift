@@ -1,0 +1,66 @@
+/// Reddit listings: `t3` posts and `t1` comments (with their nested replies), as the API and
+/// the inbox (username mentions) return them; a submission page is an array of two listings.
+struct RedditFormat: MentionFormat {
+    let name = "reddit"
+    let summary = "Reddit listing JSON: t3 posts and t1 comments with replies; inbox mentions"
+
+    func recognises(_ document: JSONNode) -> Bool {
+        if case .array(let items) = document.value { return items.first.map(isListing) ?? false }
+        return isListing(document)
+    }
+
+    private func isListing(_ node: JSONNode) -> Bool { node["kind"]?.string == "Listing" && node["data"]?["children"] != nil }
+
+    func records(in document: JSONNode, context: FormatContext) -> [FormatRecord] {
+        var records: [FormatRecord] = []
+        if case .array(let listings) = document.value {
+            for (index, listing) in listings.enumerated() { collect(listing, path: "[\(index)]", into: &records) }
+        } else {
+            collect(document, path: "", into: &records)
+        }
+        return records
+    }
+
+    private func collect(_ listing: JSONNode, path: String, into records: inout [FormatRecord]) {
+        guard case .array(let children) = listing["data"]?["children"]?.value else { return }
+        for (index, child) in children.enumerated() {
+            let childPath = "\(path.isEmpty ? "" : path + ".")data.children[\(index)]"
+            guard let kind = child["kind"]?.string, kind == "t1" || kind == "t3", let data = child["data"] else { continue }
+            let dataPath = childPath + ".data"
+            records.append(FormatRecord.from(data, path: dataPath) { try mention(data, kind: kind, path: dataPath) })
+            if let replies = data["replies"], case .object = replies.value { collect(replies, path: dataPath + ".replies", into: &records) }
+        }
+    }
+
+    private func mention(_ node: JSONNode, kind: String, path: String) throws -> IncomingMention {
+        let item = RecordReader(node: node, path: path)
+        let fullname = try item.string("name") ?? (try item.requiredString("id")).withPrefix(kind + "_")
+        let author = try item.requiredString("author")
+        let text: String
+        if kind == "t3" {
+            let title = try item.string("title") ?? ""
+            let body = try item.string("selftext") ?? ""
+            text = body.isEmpty ? title : title + "\n\n" + body
+        } else {
+            text = try item.requiredString("body")
+        }
+        guard case .number(let raw)? = item.child("created_utc")?.value, let seconds = Double(raw) else {
+            throw FieldError(field: item.field("created_utc"), reason: "missing or not a number")
+        }
+        let permalink = try item.string("permalink") ?? item.string("context")
+        return IncomingMention(
+            channel: "reddit", sourceID: fullname, text: HTMLText.plain(text.replacingOccurrences(of: "<", with: "&lt;")),
+            createdAt: Int64((seconds * 1000).rounded()),
+            author: IncomingAuthor(id: try item.string("author_fullname") ?? "u/" + author, handle: author),
+            url: permalink.map { $0.hasPrefix("http") ? $0 : "https://www.reddit.com" + $0 },
+            inReplyTo: kind == "t1" ? try item.string("parent_id") : nil,
+            threadID: kind == "t1" ? try item.string("link_id") : fullname,
+            metrics: Metrics(likes: Swift.max(0, item.child("score")?.int ?? 0), replies: try item.count("num_comments") ?? 0))
+    }
+}
+
+private extension String {
+    func withPrefix(_ prefix: String) -> String { hasPrefix(prefix) ? self : prefix + self }
+}
+
+import Foundation
