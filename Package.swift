@@ -50,7 +50,7 @@ let package = Package(
             dependencies: ["HeedCore", "HeedTUI"],
             path: "Sources/HeedTestSupport"
         ),
-        .testTarget(name: "HeedCoreTests", dependencies: ["HeedCore", "HeedTestSupport"]),
+        .testTarget(name: "HeedCoreTests", dependencies: ["HeedCore", "HeedTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "HeedTUITests", dependencies: ["HeedTUI", "HeedTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "HeedCLITests", dependencies: ["HeedCore", "HeedTestSupport"]),
     ],

@@ -19,7 +19,9 @@ public enum HTMLText {
                 let name = tag.prefix { $0.isLetter || $0 == "/" }.lowercased()
                 switch name {
                 case "br", "br/": emit("\n")
-                case "p": if !out.isEmpty && !out.hasSuffix("\n\n") { emit(out.hasSuffix("\n") ? "\n" : "\n\n") }
+                case "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "div":
+                    if !out.isEmpty && !out.hasSuffix("\n\n") { emit(out.hasSuffix("\n") ? "\n" : "\n\n") }
+                case "li": if !out.isEmpty && !out.hasSuffix("\n") { emit("\n") }
                 case "a":
                     let href = attribute("href", in: String(tag)) ?? ""
                     let classes = attribute("class", in: String(tag)) ?? ""

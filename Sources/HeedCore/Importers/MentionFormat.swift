@@ -32,7 +32,8 @@ public enum FormatRecord: Sendable {
 
 /// The formats heed reads, in the order detection tries them.
 public enum MentionFormats {
-    public static let all: [any MentionFormat] = [HeedFormat(), XFormat(), MastodonFormat(), RedditFormat()]
+    public static let all: [any MentionFormat] = [HeedFormat(), XFormat(), MastodonFormat(), BlueskyFormat(), RedditFormat(), DiscourseFormat(),
+                                                  FacebookFormat(), YouTubeFormat(), LinkedInFormat()]
 
     public static func named(_ name: String) -> (any MentionFormat)? { all.first { $0.name == name } }
 

@@ -1,0 +1,121 @@
+import HeedTestSupport
+import XCTest
+@testable import HeedCore
+
+/// Discourse and Bluesky against real payloads; Facebook, YouTube, LinkedIn and Bluesky
+/// notifications against fixtures written to the providers' references (see Fixtures/README.md).
+final class MoreFormatTests: XCTestCase {
+    let context = FormatContext(config: Config())
+    static let ownFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+
+    func records(_ path: String) throws -> (format: String, mentions: [IncomingMention], rejections: [Rejection]) {
+        let document = try JSONParser.parse(try String(contentsOfFile: path, encoding: .utf8))
+        let format = try XCTUnwrap(MentionFormats.detect(document), "no format recognises \(path)")
+        let records = format.records(in: document, context: context)
+        return (format.name,
+                records.compactMap { if case .mention(let m) = $0 { m } else { nil } },
+                records.compactMap { if case .rejected(let r, _) = $0 { r } else { nil } })
+    }
+
+    func ms(_ text: String) -> Int64 { RFC3339.milliseconds(from: text)! }
+
+    func testDiscourseLatestPostsAndTopic() throws {
+        let latest = try records(Paths.sharedFixtures + "/forum/posts_latest.json")
+        XCTAssertEqual(latest.format, "discourse")
+        XCTAssertEqual(latest.mentions.count, 4)
+        let first = latest.mentions[0]
+        XCTAssertEqual(first.channel, "forum")
+        XCTAssertEqual(first.sourceID, "11/2")
+        XCTAssertEqual(first.text, "holla bullhonky.")
+        XCTAssertEqual(first.createdAt, ms("2020-01-25T02:10:07.971Z"))
+        XCTAssertEqual(first.author, IncomingAuthor(id: "1", handle: "johndoe"))
+        XCTAssertNil(first.inReplyTo)
+        XCTAssertEqual(first.threadID, "11/1")
+
+        let topic = try records(Paths.sharedFixtures + "/forum/topic.json")
+        XCTAssertEqual(topic.mentions.count, 4)
+        XCTAssertEqual(topic.mentions[0].sourceID, "57/1")
+        XCTAssertEqual(topic.mentions[0].author.handle, "samsaffron")
+        XCTAssertEqual(topic.mentions[0].createdAt, ms("2013-02-04T15:26:26.278-05:00"))
+        XCTAssertTrue(topic.mentions[0].text.hasPrefix("Welcome!\n\nTry is a sandbox, a safe place to play with Discourse and its features.\n\nThis site is reset every day"),
+                      topic.mentions[0].text)
+        XCTAssertTrue(topic.mentions[0].text.contains("\nFor more information on the Discourse project and its goals, visit http://www.discourse.org\n"))
+    }
+
+    func testBlueskyThreadFromTheNetwork() throws {
+        let thread = try records(Paths.sharedFixtures + "/bluesky/thread_view_post_with_embed_media.json")
+        XCTAssertEqual(thread.format, "bluesky")
+        let post = try XCTUnwrap(thread.mentions.first)
+        XCTAssertEqual(post.sourceID, "at://did:plc:kvwvcn5iqfooopmyzvb4qzba/app.bsky.feed.post/3kaheyt6vpc22")
+        XCTAssertEqual(post.author, IncomingAuthor(id: "did:plc:kvwvcn5iqfooopmyzvb4qzba", handle: "test.marshal.dev", name: "Python SDK"))
+        XCTAssertEqual(post.createdAt, ms("2023-09-28T12:49:36.735Z"))
+        XCTAssertEqual(post.url, "https://bsky.app/profile/test.marshal.dev/post/3kaheyt6vpc22")
+        XCTAssertNil(post.inReplyTo)
+    }
+
+    func testBlueskyNotificationsKeepMentionsAndReplies() throws {
+        let result = try records(Self.ownFixtures + "/bluesky-list-notifications.json")
+        XCTAssertEqual(result.mentions.map(\.sourceID), ["at://did:plc:4kxq2dnqu3fdmzy5cw2uenrn/app.bsky.feed.post/3lbq7mweu7c2y",
+                                                         "at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/app.bsky.feed.post/3lbq7r4aa7k2b"],
+                       "the like is not a post")
+        let mention = result.mentions[0]
+        XCTAssertEqual(mention.text, "@help.northwind.bank my card was charged twice 😡")
+        XCTAssertEqual(mention.createdAt, ms("2026-11-23T09:41:07.123Z"))
+        XCTAssertEqual(mention.lang, "en")
+        XCTAssertEqual(mention.author.handle, "dana.bsky.social")
+        let reply = result.mentions[1]
+        XCTAssertEqual(reply.inReplyTo, mention.sourceID)
+        XCTAssertEqual(reply.threadID, mention.sourceID)
+        XCTAssertTrue(try ExampleConfig.load().isOurAccount(channel: "bluesky", handle: reply.author.handle, authorID: reply.author.id))
+    }
+
+    func testFacebookCommentsRepliesHiddenAuthorsAndGraphTimes() throws {
+        let result = try records(Self.ownFixtures + "/facebook-comments.json")
+        XCTAssertEqual(result.format, "facebook")
+        XCTAssertEqual(result.mentions.count, 3)
+        let first = result.mentions[0]
+        XCTAssertEqual(first.sourceID, "122111223344556677_1598765432109876")
+        XCTAssertEqual(first.author, IncomingAuthor(id: "7312345678901234", handle: "Maria Lopez", name: "Maria Lopez"))
+        XCTAssertEqual(first.createdAt, ms("2026-11-23T08:15:42Z"))
+        XCTAssertEqual(first.metrics, Metrics(likes: 4, replies: 1))
+        XCTAssertEqual(first.extra, #"{"post_id":"122111223344556677"}"#)
+        XCTAssertEqual(result.mentions[1].inReplyTo, first.sourceID)
+        XCTAssertEqual(result.mentions[2].author.id, "anonymous:122111223344556677_1598765432122222")
+        XCTAssertEqual(result.rejections, [Rejection(line: 33, field: "data[3].created_time",
+                                                     reason: "\"yesterday\" is not a time like 2026-11-23T09:41:07+0000")])
+    }
+
+    func testYouTubeThreadsAndReplies() throws {
+        let result = try records(Self.ownFixtures + "/youtube-comment-threads.json")
+        XCTAssertEqual(result.format, "youtube")
+        XCTAssertEqual(result.mentions.count, 3)
+        let top = result.mentions[0]
+        XCTAssertEqual(top.text, "The new app looks great but where did the CSV export go?\nI need it for my accountant & my taxes")
+        XCTAssertEqual(top.author, IncomingAuthor(id: "UCkainovak1234567890abcd", handle: "KaiNovak", name: "@KaiNovak"))
+        XCTAssertEqual(top.url, "https://www.youtube.com/watch?v=dQw9WgXcQ1a&lc=UgzQ8v3ZkN5Wq1X2d4F4AaABAg")
+        XCTAssertEqual(top.createdAt, ms("2026-11-22T18:04:11Z"))
+        XCTAssertEqual(top.metrics.likes, 7)
+        XCTAssertEqual(result.mentions[1].inReplyTo, top.sourceID)
+        XCTAssertEqual(result.mentions[2].text, "アプリにログインできません")
+        XCTAssertNotEqual(result.mentions[2].threadID, top.threadID)
+    }
+
+    func testLinkedInCommentsWithAndWithoutProjection() throws {
+        let result = try records(Self.ownFixtures + "/linkedin-comments.json")
+        XCTAssertEqual(result.format, "linkedin")
+        XCTAssertEqual(result.mentions.count, 2)
+        let first = result.mentions[0]
+        XCTAssertEqual(first.sourceID, "urn:li:comment:(urn:li:activity:7265432109876543210,7265498765432109876)")
+        XCTAssertEqual(first.author, IncomingAuthor(id: "urn:li:person:8675309aBc", handle: "priyanka-shah-leeds", name: "Priyanka Shah"))
+        XCTAssertEqual(first.createdAt, 1_795_420_800_000)
+        XCTAssertEqual(first.metrics, Metrics(likes: 3, replies: 1))
+        XCTAssertEqual(result.mentions[1].inReplyTo, first.sourceID)
+        XCTAssertEqual(result.mentions[1].author.handle, "urn:li:organization:2414183")
+    }
+
+    func testGraphOffsetsGetTheirColon() {
+        XCTAssertEqual(FacebookFormat.withColonOffset("2026-11-23T08:15:42+0000"), "2026-11-23T08:15:42+00:00")
+        XCTAssertEqual(FacebookFormat.withColonOffset("2026-11-23T08:15:42-0530"), "2026-11-23T08:15:42-05:30")
+        XCTAssertEqual(FacebookFormat.withColonOffset("2026-11-23T08:15:42Z"), "2026-11-23T08:15:42Z")
+    }
+}
