@@ -140,19 +140,21 @@ final class IngestFormatCommandTests: XCTestCase {
         let folder = TemporaryFolder()
         let cache = folder.file("c.sqlite")
         let fixtures = Paths.sharedFixtures
+        let notJSON = folder.write("notes.txt", "call Dana back about the refund\n")
         let run = try HeedRun.run(["ingest", "--cache", cache, fixtures + "/reddit/TestSubmission.test_comments.1.json",
-                                   fixtures + "/x/twcs_sample.csv", fixtures + "/mastodon/test_notifications_mentions_only.1.json"], in: folder)
+                                   notJSON, fixtures + "/x/twcs_sample.csv", fixtures + "/mastodon/test_notifications_mentions_only.1.json"], in: folder)
         XCTAssertEqual(run.status, 65)
         XCTAssertEqual(run.stdout, """
             \(fixtures)/reddit/TestSubmission.test_comments.1.json (reddit): 3 new, 0 updated, 0 unchanged, 0 rejected
+            \(fixtures)/x/twcs_sample.csv (x-csv): 32 new, 0 updated, 0 unchanged, 0 rejected
             \(fixtures)/mastodon/test_notifications_mentions_only.1.json (mastodon): 1 new, 0 updated, 0 unchanged, 0 rejected
 
             """)
-        XCTAssertTrue(run.stderr.contains("twcs_sample.csv: cannot tell its format: line 1 is not JSON"), run.stderr)
+        XCTAssertEqual(run.stderr, "heed: \(notJSON): cannot tell its format: line 1 is not JSON; name the format with --format (`heed ingest --formats` lists them)\n")
 
         let list = try HeedRun.run(["ingest", "--formats"], in: folder)
         XCTAssertEqual(list.status, 0)
-        XCTAssertEqual(list.stdout.split(separator: "\n").map { $0.split(separator: " ")[0] }, ["heed", "x", "mastodon", "bluesky", "reddit", "discourse", "facebook", "youtube", "linkedin"])
+        XCTAssertEqual(list.stdout.split(separator: "\n").map { $0.split(separator: " ")[0] }, ["heed", "x", "mastodon", "bluesky", "reddit", "discourse", "facebook", "youtube", "linkedin", "x-csv"])
 
         let forced = try HeedRun.run(["ingest", "--cache", cache, "--format", "x", fixtures + "/reddit/TestInbox.test_mentions.1.json"], in: folder)
         XCTAssertEqual(forced.status, 65, "a Reddit listing read as X is rejected, not taken")
@@ -160,6 +162,6 @@ final class IngestFormatCommandTests: XCTestCase {
         XCTAssertTrue(forced.stdout.contains("(x): 0 new, 0 updated, 0 unchanged, 1 rejected"), forced.stdout)
         let unknown = try HeedRun.run(["ingest", "--cache", cache, "--format", "myspace", fixtures + "/x/brexit.jsonl"], in: folder)
         XCTAssertEqual(unknown.status, 64)
-        XCTAssertTrue(unknown.stderr.contains("unknown format \"myspace\"; known: heed, x, mastodon, bluesky, reddit, discourse, facebook, youtube, linkedin"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("unknown format \"myspace\"; known: heed, x, mastodon, bluesky, reddit, discourse, facebook, youtube, linkedin, x-csv"), unknown.stderr)
     }
 }

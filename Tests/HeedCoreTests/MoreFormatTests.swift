@@ -1,4 +1,5 @@
 import HeedTestSupport
+import GRDB
 import XCTest
 @testable import HeedCore
 
@@ -117,5 +118,69 @@ final class MoreFormatTests: XCTestCase {
         XCTAssertEqual(FacebookFormat.withColonOffset("2026-11-23T08:15:42+0000"), "2026-11-23T08:15:42+00:00")
         XCTAssertEqual(FacebookFormat.withColonOffset("2026-11-23T08:15:42-0530"), "2026-11-23T08:15:42-05:30")
         XCTAssertEqual(FacebookFormat.withColonOffset("2026-11-23T08:15:42Z"), "2026-11-23T08:15:42Z")
+    }
+}
+
+/// The customer-support CSV, read through the ingest pipeline (the CSV package needs a file).
+final class SupportCSVTests: XCTestCase {
+    func ingest(_ path: String) throws -> (AppDatabase, IngestReport, [Rejection]) {
+        let database = try AppDatabase.inMemory()
+        let ingester = Ingester(database: database, config: Config())
+        var rejections: [Rejection] = []
+        ingester.onReject = { rejection, _ in rejections.append(rejection) }
+        return (database, try ingester.ingest(path: path), rejections)
+    }
+
+    func testTheRealSampleFieldByField() throws {
+        let (database, report, rejections) = try ingest(Paths.sharedFixtures + "/x/twcs_sample.csv")
+        XCTAssertEqual(report.format, "x-csv")
+        XCTAssertEqual([report.new, report.rejected], [32, 0], "\(rejections)")
+        let rows = try database.writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT m.source_id, m.text, m.created_at, m.in_reply_to, m.ours, h.handle FROM mention m
+                JOIN contact_handle h ON h.id = m.handle_id ORDER BY m.id
+                """)
+        }
+        XCTAssertEqual(rows[0]["source_id"] as String, "1")
+        XCTAssertEqual(rows[0]["handle"] as String, "sprintcare")
+        XCTAssertEqual(rows[0]["ours"] as Bool, true, "inbound FALSE is the brand's reply")
+        XCTAssertEqual(rows[0]["in_reply_to"] as String?, "3")
+        XCTAssertEqual(rows[0]["created_at"] as Int64, RFC3339.milliseconds(from: "2017-10-31T22:10:47Z"))
+        XCTAssertEqual(rows[0]["text"] as String, "@115712 I understand. I would like to assist you. We would need to get you into a private secured link to further assist.")
+        XCTAssertEqual(rows[1]["ours"] as Bool, false)
+        let verizon = try XCTUnwrap(rows.first { $0["source_id"] as String == "61" })
+        XCTAssertEqual(verizon["text"] as String, ".@VerizonSupport @115725 @115726                                                 >All of VERIZON IS DOWN<\nWhen can we expect a fix ?")
+        let signed = try XCTUnwrap(rows.first { $0["source_id"] as String == "34" })
+        XCTAssertEqual(signed["text"] as String, "@115719 Help has arrived! We are sorry to see that you are having trouble. How can we help?\n^HSB")
+        XCTAssertEqual(signed["created_at"] as Int64, RFC3339.milliseconds(from: "2017-10-31T22:13:33Z"))
+        XCTAssertEqual(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention WHERE ours = 1") }, 14)
+    }
+
+    func testBadRecordsNameTheirLineAndTheRestIsKept() throws {
+        let folder = TemporaryFolder()
+        let path = folder.write("support.csv", """
+            tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id
+            1,115712,TRUE,Tue Oct 31 22:10:47 +0000 2017,"two
+            lines",,
+            2,115712,maybe,Tue Oct 31 22:11:47 +0000 2017,x,,
+            3,115712,TRUE,yesterday,x,,
+            4,115712,TRUE,Tue Oct 31 22:12:47 +0000 2017
+            5,sprintcare,False,Tue Oct 31 22:13:47 +0000 2017,@115712 sorry!,,1
+
+            """)
+        let (database, report, rejections) = try ingest(path)
+        XCTAssertEqual([report.new, report.rejected], [2, 3])
+        XCTAssertEqual(rejections.map(\.line), [4, 5, 6])
+        XCTAssertEqual(rejections.map(\.field), ["inbound", "created_at", nil])
+        XCTAssertEqual(rejections[2].reason, "expected 7 fields, found 4")
+        XCTAssertEqual(try database.writer.read { db in try String.fetchAll(db, sql: "SELECT text FROM mention ORDER BY id") },
+                       ["two\nlines", "@115712 sorry!"])
+        XCTAssertEqual(try database.writer.read { db in try String.fetchOne(db, sql: "SELECT status FROM conversation") }, "waiting")
+    }
+
+    func testTwitterClassicTimes() {
+        XCTAssertEqual(XSupportCSVFormat.twitterTime("Tue Oct 31 22:10:47 +0000 2017"), RFC3339.milliseconds(from: "2017-10-31T22:10:47Z"))
+        XCTAssertEqual(XSupportCSVFormat.twitterTime("Wed Nov 22 09:24:30 -0500 2017"), RFC3339.milliseconds(from: "2017-11-22T14:24:30Z"))
+        XCTAssertNil(XSupportCSVFormat.twitterTime("2017-10-31 22:10:47"))
     }
 }

@@ -47,6 +47,25 @@ public enum HTMLText {
         return out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Text with HTML entities (`&amp;`, `&gt;`, `&#8212;`) decoded and nothing else touched:
+    /// for sources that escape plain text (Reddit's `body`, the support CSV's tweets).
+    public static func decodeEntities(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var out = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index] == "&", let semicolon = text[index...].prefix(12).firstIndex(of: ";"),
+               let decoded = entity(String(text[text.index(after: index)..<semicolon])) {
+                out += decoded
+                index = text.index(after: semicolon)
+            } else {
+                out.append(text[index])
+                index = text.index(after: index)
+            }
+        }
+        return out
+    }
+
     /// A mention link as `@user@host`, a hashtag as its text, any other link as its URL.
     private static func rendered(link: (href: String, isMention: Bool, text: String)) -> String {
         if link.isMention, link.text.hasPrefix("@"), !link.text.dropFirst().contains("@"),

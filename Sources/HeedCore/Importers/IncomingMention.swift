@@ -16,6 +16,9 @@ public struct IncomingMention: Sendable, Equatable {
     public var metrics = Metrics()
     /// Fields of the source record heed does not model, as a JSON object text (kept, not dropped).
     public var extra: String?
+    /// Set when the source itself says whether the brand wrote it (the support CSV's `inbound`);
+    /// nil lets the config's `accounts` decide.
+    public var ours: Bool?
 
     public init(channel: String, sourceID: String, text: String, createdAt: Int64, author: IncomingAuthor,
                 url: String? = nil, inReplyTo: String? = nil, threadID: String? = nil, lang: String? = nil,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One input format heed can import: it recognises a JSON document of its kind and turns it
 /// into mentions (or rejections naming the record's line and field).
 ///
@@ -12,6 +14,18 @@ public protocol MentionFormat: Sendable {
     func recognises(_ document: JSONNode) -> Bool
     /// The mentions in one document, in order.
     func records(in document: JSONNode, context: FormatContext) -> [FormatRecord]
+}
+
+/// A format of comma-separated records with a header row, told apart by that header.
+public protocol CSVMentionFormat: MentionFormat {
+    var header: [String] { get }
+    /// One record, its fields by header name; `line` is where it starts.
+    func record(_ fields: [String: String], line: Int) -> FormatRecord
+}
+
+extension CSVMentionFormat {
+    public func recognises(_ document: JSONNode) -> Bool { false }
+    public func records(in document: JSONNode, context: FormatContext) -> [FormatRecord] { [] }
 }
 
 /// What a format needs to know of the config.
@@ -33,9 +47,17 @@ public enum FormatRecord: Sendable {
 /// The formats heed reads, in the order detection tries them.
 public enum MentionFormats {
     public static let all: [any MentionFormat] = [HeedFormat(), XFormat(), MastodonFormat(), BlueskyFormat(), RedditFormat(), DiscourseFormat(),
-                                                  FacebookFormat(), YouTubeFormat(), LinkedInFormat()]
+                                                  FacebookFormat(), YouTubeFormat(), LinkedInFormat(), XSupportCSVFormat()]
 
     public static func named(_ name: String) -> (any MentionFormat)? { all.first { $0.name == name } }
+
+    /// The CSV format whose header is `line` (a file's first line), if any.
+    public static func csv(header line: String) -> (any CSVMentionFormat)? {
+        let names = line.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").map {
+            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        }
+        return all.compactMap { $0 as? any CSVMentionFormat }.first { $0.header == names }
+    }
 
     public static func detect(_ document: JSONNode) -> (any MentionFormat)? { all.first { $0.recognises(document) } }
 }

@@ -49,7 +49,7 @@ struct RedditFormat: MentionFormat {
         }
         let permalink = try item.string("permalink") ?? item.string("context")
         return IncomingMention(
-            channel: "reddit", sourceID: fullname, text: HTMLText.plain(text.replacingOccurrences(of: "<", with: "&lt;")),
+            channel: "reddit", sourceID: fullname, text: HTMLText.decodeEntities(text),
             createdAt: Int64((seconds * 1000).rounded()),
             author: IncomingAuthor(id: try item.string("author_fullname") ?? "u/" + author, handle: author),
             url: permalink.map { $0.hasPrefix("http") ? $0 : "https://www.reddit.com" + $0 },

@@ -106,7 +106,7 @@ final class MentionUpsert {
             }
             return (known.id, known.contact, known.ours, changed)
         }
-        let ours = config.isOurAccount(channel: m.channel, handle: a.handle, authorID: a.id)
+        let ours = m.ours ?? config.isOurAccount(channel: m.channel, handle: a.handle, authorID: a.id)
         try sql.insertContact.run(a.name ?? a.handle, now)
         let contact = db.lastInsertedRowID
         try sql.insertHandle.run(contact, m.channel, a.id, a.handle, a.name, a.followers, a.verified, ours, m.createdAt, m.createdAt)

@@ -1,3 +1,4 @@
+import CSV
 import Foundation
 
 /// Reads and parses a file on a thread of its own, ahead of the writer, so that parsing (a
@@ -56,7 +57,11 @@ final class ParsedChunks: @unchecked Sendable {
             defer { if own >= 0 { close(own) } }
             do {
                 guard own >= 0 else { throw HeedError("\(source): cannot read: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput) }
-                if try !readLines(fd: own, offset: offset, firstLine: firstLine) { return }
+                if let csv = try csvFormat(fd: own) {
+                    if try !readCSV(fd: own, format: csv) { return }
+                } else if try !readLines(fd: own, offset: offset, firstLine: firstLine) {
+                    return
+                }
                 chunk.isLast = true
                 _ = push()
             } catch {
@@ -176,6 +181,71 @@ final class ParsedChunks: @unchecked Sendable {
         chunk = Chunk(format: format?.name)
         try add(document, raw: nil)
         return true
+    }
+
+    /// The CSV format to read the file in: the one forced, or the one whose header is its first line.
+    private func csvFormat(fd: Int32) throws -> (any CSVMentionFormat)? {
+        if let forced = format { return forced as? any CSVMentionFormat }
+        var head = [UInt8](repeating: 0, count: 4096)
+        let count = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, 0) }
+        guard count > 0 else { return nil }
+        let firstLine = head[0..<count].split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: false)[0]
+        guard let found = MentionFormats.csv(header: String(decoding: firstLine, as: UTF8.self)) else { return nil }
+        format = found
+        chunk.format = found.name
+        return found
+    }
+
+    /// Reads comma-separated records with the CSV package (quoted fields may hold line breaks).
+    /// Not resumable by position: an interrupted CSV import starts again, storing nothing twice.
+    private func readCSV(fd: Int32, format csv: any CSVMentionFormat) throws -> Bool {
+        chunk = Chunk(format: csv.name)
+        // A fresh descriptor for the same file: the package reads from the start on its own.
+        guard let stream = InputStream(fileAtPath: "/dev/fd/\(fd)") else {
+            throw HeedError("\(source): cannot read", exitCode: ExitStatus.noInput)
+        }
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(stream: stream, hasHeaderRow: true)
+        } catch {
+            throw HeedError("\(source): cannot read a CSV header row (\(error))", exitCode: ExitStatus.dataError)
+        }
+        guard reader.headerRow == csv.header else {
+            throw HeedError("\(source): its header is \((reader.headerRow ?? []).joined(separator: ",")), not the "
+                                + "\(csv.name) format's \(csv.header.joined(separator: ","))", exitCode: ExitStatus.dataError)
+        }
+        var line = 2
+        while let row = reader.next() {
+            let recordLine = line
+            line += 1 + row.reduce(0) { $0 + $1.reduce(0) { $0 + ($1 == "\n" ? 1 : 0) } }
+            if row.count != csv.header.count {
+                chunk.items.append(.rejected(Rejection(line: recordLine, field: nil, reason: "expected \(csv.header.count) fields, found \(row.count)"),
+                                             raw: Self.csvLine(row)))
+            } else {
+                switch csv.record(Dictionary(uniqueKeysWithValues: zip(csv.header, row)), line: recordLine) {
+                case .mention(let mention): chunk.items.append(.mention(mention))
+                case .rejected(let rejection, _): chunk.items.append(.rejected(rejection, raw: Self.csvLine(row)))
+                }
+            }
+            if chunk.items.count >= Self.chunkSize {
+                guard push() else { return false }
+                chunk = Chunk(format: csv.name)
+            }
+        }
+        // On Linux the package meets the end of a file as a failed read (the stream says bytes are
+        // available until a read returns none): only an error short of the end is one.
+        if let error = reader.error, stream.streamStatus != .atEnd {
+            chunk.items.append(.rejected(Rejection(line: line, field: nil, reason: "cannot read further: \(error) (invalid UTF-8?)"), raw: nil))
+        }
+        return true
+    }
+
+    /// A record as one CSV line again, for the rejects file.
+    static func csvLine(_ fields: [String]) -> [UInt8] {
+        Array(fields.map { field in
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }.joined(separator: ",").utf8)
     }
 
     /// Turns one document into items, detecting the format from the first document seen.
