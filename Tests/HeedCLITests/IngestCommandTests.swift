@@ -152,9 +152,13 @@ final class IngestFormatCommandTests: XCTestCase {
             """)
         XCTAssertEqual(run.stderr, "heed: \(notJSON): cannot tell its format: line 1 is not JSON; name the format with --format (`heed ingest --formats` lists them)\n")
 
+        let feed = try HeedRun.run(["ingest", "--cache", cache, Paths.packageRoot + "/Tests/HeedCoreTests/Fixtures/atom-comments.xml"], in: folder)
+        XCTAssertEqual(feed.status, 0, feed.stderr)
+        XCTAssertTrue(feed.stdout.hasSuffix("atom-comments.xml (feed): 2 new, 0 updated, 0 unchanged, 0 rejected\n"), feed.stdout)
+
         let list = try HeedRun.run(["ingest", "--formats"], in: folder)
         XCTAssertEqual(list.status, 0)
-        XCTAssertEqual(list.stdout.split(separator: "\n").map { $0.split(separator: " ")[0] }, ["heed", "x", "mastodon", "bluesky", "reddit", "discourse", "facebook", "youtube", "linkedin", "x-csv"])
+        XCTAssertEqual(list.stdout.split(separator: "\n").map { $0.split(separator: " ")[0] }, ["heed", "x", "mastodon", "bluesky", "reddit", "discourse", "facebook", "youtube", "linkedin", "x-csv", "feed"])
 
         let forced = try HeedRun.run(["ingest", "--cache", cache, "--format", "x", fixtures + "/reddit/TestInbox.test_mentions.1.json"], in: folder)
         XCTAssertEqual(forced.status, 65, "a Reddit listing read as X is rejected, not taken")
@@ -162,6 +166,6 @@ final class IngestFormatCommandTests: XCTestCase {
         XCTAssertTrue(forced.stdout.contains("(x): 0 new, 0 updated, 0 unchanged, 1 rejected"), forced.stdout)
         let unknown = try HeedRun.run(["ingest", "--cache", cache, "--format", "myspace", fixtures + "/x/brexit.jsonl"], in: folder)
         XCTAssertEqual(unknown.status, 64)
-        XCTAssertTrue(unknown.stderr.contains("unknown format \"myspace\"; known: heed, x, mastodon, bluesky, reddit, discourse, facebook, youtube, linkedin, x-csv"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("unknown format \"myspace\"; known: heed, x, mastodon, bluesky, reddit, discourse, facebook, youtube, linkedin, x-csv, feed"), unknown.stderr)
     }
 }

@@ -95,6 +95,17 @@ public enum HTMLText {
         return plain(text)
     }
 
+    /// The HTML named entities blogs and forums actually write, beyond XML's five.
+    static let named: [String: String] = [
+        "pound": "£", "euro": "€", "yen": "¥", "cent": "¢", "copy": "©", "reg": "®", "trade": "™", "deg": "°",
+        "hellip": "…", "mdash": "—", "ndash": "–", "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”",
+        "laquo": "«", "raquo": "»", "middot": "·", "bull": "•", "times": "×", "divide": "÷", "para": "¶", "sect": "§",
+        "eacute": "é", "egrave": "è", "ecirc": "ê", "aacute": "á", "agrave": "à", "acirc": "â", "auml": "ä", "ouml": "ö",
+        "uuml": "ü", "szlig": "ß", "ccedil": "ç", "ntilde": "ñ", "oacute": "ó", "iacute": "í", "uacute": "ú",
+        "Eacute": "É", "Auml": "Ä", "Ouml": "Ö", "Uuml": "Ü", "iexcl": "¡", "iquest": "¿", "shy": "\u{00AD}",
+        "zwj": "\u{200D}", "zwnj": "\u{200C}", "thinsp": "\u{2009}", "ensp": "\u{2002}", "emsp": "\u{2003}",
+    ]
+
     static func entity(_ name: String) -> String? {
         switch name {
         case "amp": return "&"
@@ -104,6 +115,7 @@ public enum HTMLText {
         case "apos", "#39": return "'"
         case "nbsp": return "\u{00A0}"
         default:
+            if let named = named[name] { return named }
             let number: UInt32?
             if name.hasPrefix("#x") || name.hasPrefix("#X") { number = UInt32(name.dropFirst(2), radix: 16) }
             else if name.hasPrefix("#") { number = UInt32(name.dropFirst()) }

@@ -16,6 +16,17 @@ public protocol MentionFormat: Sendable {
     func records(in document: JSONNode, context: FormatContext) -> [FormatRecord]
 }
 
+/// A format read from the file's bytes as a whole (XML feeds), told apart by its first bytes.
+public protocol ByteMentionFormat: MentionFormat {
+    func sniff(_ head: [UInt8]) -> Bool
+    func records(in bytes: [UInt8], context: FormatContext) -> [FormatRecord]
+}
+
+extension ByteMentionFormat {
+    public func recognises(_ document: JSONNode) -> Bool { false }
+    public func records(in document: JSONNode, context: FormatContext) -> [FormatRecord] { [] }
+}
+
 /// A format of comma-separated records with a header row, told apart by that header.
 public protocol CSVMentionFormat: MentionFormat {
     var header: [String] { get }
@@ -47,7 +58,7 @@ public enum FormatRecord: Sendable {
 /// The formats heed reads, in the order detection tries them.
 public enum MentionFormats {
     public static let all: [any MentionFormat] = [HeedFormat(), XFormat(), MastodonFormat(), BlueskyFormat(), RedditFormat(), DiscourseFormat(),
-                                                  FacebookFormat(), YouTubeFormat(), LinkedInFormat(), XSupportCSVFormat()]
+                                                  FacebookFormat(), YouTubeFormat(), LinkedInFormat(), XSupportCSVFormat(), FeedFormat()]
 
     public static func named(_ name: String) -> (any MentionFormat)? { all.first { $0.name == name } }
 

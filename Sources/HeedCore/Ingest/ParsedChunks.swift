@@ -57,7 +57,9 @@ final class ParsedChunks: @unchecked Sendable {
             defer { if own >= 0 { close(own) } }
             do {
                 guard own >= 0 else { throw HeedError("\(source): cannot read: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput) }
-                if let csv = try csvFormat(fd: own) {
+                if let whole = try byteFormat(fd: own) {
+                    if try !readBytes(fd: own, format: whole) { return }
+                } else if let csv = try csvFormat(fd: own) {
                     if try !readCSV(fd: own, format: csv) { return }
                 } else if try !readLines(fd: own, offset: offset, firstLine: firstLine) {
                     return
@@ -150,23 +152,7 @@ final class ParsedChunks: @unchecked Sendable {
 
     /// Reads the whole file as one JSON document; false when it does not parse (then it is lines).
     private func readDocument(fd: Int32) throws -> Bool {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        var offset: off_t = 0
-        while true {
-            let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, offset) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw HeedError("\(source): read failed: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput)
-            }
-            if count == 0 { break }
-            bytes += buffer[0..<count]
-            offset += off_t(count)
-            guard bytes.count <= Self.maximumDocumentBytes else {
-                throw HeedError("\(source): one JSON document larger than \(Self.maximumDocumentBytes >> 20) MiB; write it as JSON Lines instead",
-                                exitCode: ExitStatus.dataError)
-            }
-        }
+        let bytes = try readAll(fd: fd)
         let document: JSONNode
         do {
             document = try JSONParser.parse(bytes)
@@ -183,13 +169,67 @@ final class ParsedChunks: @unchecked Sendable {
         return true
     }
 
+    /// The whole file, refusing one larger than a document may be.
+    private func readAll(fd: Int32) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var offset: off_t = 0
+        while true {
+            let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, offset) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw HeedError("\(source): read failed: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput)
+            }
+            if count == 0 { break }
+            bytes += buffer[0..<count]
+            offset += off_t(count)
+            guard bytes.count <= Self.maximumDocumentBytes else {
+                throw HeedError("\(source): one document larger than \(Self.maximumDocumentBytes >> 20) MiB; split it (or write JSON Lines)",
+                                exitCode: ExitStatus.dataError)
+            }
+        }
+        return bytes
+    }
+
+    /// The first bytes of the file, for telling CSV and XML formats apart.
+    private func head(fd: Int32) -> [UInt8] {
+        var head = [UInt8](repeating: 0, count: 4096)
+        let count = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, 0) }
+        return count > 0 ? Array(head[0..<count]) : []
+    }
+
+    /// The byte format to read the file in: the one forced, or the first whose sniff knows its head.
+    private func byteFormat(fd: Int32) throws -> (any ByteMentionFormat)? {
+        if let forced = format { return forced as? any ByteMentionFormat }
+        let start = head(fd: fd)
+        guard let found = MentionFormats.all.compactMap({ $0 as? any ByteMentionFormat }).first(where: { $0.sniff(start) }) else { return nil }
+        format = found
+        return found
+    }
+
+    /// Reads a whole-file format (a feed); an interrupted import of one starts again.
+    private func readBytes(fd: Int32, format whole: any ByteMentionFormat) throws -> Bool {
+        let bytes = try readAll(fd: fd)
+        chunk = Chunk(format: whole.name)
+        for record in whole.records(in: bytes, context: context) {
+            switch record {
+            case .mention(let mention): chunk.items.append(.mention(mention))
+            case .rejected(let rejection, _): chunk.items.append(.rejected(rejection, raw: nil))
+            }
+            if chunk.items.count >= Self.chunkSize {
+                guard push() else { return false }
+                chunk = Chunk(format: whole.name)
+            }
+        }
+        return true
+    }
+
     /// The CSV format to read the file in: the one forced, or the one whose header is its first line.
     private func csvFormat(fd: Int32) throws -> (any CSVMentionFormat)? {
         if let forced = format { return forced as? any CSVMentionFormat }
-        var head = [UInt8](repeating: 0, count: 4096)
-        let count = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, 0) }
-        guard count > 0 else { return nil }
-        let firstLine = head[0..<count].split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: false)[0]
+        let start = head(fd: fd)
+        guard !start.isEmpty else { return nil }
+        let firstLine = start.split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: false)[0]
         guard let found = MentionFormats.csv(header: String(decoding: firstLine, as: UTF8.self)) else { return nil }
         format = found
         chunk.format = found.name

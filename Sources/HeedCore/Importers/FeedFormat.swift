@@ -1,0 +1,130 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// RSS 2.0 and Atom feeds, WordPress comment feeds included (`dc:creator`, `content:encoded`,
+/// `wfw:commentRss`, `thr:in-reply-to`), parsed with Foundation's XMLParser (libxml2).
+struct FeedFormat: ByteMentionFormat {
+    let name = "feed"
+    let summary = "RSS 2.0 and Atom feeds, WordPress comment feeds included (channel blog)"
+
+    func sniff(_ head: [UInt8]) -> Bool {
+        let text = String(decoding: head.prefix(2048), as: UTF8.self)
+        return text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).hasPrefix("<") && (text.contains("<rss") || text.contains("<feed"))
+    }
+
+    func records(in bytes: [UInt8], context: FormatContext) -> [FormatRecord] {
+        // Feeds never need entity declarations; refusing them rules out expansion bombs outright.
+        if bytes.firstRange(of: Array("<!ENTITY".utf8)) != nil {
+            return [.rejected(Rejection(line: 1, field: nil, reason: "the document declares XML entities; feeds need none and heed does not expand them"), record: nil)]
+        }
+        let collector = FeedCollector()
+        let parser = XMLParser(data: Data(bytes))
+        parser.delegate = collector
+        parser.shouldResolveExternalEntities = false
+        parser.shouldProcessNamespaces = false
+        let parsed = parser.parse()
+        var records = collector.items.map { item in
+            FormatRecord.from(JSONNode(.null, line: item.line), path: item.path) { try mention(item) }
+        }
+        // XMLParser on Linux reports success for a document cut short; open elements tell.
+        if parsed, let open = collector.openElement {
+            records.append(.rejected(Rejection(line: max(parser.lineNumber, 1), field: nil,
+                                               reason: "not valid XML: the feed ends inside <\(open)> (truncated?)"), record: nil))
+        } else if !parsed {
+            let code = parser.parserError.map { " (libxml2 error \(($0 as NSError).code))" } ?? ""
+            records.append(.rejected(Rejection(line: max(parser.lineNumber, 1), field: nil, reason: "not valid XML\(code): the feed ends or breaks here"),
+                                     record: nil))
+        } else if !collector.sawFeed {
+            records.append(.rejected(Rejection(line: 1, field: nil, reason: "not an RSS or Atom feed"), record: nil))
+        }
+        return records
+    }
+
+    private func mention(_ item: FeedItem) throws -> IncomingMention {
+        let body = item.fields["content:encoded"] ?? item.fields["content"] ?? item.fields["description"] ?? item.fields["summary"]
+        let text = HTMLText.plain(body ?? item.fields["title"] ?? "")
+        guard let id = item.fields["guid"] ?? item.fields["id"] ?? item.link else {
+            throw FieldError(field: "\(item.path).guid", reason: "missing (no guid, id or link)")
+        }
+        let dateText = item.fields["pubDate"] ?? item.fields["published"] ?? item.fields["updated"] ?? item.fields["dc:date"]
+        guard let dateText else { throw FieldError(field: "\(item.path).pubDate", reason: "missing") }
+        guard let createdAt = RFC3339.milliseconds(from: dateText) ?? RFC822.milliseconds(from: dateText) else {
+            throw FieldError(field: "\(item.path).pubDate", reason: "\"\(DisplayText(untrusted: String(dateText.prefix(40))))\" is not an RFC 822 or RFC 3339 date")
+        }
+        let author = item.fields["dc:creator"] ?? item.fields["author/name"] ?? item.fields["author"] ?? "anonymous"
+        return IncomingMention(
+            channel: "blog", sourceID: id, text: text, createdAt: createdAt,
+            author: IncomingAuthor(id: item.fields["author/uri"] ?? author, handle: author, name: author),
+            url: item.link, inReplyTo: item.inReplyTo,
+            extra: item.fields["wfw:commentRss"].map { feed in
+                var json = "{\"comment_feed\":"
+                JSONWriter.quote(feed, into: &json)
+                return json + "}"
+            })
+    }
+}
+
+/// One `<item>` or `<entry>`: its text fields by element name, and where it was.
+struct FeedItem {
+    var line: Int
+    var path: String
+    var fields: [String: String] = [:]
+    var link: String?
+    var inReplyTo: String?
+}
+
+/// Collects items and entries while XMLParser walks the feed.
+final class FeedCollector: NSObject, XMLParserDelegate {
+    private(set) var items: [FeedItem] = []
+    private(set) var sawFeed = false
+    private var current: FeedItem?
+    private var stack: [String] = []
+    private var open: [String] = []
+
+    /// The innermost element still open when the parser stopped (nil for a complete document).
+    var openElement: String? { open.last }
+    private var text = ""
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        open.append(name)
+        if name == "rss" || name == "feed" { sawFeed = true }
+        if name == "item" || name == "entry" {
+            current = FeedItem(line: parser.lineNumber, path: "\(name)[\(items.count)]")
+            stack = []
+        } else if current != nil {
+            stack.append(name)
+            if name == "link" {
+                // Atom: <link rel="alternate" href="…"/>; RSS: <link>text</link>.
+                if let href = attributes["href"], attributes["rel"] ?? "alternate" == "alternate" { current?.link = href }
+            }
+            if name == "thr:in-reply-to" { current?.inReplyTo = attributes["ref"] ?? attributes["href"] }
+        }
+        text = ""
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+    func parser(_ parser: XMLParser, foundCDATA block: Data) { text += String(decoding: block, as: UTF8.self) }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if !open.isEmpty { open.removeLast() }
+        if name == "item" || name == "entry", let item = current {
+            items.append(item)
+            current = nil
+            return
+        }
+        guard current != nil, !stack.isEmpty else { return }
+        let key = stack.count >= 2 && stack[stack.count - 2] == "author" ? "author/\(name)" : name
+        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if name == "link" {
+            if current?.link == nil, !value.isEmpty { current?.link = value }
+        } else if !value.isEmpty, current?.fields[key] == nil {
+            current?.fields[key] = value
+        }
+        stack.removeLast()
+        text = ""
+    }
+}

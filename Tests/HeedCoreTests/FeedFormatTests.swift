@@ -1,0 +1,69 @@
+import HeedTestSupport
+import Foundation
+import XCTest
+@testable import HeedCore
+
+/// RSS and Atom: no real comment feed with a clear licence was found, so these read fixtures
+/// built to the RSS 2.0, WordPress and Atom (RFC 4287, RFC 4685) conventions (Fixtures/README.md).
+final class FeedFormatTests: XCTestCase {
+    let context = FormatContext(config: Config())
+
+    func records(_ name: String) throws -> [FormatRecord] {
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: MoreFormatTests.ownFixtures + "/" + name)))
+        XCTAssertTrue(FeedFormat().sniff(Array(bytes.prefix(4096))))
+        return FeedFormat().records(in: bytes, context: context)
+    }
+
+    func mentions(_ records: [FormatRecord]) -> [IncomingMention] {
+        records.compactMap { if case .mention(let m) = $0 { m } else { nil } }
+    }
+
+    func testWordPressCommentFeed() throws {
+        let all = try records("wordpress-comments.rss")
+        let comments = mentions(all)
+        XCTAssertEqual(comments.count, 3)
+        let first = comments[0]
+        XCTAssertEqual(first.channel, "blog")
+        XCTAssertEqual(first.sourceID, "https://blog.northwind.example/?p=1872#comment-4121")
+        XCTAssertEqual(first.text, "So the £5 monthly fee applies even if I pay in my salary? That’s not what the letter said.\n\nPlease clarify – I’m thinking of moving banks.")
+        XCTAssertEqual(first.author, IncomingAuthor(id: "Hannah Silva", handle: "Hannah Silva", name: "Hannah Silva"))
+        XCTAssertEqual(first.createdAt, RFC3339.milliseconds(from: "2026-11-23T08:14:55Z"))
+        XCTAssertEqual(first.url, "https://blog.northwind.example/2026/11/new-fees-explained/#comment-4121")
+        XCTAssertEqual(first.extra, #"{"comment_feed":"https://blog.northwind.example/2026/11/new-fees-explained/feed/"}"#)
+        XCTAssertEqual(comments[2].createdAt, RFC3339.milliseconds(from: "2026-11-23T10:02:11Z"))
+        XCTAssertEqual(comments[2].text, "Clear, thanks.")
+        guard case .rejected(let rejection, _)? = all.last else { return XCTFail("the broken date is rejected") }
+        XCTAssertEqual(rejection.line, 48)
+        XCTAssertEqual(rejection.field, "item[3].pubDate")
+    }
+
+    func testAtomThreadedComments() throws {
+        let comments = mentions(try records("atom-comments.xml"))
+        XCTAssertEqual(comments.count, 2)
+        XCTAssertEqual(comments[0].sourceID, "tag:community.northwind.example,2026:comment-88")
+        XCTAssertEqual(comments[0].text, "Same here, login spins forever & then times out.")
+        XCTAssertEqual(comments[0].author, IncomingAuthor(id: "https://community.northwind.example/u/lena_m", handle: "lena_m", name: "lena_m"))
+        XCTAssertEqual(comments[0].createdAt, RFC3339.milliseconds(from: "2026-11-23T08:12:40Z"))
+        XCTAssertEqual(comments[0].url, "https://community.northwind.example/t/is-the-app-down#comment-88")
+        XCTAssertEqual(comments[1].inReplyTo, comments[0].sourceID)
+        XCTAssertEqual(comments[1].text, "We are on it: a fix is rolling out now.")
+    }
+
+    func testEntityDeclarationsAndBrokenXMLAreRefused() {
+        let bomb = #"<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><rss><channel><item><description>&b;</description></item></channel></rss>"#
+        let refused = FeedFormat().records(in: Array(bomb.utf8), context: context)
+        guard case .rejected(let rejection, _)? = refused.first else { return XCTFail() }
+        XCTAssertTrue(rejection.reason.contains("declares XML entities"), rejection.reason)
+        let truncated = FeedFormat().records(in: Array("<rss><channel><item><guid>1</guid><pubDate>Mon, 23 Nov 2026 08:14:55 +0000</pubDate><desc".utf8),
+                                             context: context)
+        XCTAssertTrue(truncated.contains { if case .rejected(let r, _) = $0 { r.reason.hasPrefix("not valid XML") } else { false } }, "\(truncated)")
+    }
+
+    func testRFC822Dates() {
+        XCTAssertEqual(RFC822.milliseconds(from: "Mon, 23 Nov 2026 09:41:07 +0000"), RFC3339.milliseconds(from: "2026-11-23T09:41:07Z"))
+        XCTAssertEqual(RFC822.milliseconds(from: "23 Nov 2026 09:41 EST"), RFC3339.milliseconds(from: "2026-11-23T14:41:00Z"))
+        XCTAssertEqual(RFC822.milliseconds(from: "Mon, 23 Nov 26 09:41:07 -0130"), RFC3339.milliseconds(from: "2026-11-23T11:11:07Z"))
+        XCTAssertNil(RFC822.milliseconds(from: "Mon, 31 Feb 2026 09:41:07 +0000"))
+        XCTAssertNil(RFC822.milliseconds(from: "yesterday"))
+    }
+}
