@@ -158,7 +158,7 @@ final class IngestFormatCommandTests: XCTestCase {
 
         let list = try HeedRun.run(["ingest", "--formats"], in: folder)
         XCTAssertEqual(list.status, 0)
-        XCTAssertEqual(list.stdout.split(separator: "\n").map { $0.split(separator: " ")[0] }, ["heed", "x", "mastodon", "bluesky", "reddit", "discourse", "facebook", "youtube", "linkedin", "x-csv", "feed"])
+        XCTAssertEqual(list.stdout.split(separator: "\n").map { $0.split(separator: " ")[0] }, ["heed", "x", "mastodon", "bluesky", "reddit", "discourse", "facebook", "youtube", "linkedin", "x-csv", "feed", "mbox"])
 
         let forced = try HeedRun.run(["ingest", "--cache", cache, "--format", "x", fixtures + "/reddit/TestInbox.test_mentions.1.json"], in: folder)
         XCTAssertEqual(forced.status, 65, "a Reddit listing read as X is rejected, not taken")
@@ -166,6 +166,6 @@ final class IngestFormatCommandTests: XCTestCase {
         XCTAssertTrue(forced.stdout.contains("(x): 0 new, 0 updated, 0 unchanged, 1 rejected"), forced.stdout)
         let unknown = try HeedRun.run(["ingest", "--cache", cache, "--format", "myspace", fixtures + "/x/brexit.jsonl"], in: folder)
         XCTAssertEqual(unknown.status, 64)
-        XCTAssertTrue(unknown.stderr.contains("unknown format \"myspace\"; known: heed, x, mastodon, bluesky, reddit, discourse, facebook, youtube, linkedin, x-csv, feed"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("unknown format \"myspace\"; known: heed, x, mastodon, bluesky, reddit, discourse, facebook, youtube, linkedin, x-csv, feed, mbox"), unknown.stderr)
     }
 }

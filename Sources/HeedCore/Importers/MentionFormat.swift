@@ -27,6 +27,19 @@ extension ByteMentionFormat {
     public func records(in document: JSONNode, context: FormatContext) -> [FormatRecord] { [] }
 }
 
+/// A format of messages one after another in a stream (mbox), split where a line starts one.
+public protocol MessageMentionFormat: MentionFormat {
+    func sniff(_ head: [UInt8]) -> Bool
+    func startsMessage(_ line: UnsafeBufferPointer<UInt8>) -> Bool
+    /// One message (its separator line left out); `line` is where it starts.
+    func record(message: ArraySlice<UInt8>, line: Int) -> FormatRecord
+}
+
+extension MessageMentionFormat {
+    public func recognises(_ document: JSONNode) -> Bool { false }
+    public func records(in document: JSONNode, context: FormatContext) -> [FormatRecord] { [] }
+}
+
 /// A format of comma-separated records with a header row, told apart by that header.
 public protocol CSVMentionFormat: MentionFormat {
     var header: [String] { get }
@@ -58,7 +71,7 @@ public enum FormatRecord: Sendable {
 /// The formats heed reads, in the order detection tries them.
 public enum MentionFormats {
     public static let all: [any MentionFormat] = [HeedFormat(), XFormat(), MastodonFormat(), BlueskyFormat(), RedditFormat(), DiscourseFormat(),
-                                                  FacebookFormat(), YouTubeFormat(), LinkedInFormat(), XSupportCSVFormat(), FeedFormat()]
+                                                  FacebookFormat(), YouTubeFormat(), LinkedInFormat(), XSupportCSVFormat(), FeedFormat(), MboxFormat()]
 
     public static func named(_ name: String) -> (any MentionFormat)? { all.first { $0.name == name } }
 

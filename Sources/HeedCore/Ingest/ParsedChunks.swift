@@ -57,7 +57,9 @@ final class ParsedChunks: @unchecked Sendable {
             defer { if own >= 0 { close(own) } }
             do {
                 guard own >= 0 else { throw HeedError("\(source): cannot read: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput) }
-                if let whole = try byteFormat(fd: own) {
+                if let messages = messageFormat(fd: own) {
+                    if try !readMessages(fd: own, format: messages) { return }
+                } else if let whole = try byteFormat(fd: own) {
                     if try !readBytes(fd: own, format: whole) { return }
                 } else if let csv = try csvFormat(fd: own) {
                     if try !readCSV(fd: own, format: csv) { return }
@@ -198,6 +200,60 @@ final class ParsedChunks: @unchecked Sendable {
         return count > 0 ? Array(head[0..<count]) : []
     }
 
+    /// The message format to read the file in: the one forced, or the first whose sniff knows its head.
+    private func messageFormat(fd: Int32) -> (any MessageMentionFormat)? {
+        if let forced = format { return forced as? any MessageMentionFormat }
+        let start = head(fd: fd)
+        guard let found = MentionFormats.all.compactMap({ $0 as? any MessageMentionFormat }).first(where: { $0.sniff(start) }) else { return nil }
+        format = found
+        return found
+    }
+
+    /// Reads messages one after another, each handed to the format whole; memory holds one message.
+    /// An interrupted import starts again, storing nothing twice.
+    private func readMessages(fd: Int32, format messages: any MessageMentionFormat) throws -> Bool {
+        chunk = Chunk(format: messages.name)
+        var reader = LineReader(fd: fd)
+        var message: [UInt8] = []
+        var start = 0
+        func flush() {
+            guard start > 0 else { return }
+            chunk.items.append(Self.item(messages.record(message: message[...], line: start)))
+            message.removeAll(keepingCapacity: true)
+        }
+        while true {
+            let read: Void? = try reader.next { line in
+                switch line {
+                case .text(let bytes, let number, _):
+                    if messages.startsMessage(bytes) {
+                        flush()
+                        start = number
+                    } else if start > 0 {
+                        message.append(contentsOf: bytes)
+                        message.append(0x0A)
+                    }
+                case .tooLong(let number, _):
+                    chunk.items.append(.rejected(Rejection(line: number, field: nil, reason: "line longer than \(LineReader.maximumLineBytes) bytes"), raw: nil))
+                }
+            }
+            if read == nil {
+                flush()
+                return true
+            }
+            if chunk.items.count >= Self.chunkSize {
+                guard push() else { return false }
+                chunk = Chunk(format: messages.name)
+            }
+        }
+    }
+
+    private static func item(_ record: FormatRecord) -> Item {
+        switch record {
+        case .mention(let mention): .mention(mention)
+        case .rejected(let rejection, _): .rejected(rejection, raw: nil)
+        }
+    }
+
     /// The byte format to read the file in: the one forced, or the first whose sniff knows its head.
     private func byteFormat(fd: Int32) throws -> (any ByteMentionFormat)? {
         if let forced = format { return forced as? any ByteMentionFormat }
@@ -212,10 +268,7 @@ final class ParsedChunks: @unchecked Sendable {
         let bytes = try readAll(fd: fd)
         chunk = Chunk(format: whole.name)
         for record in whole.records(in: bytes, context: context) {
-            switch record {
-            case .mention(let mention): chunk.items.append(.mention(mention))
-            case .rejected(let rejection, _): chunk.items.append(.rejected(rejection, raw: nil))
-            }
+            chunk.items.append(Self.item(record))
             if chunk.items.count >= Self.chunkSize {
                 guard push() else { return false }
                 chunk = Chunk(format: whole.name)
