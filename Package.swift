@@ -11,7 +11,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -27,7 +26,6 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 "CSQLiteTuning",
-                .product(name: "CSV", package: "CSV.swift"),
             ],
             resources: [.embedInCode("Resources/config.example.json")]
         ),
@@ -55,6 +53,8 @@ let package = Package(
         .testTarget(name: "HeedCoreTests", dependencies: ["HeedCore", "HeedTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "HeedTUITests", dependencies: ["HeedTUI", "HeedTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "HeedCLITests", dependencies: ["HeedCore", "HeedTestSupport"]),
+        // Run in release by scripts/test (tens of thousands of variants per payload).
+        .testTarget(name: "HeedFuzzTests", dependencies: ["HeedCore", "HeedTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,7 +8,7 @@ struct HeedBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heed-bench",
         abstract: "Benchmarks that print heed's figures. Build with -c release: swift run -c release heed-bench …",
-        subcommands: [IngestBench.self, QueueBench.self])
+        subcommands: [IngestBench.self, QueueBench.self, FuzzBench.self])
 }
 
 /// Where the benchmarks keep their generated files and caches.
@@ -22,13 +22,21 @@ struct BenchOptions: ParsableArguments {
             .appendingPathComponent("heed").path
     }
 
+    /// The package this benchmark was built from: the first folder above the binary with a Package.swift.
+    var packageRoot: String? {
+        var folder = URL(fileURLWithPath: heedBinary).deletingLastPathComponent()
+        while folder.path != "/" {
+            if FileManager.default.fileExists(atPath: folder.path + "/Package.swift") { return folder.path }
+            folder.deleteLastPathComponent()
+        }
+        return nil
+    }
+
     /// Makes the data folder and brings the release `heed` up to date (`swift run heed-bench`
     /// builds only the benchmark itself).
     func prepare() throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let packageRoot = URL(fileURLWithPath: heedBinary).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
-        if FileManager.default.fileExists(atPath: packageRoot + "/Package.swift") {
+        if let packageRoot {
             let build = try ChildProcess.spawn(["swift", "build", "-c", "release", "--product", "heed", "--package-path", packageRoot],
                                                stdout: "\(dir)/build.log", stderr: "\(dir)/build.err").wait()
             guard build.status == 0 else { throw ValidationError("building heed failed; see \(dir)/build.err") }

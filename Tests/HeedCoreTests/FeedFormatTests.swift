@@ -59,6 +59,21 @@ final class FeedFormatTests: XCTestCase {
         XCTAssertTrue(truncated.contains { if case .rejected(let r, _) = $0 { r.reason.hasPrefix("not valid XML") } else { false } }, "\(truncated)")
     }
 
+    /// Found by the mutation tests: invalid UTF-8 in an element name made Foundation's XMLParser
+    /// trap, killing the import.
+    func testInvalidUTF8InElementNamesIsNoCrash() {
+        var bytes = Array("<rss><channel><item><guid>1</guid><pubDate>Mon, 23 Nov 2026 08:14:55 +0000</pubDate><".utf8)
+        bytes += [0xE2, 0x28, 0xA1] + Array("x>hi</".utf8) + [0xE2, 0x28, 0xA1] + Array("x><description>ok</description></item></channel></rss>".utf8)
+        let records = FeedFormat().records(in: bytes, context: context)
+        XCTAssertFalse(records.isEmpty)
+    }
+
+    func testLatin1FeedIsConverted() {
+        var bytes = Array(#"<?xml version="1.0" encoding="ISO-8859-1"?><rss><channel><item><guid>1</guid><pubDate>Mon, 23 Nov 2026 08:14:55 +0000</pubDate><description>Caf"#.utf8)
+        bytes += [0xE9] + Array(" cr".utf8) + [0xE8] + Array("me</description></item></channel></rss>".utf8)
+        XCTAssertEqual(mentions(FeedFormat().records(in: bytes, context: context)).map(\.text), ["Café crème"])
+    }
+
     func testRFC822Dates() {
         XCTAssertEqual(RFC822.milliseconds(from: "Mon, 23 Nov 2026 09:41:07 +0000"), RFC3339.milliseconds(from: "2026-11-23T09:41:07Z"))
         XCTAssertEqual(RFC822.milliseconds(from: "23 Nov 2026 09:41 EST"), RFC3339.milliseconds(from: "2026-11-23T14:41:00Z"))

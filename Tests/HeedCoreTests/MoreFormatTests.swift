@@ -178,6 +178,20 @@ final class SupportCSVTests: XCTestCase {
         XCTAssertEqual(try database.writer.read { db in try String.fetchOne(db, sql: "SELECT status FROM conversation") }, "waiting")
     }
 
+    func testBareCarriageReturnsAndInvalidUTF8KeepEveryRecord() throws {
+        let folder = TemporaryFolder()
+        var bytes = Array("tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n".utf8)
+        bytes += Array("1,115712,TRUE,Tue Oct 31 22:10:47 +0000 2017,first part\rsecond part,,\n".utf8)
+        bytes += Array("2,115712,TRUE,Tue Oct 31 22:11:47 +0000 2017,bad ".utf8) + [0xFF, 0xFE] + Array(" bytes,,\n".utf8)
+        bytes += Array("3,115712,TRUE,Tue Oct 31 22:12:47 +0000 2017,after,,\n".utf8)
+        let path = folder.file("support.csv")
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        let (database, report, rejections) = try ingest(path)
+        XCTAssertEqual([report.new, report.rejected], [3, 0], "\(rejections)")
+        XCTAssertEqual(try database.writer.read { db in try String.fetchAll(db, sql: "SELECT text FROM mention ORDER BY id") },
+                       ["first part\rsecond part", "bad \u{FFFD}\u{FFFD} bytes", "after"])
+    }
+
     func testTwitterClassicTimes() {
         XCTAssertEqual(XSupportCSVFormat.twitterTime("Tue Oct 31 22:10:47 +0000 2017"), RFC3339.milliseconds(from: "2017-10-31T22:10:47Z"))
         XCTAssertEqual(XSupportCSVFormat.twitterTime("Wed Nov 22 09:24:30 -0500 2017"), RFC3339.milliseconds(from: "2017-11-22T14:24:30Z"))

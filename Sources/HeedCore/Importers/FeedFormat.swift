@@ -20,7 +20,7 @@ struct FeedFormat: ByteMentionFormat {
             return [.rejected(Rejection(line: 1, field: nil, reason: "the document declares XML entities; feeds need none and heed does not expand them"), record: nil)]
         }
         let collector = FeedCollector()
-        let parser = XMLParser(data: Data(bytes))
+        let parser = XMLParser(data: Data(Self.validUTF8(bytes)))
         parser.delegate = collector
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
@@ -40,6 +40,21 @@ struct FeedFormat: ByteMentionFormat {
             records.append(.rejected(Rejection(line: 1, field: nil, reason: "not an RSS or Atom feed"), record: nil))
         }
         return records
+    }
+
+    /// The feed as valid UTF-8, declared so. Foundation's XMLParser on Linux traps (crashing the
+    /// process) on some invalid UTF-8 in element names, found by the mutation tests; a feed
+    /// declared Latin-1 or Windows-1252 is converted, anything else has invalid bytes replaced.
+    static func validUTF8(_ bytes: [UInt8]) -> [UInt8] {
+        let head = String(decoding: bytes.prefix(200), as: UTF8.self).lowercased()
+        if head.hasPrefix("<?xml"), let end = head.range(of: "?>"),
+           let encoding = ["iso-8859-1", "latin1", "windows-1252", "cp1252"].first(where: { head[..<end.lowerBound].contains($0) }) {
+            let declarationEnd = head.utf8.distance(from: head.utf8.startIndex, to: end.upperBound.samePosition(in: head.utf8)!)
+            let body = Charset.decode(Array(bytes.dropFirst(declarationEnd)), charset: encoding)
+            return Array(("<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + body).utf8)
+        }
+        if String(validating: bytes, as: UTF8.self) != nil { return bytes }
+        return Array(String(decoding: bytes, as: UTF8.self).utf8)
     }
 
     private func mention(_ item: FeedItem) throws -> IncomingMention {

@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 
 /// Reads and parses a file on a thread of its own, ahead of the writer, so that parsing (a
@@ -289,33 +288,23 @@ final class ParsedChunks: @unchecked Sendable {
         return found
     }
 
-    /// Reads comma-separated records with the CSV package (quoted fields may hold line breaks).
-    /// Not resumable by position: an interrupted CSV import starts again, storing nothing twice.
+    /// Reads comma-separated records (quoted fields may hold line breaks). Not resumable by
+    /// position: an interrupted CSV import starts again, storing nothing twice.
     private func readCSV(fd: Int32, format csv: any CSVMentionFormat) throws -> Bool {
         chunk = Chunk(format: csv.name)
-        // A fresh descriptor for the same file: the package reads from the start on its own.
-        guard let stream = InputStream(fileAtPath: "/dev/fd/\(fd)") else {
-            throw HeedError("\(source): cannot read", exitCode: ExitStatus.noInput)
-        }
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(stream: stream, hasHeaderRow: true)
-        } catch {
-            throw HeedError("\(source): cannot read a CSV header row (\(error))", exitCode: ExitStatus.dataError)
-        }
-        guard reader.headerRow == csv.header else {
-            throw HeedError("\(source): its header is \((reader.headerRow ?? []).joined(separator: ",")), not the "
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw HeedError("\(source): cannot rewind", exitCode: ExitStatus.noInput) }
+        var reader = CSVRecordReader(fd: fd)
+        guard let header = try reader.next() else { return true }
+        guard header.fields == csv.header else {
+            throw HeedError("\(source): its header is \(header.fields.joined(separator: ",")), not the "
                                 + "\(csv.name) format's \(csv.header.joined(separator: ","))", exitCode: ExitStatus.dataError)
         }
-        var line = 2
-        while let row = reader.next() {
-            let recordLine = line
-            line += 1 + row.reduce(0) { $0 + $1.reduce(0) { $0 + ($1 == "\n" ? 1 : 0) } }
+        while let (row, line) = try reader.next() {
             if row.count != csv.header.count {
-                chunk.items.append(.rejected(Rejection(line: recordLine, field: nil, reason: "expected \(csv.header.count) fields, found \(row.count)"),
+                chunk.items.append(.rejected(Rejection(line: line, field: nil, reason: "expected \(csv.header.count) fields, found \(row.count)"),
                                              raw: Self.csvLine(row)))
             } else {
-                switch csv.record(Dictionary(uniqueKeysWithValues: zip(csv.header, row)), line: recordLine) {
+                switch csv.record(Dictionary(uniqueKeysWithValues: zip(csv.header, row)), line: line) {
                 case .mention(let mention): chunk.items.append(.mention(mention))
                 case .rejected(let rejection, _): chunk.items.append(.rejected(rejection, raw: Self.csvLine(row)))
                 }
@@ -324,11 +313,6 @@ final class ParsedChunks: @unchecked Sendable {
                 guard push() else { return false }
                 chunk = Chunk(format: csv.name)
             }
-        }
-        // On Linux the package meets the end of a file as a failed read (the stream says bytes are
-        // available until a read returns none): only an error short of the end is one.
-        if let error = reader.error, stream.streamStatus != .atEnd {
-            chunk.items.append(.rejected(Rejection(line: line, field: nil, reason: "cannot read further: \(error) (invalid UTF-8?)"), raw: nil))
         }
         return true
     }
