@@ -20,7 +20,9 @@ struct FeedFormat: ByteMentionFormat {
             return [.rejected(Rejection(line: 1, field: nil, reason: "the document declares XML entities; feeds need none and heed does not expand them"), record: nil)]
         }
         let collector = FeedCollector()
-        let parser = XMLParser(data: Data(Self.validUTF8(bytes)))
+        // Fed as a stream: given all the data at once, libxml2 stops at its 10 MB look-up limit
+        // (error 1), and Foundation cannot pass XML_PARSE_HUGE; in chunks a 100,000-item feed reads whole.
+        let parser = XMLParser(stream: InputStream(data: Data(Self.validUTF8(bytes))))
         parser.delegate = collector
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
