@@ -9,6 +9,8 @@ public struct IngestReport: Sendable, Equatable {
     public var resumedAtLine = 0
     /// The format read (forced or detected), once known.
     public var format: String?
+    /// Stopped on request before the end; running it again resumes.
+    public var interrupted = false
 
     public init(source: String) { self.source = source }
 

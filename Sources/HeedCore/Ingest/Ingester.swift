@@ -16,6 +16,11 @@ public final class Ingester {
     public var batchSize = defaultBatchSize
     /// Called for each rejected line, as soon as it is found, with the line's raw bytes.
     public var onReject: ((Rejection, [UInt8]?) -> Void)?
+    /// Called after each committed batch with the mentions it stored new (the after-ingest hook).
+    public var afterBatch: (([IncomingMention]) -> Void)?
+    /// Asked after each committed batch: true stops the import there (it resumes from that
+    /// batch when run again), as `--watch` does on SIGINT or SIGTERM.
+    public var shouldStop: (() -> Bool)?
 
     public init(database: AppDatabase, config: Config, clock: any Clock = SystemClock()) {
         self.database = database
@@ -65,8 +70,13 @@ public final class Ingester {
         defer { chunks.cancel() }
         var finished = false
         while !finished {
+            if shouldStop?() == true {
+                report.interrupted = true
+                break
+            }
             var batchReport = IngestReport(source: source)
             var position = (offset: start.offset, line: start.line - 1)
+            var fresh: [IncomingMention] = []
             try database.writer.write { db in
                 try upsert.begin(db)
                 var lines = 0
@@ -78,7 +88,10 @@ public final class Ingester {
                     position = (chunk.nextOffset, chunk.lastLine)
                     for item in chunk.items {
                         switch item {
-                        case .mention(let mention): self.count(try upsert.store(mention, in: db), into: &batchReport)
+                        case .mention(let mention):
+                            let outcome = try upsert.store(mention, in: db)
+                            self.count(outcome, into: &batchReport)
+                            if outcome == .new && afterBatch != nil { fresh.append(mention) }
                         case .rejected(let rejection, let raw): reject(rejection, raw, &batchReport)
                         case .blank: break
                         }
@@ -99,6 +112,7 @@ public final class Ingester {
             }
             report += batchReport
             report.format = batchReport.format ?? report.format
+            if !fresh.isEmpty { afterBatch?(fresh) }
         }
         try logIngest(report)
         return report

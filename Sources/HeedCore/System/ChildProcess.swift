@@ -23,7 +23,11 @@ public struct ChildProcess: Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if stderr == stdout {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        }
         let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         var argv = arguments.map { strdup($0) } + [nil]
         var envp = env.map { strdup($0) } + [nil]
@@ -48,6 +52,27 @@ public struct ChildProcess: Sendable {
         let signalled = signalNumber != 0 && signalNumber != 0x7F
         return Exit(status: signalled ? 128 + signalNumber : (status >> 8) & 0xFF, signalled: signalled,
                     maxResidentBytes: Int(usage.ru_maxrss) * 1024)
+    }
+
+    /// Waits at most `seconds`; a child still running then is killed, and nil returned.
+    public func wait(timeout seconds: Double) -> Exit? {
+        let deadline = Date().addingTimeInterval(seconds)
+        var status: Int32 = 0
+        var usage = rusage()
+        while Date() < deadline {
+            let result = wait4(pid, &status, WNOHANG, &usage)
+            if result == pid {
+                let signalNumber = status & 0x7F
+                let signalled = signalNumber != 0 && signalNumber != 0x7F
+                return Exit(status: signalled ? 128 + signalNumber : (status >> 8) & 0xFF, signalled: signalled,
+                            maxResidentBytes: Int(usage.ru_maxrss) * 1024)
+            }
+            if result < 0 && errno != EINTR { return nil }
+            usleep(10_000)
+        }
+        kill()
+        _ = wait()
+        return nil
     }
 
     public func kill(_ signal: Int32 = SIGKILL) {

@@ -30,12 +30,17 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "List the formats heed reads, and stop.")
     var formats = false
 
+    @Option(help: ArgumentHelp("Import every file that appears in this folder, until SIGINT or SIGTERM (see docs/formats.md).",
+                               valueName: "folder"))
+    var watch: String?
+
     @Argument(help: ArgumentHelp("Files to import; - reads standard input.", valueName: "file"))
     var files: [String] = []
 
     func validate() throws {
         if formats { return }
-        if files.isEmpty { throw ValidationError("name at least one file (or - for standard input)") }
+        if watch != nil && !files.isEmpty { throw ValidationError("--watch takes a folder and no files") }
+        if watch == nil && files.isEmpty { throw ValidationError("name at least one file (or - for standard input), or --watch a folder") }
         if let format, MentionFormats.named(format) == nil {
             throw ValidationError("unknown format \"\(format)\"; known: \(MentionFormats.all.map(\.name).joined(separator: ", "))")
         }
@@ -52,6 +57,16 @@ struct IngestCommand: ParsableCommand {
             let database = try workspace.openCache()
             let ingester = Ingester(database: database, config: workspace.config)
             ingester.batchSize = batchSize
+            if let program = workspace.config.afterIngestHook {
+                let hook = IngestHook(program: program, cachePath: workspace.cachePath)
+                ingester.afterBatch = { mentions in
+                    if let warning = hook.run(mentions) { printError(warning) }
+                }
+            }
+            if let watch {
+                try Self.watch(folder: watch, ingester: ingester, format: format.flatMap(MentionFormats.named))
+                return
+            }
             let rejectsFile = try rejects.map(RejectsFile.init(path:))
             var current = ""
             ingester.onReject = { rejection, bytes in
@@ -77,6 +92,32 @@ struct IngestCommand: ParsableCommand {
             if failures.contains(ExitStatus.noInput) { throw ExitCode(ExitStatus.noInput) }
             if !failures.isEmpty || reports.contains(where: { $0.rejected > 0 }) { throw ExitCode(ExitStatus.dataError) }
         }
+    }
+
+    /// Watches a spool folder until SIGINT or SIGTERM, reporting each file on standard output.
+    static func watch(folder: String, ingester: Ingester, format: (any MentionFormat)?) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw HeedError("\(folder) is not a folder", exitCode: ExitStatus.noInput)
+        }
+        StopSignal.install()
+        let watcher = SpoolWatcher(folder: folder, ingester: ingester, format: format)
+        watcher.onFile = { name, outcome in
+            switch outcome {
+            case .done(let report, let rejections):
+                print(summary(of: report, name: name) + " → done/" + (rejections.isEmpty ? "" : " (rejections in done/\(name).rejected)"))
+            case .failed(let reason):
+                print("\(name): failed → failed/\(name).error")
+                printError(reason)
+            case .interrupted(let report):
+                print(summary(of: report, name: name) + " — stopped; it resumes on the next start")
+            }
+            fflush(nil)
+        }
+        print("watching \(folder) (SIGINT or SIGTERM stops)")
+        fflush(nil)
+        try watcher.run(shouldStop: StopSignal.requested)
+        print("stopped")
     }
 
     static func summary(of report: IngestReport, name: String) -> String {
