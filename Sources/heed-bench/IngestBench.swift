@@ -13,8 +13,21 @@ struct IngestBench: ParsableCommand {
     @Option(help: "How many mentions.")
     var count = 1_000_000
 
+    @Option(help: ArgumentHelp("Also import the same mentions in a channel's format (mastodon, x, feed) and compare.", valueName: "format"))
+    var format: String?
+
+    func validate() throws {
+        if let format, !FormatWriters.supported.contains(format) {
+            throw ValidationError("--format takes one of \(FormatWriters.supported.joined(separator: ", "))")
+        }
+    }
+
     func run() throws {
         try options.prepare()
+        if let format {
+            try compare(format: format)
+            return
+        }
         let file = "\(options.dir)/mentions-\(count).jsonl"
         let config = try ExampleConfig.load()
         if !FileManager.default.fileExists(atPath: file) {
@@ -35,12 +48,91 @@ struct IngestBench: ParsableCommand {
             throw ValidationError("heed ingest failed with status \(exit.status); see \(options.dir)/ingest.err")
         }
         let rate = Double(count) / seconds
-        print("heed ingest: \(count) mentions in \(format(seconds, 2)) s = \(Int(rate)) mentions/s, "
-            + "peak memory \(format(Double(exit.maxResidentBytes) / 1_048_576)) MB")
+        print("heed ingest: \(count) mentions in \(heed_bench.format(seconds, 2)) s = \(Int(rate)) mentions/s, "
+            + "peak memory \(heed_bench.format(Double(exit.maxResidentBytes) / 1_048_576)) MB")
 
         let bare = try bareInsertRate(config: config)
         print("bare prepared-statement insert into a bare table: \(Int(bare)) rows/s")
-        print("heed / bare: \(format(rate / bare, 2))")
+        print("heed / bare: \(heed_bench.format(rate / bare, 2))")
+    }
+
+    /// Imports the same mentions twice, in heed's format and in `format`, into new caches, and
+    /// prints both rates and their ratio.
+    private func compare(format: String) throws {
+        let config = try ExampleConfig.load()
+        let configFile = "\(options.dir)/config.json"
+        try ExampleConfig.text.write(toFile: configFile, atomically: true, encoding: .utf8)
+        let channel = FormatWriters.channel(of: format)
+        let heedFile = "\(options.dir)/\(format)-as-heed-\(count).jsonl"
+        let folder = "\(options.dir)/\(format)-\(count)"
+        var files: [String] = []
+        if !FileManager.default.fileExists(atPath: heedFile) || !FileManager.default.fileExists(atPath: folder) {
+            print("generating \(count) mentions as heed's format and as \(format) (not timed)")
+            try? FileManager.default.removeItem(atPath: folder)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let heedOut = try Output(heedFile)
+            let pageOut = try Output(folder + "/pages.jsonl")
+            var page: [IncomingMention] = []
+            var pages = 0
+            let pageSize = format == "feed" ? 1_000 : (format == "x" ? 100 : 40)
+            func flush() throws {
+                guard !page.isEmpty else { return }
+                switch format {
+                case "mastodon": try pageOut.write(FormatWriters.mastodonPage(page) + "\n")
+                case "x": try pageOut.write(FormatWriters.xPage(page) + "\n")
+                default:
+                    // A feed is one document: each page of 1,000 comments is a file, as a connector drops them.
+                    let feed = try Output(String(format: "%@/feed-%06d.rss", folder, pages))
+                    try feed.write(FormatWriters.feed(page))
+                    feed.close()
+                }
+                pages += 1
+                page.removeAll(keepingCapacity: true)
+            }
+            for var mention in DemoGenerator(size: count, seed: 7, now: benchNow, config: config) {
+                mention.channel = channel
+                if format == "feed" { mention.inReplyTo = nil; mention.threadID = nil; mention.lang = nil; mention.metrics = Metrics(); mention.url = "https://blog.example/p/1#c-" + mention.sourceID }
+                if format == "mastodon" { mention.threadID = nil }
+                mention.author.verified = format == "x" ? mention.author.verified : false
+                if format != "x" { mention.author.name = mention.author.name ?? "" }
+                try heedOut.write(HeedJSONLines.encode(mention) + "\n")
+                page.append(mention)
+                if page.count == pageSize { try flush() }
+            }
+            try flush()
+            heedOut.close()
+            pageOut.close()
+            if format == "feed" { try? FileManager.default.removeItem(atPath: folder + "/pages.jsonl") }
+        }
+        files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted().map { folder + "/" + $0 }
+        let heedRate = try timedIngest([heedFile], cache: "\(options.dir)/\(format)-as-heed.sqlite", config: configFile)
+        let formatRate = try timedIngest(files, cache: "\(options.dir)/\(format).sqlite", config: configFile)
+        print("heed format: \(Int(heedRate.rate)) mentions/s, peak \(heed_bench.format(heedRate.peak)) MB")
+        print("\(format) (\(files.count) file(s)): \(Int(formatRate.rate)) mentions/s, peak \(heed_bench.format(formatRate.peak)) MB")
+        print("\(format) / heed format: \(heed_bench.format(formatRate.rate / heedRate.rate, 2)) (target ≥ 0.70)")
+    }
+
+    /// Runs `heed ingest` on new cache; mentions per second and peak memory in MB.
+    private func timedIngest(_ files: [String], cache: String, config: String) throws -> (rate: Double, peak: Double) {
+        options.removeCache(cache)
+        let start = DispatchTime.now()
+        let exit = try ChildProcess.spawn([options.heedBinary, "ingest", "--config", config, "--cache", cache] + files,
+                                          stdout: "\(options.dir)/ingest.out", stderr: "\(options.dir)/ingest.err").wait()
+        let seconds = milliseconds(since: start) / 1000
+        guard exit.status == 0 else { throw ValidationError("heed ingest failed (\(exit.status)); see \(options.dir)/ingest.err") }
+        return (Double(count) / seconds, Double(exit.maxResidentBytes) / 1_048_576)
+    }
+
+    /// A file written in 1 MB pieces.
+    struct Output {
+        let handle: FileHandle
+        init(_ path: String) throws {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw ValidationError("cannot write \(path)") }
+            self.handle = handle
+        }
+        func write(_ text: String) throws { handle.write(Data(text.utf8)) }
+        func close() { try? handle.close() }
     }
 
     private func writeMentions(to path: String, config: Config) throws {

@@ -169,3 +169,20 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(again.unchanged, 3)
     }
 }
+
+/// Found by the mutation tests: numbers past Int's range trapped when turned into counts or times.
+final class HugeNumberTests: XCTestCase {
+    func testHugeCountsAndTimesAreRejectionsNotCrashes() throws {
+        let context = FormatContext(config: Config())
+        let x = try JSONParser.parse(#"{"data":[{"id":"1","text":"t","author_id":"7","public_metrics":{"like_count":1e300}}],"includes":{"users":[{"id":"7","username":"a"}]}}"#)
+        guard case .rejected(let r, _)? = XFormat().records(in: x, context: context).first else { return XCTFail() }
+        XCTAssertEqual(r.field, "data[0].public_metrics.like_count")
+        let reddit = try JSONParser.parse(#"{"kind":"Listing","data":{"children":[{"kind":"t1","data":{"name":"t1_a","author":"u","body":"b","created_utc":1e300}}]}}"#)
+        guard case .rejected(let r2, _)? = RedditFormat().records(in: reddit, context: context).first else { return XCTFail() }
+        XCTAssertEqual(r2.field, "data.children[0].data.created_utc")
+        let linkedin = try JSONParser.parse(#"{"elements":[{"actor":"urn:li:person:a","message":{"text":"t"},"id":"1","created":{"time":-9223372036854775808}}]}"#)
+        guard case .rejected(let r3, _)? = LinkedInFormat().records(in: linkedin, context: context).first else { return XCTFail() }
+        XCTAssertEqual(r3.field, "elements[0].created_at")
+        XCTAssertNil(RFC822.milliseconds(from: "Mon, 23 Nov 99999999999 09:41:07 +0000"))
+    }
+}

@@ -1,5 +1,8 @@
 /// One mention as an importer read it, before it is stored: heed's mention fields.
 public struct IncomingMention: Sendable, Equatable {
+    /// Unix milliseconds from 1970 to 2200: anything else is a broken record.
+    public static let plausibleTimes: ClosedRange<Int64> = 0...7_258_118_400_000
+
     public var channel: String
     /// The source's own id for the post.
     public var sourceID: String

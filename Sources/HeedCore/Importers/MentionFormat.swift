@@ -136,7 +136,8 @@ struct RecordReader {
 
     func count(_ key: String) throws -> Int? {
         guard let value = child(key) else { return nil }
-        guard case .number(let raw) = value.value, let number = Int(raw) ?? Double(raw).map({ Int($0) }), number >= 0 else {
+        // Some APIs write counts as 12.0; a number past Int's range (1e300) is refused, never trapped on.
+        guard case .number(let raw) = value.value, let number = Int(raw) ?? Double(raw).flatMap({ Int(exactly: $0.rounded(.down)) }), number >= 0 else {
             throw FieldError(field: field(key), reason: "expected a count, got \(value.value.typeName)")
         }
         return number
@@ -168,7 +169,13 @@ extension FormatRecord {
     static func from(_ node: JSONNode, path: String, wholeDocument: Bool = false,
                      _ map: () throws -> IncomingMention) -> FormatRecord {
         do {
-            return .mention(try map())
+            let mention = try map()
+            // Times far outside any post's life would overflow age arithmetic later.
+            guard IncomingMention.plausibleTimes.contains(mention.createdAt) else {
+                throw FieldError(field: path.isEmpty ? "created_at" : "\(path).created_at",
+                                 reason: "\(mention.createdAt) ms is not a time between 1970 and 2200")
+            }
+            return .mention(mention)
         } catch let error as FieldError {
             return .rejected(Rejection(line: node.line, field: error.field, reason: error.reason), record: wholeDocument ? nil : node)
         } catch {

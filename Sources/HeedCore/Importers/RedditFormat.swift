@@ -44,13 +44,14 @@ struct RedditFormat: MentionFormat {
         } else {
             text = try item.requiredString("body")
         }
-        guard case .number(let raw)? = item.child("created_utc")?.value, let seconds = Double(raw) else {
-            throw FieldError(field: item.field("created_utc"), reason: "missing or not a number")
+        guard case .number(let raw)? = item.child("created_utc")?.value, let seconds = Double(raw),
+              let milliseconds = Int64(exactly: (seconds * 1000).rounded()), abs(milliseconds) < 1 << 50 else {
+            throw FieldError(field: item.field("created_utc"), reason: "missing, or not a time in seconds")
         }
         let permalink = try item.string("permalink") ?? item.string("context")
         return IncomingMention(
             channel: "reddit", sourceID: fullname, text: HTMLText.decodeEntities(text),
-            createdAt: Int64((seconds * 1000).rounded()),
+            createdAt: milliseconds,
             author: IncomingAuthor(id: try item.string("author_fullname") ?? "u/" + author, handle: author),
             url: permalink.map { $0.hasPrefix("http") ? $0 : "https://www.reddit.com" + $0 },
             inReplyTo: kind == "t1" ? try item.string("parent_id") : nil,

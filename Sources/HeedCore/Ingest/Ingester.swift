@@ -79,6 +79,7 @@ public final class Ingester {
             var fresh: [IncomingMention] = []
             try database.writer.write { db in
                 try upsert.begin(db)
+                defer { upsert.end() }
                 var lines = 0
                 while lines < batchSize && !finished {
                     let chunk = try chunks.next()
@@ -128,6 +129,7 @@ public final class Ingester {
         while !finished {
             try database.writer.write { db in
                 try upsert.begin(db)
+                defer { upsert.end() }
                 for _ in 0..<batchSize {
                     guard let mention = iterator.next() else {
                         finished = true

@@ -44,9 +44,16 @@ final class MentionUpsert {
         self.now = now
     }
 
+    /// Prepares the batch's statements; `end` must follow inside the same database access.
     func begin(_ db: Database) throws {
         sql = try Statements(db)
         nextConversationID = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM conversation") ?? 1
+    }
+
+    /// Lets go of the batch's statements while still inside the database access: GRDB connections
+    /// run without SQLite's mutex, so a statement finalised later on another thread would race it.
+    func end() {
+        sql = nil
     }
 
     func store(_ m: IncomingMention, in db: Database) throws -> Outcome {

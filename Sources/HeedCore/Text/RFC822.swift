@@ -13,6 +13,7 @@ public enum RFC822 {
         guard words.count >= 4, let day = Int(words[0]), let monthIndex = months.firstIndex(of: words[1].lowercased().prefix(3).description),
               var year = Int(words[2]) else { return nil }
         if words[2].count == 2 { year += year < 50 ? 2000 : 1900 }
+        guard (1...9999).contains(year) else { return nil }
         let clock = words[3].split(separator: ":").map { Int($0) }
         guard clock.count == 2 || clock.count == 3, clock.allSatisfy({ $0 != nil }) else { return nil }
         let (hour, minute, second) = (clock[0]!, clock[1]!, clock.count == 3 ? clock[2]! : 0)
