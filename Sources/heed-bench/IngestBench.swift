@@ -37,7 +37,7 @@ struct IngestBench: ParsableCommand {
         let cache = "\(options.dir)/ingest-\(count).sqlite"
         options.removeCache(cache)
         let configFile = "\(options.dir)/config.json"
-        try ExampleConfig.text.write(toFile: configFile, atomically: true, encoding: .utf8)
+        try benchConfigText().write(toFile: configFile, atomically: true, encoding: .utf8)
 
         let start = DispatchTime.now()
         let child = try ChildProcess.spawn([options.heedBinary, "ingest", "--config", configFile, "--cache", cache, file],
@@ -61,7 +61,7 @@ struct IngestBench: ParsableCommand {
     private func compare(format: String) throws {
         let config = try ExampleConfig.load()
         let configFile = "\(options.dir)/config.json"
-        try ExampleConfig.text.write(toFile: configFile, atomically: true, encoding: .utf8)
+        try benchConfigText().write(toFile: configFile, atomically: true, encoding: .utf8)
         let channel = FormatWriters.channel(of: format)
         let heedFile = "\(options.dir)/\(format)-as-heed-\(count).jsonl"
         let folder = "\(options.dir)/\(format)-\(count)"

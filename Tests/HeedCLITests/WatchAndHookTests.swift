@@ -99,6 +99,16 @@ final class WatchAndHookTests: XCTestCase {
         XCTAssertFalse(exists(folder.file("received.json")))
     }
 
+    func testAMissingHookIsSaidOnceAndTheImportGoesOn() throws {
+        let folder = TemporaryFolder()
+        let config = folder.write("config.json", #"{"hooks": {"after_ingest": {"program": "/nonexistent/tagger"}}}"#)
+        let input = folder.write("in.jsonl", (1...5).map { MentionLines.line(id: "\($0)") }.joined(separator: "\n"))
+        let run = try HeedRun.run(["ingest", "--batch-size", "1", "--config", config, "--cache", folder.file("c.sqlite"), input], in: folder)
+        XCTAssertEqual(run.status, 0)
+        XCTAssertEqual(run.stderr, "heed: hook /nonexistent/tagger (hooks.after_ingest) cannot be run: no such program; importing without it\n")
+        XCTAssertTrue(run.stdout.contains("5 new"))
+    }
+
     func testAFailingHookIsAWarningNotAFailure() throws {
         let folder = TemporaryFolder()
         let config = folder.write("config.json", #"{"hooks": {"after_ingest": {"program": "/bin/false"}}}"#)

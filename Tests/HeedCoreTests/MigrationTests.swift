@@ -70,3 +70,15 @@ final class MigrationTests: XCTestCase {
         XCTAssertEqual(try database.writer.read { db in try String.fetchOne(db, sql: "SELECT operator FROM event") }, "sam")
     }
 }
+
+final class ChangeWatcherTests: XCTestCase {
+    func testAnotherConnectionsCommitChangesTheVersion() throws {
+        let folder = TemporaryFolder()
+        let database = try AppDatabase.open(path: folder.file("c.sqlite"))
+        let version = try database.changeWatcher()
+        let before = try version()
+        XCTAssertEqual(try version(), before, "nothing written, nothing changed")
+        try database.writer.write { db in try db.execute(sql: "INSERT INTO tag (name) VALUES ('billing')") }
+        XCTAssertNotEqual(try version(), before)
+    }
+}

@@ -14,34 +14,36 @@ struct FeedFormat: ByteMentionFormat {
         return text.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" }).hasPrefix("<") && (text.contains("<rss") || text.contains("<feed"))
     }
 
-    func records(in bytes: [UInt8], context: FormatContext) -> [FormatRecord] {
+    func records(in bytes: [UInt8], context: FormatContext, emit: (FormatRecord) -> Bool) {
         // Feeds never need entity declarations; refusing them rules out expansion bombs outright.
-        if bytes.firstRange(of: Array("<!ENTITY".utf8)) != nil {
-            return [.rejected(Rejection(line: 1, field: nil, reason: "the document declares XML entities; feeds need none and heed does not expand them"), record: nil)]
+        if Bytes.contains(bytes, Array("<!ENTITY".utf8)) {
+            _ = emit(.rejected(Rejection(line: 1, field: nil, reason: "the document declares XML entities; feeds need none and heed does not expand them"), record: nil))
+            return
         }
-        let collector = FeedCollector()
         // Fed as a stream: given all the data at once, libxml2 stops at its 10 MB look-up limit
         // (error 1), and Foundation cannot pass XML_PARSE_HUGE; in chunks a 100,000-item feed reads whole.
         let parser = XMLParser(stream: InputStream(data: Data(Self.validUTF8(bytes))))
-        parser.delegate = collector
-        parser.shouldResolveExternalEntities = false
-        parser.shouldProcessNamespaces = false
-        let parsed = parser.parse()
-        var records = collector.items.map { item in
-            FormatRecord.from(JSONNode(.null, line: item.line), path: item.path) { try mention(item) }
+        withoutActuallyEscaping(emit) { emit in
+            let collector = FeedCollector { item in
+                emit(FormatRecord.from(JSONNode(.null, line: item.line), path: item.path) { try self.mention(item) })
+            }
+            parser.delegate = collector
+            parser.shouldResolveExternalEntities = false
+            parser.shouldProcessNamespaces = false
+            let parsed = parser.parse()
+            if collector.stopped { return }
+            // XMLParser on Linux reports success for a document cut short; open elements tell.
+            if parsed, let open = collector.openElement {
+                _ = emit(.rejected(Rejection(line: max(parser.lineNumber, 1), field: nil,
+                                             reason: "not valid XML: the feed ends inside <\(open)> (truncated?)"), record: nil))
+            } else if !parsed {
+                let code = parser.parserError.map { " (libxml2 error \(($0 as NSError).code))" } ?? ""
+                _ = emit(.rejected(Rejection(line: max(parser.lineNumber, 1), field: nil, reason: "not valid XML\(code): the feed ends or breaks here"),
+                                   record: nil))
+            } else if !collector.sawFeed {
+                _ = emit(.rejected(Rejection(line: 1, field: nil, reason: "not an RSS or Atom feed"), record: nil))
+            }
         }
-        // XMLParser on Linux reports success for a document cut short; open elements tell.
-        if parsed, let open = collector.openElement {
-            records.append(.rejected(Rejection(line: max(parser.lineNumber, 1), field: nil,
-                                               reason: "not valid XML: the feed ends inside <\(open)> (truncated?)"), record: nil))
-        } else if !parsed {
-            let code = parser.parserError.map { " (libxml2 error \(($0 as NSError).code))" } ?? ""
-            records.append(.rejected(Rejection(line: max(parser.lineNumber, 1), field: nil, reason: "not valid XML\(code): the feed ends or breaks here"),
-                                     record: nil))
-        } else if !collector.sawFeed {
-            records.append(.rejected(Rejection(line: 1, field: nil, reason: "not an RSS or Atom feed"), record: nil))
-        }
-        return records
     }
 
     /// The feed as valid UTF-8, declared so. Foundation's XMLParser on Linux traps (crashing the
@@ -92,9 +94,11 @@ struct FeedItem {
     var inReplyTo: String?
 }
 
-/// Collects items and entries while XMLParser walks the feed.
+/// Collects items and entries while XMLParser walks the feed, handing each on as it closes.
 final class FeedCollector: NSObject, XMLParserDelegate {
-    private(set) var items: [FeedItem] = []
+    private let emit: (FeedItem) -> Bool
+    private var count = 0
+    private(set) var stopped = false
     private(set) var sawFeed = false
     private var current: FeedItem?
     private var stack: [String] = []
@@ -102,6 +106,10 @@ final class FeedCollector: NSObject, XMLParserDelegate {
 
     /// The innermost element still open when the parser stopped (nil for a complete document).
     var openElement: String? { open.last }
+
+    init(emit: @escaping (FeedItem) -> Bool) {
+        self.emit = emit
+    }
     private var text = ""
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
@@ -109,7 +117,7 @@ final class FeedCollector: NSObject, XMLParserDelegate {
         open.append(name)
         if name == "rss" || name == "feed" { sawFeed = true }
         if name == "item" || name == "entry" {
-            current = FeedItem(line: parser.lineNumber, path: "\(name)[\(items.count)]")
+            current = FeedItem(line: parser.lineNumber, path: "\(name)[\(count)]")
             stack = []
         } else if current != nil {
             stack.append(name)
@@ -129,13 +137,17 @@ final class FeedCollector: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         if !open.isEmpty { open.removeLast() }
         if name == "item" || name == "entry", let item = current {
-            items.append(item)
+            count += 1
             current = nil
+            if !emit(item) {
+                stopped = true
+                parser.abortParsing()
+            }
             return
         }
         guard current != nil, !stack.isEmpty else { return }
         let key = stack.count >= 2 && stack[stack.count - 2] == "author" ? "author/\(name)" : name
-        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = Bytes.trimmed(text)
         if name == "link" {
             if current?.link == nil, !value.isEmpty { current?.link = value }
         } else if !value.isEmpty, current?.fields[key] == nil {
@@ -145,3 +157,4 @@ final class FeedCollector: NSObject, XMLParserDelegate {
         text = ""
     }
 }
+

@@ -44,7 +44,7 @@ public enum HTMLText {
             }
         }
         if let l = link { out += rendered(link: l) }
-        return out.trimmingCharacters(in: .whitespacesAndNewlines)
+        return Bytes.trimmed(out)
     }
 
     /// Text with HTML entities (`&amp;`, `&gt;`, `&#8212;`) decoded and nothing else touched:

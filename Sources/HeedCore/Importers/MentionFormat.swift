@@ -19,12 +19,21 @@ public protocol MentionFormat: Sendable {
 /// A format read from the file's bytes as a whole (XML feeds), told apart by its first bytes.
 public protocol ByteMentionFormat: MentionFormat {
     func sniff(_ head: [UInt8]) -> Bool
-    func records(in bytes: [UInt8], context: FormatContext) -> [FormatRecord]
+    /// Hands each record to `emit` as soon as it is complete, so storing overlaps parsing;
+    /// `emit` returning false stops early.
+    func records(in bytes: [UInt8], context: FormatContext, emit: (FormatRecord) -> Bool)
 }
 
 extension ByteMentionFormat {
     public func recognises(_ document: JSONNode) -> Bool { false }
     public func records(in document: JSONNode, context: FormatContext) -> [FormatRecord] { [] }
+
+    /// All the records at once (tests, small files).
+    public func records(in bytes: [UInt8], context: FormatContext) -> [FormatRecord] {
+        var all: [FormatRecord] = []
+        records(in: bytes, context: context) { all.append($0); return true }
+        return all
+    }
 }
 
 /// A format of messages one after another in a stream (mbox), split where a line starts one.

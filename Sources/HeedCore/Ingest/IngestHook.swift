@@ -13,6 +13,14 @@ public struct IngestHook: Sendable {
         self.cachePath = cachePath
     }
 
+    /// Whether the program can be run at all (a path that is executable, or a name found on PATH),
+    /// so a missing hook is reported once rather than costing every batch.
+    public var programExists: Bool {
+        if program.path.contains("/") { return FileManager.default.isExecutableFile(atPath: program.path) }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program.path)") }
+    }
+
     /// Runs the hook; returns a warning to show when it failed (it never stops the import).
     public func run(_ mentions: [IncomingMention]) -> String? {
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("heed-hook-\(getpid())-\(UUID().uuidString).json").path

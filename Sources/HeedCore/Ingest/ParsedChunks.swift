@@ -266,14 +266,16 @@ final class ParsedChunks: @unchecked Sendable {
     private func readBytes(fd: Int32, format whole: any ByteMentionFormat) throws -> Bool {
         let bytes = try readAll(fd: fd)
         chunk = Chunk(format: whole.name)
-        for record in whole.records(in: bytes, context: context) {
+        var going = true
+        whole.records(in: bytes, context: context) { record in
             chunk.items.append(Self.item(record))
             if chunk.items.count >= Self.chunkSize {
-                guard push() else { return false }
+                going = push()
                 chunk = Chunk(format: whole.name)
             }
+            return going
         }
-        return true
+        return going
     }
 
     /// The CSV format to read the file in: the one forced, or the one whose header is its first line.

@@ -101,11 +101,8 @@ public final class AppDatabase: Sendable {
             let writer = self.writer
             return { try writer.read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 } }
         }
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(Self.busyTimeout)
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        return { try queue.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 } }
+        let watcher = try ChangeWatcher(path: path)
+        return { try watcher.version() }
     }
 
     /// The names of the migrations a fresh cache runs, oldest first.

@@ -59,8 +59,16 @@ struct IngestCommand: ParsableCommand {
             ingester.batchSize = batchSize
             if let program = workspace.config.afterIngestHook {
                 let hook = IngestHook(program: program, cachePath: workspace.cachePath)
-                ingester.afterBatch = { mentions in
-                    if let warning = hook.run(mentions) { printError(warning) }
+                if hook.programExists {
+                    var lastWarning: String?
+                    ingester.afterBatch = { mentions in
+                        // The same failure batch after batch is said once.
+                        let warning = hook.run(mentions)
+                        if let warning, warning != lastWarning { printError(warning) }
+                        lastWarning = warning
+                    }
+                } else {
+                    printError("hook \(program.path) (hooks.after_ingest) cannot be run: no such program; importing without it")
                 }
             }
             if let watch {

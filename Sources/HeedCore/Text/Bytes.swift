@@ -1,0 +1,34 @@
+import Foundation
+
+/// Byte searches and trims for the hot import paths (Foundation's generic ones cost a fifth of a
+/// feed import: `firstRange(of:)` on bytes resolves to DataProtocol's slow matcher).
+enum Bytes {
+    /// Whether `needle` occurs in `haystack` (memchr to each candidate first byte, then compare).
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return false }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                var at = 0
+                let last = hay.count - pin.count
+                while at <= last {
+                    guard let hit = memchr(hay.baseAddress! + at, Int32(first), last - at + 1) else { return false }
+                    let index = hay.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(hay.baseAddress! + index, pin.baseAddress!, pin.count) == 0 { return true }
+                    at = index + 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// Text without surrounding ASCII whitespace.
+    static func trimmed(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = utf8.lastIndex(where: { !isSpace($0) })!
+        if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return text }
+        return String(decoding: utf8[first...last], as: UTF8.self)
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+}
