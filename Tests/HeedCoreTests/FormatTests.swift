@@ -65,11 +65,7 @@ final class FormatTests: XCTestCase {
     }
 
     func testXStreamErrorLineIsOneRejectionNotAStop() throws {
-        let database = try AppDatabase.inMemory()
-        let ingester = Ingester(database: database, config: Config())
-        var seen: [Rejection] = []
-        ingester.onReject = { rejection, _ in seen.append(rejection) }
-        let report = try ingester.ingest(path: Paths.sharedFixtures + "/x/streaming_output_with_error.jsonl")
+        let (_, report, seen) = try IngestProbe.file(Paths.sharedFixtures + "/x/streaming_output_with_error.jsonl")
         XCTAssertEqual(report.format, "x")
         XCTAssertEqual([report.new, report.rejected], [7, 1])
         XCTAssertEqual(seen.map(\.line), [8])

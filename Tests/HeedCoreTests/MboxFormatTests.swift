@@ -6,11 +6,8 @@ import XCTest
 
 final class MboxFormatTests: XCTestCase {
     func ingest(_ path: String) throws -> (AppDatabase, IngestReport, [Rejection]) {
-        let database = try AppDatabase.inMemory()
-        let ingester = Ingester(database: database, config: Config())
-        var rejections: [Rejection] = []
-        ingester.onReject = { rejection, _ in rejections.append(rejection) }
-        return (database, try ingester.ingest(path: path), rejections)
+        let probe = try IngestProbe.file(path)
+        return (probe.database, probe.report, probe.rejections)
     }
 
     func mentions(_ database: AppDatabase) throws -> [Row] {
@@ -109,7 +106,7 @@ final class MboxFormatTests: XCTestCase {
 
             """)
         let path = folder.file("replies.mbox")
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         let (database, report, rejections) = try ingest(path)
         XCTAssertEqual([report.new, report.rejected], [3, 1])
         let lineOfBroken = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)

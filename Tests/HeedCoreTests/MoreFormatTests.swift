@@ -124,11 +124,8 @@ final class MoreFormatTests: XCTestCase {
 /// The customer-support CSV, read through the ingest pipeline (the CSV package needs a file).
 final class SupportCSVTests: XCTestCase {
     func ingest(_ path: String) throws -> (AppDatabase, IngestReport, [Rejection]) {
-        let database = try AppDatabase.inMemory()
-        let ingester = Ingester(database: database, config: Config())
-        var rejections: [Rejection] = []
-        ingester.onReject = { rejection, _ in rejections.append(rejection) }
-        return (database, try ingester.ingest(path: path), rejections)
+        let probe = try IngestProbe.file(path)
+        return (probe.database, probe.report, probe.rejections)
     }
 
     func testTheRealSampleFieldByField() throws {
@@ -185,7 +182,7 @@ final class SupportCSVTests: XCTestCase {
         bytes += Array("2,115712,TRUE,Tue Oct 31 22:11:47 +0000 2017,bad ".utf8) + [0xFF, 0xFE] + Array(" bytes,,\n".utf8)
         bytes += Array("3,115712,TRUE,Tue Oct 31 22:12:47 +0000 2017,after,,\n".utf8)
         let path = folder.file("support.csv")
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         let (database, report, rejections) = try ingest(path)
         XCTAssertEqual([report.new, report.rejected], [3, 0], "\(rejections)")
         XCTAssertEqual(try database.writer.read { db in try String.fetchAll(db, sql: "SELECT text FROM mention ORDER BY id") },

@@ -31,7 +31,9 @@ public struct FuzzRun {
         var totals = (mentions: 0, rejections: 0, refused: 0)
         for iteration in 0..<iterations {
             let variant = mutator.mutate(original)
-            FileManager.default.createFile(atPath: scratch, contents: Data(variant))
+            guard FileManager.default.createFile(atPath: scratch, contents: Data(variant)) else {
+                throw HeedError("cannot write the variant to \(scratch)", exitCode: ExitStatus.cantCreate)
+            }
             let lines = variant.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
             do {
                 let (_, records) = try ImportReader.read(path: scratch, format: format)

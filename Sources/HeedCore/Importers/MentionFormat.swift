@@ -16,9 +16,13 @@ public protocol MentionFormat: Sendable {
     func records(in document: JSONNode, context: FormatContext) -> [FormatRecord]
 }
 
-/// A format read from the file's bytes as a whole (XML feeds), told apart by its first bytes.
-public protocol ByteMentionFormat: MentionFormat {
+/// A format told apart by a file's first bytes rather than by a parsed document.
+public protocol SniffedMentionFormat: MentionFormat {
     func sniff(_ head: [UInt8]) -> Bool
+}
+
+/// A format read from the file's bytes as a whole (XML feeds), told apart by its first bytes.
+public protocol ByteMentionFormat: SniffedMentionFormat {
     /// Hands each record to `emit` as soon as it is complete, so storing overlaps parsing;
     /// `emit` returning false stops early.
     func records(in bytes: [UInt8], context: FormatContext, emit: (FormatRecord) -> Bool)
@@ -37,8 +41,7 @@ extension ByteMentionFormat {
 }
 
 /// A format of messages one after another in a stream (mbox), split where a line starts one.
-public protocol MessageMentionFormat: MentionFormat {
-    func sniff(_ head: [UInt8]) -> Bool
+public protocol MessageMentionFormat: SniffedMentionFormat {
     func startsMessage(_ line: UnsafeBufferPointer<UInt8>) -> Bool
     /// One message (its separator line left out); `line` is where it starts.
     func record(message: ArraySlice<UInt8>, line: Int) -> FormatRecord

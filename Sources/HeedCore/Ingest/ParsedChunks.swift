@@ -56,9 +56,9 @@ final class ParsedChunks: @unchecked Sendable {
             defer { if own >= 0 { close(own) } }
             do {
                 guard own >= 0 else { throw HeedError("\(source): cannot read: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput) }
-                if let messages = messageFormat(fd: own) {
+                if let messages = sniffed((any MessageMentionFormat).self, fd: own) {
                     if try !readMessages(fd: own, format: messages) { return }
-                } else if let whole = try byteFormat(fd: own) {
+                } else if let whole = sniffed((any ByteMentionFormat).self, fd: own) {
                     if try !readBytes(fd: own, format: whole) { return }
                 } else if let csv = try csvFormat(fd: own) {
                     if try !readCSV(fd: own, format: csv) { return }
@@ -199,13 +199,15 @@ final class ParsedChunks: @unchecked Sendable {
         return count > 0 ? Array(head[0..<count]) : []
     }
 
-    /// The message format to read the file in: the one forced, or the first whose sniff knows its head.
-    private func messageFormat(fd: Int32) -> (any MessageMentionFormat)? {
-        if let forced = format { return forced as? any MessageMentionFormat }
+    /// The format of a kind (message or byte format) to read the file in: the one forced, or the
+    /// first of that kind whose sniff knows the file's head.
+    private func sniffed<Kind>(_ kind: Kind.Type, fd: Int32) -> Kind? {
+        if let forced = format { return forced as? Kind }
         let start = head(fd: fd)
-        guard let found = MentionFormats.all.compactMap({ $0 as? any MessageMentionFormat }).first(where: { $0.sniff(start) }) else { return nil }
+        guard let found = MentionFormats.all.first(where: { $0 is Kind && ($0 as? any SniffedMentionFormat)?.sniff(start) == true })
+        else { return nil }
         format = found
-        return found
+        return found as? Kind
     }
 
     /// Reads messages one after another, each handed to the format whole; memory holds one message.
@@ -251,15 +253,6 @@ final class ParsedChunks: @unchecked Sendable {
         case .mention(let mention): .mention(mention)
         case .rejected(let rejection, _): .rejected(rejection, raw: nil)
         }
-    }
-
-    /// The byte format to read the file in: the one forced, or the first whose sniff knows its head.
-    private func byteFormat(fd: Int32) throws -> (any ByteMentionFormat)? {
-        if let forced = format { return forced as? any ByteMentionFormat }
-        let start = head(fd: fd)
-        guard let found = MentionFormats.all.compactMap({ $0 as? any ByteMentionFormat }).first(where: { $0.sniff(start) }) else { return nil }
-        format = found
-        return found
     }
 
     /// Reads a whole-file format (a feed); an interrupted import of one starts again.
