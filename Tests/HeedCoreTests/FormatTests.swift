@@ -182,3 +182,16 @@ final class HugeNumberTests: XCTestCase {
         XCTAssertNil(RFC822.milliseconds(from: "Mon, 23 Nov 99999999999 09:41:07 +0000"))
     }
 }
+
+final class ExtraFieldTests: XCTestCase {
+    /// Source ids went into `extra` unescaped: a quote in one made the stored JSON invalid.
+    func testIdsWithQuotesStayValidJSON() throws {
+        let context = FormatContext(config: Config())
+        let x = try JSONParser.parse(#"{"data":[{"id":"1","text":"t","author_id":"7","created_at":"2026-11-23T09:00:00Z","referenced_tweets":[{"type":"quoted","id":"9\"}x"}]}],"includes":{"users":[{"id":"7","username":"a"}]}}"#)
+        guard case .mention(let tweet)? = XFormat().records(in: x, context: context).first else { return XCTFail() }
+        XCTAssertEqual(try JSONParser.parse(try XCTUnwrap(tweet.extra))["quoted_tweet_id"]?.string, "9\"}x")
+        let fb = try JSONParser.parse(#"{"data":[{"id":"p\"1_c2","message":"m","created_time":"2026-11-23T08:15:42+0000"}]}"#)
+        guard case .mention(let comment)? = FacebookFormat().records(in: fb, context: context).first else { return XCTFail() }
+        XCTAssertEqual(try JSONParser.parse(try XCTUnwrap(comment.extra))["post_id"]?.string, "p\"1")
+    }
+}

@@ -34,7 +34,7 @@ struct FacebookFormat: MentionFormat {
             metrics: Metrics(likes: try comment.count("like_count") ?? 0, replies: try comment.count("comment_count") ?? 0),
             // Each comment thread is its own conversation; the post they sit under is kept for context
             // (a comment's id is `{post id}_{comment id}`).
-            extra: id.split(separator: "_").count == 2 ? "{\"post_id\":\"\(id.split(separator: "_")[0])\"}" : nil)
+            extra: id.split(separator: "_").count == 2 ? JSONWriter.object([("post_id", String(id.split(separator: "_")[0]))]) : nil)
     }
 
     /// The Graph API writes offsets as `+0000`; RFC 3339 wants `+00:00`.

@@ -77,11 +77,7 @@ struct FeedFormat: ByteMentionFormat {
             channel: "blog", sourceID: id, text: text, createdAt: createdAt,
             author: IncomingAuthor(id: item.fields["author/uri"] ?? author, handle: author, name: author),
             url: item.link, inReplyTo: item.inReplyTo,
-            extra: item.fields["wfw:commentRss"].map { feed in
-                var json = "{\"comment_feed\":"
-                JSONWriter.quote(feed, into: &json)
-                return json + "}"
-            })
+            extra: item.fields["wfw:commentRss"].map { JSONWriter.object([("comment_feed", $0)]) })
     }
 }
 

@@ -76,7 +76,8 @@ public enum HTMLText {
         return link.href
     }
 
-    private static func host(of url: String) -> String? {
+    /// The host (with its port) of an absolute URL: `https://mstdn.io:8443/@lee` → `mstdn.io:8443`.
+    static func host(of url: String) -> String? {
         guard let scheme = url.range(of: "://") else { return nil }
         let rest = url[scheme.upperBound...]
         let host = rest.prefix { $0 != "/" }

@@ -36,10 +36,6 @@ struct LinkedInFormat: MentionFormat {
             metrics: Metrics(likes: try comment.object("likesSummary")?.count("totalLikes") ?? 0,
                              replies: try comment.object("commentsSummary")?.count("totalFirstLevelComments") ?? 0),
             // Each comment thread is its own conversation; the post it sits under is kept for context.
-            extra: try comment.string("object").map { object in
-                var json = "{\"object\":"
-                JSONWriter.quote(object, into: &json)
-                return json + "}"
-            })
+            extra: try comment.string("object").map { JSONWriter.object([("object", $0)]) })
     }
 }

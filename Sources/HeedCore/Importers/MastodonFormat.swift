@@ -47,7 +47,7 @@ struct MastodonFormat: MentionFormat {
         if let boosted = try status.object("reblog") { status = boosted }
         guard let account = try status.object("account") else { throw FieldError(field: status.field("account"), reason: "missing") }
         let acct = try account.requiredString("acct")
-        let handle = acct.contains("@") ? acct : acct + "@" + (host(of: try account.string("url") ?? "") ?? "local")
+        let handle = acct.contains("@") ? acct : acct + "@" + (HTMLText.host(of: try account.string("url") ?? "") ?? "local")
         // `content` is HTML; a deleted status comes back with its plain `text` source instead.
         var text: String
         if let html = try status.string("content") {
@@ -68,11 +68,5 @@ struct MastodonFormat: MentionFormat {
             lang: try status.string("language"),
             metrics: Metrics(likes: try status.count("favourites_count") ?? 0, reposts: try status.count("reblogs_count") ?? 0,
                              replies: try status.count("replies_count") ?? 0))
-    }
-
-    private func host(of url: String) -> String? {
-        guard let scheme = url.range(of: "://") else { return nil }
-        let host = url[scheme.upperBound...].prefix { $0 != "/" }
-        return host.isEmpty ? nil : String(host)
     }
 }

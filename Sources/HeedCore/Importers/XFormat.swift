@@ -82,6 +82,6 @@ struct XFormat: MentionFormat {
             metrics: Metrics(likes: try metrics?.count("like_count") ?? 0,
                              reposts: (try metrics?.count("retweet_count") ?? 0) + (try metrics?.count("quote_count") ?? 0),
                              replies: try metrics?.count("reply_count") ?? 0),
-            extra: quoted.map { "{\"quoted_tweet_id\":\"\($0)\"}" })
+            extra: quoted.map { JSONWriter.object([("quoted_tweet_id", $0)]) })
     }
 }

@@ -31,6 +31,18 @@ public enum JSONWriter {
         }
     }
 
+    /// A flat JSON object of string values, every key and value escaped.
+    public static func object(_ members: [(key: String, value: String)]) -> String {
+        var out = "{"
+        for (index, member) in members.enumerated() {
+            if index > 0 { out += "," }
+            quote(member.key, into: &out)
+            out += ":"
+            quote(member.value, into: &out)
+        }
+        return out + "}"
+    }
+
     public static func quote(_ s: String, into out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {

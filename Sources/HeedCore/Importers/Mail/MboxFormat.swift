@@ -35,13 +35,9 @@ struct MboxFormat: MessageMentionFormat {
         let full = message.plainText()
         let references = message.header("references").map(Self.messageIDs) ?? []
         let parent = message.header("in-reply-to").flatMap { Self.messageIDs($0).first } ?? references.last
-        var extra = "{\"full_text\":"
-        JSONWriter.quote(full, into: &extra)
-        if let subject = message.header("subject") {
-            extra += ",\"subject\":"
-            JSONWriter.quote(TransferEncoding.headerWords(subject), into: &extra)
-        }
-        extra += "}"
+        var members = [(key: "full_text", value: full)]
+        if let subject = message.header("subject") { members.append((key: "subject", value: TransferEncoding.headerWords(subject))) }
+        let extra = JSONWriter.object(members)
         return IncomingMention(channel: "email", sourceID: id, text: QuotedText.trimmed(full), createdAt: createdAt,
                                author: IncomingAuthor(id: address, handle: address, name: name),
                                inReplyTo: parent, threadID: references.first, extra: extra)
