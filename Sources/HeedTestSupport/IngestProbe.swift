@@ -7,7 +7,7 @@ public enum IngestProbe {
         let database = try AppDatabase.inMemory()
         let ingester = Ingester(database: database, config: config)
         var rejections: [Rejection] = []
-        ingester.onReject = { rejection, _ in rejections.append(rejection) }
+        ingester.onReject = { _, rejection, _ in rejections.append(rejection) }
         return (database, try ingester.ingest(path: path), rejections)
     }
 }

@@ -13,10 +13,13 @@ final class IngestTests: XCTestCase {
 
     func ingest(_ lines: [String], into database: AppDatabase, name: String = "in.jsonl",
                 rejections: UnsafeMutablePointer<[Rejection]>? = nil) throws -> IngestReport {
-        let path = folder.write(name, lines.joined(separator: "\n") + "\n")
+        try ingest(path: folder.write(name, lines.joined(separator: "\n") + "\n"), into: database, rejections: rejections)
+    }
+
+    func ingest(path: String, into database: AppDatabase, rejections: UnsafeMutablePointer<[Rejection]>? = nil) throws -> IngestReport {
         let ingester = Ingester(database: database, config: config, clock: FixedClock("2026-11-23T12:00:00Z"))
         var seen: [Rejection] = []
-        ingester.onReject = { rejection, _ in seen.append(rejection) }
+        ingester.onReject = { _, rejection, _ in seen.append(rejection) }
         let report = try ingester.ingest(path: path)
         rejections?.pointee = seen
         return report
@@ -219,5 +222,73 @@ final class IngestTests: XCTestCase {
             }
             XCTAssertEqual(Set(counts), [0], "mention counts agree with the mentions, seed \(seed)")
         }
+    }
+
+    func testFilesSharingTransactionsStoreWhatTheyWouldAlone() throws {
+        // Threads spread over many small files, one that cannot be read and one that is not JSON
+        // in between; batches of 5 records end inside files and span several.
+        var paths: [String] = []
+        for part in 0..<12 {
+            var lines = (0..<3).map { n in
+                MentionLines.line(id: "p\(part)-\(n)", text: "part \(part) line \(n)", author: "a\(n)", inReplyTo: n > 0 ? "p\(part)-\(n - 1)" : nil)
+            }
+            if part == 4 { lines.insert("{broken", at: 1) }
+            paths.append(folder.write("part\(part).jsonl", lines.joined(separator: "\n") + "\n"))
+            if part == 5 { paths.append(folder.file("missing.jsonl")) }
+            if part == 7 { paths.append(folder.write("notes.txt", "not json at all\n")) }
+        }
+        let alone = try AppDatabase.inMemory()
+        for path in paths { _ = try? ingest(path: path, into: alone) }
+
+        let shared = try AppDatabase.inMemory()
+        let ingester = Ingester(database: shared, config: config, clock: FixedClock("2026-11-23T12:00:00Z"))
+        ingester.batchSize = 5
+        var rejections: [String] = []
+        var outcomes: [String] = []
+        ingester.onReject = { path, rejection, _ in rejections.append("\(URL(fileURLWithPath: path).lastPathComponent):\(rejection)") }
+        try ingester.ingest(paths: paths) { path, outcome in
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            switch outcome {
+            case .success(let report): outcomes.append("\(name) \(report.new)")
+            case .failure(let error): outcomes.append("\(name) failed: \(error.exitCode)")
+            }
+        }
+        XCTAssertEqual(outcomes, (0..<12).flatMap { part -> [String] in
+            ["part\(part).jsonl 3"] + (part == 5 ? ["missing.jsonl failed: 66"] : []) + (part == 7 ? ["notes.txt failed: 65"] : [])
+        })
+        XCTAssertEqual(rejections, ["part4.jsonl:line 2: not valid JSON: expected a quoted key (column 2)"])
+        XCTAssertEqual(try CacheDump.text(shared), try CacheDump.text(alone))
+        let left = try shared.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM import_position") }
+        XCTAssertEqual(left, 0, "finished files leave no position behind")
+    }
+
+    func testStoppedImportOfManyFilesResumes() throws {
+        // Records are handed over in chunks of 1,000: a batch of 1,500 takes the first file and
+        // the first chunk of the second, and stops there.
+        let sizes = [700, 1_500, 300]
+        let paths = sizes.enumerated().map { part, size in
+            folder.write("s\(part).jsonl", (0..<size).map { MentionLines.line(id: "s\(part)-\($0)") }.joined(separator: "\n") + "\n")
+        }
+        let database = try AppDatabase.inMemory()
+        let ingester = Ingester(database: database, config: config, clock: FixedClock("2026-11-23T12:00:00Z"))
+        ingester.batchSize = 1_500
+        var batches = 0
+        ingester.shouldStop = { batches == 1 }
+        ingester.afterBatch = { _ in batches += 1 }
+        var first: [String] = []
+        try ingester.ingest(paths: paths) { path, outcome in
+            let report = try outcome.get()
+            first.append("\(URL(fileURLWithPath: path).lastPathComponent) \(report.new)\(report.interrupted ? " interrupted" : "")")
+        }
+        XCTAssertEqual(first, ["s0.jsonl 700", "s1.jsonl 1000 interrupted"])
+        ingester.shouldStop = nil
+        var second: [String] = []
+        try ingester.ingest(paths: paths) { path, outcome in
+            let report = try outcome.get()
+            second.append("\(URL(fileURLWithPath: path).lastPathComponent) \(report.new)+\(report.unchanged) after \(report.resumedAtLine)")
+        }
+        XCTAssertEqual(second, ["s0.jsonl 0+700 after 0", "s1.jsonl 500+0 after 1000", "s2.jsonl 300+0 after 0"])
+        let stored = try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") }
+        XCTAssertEqual(stored, 2_500)
     }
 }

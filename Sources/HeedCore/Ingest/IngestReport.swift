@@ -16,13 +16,6 @@ public struct IngestReport: Sendable, Equatable {
 
     public var total: Int { new + updated + unchanged + rejected }
 
-    /// This report with another's counts added.
-    func adding(_ other: IngestReport) -> IngestReport {
-        var sum = self
-        sum += other
-        return sum
-    }
-
     public static func += (lhs: inout IngestReport, rhs: IngestReport) {
         lhs.new += rhs.new
         lhs.updated += rhs.updated

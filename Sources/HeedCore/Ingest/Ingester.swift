@@ -15,8 +15,9 @@ public final class Ingester {
     /// and a killed import redoes at most one batch.
     public static let defaultBatchSize = 50_000
     public var batchSize = defaultBatchSize
-    /// Called for each rejected line, as soon as it is found, with the line's raw bytes.
-    public var onReject: ((Rejection, [UInt8]?) -> Void)?
+    /// Called for each rejected line, as soon as it is found, with the file's path (as given)
+    /// and the line's raw bytes.
+    public var onReject: ((String, Rejection, [UInt8]?) -> Void)?
     /// Called after each committed batch with the mentions it stored new (the after-ingest hook).
     public var afterBatch: (([IncomingMention]) -> Void)?
     /// Asked after each committed batch: true stops the import there (it resumes from that
@@ -35,35 +36,191 @@ public final class Ingester {
     /// Imports the file at `path` ("-" for standard input) in `format`, or the format its
     /// content shows when nil.
     public func ingest(path: String, format: (any MentionFormat)? = nil) throws -> IngestReport {
-        if path == "-" { return try ingest(fd: 0, source: "-", resumable: false, format: format) }
+        var outcome: Result<IngestReport, HeedError>?
+        try ingest(paths: [path], format: format) { _, result in outcome = result }
+        return try outcome!.get()
+    }
+
+    /// Imports files one after another, telling `each` how every one went, in order (a file that
+    /// cannot be read or told apart does not stop the others).
+    ///
+    /// Small files share transactions (a connector's feed pages are often a thousand comments
+    /// each, and a commit per page cost more than parsing it), and the next file is read and
+    /// parsed on its reader thread while the current one is stored. A file joins a shared
+    /// transaction only once its first records are parsed, which is where a file that cannot be
+    /// read or told apart fails; a read error later in a file rolls its transaction back and
+    /// stops the import (what was committed stays; running it again resumes).
+    public func ingest(paths: [String], format: (any MentionFormat)? = nil,
+                       each: (String, Result<IngestReport, HeedError>) throws -> Void) throws {
+        try prepareConnection()
+        let upsert = MentionUpsert(config: config, now: clock.now())
+        // Read once, before any transaction: files are opened ahead from inside one.
+        let positions = try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT source, fingerprint, byte_offset, line FROM import_position")
+                .reduce(into: [String: SavedPosition]()) { $0[$1["source"]] = SavedPosition(fingerprint: $1["fingerprint"], offset: $1["byte_offset"], line: $1["line"]) }
+        }
+        var files = FileQueue(paths: paths) { path in
+            do { return .success(try self.open(path: path, format: format, positions: positions)) } catch let error as HeedError {
+                return .failure(error)
+            } catch {
+                return .failure(HeedError("\(path): \(error)", exitCode: ExitStatus.noInput))
+            }
+        }
+        var run = files.next()
+        while let first = run {
+            if shouldStop?() == true, case .success(let file) = first.file {
+                file.report.interrupted = true
+                try logIngest(file.report)
+                try each(first.path, .success(file.report))
+                return
+            }
+            var outcomes: [(String, Result<IngestReport, HeedError>)] = []
+            var fresh: [IncomingMention] = []
+            try database.writer.write { db in
+                try upsert.begin(db)
+                defer { upsert.end() }
+                var records = 0
+                while records < batchSize, let current = run {
+                    guard case .success(let file) = current.file else {
+                        if case .failure(let error) = current.file { outcomes.append((current.path, .failure(error))) }
+                        run = files.next()
+                        continue
+                    }
+                    let chunk: ParsedChunks.Chunk
+                    do {
+                        chunk = try file.chunks.next()
+                    } catch let error as HeedError where Self.skipsFile(error) {
+                        guard !file.started else {
+                            throw HeedError(error.message + "; the import stopped, keeping what it had committed (running it again resumes)",
+                                            exitCode: error.exitCode)
+                        }
+                        outcomes.append((current.path, .failure(error)))
+                        run = files.next()
+                        continue
+                    }
+                    file.started = true
+                    records += chunk.items.count
+                    file.report.format = chunk.format ?? file.report.format
+                    file.position = (chunk.nextOffset, chunk.lastLine)
+                    for item in chunk.items {
+                        switch item {
+                        case .mention(let mention):
+                            let outcome = try upsert.store(mention, in: db)
+                            self.count(outcome, into: &file.report)
+                            if outcome == .new && afterBatch != nil { fresh.append(mention) }
+                        case .rejected(let rejection, let raw):
+                            file.report.rejected += 1
+                            onReject?(current.path, rejection, raw)
+                        case .blank: break
+                        }
+                    }
+                    guard chunk.isLast else { continue }
+                    try self.logIngest(file.report, in: db)
+                    if file.resumable { try db.execute(sql: "DELETE FROM import_position WHERE source = ?", arguments: [file.source]) }
+                    outcomes.append((current.path, .success(file.report)))
+                    run = files.next()
+                }
+                try upsert.finishBatch(in: db)
+                // The position is committed with the rows it covers: a killed import resumes exactly here.
+                if let current = run, case .success(let file) = current.file, file.started, file.resumable {
+                    try db.execute(sql: """
+                        INSERT INTO import_position (source, fingerprint, byte_offset, line, updated_at) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (source) DO UPDATE SET fingerprint = excluded.fingerprint, byte_offset = excluded.byte_offset,
+                            line = excluded.line, updated_at = excluded.updated_at
+                        """, arguments: [file.source, file.fingerprint, file.position.offset, file.position.line, clock.now()])
+                }
+            }
+            for (path, outcome) in outcomes { try each(path, outcome) }
+            if !fresh.isEmpty { afterBatch?(fresh) }
+        }
+    }
+
+    /// Errors that concern one file only: the others are still imported.
+    public static func skipsFile(_ error: HeedError) -> Bool {
+        [ExitStatus.noInput, ExitStatus.dataError].contains(error.exitCode)
+    }
+
+    /// The files of one import, opened one ahead so the next is parsing while the current is
+    /// stored. Standard input is not read ahead: it is read when its turn comes.
+    private struct FileQueue {
+        let paths: [String]
+        let open: (String) -> Result<OpenFile, HeedError>
+        var index = 0
+        var ahead: Result<OpenFile, HeedError>?
+
+        init(paths: [String], open: @escaping (String) -> Result<OpenFile, HeedError>) {
+            (self.paths, self.open) = (paths, open)
+        }
+
+        mutating func next() -> (path: String, file: Result<OpenFile, HeedError>)? {
+            guard index < paths.count else { return nil }
+            let path = paths[index]
+            let file = ahead ?? open(path)
+            index += 1
+            ahead = index < paths.count && paths[index] != "-" ? open(paths[index]) : nil
+            return (path, file)
+        }
+    }
+
+    /// A file opened for import, its reader already parsing, and how far its import has come.
+    final class OpenFile {
+        let fd: Int32
+        let source: String
+        let resumable: Bool
+        let fingerprint: String
+        let chunks: ParsedChunks
+        var report: IngestReport
+        var position: (offset: Int64, line: Int) = (0, 0)
+        /// Some of its records are stored (in the open transaction or before).
+        var started = false
+
+        init(fd: Int32, source: String, resumable: Bool, fingerprint: String, chunks: ParsedChunks, resumedAtLine: Int) {
+            (self.fd, self.source, self.resumable, self.fingerprint, self.chunks) = (fd, source, resumable, fingerprint, chunks)
+            report = IngestReport(source: source)
+            report.resumedAtLine = resumedAtLine
+        }
+
+        deinit {
+            chunks.cancel()
+            if fd > 0 { close(fd) }
+        }
+    }
+
+    /// Where an interrupted import of a file stopped.
+    struct SavedPosition {
+        var fingerprint: String
+        var offset: Int64
+        var line: Int
+    }
+
+    private func open(path: String, format: (any MentionFormat)?, positions: [String: SavedPosition]) throws -> OpenFile {
+        if path == "-" { return try open(fd: 0, source: "-", resumable: false, format: format, positions: positions) }
         let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw HeedError("\(path): cannot read: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput)
         }
-        defer { close(fd) }
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
             throw HeedError("\(path): is a folder, not a file", exitCode: ExitStatus.noInput)
         }
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        return try ingest(fd: fd, source: absolute, resumable: (info.st_mode & S_IFMT) == S_IFREG, format: format)
+        do {
+            return try open(fd: fd, source: absolute, resumable: (info.st_mode & S_IFMT) == S_IFREG, format: format, positions: positions)
+        } catch {
+            close(fd)
+            throw error
+        }
     }
 
-    private func ingest(fd: Int32, source: String, resumable: Bool, format: (any MentionFormat)?) throws -> IngestReport {
-        try prepareConnection()
-        var report = IngestReport(source: source)
-        let now = clock.now()
-        let upsert = MentionUpsert(config: config, now: now)
+    private func open(fd: Int32, source: String, resumable: Bool, format: (any MentionFormat)?,
+                      positions: [String: SavedPosition]) throws -> OpenFile {
         var start: (offset: Int64, line: Int) = (0, 1)
         var fingerprint = ""
         if resumable {
             fingerprint = try Self.fingerprint(fd: fd)
-            let saved = try database.writer.read { db in
-                try Row.fetchOne(db, sql: "SELECT fingerprint, byte_offset, line FROM import_position WHERE source = ?", arguments: [source])
-            }
-            if let saved, saved["fingerprint"] as String == fingerprint {
-                start = (saved["byte_offset"], (saved["line"] as Int) + 1)
-                report.resumedAtLine = start.line - 1
+            if let saved = positions[source], saved.fingerprint == fingerprint {
+                start = (saved.offset, saved.line + 1)
             }
             guard lseek(fd, off_t(start.offset), SEEK_SET) == off_t(start.offset) else {
                 throw HeedError("\(source): cannot seek in the file", exitCode: ExitStatus.noInput)
@@ -71,58 +228,8 @@ public final class Ingester {
         }
         let chunks = ParsedChunks(fd: fd, offset: start.offset, firstLine: start.line, source: source, format: format,
                                    context: FormatContext(config: config))
-        defer { chunks.cancel() }
-        var finished = false
-        while !finished {
-            if shouldStop?() == true {
-                report.interrupted = true
-                break
-            }
-            var batchReport = IngestReport(source: source)
-            var position = (offset: start.offset, line: start.line - 1)
-            var fresh: [IncomingMention] = []
-            try database.writer.write { db in
-                try upsert.begin(db)
-                defer { upsert.end() }
-                var lines = 0
-                while lines < batchSize && !finished {
-                    let chunk = try chunks.next()
-                    finished = chunk.isLast
-                    lines += chunk.items.count
-                    batchReport.format = chunk.format
-                    position = (chunk.nextOffset, chunk.lastLine)
-                    for item in chunk.items {
-                        switch item {
-                        case .mention(let mention):
-                            let outcome = try upsert.store(mention, in: db)
-                            self.count(outcome, into: &batchReport)
-                            if outcome == .new && afterBatch != nil { fresh.append(mention) }
-                        case .rejected(let rejection, let raw): reject(rejection, raw, &batchReport)
-                        case .blank: break
-                        }
-                    }
-                }
-                try upsert.finishBatch(in: db)
-                // The import's event goes in with its last batch: one commit less per file.
-                if finished { try self.logIngest(report.adding(batchReport), in: db) }
-                guard resumable else { return }
-                // The position is committed with the rows it covers: a killed import resumes exactly here.
-                if finished {
-                    try db.execute(sql: "DELETE FROM import_position WHERE source = ?", arguments: [source])
-                } else {
-                    try db.execute(sql: """
-                        INSERT INTO import_position (source, fingerprint, byte_offset, line, updated_at) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT (source) DO UPDATE SET fingerprint = excluded.fingerprint, byte_offset = excluded.byte_offset,
-                            line = excluded.line, updated_at = excluded.updated_at
-                        """, arguments: [source, fingerprint, position.offset, position.line, now])
-                }
-            }
-            report += batchReport
-            report.format = batchReport.format ?? report.format
-            if !fresh.isEmpty { afterBatch?(fresh) }
-        }
-        if report.interrupted { try logIngest(report) }
-        return report
+        return OpenFile(fd: fd, source: source, resumable: resumable, fingerprint: fingerprint, chunks: chunks,
+                        resumedAtLine: start.line - 1)
     }
 
     /// Imports mentions made in memory (the demo, connectors built into heed), in the same batches.
@@ -183,10 +290,6 @@ public final class Ingester {
                             after: "{\"new\":\(report.new),\"updated\":\(report.updated),\"unchanged\":\(report.unchanged),\"rejected\":\(report.rejected)}")
     }
 
-    private func reject(_ rejection: Rejection, _ raw: [UInt8]?, _ report: inout IngestReport) {
-        report.rejected += 1
-        onReject?(rejection, raw)
-    }
 
     /// Identifies a file's content cheaply (its first 64 KiB), so a resumed import is the same file.
     static func fingerprint(fd: Int32) throws -> String {

@@ -62,9 +62,9 @@ public final class SpoolWatcher {
         let path = folder + "/" + name
         var rejections: [Rejection] = []
         let previous = ingester.onReject
-        ingester.onReject = { rejection, raw in
+        ingester.onReject = { file, rejection, raw in
             rejections.append(rejection)
-            previous?(rejection, raw)
+            previous?(file, rejection, raw)
         }
         defer { ingester.onReject = previous }
         let outcome: Outcome
@@ -80,7 +80,7 @@ public final class SpoolWatcher {
                 try text.write(toFile: folder + "/done/" + target + ".rejected", atomically: true, encoding: .utf8)
             }
             outcome = .done(report, rejections: rejections)
-        } catch let error as HeedError where [ExitStatus.noInput, ExitStatus.dataError].contains(error.exitCode) {
+        } catch let error as HeedError where Ingester.skipsFile(error) {
             let target = try move(name, to: "failed")
             try (error.message + "\n").write(toFile: folder + "/failed/" + target + ".error", atomically: true, encoding: .utf8)
             outcome = .failed(error.message)

@@ -76,22 +76,18 @@ struct IngestCommand: ParsableCommand {
                 return
             }
             let rejectsFile = try rejects.map(RejectsFile.init(path:))
-            var current = ""
-            ingester.onReject = { rejection, bytes in
-                printError("\(current):\(rejection)")
+            ingester.onReject = { file, rejection, bytes in
+                printError("\(Self.shown(file)):\(rejection)")
                 rejectsFile?.write(bytes)
             }
             var reports: [IngestReport] = []
             var failures: [Int32] = []
-            let forced = format.flatMap(MentionFormats.named)
-            for file in files {
-                current = file == "-" ? "<stdin>" : file
-                do {
-                    let report = try ingester.ingest(path: file, format: forced)
+            try ingester.ingest(paths: files, format: format.flatMap(MentionFormats.named)) { file, outcome in
+                switch outcome {
+                case .success(let report):
                     reports.append(report)
-                    if !json { print(Self.summary(of: report, name: current)) }
-                } catch let error as HeedError where [ExitStatus.noInput, ExitStatus.dataError].contains(error.exitCode) {
-                    // One file that cannot be read or told apart does not stop the others.
+                    if !json { print(Self.summary(of: report, name: Self.shown(file))) }
+                case .failure(let error):
                     printError(error.message)
                     failures.append(error.exitCode)
                 }
@@ -127,6 +123,8 @@ struct IngestCommand: ParsableCommand {
         try watcher.run(shouldStop: StopSignal.requested)
         print("stopped")
     }
+
+    private static func shown(_ file: String) -> String { file == "-" ? "<stdin>" : file }
 
     static func summary(of report: IngestReport, name: String) -> String {
         var line = "\(name) (\(report.format ?? "empty")): \(report.new) new, \(report.updated) updated, \(report.unchanged) unchanged, \(report.rejected) rejected"
