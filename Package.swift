@@ -27,7 +27,8 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 "CSQLiteTuning",
             ],
-            resources: [.embedInCode("Resources/config.example.json")]
+            resources: [.embedInCode("Resources/config.example.json"), .embedInCode("Resources/sentiment-lexicon.tsv"),
+                        .embedInCode("Resources/triage-cues.tsv")]
         ),
         .target(name: "HeedTUI", dependencies: ["HeedCore", "CNcursesw", "CCursesShim"]),
         .executableTarget(

@@ -32,7 +32,7 @@ struct IngestBench: ParsableCommand {
         let config = try ExampleConfig.load()
         if !FileManager.default.fileExists(atPath: file) {
             print("generating \(count) mentions → \(file) (not timed)")
-            try writeMentions(to: file, config: config)
+            try Self.writeMentions(count: count, to: file, config: config)
         }
         let cache = "\(options.dir)/ingest-\(count).sqlite"
         options.removeCache(cache)
@@ -135,7 +135,8 @@ struct IngestBench: ParsableCommand {
         func close() { try? handle.close() }
     }
 
-    private func writeMentions(to path: String, config: Config) throws {
+    /// `count` demo mentions in heed's format (seed 7, relative to `benchNow`): the same bytes every run.
+    static func writeMentions(count: Int, to path: String, config: Config) throws {
         FileManager.default.createFile(atPath: path, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: path) else { throw ValidationError("cannot write \(path)") }
         defer { try? handle.close() }

@@ -19,6 +19,7 @@ public struct Config: Sendable, Equatable {
     public var businessHours: BusinessHours?
     public var cannedReplies: [CannedReply] = []
     public var rules: [Rule] = []
+    public var triage = TriageSettings()
     /// Action name → key, overriding the default key table.
     public var keys: [String: String] = [:]
     public var delivery = DeliveryConfig()

@@ -5,7 +5,7 @@ public enum ConfigLoader {
     static let topLevelKeys = [
         "brand", "cache", "timezone", "accounts", "help_accounts", "channels", "operators", "teams", "sla",
         "business_hours", "canned_replies", "rules", "keys", "delivery", "views", "undo_seconds", "claims",
-        "presence", "shifts", "hooks",
+        "presence", "shifts", "hooks", "triage",
     ]
 
     /// Parses config text; `file` is only used in messages.
@@ -128,6 +128,7 @@ public enum ConfigLoader {
                 config.signOff = v
             }
         }
+        if let node = top["triage"] { config.triage = TriageReader.read(node, "triage", config, &r) }
         if let node = top["hooks"], let f = r.fields(node, "hooks", allowed: ["after_ingest"]) {
             if let n = f["after_ingest"] { config.afterIngestHook = readProgram(n, "hooks.after_ingest", &r) }
         }

@@ -39,9 +39,12 @@ final class MentionUpsert {
         var lastSeenAt: Int64
     }
 
+    private let triager: Triager
+
     init(config: Config, now: Int64) {
         self.config = config
         self.now = now
+        triager = Triager(config: config)
     }
 
     /// Prepares the batch's statements; `end` must follow inside the same database access.
@@ -68,14 +71,18 @@ final class MentionUpsert {
             find.reset()
             if same { return handle.changed ? .updated : .unchanged }
             // A newer copy of a known record: its content and metrics change, its triage state does not.
-            try sql.updateMention.run(m.text, m.url, m.lang, m.metrics.likes, m.metrics.reposts, m.metrics.replies, m.extra, now, id)
+            let analysis = handle.ours ? nil : triager.analyzer.analyze(m.text)
+            try sql.updateMention.run(m.text, m.url, m.lang, m.metrics.likes, m.metrics.reposts, m.metrics.replies, m.extra, now, id,
+                                      analysis?.sentiment, analysis?.kind.rawValue)
             return .updated
         }
         find.reset()
         let conversation = try conversationFor(m, in: db)
+        // Each customer message keeps its own sentiment and kind (the contact's sentiment over time).
+        let analysis = handle.ours ? nil : triager.analyzer.analyze(m.text)
         try sql.insertMention.run(m.channel, m.sourceID, conversation, handle.id, handle.ours, m.text, m.createdAt, m.url,
                                   m.inReplyTo, m.threadID, m.lang, m.metrics.likes, m.metrics.reposts, m.metrics.replies,
-                                  m.extra, now, now)
+                                  m.extra, now, now, analysis?.sentiment, analysis?.kind.rawValue)
         touched[conversation, default: Delta()].add(id: db.lastInsertedRowID, at: m.createdAt, ours: handle.ours, contact: handle.contact)
         return .new
     }
@@ -226,6 +233,8 @@ final class MentionUpsert {
     /// Folds the batch into the summary columns and status of every conversation it touched,
     /// then indexes the batch's text.
     func finishBatch(in db: Database) throws {
+        let changed = Array(touched.keys)
+        let customerWrote = Set(touched.compactMap { $0.value.newCustomerMessage ? $0.key : nil })
         for (id, channel) in created {
             guard let delta = touched.removeValue(forKey: id) else { continue }
             let status = ConversationStatus.afterIngest(current: .open, lastCustomerAt: delta.lastCustomerAt, lastOursAt: delta.lastOursAt,
@@ -266,6 +275,7 @@ final class MentionUpsert {
         }
         touched.removeAll(keepingCapacity: true)
         created.removeAll(keepingCapacity: true)
+        try triager.retriage(changed, newCustomerMessage: customerWrote, in: db, now: now)
         try FullTextIndex.catchUp(db)
     }
 }
@@ -311,13 +321,14 @@ extension MentionUpsert {
                 SELECT id, conversation_id, text, url, lang, likes, reposts, replies, extra FROM mention WHERE channel = ?1 AND source_id = ?2
                 """)
             updateMention = try BoundStatement(db, """
-                UPDATE mention SET text = ?1, url = ?2, lang = ?3, likes = ?4, reposts = ?5, replies = ?6, extra = ?7, updated_at = ?8
+                UPDATE mention SET text = ?1, url = ?2, lang = ?3, likes = ?4, reposts = ?5, replies = ?6, extra = ?7, updated_at = ?8,
+                    sentiment = ?10, kind = ?11
                 WHERE id = ?9
                 """)
             insertMention = try BoundStatement(db, """
                 INSERT INTO mention (channel, source_id, conversation_id, handle_id, ours, text, created_at, url, in_reply_to,
-                                     thread_source_id, lang, likes, reposts, replies, extra, imported_at, updated_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                                     thread_source_id, lang, likes, reposts, replies, extra, imported_at, updated_at, sentiment, kind)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
                 """)
             findMentionConversation = try BoundStatement(db, "SELECT conversation_id FROM mention WHERE channel = ?1 AND source_id = ?2")
             findHandle = try BoundStatement(db, """

@@ -18,6 +18,18 @@ public struct QueueRow: Sendable, Equatable, Codable {
     public var lastCustomerAt: Int64?
     public var lastAt: Int64
     public var tags: [String]
+    /// Past its SLA due time.
+    public var breached = false
+    /// The priority before the latest change (the screen shows an arrow when it rose).
+    public var previousPriority: Int?
+    /// Why the priority: the signals and their points, largest first.
+    public var reasons: [Reason] = []
+    public var kind: String?
+    public var sentiment: Double?
+    /// When the unanswered customer message the SLA runs from was written.
+    public var waitingSince: Int64?
+    public var team: String?
+    public var incidentID: Int64?
 
     public init(conversationID: Int64, channel: String, status: ConversationStatus, priority: Int, dueAt: Int64?, assignee: String?,
                 mentionCount: Int, text: String, authorHandle: String, authorName: String?, followers: Int, verified: Bool,
@@ -42,15 +54,25 @@ public struct QueueRow: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case conversationID = "id", channel, status, priority, dueAt = "due_at", assignee, mentionCount = "mentions", text
         case authorHandle = "author", authorName = "author_name", followers, verified
-        case lastCustomerAt = "last_customer_at", lastAt = "last_at", tags
+        case lastCustomerAt = "last_customer_at", lastAt = "last_at", tags, breached, previousPriority = "previous_priority"
+        case reasons, kind, sentiment, waitingSince = "waiting_since", team, incidentID = "incident"
+    }
+
+    /// The reasons that moved the priority most, largest first (the base is left out).
+    public func topReasons(_ count: Int) -> [Reason] {
+        Array(reasons.filter { $0.signal != "base" && $0.points != 0 }.sorted { abs($0.points) > abs($1.points) }.prefix(count))
     }
 }
 
-/// Reads of the queue. Until triage defines priority, the queue is newest first.
+/// Reads of the queue.
 public enum Queue {
-    /// Open conversations by priority, then newest first (until triage sets priorities, all are 0).
+    /// The triage order: priority, then SLA due time, then the longest waiting (it follows the
+    /// `conversation_queue` index).
+    public static let order = "c.priority DESC, c.due_at, c.waiting_since, c.id"
+
+    /// Open conversations in triage order.
     public static func open(_ db: Database, limit: Int, offset: Int = 0) throws -> [QueueRow] {
-        try rows(db, whereSQL: "c.status = 'open'", arguments: [], order: "c.status, c.priority DESC, c.last_at DESC", limit: limit, offset: offset)
+        try rows(db, whereSQL: "c.status = 'open'", arguments: [], order: order, limit: limit, offset: offset)
     }
 
     public static func countOpen(_ db: Database) throws -> Int {
@@ -64,6 +86,7 @@ public enum Queue {
     static func rows(_ db: Database, whereSQL: String, arguments: StatementArguments, order: String, limit: Int, offset: Int) throws -> [QueueRow] {
         let sql = """
             SELECT c.id, c.channel, c.status, c.priority, c.due_at, c.assignee, c.mention_count, c.last_customer_at, c.last_at,
+                   c.breached, c.previous_priority, c.reasons, c.kind, c.sentiment, c.waiting_since, c.team, c.incident_id,
                    m.text, h.handle, h.name, h.followers, h.verified,
                    (SELECT group_concat(t.name, ' ') FROM conversation_tag ct JOIN tag t ON t.id = ct.tag_id
                     WHERE ct.conversation_id = c.id) AS tags
@@ -75,13 +98,22 @@ public enum Queue {
             LIMIT \(limit) OFFSET \(offset)
             """
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            QueueRow(conversationID: row["id"], channel: row["channel"],
+            var queueRow = QueueRow(conversationID: row["id"], channel: row["channel"],
                      status: ConversationStatus(rawValue: row["status"]) ?? .open,
                      priority: row["priority"], dueAt: row["due_at"], assignee: row["assignee"],
                      mentionCount: row["mention_count"], text: row["text"], authorHandle: row["handle"],
                      authorName: row["name"], followers: row["followers"], verified: row["verified"],
                      lastCustomerAt: row["last_customer_at"], lastAt: row["last_at"],
                      tags: (row["tags"] as String?)?.split(separator: " ").map(String.init).sorted() ?? [])
+            queueRow.breached = row["breached"]
+            queueRow.previousPriority = row["previous_priority"]
+            queueRow.reasons = ReasonsJSON.decode(row["reasons"])
+            queueRow.kind = row["kind"]
+            queueRow.sentiment = row["sentiment"]
+            queueRow.waitingSince = row["waiting_since"]
+            queueRow.team = row["team"]
+            queueRow.incidentID = row["incident_id"]
+            return queueRow
         }
     }
 }

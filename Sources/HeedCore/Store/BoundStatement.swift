@@ -54,6 +54,8 @@ struct BoundStatement {
 
     func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
 
+    func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+
     func text(_ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(handle, column) else { return nil }
         return String(cString: pointer)
@@ -102,6 +104,10 @@ extension Int64: SQLiteBindable {
 
 extension Int: SQLiteBindable {
     func bind(to statement: OpaquePointer, at index: Int32) { sqlite3_bind_int64(statement, index, Int64(self)) }
+}
+
+extension Double: SQLiteBindable {
+    func bind(to statement: OpaquePointer, at index: Int32) { sqlite3_bind_double(statement, index, self) }
 }
 
 extension Bool: SQLiteBindable {

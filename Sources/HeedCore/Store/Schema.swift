@@ -12,6 +12,7 @@ enum Schema {
         migrator.registerMigration("v2-work", migrate: v2Work)
         migrator.registerMigration("v3-full-text", migrate: v3FullText)
         migrator.registerMigration("v4-event-log", migrate: v4EventLog)
+        migrator.registerMigration("v5-triage", migrate: v5Triage)
         return migrator
     }
 
@@ -309,6 +310,28 @@ enum Schema {
             CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN
                 SELECT RAISE(ABORT, 'the event log is append-only');
             END;
+            """)
+    }
+
+    /// What triage keeps on a conversation so that the clock's part of its priority can be
+    /// added again cheaply (see `Triager.refreshWaiting`), and the queue's order: priority, then
+    /// SLA due time, then oldest first.
+    private static func v5Triage(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE conversation ADD COLUMN static_points REAL NOT NULL DEFAULT 0;
+            ALTER TABLE conversation ADD COLUMN priority_floor INTEGER;
+            ALTER TABLE conversation ADD COLUMN previous_priority INTEGER;
+            -- the first customer message since our last reply: the SLA clock runs from it
+            ALTER TABLE conversation ADD COLUMN waiting_since INTEGER;
+            ALTER TABLE conversation ADD COLUMN sla_minutes INTEGER;
+            -- high | normal | low: which SLA target applies
+            ALTER TABLE conversation ADD COLUMN urgency TEXT;
+            DROP INDEX conversation_queue;
+            CREATE INDEX conversation_queue ON conversation(status, priority DESC, due_at, waiting_since);
+            CREATE INDEX conversation_by_incident ON conversation(incident_id) WHERE incident_id IS NOT NULL;
+            -- repeat and first contact: a contact's conversations by when they began
+            DROP INDEX conversation_by_contact;
+            CREATE INDEX conversation_by_contact ON conversation(contact_id, first_at);
             """)
     }
 }

@@ -11,6 +11,12 @@ public enum Age {
         }
     }
 
+    /// An SLA due time as the queue shows it: `due 4m`, `late 12m`; empty without one.
+    public static func due(_ dueAt: Int64?, now: Int64) -> String {
+        guard let dueAt else { return "" }
+        return dueAt >= now ? "due " + short(milliseconds: dueAt - now) : "late " + short(milliseconds: now - dueAt)
+    }
+
     /// Follower counts as people say them: `950`, `18k`, `1.2k`, `3.4M`.
     public static func count(_ n: Int) -> String {
         switch n {

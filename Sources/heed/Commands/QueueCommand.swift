@@ -18,12 +18,17 @@ struct QueueCommand: ParsableCommand {
         try guarded {
             let workspace = try global.workspace()
             let database = try workspace.openCache()
-            let rows = try database.writer.read { db in try Queue.open(db, limit: max(0, limit)) }
+            let now = SystemClock().now()
+            let triager = Triager(config: workspace.config)
+            // The clock's part of each priority moves on while nobody imports: bring it up to now.
+            let rows = try database.writer.write { db in
+                try triager.refreshWaiting(in: db, now: now)
+                return try Queue.open(db, limit: max(0, limit))
+            }
             if json {
                 try printJSON(rows)
                 return
             }
-            let now = SystemClock().now()
             let width = terminalWidth()
             for row in rows { print(QueueLine.format(row, now: now, width: width)) }
         }

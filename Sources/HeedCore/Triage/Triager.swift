@@ -1,0 +1,226 @@
+import GRDB
+
+/// Triage in the cache: computes each conversation's priority, reasons, SLA due time and
+/// breach from its signals, applies the config's rules, and keeps priorities moving with the
+/// clock.
+///
+/// `retriage` does the whole work for the conversations an import (or a change of tags)
+/// touched; `refreshWaiting` only adds the clock's part again, for every open conversation,
+/// from what `retriage` stored (static points, floor, SLA start and target).
+public final class Triager {
+    public let config: Config
+    public let analyzer: MessageAnalyzer
+    let rules: RuleSet
+    let clock: SLAClock
+    /// Our accounts as they are named in text ("@northwindhelp"), by channel, lower case.
+    private let ourNames: [String: [String]]
+
+    public init(config: Config) {
+        self.config = config
+        analyzer = MessageAnalyzer(keywords: config.triage.keywords)
+        rules = RuleSet(config.rules)
+        clock = SLAClock(sla: config.sla, hours: config.businessHours)
+        ourNames = config.accounts.mapValues { $0.map { "@" + ($0.hasPrefix("@") ? String($0.dropFirst()) : $0).lowercased() } }
+    }
+
+    /// The urgency band a priority (before the clock's part) falls in, for the SLA target.
+    public static func urgency(of points: Double) -> Urgency {
+        points >= 70 ? .high : points >= 35 ? .normal : .low
+    }
+
+    /// What `retriage` reads of one conversation.
+    private static let signalsSQL = """
+        SELECT c.channel, c.status, c.last_ours_at, c.contact_id, c.priority,
+               m.text, m.lang, m.created_at, h.handle, h.source_id, h.followers, h.verified,
+               (SELECT group_concat(t.name, char(31)) FROM contact_tag x JOIN tag t ON t.id = x.tag_id WHERE x.contact_id = c.contact_id),
+               (SELECT group_concat(t.name, char(31)) FROM conversation_tag x JOIN tag t ON t.id = x.tag_id WHERE x.conversation_id = c.id),
+               (SELECT count(*) FROM (SELECT 1 FROM conversation o WHERE o.contact_id = c.contact_id AND o.id <> c.id
+                    AND o.first_at BETWEEN m.created_at - ?2 AND m.created_at LIMIT ?3)),
+               NOT EXISTS (SELECT 1 FROM conversation o WHERE o.contact_id = c.contact_id AND o.id <> c.id AND o.first_at < c.first_at),
+               (SELECT min(created_at) FROM mention w WHERE w.conversation_id = c.id AND w.ours = 0
+                    AND w.created_at > coalesce(c.last_ours_at, -9223372036854775807)),
+               coalesce((SELECT p.ours FROM mention p WHERE p.channel = m.channel AND p.source_id = m.in_reply_to), 0),
+               m.id
+        FROM conversation c JOIN mention m ON m.id = c.latest_customer_mention_id JOIN contact_handle h ON h.id = m.handle_id
+        WHERE c.id = ?1
+        """
+
+    private static let updateSQL = """
+        UPDATE conversation SET priority = ?2,
+            previous_priority = CASE WHEN reasons = '[]' THEN NULL WHEN priority <> ?2 THEN priority ELSE previous_priority END,
+            reasons = ?3, static_points = ?4, priority_floor = ?5, waiting_since = ?6, sla_minutes = ?7, urgency = ?8,
+            due_at = ?9, breached = ?10, kind = ?11, sentiment = ?12
+        WHERE id = ?1
+        """
+
+    /// Recomputes the conversations `ids` at `now`. For those in `newCustomerMessage` (a
+    /// customer wrote since the last triage) the matching rules' actions are applied too, each
+    /// with its event: tags, team, escalation, spam.
+    public func retriage<S: Sequence<Int64>>(_ ids: S, newCustomerMessage: Set<Int64> = [], in db: Database, now: Int64) throws {
+        let read = try BoundStatement(db, Self.signalsSQL)
+        let write = try BoundStatement(db, Self.updateSQL)
+        let window = Int64(config.triage.repeatWindowHours) * 3_600_000
+        // Counting further than the points reach would only cost time (a spammer's thousands).
+        let w = config.triage.weights
+        let repeatCap = w.repeatContact > 0 ? Int((w.repeatMax / w.repeatContact).rounded(.up)) + 1 : 1
+        for id in ids {
+            read.bind(id, window, repeatCap)
+            guard try read.step() else {
+                read.reset()
+                continue
+            }
+            let channel = read.text(0) ?? ""
+            let status = ConversationStatus(rawValue: read.text(1) ?? "") ?? .open
+            let text = read.text(5) ?? ""
+            let analysis = analyzer.analyze(text)
+            var signals = TriageSignals(analysis: analysis, channel: channel)
+            signals.followers = read.int(10)
+            signals.verified = read.int(11) != 0
+            let contactTags = Set((read.text(12) ?? "").split(separator: "\u{1F}").map { $0.lowercased() })
+            let conversationTags = Set((read.text(13) ?? "").split(separator: "\u{1F}").map { $0.lowercased() })
+            signals.contactTags = contactTags
+            signals.recentConversations = read.int(14)
+            signals.firstContact = read.int(15) != 0
+            let waitingSince = read.optionalInt64(16)
+            let lowered = text.lowercased()
+            signals.direct = read.int(17) != 0 || (ourNames[channel] ?? []).contains { lowered.contains($0) }
+            let subject = RuleSubject(text: text, channel: channel, authorHandle: read.text(8) ?? "", authorID: read.text(9) ?? "",
+                                      followers: signals.followers, verified: signals.verified, sentiment: analysis.sentiment,
+                                      kind: analysis.kind, lang: read.text(6), tags: contactTags.union(conversationTags))
+            let mentionID = read.int64(18)
+            let answered = !read.isNull(2)
+            read.reset()
+            signals.rules = rules.matching(subject)
+
+            let part = PriorityModel.staticPart(signals, settings: config.triage)
+            let urgency = Self.urgency(of: part.points)
+            let target = signals.rules.compactMap(\.then.slaMinutes).min() ?? config.sla.target(channel: channel, urgency: urgency)
+            var due: Int64?
+            var breached = false
+            var waiting = 0.0
+            var reasons = part.reasons
+            if status == .open, let waitingSince {
+                let deadline = clock.due(from: waitingSince, minutes: target)
+                due = deadline
+                breached = now > deadline
+                waiting = PriorityModel.waitingPoints(used: Double(clock.elapsed(from: waitingSince, to: now)) / Double(target * 60_000),
+                                                      breached: breached, weights: config.triage.weights)
+            }
+            let priority = PriorityModel.priority(staticPoints: part.points, waitingPoints: waiting, floor: part.floor)
+            if let floor = part.floor, priority == floor, floor > Int((part.points + waiting).rounded()) {
+                reasons.append(Reason(signal: "floor", points: 0, text: "rule floor \(floor)"))
+            }
+            try write.run(id, priority, ReasonsJSON.encode(reasons), part.points, part.floor, waitingSince, target, urgency.rawValue,
+                          due, breached, analysis.kind.rawValue, analysis.sentiment)
+            if newCustomerMessage.contains(id) && !signals.rules.isEmpty {
+                try RuleApplication.apply(signals.rules, to: id, mention: mentionID, status: status, contactTags: contactTags,
+                                          answered: answered, in: db, now: now)
+            }
+        }
+    }
+
+    /// Adds the clock's part again to every open conversation's priority: the share of its SLA
+    /// used, and whether it is breached. Reads five numbers a conversation and writes only those
+    /// that changed. Returns how many changed.
+    @discardableResult
+    public func refreshWaiting(in db: Database, now: Int64) throws -> Int {
+        let read = try BoundStatement(db, """
+            SELECT id, static_points, priority_floor, waiting_since, sla_minutes, priority, breached FROM conversation
+            WHERE status = 'open' AND waiting_since IS NOT NULL AND sla_minutes IS NOT NULL
+            """)
+        var changes: [(id: Int64, priority: Int, breached: Bool)] = []
+        let weights = config.triage.weights
+        while try read.step() {
+            let since = read.int64(3)
+            let target = Int64(read.int(4)) * 60_000
+            let breached = now > clock.due(from: since, minutes: read.int(4))
+            let used = Double(clock.elapsed(from: since, to: now)) / Double(target)
+            let priority = PriorityModel.priority(staticPoints: read.double(1),
+                                                  waitingPoints: PriorityModel.waitingPoints(used: used, breached: breached, weights: weights),
+                                                  floor: read.isNull(2) ? nil : read.int(2))
+            if priority != read.int(5) || breached != (read.int(6) != 0) { changes.append((read.int64(0), priority, breached)) }
+        }
+        read.reset()
+        let write = try BoundStatement(db, """
+            UPDATE conversation SET previous_priority = CASE WHEN priority <> ?2 THEN priority ELSE previous_priority END,
+                priority = ?2, breached = ?3 WHERE id = ?1
+            """)
+        for change in changes { try write.run(change.id, change.priority, change.breached) }
+        return changes.count
+    }
+}
+
+/// Reasons as stored on the conversation: a JSON array of {signal, points, text}.
+enum ReasonsJSON {
+    static func encode(_ reasons: [Reason]) -> String {
+        var out = "["
+        for (index, reason) in reasons.enumerated() {
+            if index > 0 { out += "," }
+            out += "{\"signal\":"
+            JSONWriter.quote(reason.signal, into: &out)
+            out += ",\"points\":\(reason.points.rounded(toPlaces: 1)),\"text\":"
+            JSONWriter.quote(reason.text, into: &out)
+            out += "}"
+        }
+        return out + "]"
+    }
+
+    static func decode(_ text: String) -> [Reason] {
+        guard let node = try? JSONParser.parse(text), case .array(let items) = node.value else { return [] }
+        return items.compactMap { item in
+            guard let signal = item["signal"]?.string, let text = item["text"]?.string else { return nil }
+            return Reason(signal: signal, points: item["points"]?.double ?? 0, text: text)
+        }
+    }
+}
+
+/// A conversation's priority taken apart, for `heed explain` and the screen's "why".
+public struct Explanation: Sendable, Equatable {
+    public var conversationID: Int64
+    public var status: ConversationStatus
+    public var priority: Int
+    /// Every reason, the clock's included, in the order they were added.
+    public var reasons: [Reason]
+    public var urgency: Urgency?
+    public var slaMinutes: Int?
+    public var waitingSince: Int64?
+    public var dueAt: Int64?
+    public var breached: Bool
+}
+
+extension Triager {
+    /// The whole breakdown of one conversation's priority at `now`: the stored signals and the
+    /// clock's part computed again, so the points add up to the priority shown.
+    public func explain(_ id: Int64, in db: Database, now: Int64) throws -> Explanation? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT status, priority, reasons, static_points, priority_floor, urgency, sla_minutes, waiting_since, due_at, breached
+            FROM conversation WHERE id = ?
+            """, arguments: [id]) else { return nil }
+        var reasons = ReasonsJSON.decode(row["reasons"])
+        let status = ConversationStatus(rawValue: row["status"]) ?? .open
+        var dueAt: Int64? = row["due_at"]
+        var breached: Bool = row["breached"]
+        var priority: Int = row["priority"]
+        if status == .open, let since: Int64 = row["waiting_since"], let minutes: Int = row["sla_minutes"] {
+            let due = clock.due(from: since, minutes: minutes)
+            (dueAt, breached) = (due, now > due)
+            let used = Double(clock.elapsed(from: since, to: now)) / Double(minutes * 60_000)
+            let weights = config.triage.weights
+            let share = PriorityModel.waitingPoints(used: used, breached: false, weights: weights)
+            reasons.removeAll { $0.signal == "floor" }
+            if share != 0 {
+                reasons.append(Reason(signal: "waiting", points: share,
+                                      text: breached ? "SLA breached \(Age.short(milliseconds: now - due)) ago" : "SLA due in \(Age.short(milliseconds: due - now))"))
+            }
+            if breached { reasons.append(Reason(signal: "breached", points: weights.breached, text: "breached")) }
+            let floor: Int? = row["priority_floor"]
+            priority = PriorityModel.priority(staticPoints: row["static_points"], waitingPoints: share + (breached ? weights.breached : 0), floor: floor)
+            if let floor, priority == floor, Double(floor) > reasons.reduce(0, { $0 + $1.points }).rounded() {
+                reasons.append(Reason(signal: "floor", points: 0, text: "rule floor \(floor)"))
+            }
+        }
+        return Explanation(conversationID: id, status: status, priority: priority, reasons: reasons,
+                           urgency: (row["urgency"] as String?).flatMap(Urgency.init(rawValue:)), slaMinutes: row["sla_minutes"],
+                           waitingSince: row["waiting_since"], dueAt: dueAt, breached: breached)
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import HeedCore
+
+struct TriageBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "triage",
+        abstract: "Scoring rate on one core, re-scoring 100,000 open conversations, and the queue's first page on a 1M cache.")
+
+    @OptionGroup var options: BenchOptions
+
+    @Option(help: "Mentions scored for the rate.")
+    var scored = 500_000
+
+    @Option(help: "Mentions in the cache (made with `heed ingest` when missing).")
+    var count = 1_000_000
+
+    @Option(help: "Open conversations in the cache; the rest are resolved.")
+    var open = 100_000
+
+    func run() throws {
+        try options.prepare()
+        let config = try ExampleConfig.load()
+        try scoringRate(config: config)
+        let cache = try cacheWithOpenConversations(config: config)
+        let database = try AppDatabase.open(path: cache)
+        let triager = Triager(config: config)
+
+        // Re-score every open conversation a day later (each priority moves): the clock's part.
+        var now = benchNow + 86_400_000
+        var times: [Double] = []
+        var changed = 0
+        for _ in 0..<5 {
+            now += 3_600_000
+            let start = DispatchTime.now()
+            changed = try database.writer.write { db in try triager.refreshWaiting(in: db, now: now) }
+            times.append(milliseconds(since: start))
+        }
+        times.sort()
+        print("re-score \(open) open conversations (clock's part): median \(format(times[2])) ms, max \(format(times[4])) ms "
+            + "(\(changed) changed in the last run; target < 1000 ms)")
+
+        // The whole triage of every open conversation (signals, rules, reasons) at once.
+        let ids = try database.writer.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation WHERE status = 'open'") }
+        let start = DispatchTime.now()
+        try database.writer.write { db in try triager.retriage(ids, in: db, now: now) }
+        print("full triage of \(ids.count) open conversations: \(format(milliseconds(since: start))) ms")
+
+        var pages: [Double] = []
+        for _ in 0..<50 {
+            let start = DispatchTime.now()
+            let rows = try database.writer.read { db in try Queue.open(db, limit: 50) }
+            pages.append(milliseconds(since: start))
+            guard rows.count == 50 else { throw ValidationError("the queue has fewer than 50 rows") }
+        }
+        let first = pages[0]
+        pages.sort()
+        print("queue first page (50 rows, in process) on \(count) mentions with \(open) open: first \(format(first, 2)) ms, "
+            + "median \(format(pages[25], 2)) ms, max \(format(pages[49], 2)) ms (target < 20 ms)")
+    }
+
+    /// Mentions per second through the text analysis and the priority model, on one core.
+    private func scoringRate(config: Config) throws {
+        let texts = DemoGenerator(size: scored, seed: 9, now: benchNow, config: config).map(\.text)
+        let analyzer = MessageAnalyzer(keywords: config.triage.keywords)
+        var total = 0.0
+        let start = DispatchTime.now()
+        for (index, text) in texts.enumerated() {
+            var signals = TriageSignals(analysis: analyzer.analyze(text), channel: "x")
+            signals.followers = index % 10_000
+            total += PriorityModel.staticPart(signals, settings: config.triage).points
+        }
+        let seconds = milliseconds(since: start) / 1000
+        print("scoring: \(scored) mentions in \(format(seconds, 2)) s = \(Int(Double(scored) / seconds)) mentions/s on one core "
+            + "(target ≥ 200,000; checksum \(Int(total)))")
+    }
+
+    /// A copy of a `count`-mention cache with exactly `open` open conversations.
+    private func cacheWithOpenConversations(config: Config) throws -> String {
+        let source = "\(options.dir)/triage-source-\(count).sqlite"
+        if !FileManager.default.fileExists(atPath: source) {
+            let file = "\(options.dir)/mentions-\(count).jsonl"
+            if !FileManager.default.fileExists(atPath: file) {
+                print("generating \(count) mentions → \(file) (not timed)")
+                try IngestBench.writeMentions(count: count, to: file, config: config)
+            }
+            print("importing them (not timed)")
+            let configFile = "\(options.dir)/config.json"
+            try benchConfigText().write(toFile: configFile, atomically: true, encoding: .utf8)
+            let exit = try ChildProcess.spawn([options.heedBinary, "ingest", "--config", configFile, "--cache", source, file],
+                                              stdout: "\(options.dir)/ingest.out", stderr: "\(options.dir)/ingest.err").wait()
+            guard exit.status == 0 else { throw ValidationError("heed ingest failed; see \(options.dir)/ingest.err") }
+        }
+        let cache = "\(options.dir)/triage-\(count)-\(open).sqlite"
+        options.removeCache(cache)
+        let database = try AppDatabase.open(path: source)
+        try database.writer.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [cache]) }
+        let copy = try AppDatabase.open(path: cache)
+        let available = try copy.writer.write { db -> Int in
+            try db.execute(sql: """
+                UPDATE conversation SET status = 'resolved' WHERE status = 'open'
+                    AND id NOT IN (SELECT id FROM conversation WHERE status = 'open' ORDER BY id LIMIT ?);
+                """, arguments: [open])
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation WHERE status = 'open'") ?? 0
+        }
+        guard available == open else { throw ValidationError("the cache has only \(available) open conversations; raise --count") }
+        return cache
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import HeedTestSupport
+import XCTest
+@testable import HeedCore
+
+/// The labelled evaluation set (Fixtures/triage/evaluation.tsv): precision and recall per class
+/// of sentiment and of kind. The floors are the figures reached less 0.01, quoted in
+/// docs/triage.md; a change that lowers one fails here. Run with HEED_EVALUATION=1 to print
+/// the table and every miss.
+final class SentimentEvaluationTests: XCTestCase {
+    struct Example {
+        var sentiment: String
+        var kind: String
+        var text: String
+        var line: Int
+    }
+
+    static func examples() throws -> [Example] {
+        let text = try String(contentsOfFile: MoreFormatTests.ownFixtures + "/triage/evaluation.tsv", encoding: .utf8)
+        return text.split(separator: "\n").enumerated().compactMap { index, line in
+            guard !line.hasPrefix("#") else { return nil }
+            let fields = line.split(separator: "\t", maxSplits: 2).map(String.init)
+            return Example(sentiment: fields[0], kind: fields[1], text: fields[2], line: index + 1)
+        }
+    }
+
+    struct Score {
+        var precision: Double
+        var recall: Double
+        var support: Int
+    }
+
+    /// Precision and recall of each label, from (expected, predicted) pairs.
+    static func scores(_ pairs: [(String, String)], labels: [String]) -> [String: Score] {
+        var result: [String: Score] = [:]
+        for label in labels {
+            let predicted = pairs.filter { $0.1 == label }.count
+            let actual = pairs.filter { $0.0 == label }.count
+            let right = pairs.filter { $0.0 == label && $0.1 == label }.count
+            result[label] = Score(precision: predicted == 0 ? 0 : Double(right) / Double(predicted),
+                                  recall: actual == 0 ? 0 : Double(right) / Double(actual), support: actual)
+        }
+        return result
+    }
+
+    static func polarity(_ sentiment: Double) -> String {
+        sentiment >= MessageAnalyzer.polarityThreshold ? "positive" : sentiment <= -MessageAnalyzer.polarityThreshold ? "negative" : "neutral"
+    }
+
+    func testTheSetIsLargeAndCoversEveryClass() throws {
+        let examples = try Self.examples()
+        XCTAssertGreaterThanOrEqual(examples.count, 300)
+        XCTAssertEqual(Set(examples.map(\.sentiment)), ["negative", "neutral", "positive"])
+        XCTAssertEqual(Set(examples.map(\.kind)), Set(MentionKind.allCases.map(\.rawValue)))
+    }
+
+    func testPrecisionAndRecallHoldTheirFloors() throws {
+        let analyzer = MessageAnalyzer()
+        let examples = try Self.examples()
+        let results = examples.map { analyzer.analyze($0.text) }
+        let sentiment = Self.scores(zip(examples, results).map { ($0.sentiment, Self.polarity($1.sentiment)) },
+                                    labels: ["negative", "neutral", "positive"])
+        let kind = Self.scores(zip(examples, results).map { ($0.kind, $1.kind.rawValue) }, labels: MentionKind.allCases.map(\.rawValue))
+        if ProcessInfo.processInfo.environment["HEED_EVALUATION"] != nil {
+            for (label, s) in sentiment.sorted(by: { $0.key < $1.key }).map({ ($0.key, $0.value) }) + kind.sorted(by: { $0.key < $1.key }).map({ ($0.key, $0.value) }) {
+                print(String(format: "| %@ | %d | %.2f | %.2f |", label, s.support, s.precision, s.recall))
+            }
+            for (example, result) in zip(examples, results) where example.sentiment != Self.polarity(result.sentiment) || example.kind != result.kind.rawValue {
+                print(String(format: "line %d: %@/%@ → %@ %.2f/%@ (%@): %@", example.line, example.sentiment, example.kind, Self.polarity(result.sentiment),
+                             result.sentiment, result.kind.rawValue, result.kindReason, example.text))
+            }
+        }
+        let floors: [String: (precision: Double, recall: Double)] = [
+            "negative": (0.96, 0.67), "neutral": (0.73, 0.88), "positive": (0.70, 0.89),
+            "question": (0.82, 0.98), "complaint": (0.99, 0.62), "praise": (0.77, 0.86), "idea": (0.99, 0.95),
+            "spam": (0.99, 0.79), "other": (0.40, 0.82),
+        ]
+        for (label, floor) in floors {
+            let score = sentiment[label] ?? kind[label]!
+            XCTAssertGreaterThanOrEqual(score.precision, floor.precision, "\(label) precision")
+            XCTAssertGreaterThanOrEqual(score.recall, floor.recall, "\(label) recall")
+        }
+    }
+}
