@@ -208,4 +208,45 @@ final class TriageStoreTests: XCTestCase {
             XCTAssertTrue(a.priority > b.priority || (a.priority == b.priority && (a.dueAt ?? 0) <= (b.dueAt ?? 0)), "queue order")
         }
     }
+
+    func testACopyPasteCampaignGoesToSpamButNotAVIPsCopyNorOrdinaryMessages() throws {
+        let database = try AppDatabase.inMemory()
+        let config = Config()
+        // The campaign's first copies arrive in an earlier import than the rest.
+        let copy = { (n: Int) in "@NorthwindBank \(n == 0 ? "WIN" : "win") a free holiday, just follow and retweet!! bit.ly/x\(n)" }
+        try ingest((0..<2).map { MentionLines.line(id: "c\($0)", text: copy($0), author: "bot\($0)1234", followers: 0) }
+                   + [MentionLines.line(id: "v0", text: "hello there", author: "vip")], into: database, config: config, name: "a")
+        try database.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO tag (name) VALUES ('VIP');
+                INSERT INTO contact_tag (contact_id, tag_id, added_at) SELECT h.contact_id, t.id, 0 FROM contact_handle h, tag t WHERE h.source_id = 'vip';
+                """)
+        }
+        XCTAssertEqual(try conversation(database, of: "c0")["status"] as String, "open", "two copies are not a campaign")
+        try ingest((2..<6).map { MentionLines.line(id: "c\($0)", text: copy($0), author: "bot\($0)1234", followers: 0) }
+                   + [MentionLines.line(id: "v", text: copy(9), author: "vip"),
+                      MentionLines.line(id: "q", text: "how do I win back my lost card points?", author: "u9")],
+                   into: database, config: config, name: "b")
+        for n in 0..<6 {
+            XCTAssertEqual(try conversation(database, of: "c\(n)")["status"] as String, "spam", "copy \(n)")
+            XCTAssertGreaterThanOrEqual(try conversation(database, of: "c\(n)")["spam_score"] as Double, 0.7)
+        }
+        XCTAssertEqual(try conversation(database, of: "v")["status"] as String, "open", "a VIP is never sent to spam automatically")
+        XCTAssertEqual(try conversation(database, of: "q")["status"] as String, "open")
+        let reasons = ReasonsJSON.decode(try conversation(database, of: "c5")["reasons"]).map(\.text)
+        XCTAssertTrue(reasons.contains { $0.hasPrefix("spam 0.9: ") && $0.contains("same text from") && $0.contains("numbered handle") }, "\(reasons)")
+        let events = try database.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE operator = 'heed:triage' AND kind = 'status'")
+        }
+        XCTAssertEqual(events, 6)
+        XCTAssertEqual(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") }, 9, "nothing is deleted")
+    }
+
+    func testFingerprintsIgnoreHandlesLinksNumbersAndCaseButNotWords() {
+        let promo = TextFingerprint.of("@bank WIN a FREE iPhone 17 this week!! bit.ly/x1 #win")
+        XCTAssertNotNil(promo)
+        XCTAssertEqual(promo, TextFingerprint.of("@shop win a free iphone this week bit.ly/y2"))
+        XCTAssertNotEqual(TextFingerprint.of("win a free iphone this week"), TextFingerprint.of("win a free ipad this week"))
+        XCTAssertNil(TextFingerprint.of("thanks so much!"), "too short to call a copy")
+    }
 }

@@ -24,7 +24,7 @@ enum TriageReader {
                     continue
                 }
                 guard let terms = r.strings(entry.value, entry.path) else { continue }
-                for term in terms where PhraseSet.words(of: term).isEmpty {
+                for term in terms where MessageTokens.words(of: term).isEmpty {
                     r.problem(entry.value, entry.path, "\"\(term)\" has no words to match")
                 }
                 settings.keywords[entry.key, default: []].append(contentsOf: terms)

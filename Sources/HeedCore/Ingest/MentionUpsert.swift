@@ -73,7 +73,7 @@ final class MentionUpsert {
             // A newer copy of a known record: its content and metrics change, its triage state does not.
             let analysis = handle.ours ? nil : triager.analyzer.analyze(m.text)
             try sql.updateMention.run(m.text, m.url, m.lang, m.metrics.likes, m.metrics.reposts, m.metrics.replies, m.extra, now, id,
-                                      analysis?.sentiment, analysis?.kind.rawValue)
+                                      analysis?.sentiment, analysis?.kind.rawValue, analysis?.fingerprint)
             return .updated
         }
         find.reset()
@@ -82,7 +82,9 @@ final class MentionUpsert {
         let analysis = handle.ours ? nil : triager.analyzer.analyze(m.text)
         try sql.insertMention.run(m.channel, m.sourceID, conversation, handle.id, handle.ours, m.text, m.createdAt, m.url,
                                   m.inReplyTo, m.threadID, m.lang, m.metrics.likes, m.metrics.reposts, m.metrics.replies,
-                                  m.extra, now, now, analysis?.sentiment, analysis?.kind.rawValue)
+                                  m.extra, now, now, analysis?.sentiment, analysis?.kind.rawValue,
+                                  analysis?.fingerprint)
+        if let analysis { triager.remember(analysis, mention: db.lastInsertedRowID) }
         touched[conversation, default: Delta()].add(id: db.lastInsertedRowID, at: m.createdAt, ours: handle.ours, contact: handle.contact)
         return .new
     }
@@ -322,13 +324,14 @@ extension MentionUpsert {
                 """)
             updateMention = try BoundStatement(db, """
                 UPDATE mention SET text = ?1, url = ?2, lang = ?3, likes = ?4, reposts = ?5, replies = ?6, extra = ?7, updated_at = ?8,
-                    sentiment = ?10, kind = ?11
+                    sentiment = ?10, kind = ?11, text_hash = ?12
                 WHERE id = ?9
                 """)
             insertMention = try BoundStatement(db, """
                 INSERT INTO mention (channel, source_id, conversation_id, handle_id, ours, text, created_at, url, in_reply_to,
-                                     thread_source_id, lang, likes, reposts, replies, extra, imported_at, updated_at, sentiment, kind)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                                     thread_source_id, lang, likes, reposts, replies, extra, imported_at, updated_at, sentiment, kind,
+                                     text_hash)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
                 """)
             findMentionConversation = try BoundStatement(db, "SELECT conversation_id FROM mention WHERE channel = ?1 AND source_id = ?2")
             findHandle = try BoundStatement(db, """

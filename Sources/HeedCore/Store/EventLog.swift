@@ -4,6 +4,8 @@ import GRDB
 public enum EventLog {
     /// The name changes made by imports are logged under (no operator made them).
     public static let ingestOperator = "heed:ingest"
+    /// Triage's own changes (noise sent to the spam view).
+    public static let triageOperator = "heed:triage"
 
     static func append(_ db: Database, at: Int64, operator: String, kind: String, conversation: Int64?,
                        subject: String?, before: String?, after: String?) throws {

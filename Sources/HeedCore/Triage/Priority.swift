@@ -70,7 +70,7 @@ public enum PriorityModel {
             add("keyword", w.keywords[category] ?? w.otherKeyword, "keyword: \(terms.joined(separator: ", "))")
         }
         if s.followers > 0 {
-            add("followers", min(w.followersMax, w.followersPerTenfold * log10(Double(s.followers) + 1).rounded(toPlaces: 2)),
+            add("followers", min(w.followersMax, w.followersPerTenfold * (log10(Double(s.followers) + 1) * 100).rounded() / 100),
                 "\(Age.count(s.followers)) followers")
         }
         if s.verified { add("verified", w.verified, "verified") }
@@ -105,16 +105,16 @@ public enum PriorityModel {
         return max(value, floor ?? 0)
     }
 
+    /// One decimal, with a real minus sign: `−0.8`.
     static func signed(_ value: Double) -> String {
-        let text = String(format: "%.1f", abs(value))
-        return value < 0 ? "−" + text : text
+        (value < 0 ? "−" : "") + Self.oneDecimal(abs(value))
     }
-}
 
-extension Double {
-    func rounded(toPlaces places: Int) -> Double {
-        let scale = pow(10, Double(places))
-        return (self * scale).rounded() / scale
+    /// `12.78` → `12.8`, `4.0` → `4` (String(format:) costs more than the rest of scoring).
+    static func oneDecimal(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        let whole = "\(tenths / 10)"
+        return tenths % 10 == 0 ? whole : whole + ".\(abs(tenths % 10))"
     }
 }
 

@@ -9,27 +9,28 @@ enum RuleApplication {
         for rule in rules {
             let actor = "rule:" + rule.name
             for tag in rule.then.tags {
-                try db.execute(sql: "INSERT INTO tag (name) VALUES (?) ON CONFLICT (name) DO NOTHING", arguments: [tag])
-                try db.execute(sql: """
+                try db.cachedStatement(sql: "INSERT INTO tag (name) VALUES (?) ON CONFLICT (name) DO NOTHING").execute(arguments: [tag])
+                try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO conversation_tag (conversation_id, tag_id, added_by, added_at)
                     SELECT ?, id, ?, ? FROM tag WHERE name = ?
-                    """, arguments: [conversation, actor, now, tag])
+                    """).execute(arguments: [conversation, actor, now, tag])
                 if db.changesCount > 0 {
                     try EventLog.append(db, at: now, operator: actor, kind: "tag", conversation: conversation, subject: tag,
                                         before: nil, after: JSONWriter.object([("add", tag)]))
                 }
             }
             if let team = rule.then.assignTeam {
-                try db.execute(sql: "UPDATE conversation SET team = ?, version = version + 1 WHERE id = ? AND team IS NULL",
-                               arguments: [team, conversation])
+                try db.cachedStatement(sql: "UPDATE conversation SET team = ?, version = version + 1 WHERE id = ? AND team IS NULL")
+                    .execute(arguments: [team, conversation])
                 if db.changesCount > 0 {
                     try EventLog.append(db, at: now, operator: actor, kind: "assign", conversation: conversation, subject: team,
                                         before: nil, after: JSONWriter.object([("team", team)]))
                 }
             }
             if let team = rule.then.escalate {
-                let open = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM escalation WHERE conversation_id = ? AND team = ? AND state = 'open')",
-                                             arguments: [conversation, team]) ?? false
+                let open = try Bool.fetchOne(db.cachedStatement(sql: """
+                    SELECT EXISTS (SELECT 1 FROM escalation WHERE conversation_id = ? AND team = ? AND state = 'open')
+                    """), arguments: [conversation, team]) ?? false
                 if !open {
                     try db.execute(sql: """
                         INSERT INTO escalation (conversation_id, team, note, opened_by, opened_at) VALUES (?, ?, ?, ?, ?)

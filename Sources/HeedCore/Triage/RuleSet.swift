@@ -24,7 +24,10 @@ public struct RuleSet: @unchecked Sendable {
     private struct Compiled {
         var rule: Rule
         var pattern: NSRegularExpression?
-        var contains: [String]
+        /// The pattern when it is only a list of words (`\b(refund|charged twice)\b`): matched
+        /// without the regular-expression engine, which costs more than the rest of triage.
+        var words: LiteralAlternatives?
+        var contains: [[UInt8]]
         var authors: [String]
         var tags: [String]
     }
@@ -34,8 +37,9 @@ public struct RuleSet: @unchecked Sendable {
     public init(_ rules: [Rule]) {
         compiled = rules.map { rule in
             Compiled(rule: rule,
-                     pattern: rule.when.textMatches.flatMap { try? NSRegularExpression(pattern: $0, options: [.caseInsensitive]) },
-                     contains: rule.when.textContains.map { $0.lowercased() },
+                     pattern: rule.when.textMatches.flatMap { LiteralAlternatives($0) == nil ? try? NSRegularExpression(pattern: $0, options: [.caseInsensitive]) : nil },
+                     words: rule.when.textMatches.flatMap(LiteralAlternatives.init),
+                     contains: rule.when.textContains.map { Array($0.lowercased().utf8) },
                      authors: rule.when.authors.map { Self.bare($0).lowercased() },
                      tags: rule.when.hasTag.map { $0.lowercased() })
         }
@@ -46,10 +50,11 @@ public struct RuleSet: @unchecked Sendable {
     /// The rules whose conditions all hold, in config order.
     public func matching(_ s: RuleSubject) -> [Rule] {
         guard !compiled.isEmpty else { return [] }
-        let lowered = s.text.lowercased()
+        let lowered = Array(s.text.lowercased().utf8)
         return compiled.filter { c in
             let when = c.rule.when
-            if !c.contains.isEmpty && !c.contains.contains(where: { lowered.contains($0) }) { return false }
+            if !c.contains.isEmpty && !c.contains.contains(where: { Bytes.contains(lowered, $0) }) { return false }
+            if let words = c.words, !words.matches(lowered) { return false }
             if let pattern = c.pattern,
                pattern.firstMatch(in: s.text, range: NSRange(s.text.startIndex..., in: s.text)) == nil { return false }
             if !when.channels.isEmpty && !when.channels.contains(s.channel) { return false }
@@ -67,4 +72,46 @@ public struct RuleSet: @unchecked Sendable {
     }
 
     private static func bare(_ handle: String) -> String { handle.hasPrefix("@") ? String(handle.dropFirst()) : handle }
+}
+
+/// A regular expression that is only alternatives of plain words, optionally between word
+/// boundaries and with `(?i)`: `\b(refund|chargeback|charged twice)\b`. Matched on lower-case
+/// bytes; anything else (a class, a quantifier, an escape) is left to the regex engine.
+struct LiteralAlternatives {
+    var alternatives: [[UInt8]]
+    var wordBoundaries: Bool
+
+    init?(_ pattern: String) {
+        var p = Substring(pattern)
+        if p.hasPrefix("(?i)") { p = p.dropFirst(4) }
+        wordBoundaries = p.hasPrefix("\\b") && p.hasSuffix("\\b") && p.count > 4
+        if wordBoundaries { p = p.dropFirst(2).dropLast(2) }
+        if p.hasPrefix("(?:") && p.hasSuffix(")") { p = p.dropFirst(3).dropLast() } else if p.hasPrefix("(") && p.hasSuffix(")") { p = p.dropFirst().dropLast() }
+        let parts = p.split(separator: "|", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.allSatisfy({ part in
+            !part.isEmpty && part.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == " " || $0 == "'" }
+        }) else { return nil }
+        alternatives = parts.map { Array($0.lowercased().utf8) }
+    }
+
+    func matches(_ lowered: [UInt8]) -> Bool {
+        alternatives.contains { word in
+            guard wordBoundaries else { return Bytes.contains(lowered, word) }
+            return Self.occurrences(of: word, in: lowered).contains { start in
+                let end = start + word.count
+                return (start == 0 || !Self.isWordByte(lowered[start - 1])) && (end == lowered.count || !Self.isWordByte(lowered[end]))
+            }
+        }
+    }
+
+    private static func isWordByte(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x5F || b >= 0x80
+    }
+
+    private static func occurrences(of word: [UInt8], in text: [UInt8]) -> [Int] {
+        guard !word.isEmpty, text.count >= word.count else { return [] }
+        var starts: [Int] = []
+        for i in 0...(text.count - word.count) where text[i] == word[0] && text[i..<(i + word.count)].elementsEqual(word) { starts.append(i) }
+        return starts
+    }
 }

@@ -3,12 +3,19 @@
 /// "a bit"), weighed by contrast ("…but…": the part after counts more), raised by emphasis
 /// (ALL CAPS words, "!!!"), with emoticons and emoji. The approach is VADER's (Hutto and
 /// Gilbert, 2014), with a lexicon written for customer service.
+///
+/// The lexicon is compiled into tables by word id (see `Vocabulary`), so that scoring looks each
+/// word of a message up once.
 public struct SentimentScorer: Sendable {
-    let lexicon: Lexicon
-
-    public init(lexicon: Lexicon = .builtIn) {
-        self.lexicon = lexicon
-    }
+    private(set) var vocabulary: Vocabulary
+    let symbols: MessageTokens.Symbols
+    /// By word id: valence (nil-free: 0 is none), booster scale, negation, contrast.
+    private var valence: [Double] = []
+    private var booster: [Double] = []
+    private var negation: [Bool] = []
+    private var contrast: [Bool] = []
+    private var phrases = PhraseMatcher()
+    private var phraseBoosters = PhraseMatcher()
 
     /// Added to a sentiment word's valence, in its own direction, when it alone is in capitals.
     static let capsBoost = 0.733
@@ -18,49 +25,73 @@ public struct SentimentScorer: Sendable {
     /// Sets how fast the sum approaches ±1: sum / sqrt(sum² + alpha).
     static let alpha = 15.0
 
-    public func score(_ text: String) -> Double {
-        score(SentimentTokens(text, lexicon: lexicon))
+    public init(lexicon: Lexicon = .builtIn) {
+        var vocabulary = Vocabulary()
+        self.init(lexicon: lexicon, vocabulary: &vocabulary)
     }
 
-    func score(_ tokens: SentimentTokens) -> Double {
-        var valences: [(index: Int, value: Double)] = []
+    /// Compiles the lexicon, adding its words to `vocabulary` (which the caller may have filled
+    /// with words of its own, and may add to afterwards: ids beyond the tables are not sentiment).
+    init(lexicon: Lexicon, vocabulary: inout Vocabulary) {
+        symbols = MessageTokens.Symbols(emoticons: lexicon.emoticons, emoji: lexicon.emoji, longestEmoticon: lexicon.longestEmoticon)
+        var entries: [(Int32, (inout SentimentScorer) -> Void)] = []
+        for (word, value) in lexicon.words { let id = vocabulary.add(word); entries.append((id, { $0.valence[Int(id)] = value })) }
+        for (word, value) in lexicon.boosters { let id = vocabulary.add(word); entries.append((id, { $0.booster[Int(id)] = value })) }
+        for word in lexicon.negations { let id = vocabulary.add(word); entries.append((id, { $0.negation[Int(id)] = true })) }
+        for word in lexicon.contrasts { let id = vocabulary.add(word); entries.append((id, { $0.contrast[Int(id)] = true })) }
+        var phrases = PhraseMatcher(), phraseBoosters = PhraseMatcher()
+        for list in lexicon.phrases.values {
+            for phrase in list { phrases.add(phrase.words.joined(separator: " "), value: phrase.valence, vocabulary: &vocabulary) }
+        }
+        for list in lexicon.phraseBoosters.values {
+            for phrase in list { phraseBoosters.add(phrase.words.joined(separator: " "), value: phrase.valence, vocabulary: &vocabulary) }
+        }
+        self.vocabulary = vocabulary
+        self.phrases = phrases
+        self.phraseBoosters = phraseBoosters
+        let size = vocabulary.count
+        (valence, booster, negation, contrast) = (Array(repeating: 0, count: size), Array(repeating: 0, count: size),
+                                                  Array(repeating: false, count: size), Array(repeating: false, count: size))
+        for (_, set) in entries { set(&self) }
+    }
+
+    public func score(_ text: String) -> Double {
+        score(MessageTokens(text, vocabulary: vocabulary, symbols: symbols))
+    }
+
+    private func known(_ id: Int32) -> Int? { id >= 0 && Int(id) < valence.count ? Int(id) : nil }
+
+    func score(_ tokens: MessageTokens) -> Double {
         let words = tokens.items
-        let shouting = tokens.allCaps
+        var sum = 0.0
+        var weights: [(index: Int, value: Double)] = []
+        var lastContrast = -1
         var index = 0
         var consumedUntil = 0
         while index < words.count {
             defer { index += 1 }
-            guard index >= consumedUntil else { continue }
             let token = words[index]
-            switch token.kind {
-            case .stop, .contrast: continue
-            case .symbol(let value):
-                valences.append((index, value))
+            if token.kind == .symbol {
+                weights.append((index, token.value))
                 continue
-            case .word: break
             }
+            guard token.kind == .word, let id = known(token.id) else { continue }
+            if contrast[id] { lastContrast = index }
+            guard index >= consumedUntil else { continue }
             var value: Double
-            if let phrase = match(lexicon.phrases[token.text], at: index, in: words) {
-                value = phrase.valence
-                consumedUntil = index + phrase.words.count
-            } else if let v = lexicon.words[token.text] {
-                value = v
+            if let phrase = phrases.longest(at: index, in: words), phrase.ids.count > 1 || valence[id] == 0 {
+                value = phrase.value
+                consumedUntil = index + phrase.ids.count
             } else {
-                continue
+                value = valence[id]
             }
             if value == 0 { continue }
-            if token.caps && !shouting { value += value > 0 ? Self.capsBoost : -Self.capsBoost }
-            value = modified(value, before: index, in: words)
-            valences.append((index, value))
+            if token.caps && !tokens.allCaps { value += value > 0 ? Self.capsBoost : -Self.capsBoost }
+            weights.append((index, modified(value, before: index, in: words)))
         }
-        guard !valences.isEmpty else { return 0 }
+        guard !weights.isEmpty else { return 0 }
         // "X but Y": what comes after the last contrast word weighs more than what comes before.
-        var sum = 0.0
-        if let contrast = words.lastIndex(where: { $0.kind == .contrast }) {
-            for (i, v) in valences { sum += i < contrast ? v * 0.5 : v * 1.5 }
-        } else {
-            for (_, v) in valences { sum += v }
-        }
+        for (i, v) in weights { sum += lastContrast < 0 ? v : i < lastContrast ? v * 0.5 : v * 1.5 }
         if sum != 0 {
             let emphasis = Double(min(tokens.exclamations, 4)) * Self.exclamationBoost
             sum += sum > 0 ? emphasis : -emphasis
@@ -69,134 +100,28 @@ public struct SentimentScorer: Sendable {
         return max(-1, min(1, normalized))
     }
 
-    /// The longest phrase of `candidates` whose words follow from `index`.
-    private func match(_ candidates: [Lexicon.Phrase]?, at index: Int, in words: [SentimentTokens.Token]) -> Lexicon.Phrase? {
-        guard let candidates else { return nil }
-        return candidates.first { phrase in
-            index + phrase.words.count <= words.count
-                && phrase.words.indices.allSatisfy { k in words[index + k].kind == .word && words[index + k].text == phrase.words[k] }
-        }
-    }
-
     /// Applies the boosters and negations among the three words before `index` (not crossing
     /// the end of a clause).
-    private func modified(_ valence: Double, before index: Int, in words: [SentimentTokens.Token]) -> Double {
+    private func modified(_ valence: Double, before index: Int, in words: [MessageTokens.Token]) -> Double {
         var value = valence
         var negated = false
         var distance = 0
         var k = index - 1
         while k >= 0 && distance < 3 {
             let word = words[k]
-            if word.kind != .word { break }
+            guard word.kind == .word else { break }
             let decay = [1.0, 0.95, 0.9][distance]
-            if let boost = lexicon.boosters[word.text] {
-                let scaled = (word.caps ? boost * 1.5 : boost) * decay
+            if let id = known(word.id), booster[id] != 0 {
+                let scaled = (word.caps ? booster[id] * 1.5 : booster[id]) * decay
                 value += value > 0 ? scaled : -scaled
-            } else if k >= 1, let boost = lexicon.phraseBoosters[words[k - 1].text]?.first(where: { $0.words.count == 2 && $0.words[1] == word.text }) {
-                value += (value > 0 ? boost.valence : -boost.valence) * decay
-            } else if lexicon.negations.contains(word.text) {
+            } else if k >= 1, let boost = phraseBoosters.longest(at: k - 1, in: words), boost.ids.count == 2 {
+                value += (value > 0 ? boost.value : -boost.value) * decay
+            } else if let id = known(word.id), negation[id] {
                 negated.toggle()
             }
             distance += 1
             k -= 1
         }
         return negated ? value * Self.negationFactor : value
-    }
-}
-
-/// A message cut into what the scorer looks at: lower-case words (with whether they were in
-/// capitals), emoticons and emoji with their valence, clause ends and contrast words.
-struct SentimentTokens {
-    struct Token: Equatable {
-        enum Kind: Equatable {
-            case word, contrast, stop
-            case symbol(Double)
-        }
-        var kind: Kind
-        var text = ""
-        var caps = false
-    }
-
-    private(set) var items: [Token] = []
-    /// The words alone (contrast words included), for matching cue phrases.
-    var words: [String] { items.compactMap { $0.kind == .word || $0.kind == .contrast ? $0.text : nil } }
-    private(set) var exclamations = 0
-    /// Every word of two letters or more is in capitals: the whole message shouts, so capitals
-    /// single nothing out.
-    private(set) var allCaps = false
-
-    init(_ text: String, lexicon: Lexicon) {
-        let scalars = Array(text.unicodeScalars)
-        var word = String.UnicodeScalarView()
-        var upper = 0
-        var lower = 0
-        var capsWords = 0
-        var longWords = 0
-        func flushWord() {
-            guard !word.isEmpty else { return }
-            var text = String(word)
-            let caps = upper >= 2 && lower == 0
-            if upper > 0 { text = text.lowercased() }
-            if upper + lower >= 2 {
-                longWords += 1
-                if caps { capsWords += 1 }
-            }
-            items.append(Token(kind: lexicon.contrasts.contains(text) ? .contrast : .word, text: text, caps: caps))
-            word = String.UnicodeScalarView()
-            upper = 0
-            lower = 0
-        }
-        var i = 0
-        while i < scalars.count {
-            let s = scalars[i]
-            if s.properties.isAlphabetic || ("0"..."9").contains(s) || ((s == "'" || s == "\u{2019}") && !word.isEmpty) {
-                if s.properties.isUppercase { upper += 1 } else if s.properties.isLowercase { lower += 1 }
-                word.append(s == "\u{2019}" ? "'" : s)
-                i += 1
-                // A link is not words: skip it whole.
-                if i + 2 < scalars.count, scalars[i] == ":", scalars[i + 1] == "/", scalars[i + 2] == "/",
-                   ["http", "https"].contains(String(word).lowercased()) {
-                    word = String.UnicodeScalarView()
-                    (upper, lower) = (0, 0)
-                    while i < scalars.count && !scalars[i].properties.isWhitespace { i += 1 }
-                }
-                continue
-            }
-            flushWord()
-            if let (value, length) = emoticon(at: i, in: scalars, lexicon: lexicon) {
-                items.append(Token(kind: .symbol(value)))
-                i += length
-                continue
-            }
-            if let value = lexicon.emoji[s] {
-                items.append(Token(kind: .symbol(value)))
-            } else if s == "!" {
-                exclamations += 1
-                items.append(Token(kind: .stop))
-            } else if s == "." || s == "," || s == ";" || s == "?" || s == ":" || s == "\n" {
-                items.append(Token(kind: .stop))
-            }
-            i += 1
-        }
-        flushWord()
-        allCaps = longWords >= 2 && capsWords == longWords
-    }
-
-    /// An emoticon starting at `i`, at the start of the text or after a space (so that "https://"
-    /// is not a frown).
-    private func emoticon(at i: Int, in scalars: [Unicode.Scalar], lexicon: Lexicon) -> (Double, Int)? {
-        guard scalars[i].isASCII, !scalars[i].properties.isWhitespace, i == 0 || scalars[i - 1].properties.isWhitespace else { return nil }
-        var length = min(lexicon.longestEmoticon, scalars.count - i)
-        while length >= 2 {
-            var candidate = ""
-            candidate.unicodeScalars.append(contentsOf: scalars[i..<(i + length)])
-            let next = i + length
-            if let value = lexicon.emoticons[candidate],
-               next == scalars.count || scalars[next].properties.isWhitespace || !scalars[next].properties.isAlphabetic {
-                return (value, length)
-            }
-            length -= 1
-        }
-        return nil
     }
 }

@@ -13,19 +13,27 @@ public final class Triager {
     let rules: RuleSet
     let clock: SLAClock
     /// Our accounts as they are named in text ("@northwindhelp"), by channel, lower case.
-    private let ourNames: [String: [String]]
+    private let ourNames: [String: [[UInt8]]]
+    /// Analyses of messages stored in the current batch, by mention id: the latest customer
+    /// message of a conversation is then not read twice.
+    private var analyzed: [Int64: MessageAnalysis] = [:]
 
     public init(config: Config) {
         self.config = config
         analyzer = MessageAnalyzer(keywords: config.triage.keywords)
         rules = RuleSet(config.rules)
         clock = SLAClock(sla: config.sla, hours: config.businessHours)
-        ourNames = config.accounts.mapValues { $0.map { "@" + ($0.hasPrefix("@") ? String($0.dropFirst()) : $0).lowercased() } }
+        ourNames = config.accounts.mapValues { $0.map { Array(("@" + ($0.hasPrefix("@") ? String($0.dropFirst()) : $0).lowercased()).utf8) } }
     }
 
     /// The urgency band a priority (before the clock's part) falls in, for the SLA target.
     public static func urgency(of points: Double) -> Urgency {
         points >= 70 ? .high : points >= 35 ? .normal : .low
+    }
+
+    /// Keeps the analysis of a message just stored for this batch's `retriage`.
+    func remember(_ analysis: MessageAnalysis, mention id: Int64) {
+        analyzed[id] = analysis
     }
 
     /// What `retriage` reads of one conversation.
@@ -40,7 +48,10 @@ public final class Triager {
                (SELECT min(created_at) FROM mention w WHERE w.conversation_id = c.id AND w.ours = 0
                     AND w.created_at > coalesce(c.last_ours_at, -9223372036854775807)),
                coalesce((SELECT p.ours FROM mention p WHERE p.channel = m.channel AND p.source_id = m.in_reply_to), 0),
-               m.id
+               m.id,
+               CASE WHEN m.text_hash IS NULL THEN 0 ELSE
+                   (SELECT count(*) FROM (SELECT DISTINCT x.handle_id FROM mention x WHERE x.text_hash = m.text_hash
+                        AND x.created_at BETWEEN m.created_at - ?2 AND m.created_at + ?2 AND x.handle_id <> m.handle_id LIMIT 12)) END
         FROM conversation c JOIN mention m ON m.id = c.latest_customer_mention_id JOIN contact_handle h ON h.id = m.handle_id
         WHERE c.id = ?1
         """
@@ -49,7 +60,7 @@ public final class Triager {
         UPDATE conversation SET priority = ?2,
             previous_priority = CASE WHEN reasons = '[]' THEN NULL WHEN priority <> ?2 THEN priority ELSE previous_priority END,
             reasons = ?3, static_points = ?4, priority_floor = ?5, waiting_since = ?6, sla_minutes = ?7, urgency = ?8,
-            due_at = ?9, breached = ?10, kind = ?11, sentiment = ?12
+            due_at = ?9, breached = ?10, kind = ?11, sentiment = ?12, spam_score = ?13
         WHERE id = ?1
         """
 
@@ -57,65 +68,102 @@ public final class Triager {
     /// customer wrote since the last triage) the matching rules' actions are applied too, each
     /// with its event: tags, team, escalation, spam.
     public func retriage<S: Sequence<Int64>>(_ ids: S, newCustomerMessage: Set<Int64> = [], in db: Database, now: Int64) throws {
+        defer { analyzed.removeAll(keepingCapacity: true) }
         let read = try BoundStatement(db, Self.signalsSQL)
         let write = try BoundStatement(db, Self.updateSQL)
         let window = Int64(config.triage.repeatWindowHours) * 3_600_000
         // Counting further than the points reach would only cost time (a spammer's thousands).
         let w = config.triage.weights
         let repeatCap = w.repeatContact > 0 ? Int((w.repeatMax / w.repeatContact).rounded(.up)) + 1 : 1
-        for id in ids {
-            read.bind(id, window, repeatCap)
-            guard try read.step() else {
+        var pass = Array(ids)
+        var copiesOf: Set<Int64> = []
+        for round in 0..<2 {
+            var campaign: Set<Int64> = []
+            for id in pass {
+                read.bind(id, window, repeatCap)
+                guard try read.step() else {
+                    read.reset()
+                    continue
+                }
+                let channel = read.text(0) ?? ""
+                let status = ConversationStatus(rawValue: read.text(1) ?? "") ?? .open
+                let text = read.text(5) ?? ""
+                let analysis = analyzed[read.int64(18)] ?? analyzer.analyze(text)
+                var signals = TriageSignals(analysis: analysis, channel: channel)
+                signals.followers = read.int(10)
+                signals.verified = read.int(11) != 0
+                let contactTags = Set((read.text(12) ?? "").split(separator: "\u{1F}").map { $0.lowercased() })
+                let conversationTags = Set((read.text(13) ?? "").split(separator: "\u{1F}").map { $0.lowercased() })
+                signals.contactTags = contactTags
+                signals.recentConversations = read.int(14)
+                signals.firstContact = read.int(15) != 0
+                let waitingSince = read.optionalInt64(16)
+                let lowered = Array(text.lowercased().utf8)
+                signals.direct = read.int(17) != 0 || (ourNames[channel] ?? []).contains { Bytes.contains(lowered, $0) }
+                let subject = RuleSubject(text: text, channel: channel, authorHandle: read.text(8) ?? "", authorID: read.text(9) ?? "",
+                                          followers: signals.followers, verified: signals.verified, sentiment: analysis.sentiment,
+                                          kind: analysis.kind, lang: read.text(6), tags: contactTags.union(conversationTags))
+                let mentionID = read.int64(18)
+                let answered = !read.isNull(2)
+                let copies = read.int(19)
+                let spam = SpamScore.of(analysis, copies: copies, followers: signals.followers, handle: subject.authorHandle)
                 read.reset()
-                continue
-            }
-            let channel = read.text(0) ?? ""
-            let status = ConversationStatus(rawValue: read.text(1) ?? "") ?? .open
-            let text = read.text(5) ?? ""
-            let analysis = analyzer.analyze(text)
-            var signals = TriageSignals(analysis: analysis, channel: channel)
-            signals.followers = read.int(10)
-            signals.verified = read.int(11) != 0
-            let contactTags = Set((read.text(12) ?? "").split(separator: "\u{1F}").map { $0.lowercased() })
-            let conversationTags = Set((read.text(13) ?? "").split(separator: "\u{1F}").map { $0.lowercased() })
-            signals.contactTags = contactTags
-            signals.recentConversations = read.int(14)
-            signals.firstContact = read.int(15) != 0
-            let waitingSince = read.optionalInt64(16)
-            let lowered = text.lowercased()
-            signals.direct = read.int(17) != 0 || (ourNames[channel] ?? []).contains { lowered.contains($0) }
-            let subject = RuleSubject(text: text, channel: channel, authorHandle: read.text(8) ?? "", authorID: read.text(9) ?? "",
-                                      followers: signals.followers, verified: signals.verified, sentiment: analysis.sentiment,
-                                      kind: analysis.kind, lang: read.text(6), tags: contactTags.union(conversationTags))
-            let mentionID = read.int64(18)
-            let answered = !read.isNull(2)
-            read.reset()
-            signals.rules = rules.matching(subject)
+                signals.rules = rules.matching(subject)
 
-            let part = PriorityModel.staticPart(signals, settings: config.triage)
-            let urgency = Self.urgency(of: part.points)
-            let target = signals.rules.compactMap(\.then.slaMinutes).min() ?? config.sla.target(channel: channel, urgency: urgency)
-            var due: Int64?
-            var breached = false
-            var waiting = 0.0
-            var reasons = part.reasons
-            if status == .open, let waitingSince {
-                let deadline = clock.due(from: waitingSince, minutes: target)
-                due = deadline
-                breached = now > deadline
-                waiting = PriorityModel.waitingPoints(used: Double(clock.elapsed(from: waitingSince, to: now)) / Double(target * 60_000),
-                                                      breached: breached, weights: config.triage.weights)
+                let part = PriorityModel.staticPart(signals, settings: config.triage)
+                let urgency = Self.urgency(of: part.points)
+                let target = signals.rules.compactMap(\.then.slaMinutes).min() ?? config.sla.target(channel: channel, urgency: urgency)
+                var due: Int64?
+                var breached = false
+                var waiting = 0.0
+                var reasons = part.reasons
+                if status == .open, let waitingSince {
+                    let deadline = clock.due(from: waitingSince, minutes: target)
+                    due = deadline
+                    breached = now > deadline
+                    waiting = PriorityModel.waitingPoints(used: Double(clock.elapsed(from: waitingSince, to: now)) / Double(target * 60_000),
+                                                          breached: breached, weights: config.triage.weights)
+                }
+                let priority = PriorityModel.priority(staticPoints: part.points, waitingPoints: waiting, floor: part.floor)
+                if let floor = part.floor, priority == floor, floor > Int((part.points + waiting).rounded()) {
+                    reasons.append(Reason(signal: "floor", points: 0, text: "rule floor \(floor)"))
+                }
+                if spam.value >= 0.3 {
+                    reasons.append(Reason(signal: "spam", points: 0, text: "spam \(PriorityModel.oneDecimal(spam.value)): " + spam.reasons.joined(separator: "; ")))
+                }
+                try write.run(id, priority, ReasonsJSON.encode(reasons), part.points, part.floor, waitingSince, target, urgency.rawValue,
+                              due, breached, analysis.kind.rawValue, analysis.sentiment, spam.value)
+                let wrote = newCustomerMessage.contains(id) || copiesOf.contains(id)
+                if wrote && !signals.rules.isEmpty {
+                    try RuleApplication.apply(signals.rules, to: id, mention: mentionID, status: status, contactTags: contactTags,
+                                              answered: answered, in: db, now: now)
+                }
+                // Noise goes to the spam view, never deleted; never a VIP's, never one we answered.
+                if wrote && status == .open && spam.value >= config.triage.spamThreshold && !answered && !contactTags.contains("vip") {
+                    try db.cachedStatement(sql: "UPDATE conversation SET status = 'spam', version = version + 1 WHERE id = ? AND status = 'open'")
+                        .execute(arguments: [id])
+                    try EventLog.append(db, at: now, operator: EventLog.triageOperator, kind: "status", conversation: id,
+                                        subject: "spam \(PriorityModel.oneDecimal(spam.value)): " + spam.reasons.joined(separator: "; "),
+                                        before: JSONWriter.object([("status", "open")]), after: JSONWriter.object([("status", "spam")]))
+                }
+                // A campaign found now makes spam of its earlier copies too.
+                if round == 0 && copies >= 2 && spam.value >= config.triage.spamThreshold { campaign.insert(mentionID) }
             }
-            let priority = PriorityModel.priority(staticPoints: part.points, waitingPoints: waiting, floor: part.floor)
-            if let floor = part.floor, priority == floor, floor > Int((part.points + waiting).rounded()) {
-                reasons.append(Reason(signal: "floor", points: 0, text: "rule floor \(floor)"))
+            guard round == 0, !campaign.isEmpty else { break }
+            // One range of the text-hash index per campaign, however many of its copies arrived.
+            let done = Set(pass)
+            var copies: Set<Int64> = []
+            for span in try Row.fetchAll(db, sql: """
+                SELECT text_hash, min(created_at) AS first, max(created_at) AS last FROM mention
+                WHERE id IN (\(campaign.map(String.init).joined(separator: ","))) GROUP BY text_hash
+                """) {
+                let first: Int64 = span["first"], last: Int64 = span["last"]
+                copies.formUnion(try Int64.fetchAll(db, sql: """
+                    SELECT DISTINCT conversation_id FROM mention WHERE text_hash = ? AND created_at BETWEEN ? AND ?
+                    """, arguments: [span["text_hash"] as Int64, first - window, last + window]))
             }
-            try write.run(id, priority, ReasonsJSON.encode(reasons), part.points, part.floor, waitingSince, target, urgency.rawValue,
-                          due, breached, analysis.kind.rawValue, analysis.sentiment)
-            if newCustomerMessage.contains(id) && !signals.rules.isEmpty {
-                try RuleApplication.apply(signals.rules, to: id, mention: mentionID, status: status, contactTags: contactTags,
-                                          answered: answered, in: db, now: now)
-            }
+            pass = copies.filter { !done.contains($0) }.sorted()
+            copiesOf = Set(pass)
         }
     }
 
@@ -141,6 +189,8 @@ public final class Triager {
             if priority != read.int(5) || breached != (read.int(6) != 0) { changes.append((read.int64(0), priority, breached)) }
         }
         read.reset()
+        // In table order: the writes then walk the file once instead of jumping about.
+        changes.sort { $0.id < $1.id }
         let write = try BoundStatement(db, """
             UPDATE conversation SET previous_priority = CASE WHEN priority <> ?2 THEN priority ELSE previous_priority END,
                 priority = ?2, breached = ?3 WHERE id = ?1
@@ -158,7 +208,7 @@ enum ReasonsJSON {
             if index > 0 { out += "," }
             out += "{\"signal\":"
             JSONWriter.quote(reason.signal, into: &out)
-            out += ",\"points\":\(reason.points.rounded(toPlaces: 1)),\"text\":"
+            out += ",\"points\":" + (reason.points < 0 ? "-" : "") + PriorityModel.oneDecimal(abs(reason.points)) + ",\"text\":"
             JSONWriter.quote(reason.text, into: &out)
             out += "}"
         }

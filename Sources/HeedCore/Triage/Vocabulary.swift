@@ -1,0 +1,85 @@
+/// Every word the lexicon, the cues and the urgency keywords know, numbered: a message's words
+/// are looked up once each, and everything after compares small integers. A word nothing knows
+/// is `Vocabulary.unknown`.
+struct Vocabulary: Sendable {
+    static let unknown: Int32 = -1
+    private(set) var ids: [String: Int32] = [:]
+    private var words: [String] = []
+
+    var count: Int { ids.count }
+
+    mutating func add(_ word: String) -> Int32 {
+        if let id = ids[word] { return id }
+        let id = Int32(ids.count)
+        ids[word] = id
+        words.append(word)
+        return id
+    }
+
+    func word(_ id: Int32) -> String { words.indices.contains(Int(id)) ? words[Int(id)] : "" }
+
+    func id(_ word: String) -> Int32 { ids[word] ?? Self.unknown }
+
+    /// A phrase's words as ids, adding them.
+    mutating func add(phrase: String) -> [Int32] {
+        MessageTokens.words(of: phrase).map { add($0) }
+    }
+}
+
+/// Phrases (each a run of word ids) found in a message, by their first word.
+struct PhraseMatcher: Sendable {
+    struct Phrase: Sendable {
+        var ids: [Int32]
+        var text: String
+        /// What the phrase stands for: a valence, a booster's scale, a category's index.
+        var value: Double
+    }
+
+    /// By first word id; the longest phrase first.
+    private var byFirst: [Int32: [Phrase]] = [:]
+
+    var isEmpty: Bool { byFirst.isEmpty }
+
+    mutating func add(_ text: String, value: Double = 0, vocabulary: inout Vocabulary) {
+        let ids = vocabulary.add(phrase: text)
+        guard let first = ids.first else { return }
+        byFirst[first, default: []].append(Phrase(ids: ids, text: ids.count == 1 ? text : MessageTokens.words(of: text).joined(separator: " "),
+                                                  value: value))
+        byFirst[first]!.sort { $0.ids.count > $1.ids.count }
+    }
+
+    /// The longest phrase starting at token `index`.
+    func longest(at index: Int, in tokens: [MessageTokens.Token]) -> Phrase? {
+        let first = tokens[index].id
+        guard first != Vocabulary.unknown, let candidates = byFirst[first] else { return nil }
+        return candidates.first { phrase in
+            index + phrase.ids.count <= tokens.count && phrase.ids.indices.allSatisfy { tokens[index + $0].id == phrase.ids[$0] }
+        }
+    }
+
+    /// Every phrase found, overlapping ones included, each (text, value) once.
+    func allMatches(in tokens: [MessageTokens.Token]) -> [Phrase] {
+        var found: [Phrase] = []
+        for index in tokens.indices where tokens[index].isWord && tokens[index].id != Vocabulary.unknown {
+            for phrase in byFirst[tokens[index].id] ?? [] where index + phrase.ids.count <= tokens.count
+                && phrase.ids.indices.allSatisfy({ tokens[index + $0].id == phrase.ids[$0] })
+                && !found.contains(where: { $0.text == phrase.text && $0.value == phrase.value }) {
+                found.append(phrase)
+            }
+        }
+        return found
+    }
+
+    /// The phrases found in the words, each once, in the order they occur; a phrase inside a
+    /// longer one found ("giveaway" in "crypto giveaway") is not counted again.
+    func matches(in tokens: [MessageTokens.Token]) -> [Phrase] {
+        var found: [Phrase] = []
+        var coveredUntil = 0
+        for index in tokens.indices where tokens[index].isWord {
+            guard let phrase = longest(at: index, in: tokens), index + phrase.ids.count > coveredUntil else { continue }
+            if !found.contains(where: { $0.text == phrase.text }) { found.append(phrase) }
+            coveredUntil = index + phrase.ids.count
+        }
+        return found
+    }
+}
