@@ -13,6 +13,7 @@ enum Schema {
         migrator.registerMigration("v3-full-text", migrate: v3FullText)
         migrator.registerMigration("v4-event-log", migrate: v4EventLog)
         migrator.registerMigration("v5-triage", migrate: v5Triage)
+        migrator.registerMigration("v6-text-fingerprints", migrate: v6TextFingerprints)
         return migrator
     }
 
@@ -329,12 +330,18 @@ enum Schema {
             DROP INDEX conversation_queue;
             CREATE INDEX conversation_queue ON conversation(status, priority DESC, due_at, waiting_since);
             CREATE INDEX conversation_by_incident ON conversation(incident_id) WHERE incident_id IS NOT NULL;
-            -- copies of one text from many authors (TextFingerprint): the noise signal
-            ALTER TABLE mention ADD COLUMN text_hash INTEGER;
-            CREATE INDEX mention_by_text_hash ON mention(text_hash, created_at) WHERE text_hash IS NOT NULL;
             -- repeat and first contact: a contact's conversations by when they began
             DROP INDEX conversation_by_contact;
             CREATE INDEX conversation_by_contact ON conversation(contact_id, first_at);
+            """)
+    }
+
+    /// Copies of one text from many authors (`TextFingerprint`): the noise signal. Mentions
+    /// stored before have none; they count again when they are next edited.
+    private static func v6TextFingerprints(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE mention ADD COLUMN text_hash INTEGER;
+            CREATE INDEX mention_by_text_hash ON mention(text_hash, created_at) WHERE text_hash IS NOT NULL;
             """)
     }
 }

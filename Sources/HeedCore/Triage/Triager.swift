@@ -150,7 +150,8 @@ public final class Triager {
                 if round == 0 && copies >= 2 && spam.value >= config.triage.spamThreshold { campaign.insert(mentionID) }
             }
             guard round == 0, !campaign.isEmpty else { break }
-            // One range of the text-hash index per campaign, however many of its copies arrived.
+            // One range of the text-hash index per campaign, however many of its copies arrived;
+            // copies already out of the queue are not triaged again.
             let done = Set(pass)
             var copies: Set<Int64> = []
             for span in try Row.fetchAll(db, sql: """
@@ -159,7 +160,8 @@ public final class Triager {
                 """) {
                 let first: Int64 = span["first"], last: Int64 = span["last"]
                 copies.formUnion(try Int64.fetchAll(db, sql: """
-                    SELECT DISTINCT conversation_id FROM mention WHERE text_hash = ? AND created_at BETWEEN ? AND ?
+                    SELECT DISTINCT m.conversation_id FROM mention m JOIN conversation c ON c.id = m.conversation_id
+                    WHERE m.text_hash = ? AND m.created_at BETWEEN ? AND ? AND c.status = 'open'
                     """, arguments: [span["text_hash"] as Int64, first - window, last + window]))
             }
             pass = copies.filter { !done.contains($0) }.sorted()
