@@ -35,23 +35,26 @@ struct PhraseMatcher: Sendable {
         var value: Double
     }
 
-    /// By first word id; the longest phrase first.
-    private var byFirst: [Int32: [Phrase]] = [:]
+    /// By first word id (an array, not a dictionary: it is read for every word of every
+    /// message); the longest phrase first.
+    private var byFirst: [[Phrase]] = []
 
-    var isEmpty: Bool { byFirst.isEmpty }
+    private func phrases(startingWith id: Int32) -> [Phrase]? {
+        id >= 0 && Int(id) < byFirst.count && !byFirst[Int(id)].isEmpty ? byFirst[Int(id)] : nil
+    }
 
     mutating func add(_ text: String, value: Double = 0, vocabulary: inout Vocabulary) {
         let ids = vocabulary.add(phrase: text)
-        guard let first = ids.first else { return }
-        byFirst[first, default: []].append(Phrase(ids: ids, text: ids.count == 1 ? text : MessageTokens.words(of: text).joined(separator: " "),
-                                                  value: value))
-        byFirst[first]!.sort { $0.ids.count > $1.ids.count }
+        guard let first = ids.first.map(Int.init) else { return }
+        if byFirst.count <= first { byFirst += Array(repeating: [], count: first + 1 - byFirst.count) }
+        byFirst[first].append(Phrase(ids: ids, text: ids.count == 1 ? text : MessageTokens.words(of: text).joined(separator: " "), value: value))
+        byFirst[first].sort { $0.ids.count > $1.ids.count }
     }
 
     /// The longest phrase starting at token `index`.
     func longest(at index: Int, in tokens: [MessageTokens.Token]) -> Phrase? {
         let first = tokens[index].id
-        guard first != Vocabulary.unknown, let candidates = byFirst[first] else { return nil }
+        guard let candidates = phrases(startingWith: first) else { return nil }
         return candidates.first { phrase in
             index + phrase.ids.count <= tokens.count && phrase.ids.indices.allSatisfy { tokens[index + $0].id == phrase.ids[$0] }
         }
@@ -61,7 +64,7 @@ struct PhraseMatcher: Sendable {
     func allMatches(in tokens: [MessageTokens.Token]) -> [Phrase] {
         var found: [Phrase] = []
         for index in tokens.indices where tokens[index].isWord && tokens[index].id != Vocabulary.unknown {
-            for phrase in byFirst[tokens[index].id] ?? [] where index + phrase.ids.count <= tokens.count
+            for phrase in phrases(startingWith: tokens[index].id) ?? [] where index + phrase.ids.count <= tokens.count
                 && phrase.ids.indices.allSatisfy({ tokens[index + $0].id == phrase.ids[$0] })
                 && !found.contains(where: { $0.text == phrase.text && $0.value == phrase.value }) {
                 found.append(phrase)
