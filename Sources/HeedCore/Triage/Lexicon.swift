@@ -10,11 +10,11 @@ public struct Lexicon: Sendable {
     }
 
     var words: [String: Double] = [:]
-    /// Phrases by their first word, longest first.
-    var phrases: [String: [Phrase]] = [:]
+    /// Phrases in file order (`SentimentScorer` indexes them by first word, longest first).
+    var phrases: [Phrase] = []
     /// Single-word boosters; multi-word ones ("a bit") are in `phraseBoosters`.
     var boosters: [String: Double] = [:]
-    var phraseBoosters: [String: [Phrase]] = [:]
+    var phraseBoosters: [Phrase] = []
     var negations: Set<String> = []
     var contrasts: Set<String> = []
     var emoticons: [String: Double] = [:]
@@ -45,10 +45,10 @@ public struct Lexicon: Sendable {
             let words = term.split(separator: " ").map(String.init)
             switch fields[0] {
             case "word": lexicon.words[term] = value
-            case "phrase": lexicon.phrases[words[0], default: []].append(Phrase(words: words, valence: value))
+            case "phrase": lexicon.phrases.append(Phrase(words: words, valence: value))
             case "booster":
                 if words.count == 1 { lexicon.boosters[term] = value } else {
-                    lexicon.phraseBoosters[words[0], default: []].append(Phrase(words: words, valence: value))
+                    lexicon.phraseBoosters.append(Phrase(words: words, valence: value))
                 }
             case "negation": lexicon.negations.insert(term)
             case "contrast": lexicon.contrasts.insert(term)
@@ -59,8 +59,6 @@ public struct Lexicon: Sendable {
             default: return .failure(LexiconProblem(line: index + 1, message: "unknown kind \"\(fields[0])\""))
             }
         }
-        for key in lexicon.phrases.keys { lexicon.phrases[key]!.sort { $0.words.count > $1.words.count } }
-        for key in lexicon.phraseBoosters.keys { lexicon.phraseBoosters[key]!.sort { $0.words.count > $1.words.count } }
         return .success(lexicon)
     }
 }

@@ -40,11 +40,9 @@ public struct SentimentScorer: Sendable {
         for word in lexicon.negations { let id = vocabulary.add(word); entries.append((id, { $0.negation[Int(id)] = true })) }
         for word in lexicon.contrasts { let id = vocabulary.add(word); entries.append((id, { $0.contrast[Int(id)] = true })) }
         var phrases = PhraseMatcher(), phraseBoosters = PhraseMatcher()
-        for list in lexicon.phrases.values {
-            for phrase in list { phrases.add(phrase.words.joined(separator: " "), value: phrase.valence, vocabulary: &vocabulary) }
-        }
-        for list in lexicon.phraseBoosters.values {
-            for phrase in list { phraseBoosters.add(phrase.words.joined(separator: " "), value: phrase.valence, vocabulary: &vocabulary) }
+        for phrase in lexicon.phrases { phrases.add(phrase.words.joined(separator: " "), value: phrase.valence, vocabulary: &vocabulary) }
+        for phrase in lexicon.phraseBoosters {
+            phraseBoosters.add(phrase.words.joined(separator: " "), value: phrase.valence, vocabulary: &vocabulary)
         }
         self.vocabulary = vocabulary
         self.phrases = phrases
