@@ -8,7 +8,7 @@ struct HeedCommand: ParsableCommand {
         commandName: "heed",
         abstract: "A terminal inbox for social listening: every mention of your brand, one triage queue.",
         discussion: "With no command, heed opens the screen on the cache.",
-        subcommands: [InitCommand.self, IngestCommand.self, QueueCommand.self, ShowCommand.self, ExplainCommand.self, DemoCommand.self,
+        subcommands: [InitCommand.self, IngestCommand.self, QueueCommand.self, ShowCommand.self, ExplainCommand.self, IncidentCommand.self, DemoCommand.self,
                       ConfigCommand.self])
 
     @OptionGroup var global: GlobalOptions

@@ -32,6 +32,31 @@ final class MigrationTests: XCTestCase {
         XCTAssertEqual(found, [1])
     }
 
+    func testUpgradingToIncidentsCountsTheComplaintsAlreadyStored() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file("v6.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "v6-text-fingerprints")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO contact (id, name, created_at) VALUES (1, 'Dana', 0);
+                INSERT INTO contact_handle (id, contact_id, channel, source_id, handle, first_seen_at, last_seen_at) VALUES (1, 1, 'x', 'u1', 'dana', 0, 0);
+                INSERT INTO conversation (id, channel, first_at, last_at, created_at, updated_at, mention_count, latest_mention_id, latest_customer_mention_id)
+                    VALUES (1, 'x', 0, 0, 0, 0, 1, 1, 1);
+                INSERT INTO mention (id, channel, source_id, conversation_id, handle_id, text, created_at, imported_at, updated_at, kind, sentiment)
+                    VALUES (1, 'x', 't1', 1, 1, 'the app is down', 86400000, 0, 0, 'complaint', -0.4),
+                           (2, 'x', 't2', 1, 1, 'love the new app', 86400000, 0, 0, 'praise', 0.6);
+                """)
+        }
+        try queue.close()
+        let database = try AppDatabase.open(path: path)
+        let counts = try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT term, day, count FROM term_day ORDER BY term").map { [$0[0] as Int64, $0[1] as Int64, $0[2] as Int64] }
+        }
+        XCTAssertEqual(Set(counts), [[0, 1, 1], [IncidentTerms.key("app"), 1, 1], [IncidentTerms.key("down"), 1, 1],
+                                     [IncidentTerms.key("app down"), 1, 1]], "the complaint only, by its day")
+    }
+
     func testNewerCacheIsRefusedWithAClearMessage() throws {
         let folder = TemporaryFolder()
         let path = folder.file("new.sqlite")

@@ -84,7 +84,7 @@ final class MentionUpsert {
                                   m.inReplyTo, m.threadID, m.lang, m.metrics.likes, m.metrics.reposts, m.metrics.replies,
                                   m.extra, now, now, analysis?.sentiment, analysis?.kind.rawValue,
                                   analysis?.fingerprint)
-        if let analysis { triager.remember(analysis, mention: db.lastInsertedRowID) }
+        if let analysis { triager.remember(analysis, mention: db.lastInsertedRowID, at: m.createdAt, text: m.text) }
         touched[conversation, default: Delta()].add(id: db.lastInsertedRowID, at: m.createdAt, ours: handle.ours, contact: handle.contact)
         return .new
     }
@@ -278,6 +278,7 @@ final class MentionUpsert {
         touched.removeAll(keepingCapacity: true)
         created.removeAll(keepingCapacity: true)
         try triager.retriage(changed, newCustomerMessage: customerWrote, in: db, now: now)
+        try triager.incidents.finishBatch(in: db, now: now)
         try FullTextIndex.catchUp(db)
     }
 }

@@ -14,6 +14,7 @@ enum Schema {
         migrator.registerMigration("v4-event-log", migrate: v4EventLog)
         migrator.registerMigration("v5-triage", migrate: v5Triage)
         migrator.registerMigration("v6-text-fingerprints", migrate: v6TextFingerprints)
+        migrator.registerMigration("v7-incidents", migrate: v7Incidents)
         return migrator
     }
 
@@ -343,5 +344,36 @@ enum Schema {
             ALTER TABLE mention ADD COLUMN text_hash INTEGER;
             CREATE INDEX mention_by_text_hash ON mention(text_hash, created_at) WHERE text_hash IS NOT NULL;
             """)
+    }
+
+    /// Incidents (`IncidentDetector`): complaints by time, each term's complaints per day (what
+    /// it usually brings), and the term an incident is recognised by. The counts of complaints
+    /// stored before are made here, so an older cache has its history at once.
+    private static func v7Incidents(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE INDEX mention_complaint_time ON mention(created_at) WHERE \(IncidentDetector.complaintSQL);
+            CREATE TABLE term_day (
+                term INTEGER NOT NULL,
+                day INTEGER NOT NULL,
+                count INTEGER NOT NULL,
+                PRIMARY KEY (term, day)
+            ) WITHOUT ROWID;
+            ALTER TABLE incident ADD COLUMN term_key INTEGER;
+            CREATE INDEX incident_active ON incident(state, last_member_at);
+            """)
+        let common = TriageCues.builtIn.common
+        var counts = TermDayCounts()
+        var pending = 0
+        let read = try BoundStatement(db, "SELECT created_at, text FROM mention WHERE \(IncidentDetector.complaintSQL)")
+        while try read.step() {
+            counts.add(at: read.int64(0), keys: IncidentTerms(read.text(1) ?? "", common: common).keys)
+            pending += 1
+            if pending == 50_000 {
+                try counts.save(db)
+                pending = 0
+            }
+        }
+        read.reset()
+        try counts.save(db)
     }
 }

@@ -43,6 +43,16 @@ public enum JSONWriter {
         return out + "}"
     }
 
+    /// A JSON array of strings.
+    public static func array(_ items: [String]) -> String {
+        var out = "["
+        for (index, item) in items.enumerated() {
+            if index > 0 { out += "," }
+            quote(item, into: &out)
+        }
+        return out + "]"
+    }
+
     public static func quote(_ s: String, into out: inout String) {
         // Most strings need no escape: copy them whole.
         if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0xE2 }) {

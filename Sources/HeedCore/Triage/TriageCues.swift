@@ -9,6 +9,8 @@ public struct TriageCues: Sendable {
     var spam: [String] = []
     var complaint: [String] = []
     var praise: [String] = []
+    /// Words too common to name an incident.
+    var common: Set<String> = []
     /// Urgency category (money, access, safety, outage, legal) → its keywords.
     public var urgency: [String: [String]] = [:]
 
@@ -26,6 +28,7 @@ public struct TriageCues: Sendable {
             case "spam": cues.spam.append(fields[1])
             case "complaint": cues.complaint.append(fields[1])
             case "praise": cues.praise.append(fields[1])
+            case "common": cues.common.insert(fields[1])
             case let category where urgencyCategories.contains(category): cues.urgency[category, default: []].append(fields[1])
             default: preconditionFailure("triage-cues.tsv line \(index + 1): unknown kind \(fields[0])")
             }

@@ -12,6 +12,7 @@ public final class Triager {
     public let analyzer: MessageAnalyzer
     let rules: RuleSet
     let clock: SLAClock
+    let incidents: IncidentDetector
     /// Our accounts as they are named in text ("@northwindhelp"), by channel, lower case.
     private let ourNames: [String: [[UInt8]]]
     /// Analyses of messages stored in the current batch, by mention id: the latest customer
@@ -23,6 +24,7 @@ public final class Triager {
         analyzer = MessageAnalyzer(keywords: config.triage.keywords)
         rules = RuleSet(config.rules)
         clock = SLAClock(sla: config.sla, hours: config.businessHours)
+        incidents = IncidentDetector(settings: config.triage.incidents)
         ourNames = config.accounts.mapValues { $0.map { Array(("@" + ($0.hasPrefix("@") ? String($0.dropFirst()) : $0).lowercased()).utf8) } }
     }
 
@@ -31,9 +33,11 @@ public final class Triager {
         points >= 70 ? .high : points >= 35 ? .normal : .low
     }
 
-    /// Keeps the analysis of a message just stored for this batch's `retriage`.
-    func remember(_ analysis: MessageAnalysis, mention id: Int64) {
+    /// Keeps the analysis of a customer message just stored for this batch's `retriage`, and a
+    /// complaint for incident detection.
+    func remember(_ analysis: MessageAnalysis, mention id: Int64, at: Int64, text: String) {
         analyzed[id] = analysis
+        if IncidentDetector.isComplaint(analysis) { incidents.note(mention: id, at: at, text: text) }
     }
 
     /// What `retriage` reads of one conversation.

@@ -21,16 +21,31 @@ struct QueueCommand: ParsableCommand {
             let now = SystemClock().now()
             let triager = Triager(config: workspace.config)
             // The clock's part of each priority moves on while nobody imports: bring it up to now.
-            let rows = try database.writer.write { db in
+            let quiet = workspace.config.triage.incidents.quietMinutes
+            let (rows, incidents) = try database.writer.write { db in
                 try triager.refreshWaiting(in: db, now: now)
-                return try Queue.open(db, limit: max(0, limit))
+                let rows = try Queue.open(db, limit: max(0, limit))
+                let incidents = try Set(rows.compactMap(\.incidentID)).compactMap { try Incident.fetch(db, id: $0, now: now, quietMinutes: quiet) }
+                return (rows, Dictionary(uniqueKeysWithValues: incidents.map { ($0.id, $0) }))
             }
             if json {
                 try printJSON(rows)
                 return
             }
             let width = terminalWidth()
-            for row in rows { print(QueueLine.format(row, now: now, width: width)) }
+            // An incident's members stand together, under it, where the most urgent of them is.
+            for entry in QueueEntry.grouped(rows) {
+                switch entry {
+                case .conversation(let row):
+                    print(QueueLine.format(row, now: now, width: width))
+                case .incident(let id, let members):
+                    if let incident = incidents[id] { print(IncidentLine.format(incident, now: now)) }
+                    for row in members { print("  " + QueueLine.format(row, now: now, width: width - 2)) }
+                    if let open = incidents[id]?.open, open > members.count {
+                        print("  … \(open - members.count) more open in it (heed incident show \(id))")
+                    }
+                }
+            }
         }
     }
 }

@@ -1,0 +1,87 @@
+import GRDB
+
+/// A burst of similar complaints found by triage (`IncidentDetector`), with its member
+/// conversations.
+public struct Incident: Sendable, Equatable {
+    public var id: Int64
+    /// Its members' top words, joined with " · ".
+    public var title: String
+    public var terms: [String]
+    public var state: State
+    public var startedAt: Int64
+    public var lastMemberAt: Int64
+    public var conversations: Int
+    /// Members still in the queue.
+    public var open: Int
+
+    public enum State: String, Sendable, Codable {
+        /// New members still arriving: a matching complaint joins it.
+        case active
+        /// No new member for the quiet time: over; a new burst makes a new incident.
+        case quiet
+        /// Closed by an operator.
+        case resolved
+    }
+
+    private static let select = """
+        SELECT i.id, i.title, i.terms, i.state, i.started_at, i.last_member_at,
+               (SELECT count(*) FROM conversation c WHERE c.incident_id = i.id) AS conversations,
+               (SELECT count(*) FROM conversation c WHERE c.incident_id = i.id AND c.status = 'open') AS open
+        FROM incident i
+        """
+
+    /// Incidents newest first: the active ones, or with `all` every one.
+    public static func list(_ db: Database, now: Int64, quietMinutes: Int, all: Bool = false) throws -> [Incident] {
+        let since = now - Int64(quietMinutes) * 60_000
+        return try Row.fetchAll(db, sql: select + (all ? "" : " WHERE i.state = 'active' AND i.last_member_at >= \(since)")
+                                + " ORDER BY i.last_member_at DESC, i.id DESC")
+            .map { incident($0, since: since) }
+    }
+
+    public static func fetch(_ db: Database, id: Int64, now: Int64, quietMinutes: Int) throws -> Incident? {
+        try Row.fetchOne(db, sql: select + " WHERE i.id = ?", arguments: [id]).map { incident($0, since: now - Int64(quietMinutes) * 60_000) }
+    }
+
+    /// Its conversations: open ones in queue order, then the rest, latest first.
+    public static func members(_ db: Database, of id: Int64, limit: Int) throws -> [QueueRow] {
+        try Queue.rows(db, whereSQL: "c.incident_id = ?", arguments: [id],
+                       order: "c.status <> 'open', " + Queue.order.replacingOccurrences(of: "c.id", with: "c.last_at DESC, c.id"),
+                       limit: limit, offset: 0)
+    }
+
+    private static func incident(_ row: Row, since: Int64) -> Incident {
+        let stored = State(rawValue: row["state"]) ?? .active
+        let last: Int64 = row["last_member_at"]
+        return Incident(id: row["id"], title: row["title"], terms: words(ofTerms: row["terms"]),
+                        state: stored == .active && last < since ? .quiet : stored,
+                        startedAt: row["started_at"], lastMemberAt: last, conversations: row["conversations"], open: row["open"])
+    }
+
+    /// The stored `terms` column: a JSON array of words.
+    static func words(ofTerms json: String) -> [String] {
+        guard let node = try? JSONParser.parse(json), case .array(let items) = node.value else { return [] }
+        return items.compactMap(\.string)
+    }
+}
+
+/// A line of the queue with incidents grouped: a conversation on its own, or an incident's
+/// members together where its most urgent member stands.
+public enum QueueEntry: Sendable, Equatable {
+    case conversation(QueueRow)
+    case incident(id: Int64, members: [QueueRow])
+
+    /// `rows` (in queue order) with each incident's members gathered under it.
+    public static func grouped(_ rows: [QueueRow]) -> [QueueEntry] {
+        var members: [Int64: [QueueRow]] = [:]
+        for row in rows { if let id = row.incidentID { members[id, default: []].append(row) } }
+        var entries: [QueueEntry] = []
+        for row in rows {
+            guard let id = row.incidentID else {
+                entries.append(.conversation(row))
+                continue
+            }
+            if let group = members.removeValue(forKey: id) { entries.append(.incident(id: id, members: group)) }
+        }
+        return entries
+    }
+}

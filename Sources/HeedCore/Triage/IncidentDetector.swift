@@ -1,0 +1,348 @@
+import GRDB
+
+/// Finds incidents: bursts of similar complaints. At least `min_mentions` complaints (or
+/// questions, or negative messages) within `window_minutes` sharing a significant word or pair
+/// of neighbouring words, at `rate_factor` times what that term usually brings or more, become
+/// an incident named by its members' top words; later complaints with the same term join it
+/// until it has been quiet for `quiet_minutes`.
+///
+/// What a term usually brings is the larger of its rate per window over the seven days before
+/// (kept as counts per term and day in `term_day`) and its usual share of all complaints applied
+/// to the window's traffic, so a busy hour or a day with twice the traffic is not a burst.
+/// Until a term has a day of history behind it nothing is called a burst.
+final class IncidentDetector {
+    let settings: IncidentSettings
+    private let common: Set<String>
+    /// The complaints stored in this batch.
+    private var fresh: [Int64: (at: Int64, terms: IncidentTerms)] = [:]
+
+    /// The messages incidents are made of, as SQL over `mention` (the index
+    /// `mention_complaint_time` is on exactly this) and as a test of an analysis.
+    static let complaintSQL = "ours = 0 AND (kind IN ('complaint', 'question') OR sentiment < -0.05)"
+    static func isComplaint(_ analysis: MessageAnalysis) -> Bool {
+        analysis.kind == .complaint || analysis.kind == .question || analysis.sentiment < -0.05
+    }
+
+    /// The key under which `term_day` counts all complaints together.
+    static let allTraffic: Int64 = 0
+    static let day: Int64 = 86_400_000
+    private static let baselineDays: Int64 = 7
+
+    init(settings: IncidentSettings, common: Set<String> = TriageCues.builtIn.common) {
+        self.settings = settings
+        self.common = common
+    }
+
+    func note(mention id: Int64, at: Int64, text: String) {
+        fresh[id] = (at, IncidentTerms(text, common: common))
+    }
+
+    /// One complaint as detection sees it.
+    private struct Complaint {
+        var mention: Int64
+        var at: Int64
+        var terms: IncidentTerms
+        /// Already in an incident (its conversation is): counts as traffic, joins nothing new.
+        var taken: Bool
+        var isNew: Bool
+    }
+
+    /// Counts the batch's complaints, lets them join the incidents they match, and looks for new
+    /// bursts among the rest and the complaints stored before around them.
+    func finishBatch(in db: Database, now: Int64) throws {
+        guard !fresh.isEmpty else { return }
+        defer { fresh.removeAll(keepingCapacity: true) }
+        try count(db)
+        let joined = try joinActive(db, now: now)
+        let open = fresh.filter { !joined.contains($0.key) }
+        guard !open.isEmpty else { return }
+        let around = try complaints(around: open.values.map(\.at).sorted(), in: db)
+        try detect(in: around, db: db, now: now)
+    }
+
+    /// Adds the batch to the per-day counts of every term and of all complaints.
+    private func count(_ db: Database) throws {
+        var counts = TermDayCounts()
+        for (at, terms) in fresh.values { counts.add(at: at, keys: terms.keys) }
+        try counts.save(db)
+    }
+
+    /// Complaints that match an active incident (`IncidentMatch`), inside its quiet time, join it.
+    private func joinActive(_ db: Database, now: Int64) throws -> Set<Int64> {
+        let earliest = fresh.values.map(\.at).min()!
+        let quiet = Int64(settings.quietMinutes) * 60_000
+        var incidents = try Row.fetchAll(db, sql: """
+            SELECT id, term_key, terms, started_at, last_member_at FROM incident
+            WHERE state = 'active' AND term_key IS NOT NULL AND last_member_at >= ?
+            """, arguments: [earliest - quiet]).map { row in
+            (id: row["id"] as Int64, match: IncidentMatch(key: row["term_key"], words: Incident.words(ofTerms: row["terms"])),
+             start: row["started_at"] as Int64, last: row["last_member_at"] as Int64, joined: [Int64]())
+        }
+        guard !incidents.isEmpty else { return [] }
+        var joined: Set<Int64> = []
+        for (mention, complaint) in fresh.sorted(by: { ($0.value.at, $0.key) < ($1.value.at, $1.key) }) {
+            for index in incidents.indices where incidents[index].match.matches(complaint.terms) {
+                let incident = incidents[index]
+                guard complaint.at >= incident.start - Int64(settings.windowMinutes) * 60_000, complaint.at <= incident.last + quiet else { continue }
+                incidents[index].last = max(incident.last, complaint.at)
+                incidents[index].joined.append(mention)
+                joined.insert(mention)
+                break
+            }
+        }
+        for incident in incidents where !incident.joined.isEmpty {
+            try db.execute(sql: "UPDATE incident SET last_member_at = ? WHERE id = ?", arguments: [incident.last, incident.id])
+            try Self.adopt(incident.joined, into: incident.id, db: db)
+        }
+        return joined
+    }
+
+    /// The members' conversations join the incident, unless already in one.
+    private static func adopt(_ mentions: [Int64], into incident: Int64, db: Database) throws {
+        let update = try BoundStatement(db, """
+            UPDATE conversation SET incident_id = ?1
+            WHERE id = (SELECT conversation_id FROM mention WHERE id = ?2) AND incident_id IS NULL
+            """)
+        for mention in mentions { try update.run(incident, mention) }
+    }
+
+    /// Every complaint stored within a window of the given times, in time order.
+    private func complaints(around times: [Int64], in db: Database) throws -> [Complaint] {
+        let window = Int64(settings.windowMinutes) * 60_000
+        var spans: [(Int64, Int64)] = []
+        for at in times {
+            if let last = spans.last, at - window <= last.1 {
+                spans[spans.count - 1].1 = at + window
+            } else {
+                spans.append((at - window, at + window))
+            }
+        }
+        let read = try BoundStatement(db, """
+            SELECT m.id, m.created_at, c.incident_id IS NOT NULL, m.text
+            FROM (SELECT id, conversation_id, created_at, text FROM mention WHERE created_at BETWEEN ?1 AND ?2 AND \(Self.complaintSQL)) m
+            JOIN conversation c ON c.id = m.conversation_id
+            ORDER BY m.created_at, m.id
+            """)
+        var found: [Complaint] = []
+        for (from, to) in spans {
+            read.bind(from, to)
+            while try read.step() {
+                let id = read.int64(0)
+                let own = fresh[id]
+                found.append(Complaint(mention: id, at: read.int64(1), terms: own?.terms ?? IncidentTerms(read.text(3) ?? "", common: common),
+                                       taken: read.int(2) != 0, isNew: own != nil))
+            }
+            read.reset()
+        }
+        return found
+    }
+
+    /// A term seen often enough in one window, and how often.
+    private struct Burst {
+        var key: Int64
+        var isPair: Bool
+        var count: Int
+    }
+
+    private func detect(in complaints: [Complaint], db: Database, now: Int64) throws {
+        let window = Int64(settings.windowMinutes) * 60_000
+        let times = complaints.map(\.at)
+        var taken = complaints.map(\.taken)
+        var baseline = Baseline(db: db, window: window)
+        // Only terms a new complaint carries can make a new burst.
+        var wanted: Set<Int64> = []
+        for complaint in complaints where complaint.isNew && !complaint.taken { wanted.formUnion(complaint.terms.keys) }
+        var carriers: [Int64: [Int]] = [:]
+        var pairs: Set<Int64> = []
+        for (index, complaint) in complaints.enumerated() where !complaint.taken {
+            for key in complaint.terms.keys where wanted.contains(key) { carriers[key, default: []].append(index) }
+            pairs.formUnion(complaint.terms.pairs)
+        }
+        while true {
+            var best: (burst: Burst, members: [Int])?
+            for (key, indices) in carriers where indices.count >= settings.minMentions {
+                let free = indices.filter { !taken[$0] }
+                guard let members = densest(free, times: times, complaints: complaints, window: window) else { continue }
+                let burst = Burst(key: key, isPair: pairs.contains(key), count: members.count)
+                let total = count(in: times, from: times[members.first!], to: times[members.first!] + window)
+                guard try Double(burst.count) >= settings.rateFactor * baseline.expected(key, at: times[members.first!], traffic: total) else { continue }
+                if let current = best {
+                    // A pair names an incident better than one of its words alone, when it holds most of it.
+                    let better = burst.isPair == current.burst.isPair ? (burst.count, -burst.key) > (current.burst.count, -current.burst.key)
+                        : burst.isPair ? Double(burst.count) >= 0.6 * Double(current.burst.count)
+                        : Double(current.burst.count) < 0.6 * Double(burst.count)
+                    if !better { continue }
+                }
+                best = (burst, members)
+            }
+            guard let (burst, span) = best else { return }
+            let words = Self.topWords(of: span.map { complaints[$0].terms }, key: burst.key)
+            let match = IncidentMatch(key: burst.key, words: words)
+            // Complaints around the burst that match it belong to it too, while it is not quiet.
+            let quiet = Int64(settings.quietMinutes) * 60_000
+            var members = span
+            let inSpan = Set(span)
+            var edge = times[span.first!]
+            for index in stride(from: span.first! - 1, through: 0, by: -1) where !taken[index] && match.matches(complaints[index].terms) {
+                guard edge - times[index] <= quiet else { break }
+                members.append(index)
+                edge = times[index]
+            }
+            edge = times[span.last!]
+            for index in span.first!..<complaints.count where !taken[index] && !inSpan.contains(index) && match.matches(complaints[index].terms) {
+                guard times[index] - edge <= quiet else { break }
+                members.append(index)
+                edge = max(edge, times[index])
+            }
+            members.sort()
+            for index in members { taken[index] = true }
+            try create(burst, words: words, members: members.map { complaints[$0] }, db: db, now: now)
+        }
+    }
+
+    /// The fullest window among `indices` (time-ordered) that holds a new complaint, if it
+    /// reaches `min_mentions`.
+    private func densest(_ indices: [Int], times: [Int64], complaints: [Complaint], window: Int64) -> [Int]? {
+        guard indices.count >= settings.minMentions else { return nil }
+        var best: Range<Int>?
+        var start = 0
+        var newest = -1
+        for end in indices.indices {
+            while times[indices[end]] - times[indices[start]] > window { start += 1 }
+            if complaints[indices[end]].isNew { newest = end }
+            guard newest >= start, end - start + 1 >= settings.minMentions else { continue }
+            if best == nil || end - start + 1 > best!.count { best = start..<(end + 1) }
+        }
+        return best.map { Array(indices[$0]) }
+    }
+
+    private func count(in times: [Int64], from: Int64, to: Int64) -> Int {
+        func firstIndex(atLeast value: Int64) -> Int {
+            var (low, high) = (0, times.count)
+            while low < high {
+                let mid = (low + high) / 2
+                if times[mid] < value { low = mid + 1 } else { high = mid }
+            }
+            return low
+        }
+        return firstIndex(atLeast: to + 1) - firstIndex(atLeast: from)
+    }
+
+    private func create(_ burst: Burst, words: [String], members: [Complaint], db: Database, now: Int64) throws {
+        let title = words.prefix(3).joined(separator: " · ")
+        try db.execute(sql: """
+            INSERT INTO incident (title, terms, state, started_at, last_member_at, term_key) VALUES (?, ?, 'active', ?, ?, ?)
+            """, arguments: [title, JSONWriter.array(words),
+                             members.first!.at, members.last!.at, burst.key])
+        let id = db.lastInsertedRowID
+        try Self.adopt(members.map(\.mention), into: id, db: db)
+        try EventLog.append(db, at: now, operator: EventLog.triageOperator, kind: "incident", conversation: nil,
+                            subject: "incident \(id): \(title) (\(burst.count) in \(settings.windowMinutes) min)",
+                            before: nil, after: JSONWriter.object([("incident", String(id))]))
+    }
+
+    /// The words the members share most, the term's own first: the first three are its title,
+    /// all six what later complaints are matched by.
+    static func topWords(of terms: [IncidentTerms], key: Int64) -> [String] {
+        var counts: [String: Int] = [:]
+        var order: [String] = []
+        for words in terms.map(\.words) {
+            for word in words {
+                if counts[word] == nil { order.append(word) }
+                counts[word, default: 0] += 1
+            }
+        }
+        let ranked = order.enumerated().sorted { (counts[$0.element]!, -$0.offset) > (counts[$1.element]!, -$1.offset) }.map(\.element)
+        let own = ranked.filter { word in
+            key == IncidentTerms.key(word) || ranked.contains { other in other != word && key == IncidentTerms.key(IncidentTerms.pair(word, other)) }
+        }
+        return Array((own + ranked.filter { !own.contains($0) }).prefix(6))
+    }
+}
+
+/// Whether a complaint belongs to an incident: it carries the incident's term, or one of the
+/// term's words and another of the incident's top words ("can't log in, app says unavailable"
+/// belongs to "app down" with its top words app, down, login…; "online banking is slow" does
+/// not, though online and banking are among them).
+struct IncidentMatch {
+    let key: Int64
+    private let own: [Int64]
+    private let words: [Int64]
+
+    init(key: Int64, words: [String]) {
+        self.key = key
+        self.words = words.map(IncidentTerms.key)
+        own = words.filter { word in
+            key == IncidentTerms.key(word) || words.contains { key == IncidentTerms.key(IncidentTerms.pair(word, $0)) }
+        }.map(IncidentTerms.key)
+    }
+
+    func matches(_ terms: IncidentTerms) -> Bool {
+        if terms.keys.contains(key) { return true }
+        guard own.contains(where: terms.keys.contains) else { return false }
+        return words.filter(terms.keys.contains).count >= 2
+    }
+}
+
+/// What a term usually brings to a window, from `term_day`.
+private struct Baseline {
+    let db: Database
+    let window: Int64
+    private var sums: [Int64: [Int64: Int]] = [:]
+    private var firstDay: Int64??
+
+    init(db: Database, window: Int64) {
+        self.db = db
+        self.window = window
+    }
+
+    /// The larger of the term's rate and its share of the window's traffic, over the seven days
+    /// before `at`'s day; infinity while there is no day of history.
+    mutating func expected(_ key: Int64, at: Int64, traffic: Int) throws -> Double {
+        let day = TermDayCounts.day(of: at)
+        if firstDay == nil { firstDay = try Int64.fetchOne(db, sql: "SELECT min(day) FROM term_day WHERE term = 0") }
+        guard let first = firstDay!, first < day else { return .infinity }
+        let from = max(first, day - 7)
+        let days = Double(day - from)
+        let term = Double(try sum(key, day: day, from: from))
+        let all = Double(try sum(IncidentDetector.allTraffic, day: day, from: from))
+        let rate = term / (days * Double(IncidentDetector.day) / Double(window))
+        let share = all > 0 ? term / all * Double(traffic) : 0
+        return max(rate, share)
+    }
+
+    private mutating func sum(_ key: Int64, day: Int64, from: Int64) throws -> Int {
+        if let known = sums[key]?[day] { return known }
+        let value = try Int.fetchOne(db, sql: "SELECT coalesce(sum(count), 0) FROM term_day WHERE term = ? AND day >= ? AND day < ?",
+                                     arguments: [key, from, day]) ?? 0
+        sums[key, default: [:]][day] = value
+        return value
+    }
+}
+
+/// Complaints counted per term and day, to be added to `term_day`.
+struct TermDayCounts {
+    private var counts: [Int64: [Int64: Int]] = [:]
+
+    static func day(of at: Int64) -> Int64 {
+        at >= 0 ? at / IncidentDetector.day : (at - IncidentDetector.day + 1) / IncidentDetector.day
+    }
+
+    mutating func add(at: Int64, keys: [Int64]) {
+        let day = Self.day(of: at)
+        counts[day, default: [:]][IncidentDetector.allTraffic, default: 0] += 1
+        for key in keys { counts[day]![key, default: 0] += 1 }
+    }
+
+    /// Adds them to `term_day` in key order, and starts again.
+    mutating func save(_ db: Database) throws {
+        let upsert = try BoundStatement(db, """
+            INSERT INTO term_day (term, day, count) VALUES (?1, ?2, ?3)
+            ON CONFLICT (term, day) DO UPDATE SET count = count + excluded.count
+            """)
+        for (day, terms) in counts.sorted(by: { $0.key < $1.key }) {
+            for (term, n) in terms.sorted(by: { $0.key < $1.key }) { try upsert.run(term, day, n) }
+        }
+        counts.removeAll()
+    }
+}

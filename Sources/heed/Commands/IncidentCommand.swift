@@ -1,0 +1,100 @@
+import ArgumentParser
+import HeedCore
+
+struct IncidentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "incident", abstract: "Bursts of similar complaints that triage found, with their conversations.",
+        subcommands: [List.self, Show.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List active incidents (with --all, every one), newest first.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Flag(help: "Also list incidents that are over (quiet) or resolved.")
+        var all = false
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() throws {
+            try guarded {
+                let workspace = try global.workspace()
+                let database = try workspace.openCache()
+                let now = SystemClock().now()
+                let quiet = workspace.config.triage.incidents.quietMinutes
+                let incidents = try database.writer.read { db in try Incident.list(db, now: now, quietMinutes: quiet, all: all) }
+                if json {
+                    try printJSON(incidents.map(IncidentJSON.init))
+                    return
+                }
+                if incidents.isEmpty { print(all ? "no incidents" : "no active incidents (`heed incident list --all` for past ones)") }
+                for incident in incidents { print(IncidentLine.format(incident, now: now)) }
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one incident and its conversations in queue order.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The incident's number (as `heed incident list` shows it).")
+        var id: Int64
+
+        @Option(help: "How many of its conversations to list.")
+        var limit = 50
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() throws {
+            try guarded {
+                let workspace = try global.workspace()
+                let database = try workspace.openCache()
+                let now = SystemClock().now()
+                let quiet = workspace.config.triage.incidents.quietMinutes
+                guard let (incident, members) = try database.writer.read({ db -> (Incident, [QueueRow])? in
+                    guard let incident = try Incident.fetch(db, id: id, now: now, quietMinutes: quiet) else { return nil }
+                    return (incident, try Incident.members(db, of: id, limit: max(0, limit)))
+                }) else {
+                    throw HeedError("no incident \(id) (see `heed incident list --all` for the numbers)", exitCode: ExitStatus.dataError)
+                }
+                if json {
+                    var value = IncidentJSON(incident)
+                    value.members = members
+                    try printJSON(value)
+                    return
+                }
+                print(IncidentLine.format(incident, now: now))
+                print("  recognised by: " + incident.terms.map { DisplayText(untrusted: $0).string }.joined(separator: ", "))
+                print("  started \(RFC3339.string(fromMilliseconds: incident.startedAt)), last member \(RFC3339.string(fromMilliseconds: incident.lastMemberAt))")
+                print("")
+                let width = terminalWidth()
+                for row in members { print(QueueLine.format(row, now: now, width: width)) }
+                if incident.conversations > members.count { print("… and \(incident.conversations - members.count) more (--limit)") }
+            }
+        }
+    }
+
+    struct IncidentJSON: Encodable {
+        var id: Int64, title: String, terms: [String], state: String, startedAt: Int64, lastMemberAt: Int64, conversations: Int, open: Int
+        var members: [QueueRow]?
+        init(_ i: Incident) {
+            (id, title, terms, state, startedAt, lastMemberAt, conversations, open) =
+                (i.id, i.title, i.terms, i.state.rawValue, i.startedAt, i.lastMemberAt, i.conversations, i.open)
+        }
+        enum CodingKeys: String, CodingKey {
+            case id, title, terms, state, startedAt = "started_at", lastMemberAt = "last_member_at", conversations, open, members
+        }
+    }
+}
+
+/// One incident on a line: number, state, title, how many conversations (open), since when.
+enum IncidentLine {
+    static func format(_ incident: Incident, now: Int64) -> String {
+        "incident \(incident.id) · \(incident.state.rawValue) · \(DisplayText(untrusted: incident.title).string) · "
+            + "\(incident.conversations) conversation\(incident.conversations == 1 ? "" : "s") (\(incident.open) open) · "
+            + "began \(Age.short(milliseconds: now - incident.startedAt)) ago, last \(Age.short(milliseconds: now - incident.lastMemberAt)) ago"
+    }
+}

@@ -1,0 +1,204 @@
+import GRDB
+import HeedTestSupport
+import XCTest
+@testable import HeedCore
+
+/// Incidents: a burst of similar complaints among ordinary traffic, and none from ordinary
+/// traffic alone.
+final class IncidentTests: XCTestCase {
+    let folder = TemporaryFolder()
+    var files = 0
+
+    /// 2026-11-20T00:00:00Z: ordinary traffic starts here, three days before the burst.
+    let start = RFC3339.milliseconds(from: "2026-11-20T00:00:00Z")!
+    let minute: Int64 = 60_000
+
+    // MARK: Terms
+
+    func testTermsAreTheSignificantWordsAndTheirNeighbouringPairs() {
+        let common = TriageCues.builtIn.common
+        let terms = IncidentTerms("@NorthwindHelp Is the APP down?? Can’t log in: https://x.co/abc www.example.com #outage 2026 Bob's", common: common)
+        XCTAssertEqual(terms.words, ["app", "down", "log", "outage", "bob"])
+        XCTAssertTrue(terms.keys.contains(IncidentTerms.key("app down")))
+        XCTAssertTrue(terms.keys.contains(IncidentTerms.key("down log")), "pairs skip the common words between")
+        XCTAssertTrue(terms.pairs.contains(IncidentTerms.key("app down")))
+        XCTAssertFalse(terms.pairs.contains(IncidentTerms.key("app")))
+        XCTAssertEqual(IncidentTerms.key(IncidentTerms.pair("down", "app")), IncidentTerms.key("app down"), "a pair is the same either way round")
+        XCTAssertEqual(IncidentTerms("Überweisung fehlgeschlagen 🙄 振込できない", common: common).words, ["überweisung", "fehlgeschlagen", "振込できない"])
+        XCTAssertEqual(IncidentTerms(String(repeating: "word ", count: 3) + (1...40).map { "w\($0)x" }.joined(separator: " "), common: common).words.count,
+                       IncidentTerms.maxWords)
+    }
+
+    func testAComplaintBelongsByItsTermOrByOneOfItsWordsAndAnotherTopWord() {
+        let common = TriageCues.builtIn.common
+        let match = IncidentMatch(key: IncidentTerms.key("app down"), words: ["app", "down", "login", "log", "online", "banking"])
+        XCTAssertTrue(match.matches(IncidentTerms("northwind app down again", common: common)))
+        XCTAssertTrue(match.matches(IncidentTerms("can't log in, the app says unavailable", common: common)))
+        XCTAssertFalse(match.matches(IncidentTerms("online banking is slow today", common: common)), "none of the term's own words")
+        XCTAssertFalse(match.matches(IncidentTerms("the app logs me out", common: common)))
+    }
+
+    // MARK: Detection
+
+    func testNoIncidentFromThreeDaysOfOrdinaryTraffic() throws {
+        let database = try AppDatabase.inMemory()
+        var random = SeededRandom(seed: 7)
+        // A busy afternoon on the third day too: twice the traffic is not a burst.
+        try ingest(ordinary(&random, from: start, days: 3, perHour: 40, busyHour: 3 * 24 * 60 - 9 * 60), into: database)
+        XCTAssertEqual(try incidents(database), [])
+        XCTAssertGreaterThan(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM term_day") }!, 100)
+    }
+
+    func testABurstAmongOrdinaryTrafficBecomesOneIncidentAndLaterComplaintsJoinIt() throws {
+        let database = try AppDatabase.inMemory()
+        var random = SeededRandom(seed: 11)
+        try ingest(ordinary(&random, from: start, days: 3, perHour: 40), into: database)
+        // 26 customers in nine minutes, arriving in small imports as they would live.
+        let burstStart = start + 3 * 24 * 60 * minute - 10 * 60 * minute
+        let burst = outage(&random, count: 26, from: burstStart, minutes: 9, prefix: "burst")
+        for chunk in stride(from: 0, to: burst.count, by: 4) { try ingest(Array(burst[chunk..<min(chunk + 4, burst.count)]), into: database) }
+
+        let found = try incidents(database, now: burstStart + 10 * minute)
+        XCTAssertEqual(found.count, 1, "\(found)")
+        let incident = try XCTUnwrap(found.first)
+        XCTAssertEqual(incident.state, .active)
+        XCTAssertTrue(incident.title.contains("app") && incident.title.contains("down"), incident.title)
+        let members = try memberSources(database, incident.id)
+        let burstIDs = Set(burst.map { $0.id })
+        XCTAssertGreaterThanOrEqual(members.intersection(burstIDs).count, 24, "the burst's complaints are its members")
+        XCTAssertLessThanOrEqual(members.subtracting(burstIDs).count, 2, "ordinary traffic stays out: \(members.subtracting(burstIDs))")
+        let events = try database.writer.read { db in try String.fetchAll(db, sql: "SELECT subject FROM event WHERE kind = 'incident'") }
+        XCTAssertEqual(events.count, 1)
+        XCTAssertTrue(events[0].hasPrefix("incident \(incident.id): "), events[0])
+
+        // Half an hour later: a matching complaint joins; an unrelated one does not.
+        try ingest([(id: "late", text: "still can't log in, is the app down or what", at: burstStart + 40 * minute),
+                    (id: "other", text: "my card was declined at the shop", at: burstStart + 41 * minute)], into: database)
+        let after = try memberSources(database, incident.id)
+        XCTAssertTrue(after.contains("late"))
+        XCTAssertFalse(after.contains("other"))
+        // After the quiet time a matching complaint starts nothing and joins nothing.
+        try ingest([(id: "much later", text: "app down again?", at: burstStart + 5 * 60 * minute)], into: database)
+        XCTAssertFalse(try memberSources(database, incident.id).contains("much later"))
+        XCTAssertEqual(try incidents(database).map(\.state), [.quiet])
+    }
+
+    func testATermThatIsUsuallyThisBusyIsNoBurstButARareOneIs() throws {
+        let database = try AppDatabase.inMemory()
+        var config = Config()
+        config.triage.incidents.minMentions = 6
+        var random = SeededRandom(seed: 3)
+        // "statement" comes about four times in ten minutes, every day.
+        func statement(_ id: String, at: Int64) -> Line {
+            (id: id, text: "where is my \(random.pick(["monthly", "annual", "paper"])) statement \(random.pick(["again", "this month", "please"]))?", at: at)
+        }
+        try ingest((0..<(2 * 24 * 6 * 4)).map { statement("s\($0)", at: start + Int64($0) * 150_000 + Int64(random.int(0...100_000))) },
+                   into: database, config: config)
+        let day3 = start + 2 * 24 * 60 * minute + 12 * 60 * minute
+        try ingest((0..<7).map { statement("busy\($0)", at: day3 + Int64($0) * minute) }, into: database, config: config)
+        XCTAssertEqual(try incidents(database), [], "seven in ten minutes is within five times its usual rate")
+        try ingest((0..<7).map { (id: "rare\($0)", text: "the cash machine swallowed my card \(["again", "today", "york"][$0 % 3])", at: day3 + Int64($0) * minute) },
+                   into: database, config: config)
+        XCTAssertEqual(try incidents(database).map(\.conversations), [7])
+    }
+
+    func testTheThresholdsComeFromTheConfig() throws {
+        var random = SeededRandom(seed: 5)
+        let traffic = ordinary(&random, from: start, days: 2, perHour: 20)
+        let burstStart = start + 2 * 24 * 60 * minute + 60 * minute
+        let burst = outage(&random, count: 12, from: burstStart, minutes: 8, prefix: "burst")
+
+        let defaults = try AppDatabase.inMemory()
+        try ingest(traffic + burst, into: defaults)
+        XCTAssertEqual(try incidents(defaults), [], "twelve is under the default twenty")
+
+        var config = Config()
+        config.triage.incidents.minMentions = 10
+        let lower = try AppDatabase.inMemory()
+        try ingest(traffic + burst, into: lower, config: config)
+        XCTAssertEqual(try incidents(lower).count, 1)
+    }
+
+    func testNothingIsABurstBeforeADayOfHistory() throws {
+        let database = try AppDatabase.inMemory()
+        var random = SeededRandom(seed: 9)
+        try ingest(outage(&random, count: 30, from: start + 60 * minute, minutes: 5, prefix: "b"), into: database)
+        XCTAssertEqual(try incidents(database), [])
+    }
+
+    // MARK: The queue
+
+    func testTheQueueGathersAnIncidentsMembersWhereItsMostUrgentStands() {
+        func row(_ id: Int64, incident: Int64? = nil) -> QueueRow {
+            var row = QueueRow(conversationID: id, channel: "x", status: .open, priority: 0, dueAt: nil, assignee: nil, mentionCount: 1,
+                               text: "t", authorHandle: "h", authorName: nil, followers: 0, verified: false, lastCustomerAt: 0, lastAt: 0, tags: [])
+            row.incidentID = incident
+            return row
+        }
+        let rows = [row(1), row(2, incident: 7), row(3), row(4, incident: 8), row(5, incident: 7), row(6)]
+        XCTAssertEqual(QueueEntry.grouped(rows), [
+            .conversation(rows[0]), .incident(id: 7, members: [rows[1], rows[4]]), .conversation(rows[2]),
+            .incident(id: 8, members: [rows[3]]), .conversation(rows[5]),
+        ])
+    }
+
+    // MARK: Helpers
+
+    typealias Line = (id: String, text: String, at: Int64)
+
+    func ingest(_ lines: [Line], into database: AppDatabase, config: Config = Config()) throws {
+        files += 1
+        let text = lines.map { MentionLines.line(id: $0.id, text: $0.text, at: RFC3339.string(fromMilliseconds: $0.at), author: "a-\($0.id)") }
+        let last = lines.map(\.at).max() ?? start
+        let ingester = Ingester(database: database, config: config, clock: FixedClock(RFC3339.string(fromMilliseconds: last + minute)))
+        _ = try ingester.ingest(path: folder.write("in\(files).jsonl", text.joined(separator: "\n") + "\n"))
+    }
+
+    /// Every incident, in the state it has at `now`.
+    func incidents(_ database: AppDatabase, now: Int64? = nil) throws -> [Incident] {
+        try database.writer.read { db in
+            try Incident.list(db, now: now ?? start + 4 * 24 * 60 * minute, quietMinutes: IncidentSettings().quietMinutes, all: true)
+        }
+    }
+
+    func memberSources(_ database: AppDatabase, _ incident: Int64) throws -> Set<String> {
+        Set(try database.writer.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT m.source_id FROM mention m JOIN conversation c ON c.id = m.conversation_id WHERE c.incident_id = ?
+                """, arguments: [incident])
+        })
+    }
+
+    /// Everyday complaints and questions, spread over the days.
+    func ordinary(_ random: inout SeededRandom, from: Int64, days: Int, perHour: Int, busyHour: Int? = nil) -> [Line] {
+        let openings = ["my card was declined at", "still waiting for a refund from", "why was I charged a fee at", "how do I change my address for",
+                        "the transfer to my savings failed at", "can't find the statement for", "is the branch in", "you closed my account at",
+                        "the chat bot is useless about", "overdraft fee again at", "how long does a mortgage offer take in",
+                        "lost my wallet near", "direct debit bounced for", "interest rate went up without warning for"]
+        let places = ["Tesco", "York", "Leeds", "the airport", "Amazon", "the petrol station", "my landlord", "Spotify", "the council", "work"]
+        let endings = ["", " again", " this week", "!!", "?", " — really annoyed", " help please"]
+        var lines: [Line] = []
+        let minutes = days * 24 * 60
+        var count = 0
+        for hour in 0..<(days * 24) {
+            let extra = busyHour.map { abs(hour * 60 - $0) < 120 ? perHour : 0 } ?? 0
+            for _ in 0..<(perHour + extra) {
+                let at = from + Int64(hour) * 60 * minute + Int64(random.int(0...(60 * 60_000 - 1)))
+                guard at < from + Int64(minutes) * minute else { continue }
+                count += 1
+                lines.append((id: "o\(count)", text: "\(random.pick(openings)) \(random.pick(places))\(random.pick(endings))", at: at))
+            }
+        }
+        return lines
+    }
+
+    /// Customers telling, each in their own words, that the app is down.
+    func outage(_ random: inout SeededRandom, count: Int, from: Int64, minutes: Int, prefix: String) -> [Line] {
+        let texts = ["is the app down? can't log in", "app down again, cannot pay my rent", "Northwind app down?? login just spins",
+                     "anyone else? the app is down for me", "APP DOWN. Fix it.", "app down and I need to move money now",
+                     "your app is down again, third time this month", "is the app down for everyone or just me"]
+        return (0..<count).map { index in
+            (id: "\(prefix)\(index)", text: random.pick(texts), at: from + Int64(random.int(0...(minutes * 60_000))))
+        }.sorted { $0.at < $1.at }
+    }
+}
