@@ -17,7 +17,8 @@ final class TriageStoreTests: XCTestCase {
     func conversation(_ database: AppDatabase, of sourceID: String) throws -> Row {
         try database.writer.read { db in
             try Row.fetchOne(db, sql: """
-                SELECT c.* FROM conversation c JOIN mention m ON m.conversation_id = c.id WHERE m.source_id = ?
+                SELECT c.*, r.reasons FROM conversation c JOIN mention m ON m.conversation_id = c.id
+                LEFT JOIN conversation_reasons r ON r.conversation_id = c.id WHERE m.source_id = ?
                 """, arguments: [sourceID])!
         }
     }

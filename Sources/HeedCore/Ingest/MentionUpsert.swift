@@ -220,7 +220,8 @@ final class MentionUpsert {
             DELETE FROM claim WHERE conversation_id = :from;
             UPDATE conversation SET
                 assignee = coalesce(assignee, (SELECT assignee FROM conversation WHERE id = :from)),
-                team = coalesce(team, (SELECT team FROM conversation WHERE id = :from))
+                team = coalesce(team, (SELECT team FROM conversation WHERE id = :from)),
+                incident_id = coalesce(incident_id, (SELECT incident_id FROM conversation WHERE id = :from))
             WHERE id = :into;
             DELETE FROM conversation WHERE id = :from;
             """, arguments: ["from": from, "into": into])

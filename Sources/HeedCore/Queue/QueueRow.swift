@@ -86,13 +86,14 @@ public enum Queue {
     static func rows(_ db: Database, whereSQL: String, arguments: StatementArguments, order: String, limit: Int, offset: Int) throws -> [QueueRow] {
         let sql = """
             SELECT c.id, c.channel, c.status, c.priority, c.due_at, c.assignee, c.mention_count, c.last_customer_at, c.last_at,
-                   c.breached, c.previous_priority, c.reasons, c.kind, c.sentiment, c.waiting_since, c.team, c.incident_id,
+                   c.breached, c.previous_priority, r.reasons, c.kind, c.sentiment, c.waiting_since, c.team, c.incident_id,
                    m.text, h.handle, h.name, h.followers, h.verified,
                    (SELECT group_concat(t.name, ' ') FROM conversation_tag ct JOIN tag t ON t.id = ct.tag_id
                     WHERE ct.conversation_id = c.id) AS tags
             FROM conversation c
             JOIN mention m ON m.id = coalesce(c.latest_customer_mention_id, c.latest_mention_id)
             JOIN contact_handle h ON h.id = m.handle_id
+            LEFT JOIN conversation_reasons r ON r.conversation_id = c.id
             WHERE \(whereSQL)
             ORDER BY \(order)
             LIMIT \(limit) OFFSET \(offset)

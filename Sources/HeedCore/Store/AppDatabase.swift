@@ -40,6 +40,9 @@ public final class AppDatabase: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
+            // Pages read through the file's memory map rather than a read call each: re-scoring
+            // the queue reads every open conversation, most of them not in the page cache.
+            try db.execute(sql: "PRAGMA mmap_size = 4294967296")
             // The writer re-scores every open conversation as the clock moves: with SQLite's
             // 2 MB default its pages spill and it takes twice as long. Taken only as used.
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -32768") }

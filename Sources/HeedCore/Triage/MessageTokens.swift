@@ -27,7 +27,8 @@ struct MessageTokens {
     private var fingerprintWords = 0
     /// The current run of non-space characters: its words join the fingerprint unless it turns
     /// out to be a link or path (it holds a "/") or a handle or hashtag.
-    private var runWords: [String] = []
+    private var runBytes: [UInt8] = []
+    private var runWords = 0
     private var runSkipped = false
 
     /// Emoticons and emoji to recognise.
@@ -60,29 +61,35 @@ struct MessageTokens {
         var capsWords = 0, longWords = 0
         func flush() {
             guard !word.isEmpty else { return }
-            var text = String(decoding: word, as: UTF8.self)
-            if nonASCII { text = text.lowercased() }
+            if nonASCII || words != nil {
+                // Other scripts lower-cased as Unicode says (rare); a phrase's words kept as text.
+                let text = nonASCII ? String(decoding: word, as: UTF8.self).lowercased() : String(decoding: word, as: UTF8.self)
+                words?.pointee.append(text)
+                if nonASCII { word = Array(text.utf8) }
+            }
             let caps = upper >= 2 && lower == 0
             if upper + lower >= 2 {
                 longWords += 1
                 if caps { capsWords += 1 }
             }
-            words?.pointee.append(text)
-            if !word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { runWords.append(text) }
-            items.append(Token(kind: .word, id: vocabulary.id(text), caps: caps))
+            if !word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                runBytes.append(contentsOf: word)
+                runBytes.append(0x20)
+                runWords += 1
+            }
+            items.append(Token(kind: .word, id: vocabulary.id(bytes: word), caps: caps))
             wordCount += 1
             word.removeAll(keepingCapacity: true)
             (upper, lower, nonASCII) = (0, 0, false)
         }
         func endRun() {
             if !runSkipped {
-                for w in runWords {
-                    for byte in w.utf8 { fingerprintHash = (fingerprintHash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-                    fingerprintHash = (fingerprintHash ^ 0x20) &* 0x100_0000_01b3
-                    fingerprintWords += 1
-                }
+                // Each word's bytes and a space, as the fingerprint has always been made.
+                for byte in runBytes { fingerprintHash = (fingerprintHash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                fingerprintWords += runWords
             }
-            runWords.removeAll(keepingCapacity: true)
+            runBytes.removeAll(keepingCapacity: true)
+            runWords = 0
             runSkipped = false
         }
         var i = 0
@@ -92,7 +99,7 @@ struct MessageTokens {
             if b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D {
                 flush()
                 endRun()
-            } else if b == UInt8(ascii: "/") || ((b == UInt8(ascii: "@") || b == UInt8(ascii: "#")) && runWords.isEmpty && word.isEmpty) {
+            } else if b == UInt8(ascii: "/") || ((b == UInt8(ascii: "@") || b == UInt8(ascii: "#")) && runWords == 0 && word.isEmpty) {
                 runSkipped = true
             }
             if b < 0x80 {

@@ -62,10 +62,15 @@ public final class Triager {
 
     private static let updateSQL = """
         UPDATE conversation SET priority = ?2,
-            previous_priority = CASE WHEN reasons = '[]' THEN NULL WHEN priority <> ?2 THEN priority ELSE previous_priority END,
-            reasons = ?3, static_points = ?4, priority_floor = ?5, waiting_since = ?6, sla_minutes = ?7, urgency = ?8,
-            due_at = ?9, breached = ?10, kind = ?11, sentiment = ?12, spam_score = ?13
+            previous_priority = CASE WHEN urgency IS NULL THEN NULL WHEN priority <> ?2 THEN priority ELSE previous_priority END,
+            static_points = ?3, priority_floor = ?4, waiting_since = ?5, sla_minutes = ?6, urgency = ?7,
+            due_at = ?8, breached = ?9, kind = ?10, sentiment = ?11, spam_score = ?12
         WHERE id = ?1
+        """
+
+    private static let reasonsSQL = """
+        INSERT INTO conversation_reasons (conversation_id, reasons) VALUES (?1, ?2)
+        ON CONFLICT (conversation_id) DO UPDATE SET reasons = excluded.reasons WHERE reasons <> excluded.reasons
         """
 
     /// Recomputes the conversations `ids` at `now`. For those in `newCustomerMessage` (a
@@ -75,6 +80,7 @@ public final class Triager {
         defer { analyzed.removeAll(keepingCapacity: true) }
         let read = try BoundStatement(db, Self.signalsSQL)
         let write = try BoundStatement(db, Self.updateSQL)
+        let writeReasons = try BoundStatement(db, Self.reasonsSQL)
         let window = Int64(config.triage.repeatWindowHours) * 3_600_000
         // Counting further than the points reach would only cost time (a spammer's thousands).
         let w = config.triage.weights
@@ -135,8 +141,9 @@ public final class Triager {
                 if spam.value >= 0.3 {
                     reasons.append(Reason(signal: "spam", points: 0, text: "spam \(PriorityModel.oneDecimal(spam.value)): " + spam.reasons.joined(separator: "; ")))
                 }
-                try write.run(id, priority, ReasonsJSON.encode(reasons), part.points, part.floor, waitingSince, target, urgency.rawValue,
+                try write.run(id, priority, part.points, part.floor, waitingSince, target, urgency.rawValue,
                               due, breached, analysis.kind.rawValue, analysis.sentiment, spam.value)
+                try writeReasons.run(id, ReasonsJSON.encode(reasons))
                 let wrote = newCustomerMessage.contains(id) || copiesOf.contains(id)
                 if wrote && !signals.rules.isEmpty {
                     try RuleApplication.apply(signals.rules, to: id, mention: mentionID, status: status, contactTags: contactTags,
@@ -221,8 +228,8 @@ enum ReasonsJSON {
         return out + "]"
     }
 
-    static func decode(_ text: String) -> [Reason] {
-        guard let node = try? JSONParser.parse(text), case .array(let items) = node.value else { return [] }
+    static func decode(_ text: String?) -> [Reason] {
+        guard let text, let node = try? JSONParser.parse(text), case .array(let items) = node.value else { return [] }
         return items.compactMap { item in
             guard let signal = item["signal"]?.string, let text = item["text"]?.string else { return nil }
             return Reason(signal: signal, points: item["points"]?.double ?? 0, text: text)
@@ -249,8 +256,8 @@ extension Triager {
     /// clock's part computed again, so the points add up to the priority shown.
     public func explain(_ id: Int64, in db: Database, now: Int64) throws -> Explanation? {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT status, priority, reasons, static_points, priority_floor, urgency, sla_minutes, waiting_since, due_at, breached
-            FROM conversation WHERE id = ?
+            SELECT status, priority, r.reasons, static_points, priority_floor, urgency, sla_minutes, waiting_since, due_at, breached
+            FROM conversation c LEFT JOIN conversation_reasons r ON r.conversation_id = c.id WHERE c.id = ?
             """, arguments: [id]) else { return nil }
         var reasons = ReasonsJSON.decode(row["reasons"])
         let status = ConversationStatus(rawValue: row["status"]) ?? .open

@@ -5,6 +5,11 @@ struct Vocabulary: Sendable {
     static let unknown: Int32 = -1
     private(set) var ids: [String: Int32] = [:]
     private var words: [String] = []
+    /// The same words looked up by their UTF-8 bytes, without making a String of each word of
+    /// each message: open addressing over FNV-1a hashes, a slot holding an id or -1.
+    private var slots: [Int32] = Array(repeating: -1, count: 64)
+    private var hashes: [UInt64] = []
+    private var bytes: [[UInt8]] = []
 
     var count: Int { ids.count }
 
@@ -13,12 +18,46 @@ struct Vocabulary: Sendable {
         let id = Int32(ids.count)
         ids[word] = id
         words.append(word)
+        hashes.append(Self.hash(word.utf8))
+        bytes.append(Array(word.utf8))
+        if hashes.count * 2 > slots.count {
+            slots = Array(repeating: -1, count: slots.count * 2)
+            for index in hashes.indices { place(Int32(index)) }
+        } else {
+            place(id)
+        }
         return id
+    }
+
+    private mutating func place(_ id: Int32) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hashes[Int(id)]) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = id
     }
 
     func word(_ id: Int32) -> String { words.indices.contains(Int(id)) ? words[Int(id)] : "" }
 
     func id(_ word: String) -> Int32 { ids[word] ?? Self.unknown }
+
+    /// The id of the word whose UTF-8 bytes these are (lower case already).
+    func id(bytes word: [UInt8]) -> Int32 {
+        let hash = Self.hash(word)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let id = slots[slot]
+            if id < 0 { return Self.unknown }
+            if hashes[Int(id)] == hash && bytes[Int(id)] == word { return id }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private static func hash<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
 
     /// A phrase's words as ids, adding them.
     mutating func add(phrase: String) -> [Int32] {
