@@ -380,7 +380,8 @@ enum Schema {
 
     /// A conversation's reasons (a few hundred bytes of JSON, two thirds of its row) in a table
     /// of their own: re-scoring the open conversations as the clock moves rewrites their rows,
-    /// and narrow rows make it a third of the pages to read and write.
+    /// and narrow rows make it a third of the pages to read and write. And the authors of a
+    /// text's copies read from the text-hash index alone, not a row each.
     private static func v8ReasonsApart(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE conversation_reasons (
@@ -389,6 +390,8 @@ enum Schema {
             );
             INSERT INTO conversation_reasons (conversation_id, reasons) SELECT id, reasons FROM conversation WHERE reasons <> '[]';
             ALTER TABLE conversation DROP COLUMN reasons;
+            DROP INDEX mention_by_text_hash;
+            CREATE INDEX mention_by_text_hash ON mention(text_hash, created_at, handle_id) WHERE text_hash IS NOT NULL;
             """)
     }
 }
