@@ -4,7 +4,8 @@ import HeedCore
 
 struct QueueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "queue", abstract: "List open conversations in queue order, one a line.")
+        commandName: "queue", abstract: "List open conversations in queue order, one a line; or those a search finds.",
+        discussion: "QUERY is heed's search language (see the README): words, \"phrases\", from: channel: tag: -tag: is: priority: age: due: followers: sentiment: kind: assignee: lang: incident: and OR.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -14,6 +15,9 @@ struct QueueCommand: ParsableCommand {
     @Flag(help: "Print JSON objects with every field.")
     var json = false
 
+    @Argument(parsing: .allUnrecognized, help: "A search, e.g. tag:billing -is:breached \"charged twice\" (terms may be given as separate arguments).")
+    var query: [String] = []
+
     func run() throws {
         try guarded {
             let workspace = try global.workspace()
@@ -22,9 +26,22 @@ struct QueueCommand: ParsableCommand {
             let triager = Triager(config: workspace.config)
             // The clock's part of each priority moves on while nobody imports: bring it up to now.
             let quiet = workspace.config.triage.incidents.quietMinutes
+            let text = query.joined(separator: " ")
+            let search: Query
+            do {
+                search = try Query.parse(text)
+            } catch let error as QueryError {
+                throw HeedError("bad query:\n" + error.explained(text), exitCode: ExitStatus.usage)
+            }
+            let me = ProcessInfo.processInfo.environment["HEED_OPERATOR"]
             let (rows, incidents) = try database.writer.write { db in
                 try triager.refreshWaiting(in: db, now: now)
-                let rows = try Queue.open(db, limit: max(0, limit))
+                let rows: [QueueRow]
+                do {
+                    rows = try Queue.search(db, search, now: now, me: me, limit: max(0, limit))
+                } catch let error as QueryError {
+                    throw HeedError("bad query:\n" + error.explained(text), exitCode: ExitStatus.usage)
+                }
                 let incidents = try Set(rows.compactMap(\.incidentID)).compactMap { try Incident.fetch(db, id: $0, now: now, quietMinutes: quiet) }
                 return (rows, Dictionary(uniqueKeysWithValues: incidents.map { ($0.id, $0) }))
             }

@@ -1,0 +1,168 @@
+import GRDB
+import HeedTestSupport
+import XCTest
+@testable import HeedCore
+
+/// The search language: what each query means, where a bad one goes wrong, and what it finds.
+final class QueryTests: XCTestCase {
+    typealias C = Query.Condition
+
+    func term(_ condition: C, negated: Bool = false, at position: Int) -> Query.Term {
+        Query.Term(condition: condition, negated: negated, position: position)
+    }
+
+    func testQueriesParse() throws {
+        let cases: [(String, [[Query.Term]])] = [
+            ("refund", [[term(.text("refund"), at: 0)]]),
+            ("\"charged twice\" -tag:spam", [[term(.text("charged twice"), at: 0)], [term(.tag("spam"), negated: true, at: 17)]]),
+            ("refund OR chargeback tag:Billing", [[term(.text("refund"), at: 0), term(.text("chargeback"), at: 10)], [term(.tag("billing"), at: 21)]]),
+            ("from:@dana_k from:\"Dana K\"", [[term(.from("dana_k"), at: 0)], [term(.from("Dana K"), at: 13)]]),
+            ("priority:>80 priority:<=20 priority:50", [[term(.priority(.greater, 80), at: 0)], [term(.priority(.lessOrEqual, 20), at: 13)],
+                                                       [term(.priority(.equal, 50), at: 27)]]),
+            ("age:<2h due:<-5m", [[term(.age(.less, 7_200_000), at: 0)], [term(.due(.less, -300_000), at: 8)]]),
+            ("is:breached is:resolved is:mine", [[term(.breached, at: 0)], [term(.status(.resolved), at: 12)], [term(.mine, at: 24)]]),
+            ("kind:question sentiment:<0 followers:>=10000", [[term(.kind(.question), at: 0)], [term(.sentiment(.less, 0), at: 14)],
+                                                             [term(.followers(.greaterOrEqual, 10_000), at: 27)]]),
+            ("incident:3 -incident:any lang:DE assignee:sam channel:X", [[term(.incident(.id(3)), at: 0)], [term(.incident(.any), negated: true, at: 12)],
+                                                                        [term(.lang("de"), at: 25)], [term(.assignee("sam"), at: 33)],
+                                                                        [term(.channel("x"), at: 46)]]),
+            ("10:30 https://nw.example -\"not me\"", [[term(.text("10:30"), at: 0)], [term(.text("https://nw.example"), at: 6)],
+                                                     [term(.text("not me"), negated: true, at: 26)]]),
+            ("   ", []),
+        ]
+        for (text, groups) in cases {
+            XCTAssertEqual(try Query.parse(text).groups, groups, text)
+        }
+        XCTAssertTrue(try Query.parse("is:spam OR tag:x").namesStatus)
+        XCTAssertFalse(try Query.parse("is:breached").namesStatus, "breached is a state of open conversations, not a status")
+    }
+
+    func testAMalformedQuerySaysWhereAndWhat() {
+        let cases: [(String, Int, String)] = [
+            ("card foo:bar", 5, "unknown field foo:"),
+            ("priority:>x", 9, "priority: expected a number after >, got x"),
+            ("age:2h", 4, "age: needs < or > before the time"),
+            ("due:<soon", 4, "due: expected a time such as 15m, 2h or 3d after <, got soon"),
+            ("\"open phrase", 0, "this quote is never closed"),
+            ("refund OR", 7, "OR needs a term after it"),
+            ("OR refund", 0, "OR needs a term before it"),
+            ("a OR OR b", 5, "OR needs a term before it"),
+            ("is:happy", 3, "is: expected one of open, waiting"),
+            ("kind:rant", 5, "kind: expected one of question, complaint"),
+            ("incident:x", 9, "incident: expected an incident number, any or none, got x"),
+            ("tag:", 4, "tag: needs a value"),
+            ("from:\"dana", 5, "this quote is never closed"),
+            ("\"  \"", 0, "empty phrase"),
+        ]
+        for (text, position, message) in cases {
+            XCTAssertThrowsError(try Query.parse(text), text) { error in
+                let error = error as! QueryError
+                XCTAssertEqual(error.position, position, text)
+                XCTAssertTrue(error.message.hasPrefix(message), "\(text): \(error.message)")
+            }
+        }
+        XCTAssertEqual(QueryError(position: 9, message: "priority: expected a number").explained("priority:>x"),
+                       "priority:>x\n         ^ priority: expected a number")
+    }
+
+    // MARK: What queries find
+
+    let folder = TemporaryFolder()
+    let now = RFC3339.milliseconds(from: "2026-11-23T12:00:00Z")!
+
+    /// Five conversations: billing complaints, a question, a German one, one resolved.
+    func cache() throws -> AppDatabase {
+        let database = try AppDatabase.inMemory()
+        var config = Config()
+        config.sla.minutes = [.high: 30, .normal: 30, .low: 30]
+        let lines = [
+            MentionLines.line(id: "a", text: "I was charged twice for my card, fix it", at: "2026-11-23T11:00:00Z", author: "dana", followers: 25_000),
+            MentionLines.line(id: "b", text: "how do I order a new card?", at: "2026-11-23T11:50:00Z", author: "lee"),
+            MentionLines.line(channel: "mastodon", id: "c", text: "Die Karte wurde zweimal belastet", at: "2026-11-23T11:55:00Z", author: "jo"),
+            MentionLines.line(id: "d", text: "twice charged again, terrible", at: "2026-11-22T12:00:00Z", author: "sam"),
+            MentionLines.line(id: "e", text: "the card works now, thanks", at: "2026-11-23T09:00:00Z", author: "kim"),
+        ]
+        let ingester = Ingester(database: database, config: config, clock: FixedClock("2026-11-23T12:00:00Z"))
+        _ = try ingester.ingest(path: folder.write("in.jsonl", lines.joined(separator: "\n") + "\n"))
+        try database.writer.write { db in
+            func id(_ source: String) throws -> Int64 {
+                try Int64.fetchOne(db, sql: "SELECT conversation_id FROM mention WHERE source_id = ?", arguments: [source])!
+            }
+            try db.execute(sql: "UPDATE mention SET lang = 'de' WHERE source_id = 'c'")
+            try db.execute(sql: "INSERT INTO tag (id, name) VALUES (1, 'billing'), (2, 'pr-risk')")
+            for (source, tag) in [("a", 1), ("d", 1), ("a", 2)] {
+                try db.execute(sql: "INSERT INTO conversation_tag (conversation_id, tag_id, added_by, added_at) VALUES (?, ?, 'test', 0)",
+                               arguments: [try id(source), tag])
+            }
+            try db.execute(sql: "UPDATE conversation SET assignee = 'sam' WHERE id = ?", arguments: [try id("b")])
+            try db.execute(sql: "UPDATE conversation SET status = 'resolved' WHERE id = ?", arguments: [try id("e")])
+            try db.execute(sql: "INSERT INTO incident (id, title, started_at, last_member_at) VALUES (4, 'card', 0, 0)")
+            try db.execute(sql: "UPDATE conversation SET incident_id = 4 WHERE id = ?", arguments: [try id("c")])
+        }
+        return database
+    }
+
+    func found(_ database: AppDatabase, _ text: String, me: String? = nil, commonHits: Int = 20_000) throws -> Set<String> {
+        try database.writer.read { db in
+            let sql = try QuerySQL(Query.parse(text), in: db, now: now, me: me, commonHits: commonHits)
+            return Set(try String.fetchAll(db, sql: """
+                SELECT m.source_id FROM conversation c JOIN mention m ON m.id = c.latest_mention_id WHERE \(sql.whereSQL)
+                """, arguments: sql.arguments))
+        }
+    }
+
+    func testEachTermFindsWhatItSays() throws {
+        let database = try cache()
+        let cases: [(String, Set<String>)] = [
+            ("", ["a", "b", "c", "d"]),
+            ("card", ["a", "b"]),
+            ("CARD", ["a", "b"]),
+            ("charged twice", ["a", "d"]),
+            ("\"charged twice\"", ["a"]),
+            ("-\"charged twice\"", ["b", "c", "d"]),
+            ("is:resolved", ["e"]),
+            ("twice is:resolved OR is:open", ["a", "d"]),
+            ("is:resolved OR is:open card", ["a", "b", "e"]),
+            ("tag:billing", ["a", "d"]),
+            ("tag:billing -tag:pr-risk", ["d"]),
+            ("from:@dana", ["a"]),
+            ("from:DANA", ["a"]),
+            ("channel:mastodon", ["c"]),
+            ("lang:de", ["c"]),
+            ("followers:>10000", ["a"]),
+            ("assignee:sam", ["b"]),
+            ("is:unassigned", ["a", "c", "d"]),
+            ("is:mine", ["b"]),
+            ("incident:4", ["c"]),
+            ("incident:any", ["c"]),
+            ("incident:none", ["a", "b", "d"]),
+            ("kind:question", ["b"]),
+            ("sentiment:<0", ["a", "d"]),
+            ("age:<15m", ["b", "c"]),
+            ("age:>1d", []),
+            ("age:>=1d", ["d"]),
+            ("due:<0m", ["a", "d"]),
+            ("is:breached", ["a", "d"]),
+            ("-is:breached", ["b", "c"]),
+            ("due:>20m", ["c"]),
+            ("priority:>=0", ["a", "b", "c", "d"]),
+            ("twice OR card", ["a", "b", "d"]),
+        ]
+        for (text, expected) in cases {
+            XCTAssertEqual(try found(database, text, me: "sam"), expected, text)
+        }
+        // A word in most mentions is tested a conversation at a time: the same answer.
+        for text in ["card", "charged twice", "\"charged twice\" OR tag:none", "-card"] {
+            XCTAssertEqual(try found(database, text, commonHits: 0), try found(database, text), text)
+        }
+        XCTAssertThrowsError(try found(database, "is:mine")) { XCTAssertTrue(($0 as! QueryError).message.contains("HEED_OPERATOR")) }
+        XCTAssertThrowsError(try found(database, "!!!")) { XCTAssertEqual(($0 as! QueryError).message, "nothing to search for in !!!") }
+    }
+
+    func testTheQueueSearchKeepsTriageOrder() throws {
+        let database = try cache()
+        let rows = try database.writer.read { db in try Queue.search(db, Query.parse("card OR twice"), now: now, limit: 10) }
+        XCTAssertEqual(rows.map(\.priority), rows.map(\.priority).sorted(by: >))
+        XCTAssertEqual(rows.count, 3)
+    }
+}
