@@ -24,7 +24,7 @@ struct TriageBench: ParsableCommand {
         let config = try ExampleConfig.load()
         try scoringRate(config: config)
         let cache = try cacheWithOpenConversations(config: config)
-        let database = try AppDatabase.open(path: cache)
+        let database = try AppDatabase.open(path: cache, memoryMapped: true)
         let triager = Triager(config: config)
 
         // Re-score every open conversation, the clock jumping between a week before the data

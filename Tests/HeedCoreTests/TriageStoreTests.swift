@@ -167,6 +167,30 @@ final class TriageStoreTests: XCTestCase {
         XCTAssertTrue(vipReasons.contains("VIP"), "\(vipReasons)")
     }
 
+    func testTaggingAContactVIPRaisesItsOpenConversationsAtOnce() throws {
+        let database = try AppDatabase.inMemory()
+        let config = Config()
+        try ingest([MentionLines.line(id: "1", text: "how do I order a card?", author: "dana"),
+                    MentionLines.line(id: "2", text: "and a second card for my partner?", at: "2026-11-23T09:05:00Z", author: "dana")],
+                   into: database, config: config)
+        let before = try conversation(database, of: "1")["static_points"] as Double
+        let now = RFC3339.milliseconds(from: "2026-11-23T09:10:00Z")!
+        try database.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO tag (name) VALUES ('vip');
+                INSERT INTO contact_tag (contact_id, tag_id, added_at) SELECT h.contact_id, t.id, 0 FROM contact_handle h, tag t WHERE h.source_id = 'dana';
+                """)
+            let contact = try Int64.fetchOne(db, sql: "SELECT contact_id FROM contact_handle WHERE source_id = 'dana'")!
+            try Triager(config: config).contactTagsChanged(contact, in: db, now: now)
+        }
+        for source in ["1", "2"] {
+            let row = try conversation(database, of: source)
+            XCTAssertGreaterThan(row["priority"] as Int, row["previous_priority"] as Int, source)
+            XCTAssertTrue(ReasonsJSON.decode(row["reasons"]).map(\.text).contains("VIP"), source)
+        }
+        XCTAssertEqual(try conversation(database, of: "1")["static_points"] as Double, before + config.triage.weights.vip, accuracy: 0.001)
+    }
+
     func testTheRealCustomerSupportDataSetIsTriaged() throws {
         let database = try AppDatabase.inMemory()
         let config = try ExampleConfig.load()

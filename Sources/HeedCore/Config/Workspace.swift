@@ -62,5 +62,6 @@ public struct Workspace: Sendable {
     }
 
     /// Opens (creating or upgrading) the cache this workspace names.
-    public func openCache() throws -> AppDatabase { try AppDatabase.open(path: cachePath) }
+    /// The cache; `memoryMapped` for those that read the whole queue (see `AppDatabase.open`).
+    public func openCache(memoryMapped: Bool = false) throws -> AppDatabase { try AppDatabase.open(path: cachePath, memoryMapped: memoryMapped) }
 }

@@ -25,7 +25,12 @@ public final class AppDatabase: Sendable {
     private static let tuned: Void = { _ = CSQLiteTuning_disableMemoryStatistics() }()
 
     /// Opens (creating if needed) the cache at `path`, upgrading an older schema.
-    public static func open(path: String) throws -> AppDatabase {
+    ///
+    /// `memoryMapped`: pages are read through the file's memory map rather than a read call
+    /// each — for the screen and `heed queue`, which re-score every open conversation as the
+    /// clock moves, most of them not in the page cache (100,000: 578 → 324 ms). Not for imports:
+    /// every page they touch would count as the process's memory (1 GB for a million mentions).
+    public static func open(path: String, memoryMapped: Bool = false) throws -> AppDatabase {
         _ = tuned
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
@@ -40,9 +45,7 @@ public final class AppDatabase: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
-            // Pages read through the file's memory map rather than a read call each: re-scoring
-            // the queue reads every open conversation, most of them not in the page cache.
-            try db.execute(sql: "PRAGMA mmap_size = 4294967296")
+            if memoryMapped { try db.execute(sql: "PRAGMA mmap_size = 4294967296") }
             // The writer re-scores every open conversation as the clock moves: with SQLite's
             // 2 MB default its pages spill and it takes twice as long. Taken only as used.
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -32768") }

@@ -180,6 +180,13 @@ public final class Triager {
         }
     }
 
+    /// A contact's tags changed (VIP, advocate, detractor…): its open conversations are scored
+    /// again. The actions that tag contacts call it in the same transaction.
+    public func contactTagsChanged(_ contact: Int64, in db: Database, now: Int64) throws {
+        try retriage(try Int64.fetchAll(db, sql: "SELECT id FROM conversation WHERE contact_id = ? AND status = 'open' ORDER BY id",
+                                        arguments: [contact]), in: db, now: now)
+    }
+
     /// Adds the clock's part again to every open conversation's priority: the share of its SLA
     /// used, and whether it is breached. Reads five numbers a conversation and writes only those
     /// that changed. Returns how many changed.

@@ -6,7 +6,7 @@ public enum Screen {
     static let pageSize = 500
 
     public static func open(workspace: Workspace) throws {
-        let database = try workspace.openCache()
+        let database = try workspace.openCache(memoryMapped: true)
         try open(database: database, config: workspace.config)
     }
 

@@ -21,7 +21,7 @@ struct QueueCommand: ParsableCommand {
     func run() throws {
         try guarded {
             let workspace = try global.workspace()
-            let database = try workspace.openCache()
+            let database = try workspace.openCache(memoryMapped: true)
             let now = SystemClock().now()
             let triager = Triager(config: workspace.config)
             // The clock's part of each priority moves on while nobody imports: bring it up to now.
