@@ -2,12 +2,13 @@
 /// common words, handles, links or numbers) and each pair of neighbouring ones ("app down"),
 /// each as a key for counting.
 struct IncidentTerms: Sendable {
-    /// Significant words in their order, each once.
+    /// Significant words in their order, each once (when asked for: detection keeps only the
+    /// keys of the many complaints it counts, and reads the words of an incident's members).
     private(set) var words: [String] = []
     /// One key per significant word and per pair of neighbours, each once.
     private(set) var keys: [Int64] = []
     /// The keys that are pairs.
-    private(set) var pairs: Set<Int64> = []
+    private(set) var pairs: [Int64] = []
 
     /// Enough for a complaint's gist; a long post would otherwise count hundreds of pairs.
     static let maxWords = 16
@@ -15,12 +16,13 @@ struct IncidentTerms: Sendable {
     /// Reads the text's bytes once: words are runs of letters, digits and inner apostrophes
     /// (’ counts as one); a run of text that starts with @ or holds "://" or starts with "www."
     /// is skipped whole; emoji and punctuation separate words.
-    init(_ text: String, common: Set<String>) {
+    init(_ text: String, common: Set<String>, keepWords: Bool = true) {
         var text = text
-        text.withUTF8 { bytes in read(bytes, common: common) }
+        text.withUTF8 { bytes in read(bytes, common: common, keepWords: keepWords) }
     }
 
-    private mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, common: Set<String>) {
+    private mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, common: Set<String>, keepWords: Bool) {
+        var significant = 0
         var word: [UInt8] = []
         word.reserveCapacity(32)
         var previous: (key: Int64, word: String)?
@@ -41,18 +43,19 @@ struct IncidentTerms: Sendable {
                 let pair = Self.key(Self.pair(previous.word, term))
                 if !keys.contains(pair) {
                     keys.append(pair)
-                    pairs.insert(pair)
+                    pairs.append(pair)
                 }
             }
             if !keys.contains(key) {
                 keys.append(key)
-                words.append(term)
+                significant += 1
+                if keepWords { words.append(term) }
             }
             previous = (key, term)
         }
         var i = 0
         let n = bytes.count
-        while i < n && words.count < Self.maxWords {
+        while i < n && significant < Self.maxWords {
             // The start of a run of text: skip handles and links whole.
             if i == 0 || Self.isSpace(bytes[i - 1]) {
                 let b = bytes[i]
