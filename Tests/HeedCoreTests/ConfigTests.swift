@@ -46,7 +46,7 @@ final class ConfigTests: XCTestCase {
               "rules": [
                 { "name": "r", "when": { "text_matches": "(unclosed" }, "then": { "escalate": "billing" } }
               ],
-              "keys": { "reply": "ctrl-r" },
+              "keys": { "reply": "ctrl-r", "snoze": "z" },
               "delivery": { "default": { "adapter": "carrier-pigeon" } }
             }
             """
@@ -64,6 +64,8 @@ final class ConfigTests: XCTestCase {
             "team.json:13: keys.reply: \"ctrl-r\" is not a key: use one character, C-x (Ctrl), F1…F12, Enter, Tab, Space, Esc, Up, Down, Left, Right, PgUp, PgDn, Home, End",
             "team.json:14: delivery.default.adapter: \"carrier-pigeon\" is not an adapter: use \"spool\" or \"command\"",
         ]
+        XCTAssertTrue(lines.contains { $0.hasPrefix("team.json:13: keys.snoze: no action \"snoze\" to bind: the actions are down, up,") },
+                      lines.joined(separator: "\n"))
         for line in expected { XCTAssertTrue(lines.contains(line), "missing: \(line)\nall:\n\(lines.joined(separator: "\n"))") }
         XCTAssertTrue(lines.contains { $0.hasPrefix("team.json:9: accounts.twitter: unknown channel \"twitter\"") }, lines.joined(separator: "\n"))
     }

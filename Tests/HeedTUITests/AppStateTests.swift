@@ -32,7 +32,7 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(s.selected, 99)
         XCTAssertEqual(s.top, 100 - s.listHeight)
         _ = s.handle(.key(.ctrl("u")))
-        XCTAssertEqual(s.selected, 99 - s.listHeight)
+        XCTAssertEqual(s.selected, 99 - s.listHeight / 2, "C-u is half a page")
         _ = s.handle(.resized(width: 80, height: 10))
         XCTAssertTrue((s.top..<(s.top + s.listHeight)).contains(s.selected))
     }
@@ -57,5 +57,54 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(s.handle(.key(.ctrl("l"))), [.reload])
         XCTAssertEqual(s.handle(.key(.char("r"))), [])
         XCTAssertTrue(s.status?.contains("not yet") == true)
+    }
+
+    // MARK: The key table
+
+    func testEveryKeyGoesThroughTheOneTable() {
+        var s = state(rows: 5)
+        _ = s.handle(.key(.char("r")))
+        XCTAssertEqual(s.status, "reply: actions arrive with the actions issue — not yet")
+        _ = s.handle(.key(.char("?")))
+        XCTAssertTrue(s.showingHelp)
+        _ = s.handle(.key(.char("j")))
+        XCTAssertFalse(s.showingHelp, "any key closes the help")
+        XCTAssertEqual(s.selected, 0, "and does nothing else")
+        _ = s.handle(.key(.char("?")))
+        XCTAssertEqual(s.handle(.key(.char("q"))), [.quit], "q quits from the help too")
+        XCTAssertEqual(Set(KeyMap.defaults.map(\.action)), Set(Action.allCases), "every action has its place in the table")
+        XCTAssertEqual(Set(Action.allCases.map(\.rawValue)), Set(KeyActions.names), "the config names the same actions")
+        let keys = KeyMap.defaults.flatMap(\.keys)
+        XCTAssertEqual(keys.count, Set(keys).count, "no key does two things")
+    }
+
+    func testTheConfigRebindsAKeyAndTakesItFromAnyOtherAction() {
+        let map = KeyMap(overrides: ["snooze": "z", "next": "n", "quit": "C-q", "bogus": "b", "reply": "BackTab"])
+        XCTAssertEqual(map.action(for: .char("z")), .snooze)
+        XCTAssertNil(map.action(for: .char("s")), "the old key is free")
+        XCTAssertEqual(map.action(for: .char("n")), .next)
+        XCTAssertNil(map.bindings.first { $0.action == .note }?.keys.first, "note lost its n")
+        XCTAssertFalse(map.helpLines.contains { $0.help == "internal note" }, "an action without a key is not in the help")
+        XCTAssertEqual(map.action(for: .ctrl("q")), .quit)
+        XCTAssertEqual(map.action(for: .backTab), .reply)
+        XCTAssertEqual(map.action(for: .down), .down, "arrows stay")
+        XCTAssertTrue(QueueScreen.hints(map).hasSuffix("C-q quit"), QueueScreen.hints(map))
+        let specs: [(String, Key?)] = [("r", .char("r")), ("C-d", .ctrl("d")), ("F5", .function(5)), ("Enter", .enter), ("Space", .char(" ")),
+                                       ("PgDn", .pageDown), ("Esc", .escape), ("Insert", nil)]
+        for (spec, key) in specs { XCTAssertEqual(Key(spec: spec), key, spec) }
+    }
+
+    func testHelpIsDrawnFromTheTable() {
+        var s = state(rows: 5)
+        s.keyMap = KeyMap(overrides: ["snooze": "z"])
+        _ = s.handle(.key(.char("?")))
+        let text = QueueScreen.render(s).lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Keys — any key closes"), text)
+        XCTAssertTrue(text.contains("j ↓          next conversation"), text)
+        XCTAssertTrue(text.contains("z            snooze"), text)
+        XCTAssertTrue(text.contains("N            claim the most urgent"), text)
+        XCTAssertFalse(text.contains("a wider"), "80x24 shows every key in two columns")
+        _ = s.handle(.resized(width: 40, height: 12))
+        XCTAssertTrue(QueueScreen.render(s).lines.joined(separator: "\n").contains("… a wider or taller terminal shows all"))
     }
 }

@@ -91,6 +91,10 @@ public enum ConfigLoader {
         if let node = top["keys"], let entries = r.map(node, "keys") {
             for entry in entries {
                 guard let key = r.string(entry.value, entry.path) else { continue }
+                guard KeyActions.names.contains(entry.key) else {
+                    r.problem(entry.value, entry.path, "no action \"\(entry.key)\" to bind: the actions are \(KeyActions.names.joined(separator: ", "))")
+                    continue
+                }
                 if KeySpec.isValid(key) {
                     config.keys[entry.key] = key
                 } else {

@@ -1,3 +1,4 @@
+import Foundation
 extension AppState {
     /// Rows of the list area for a given terminal height (header, preview and status take the rest).
     var listHeight: Int { Swift.max(1, height - 1 - QueueScreen.previewHeight(height) - 1) }
@@ -27,18 +28,28 @@ extension AppState {
 
     private mutating func handleKey(_ key: Key) -> [Effect] {
         status = nil
-        switch key {
-        case .char("q"): return [.quit]
-        case .char("j"), .down: move(by: 1)
-        case .char("k"), .up: move(by: -1)
-        case .char("g"), .home: move(to: 0)
-        case .char("G"), .end: move(to: rows.count - 1)
-        case .pageDown, .ctrl("d"): move(by: listHeight)
-        case .pageUp, .ctrl("u"): move(by: -listHeight)
-        case .ctrl("l"): return [.reload]
-        case .char(let c) where "rtesc!nuxaN".contains(c):
-            status = "'\(c)': actions arrive with the actions issue — not yet"
-        default: break
+        if showingHelp {
+            // Any key closes the help; q still quits.
+            showingHelp = false
+            return keyMap.action(for: key) == .quit ? [.quit] : []
+        }
+        guard let action = keyMap.action(for: key) else { return [] }
+        switch action {
+        case .quit: return [.quit]
+        case .help: showingHelp = true
+        case .down: move(by: 1)
+        case .up: move(by: -1)
+        case .first: move(to: 0)
+        case .last: move(to: rows.count - 1)
+        case .pageDown: move(by: listHeight)
+        case .pageUp: move(by: -listHeight)
+        case .halfPageDown: move(by: Swift.max(1, listHeight / 2))
+        case .halfPageUp: move(by: -Swift.max(1, listHeight / 2))
+        case .reload: return [.reload]
+        case .open, .back, .search, .nextView, .previousView:
+            status = "\(action.rawValue.replacingOccurrences(of: "_", with: " ")): comes with the full screen — not yet"
+        case .reply, .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .next, .undo, .select, .apply:
+            status = "\(action.rawValue): actions arrive with the actions issue — not yet"
         }
         return []
     }

@@ -14,6 +14,9 @@ public struct AppState: Sendable, Equatable {
     /// Unix milliseconds: the clock shown, and what ages are measured from.
     public var now: Int64
     public var status: String?
+    /// The key table (`?` shows it over the queue while `showingHelp`).
+    public var keyMap = KeyMap()
+    public var showingHelp = false
 
     public init(brand: String, width: Int, height: Int, now: Int64) {
         self.brand = brand

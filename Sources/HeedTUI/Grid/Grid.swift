@@ -55,6 +55,12 @@ public struct Grid: Sendable, Equatable {
         for column in Swift.max(0, x)..<width { cells[y * width + column].style = style }
     }
 
+    /// Blanks a whole row: its text and its style.
+    public mutating func clear(y: Int) {
+        guard y >= 0, y < height else { return }
+        for column in 0..<width { cells[y * width + column] = .blank }
+    }
+
     /// Row `y` as text, wide characters once.
     public func line(_ y: Int) -> String {
         (0..<width).map { self[$0, y].text }.joined()

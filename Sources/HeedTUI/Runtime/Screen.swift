@@ -20,9 +20,11 @@ public enum Screen {
         }
         defer { terminal.stop() }
         let size = terminal.size
+        var state = AppState(brand: config.brand, width: size.width, height: size.height, now: clock.now())
+        state.keyMap = KeyMap(overrides: config.keys)
         let runtime = Runtime(
             terminal: terminal,
-            state: AppState(brand: config.brand, width: size.width, height: size.height, now: clock.now()),
+            state: state,
             clock: clock,
             load: { try database.writer.read { db in (try Queue.open(db, limit: pageSize), try Queue.countOpen(db)) } },
             changeToken: try database.changeWatcher())

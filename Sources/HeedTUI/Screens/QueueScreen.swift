@@ -23,6 +23,7 @@ public enum QueueScreen {
         }
         let previewTop = listTop + state.listHeight
         if previewHeight(state.height) > 0 { renderPreview(state, y: previewTop, into: &grid) }
+        if state.showingHelp { HelpScreen.render(state, into: &grid) }
         renderStatus(state, into: &grid)
         return grid
     }
@@ -86,8 +87,15 @@ public enum QueueScreen {
     static func renderStatus(_ state: AppState, into grid: inout Grid) {
         let y = grid.height - 1
         grid.fill(y: y, style: .status)
-        let text = state.status ?? "j/k move  g/G top/bottom  PgUp/PgDn page  C-l reload  q quit"
+        let text = state.status ?? hints(state.keyMap)
         grid.put(DisplayText(untrusted: " " + text), x: 0, y: y, style: .status)
+    }
+
+    /// The status line's reminder, from the key table (so a rebound key shows as bound).
+    static func hints(_ map: KeyMap) -> String {
+        func key(_ action: Action) -> String { map.bindings.first { $0.action == action }?.keys.first?.label ?? "" }
+        return "\(key(.down))/\(key(.up)) move  \(key(.first))/\(key(.last)) top/bottom  \(key(.pageUp))/\(key(.pageDown)) page  "
+            + "\(key(.help)) keys  \(key(.quit)) quit"
     }
 
     /// Splits text into lines of at most `width` columns, at spaces where it can.

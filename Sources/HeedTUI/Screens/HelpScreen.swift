@@ -1,0 +1,26 @@
+import HeedCore
+
+/// The keys, generated from the key table, over the queue: in as many columns as fit.
+enum HelpScreen {
+    static let columnWidth = 38
+
+    static func render(_ state: AppState, into grid: inout Grid) {
+        for y in 1..<(grid.height - 1) { grid.clear(y: y) }
+        grid.put(DisplayText("Keys — any key closes (change them with \"keys\" in the config)"), x: 1, y: 1, limit: grid.width - 2, style: .dim)
+        let lines = state.keyMap.helpLines
+        let rows = Swift.max(1, grid.height - 4)
+        let columns = Swift.max(1, (grid.width - 1) / columnWidth)
+        for (index, line) in lines.enumerated() {
+            let column = index / rows
+            guard column < columns else {
+                grid.put(DisplayText("… a wider or taller terminal shows all \(lines.count)"), x: 1, y: grid.height - 2, limit: grid.width - 2,
+                         style: .dim)
+                break
+            }
+            let x = 1 + column * columnWidth
+            let y = 3 + index % rows
+            let keys = DisplayWidth.fit(line.keys, to: 12)
+            grid.put(DisplayText(keys + " " + line.help), x: x, y: y, limit: Swift.min(columnWidth - 1, grid.width - x))
+        }
+    }
+}
