@@ -38,8 +38,6 @@ struct Vocabulary: Sendable {
 
     func word(_ id: Int32) -> String { words.indices.contains(Int(id)) ? words[Int(id)] : "" }
 
-    func id(_ word: String) -> Int32 { ids[word] ?? Self.unknown }
-
     /// The id of the word whose UTF-8 bytes these are (lower case already).
     func id(bytes word: [UInt8]) -> Int32 {
         let hash = Self.hash(word)
