@@ -24,26 +24,22 @@ struct QueueCommand: ParsableCommand {
             let database = try workspace.openCache(memoryMapped: true)
             let now = SystemClock().now()
             let triager = Triager(config: workspace.config)
-            // The clock's part of each priority moves on while nobody imports: bring it up to now.
             let quiet = workspace.config.triage.incidents.quietMinutes
             let text = query.joined(separator: " ")
-            let search: Query
+            let me = ProcessInfo.processInfo.environment["HEED_OPERATOR"]
+            let rows: [QueueRow]
+            let incidents: [Int64: Incident]
             do {
-                search = try Query.parse(text)
+                let search = try Query.parse(text)
+                (rows, incidents) = try database.writer.write { db in
+                    // The clock's part of each priority moves on while nobody imports: bring it up to now.
+                    try triager.refreshWaiting(in: db, now: now)
+                    let rows = try Queue.search(db, search, now: now, me: me, limit: max(0, limit))
+                    let incidents = try Set(rows.compactMap(\.incidentID)).compactMap { try Incident.fetch(db, id: $0, now: now, quietMinutes: quiet) }
+                    return (rows, Dictionary(uniqueKeysWithValues: incidents.map { ($0.id, $0) }))
+                }
             } catch let error as QueryError {
                 throw HeedError("bad query:\n" + error.explained(text), exitCode: ExitStatus.usage)
-            }
-            let me = ProcessInfo.processInfo.environment["HEED_OPERATOR"]
-            let (rows, incidents) = try database.writer.write { db in
-                try triager.refreshWaiting(in: db, now: now)
-                let rows: [QueueRow]
-                do {
-                    rows = try Queue.search(db, search, now: now, me: me, limit: max(0, limit))
-                } catch let error as QueryError {
-                    throw HeedError("bad query:\n" + error.explained(text), exitCode: ExitStatus.usage)
-                }
-                let incidents = try Set(rows.compactMap(\.incidentID)).compactMap { try Incident.fetch(db, id: $0, now: now, quietMinutes: quiet) }
-                return (rows, Dictionary(uniqueKeysWithValues: incidents.map { ($0.id, $0) }))
             }
             if json {
                 try printJSON(rows)
