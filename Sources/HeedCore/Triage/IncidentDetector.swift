@@ -60,7 +60,7 @@ final class IncidentDetector {
         defer { fresh.removeAll(keepingCapacity: true) }
         try count(db)
         let ordered = fresh.map { (id: $0.key, at: $0.value.at) }.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
-        var baseline = Baseline(db: db, window: Int64(settings.windowMinutes) * 60_000)
+        var baseline = Baseline(db: db, window: settings.window)
         var start = 0
         while start < ordered.count {
             var end = start
@@ -84,7 +84,7 @@ final class IncidentDetector {
     /// Complaints that match an active incident (`IncidentMatch`), inside its quiet time, join it.
     private func joinActive(_ stretch: ArraySlice<(id: Int64, at: Int64)>, db: Database) throws -> Set<Int64> {
         let earliest = stretch.first!.at
-        let quiet = Int64(settings.quietMinutes) * 60_000
+        let quiet = settings.quiet
         var incidents = try Row.fetchAll(db, sql: """
             SELECT id, term_key, terms, started_at, last_member_at FROM incident
             WHERE state = 'active' AND term_key IS NOT NULL AND last_member_at >= ?
@@ -98,7 +98,7 @@ final class IncidentDetector {
             let complaint = fresh[mention]!
             for index in incidents.indices where incidents[index].match.matches(complaint.terms) {
                 let incident = incidents[index]
-                guard complaint.at >= incident.start - Int64(settings.windowMinutes) * 60_000, complaint.at <= incident.last + quiet else { continue }
+                guard complaint.at >= incident.start - settings.window, complaint.at <= incident.last + quiet else { continue }
                 incidents[index].last = max(incident.last, complaint.at)
                 incidents[index].joined.append(mention)
                 joined.insert(mention)
@@ -123,7 +123,7 @@ final class IncidentDetector {
 
     /// Every complaint stored within a window of the given times, in time order.
     private func complaints(around times: [Int64], in db: Database) throws -> [Complaint] {
-        let window = Int64(settings.windowMinutes) * 60_000
+        let window = settings.window
         var spans: [(Int64, Int64)] = []
         for at in times {
             if let last = spans.last, at - window <= last.1 {
@@ -160,7 +160,7 @@ final class IncidentDetector {
     }
 
     private func detect(in complaints: [Complaint], baseline: inout Baseline, db: Database, now: Int64) throws {
-        let window = Int64(settings.windowMinutes) * 60_000
+        let window = settings.window
         let times = complaints.map(\.at)
         var taken = complaints.map(\.taken)
         // Only terms a new complaint carries can make a new burst.
@@ -193,7 +193,7 @@ final class IncidentDetector {
             let words = Self.topWords(of: try span.map { try IncidentTerms(Self.text(of: complaints[$0].mention, db), common: common) }, key: burst.key)
             let match = IncidentMatch(key: burst.key, words: words)
             // Complaints around the burst that match it belong to it too, while it is not quiet.
-            let quiet = Int64(settings.quietMinutes) * 60_000
+            let quiet = settings.quiet
             var members = span
             let inSpan = Set(span)
             var edge = times[span.first!]

@@ -87,4 +87,8 @@ public struct IncidentSettings: Sendable, Equatable {
     public var quietMinutes = 120
 
     public init() {}
+
+    /// The window and the quiet time in milliseconds, as detection compares them.
+    var window: Int64 { Int64(windowMinutes) * 60_000 }
+    var quiet: Int64 { Int64(quietMinutes) * 60_000 }
 }
