@@ -4,6 +4,15 @@ import XCTest
 @testable import HeedCore
 
 final class MigrationTests: XCTestCase {
+    /// Dana on X with one conversation (id 1), as any schema since the first has them.
+    static let oneConversation = """
+        INSERT INTO contact (id, name, created_at) VALUES (1, 'Dana', 0);
+        INSERT INTO contact_handle (id, contact_id, channel, source_id, handle, first_seen_at, last_seen_at) VALUES (1, 1, 'x', 'u1', 'dana', 0, 0);
+        INSERT INTO conversation (id, channel, first_at, last_at, created_at, updated_at, mention_count, latest_mention_id, latest_customer_mention_id)
+            VALUES (1, 'x', 0, 0, 0, 0, 1, 1, 1);
+
+        """
+
     func testOlderCacheUpgradesItselfAndKeepsItsData() throws {
         let folder = TemporaryFolder()
         let path = folder.file("old.sqlite")
@@ -11,11 +20,7 @@ final class MigrationTests: XCTestCase {
         let queue = try DatabaseQueue(path: path)
         try Schema.migrator.migrate(queue, upTo: "v1-people-and-mentions")
         try queue.write { db in
-            try db.execute(sql: """
-                INSERT INTO contact (id, name, created_at) VALUES (1, 'Dana', 0);
-                INSERT INTO contact_handle (id, contact_id, channel, source_id, handle, first_seen_at, last_seen_at) VALUES (1, 1, 'x', 'u1', 'dana', 0, 0);
-                INSERT INTO conversation (id, channel, first_at, last_at, created_at, updated_at, mention_count, latest_mention_id, latest_customer_mention_id)
-                    VALUES (1, 'x', 0, 0, 0, 0, 1, 1, 1);
+            try db.execute(sql: Self.oneConversation + """
                 INSERT INTO mention (id, channel, source_id, conversation_id, handle_id, text, created_at, imported_at, updated_at)
                     VALUES (1, 'x', 't1', 1, 1, 'my card was charged twice', 0, 0, 0);
                 """)
@@ -38,11 +43,7 @@ final class MigrationTests: XCTestCase {
         let queue = try DatabaseQueue(path: path)
         try Schema.migrator.migrate(queue, upTo: "v6-text-fingerprints")
         try queue.write { db in
-            try db.execute(sql: """
-                INSERT INTO contact (id, name, created_at) VALUES (1, 'Dana', 0);
-                INSERT INTO contact_handle (id, contact_id, channel, source_id, handle, first_seen_at, last_seen_at) VALUES (1, 1, 'x', 'u1', 'dana', 0, 0);
-                INSERT INTO conversation (id, channel, first_at, last_at, created_at, updated_at, mention_count, latest_mention_id, latest_customer_mention_id)
-                    VALUES (1, 'x', 0, 0, 0, 0, 1, 1, 1);
+            try db.execute(sql: Self.oneConversation + """
                 INSERT INTO mention (id, channel, source_id, conversation_id, handle_id, text, created_at, imported_at, updated_at, kind, sentiment)
                     VALUES (1, 'x', 't1', 1, 1, 'the app is down', 86400000, 0, 0, 'complaint', -0.4),
                            (2, 'x', 't2', 1, 1, 'love the new app', 86400000, 0, 0, 'praise', 0.6);
