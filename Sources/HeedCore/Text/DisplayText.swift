@@ -63,6 +63,7 @@ public struct DisplayText: Sendable, Equatable, Hashable, CustomStringConvertibl
         default:
             return scalar.properties.generalCategory == .format && scalar.value != 0x200D && scalar.value != 0xFE0F
                 || scalar.properties.generalCategory == .privateUse
+                || scalar.properties.generalCategory == .lineSeparator || scalar.properties.generalCategory == .paragraphSeparator
                 || scalar.properties.generalCategory == .unassigned
         }
     }

@@ -1,0 +1,70 @@
+import GRDB
+
+/// Who the customer of a conversation is, as far as the cache knows: every handle of theirs,
+/// tags and notes, and what happened the other times they wrote.
+public struct ContactCard: Sendable, Equatable {
+    public var contactID: Int64
+    public var name: String?
+    public var handles: [Handle]
+    public var tags: [String]
+    public var notes: [String]
+    public var firstSeenAt: Int64
+    /// Their other conversations, latest first.
+    public var previous: [PastConversation]
+    /// Their messages' sentiment, oldest first (-1…1), for a line of small bars.
+    public var sentiment: [SentimentPoint]
+
+    public struct Handle: Sendable, Equatable {
+        public var channel: String
+        public var handle: String
+        public var followers: Int
+        public var verified: Bool
+    }
+
+    public struct PastConversation: Sendable, Equatable {
+        public var id: Int64
+        public var channel: String
+        /// Its outcome: the status it ended in (or is in).
+        public var status: ConversationStatus
+        public var lastAt: Int64
+        public var text: String
+    }
+
+    public struct SentimentPoint: Sendable, Equatable {
+        public var at: Int64
+        public var score: Double
+    }
+
+    /// The card of conversation `id`'s contact; nil when the conversation has none.
+    public static func fetch(_ db: Database, conversation id: Int64, previousLimit: Int = 8, sentimentLimit: Int = 60) throws -> ContactCard? {
+        guard let contact = try Row.fetchOne(db, sql: """
+            SELECT k.id, k.name, k.created_at FROM conversation c JOIN contact k ON k.id = c.contact_id WHERE c.id = ?
+            """, arguments: [id]) else { return nil }
+        let contactID: Int64 = contact["id"]
+        let handleRows = try Row.fetchAll(db, sql: """
+            SELECT channel, handle, followers, verified, first_seen_at FROM contact_handle
+            WHERE contact_id = ? AND ours = 0 ORDER BY first_seen_at, id
+            """, arguments: [contactID])
+        let tags = try String.fetchAll(db, sql: """
+            SELECT t.name FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = ? ORDER BY t.name
+            """, arguments: [contactID])
+        let notes = try String.fetchAll(db, sql: "SELECT text FROM note WHERE contact_id = ? ORDER BY created_at, id", arguments: [contactID])
+        let previous = try Row.fetchAll(db, sql: """
+            SELECT c.id, c.channel, c.status, c.last_at, coalesce(m.text, '') AS text
+            FROM conversation c LEFT JOIN mention m ON m.id = coalesce(c.latest_customer_mention_id, c.latest_mention_id)
+            WHERE c.contact_id = ? AND c.id <> ? ORDER BY c.last_at DESC, c.id DESC LIMIT ?
+            """, arguments: [contactID, id, previousLimit]).map { row in
+            PastConversation(id: row["id"], channel: row["channel"], status: ConversationStatus(rawValue: row["status"]) ?? .open,
+                             lastAt: row["last_at"], text: row["text"])
+        }
+        // The latest messages, shown oldest first.
+        let sentiment = try Row.fetchAll(db, sql: """
+            SELECT m.created_at, m.sentiment FROM mention m JOIN contact_handle h ON h.id = m.handle_id
+            WHERE h.contact_id = ? AND m.ours = 0 AND m.sentiment IS NOT NULL ORDER BY m.created_at DESC LIMIT ?
+            """, arguments: [contactID, sentimentLimit]).map { SentimentPoint(at: $0["created_at"], score: $0["sentiment"]) }.reversed()
+        let firstSeen = handleRows.map { $0["first_seen_at"] as Int64 }.min() ?? contact["created_at"]
+        return ContactCard(contactID: contactID, name: contact["name"],
+                           handles: handleRows.map { Handle(channel: $0["channel"], handle: $0["handle"], followers: $0["followers"], verified: $0["verified"]) },
+                           tags: tags, notes: notes, firstSeenAt: firstSeen, previous: previous, sentiment: Array(sentiment))
+    }
+}

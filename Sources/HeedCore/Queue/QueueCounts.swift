@@ -1,0 +1,35 @@
+import GRDB
+
+/// The header's figures: how much is open, how much of it is late, how much waits on a team.
+public struct QueueCounts: Sendable, Equatable {
+    public var open = 0
+    public var breached = 0
+    public var escalated = 0
+
+    public init(open: Int = 0, breached: Int = 0, escalated: Int = 0) {
+        self.open = open
+        self.breached = breached
+        self.escalated = escalated
+    }
+}
+
+extension Queue {
+    /// Latest first: the order of the Resolved and Spam views, where urgency no longer matters.
+    public static let recentOrder = "c.last_at DESC, c.id DESC"
+
+    public static func counts(_ db: Database) throws -> QueueCounts {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT count(*) AS open, coalesce(sum(breached), 0) AS breached,
+                   (SELECT count(DISTINCT e.conversation_id) FROM escalation e JOIN conversation ec ON ec.id = e.conversation_id
+                    WHERE e.state = 'open' AND ec.status = 'open') AS escalated
+            FROM conversation WHERE status = 'open'
+            """)
+        return QueueCounts(open: row?["open"] ?? 0, breached: row?["breached"] ?? 0, escalated: row?["escalated"] ?? 0)
+    }
+
+    /// How many conversations `query` finds (what a view's tab shows).
+    public static func count(_ db: Database, _ query: Query, now: Int64, me: String? = nil) throws -> Int {
+        let sql = try QuerySQL(query, in: db, now: now, me: me)
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation c WHERE \(sql.whereSQL)", arguments: sql.arguments) ?? 0
+    }
+}
