@@ -1,11 +1,11 @@
-import HeedCore
+@testable import HeedCore
 import XCTest
 @testable import HeedTUI
 
 final class AppStateTests: XCTestCase {
     func state(rows: Int, height: Int = 24) -> AppState {
         var s = AppState(brand: "Northwind Bank", width: 80, height: height, now: Rows.now)
-        _ = s.handle(.loaded(rows: Rows.make(rows), openCount: rows))
+        _ = s.handle(Rows.loaded(rows))
         return s
     }
 
@@ -46,7 +46,7 @@ final class AppStateTests: XCTestCase {
         rows.insert(QueueRow(conversationID: 99, channel: "x", status: .open, priority: 0, dueAt: nil, assignee: nil, mentionCount: 1,
                              text: "new", authorHandle: "n", authorName: nil, followers: 0, verified: false,
                              lastCustomerAt: Rows.now, lastAt: Rows.now, tags: []), at: 0)
-        _ = s.handle(.loaded(rows: rows, openCount: 6))
+        _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, rows: rows)))
         XCTAssertEqual(s.selectedRow?.conversationID, chosen)
         XCTAssertEqual(s.selected, 3)
     }
@@ -73,7 +73,8 @@ final class AppStateTests: XCTestCase {
         _ = s.handle(.key(.char("?")))
         XCTAssertEqual(s.handle(.key(.char("q"))), [.quit], "q quits from the help too")
         XCTAssertEqual(Set(KeyMap.defaults.map(\.action)), Set(Action.allCases), "every action has its place in the table")
-        XCTAssertEqual(Set(Action.allCases.map(\.rawValue)), Set(KeyActions.names), "the config names the same actions")
+        // The digits are the views' numbers, not a key one could move.
+        XCTAssertEqual(Set(Action.allCases.map(\.rawValue)).subtracting(["view"]), Set(KeyActions.names), "the config names the same actions")
         let keys = KeyMap.defaults.flatMap(\.keys)
         XCTAssertEqual(keys.count, Set(keys).count, "no key does two things")
     }
@@ -88,7 +89,9 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(map.action(for: .ctrl("q")), .quit)
         XCTAssertEqual(map.action(for: .backTab), .reply)
         XCTAssertEqual(map.action(for: .down), .down, "arrows stay")
-        XCTAssertTrue(QueueScreen.hints(map).hasSuffix("C-q quit"), QueueScreen.hints(map))
+        var s = state(rows: 1)
+        s.keyMap = map
+        XCTAssertTrue(StatusLine.hints(s).hasSuffix("C-q quit"), StatusLine.hints(s))
         let specs: [(String, Key?)] = [("r", .char("r")), ("C-d", .ctrl("d")), ("F5", .function(5)), ("Enter", .enter), ("Space", .char(" ")),
                                        ("PgDn", .pageDown), ("Esc", .escape), ("Insert", nil)]
         for (spec, key) in specs { XCTAssertEqual(Key(spec: spec), key, spec) }
@@ -106,5 +109,118 @@ final class AppStateTests: XCTestCase {
         XCTAssertFalse(text.contains("a wider"), "80x24 shows every key in two columns")
         _ = s.handle(.resized(width: 40, height: 12))
         XCTAssertTrue(QueueScreen.render(s).lines.joined(separator: "\n").contains("… a wider or taller terminal shows all"))
+    }
+
+    // MARK: Views
+
+    func testViewsSwitchByTabNumberAndTheirOwnKey() {
+        var s = state(rows: 5)
+        s.views = QueueView.all(saved: [SavedView(name: "Billing", query: "tag:billing", key: "b")])
+        XCTAssertEqual(s.handle(.key(.tab)), [.reload])
+        XCTAssertEqual(s.view.name, "Mine")
+        XCTAssertTrue(s.rows.isEmpty, "nothing stale is shown while the view loads")
+        XCTAssertEqual(s.listRequest, ListRequest(query: "is:mine", source: .triage))
+        _ = s.handle(.key(.backTab))
+        _ = s.handle(.key(.backTab))
+        XCTAssertEqual(s.view.name, "Billing", "Shift-Tab wraps round to the last view")
+        _ = s.handle(.key(.char("6")))
+        XCTAssertEqual(s.listRequest, ListRequest(query: "is:resolved", source: .recent))
+        _ = s.handle(.key(.char("b")))
+        XCTAssertEqual(s.listRequest, ListRequest(query: "tag:billing", source: .triage))
+        // A load that finishes after the operator moved on is dropped.
+        _ = s.handle(Rows.loaded(5))
+        XCTAssertTrue(s.rows.isEmpty)
+        _ = s.handle(Rows.loaded(5, request: s.listRequest))
+        XCTAssertEqual(s.rows.count, 5)
+        _ = s.handle(.key(.char("8")))
+        XCTAssertEqual(s.view.source, .outbox)
+        XCTAssertNil(s.selectedRow)
+    }
+
+    func testAViewThatCannotBeCountedSaysWhy() {
+        var s = state(rows: 3)
+        _ = s.handle(.key(.char("2")))
+        _ = s.handle(.searchFailed(QueryError(position: 0, message: "is:mine: heed does not know who you are (set HEED_OPERATOR)")))
+        XCTAssertEqual(s.status, "Mine: is:mine: heed does not know who you are (set HEED_OPERATOR)")
+        XCTAssertNil(s.prompt)
+    }
+
+    // MARK: Search
+
+    func testSearchMarksAMalformedQueryAndRunsAGoodOne() {
+        var s = state(rows: 5)
+        XCTAssertEqual(s.handle(.key(.char("/"))), [])
+        for c in "tag:billing priority:>x" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.handle(.key(.enter)), [], "a malformed query is not run")
+        XCTAssertEqual(s.prompt?.error?.position, 21, "at the comparison")
+        let screen = QueueScreen.render(s)
+        XCTAssertEqual(screen.line(23), "/tag:billing priority:>x".padding(toLength: 80, withPad: " ", startingAt: 0))
+        XCTAssertEqual(screen[22, 22].text, "^", "the caret stands under the place")
+        XCTAssertTrue(screen.line(22).contains("priority"), screen.line(22))
+        _ = s.handle(.key(.ctrl("w")))
+        XCTAssertEqual(s.prompt?.text, "tag:billing ")
+        XCTAssertNil(s.prompt?.error, "editing clears the mark")
+        for c in "OR is:breached" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.handle(.key(.enter)), [.reload])
+        XCTAssertNil(s.prompt)
+        XCTAssertEqual(s.listRequest, ListRequest(query: "tag:billing OR is:breached", source: .triage))
+        XCTAssertTrue(QueueScreen.render(s).line(0).contains("search: tag:billing OR is:breached"))
+        // The cache can still refuse it; the line comes back with the place marked.
+        _ = s.handle(.searchFailed(QueryError(position: 3, message: "no")))
+        XCTAssertEqual(s.prompt?.text, "tag:billing OR is:breached")
+        XCTAssertEqual(s.prompt?.error?.position, 3)
+        _ = s.handle(.key(.escape))
+        XCTAssertNil(s.prompt)
+        _ = s.handle(.key(.char("/")))
+        for c in "dana" { _ = s.handle(.key(.char(c))) }
+        _ = s.handle(.key(.enter))
+        XCTAssertEqual(s.handle(.key(.escape)), [.reload], "Esc ends the search")
+        XCTAssertNil(s.search)
+        XCTAssertEqual(s.listRequest, ListRequest(query: "", source: .triage))
+    }
+
+    // MARK: The conversation
+
+    func testOpenScrollAndGoBack() {
+        var s = state(rows: 5)
+        _ = s.handle(.key(.down))
+        XCTAssertEqual(s.handle(.key(.enter)), [.openConversation(2)])
+        _ = s.handle(.conversationLoaded(Rows.page()))
+        XCTAssertEqual(s.conversation?.scrollFromEnd, 0, "it opens on the latest message")
+        _ = s.handle(.resized(width: 80, height: 14))
+        _ = s.handle(.key(.char("k")))
+        XCTAssertEqual(s.conversation?.scrollFromEnd, 1)
+        _ = s.handle(.key(.char("g")))
+        let top = s.conversation?.scrollFromEnd ?? 0
+        XCTAssertGreaterThan(top, 1)
+        _ = s.handle(.key(.char("k")))
+        XCTAssertEqual(s.conversation?.scrollFromEnd, top, "it stops at the first line")
+        // New data keeps the place in the thread.
+        _ = s.handle(.conversationLoaded(Rows.page()))
+        XCTAssertEqual(s.conversation?.scrollFromEnd, top)
+        XCTAssertEqual(s.handle(.key(.char("q"))), [], "q leaves the conversation")
+        XCTAssertNil(s.conversation)
+        XCTAssertEqual(s.selected, 1, "back on the same row")
+        XCTAssertEqual(s.handle(.key(.char("q"))), [.quit])
+    }
+
+    func testTabInAConversationSwitchesTheView() {
+        var s = state(rows: 5)
+        _ = s.handle(.conversationLoaded(Rows.page()))
+        XCTAssertEqual(s.handle(.key(.tab)), [.reload])
+        XCTAssertNil(s.conversation)
+        XCTAssertEqual(s.view.name, "Mine")
+    }
+
+    func testTooSmallThenBigAgain() {
+        var s = state(rows: 30)
+        _ = s.handle(.key(.char("G")))
+        _ = s.handle(.resized(width: 39, height: 11))
+        XCTAssertTrue(QueueScreen.render(s).line(0).hasPrefix("Terminal too small: 39x11."))
+        _ = s.handle(.resized(width: 40, height: 12))
+        let grid = QueueScreen.render(s)
+        XCTAssertTrue(grid.line(0).hasPrefix(" Triage  "), "at 40 columns the view's name comes first: \(grid.line(0))")
+        XCTAssertEqual(s.selected, 29)
+        XCTAssertTrue((s.top..<(s.top + s.listHeight)).contains(s.selected), "the selected row is visible after the resize")
     }
 }

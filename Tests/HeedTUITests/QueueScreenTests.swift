@@ -1,13 +1,26 @@
-import HeedCore
+@testable import HeedCore
 import HeedTestSupport
 import XCTest
 @testable import HeedTUI
 
+/// Every screen rendered to the grid and compared with its golden file
+/// (`HEED_RECORD=1 swift test --filter QueueScreenTests` re-records them; look before committing).
 final class QueueScreenTests: XCTestCase {
-    func rendered(width: Int, height: Int, rows: Int = 12, select: Int = 0) -> Grid {
+    func state(width: Int, height: Int, rows: Int = 12, select: Int = 0) -> AppState {
         var s = AppState(brand: "Northwind Bank", width: width, height: height, now: Rows.now)
-        _ = s.handle(.loaded(rows: Rows.make(rows), openCount: rows))
+        s.timeZone = TimeZone(identifier: "Europe/London")!
+        _ = s.handle(Rows.loaded(rows))
         for _ in 0..<select { _ = s.handle(.key(.down)) }
+        return s
+    }
+
+    func rendered(width: Int, height: Int, rows: Int = 12, select: Int = 0) -> Grid {
+        QueueScreen.render(state(width: width, height: height, rows: rows, select: select))
+    }
+
+    func conversation(width: Int, height: Int) -> Grid {
+        var s = state(width: width, height: height)
+        _ = s.handle(.conversationLoaded(Rows.page()))
         return QueueScreen.render(s)
     }
 
@@ -15,24 +28,100 @@ final class QueueScreenTests: XCTestCase {
 
     func testQueueAt120x40() { Golden.assert(rendered(width: 120, height: 40, rows: 40, select: 3), named: "queue-120x40") }
 
+    func testQueueAt200x60() { Golden.assert(rendered(width: 200, height: 60, rows: 60, select: 1), named: "queue-200x60") }
+
+    func testQueueStillUsableAt40x12() { Golden.assert(rendered(width: 40, height: 12, select: 2), named: "queue-40x12") }
+
+    func testConversationAt80x24() { Golden.assert(conversation(width: 80, height: 24), named: "conversation-80x24") }
+
+    func testConversationAt120x40() { Golden.assert(conversation(width: 120, height: 40), named: "conversation-120x40") }
+
+    func testOutboxAt80x24() {
+        var s = state(width: 80, height: 24)
+        _ = s.handle(.key(.char("8")))
+        let posts = [
+            OutboxEntry(id: 12, kind: "reply", conversationID: 1, channel: "x", account: "NorthwindHelp", operatorHandle: "sam",
+                        text: "Sorry about that, Dana! DM us please.", state: "queued", sendAfter: Rows.now + 8_000, attempts: 0, lastError: nil),
+            OutboxEntry(id: 11, kind: "intro", conversationID: nil, channel: "mastodon", account: "northwind", operatorHandle: "sam",
+                        text: "Morning! Sam here until 14:00", state: "failed", sendAfter: Rows.now - 300_000, attempts: 5,
+                        lastError: "exit 1: rate limited"),
+        ]
+        _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, outbox: posts, counts: QueueCounts(open: 12), viewCounts: [12, 2, 10, 1, 0, 40, 3, 1])))
+        Golden.assert(QueueScreen.render(s), named: "outbox-80x24")
+    }
+
+    func testSearchErrorAt80x24() {
+        var s = state(width: 80, height: 24)
+        _ = s.handle(.key(.char("/")))
+        for c in "from:dana due:<soon" { _ = s.handle(.key(.char(c))) }
+        _ = s.handle(.key(.enter))
+        Golden.assert(QueueScreen.render(s), named: "search-error-80x24")
+    }
+
     func testTooSmallSaysSo() {
-        XCTAssertEqual(rendered(width: 15, height: 4).line(0), "terminal too small".prefix(15).description)
+        let grid = rendered(width: 30, height: 8)
+        XCTAssertEqual(grid.lines.prefix(3).map { $0.trimmingCharacters(in: .whitespaces) },
+                       ["Terminal too small: 30x8. heed", "needs 40x12; make the window", "larger."])
     }
 
-    func testEmptyQueueSaysHowToFillIt() {
-        let grid = rendered(width: 100, height: 24, rows: 0)
-        XCTAssertTrue(grid.line(1).contains("Nothing open. Import mentions with `heed ingest FILE`, or try `heed demo`."))
+    func testEmptyViewsSayWhatToDo() {
+        XCTAssertTrue(rendered(width: 100, height: 24, rows: 0).line(2).contains("Nothing open. Import mentions with `heed ingest FILE`, or try `heed demo`."))
+        var s = state(width: 100, height: 24, rows: 0)
+        _ = s.handle(.key(.char("5")))
+        XCTAssertTrue(QueueScreen.render(s).line(2).contains("Nothing in Snoozed."))
     }
 
-    func testWideCharactersAlignAndNoControlsReachTheGrid() {
-        let grid = rendered(width: 80, height: 24)
-        for y in 0..<grid.height {
-            for x in 0..<grid.width {
-                // A wide character takes its cell and the next, which holds nothing of its own.
-                let width = DisplayWidth.of(grid[x, y].text)
-                if width == 2 { XCTAssertEqual(grid[x + 1, y].text, "", "row \(y) column \(x)") }
-                if grid[x, y].text.isEmpty { XCTAssertEqual(DisplayWidth.of(grid[x - 1, y].text), 2, "row \(y) column \(x)") }
-                XCTAssertFalse(grid[x, y].text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x1B || (0x202A...0x202E).contains($0.value) })
+    func testHostileTextNeverReachesTheGrid() {
+        let hostile = HostileStrings.all
+        var s = state(width: 120, height: 40)
+        var rows = Rows.make(hostile.count)
+        var page = Rows.page()
+        for (i, text) in hostile.enumerated() {
+            rows[i].text = text
+            rows[i].authorHandle = text
+            rows[i].authorName = text
+            rows[i].tags = [text]
+            rows[i].assignee = text
+            rows[i].reasons = [Reason(signal: "rule", points: 5, text: text)]
+            page.detail.mentions[i % 3].text += text
+            page.detail.mentions[i % 3].authorHandle += text
+            page.detail.notes.append(text)
+            page.card?.notes.append(text)
+            page.card?.tags.append(text)
+            page.card?.handles[0].handle += text
+            page.card?.previous[0].text += text
+        }
+        _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, rows: rows)))
+        var grids = [QueueScreen.render(s)]
+        for _ in rows { _ = s.handle(.key(.down)); grids.append(QueueScreen.render(s)) }
+        _ = s.handle(.key(.char("/")))
+        for c in hostile.joined() { _ = s.handle(.key(.char(c))) }
+        grids.append(QueueScreen.render(s))
+        _ = s.handle(.key(.escape))
+        _ = s.handle(.conversationLoaded(page))
+        grids.append(QueueScreen.render(s))
+        _ = s.handle(.resized(width: 80, height: 24))
+        grids.append(QueueScreen.render(s))
+        for grid in grids {
+            for y in 0..<grid.height {
+                for x in 0..<grid.width {
+                    for scalar in grid[x, y].text.unicodeScalars {
+                        XCTAssertFalse(DisplayText.isNeutralised(scalar), "U+\(String(scalar.value, radix: 16)) at \(x),\(y): \(grid.line(y))")
+                    }
+                }
+            }
+        }
+    }
+
+    func testWideCharactersAlign() {
+        for grid in [rendered(width: 80, height: 24), conversation(width: 120, height: 40)] {
+            for y in 0..<grid.height {
+                for x in 0..<grid.width {
+                    // A wide character takes its cell and the next, which holds nothing of its own.
+                    let width = DisplayWidth.of(grid[x, y].text)
+                    if width == 2 { XCTAssertEqual(grid[x + 1, y].text, "", "row \(y) column \(x)") }
+                    if grid[x, y].text.isEmpty { XCTAssertEqual(DisplayWidth.of(grid[x - 1, y].text), 2, "row \(y) column \(x)") }
+                }
             }
         }
     }
@@ -41,5 +130,14 @@ final class QueueScreenTests: XCTestCase {
         XCTAssertEqual(QueueScreen.wrap("see https://example.com/a/very/long/path/that/will/not/fit ok", width: 20),
                        ["see", "https://example.com/", "a/very/long/path/tha", "t/will/not/fit ok"])
         XCTAssertEqual(QueueScreen.wrap("日本語のテキストです", width: 6), ["日本語", "のテキ", "ストで", "す"])
+    }
+
+    func testTimesAreTheOperatorsLocalTime() {
+        let summer = RFC3339.milliseconds(from: "2026-07-01T12:30:00Z")!
+        XCTAssertEqual(LocalTime.stamp(summer, in: TimeZone(identifier: "Europe/London")!, now: Rows.now), "Wed 1 Jul 13:30")
+        XCTAssertEqual(LocalTime.stamp(Rows.now, in: TimeZone(identifier: "Asia/Tokyo")!, now: Rows.now), "Mon 23 Nov 21:00")
+        XCTAssertEqual(LocalTime.stamp(RFC3339.milliseconds(from: "2024-02-29T23:59:00Z")!, in: TimeZone(identifier: "America/New_York")!, now: Rows.now),
+                       "Thu 29 Feb 2024 18:59")
+        XCTAssertEqual(LocalTime.clock(Rows.now, in: TimeZone(identifier: "Asia/Kolkata")!), "17:30")
     }
 }

@@ -1,34 +1,89 @@
+import GRDB
 import HeedCore
 import HeedTestSupport
 import XCTest
 @testable import HeedTUI
 
-/// The real loop on an in-memory terminal and cache: keys in, screens out.
+/// The real loop on an in-memory terminal and a demo cache: keys in, screens out.
 final class RuntimeTests: XCTestCase {
-    func testScriptedSessionOnADemoCache() throws {
-        let folder = TemporaryFolder()
+    /// Kept for the test's length: the folder goes when it does.
+    var folder = TemporaryFolder()
+
+    func session(keys: [Key], width: Int = 80, height: Int = 24, me: String? = nil) throws -> (Runtime, GridTerminal, AppDatabase) {
         let clock = FixedClock("2026-11-23T12:00:00Z")
         let (database, _) = try DemoCache.build(path: folder.file("demo.sqlite"), size: 300, seed: 5, clock: clock)
-        let terminal = GridTerminal(width: 80, height: 24, keys: [.char("j"), .char("j"), .pageDown, .char("G")])
-        let runtime = Runtime(
-            terminal: terminal, state: AppState(brand: "Northwind Bank", width: 80, height: 24, now: clock.now()), clock: clock,
-            load: { try database.writer.read { db in (try Queue.open(db, limit: 500), try Queue.countOpen(db)) } },
-            changeToken: try database.changeWatcher())
+        let terminal = GridTerminal(width: width, height: height, keys: keys)
+        var state = AppState(brand: "Northwind Bank", width: width, height: height, now: clock.now())
+        state.me = me
+        let runtime = try Runtime(terminal: terminal, state: state, clock: clock, data: ScreenData(database: database, me: me))
+        return (runtime, terminal, database)
+    }
+
+    func testScriptedSessionOnADemoCache() throws {
+        let (runtime, terminal, database) = try session(keys: [.char("j"), .char("j"), .pageDown, .char("G")])
         try runtime.run(untilIdle: true)
         let open = try database.writer.read { db in try Queue.countOpen(db) }
         XCTAssertEqual(runtime.state.rows.count, open)
         XCTAssertEqual(runtime.state.selected, open - 1)
         let screen = try XCTUnwrap(terminal.presented)
-        XCTAssertTrue(screen.line(0).hasPrefix(" heed · Northwind Bank · Triage (\(open) open)"), screen.line(0))
+        XCTAssertTrue(screen.line(0).hasPrefix(" heed · Northwind Bank · Triage"), screen.line(0))
+        XCTAssertTrue(screen.line(0).contains("\(open) open"), screen.line(0))
+        XCTAssertTrue(screen.line(1).hasPrefix(" 1 Triage \(open) "), screen.line(1))
         let selectedLine = (0..<screen.height).first { screen[1, $0].style == .selectedRow }
-        XCTAssertEqual(selectedLine, runtime.state.selected - runtime.state.top + 1)
+        XCTAssertEqual(selectedLine, runtime.state.selected - runtime.state.top + 2)
+    }
+
+    func testOpenAConversationWithItsCardAndGoBack() throws {
+        let (runtime, terminal, database) = try session(keys: [.char("j"), .enter], width: 120, height: 40)
+        try runtime.run(untilIdle: true)
+        let page = try XCTUnwrap(runtime.state.conversation)
+        let second = try database.writer.read { db in try Queue.open(db, limit: 2)[1] }
+        XCTAssertEqual(page.detail.summary.conversationID, second.conversationID)
+        XCTAssertNotNil(page.card)
+        let text = try XCTUnwrap(terminal.presented).lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("› #\(second.conversationID)"), text)
+        XCTAssertTrue(text.contains("▸ @\(second.authorHandle)"), text)
+        XCTAssertTrue(text.contains("first seen"), text)
+        terminal.type([.escape])
+        try runtime.run(untilIdle: true)
+        XCTAssertNil(runtime.state.conversation)
+        XCTAssertEqual(runtime.state.selectedRow?.conversationID, second.conversationID)
+    }
+
+    func testSearchViewsAndTheirCounts() throws {
+        let (runtime, terminal, database) = try session(keys: [.char("/")] + "channel:x".map { .char($0) } + [.enter])
+        try runtime.run(untilIdle: true)
+        let x = try database.writer.read { db in try Queue.count(db, try Query.parse("channel:x"), now: runtime.state.now) }
+        XCTAssertGreaterThan(x, 0)
+        XCTAssertEqual(runtime.state.rows.count, x)
+        XCTAssertTrue(runtime.state.rows.allSatisfy { $0.channel == "x" })
+        terminal.type([.escape, .char("6")])
+        try runtime.run(untilIdle: true)
+        let resolved = try database.writer.read { db in try Queue.count(db, try Query.parse("is:resolved"), now: runtime.state.now) }
+        XCTAssertEqual(runtime.state.rows.count, min(resolved, 500))
+        XCTAssertEqual(runtime.state.viewCounts[5], resolved)
+        XCTAssertNil(runtime.state.viewCounts[1], "Mine cannot be counted without an operator")
+        XCTAssertTrue(try XCTUnwrap(terminal.presented).line(1).contains(" 6 Resolved \(resolved) "))
+    }
+
+    func testAnotherProcessWritingShowsWithoutAKeyAndTheCursorStays() throws {
+        let (runtime, terminal, database) = try session(keys: [.char("j"), .char("j"), .char("j")])
+        try runtime.run(untilIdle: true)
+        let chosen = try XCTUnwrap(runtime.state.selectedRow)
+        // Someone else raises the fifth conversation above the chosen one.
+        let fifth = runtime.state.rows[4].conversationID
+        try database.writer.write { db in
+            try db.execute(sql: "UPDATE conversation SET priority = 1000 WHERE id = ?", arguments: [fifth])
+        }
+        terminal.type([.char("?"), .escape])
+        try runtime.run(untilIdle: true)
+        XCTAssertEqual(runtime.state.rows.first?.conversationID, fifth)
+        XCTAssertEqual(runtime.state.selectedRow?.conversationID, chosen.conversationID)
+        XCTAssertEqual(runtime.state.selected, 4)
     }
 
     func testQuitKeyEndsTheLoop() throws {
-        let database = try AppDatabase.inMemory()
-        let terminal = GridTerminal(width: 80, height: 24, keys: [.char("q"), .char("j")])
-        let runtime = Runtime(terminal: terminal, state: AppState(brand: "B", width: 80, height: 24, now: 0), clock: FixedClock(0),
-                              load: { ([], 0) }, changeToken: try database.changeWatcher())
+        let (runtime, _, _) = try session(keys: [.char("q"), .char("j")])
         try runtime.run()
         XCTAssertEqual(runtime.state.selected, 0)
     }

@@ -1,7 +1,9 @@
 import Foundation
+import HeedCore
+
 extension AppState {
-    /// Rows of the list area for a given terminal height (header, preview and status take the rest).
-    var listHeight: Int { Swift.max(1, height - 1 - QueueScreen.previewHeight(height) - 1) }
+    /// Rows of the list area for a given terminal height (header, tabs, preview and status take the rest).
+    var listHeight: Int { Swift.max(1, height - 2 - QueueScreen.previewHeight(height) - 1) }
 
     public mutating func handle(_ event: Event) -> [Effect] {
         switch event {
@@ -11,59 +13,197 @@ extension AppState {
             height = h
             keepSelectionVisible()
             return []
-        case .loaded(let newRows, let count):
-            let keep = selectedRow?.conversationID
-            rows = newRows
-            openCount = count
-            // The cursor stays on the same conversation, not the same row number.
-            if let keep, let index = rows.firstIndex(where: { $0.conversationID == keep }) { selected = index }
-            selected = Swift.min(selected, Swift.max(0, rows.count - 1))
-            keepSelectionVisible()
-            return []
+        case .loaded(let snapshot): load(snapshot)
+        case .searchFailed(let error):
+            rows = []
+            if let search {
+                // Back to the line typed, with the place marked.
+                prompt = SearchPrompt(text: search)
+                prompt?.error = error
+                self.search = nil
+            } else {
+                status = "\(view.name): \(error.message)"
+            }
+        case .conversationLoaded(var page):
+            if let open = conversation, open.detail.summary.conversationID == page.detail.summary.conversationID {
+                page.scrollFromEnd = open.scrollFromEnd
+            }
+            conversation = page
+            clampScroll()
+        case .conversationMissing(let id):
+            if conversation?.detail.summary.conversationID == id { conversation = nil }
+            status = "conversation \(id) is no longer in the cache"
         case .tick(let time):
             now = time
-            return []
         }
+        return []
+    }
+
+    private mutating func load(_ snapshot: ListSnapshot) {
+        // A slow load finishing after the operator switched views is dropped, not shown.
+        guard snapshot.request == listRequest else { return }
+        let keep = selectedRow?.conversationID
+        let keepPost = listRequest.source == .outbox && outbox.indices.contains(selected) ? outbox[selected].id : nil
+        rows = snapshot.rows
+        outbox = snapshot.outbox
+        counts = snapshot.counts
+        if !snapshot.viewCounts.isEmpty { viewCounts = snapshot.viewCounts }
+        // The cursor stays on the same conversation, not the same row number.
+        if let keep, let index = rows.firstIndex(where: { $0.conversationID == keep }) { selected = index }
+        if let keepPost, let index = outbox.firstIndex(where: { $0.id == keepPost }) { selected = index }
+        selected = Swift.min(selected, Swift.max(0, listCount - 1))
+        keepSelectionVisible()
     }
 
     private mutating func handleKey(_ key: Key) -> [Effect] {
         status = nil
+        if prompt != nil { return promptKey(key) }
         if showingHelp {
             // Any key closes the help; q still quits.
             showingHelp = false
-            return keyMap.action(for: key) == .quit ? [.quit] : []
+            return keyMap.action(for: key) == .quit && conversation == nil ? [.quit] : []
         }
+        if let index = views.firstIndex(where: { $0.key == key }) { return switchView(to: index) }
         guard let action = keyMap.action(for: key) else { return [] }
+        if conversation != nil { return conversationAction(action) }
         switch action {
         case .quit: return [.quit]
         case .help: showingHelp = true
         case .down: move(by: 1)
         case .up: move(by: -1)
         case .first: move(to: 0)
-        case .last: move(to: rows.count - 1)
+        case .last: move(to: listCount - 1)
         case .pageDown: move(by: listHeight)
         case .pageUp: move(by: -listHeight)
         case .halfPageDown: move(by: Swift.max(1, listHeight / 2))
         case .halfPageUp: move(by: -Swift.max(1, listHeight / 2))
         case .reload: return [.reload]
-        case .open, .back, .search, .nextView, .previousView:
-            status = "\(action.rawValue.replacingOccurrences(of: "_", with: " ")): comes with the full screen — not yet"
+        case .open: return openSelected()
+        case .back:
+            guard search != nil else { return [] }
+            search = nil
+            return resetList()
+        case .search: prompt = SearchPrompt(text: search ?? "")
+        case .nextView: return switchView(to: (viewIndex + 1) % views.count)
+        case .previousView: return switchView(to: (viewIndex + views.count - 1) % views.count)
+        case .view: return viewNumber(key)
         case .reply, .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .next, .undo, .select, .apply:
-            status = "\(action.rawValue): actions arrive with the actions issue — not yet"
+            status = notYet(action)
         }
         return []
+    }
+
+    private func notYet(_ action: Action) -> String { "\(action.rawValue): actions arrive with the actions issue — not yet" }
+
+    private mutating func promptKey(_ key: Key) -> [Effect] {
+        guard var line = prompt else { return [] }
+        if line.edit(key) {
+            prompt = line
+            return []
+        }
+        switch key {
+        case .escape, .ctrl("c"), .ctrl("g"):
+            prompt = nil
+        case .enter:
+            let text = line.text.trimmingCharacters(in: .whitespaces)
+            do {
+                _ = try Query.parse(text)
+            } catch let error as QueryError {
+                line.error = error
+                prompt = line
+                return []
+            } catch {
+                return []
+            }
+            prompt = nil
+            search = text.isEmpty ? nil : text
+            return resetList()
+        default:
+            break
+        }
+        return []
+    }
+
+    private mutating func conversationAction(_ action: Action) -> [Effect] {
+        switch action {
+        case .back, .quit: conversation = nil
+        case .help: showingHelp = true
+        case .down: scroll(by: -1)
+        case .up: scroll(by: 1)
+        case .pageDown, .halfPageDown: scroll(by: -Swift.max(1, threadHeight / (action == .pageDown ? 1 : 2)))
+        case .pageUp, .halfPageUp: scroll(by: Swift.max(1, threadHeight / (action == .pageUp ? 1 : 2)))
+        case .first: scroll(by: Int.max / 2)
+        case .last: scroll(by: -(Int.max / 2))
+        case .reload: return [.reload]
+        case .nextView, .previousView, .view, .search, .open:
+            // The queue's keys act on the queue: close the conversation first.
+            conversation = nil
+            return handleKey(keyMap.bindings.first { $0.action == action }?.keys.first ?? .escape)
+        case .reply, .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .next, .undo, .select, .apply:
+            status = notYet(action)
+        }
+        return []
+    }
+
+    private mutating func openSelected() -> [Effect] {
+        if listRequest.source == .outbox {
+            guard outbox.indices.contains(selected), let id = outbox[selected].conversationID else { return [] }
+            return [.openConversation(id)]
+        }
+        guard let row = selectedRow else { return [] }
+        return [.openConversation(row.conversationID)]
+    }
+
+    private mutating func viewNumber(_ key: Key) -> [Effect] {
+        guard case .char(let c) = key, let n = c.wholeNumberValue, n >= 1, n <= views.count else { return [] }
+        return switchView(to: n - 1)
+    }
+
+    private mutating func switchView(to index: Int) -> [Effect] {
+        conversation = nil
+        search = nil
+        viewIndex = index
+        return resetList()
+    }
+
+    /// A different list: start at its top, and show nothing stale while it loads.
+    private mutating func resetList() -> [Effect] {
+        rows = []
+        outbox = []
+        selected = 0
+        top = 0
+        return [.reload]
     }
 
     private mutating func move(by delta: Int) { move(to: selected + delta) }
 
     private mutating func move(to index: Int) {
-        selected = Swift.max(0, Swift.min(index, rows.count - 1))
+        selected = Swift.max(0, Swift.min(index, listCount - 1))
         keepSelectionVisible()
     }
 
     mutating func keepSelectionVisible() {
         if selected < top { top = selected }
         if selected >= top + listHeight { top = selected - listHeight + 1 }
-        top = Swift.max(0, Swift.min(top, Swift.max(0, rows.count - listHeight)))
+        top = Swift.max(0, Swift.min(top, Swift.max(0, listCount - listHeight)))
+        clampScroll()
+    }
+
+    /// Lines of the conversation view's thread area.
+    var threadHeight: Int { ConversationScreen.threadArea(self).height }
+
+    private mutating func scroll(by lines: Int) {
+        guard var page = conversation else { return }
+        page.scrollFromEnd = Swift.max(0, page.scrollFromEnd.addingReportingOverflow(lines).partialValue)
+        conversation = page
+        clampScroll()
+    }
+
+    private mutating func clampScroll() {
+        guard var page = conversation else { return }
+        let area = ConversationScreen.threadArea(self)
+        let total = ConversationScreen.threadLines(page, width: area.width, timeZone: timeZone, now: now).count
+        page.scrollFromEnd = Swift.max(0, Swift.min(page.scrollFromEnd, total - area.height))
+        conversation = page
     }
 }

@@ -1,18 +1,35 @@
+import Foundation
 import HeedCore
 
 /// Everything the screen shows, as a plain value.
 public struct AppState: Sendable, Equatable {
     public var brand: String
-    public var viewName = "Triage"
+    /// The tabs: built-in views, then the config's saved searches.
+    public var views = QueueView.builtIn
+    public var viewIndex = 0
+    /// Each view's count, in `views` order (nil until known, or when it cannot be counted).
+    public var viewCounts: [Int?] = []
+    /// A search typed at `/`, shown instead of the view until Esc.
+    public var search: String?
+    /// The `/` line while it is being typed.
+    public var prompt: SearchPrompt?
     public var rows: [QueueRow] = []
-    public var openCount = 0
+    /// The Outbox view's posts.
+    public var outbox: [OutboxEntry] = []
+    public var counts = QueueCounts()
     public var selected = 0
     /// The first row shown in the list.
     public var top = 0
+    /// The conversation open over the queue (Enter), and how far its thread is scrolled.
+    public var conversation: ConversationPage?
     public var width: Int
     public var height: Int
     /// Unix milliseconds: the clock shown, and what ages are measured from.
     public var now: Int64
+    /// Where the clock and the thread's timestamps are read.
+    public var timeZone = TimeZone(identifier: "UTC")!
+    /// The operator at the keyboard (for Mine), when heed knows.
+    public var me: String?
     public var status: String?
     /// The key table (`?` shows it over the queue while `showingHelp`).
     public var keyMap = KeyMap()
@@ -25,19 +42,81 @@ public struct AppState: Sendable, Equatable {
         self.now = now
     }
 
-    public var selectedRow: QueueRow? { rows.indices.contains(selected) ? rows[selected] : nil }
+    public var view: QueueView { views[viewIndex] }
+
+    /// What the list holds now: the search's results, or the view's.
+    public var listRequest: ListRequest {
+        if let search { return ListRequest(query: search, source: .triage) }
+        return ListRequest(query: view.query, source: view.source)
+    }
+
+    /// How many lines the list has: the rows, or the outbox's posts.
+    var listCount: Int { listRequest.source == .outbox ? outbox.count : rows.count }
+
+    public var selectedRow: QueueRow? {
+        listRequest.source != .outbox && rows.indices.contains(selected) ? rows[selected] : nil
+    }
+
+    /// The smallest terminal heed draws in; below it, it says so.
+    public static let minimumSize = (width: 40, height: 12)
+
+    var isTooSmall: Bool { width < Self.minimumSize.width || height < Self.minimumSize.height }
+}
+
+/// What the list should show: a query and how to order what it finds.
+public struct ListRequest: Sendable, Equatable {
+    public var query: String
+    public var source: QueueView.Source
+}
+
+/// A conversation as the conversation view shows it: the thread and who wrote it.
+public struct ConversationPage: Sendable, Equatable {
+    public var detail: ConversationDetail
+    public var card: ContactCard?
+    /// Lines scrolled up from the end of the thread (0: the latest message at the bottom).
+    public var scrollFromEnd = 0
+
+    public init(detail: ConversationDetail, card: ContactCard?) {
+        self.detail = detail
+        self.card = card
+    }
+}
+
+/// What the list loaded: its rows (or posts) and every count the screen shows.
+public struct ListSnapshot: Sendable, Equatable {
+    public var request: ListRequest
+    public var rows: [QueueRow] = []
+    public var outbox: [OutboxEntry] = []
+    public var counts = QueueCounts()
+    public var viewCounts: [Int?] = []
+
+    public init(request: ListRequest, rows: [QueueRow] = [], outbox: [OutboxEntry] = [], counts: QueueCounts = QueueCounts(),
+                viewCounts: [Int?] = []) {
+        self.request = request
+        self.rows = rows
+        self.outbox = outbox
+        self.counts = counts
+        self.viewCounts = viewCounts
+    }
 }
 
 /// Something that happened: a key, new data, the clock.
 public enum Event: Sendable, Equatable {
     case key(Key)
     case resized(width: Int, height: Int)
-    case loaded(rows: [QueueRow], openCount: Int)
+    case loaded(ListSnapshot)
+    /// The list could not be loaded: a search the cache refused (`is:mine` with nobody known).
+    case searchFailed(QueryError)
+    case conversationLoaded(ConversationPage)
+    /// The conversation asked for is gone (merged or deleted meanwhile).
+    case conversationMissing(Int64)
     case tick(now: Int64)
 }
 
 /// Something the runtime must do after an event: state changes are pure, effects are values.
 public enum Effect: Sendable, Equatable {
     case quit
+    /// Load the list for `listRequest`, with the counts.
     case reload
+    case openConversation(Int64)
 }

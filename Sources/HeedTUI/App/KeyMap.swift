@@ -6,7 +6,7 @@ public enum Action: String, Sendable, CaseIterable {
     case down, up, first, last
     case pageDown = "page_down", pageUp = "page_up", halfPageDown = "half_page_down", halfPageUp = "half_page_up"
     case open, back, quit, help, search, reload
-    case nextView = "next_view", previousView = "previous_view"
+    case nextView = "next_view", previousView = "previous_view", view
     case reply, tag, note, assign, escalate, snooze, resolve, spam, next, undo, select, apply
 }
 
@@ -30,14 +30,15 @@ public struct KeyMap: Sendable, Equatable {
         Binding(action: .pageUp, keys: [.pageUp], help: "a page up"),
         Binding(action: .halfPageDown, keys: [.ctrl("d")], help: "half a page down"),
         Binding(action: .halfPageUp, keys: [.ctrl("u")], help: "half a page up"),
-        Binding(action: .open, keys: [.enter], help: "open the conversation"),
-        Binding(action: .back, keys: [.escape], help: "back"),
+        Binding(action: .open, keys: [.enter, .right], help: "open the conversation"),
+        Binding(action: .back, keys: [.escape, .left], help: "back (close it, or end the search)"),
         Binding(action: .nextView, keys: [.tab], help: "next view"),
         Binding(action: .previousView, keys: [.backTab], help: "previous view"),
+        Binding(action: .view, keys: (1...9).map { .char(Character(String($0))) }, help: "view by its number"),
         Binding(action: .search, keys: [.char("/")], help: "search"),
         Binding(action: .reload, keys: [.ctrl("l")], help: "reload and redraw"),
         Binding(action: .help, keys: [.char("?")], help: "these keys"),
-        Binding(action: .quit, keys: [.char("q")], help: "quit"),
+        Binding(action: .quit, keys: [.char("q")], help: "quit (in a conversation: back)"),
         Binding(action: .reply, keys: [.char("r")], help: "reply"),
         Binding(action: .tag, keys: [.char("t")], help: "tag"),
         Binding(action: .note, keys: [.char("n")], help: "internal note"),

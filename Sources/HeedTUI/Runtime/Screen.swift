@@ -1,16 +1,15 @@
+import Foundation
 import HeedCore
 
 /// Opens the screen on a workspace's cache and runs it until the operator quits.
 public enum Screen {
-    /// How many queue rows the screen loads (the list scrolls within them).
-    static let pageSize = 500
-
     public static func open(workspace: Workspace) throws {
         let database = try workspace.openCache(memoryMapped: true)
         try open(database: database, config: workspace.config)
     }
 
-    public static func open(database: AppDatabase, config: Config) throws {
+    public static func open(database: AppDatabase, config: Config,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let clock = SystemClock()
         let terminal: CursesTerminal
         do {
@@ -20,14 +19,20 @@ public enum Screen {
         }
         defer { terminal.stop() }
         let size = terminal.size
-        var state = AppState(brand: config.brand, width: size.width, height: size.height, now: clock.now())
-        state.keyMap = KeyMap(overrides: config.keys)
-        let runtime = Runtime(
-            terminal: terminal,
-            state: state,
-            clock: clock,
-            load: { try database.writer.read { db in (try Queue.open(db, limit: pageSize), try Queue.countOpen(db)) } },
-            changeToken: try database.changeWatcher())
+        let runtime = try Runtime(terminal: terminal,
+                                  state: AppState(config: config, environment: environment, width: size.width, height: size.height, now: clock.now()),
+                                  clock: clock, data: ScreenData(database: database, me: environment["HEED_OPERATOR"]))
         try runtime.run()
+    }
+}
+
+extension AppState {
+    /// The state a session starts in: the config's brand, keys, views and time zone.
+    public init(config: Config, environment: [String: String], width: Int, height: Int, now: Int64) {
+        self.init(brand: config.brand, width: width, height: height, now: now)
+        keyMap = KeyMap(overrides: config.keys)
+        views = QueueView.all(saved: config.views)
+        me = environment["HEED_OPERATOR"]
+        timeZone = TimeZone(identifier: config.timeZone) ?? timeZone
     }
 }

@@ -1,59 +1,123 @@
 import Foundation
 import HeedCore
 
-/// The triage screen: header, the queue, a preview of the selected conversation, a status line.
+/// The triage screen: header, view tabs, the list, a preview of the selected conversation (or
+/// the conversation itself), a status line.
 public enum QueueScreen {
-    static func previewHeight(_ height: Int) -> Int { height >= 16 ? 6 : (height >= 10 ? 3 : 0) }
+    static func previewHeight(_ height: Int) -> Int { height >= 30 ? 9 : (height >= 16 ? 7 : 4) }
 
     public static func render(_ state: AppState) -> Grid {
         var grid = Grid(width: state.width, height: state.height)
-        guard state.width >= 20, state.height >= 5 else {
-            grid.put(DisplayText("terminal too small"), x: 0, y: 0)
+        guard !state.isTooSmall else {
+            renderTooSmall(state, into: &grid)
             return grid
         }
-        renderHeader(state, into: &grid)
-        let listTop = 1
+        Header.render(state, into: &grid)
+        Header.renderTabs(state, y: 1, into: &grid)
+        if let page = state.conversation {
+            ConversationScreen.render(page, state: state, into: &grid)
+        } else {
+            renderList(state, into: &grid)
+            renderPreview(state, y: 2 + state.listHeight, into: &grid)
+        }
+        if state.showingHelp { HelpScreen.render(state, into: &grid) }
+        StatusLine.render(state, into: &grid)
+        return grid
+    }
+
+    static func renderTooSmall(_ state: AppState, into grid: inout Grid) {
+        let minimum = AppState.minimumSize
+        let lines = wrap("Terminal too small: \(state.width)x\(state.height). heed needs \(minimum.width)x\(minimum.height); make the window larger.",
+                         width: grid.width)
+        for (y, line) in lines.prefix(grid.height).enumerated() { grid.put(DisplayText(line), x: 0, y: y) }
+    }
+
+    static func renderList(_ state: AppState, into grid: inout Grid) {
+        let listTop = 2
+        if state.listRequest.source == .outbox {
+            for line in 0..<state.listHeight {
+                let index = state.top + line
+                guard index < state.outbox.count else { break }
+                renderPost(state.outbox[index], selected: index == state.selected, state: state, y: listTop + line, into: &grid)
+            }
+            if state.outbox.isEmpty {
+                grid.put(DisplayText("The outbox is empty: replies wait here for their undo window, then for delivery."), x: 1, y: listTop,
+                         limit: grid.width - 2, style: .dim)
+            }
+            return
+        }
         for line in 0..<state.listHeight {
             let index = state.top + line
             guard index < state.rows.count else { break }
             renderRow(state.rows[index], selected: index == state.selected, now: state.now, y: listTop + line, into: &grid)
         }
-        if state.rows.isEmpty {
-            grid.put(DisplayText("Nothing open. Import mentions with `heed ingest FILE`, or try `heed demo`."), x: 1, y: listTop, style: .dim)
+        if state.rows.isEmpty { grid.put(DisplayText(emptyText(state)), x: 1, y: listTop, limit: grid.width - 2, style: .dim) }
+    }
+
+    static func emptyText(_ state: AppState) -> String {
+        if let search = state.search { return "Nothing matches \(search). Esc goes back to \(state.view.name)." }
+        if state.viewIndex == 0 { return "Nothing open. Import mentions with `heed ingest FILE`, or try `heed demo`." }
+        return "Nothing in \(state.view.name)."
+    }
+
+    /// Columns of a queue row, narrower on narrow terminals.
+    struct Columns {
+        var author: Int
+        var assignee: Int
+
+        init(width: Int) {
+            author = width >= 120 ? 24 : (width >= 80 ? 20 : 14)
+            assignee = width >= 110 ? 12 : 0
         }
-        let previewTop = listTop + state.listHeight
-        if previewHeight(state.height) > 0 { renderPreview(state, y: previewTop, into: &grid) }
-        if state.showingHelp { HelpScreen.render(state, into: &grid) }
-        renderStatus(state, into: &grid)
-        return grid
-    }
-
-    static func renderHeader(_ state: AppState, into grid: inout Grid) {
-        grid.fill(y: 0, style: .header)
-        let title = " heed · \(state.brand) · \(state.viewName) (\(state.openCount) open)"
-        grid.put(DisplayText(untrusted: title), x: 0, y: 0, limit: grid.width - 7, style: .header)
-        grid.put(DisplayText(clock(state.now)), x: grid.width - 6, y: 0, style: .header)
-    }
-
-    static func clock(_ milliseconds: Int64) -> String {
-        let minutes = (milliseconds / 60_000) % 1440
-        return String(format: "%02d:%02d", minutes / 60, minutes % 60)
     }
 
     static func renderRow(_ row: QueueRow, selected: Bool, now: Int64, y: Int, into grid: inout Grid) {
         let style: Style = selected ? .selectedRow : .normal
         if selected { grid.fill(y: y, style: .selectedRow) }
+        let columns = Columns(width: grid.width)
         var x = 1
-        let age = Age.short(milliseconds: now - (row.lastCustomerAt ?? row.lastAt))
-        x += grid.put(DisplayText(DisplayWidth.fit(age, to: 4)), x: x, y: y, style: style) + 1
+        let rose = (row.previousPriority ?? row.priority) < row.priority
+        grid.put(DisplayText(rose ? "▲" : " "), x: x, y: y, style: selected ? style : .urgencyHigh)
+        x += 1
+        x += grid.put(DisplayText(DisplayWidth.fit(String(row.priority).leftPadded(to: 3), to: 3)), x: x, y: y,
+                      style: selected ? style : (row.priority >= 70 ? .urgencyHigh : .normal)) + 1
+        let (when, late) = timing(row, now: now)
+        x += grid.put(DisplayText(DisplayWidth.fit(when, to: 8)), x: x, y: y, style: selected ? style : (late ? .urgencyHigh : .dim)) + 1
         x += grid.put(DisplayText(DisplayWidth.fit(channelLabel(row.channel), to: 2)), x: x, y: y, style: style) + 1
-        x += grid.put(DisplayText(DisplayWidth.fit(row.authorLabel(width: 22), to: 22)), x: x, y: y, style: style) + 1
-        let tags = row.tags.joined(separator: " ")
-        let tagWidth = tags.isEmpty ? 0 : Swift.min(16, DisplayWidth.of(tags)) + 1
-        grid.put(DisplayText(untrusted: row.text), x: x, y: y, limit: Swift.max(0, grid.width - x - tagWidth - 1), style: style)
-        if tagWidth > 0 {
-            grid.put(DisplayText(untrusted: tags), x: grid.width - tagWidth, y: y, limit: tagWidth - 1, style: selected ? style : .dim)
+        x += grid.put(DisplayText(DisplayWidth.fit(row.authorLabel(width: columns.author), to: columns.author)), x: x, y: y, style: style) + 1
+        var right = grid.width - 1
+        if columns.assignee > 0 {
+            right -= columns.assignee
+            let who = row.assignee.map { "→" + $0 } ?? ""
+            grid.put(DisplayText(untrusted: who), x: right + 1, y: y, limit: columns.assignee - 1, style: selected ? style : .dim)
         }
+        let tags = row.tags.joined(separator: " ")
+        // On a narrow terminal the text comes before the tags.
+        let tagWidth = tags.isEmpty || right - x < 24 ? 0 : Swift.min(16, DisplayWidth.of(tags)) + 1
+        right -= tagWidth
+        grid.put(DisplayText(untrusted: row.text), x: x, y: y, limit: Swift.max(0, right - x), style: style)
+        if tagWidth > 0 {
+            grid.put(DisplayText(untrusted: tags), x: right + 1, y: y, limit: tagWidth - 1, style: selected ? style : .dim)
+        }
+    }
+
+    /// The SLA countdown while one runs (`due 4m`, `late 12m`), else how long ago the customer wrote.
+    static func timing(_ row: QueueRow, now: Int64) -> (String, late: Bool) {
+        if row.status == .open, let due = row.dueAt { return (Age.due(due, now: now), due < now) }
+        return (Age.short(milliseconds: now - (row.lastCustomerAt ?? row.lastAt)), false)
+    }
+
+    static func renderPost(_ post: OutboxEntry, selected: Bool, state: AppState, y: Int, into grid: inout Grid) {
+        let style: Style = selected ? .selectedRow : .normal
+        if selected { grid.fill(y: y, style: .selectedRow) }
+        let when = post.sendAfter > state.now ? "in " + Age.short(milliseconds: post.sendAfter - state.now)
+                                              : Age.short(milliseconds: state.now - post.sendAfter) + " ago"
+        let head = "#\(post.id) ".leftPadded(to: 7) + DisplayWidth.fit(post.state, to: 9) + " " + DisplayWidth.fit(when, to: 8) + " "
+            + DisplayWidth.fit(channelLabel(post.channel), to: 2) + " " + DisplayWidth.fit(post.kind, to: 9) + " "
+        var x = 1
+        x += grid.put(DisplayText(untrusted: head), x: x, y: y, style: selected ? style : (post.state == "failed" ? .error : style))
+        let text = post.state == "failed" ? "\(post.lastError ?? "failed") · \(post.text)" : post.text
+        grid.put(DisplayText(untrusted: text), x: x, y: y, limit: Swift.max(0, grid.width - x - 1), style: style)
     }
 
     /// The one- or two-letter channel mark shown in the queue.
@@ -75,27 +139,41 @@ public enum QueueScreen {
 
     static func renderPreview(_ state: AppState, y: Int, into grid: inout Grid) {
         grid.put(DisplayText(String(repeating: "─", count: grid.width)), x: 0, y: y, style: .separator)
+        if state.listRequest.source == .outbox, state.outbox.indices.contains(state.selected) {
+            renderPostPreview(state.outbox[state.selected], state: state, y: y, into: &grid)
+            return
+        }
         guard let row = state.selectedRow else { return }
-        let who = DisplayText(untrusted: "@\(row.authorHandle) · \(row.channel) · \(row.followers) followers · \(row.mentionCount) message(s)")
-        grid.put(who, x: 1, y: y + 1, style: .dim)
+        let name = row.authorName.map { " (\($0))" } ?? ""
+        let who = "@\(row.authorHandle)\(name) · \(row.channel) · \(Age.count(row.followers)) followers\(row.verified ? " · verified" : "")"
+            + " · \(row.mentionCount) message\(row.mentionCount == 1 ? "" : "s") · #\(row.conversationID) \(row.status.rawValue)"
+        grid.put(DisplayText(untrusted: who), x: 1, y: y + 1, limit: grid.width - 2, style: .dim)
+        grid.put(DisplayText(untrusted: why(row)), x: 1, y: y + 2, limit: grid.width - 2, style: .dim)
         let lines = wrap(DisplayText(untrusted: row.text).string, width: grid.width - 2)
-        for (offset, line) in lines.prefix(previewHeight(state.height) - 2).enumerated() {
-            grid.put(DisplayText(line), x: 1, y: y + 2 + offset)
+        for (offset, line) in lines.prefix(previewHeight(state.height) - 3).enumerated() {
+            grid.put(DisplayText(line), x: 1, y: y + 3 + offset)
         }
     }
 
-    static func renderStatus(_ state: AppState, into grid: inout Grid) {
-        let y = grid.height - 1
-        grid.fill(y: y, style: .status)
-        let text = state.status ?? hints(state.keyMap)
-        grid.put(DisplayText(untrusted: " " + text), x: 0, y: y, style: .status)
+    static func renderPostPreview(_ post: OutboxEntry, state: AppState, y: Int, into grid: inout Grid) {
+        let to = post.conversationID.map { " to #\($0)" } ?? ""
+        let attempts = post.attempts > 0 ? " · \(post.attempts) attempt\(post.attempts == 1 ? "" : "s")" : ""
+        let line = "\(post.kind)\(to) · \(post.channel)\(post.account.map { " as " + $0 } ?? "") · by \(post.operatorHandle) · \(post.state)\(attempts)"
+        grid.put(DisplayText(untrusted: line), x: 1, y: y + 1, limit: grid.width - 2, style: .dim)
+        if let error = post.lastError {
+            grid.put(DisplayText(untrusted: "error: " + error), x: 1, y: y + 2, limit: grid.width - 2, style: .error)
+        }
+        let lines = wrap(DisplayText(untrusted: post.text).string, width: grid.width - 2)
+        for (offset, line) in lines.prefix(previewHeight(state.height) - 3).enumerated() {
+            grid.put(DisplayText(line), x: 1, y: y + 3 + offset)
+        }
     }
 
-    /// The status line's reminder, from the key table (so a rebound key shows as bound).
-    static func hints(_ map: KeyMap) -> String {
-        func key(_ action: Action) -> String { map.bindings.first { $0.action == action }?.keys.first?.label ?? "" }
-        return "\(key(.down))/\(key(.up)) move  \(key(.first))/\(key(.last)) top/bottom  \(key(.pageUp))/\(key(.pageDown)) page  "
-            + "\(key(.help)) keys  \(key(.quit)) quit"
+    /// `why ▲72 (was 40): VIP +20 · charged twice +15 · waiting 45m +8`.
+    static func why(_ row: QueueRow) -> String {
+        let rose = row.previousPriority.map { $0 < row.priority ? " (was \($0))" : "" } ?? ""
+        let reasons = row.topReasons(6).map { "\($0.text) \($0.points >= 0 ? "+" : "−")\(Int(abs($0.points).rounded()))" }
+        return "why ▲\(row.priority)\(rose): " + (reasons.isEmpty ? "no signal beyond the base" : reasons.joined(separator: " · "))
     }
 
     /// Splits text into lines of at most `width` columns, at spaces where it can.
@@ -128,5 +206,12 @@ public enum QueueScreen {
         }
         if !current.isEmpty { lines.append(current) }
         return lines
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        let w = DisplayWidth.of(self)
+        return w >= width ? self : String(repeating: " ", count: width - w) + self
     }
 }

@@ -125,7 +125,9 @@ public final class CursesTerminal: Terminal {
         let pair = colors ? Int16(Style.allCases.firstIndex(of: style)! + 1) : 0
         switch style {
         case .header, .status: return (colors ? CCursesShim_A_BOLD() : CCursesShim_A_REVERSE(), pair)
-        case .selectedRow: return (CCursesShim_A_REVERSE() | CCursesShim_A_BOLD(), colors ? 0 : 0)
+        case .selectedRow, .tabActive: return (CCursesShim_A_REVERSE() | CCursesShim_A_BOLD(), 0)
+        case .tab: return (0, pair)
+        case .error: return (CCursesShim_A_BOLD() | (colors ? 0 : CCursesShim_A_UNDERLINE()), pair)
         case .dim, .separator: return (CCursesShim_A_DIM(), pair)
         case .urgencyHigh: return (CCursesShim_A_BOLD(), pair)
         case .ours, .normal: return (0, pair)
@@ -135,10 +137,11 @@ public final class CursesTerminal: Terminal {
     private static func palette(_ style: Style) -> (Int16, Int16) {
         switch style {
         case .header, .status: (Int16(COLOR_WHITE), Int16(COLOR_BLUE))
-        case .urgencyHigh: (Int16(COLOR_RED), -1)
+        case .urgencyHigh, .error: (Int16(COLOR_RED), -1)
+        case .tab: (Int16(COLOR_CYAN), -1)
         case .ours: (Int16(COLOR_GREEN), -1)
         case .dim, .separator: (Int16(COLOR_CYAN), -1)
-        case .normal, .selectedRow: (-1, -1)
+        case .normal, .selectedRow, .tabActive: (-1, -1)
         }
     }
 

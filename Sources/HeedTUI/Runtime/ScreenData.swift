@@ -1,0 +1,47 @@
+import HeedCore
+
+/// Where the screen's data comes from: the cache, read outside the pure state.
+public struct ScreenData: Sendable {
+    let database: AppDatabase
+    /// How many rows a list loads (it scrolls within them).
+    let pageSize: Int
+    let me: String?
+
+    public init(database: AppDatabase, me: String?, pageSize: Int = 500) {
+        self.database = database
+        self.me = me
+        self.pageSize = pageSize
+    }
+
+    /// The list `request` asks for, the header's counts and each view's count, in one read.
+    public func list(_ request: ListRequest, views: [QueueView], now: Int64) throws -> ListSnapshot {
+        try database.writer.read { db in
+            var snapshot = ListSnapshot(request: request, counts: try Queue.counts(db))
+            switch request.source {
+            case .outbox: snapshot.outbox = try OutboxEntry.list(db, limit: pageSize)
+            case .triage, .recent:
+                snapshot.rows = try Queue.search(db, try Query.parse(request.query), now: now, me: me,
+                                                 order: request.source == .recent ? Queue.recentOrder : Queue.order, limit: pageSize)
+            }
+            snapshot.viewCounts = try views.map { view in
+                switch view.source {
+                case .outbox: return try OutboxEntry.countPending(db)
+                case .triage, .recent:
+                    if view.query.isEmpty { return snapshot.counts.open }
+                    // A view that cannot be counted (is:mine with nobody known) shows no count.
+                    return try? Queue.count(db, try Query.parse(view.query), now: now, me: me)
+                }
+            }
+            return snapshot
+        }
+    }
+
+    public func conversation(_ id: Int64) throws -> ConversationPage? {
+        try database.writer.read { db in
+            guard let detail = try ConversationDetail.fetch(db, id: id) else { return nil }
+            return ConversationPage(detail: detail, card: try ContactCard.fetch(db, conversation: id))
+        }
+    }
+
+    public func changeToken() throws -> @Sendable () throws -> Int { try database.changeWatcher() }
+}

@@ -1,0 +1,100 @@
+import HeedCore
+
+/// The top two lines: where you are and how the queue stands; then the views with their counts.
+enum Header {
+    static func render(_ state: AppState, into grid: inout Grid) {
+        grid.fill(y: 0, style: .header)
+        let clock = LocalTime.clock(state.now, in: state.timeZone)
+        let c = state.counts
+        // As much of the figures as fits beside a readable title.
+        let figures = ["\(c.open) open · \(c.breached) breached · \(c.escalated) escalated", "\(c.open) open · \(c.breached) late · \(c.escalated) esc", "\(c.open) open", ""]
+        var place = state.search.map { "search: \($0)" } ?? state.view.name
+        if let page = state.conversation { place += " › #\(page.detail.summary.conversationID)" }
+        let title = state.width >= 60 ? " heed · \(state.brand) · \(place)" : " \(place)"
+        // The figures that fit beside the whole title; else the fewest, and the title is cut.
+        let titleWidth = DisplayWidth.of(title)
+        let right = figures.map { $0.isEmpty ? clock + " " : "\($0)  \(clock) " }
+            .first { DisplayWidth.of($0) + titleWidth + 2 <= grid.width } ?? (grid.width >= 40 ? "\(c.open) open  \(clock) " : "")
+        let rightWidth = DisplayWidth.of(right)
+        grid.put(DisplayText(untrusted: title), x: 0, y: 0, limit: grid.width - rightWidth - 1, style: .header)
+        grid.put(DisplayText(right), x: grid.width - rightWidth, y: 0, style: .header)
+    }
+
+    /// `1 Triage 12  2 Mine 3  …`: the current view marked; scrolled so that it is always shown.
+    static func renderTabs(_ state: AppState, y: Int, into grid: inout Grid) {
+        let labels = state.views.enumerated().map { index, view -> String in
+            let count = state.viewCounts.indices.contains(index) ? state.viewCounts[index].map { " \($0)" } ?? "" : ""
+            return " \(index < 9 ? "\(index + 1) " : "")\(view.name)\(count) "
+        }
+        var first = 0
+        while first < state.viewIndex,
+              labels[first...state.viewIndex].reduce(0, { $0 + DisplayWidth.of($1) + 1 }) > grid.width {
+            first += 1
+        }
+        var x = first > 0 ? grid.put(DisplayText("‹"), x: 0, y: y, style: .tab) : 0
+        for index in first..<labels.count {
+            let used = grid.put(DisplayText(untrusted: labels[index]), x: x, y: y, limit: grid.width - x,
+                                style: index == state.viewIndex && state.search == nil ? .tabActive : .tab)
+            x += used + 1
+            if used < DisplayWidth.of(labels[index]) || (x >= grid.width && index < labels.count - 1) {
+                grid.put(DisplayText("›"), x: grid.width - 1, y: y, style: .tab)
+                break
+            }
+        }
+    }
+}
+
+/// The bottom line: the search being typed, a message, or the key hints.
+enum StatusLine {
+    static func render(_ state: AppState, into grid: inout Grid) {
+        let y = grid.height - 1
+        grid.fill(y: y, style: .status)
+        if let prompt = state.prompt {
+            renderPrompt(prompt, y: y, into: &grid)
+            return
+        }
+        let text = state.status ?? hints(state)
+        grid.put(DisplayText(untrusted: " " + text), x: 0, y: y, style: .status)
+    }
+
+    /// `/` and the query, scrolled to keep the cursor in view; an error marks its place on the
+    /// line above with a caret and says what is wrong.
+    static func renderPrompt(_ prompt: SearchPrompt, y: Int, into grid: inout Grid) {
+        let characters = Array(prompt.text)
+        let room = grid.width - 3
+        var start = 0
+        let focus = prompt.error?.position ?? prompt.cursor
+        while start < focus && DisplayWidth.of(String(characters[start..<Swift.min(characters.count, focus + 1)])) > room { start += 1 }
+        grid.put(DisplayText("/"), x: 0, y: y, style: .status)
+        var x = 1
+        for (offset, character) in characters[start...].enumerated() {
+            let index = start + offset
+            let marked = index == prompt.cursor || index == prompt.error?.position
+            let used = grid.put(DisplayText(untrusted: String(character)), x: x, y: y, limit: grid.width - x - 1,
+                                style: index == prompt.error?.position ? .error : (marked ? .selectedRow : .status))
+            if used == 0 { break }
+            x += used
+        }
+        if prompt.cursor >= characters.count { grid.put(DisplayText(" "), x: Swift.min(x, grid.width - 1), y: y, style: .selectedRow) }
+        guard let error = prompt.error else { return }
+        let caretX = 1 + DisplayWidth.of(String(characters[start..<Swift.min(characters.count, Swift.max(start, error.position))]))
+        grid.clear(y: y - 1)
+        grid.put(DisplayText("^"), x: caretX, y: y - 1, style: .error)
+        // The message beside the caret: after it when it fits, else before it.
+        let message = DisplayText(untrusted: error.message)
+        let width = DisplayWidth.of(message.string)
+        let messageX = caretX + 2 + width <= grid.width ? caretX + 2 : Swift.max(0, caretX - 1 - width)
+        grid.put(message, x: messageX, y: y - 1, limit: caretX + 2 <= messageX ? nil : caretX - messageX - 1, style: .error)
+    }
+
+    /// The reminder, from the key table (so a rebound key shows as bound).
+    static func hints(_ state: AppState) -> String {
+        let map = state.keyMap
+        func key(_ action: Action) -> String { map.bindings.first { $0.action == action }?.keys.first?.label ?? "" }
+        if state.conversation != nil {
+            return "\(key(.down))/\(key(.up)) scroll  \(key(.first))/\(key(.last)) top/end  \(key(.back)) back  \(key(.help)) keys"
+        }
+        return "\(key(.down))/\(key(.up)) move  \(key(.open)) open  \(key(.nextView)) views  \(key(.search)) search  "
+            + "\(key(.help)) keys  \(key(.quit)) quit"
+    }
+}
