@@ -58,6 +58,27 @@ final class MigrationTests: XCTestCase {
                                      [IncidentTerms.key("app down"), 1, 1]], "the complaint only, by its day")
     }
 
+    func testUpgradingToScreenReadsGivesConversationsTheirLanguage() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file("v8.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "v8-reasons-apart")
+        try queue.write { db in
+            try db.execute(sql: Self.oneConversation + """
+                INSERT INTO mention (id, channel, source_id, conversation_id, handle_id, text, created_at, imported_at, updated_at, lang)
+                    VALUES (1, 'x', 't1', 1, 1, 'Die Karte wurde zweimal belastet', 0, 0, 0, 'de');
+                UPDATE conversation SET assignee = 'Sam';
+                """)
+        }
+        try queue.close()
+        let database = try AppDatabase.open(path: path)
+        let found = try database.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT lang, (SELECT count(*) FROM conversation WHERE assignee = 'sam' COLLATE NOCASE) AS sams FROM conversation")
+        }
+        XCTAssertEqual(found?["lang"], "de", "the latest customer message's language")
+        XCTAssertEqual(found?["sams"], 1)
+    }
+
     func testNewerCacheIsRefusedWithAClearMessage() throws {
         let folder = TemporaryFolder()
         let path = folder.file("new.sqlite")

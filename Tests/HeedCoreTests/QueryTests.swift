@@ -78,7 +78,8 @@ final class QueryTests: XCTestCase {
         let lines = [
             MentionLines.line(id: "a", text: "I was charged twice for my card, fix it", at: "2026-11-23T11:00:00Z", author: "dana", followers: 25_000),
             MentionLines.line(id: "b", text: "how do I order a new card?", at: "2026-11-23T11:50:00Z", author: "lee"),
-            MentionLines.line(channel: "mastodon", id: "c", text: "Die Karte wurde zweimal belastet", at: "2026-11-23T11:55:00Z", author: "jo"),
+            MentionLines.line(channel: "mastodon", id: "c", text: "Die Karte wurde zweimal belastet", at: "2026-11-23T11:55:00Z", author: "jo",
+                              lang: "de"),
             MentionLines.line(id: "d", text: "twice charged again, terrible", at: "2026-11-22T12:00:00Z", author: "sam"),
             MentionLines.line(id: "e", text: "the card works now, thanks", at: "2026-11-23T09:00:00Z", author: "kim"),
         ]
@@ -88,7 +89,6 @@ final class QueryTests: XCTestCase {
             func id(_ source: String) throws -> Int64 {
                 try Int64.fetchOne(db, sql: "SELECT conversation_id FROM mention WHERE source_id = ?", arguments: [source])!
             }
-            try db.execute(sql: "UPDATE mention SET lang = 'de' WHERE source_id = 'c'")
             try db.execute(sql: "INSERT INTO tag (id, name) VALUES (1, 'billing'), (2, 'pr-risk')")
             for (source, tag) in [("a", 1), ("d", 1), ("a", 2)] {
                 try db.execute(sql: "INSERT INTO conversation_tag (conversation_id, tag_id, added_by, added_at) VALUES (?, ?, 'test', 0)",
@@ -127,6 +127,8 @@ final class QueryTests: XCTestCase {
             ("tag:billing -tag:pr-risk", ["d"]),
             ("from:@dana", ["a"]),
             ("from:DANA", ["a"]),
+            ("from:kim", []),
+            ("from:kim is:resolved", ["e"]),
             ("channel:mastodon", ["c"]),
             ("lang:de", ["c"]),
             ("followers:>10000", ["a"]),

@@ -9,7 +9,7 @@ public struct ContactCard: Sendable, Equatable {
     public var tags: [String]
     public var notes: [String]
     public var firstSeenAt: Int64
-    /// Their other conversations, latest first.
+    /// Their other conversations, the latest begun first.
     public var previous: [PastConversation]
     /// Their messages' sentiment, oldest first (-1…1), for a line of small bars.
     public var sentiment: [SentimentPoint]
@@ -49,19 +49,25 @@ public struct ContactCard: Sendable, Equatable {
             SELECT t.name FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = ? ORDER BY t.name
             """, arguments: [contactID])
         let notes = try String.fetchAll(db, sql: "SELECT text FROM note WHERE contact_id = ? ORDER BY created_at, id", arguments: [contactID])
+        // Latest begun first, straight from the contact's index: a prolific customer has
+        // hundreds of conversations, and only the few shown are joined to their text.
         let previous = try Row.fetchAll(db, sql: """
             SELECT c.id, c.channel, c.status, c.last_at, coalesce(m.text, '') AS text
-            FROM conversation c LEFT JOIN mention m ON m.id = coalesce(c.latest_customer_mention_id, c.latest_mention_id)
-            WHERE c.contact_id = ? AND c.id <> ? ORDER BY c.last_at DESC, c.id DESC LIMIT ?
+            FROM (SELECT * FROM conversation WHERE contact_id = ? AND id <> ? ORDER BY first_at DESC LIMIT ?) c
+            LEFT JOIN mention m ON m.id = coalesce(c.latest_customer_mention_id, c.latest_mention_id)
+            ORDER BY c.first_at DESC
             """, arguments: [contactID, id, previousLimit]).map { row in
             PastConversation(id: row["id"], channel: row["channel"], status: ConversationStatus(rawValue: row["status"]) ?? .open,
                              lastAt: row["last_at"], text: row["text"])
         }
-        // The latest messages, shown oldest first.
+        // Their latest messages, shown oldest first, from their latest conversations.
         let sentiment = try Row.fetchAll(db, sql: """
-            SELECT m.created_at, m.sentiment FROM mention m JOIN contact_handle h ON h.id = m.handle_id
-            WHERE h.contact_id = ? AND m.ours = 0 AND m.sentiment IS NOT NULL ORDER BY m.created_at DESC LIMIT ?
-            """, arguments: [contactID, sentimentLimit]).map { SentimentPoint(at: $0["created_at"], score: $0["sentiment"]) }.reversed()
+            SELECT m.created_at, m.sentiment
+            FROM (SELECT id, contact_id FROM conversation WHERE contact_id = ? ORDER BY first_at DESC LIMIT ?) c
+            JOIN mention m ON m.conversation_id = c.id
+            JOIN contact_handle h ON h.id = m.handle_id AND h.contact_id = c.contact_id
+            WHERE m.ours = 0 AND m.sentiment IS NOT NULL ORDER BY m.created_at DESC LIMIT ?
+            """, arguments: [contactID, sentimentLimit, sentimentLimit]).map { SentimentPoint(at: $0["created_at"], score: $0["sentiment"]) }.reversed()
         let firstSeen = handleRows.map { $0["first_seen_at"] as Int64 }.min() ?? contact["created_at"]
         return ContactCard(contactID: contactID, name: contact["name"],
                            handles: handleRows.map { Handle(channel: $0["channel"], handle: $0["handle"], followers: $0["followers"], verified: $0["verified"]) },

@@ -13,14 +13,18 @@ public struct QuerySQL {
     public init(_ query: Query, in db: Database, now: Int64, me: String? = nil, commonHits: Int = 20_000) throws {
         var clauses: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
-        if !query.namesStatus { clauses.append("c.status = 'open'") }
+        // A term with its own small index (a customer, an assignee, a language) leads: the status
+        // test is then kept off the queue's index (`+`), which SQLite would otherwise walk in
+        // priority order through every open conversation for a few matches (from: 167 → 11 ms).
+        let leads = query.groups.contains { $0.count == 1 && !$0[0].negated && $0[0].condition.hasOwnIndex }
+        if !query.namesStatus { clauses.append(leads ? "+c.status = 'open'" : "c.status = 'open'") }
         // Full-text terms last: SQLite tests the terms in order, and a common word's test costs
         // tens of microseconds a conversation where a tag's costs one.
         let isText = { (term: Query.Term) -> Bool in if case .text = term.condition { return true } else { return false } }
         for group in query.groups.filter({ !$0.contains(where: isText) }) + query.groups.filter({ $0.contains(where: isText) }) {
             var alternatives: [String] = []
             for term in group {
-                let (sql, values) = try Self.condition(term, db: db, now: now, me: me, commonHits: commonHits)
+                let (sql, values) = try Self.condition(term, db: db, now: now, me: me, commonHits: commonHits, leads: leads)
                 alternatives.append(term.negated ? "NOT (\(sql))" : sql)
                 arguments += values
             }
@@ -30,7 +34,7 @@ public struct QuerySQL {
         self.arguments = StatementArguments(arguments)
     }
 
-    private static func condition(_ term: Query.Term, db: Database, now: Int64, me: String?, commonHits: Int) throws
+    private static func condition(_ term: Query.Term, db: Database, now: Int64, me: String?, commonHits: Int, leads: Bool) throws
         -> (String, [(any DatabaseValueConvertible)?]) {
         switch term.condition {
         case .text(let text):
@@ -46,20 +50,19 @@ public struct QuerySQL {
             }
             return ("c.id IN (SELECT tm.conversation_id FROM mention tm WHERE tm.id IN (SELECT rowid FROM mention_fts WHERE mention_fts MATCH ?))", [match])
         case .from(let handle):
-            return ("""
-                EXISTS (SELECT 1 FROM mention fm JOIN contact_handle fh ON fh.id = fm.handle_id
-                        WHERE fm.conversation_id = c.id AND fm.ours = 0 AND fh.handle = ? COLLATE NOCASE)
-                """, [handle])
+            // The customer's conversations, through the handle's index and the contact's, rather
+            // than every conversation's mentions (267 ms → 1 ms on a 1M cache).
+            return ("c.contact_id IN (SELECT fh.contact_id FROM contact_handle fh WHERE fh.handle = ? COLLATE NOCASE AND fh.ours = 0)", [handle])
         case .channel(let channel): return ("c.channel = ?", [channel])
         case .tag(let tag):
             return ("EXISTS (SELECT 1 FROM conversation_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.conversation_id = c.id AND t.name = ? COLLATE NOCASE)",
                     [tag])
-        case .status(let status): return ("c.status = ?", [status.rawValue])
+        case .status(let status): return (leads ? "+c.status = ?" : "c.status = ?", [status.rawValue])
         case .escalated: return ("EXISTS (SELECT 1 FROM escalation e WHERE e.conversation_id = c.id AND e.state = 'open')", [])
         case .unassigned: return ("c.assignee IS NULL", [])
         case .mine:
             guard let me else { throw QueryError(position: term.position, message: "is:mine: heed does not know who you are (set HEED_OPERATOR)") }
-            return ("c.assignee = ?", [me])
+            return ("c.assignee = ? COLLATE NOCASE", [me])
         case .breached: return ("c.breached = 1", [])
         case .priority(let comparison, let value): return ("c.priority \(comparison.rawValue) ?", [value])
         case .sentiment(let comparison, let value): return ("c.sentiment \(comparison.rawValue) ?", [value])
@@ -72,10 +75,20 @@ public struct QuerySQL {
             return ("(c.due_at IS NOT NULL AND c.due_at - ? \(comparison.rawValue) ?)", [now, span])
         case .kind(let kind): return ("c.kind = ?", [kind.rawValue])
         case .assignee(let name): return ("c.assignee = ? COLLATE NOCASE", [name])
-        case .lang(let lang): return ("(SELECT lm.lang FROM mention lm WHERE lm.id = c.latest_customer_mention_id) = ? COLLATE NOCASE", [lang])
+        case .lang(let lang): return ("c.lang = ? COLLATE NOCASE", [lang])
         case .incident(.id(let id)): return ("c.incident_id = ?", [id])
         case .incident(.any): return ("c.incident_id IS NOT NULL", [])
         case .incident(.none): return ("c.incident_id IS NULL", [])
+        }
+    }
+}
+
+extension Query.Condition {
+    /// Whether the conversations this picks are found through an index of their own.
+    var hasOwnIndex: Bool {
+        switch self {
+        case .from, .mine, .assignee, .lang, .incident(.id): return true
+        default: return false
         }
     }
 }

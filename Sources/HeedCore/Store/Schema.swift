@@ -16,6 +16,7 @@ enum Schema {
         migrator.registerMigration("v6-text-fingerprints", migrate: v6TextFingerprints)
         migrator.registerMigration("v7-incidents", migrate: v7Incidents)
         migrator.registerMigration("v8-reasons-apart", migrate: v8ReasonsApart)
+        migrator.registerMigration("v9-screen-reads", migrate: v9ScreenReads)
         return migrator
     }
 
@@ -392,6 +393,23 @@ enum Schema {
             ALTER TABLE conversation DROP COLUMN reasons;
             DROP INDEX mention_by_text_hash;
             CREATE INDEX mention_by_text_hash ON mention(text_hash, created_at, handle_id) WHERE text_hash IS NOT NULL;
+            """)
+    }
+
+    /// What the screen asks often, answered from small indexes on a 1M cache: the views' counts
+    /// (open, breached, unassigned: 170 ms → 10 ms), `from:` by handle, `assignee:` in any case,
+    /// and `lang:` from the conversation's own column (it was the latest message's, read row by row:
+    /// 300 ms for `lang:de`).
+    private static func v9ScreenReads(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE INDEX conversation_counts ON conversation(status, breached, assignee);
+            CREATE INDEX contact_handle_by_handle ON contact_handle(handle COLLATE NOCASE);
+            DROP INDEX conversation_by_assignee;
+            CREATE INDEX conversation_by_assignee ON conversation(assignee COLLATE NOCASE, status) WHERE assignee IS NOT NULL;
+            ALTER TABLE conversation ADD COLUMN lang TEXT;
+            UPDATE conversation SET lang = (SELECT lang FROM mention WHERE id = conversation.latest_customer_mention_id)
+                WHERE latest_customer_mention_id IS NOT NULL;
+            CREATE INDEX conversation_by_lang ON conversation(lang COLLATE NOCASE, status) WHERE lang IS NOT NULL;
             """)
     }
 }

@@ -64,7 +64,7 @@ public final class Triager {
         UPDATE conversation SET priority = ?2,
             previous_priority = CASE WHEN urgency IS NULL THEN NULL WHEN priority <> ?2 THEN priority ELSE previous_priority END,
             static_points = ?3, priority_floor = ?4, waiting_since = ?5, sla_minutes = ?6, urgency = ?7,
-            due_at = ?8, breached = ?9, kind = ?10, sentiment = ?11, spam_score = ?12
+            due_at = ?8, breached = ?9, kind = ?10, sentiment = ?11, spam_score = ?12, lang = ?13
         WHERE id = ?1
         """
 
@@ -142,7 +142,7 @@ public final class Triager {
                     reasons.append(Reason(signal: "spam", points: 0, text: "spam \(PriorityModel.oneDecimal(spam.value)): " + spam.reasons.joined(separator: "; ")))
                 }
                 try write.run(id, priority, part.points, part.floor, waitingSince, target, urgency.rawValue,
-                              due, breached, analysis.kind.rawValue, analysis.sentiment, spam.value)
+                              due, breached, analysis.kind.rawValue, analysis.sentiment, spam.value, subject.lang)
                 try writeReasons.run(id, ReasonsJSON.encode(reasons))
                 let wrote = newCustomerMessage.contains(id) || copiesOf.contains(id)
                 if wrote && !signals.rules.isEmpty {
