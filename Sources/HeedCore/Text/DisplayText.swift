@@ -12,10 +12,21 @@ public struct DisplayText: Sendable, Equatable, Hashable, CustomStringConvertibl
     public static let placeholder: Unicode.Scalar = "\u{FFFD}"
 
     public init(untrusted text: String, keepNewlines: Bool = false) {
+        // Printable ASCII, most of what arrives, is safe as it is (the screen sanitises every
+        // row on every frame).
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            string = text
+            return
+        }
         var scalars = String.UnicodeScalarView()
         scalars.reserveCapacity(text.unicodeScalars.count)
         var combiningRun = 0
         for scalar in text.unicodeScalars {
+            if scalar.value >= 0x20 && scalar.value < 0x7F {
+                scalars.append(scalar)
+                combiningRun = 0
+                continue
+            }
             if scalar == "\n", keepNewlines {
                 scalars.append(scalar)
                 combiningRun = 0
