@@ -9,8 +9,9 @@ final class RuntimeTests: XCTestCase {
     /// Kept for the test's length: the folder goes when it does.
     var folder = TemporaryFolder()
 
+    let clock = FixedClock("2026-11-23T12:00:00Z")
+
     func session(keys: [Key], width: Int = 80, height: Int = 24, me: String? = nil) throws -> (Runtime, GridTerminal, AppDatabase) {
-        let clock = FixedClock("2026-11-23T12:00:00Z")
         let (database, _) = try DemoCache.build(path: folder.file("demo.sqlite"), size: 300, seed: 5, clock: clock)
         let terminal = GridTerminal(width: width, height: height, keys: keys)
         var state = AppState(brand: "Northwind Bank", width: width, height: height, now: clock.now())
@@ -80,6 +81,33 @@ final class RuntimeTests: XCTestCase {
         XCTAssertEqual(runtime.state.rows.first?.conversationID, fifth)
         XCTAssertEqual(runtime.state.selectedRow?.conversationID, chosen.conversationID)
         XCTAssertEqual(runtime.state.selected, 4)
+    }
+
+    func testTheHeaderCountsAfterEveryChangeAndTheTabsAtMostEveryTwoSeconds() throws {
+        let (runtime, _, database) = try session(keys: [])
+        try runtime.start()
+        let open = runtime.state.counts.open
+        XCTAssertEqual(runtime.state.viewCounts.first, open)
+        let resolve = { (id: Int64) in
+            try database.writer.write { db in try db.execute(sql: "UPDATE conversation SET status = 'resolved' WHERE id = ?", arguments: [id]) }
+        }
+        try resolve(runtime.state.rows[0].conversationID)
+        try runtime.step([], poll: true)
+        XCTAssertEqual(runtime.state.counts.open, open - 1, "the header at once")
+        XCTAssertEqual(runtime.state.viewCounts.first, open, "the tabs were counted less than two seconds ago")
+        clock.advance(seconds: 2)
+        try runtime.step([], poll: true)
+        XCTAssertEqual(runtime.state.viewCounts.first, open - 1, "two seconds on, without another change")
+        try resolve(runtime.state.rows[0].conversationID)
+        clock.advance(seconds: 1)
+        try runtime.step([], poll: true)
+        XCTAssertEqual(runtime.state.counts.open, open - 2)
+        XCTAssertEqual(runtime.state.viewCounts.first, open - 1, "not within two seconds of the last count")
+        clock.advance(seconds: 1)
+        try runtime.step([], poll: true)
+        XCTAssertEqual(runtime.state.viewCounts.first, open - 2)
+        try runtime.step([.key(.char("j"))], poll: true)
+        XCTAssertEqual(runtime.state.viewCounts.first, open - 2)
     }
 
     func testQuitKeyEndsTheLoop() throws {

@@ -46,7 +46,7 @@ extension AppState {
         let keepPost = listRequest.source == .outbox && outbox.indices.contains(selected) ? outbox[selected].id : nil
         rows = snapshot.rows
         outbox = snapshot.outbox
-        counts = snapshot.counts
+        if let counted = snapshot.counts { counts = counted }
         if !snapshot.viewCounts.isEmpty { viewCounts = snapshot.viewCounts }
         // The cursor stays on the same conversation, not the same row number.
         if let keep, let index = rows.firstIndex(where: { $0.conversationID == keep }) { selected = index }

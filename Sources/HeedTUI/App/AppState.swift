@@ -87,10 +87,11 @@ public struct ListSnapshot: Sendable, Equatable {
     public var request: ListRequest
     public var rows: [QueueRow] = []
     public var outbox: [OutboxEntry] = []
-    public var counts = QueueCounts()
+    /// Nil when not counted this time (the last counts stand).
+    public var counts: QueueCounts?
     public var viewCounts: [Int?] = []
 
-    public init(request: ListRequest, rows: [QueueRow] = [], outbox: [OutboxEntry] = [], counts: QueueCounts = QueueCounts(),
+    public init(request: ListRequest, rows: [QueueRow] = [], outbox: [OutboxEntry] = [], counts: QueueCounts? = nil,
                 viewCounts: [Int?] = []) {
         self.request = request
         self.rows = rows

@@ -8,6 +8,14 @@ public final class Runtime {
     private let data: ScreenData
     /// Changes whenever any process wrote to the cache (SQLite's data_version), so polling is cheap.
     private let changeToken: () throws -> Int
+    private var token = 0
+    /// The token the header's counts were taken at: they are taken again after any change.
+    private var countedToken: Int?
+    /// The token the views' counts were taken at, and when: they are taken again after a
+    /// change, at most every `countMilliseconds` (an import commits many times a second).
+    private var viewsCountedToken: Int?
+    private var viewsCountedAt: Int64 = 0
+    static let countMilliseconds: Int64 = 2000
     public private(set) var state: AppState
     /// How often the cache is asked whether anything changed, keys or not.
     static let pollMilliseconds: Int64 = 500
@@ -22,11 +30,7 @@ public final class Runtime {
 
     /// Runs until quit; with `untilIdle`, also stops when no key is waiting (scripted tests).
     public func run(untilIdle: Bool = false) throws {
-        let size = terminal.size
-        _ = state.handle(.resized(width: size.width, height: size.height))
-        var token = try changeToken()
-        try perform([.reload])
-        terminal.present(QueueScreen.render(state))
+        try start()
         var polled = clock.now()
         while true {
             var events: [Event] = []
@@ -47,25 +51,44 @@ public final class Runtime {
             }
             // Polled on time even while keys keep coming, so others' work shows within a second.
             let now = clock.now()
-            var changed = false
-            if key == nil || now - polled >= Self.pollMilliseconds {
+            let poll = key == nil || now - polled >= Self.pollMilliseconds
+            if poll {
                 polled = now
                 events.append(.tick(now: now))
-                let latest = try changeToken()
-                changed = latest != token
-                token = latest
             }
-            for event in events {
-                if try !perform(state.handle(event)) { return }
-            }
-            if changed, try !perform([.reload]) { return }
-            terminal.present(QueueScreen.render(state))
+            guard try step(events, poll: poll) else { return }
             if key == nil && untilIdle { return }
         }
     }
 
-    /// Runs effects, feeding what they load back as events; false when the operator quit.
+    /// Sizes the state to the terminal, loads the first list and draws it.
+    public func start() throws {
+        let size = terminal.size
+        _ = state.handle(.resized(width: size.width, height: size.height))
+        token = try changeToken()
+        try perform([.reload])
+        terminal.present(QueueScreen.render(state))
+    }
+
+    /// Events through the state, their effects run, the screen drawn; with `poll`, first asks the
+    /// cache whether anything changed and reloads if so. False when the operator quit.
     @discardableResult
+    public func step(_ events: [Event], poll: Bool = false) throws -> Bool {
+        var changed = false
+        if poll {
+            let latest = try changeToken()
+            changed = latest != token
+            token = latest
+        }
+        for event in events {
+            if try !perform(state.handle(event)) { return false }
+        }
+        if changed || (poll && viewCountsDue), try !perform([.reload]) { return false }
+        terminal.present(QueueScreen.render(state))
+        return true
+    }
+
+    /// Runs effects, feeding what they load back as events; false when the operator quit.
     private func perform(_ effects: [Effect]) throws -> Bool {
         var pending = effects
         while !pending.isEmpty {
@@ -83,9 +106,20 @@ public final class Runtime {
         return true
     }
 
+    private var viewCountsDue: Bool {
+        viewsCountedToken == nil || (viewsCountedToken != token && clock.now() - viewsCountedAt >= Self.countMilliseconds)
+    }
+
     private func loadList() throws -> Event {
+        let countViews = viewCountsDue
         do {
-            return .loaded(try data.list(state.listRequest, views: state.views, now: state.now))
+            let snapshot = try data.list(state.listRequest, counts: countedToken != token, views: countViews ? state.views : nil, now: state.now)
+            countedToken = token
+            if countViews {
+                viewsCountedToken = token
+                viewsCountedAt = clock.now()
+            }
+            return .loaded(snapshot)
         } catch let error as QueryError {
             return .searchFailed(error)
         }

@@ -4,7 +4,9 @@ import HeedCore
 /// Opens the screen on a workspace's cache and runs it until the operator quits.
 public enum Screen {
     public static func open(workspace: Workspace) throws {
-        let database = try workspace.openCache(memoryMapped: true)
+        // Not memory-mapped: every page a count or a search touches would stay in the
+        // process's memory (180 MB on a 1M cache); read through SQLite's small page cache.
+        let database = try workspace.openCache(memoryMapped: false)
         try open(database: database, config: workspace.config)
     }
 
@@ -22,6 +24,8 @@ public enum Screen {
         let runtime = try Runtime(terminal: terminal,
                                   state: AppState(config: config, environment: environment, width: size.width, height: size.height, now: clock.now()),
                                   clock: clock, data: ScreenData(database: database, me: environment["HEED_OPERATOR"]))
+        // The benchmark's measure of start-up: process start to the first full screen.
+        if environment["HEED_EXIT_AFTER_FIRST_SCREEN"] == "1" { return try runtime.start() }
         try runtime.run()
     }
 }

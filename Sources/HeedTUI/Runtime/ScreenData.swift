@@ -13,21 +13,23 @@ public struct ScreenData: Sendable {
         self.pageSize = pageSize
     }
 
-    /// The list `request` asks for, the header's counts and each view's count, in one read.
-    public func list(_ request: ListRequest, views: [QueueView], now: Int64) throws -> ListSnapshot {
+    /// The list `request` asks for, in one read with the header's counts (when `counts`) and each
+    /// of `views`' counts (when given, and the header's then too). Counting costs more than the
+    /// list, so the runtime asks only after a change.
+    public func list(_ request: ListRequest, counts: Bool, views: [QueueView]?, now: Int64) throws -> ListSnapshot {
         try database.writer.read { db in
-            var snapshot = ListSnapshot(request: request, counts: try Queue.counts(db))
+            var snapshot = ListSnapshot(request: request, counts: counts || views != nil ? try Queue.counts(db) : nil)
             switch request.source {
             case .outbox: snapshot.outbox = try OutboxEntry.list(db, limit: pageSize)
             case .triage, .recent:
                 snapshot.rows = try Queue.search(db, try Query.parse(request.query), now: now, me: me,
                                                  order: request.source == .recent ? Queue.recentOrder : Queue.order, limit: pageSize)
             }
-            snapshot.viewCounts = try views.map { view in
+            snapshot.viewCounts = try (views ?? []).map { view in
                 switch view.source {
                 case .outbox: return try OutboxEntry.countPending(db)
                 case .triage, .recent:
-                    if view.query.isEmpty { return snapshot.counts.open }
+                    if view.query.isEmpty, let counts = snapshot.counts { return counts.open }
                     // A view that cannot be counted (is:mine with nobody known) shows no count.
                     return try? Queue.count(db, try Query.parse(view.query), now: now, me: me)
                 }
