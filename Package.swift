@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "heed-bench",
             dependencies: [
-                "HeedCore",
+                "HeedCore", "HeedTUI",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
