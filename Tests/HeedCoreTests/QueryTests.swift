@@ -98,6 +98,11 @@ final class QueryTests: XCTestCase {
             try db.execute(sql: "UPDATE conversation SET status = 'resolved' WHERE id = ?", arguments: [try id("e")])
             try db.execute(sql: "INSERT INTO incident (id, title, started_at, last_member_at) VALUES (4, 'card', 0, 0)")
             try db.execute(sql: "UPDATE conversation SET incident_id = 4 WHERE id = ?", arguments: [try id("c")])
+            // Escalated: b (open) and e (resolved); d's escalation was answered.
+            for (source, state) in [("b", "open"), ("e", "open"), ("d", "answered")] {
+                try db.execute(sql: "INSERT INTO escalation (conversation_id, team, state, opened_by, opened_at) VALUES (?, 'billing', ?, 'sam', 0)",
+                               arguments: [try id(source), state])
+            }
         }
         return database
     }
@@ -109,6 +114,12 @@ final class QueryTests: XCTestCase {
                 SELECT m.source_id FROM conversation c JOIN mention m ON m.id = c.latest_mention_id WHERE \(sql.whereSQL)
                 """, arguments: sql.arguments))
         }
+    }
+
+    func testTheHeaderCountsOpenLateAndEscalatedOpenOnes() throws {
+        let database = try cache()
+        let counts = try database.writer.read { db in try Queue.counts(db) }
+        XCTAssertEqual(counts, QueueCounts(open: 4, breached: 2, escalated: 1), "e's escalation is on a resolved conversation, d's was answered")
     }
 
     func testEachTermFindsWhatItSays() throws {
@@ -134,6 +145,10 @@ final class QueryTests: XCTestCase {
             ("followers:>10000", ["a"]),
             ("assignee:sam", ["b"]),
             ("is:unassigned", ["a", "c", "d"]),
+            ("is:escalated", ["b"]),
+            ("is:escalated is:resolved", ["e"]),
+            ("-is:escalated", ["a", "c", "d"]),
+            ("is:escalated OR lang:de", ["b", "c"]),
             ("is:mine", ["b"]),
             ("incident:4", ["c"]),
             ("incident:any", ["c"]),

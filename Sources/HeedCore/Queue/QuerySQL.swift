@@ -58,7 +58,7 @@ public struct QuerySQL {
             return ("EXISTS (SELECT 1 FROM conversation_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.conversation_id = c.id AND t.name = ? COLLATE NOCASE)",
                     [tag])
         case .status(let status): return (leads ? "+c.status = ?" : "c.status = ?", [status.rawValue])
-        case .escalated: return ("EXISTS (SELECT 1 FROM escalation e WHERE e.conversation_id = c.id AND e.state = 'open')", [])
+        case .escalated: return (Queue.escalatedSQL, [])
         case .unassigned: return ("c.assignee IS NULL", [])
         case .mine:
             guard let me else { throw QueryError(position: term.position, message: "is:mine: heed does not know who you are (set HEED_OPERATOR)") }
@@ -87,7 +87,7 @@ extension Query.Condition {
     /// Whether the conversations this picks are found through an index of their own.
     var hasOwnIndex: Bool {
         switch self {
-        case .from, .mine, .assignee, .lang, .incident(.id): return true
+        case .from, .mine, .assignee, .lang, .incident(.id), .escalated: return true
         default: return false
         }
     }
