@@ -81,6 +81,82 @@ final class TerminalEndToEndTests: XCTestCase {
         XCTAssertTrue(stty.contains(" icanon") && stty.contains(" echo"), "the terminal is back in cooked mode:\n\(stty)")
     }
 
+    /// In an interactive shell: Ctrl-Z gives the shell a sane terminal and `fg` redraws; SIGTERM
+    /// and SIGHUP end heed with the terminal restored.
+    func testSuspendResumeAndSignals() throws {
+        XCTAssertTrue(Tmux.isAvailable, "tmux is needed for the screen tests: apt-get install tmux")
+        let folder = TemporaryFolder()
+        let cache = folder.file("demo.sqlite")
+        let demo = try HeedRun.run(["demo", "--no-ui", "--cache", cache, "--size", "200"], in: folder)
+        XCTAssertEqual(demo.status, 0, demo.stderr)
+        let tmux = Tmux(folder: folder)
+        try tmux.start("bash --norc --noprofile -i", width: 100, height: 30, environment: ["HOME": folder.path, "TERM": "tmux-256color"])
+        // Written in two quoted halves, so that the command's echo does not read as the prompt.
+        try tmux.send("-l", "PS1='shell''> '")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "shell>")
+        let heed = "'\(Paths.heedBinary)' --cache '\(cache)'"
+
+        try tmux.send("-l", heed)
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "our brand · Triage")
+        try tmux.send("C-z")
+        let stopped = try tmux.waitFor(text: "Stopped")
+        // bash puts its own terminal modes back when a job stops; what shows that heed left
+        // curses is the shell's screen back in place of heed's.
+        XCTAssertFalse(stopped.contains("our brand · Triage"), stopped)
+        XCTAssertTrue(stopped.contains("shell> '"), stopped)
+        try tmux.send("-l", "stty -a > '\(folder.file("suspended.stty"))'")
+        try tmux.send("Enter")
+        let suspended = try waitForFile(folder.file("suspended.stty"))
+        XCTAssertTrue(suspended.contains(" icanon") && suspended.contains(" echo"), "the shell has a cooked terminal:\n\(suspended)")
+        try tmux.send("-l", "fg")
+        try tmux.send("Enter")
+        try tmux.waitFor("the screen redrawn after fg") { $0.contains("our brand · Triage") && $0.contains("j/k move") && !$0.contains("Stopped") }
+
+        for (index, signal) in [SIGTERM, SIGHUP].enumerated() {
+            if index > 0 {
+                try tmux.send("-l", heed)
+                try tmux.send("Enter")
+                try tmux.waitFor("the screen") { $0.contains("our brand · Triage") && $0.contains("j/k move") }
+            }
+            let shell = try XCTUnwrap(Int32(tmux.tmux(["display-message", "-p", "-t", "t", "#{pane_pid}"]).output.trimmingCharacters(in: .whitespacesAndNewlines)))
+            let pid = try XCTUnwrap(Self.child(of: shell, named: "heed"), "heed runs under the shell")
+            XCTAssertEqual(kill(pid, signal), 0)
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline && Self.child(of: shell, named: "heed") != nil { usleep(50_000) }
+            XCTAssertNil(Self.child(of: shell, named: "heed"), "signal \(signal) ends heed")
+            let marker = folder.file("after-\(signal)")
+            try tmux.send("-l", "echo \"heed exited $?\" > '\(marker)'; stty -a > '\(marker).stty'")
+            try tmux.send("Enter")
+            let stty = try waitForFile(marker + ".stty")
+            XCTAssertTrue(stty.contains(" icanon") && stty.contains(" echo"), "signal \(signal): the terminal is back in cooked mode:\n\(stty)")
+            XCTAssertEqual(folder.read("after-\(signal)"), "heed exited 0\n", "signal \(signal) ends heed cleanly")
+        }
+    }
+
+    /// A file the shell writes, once it is complete (its writer ends with a newline).
+    func waitForFile(_ path: String, timeout: TimeInterval = 10) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasSuffix("\n") { return text }
+            usleep(50_000)
+        }
+        throw HeedError("timed out waiting for \(path)")
+    }
+
+    /// The pid of `parent`'s child process called `name`, from /proc.
+    static func child(of parent: Int32, named name: String) -> Int32? {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if stat[stat.index(after: open)..<close] == name, fields.count > 2, Int32(fields[1]) == parent { return pid }
+        }
+        return nil
+    }
+
     /// The header's "N open".
     static func openCount(_ screen: String) -> Int? {
         guard let header = screen.split(separator: "\n").first, let range = header.range(of: #"\d+ open"#, options: .regularExpression) else { return nil }
