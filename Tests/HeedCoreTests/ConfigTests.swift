@@ -70,6 +70,19 @@ final class ConfigTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.hasPrefix("team.json:9: accounts.twitter: unknown channel \"twitter\"") }, lines.joined(separator: "\n"))
     }
 
+    func testWhoIsAtTheTerminalAndTheirTimeZone() throws {
+        let config = try ConfigLoader.parse(ExampleConfig.text, file: "example.json").get()
+        XCTAssertEqual(config.currentOperator(environment: ["HEED_OPERATOR": "tomas", "USER": "pnair"]), "tomas", "HEED_OPERATOR first")
+        XCTAssertEqual(config.currentOperator(environment: ["USER": "pnair"]), "priya", "else the login user's operator")
+        XCTAssertNil(config.currentOperator(environment: ["USER": "mallory"]), "nobody is guessed")
+        XCTAssertEqual(config.timeZone(for: "priya"), "Asia/Kolkata", "an operator's own zone")
+        XCTAssertEqual(config.timeZone(for: "sam"), config.timeZone, "else the team's")
+        XCTAssertEqual(config.timeZone(for: nil), config.timeZone)
+        let bad = #"{"operators": [{"handle": "sam", "name": "Sam", "timezone": "Moon/Base"}]}"#
+        guard case .failure(let error) = ConfigLoader.parse(bad, file: "c.json") else { return XCTFail("expected a problem") }
+        XCTAssertTrue(error.description.contains("operators[0].timezone: unknown time zone \"Moon/Base\""), error.description)
+    }
+
     func testBrokenJSONNamesTheLine() {
         guard case .failure(let error) = ConfigLoader.parse("{\n  \"brand\": \"A\",\n  \"cache\": \n}", file: "c.json") else { return XCTFail() }
         XCTAssertEqual(error.problems.count, 1)

@@ -74,6 +74,8 @@ public struct Operator: Sendable, Equatable {
     public var teams: [String]
     /// Most conversations this operator may hold at once (nil: no cap).
     public var maxAssigned: Int?
+    /// Their own IANA time zone for the times the screen shows (nil: the team's `timezone`).
+    public var timeZone: String? = nil
 
     public var firstName: String { name.split(separator: " ").first.map(String.init) ?? name }
 }

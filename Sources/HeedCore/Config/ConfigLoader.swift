@@ -191,7 +191,7 @@ public enum ConfigLoader {
     }
 
     private static func readOperator(_ node: JSONNode, _ path: String, _ config: Config, _ r: inout ConfigReader) -> Operator? {
-        guard let f = r.fields(node, path, allowed: ["handle", "name", "unix_user", "role", "signature", "intro", "teams", "max_assigned"],
+        guard let f = r.fields(node, path, allowed: ["handle", "name", "unix_user", "role", "signature", "intro", "teams", "max_assigned", "timezone"],
                                required: ["handle", "name"]),
               let handle = f["handle"].flatMap({ r.string($0, path + ".handle") }),
               let name = f["name"].flatMap({ r.string($0, path + ".name") })
@@ -211,7 +211,8 @@ public enum ConfigLoader {
                         role: role ?? .agent,
                         signature: f["signature"].flatMap { r.string($0, path + ".signature") } ?? "",
                         intro: intro, teams: teams,
-                        maxAssigned: f["max_assigned"].flatMap { r.int($0, path + ".max_assigned", in: 1...10_000) })
+                        maxAssigned: f["max_assigned"].flatMap { r.int($0, path + ".max_assigned", in: 1...10_000) },
+                        timeZone: f["timezone"].flatMap { timeZone($0, path + ".timezone", &r) })
     }
 
     private static func urgencyMinutes(_ node: JSONNode, _ path: String, _ r: inout ConfigReader) -> [Urgency: Int] {

@@ -26,7 +26,7 @@ struct QueueCommand: ParsableCommand {
             let triager = Triager(config: workspace.config)
             let quiet = workspace.config.triage.incidents.quietMinutes
             let text = query.joined(separator: " ")
-            let me = ProcessInfo.processInfo.environment["HEED_OPERATOR"]
+            let me = workspace.config.currentOperator(environment: ProcessInfo.processInfo.environment)
             let rows: [QueueRow]
             let incidents: [Int64: Incident]
             do {
