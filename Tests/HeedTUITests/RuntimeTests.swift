@@ -13,11 +13,17 @@ final class RuntimeTests: XCTestCase {
 
     func session(keys: [Key], width: Int = 80, height: Int = 24, me: String? = nil) throws -> (Runtime, GridTerminal, AppDatabase) {
         let (database, _) = try DemoCache.build(path: folder.file("demo.sqlite"), size: 300, seed: 5, clock: clock)
+        let (runtime, terminal) = try screen(on: database, keys: keys, width: width, height: height, me: me)
+        return (runtime, terminal, database)
+    }
+
+    /// A screen on `database`, as another operator's process would open it.
+    func screen(on database: AppDatabase, keys: [Key] = [], width: Int = 80, height: Int = 24, me: String?) throws -> (Runtime, GridTerminal) {
         let terminal = GridTerminal(width: width, height: height, keys: keys)
         var state = AppState(brand: "Northwind Bank", width: width, height: height, now: clock.now())
         state.me = me
         let runtime = try Runtime(terminal: terminal, state: state, clock: clock, data: ScreenData(database: database, me: me))
-        return (runtime, terminal, database)
+        return (runtime, terminal)
     }
 
     func testScriptedSessionOnADemoCache() throws {
@@ -108,6 +114,30 @@ final class RuntimeTests: XCTestCase {
         XCTAssertEqual(runtime.state.viewCounts.first, open - 2)
         try runtime.step([.key(.char("j"))], poll: true)
         XCTAssertEqual(runtime.state.viewCounts.first, open - 2)
+    }
+
+    func testOtherScreensSeeWhoIsViewingAConversation() throws {
+        let (sam, _, database) = try session(keys: [], width: 120, height: 40, me: "sam")
+        let (priya, priyasScreen) = try screen(on: database, width: 120, height: 40, me: "priya")
+        try sam.start()
+        try priya.start()
+        let opened = try XCTUnwrap(sam.state.selectedRow).conversationID
+        try sam.step([.key(.enter)])
+        // Sam's screen writes without waiting; a write of one's own waits behind it.
+        try database.writer.write { _ in }
+        try priya.step([], poll: true)
+        XCTAssertEqual(priya.state.viewers, [opened: ["sam"]])
+        XCTAssertEqual(sam.state.viewers, [:], "not oneself")
+        let row = try XCTUnwrap(priya.state.rows.firstIndex { $0.conversationID == opened })
+        let line = try XCTUnwrap(priyasScreen.presented).line(2 + row - priya.state.top)
+        XCTAssertTrue(line.hasPrefix("◉") && line.contains("◉sam"), line)
+        try priya.step([.key(.enter)])
+        XCTAssertTrue(try XCTUnwrap(priyasScreen.presented).lines.contains { $0.contains("◉ sam viewing") })
+
+        try sam.step([.key(.escape)])
+        try database.writer.write { _ in }
+        try priya.step([], poll: true)
+        XCTAssertEqual(priya.state.viewers, [:], "Sam went back to the list")
     }
 
     func testQuitKeyEndsTheLoop() throws {

@@ -47,6 +47,7 @@ extension AppState {
         rows = snapshot.rows
         outbox = snapshot.outbox
         if let counted = snapshot.counts { counts = counted }
+        viewers = snapshot.viewers
         if !snapshot.viewCounts.isEmpty { viewCounts = snapshot.viewCounts }
         // The cursor stays on the same conversation, not the same row number.
         if let keep, let index = rows.firstIndex(where: { $0.conversationID == keep }) { selected = index }
@@ -202,7 +203,8 @@ extension AppState {
     private mutating func clampScroll() {
         guard var page = conversation else { return }
         let area = ConversationScreen.threadArea(self)
-        let total = ConversationScreen.threadLines(page, width: area.width, timeZone: timeZone, now: now).count
+        let total = ConversationScreen.threadLines(page, width: area.width, timeZone: timeZone, now: now,
+                                                   viewers: viewers[page.detail.summary.conversationID] ?? []).count
         page.scrollFromEnd = Swift.max(0, Swift.min(page.scrollFromEnd, total - area.height))
         conversation = page
     }

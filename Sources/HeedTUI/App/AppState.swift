@@ -17,6 +17,8 @@ public struct AppState: Sendable, Equatable {
     /// The Outbox view's posts.
     public var outbox: [OutboxEntry] = []
     public var counts = QueueCounts()
+    /// Who else has each conversation open on their screen.
+    public var viewers: [Int64: [String]] = [:]
     public var selected = 0
     /// The first row shown in the list.
     public var top = 0
@@ -90,14 +92,17 @@ public struct ListSnapshot: Sendable, Equatable {
     /// Nil when not counted this time (the last counts stand).
     public var counts: QueueCounts?
     public var viewCounts: [Int?] = []
+    /// Who else has each conversation open on their screen.
+    public var viewers: [Int64: [String]] = [:]
 
     public init(request: ListRequest, rows: [QueueRow] = [], outbox: [OutboxEntry] = [], counts: QueueCounts? = nil,
-                viewCounts: [Int?] = []) {
+                viewCounts: [Int?] = [], viewers: [Int64: [String]] = [:]) {
         self.request = request
         self.rows = rows
         self.outbox = outbox
         self.counts = counts
         self.viewCounts = viewCounts
+        self.viewers = viewers
     }
 }
 

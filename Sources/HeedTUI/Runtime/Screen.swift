@@ -21,9 +21,10 @@ public enum Screen {
         }
         defer { terminal.stop() }
         let size = terminal.size
+        let me = config.currentOperator(environment: environment)
         let runtime = try Runtime(terminal: terminal,
-                                  state: AppState(config: config, environment: environment, width: size.width, height: size.height, now: clock.now()),
-                                  clock: clock, data: ScreenData(database: database, me: environment["HEED_OPERATOR"]))
+                                  state: AppState(config: config, me: me, width: size.width, height: size.height, now: clock.now()),
+                                  clock: clock, data: ScreenData(database: database, me: me))
         // The benchmark's measure of start-up: process start to the first full screen.
         if environment["HEED_EXIT_AFTER_FIRST_SCREEN"] == "1" { return try runtime.start() }
         try runtime.run()
@@ -32,11 +33,11 @@ public enum Screen {
 
 extension AppState {
     /// The state a session starts in: the config's brand, keys, views and time zone.
-    public init(config: Config, environment: [String: String], width: Int, height: Int, now: Int64) {
+    public init(config: Config, me: String?, width: Int, height: Int, now: Int64) {
         self.init(brand: config.brand, width: width, height: height, now: now)
         keyMap = KeyMap(overrides: config.keys)
         views = QueueView.all(saved: config.views)
-        me = environment["HEED_OPERATOR"]
-        timeZone = TimeZone(identifier: config.timeZone) ?? timeZone
+        self.me = me
+        timeZone = TimeZone(identifier: config.timeZone(for: me)) ?? timeZone
     }
 }

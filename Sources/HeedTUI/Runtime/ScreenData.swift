@@ -19,6 +19,7 @@ public struct ScreenData: Sendable {
     public func list(_ request: ListRequest, counts: Bool, views: [QueueView]?, now: Int64) throws -> ListSnapshot {
         try database.writer.read { db in
             var snapshot = ListSnapshot(request: request, counts: counts || views != nil ? try Queue.counts(db) : nil)
+            snapshot.viewers = try Viewing.viewers(db, now: now, except: me)
             switch request.source {
             case .outbox: snapshot.outbox = try OutboxEntry.list(db, limit: pageSize)
             case .triage, .recent:
@@ -36,6 +37,22 @@ public struct ScreenData: Sendable {
             }
             return snapshot
         }
+    }
+
+    /// Tells the other screens which conversation this one shows (nil: none), without waiting:
+    /// an import may hold the cache's write lock for a second, and the screen must not freeze
+    /// for it. A write that fails is not retried; the screen renews its row every half minute.
+    func show(_ conversation: Int64?, process: String, now: Int64) {
+        guard let me else { return }
+        database.writer.asyncWrite({ db in
+            try Viewing.set(db, operator: me, process: process, conversation: conversation, now: now)
+        }, completion: { _, _ in })
+    }
+
+    /// The same, waiting for it: as the screen closes, so that it does not linger as viewing.
+    func showNothing(process: String, now: Int64) throws {
+        guard let me else { return }
+        try database.writer.write { db in try Viewing.set(db, operator: me, process: process, conversation: nil, now: now) }
     }
 
     public func conversation(_ id: Int64) throws -> ConversationPage? {
