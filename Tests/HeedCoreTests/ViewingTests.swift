@@ -4,27 +4,34 @@ import XCTest
 @testable import HeedCore
 
 final class ViewingTests: XCTestCase {
-    func testScreensSayWhatTheyShowUntilTheyCloseOrGoQuiet() throws {
+    func testScreensClaimWhatTheyShowUntilTheyMoveOnOrGoQuiet() throws {
         let database = try AppDatabase.inMemory()
         let now: Int64 = 1_000_000_000
         try database.writer.write { db in
-            try Viewing.set(db, operator: "sam", process: "host:1", conversation: 7, now: now)
-            try Viewing.set(db, operator: "sam", process: "host:2", conversation: 7, now: now)
-            try Viewing.set(db, operator: "priya", process: "host:3", conversation: 9, now: now)
-            try Viewing.set(db, operator: "tomas", process: "host:4", conversation: 7, now: now)
+            try db.execute(sql: MigrationTests.oneConversation)
+            try db.execute(sql: """
+                INSERT INTO conversation (id, channel, first_at, last_at, created_at, updated_at) VALUES (2, 'x', 0, 0, 0, 0);
+                INSERT INTO claim (conversation_id, operator, kind, version_seen, claimed_at, expires_at) VALUES (2, 'lee', 'replying', 1, 0, \(now + 10_000));
+                """)
+            try Viewing.set(db, operator: "sam", conversation: 1, previous: nil, now: now)
+            try Viewing.set(db, operator: "priya", conversation: 2, previous: nil, now: now)
+            try Viewing.set(db, operator: "tomas", conversation: 1, previous: nil, now: now)
+            try Viewing.set(db, operator: "lee", conversation: 2, previous: nil, now: now)
         }
         let read = { (at: Int64, me: String?) in try database.writer.read { db in try Viewing.viewers(db, now: at, except: me) } }
-        XCTAssertEqual(try read(now, "priya"), [7: ["sam", "tomas"]], "each operator once, however many screens; never me")
-        XCTAssertEqual(try read(now, nil), [7: ["sam", "tomas"], 9: ["priya"]])
-
-        // Sam's first screen moves on, the second closes; Tomás's stops renewing.
-        try database.writer.write { db in
-            try Viewing.set(db, operator: "sam", process: "host:1", conversation: 9, now: now + 60_000)
-            try Viewing.set(db, operator: "sam", process: "host:2", conversation: nil, now: now + 60_000)
-            try Viewing.set(db, operator: "priya", process: "host:3", conversation: 9, now: now + 60_000)
+        XCTAssertEqual(try read(now, "priya"), [1: ["sam", "tomas"], 2: ["lee"]], "never me; a replying claim shows too")
+        XCTAssertEqual(try read(now, nil), [1: ["sam", "tomas"], 2: ["lee", "priya"]])
+        let kept = try database.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT kind, expires_at FROM claim WHERE conversation_id = 2 AND operator = 'lee'")
         }
-        XCTAssertEqual(try read(now + Viewing.expiryMilliseconds + 1, nil), [9: ["priya", "sam"]], "Tomás's screen went quiet: not shown")
-        let rows = try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM viewing") }
-        XCTAssertEqual(rows, 3, "one row a screen")
+        XCTAssertEqual(kept?["kind"], "replying", "viewing never downgrades a reply claim")
+        XCTAssertEqual(kept?["expires_at"], now + 10_000, "nor extends it")
+
+        // Sam moves on to 2 and renews; priya closes her screen; Tomás's stops renewing.
+        try database.writer.write { db in
+            try Viewing.set(db, operator: "sam", conversation: 2, previous: 1, now: now + 60_000)
+            try Viewing.set(db, operator: "priya", conversation: nil, previous: 2, now: now + 60_000)
+        }
+        XCTAssertEqual(try read(now + Viewing.leaseMilliseconds + 1, nil), [2: ["sam"]], "Tomás's lease ran out; Lee's claim too")
     }
 }

@@ -17,7 +17,6 @@ enum Schema {
         migrator.registerMigration("v7-incidents", migrate: v7Incidents)
         migrator.registerMigration("v8-reasons-apart", migrate: v8ReasonsApart)
         migrator.registerMigration("v9-screen-reads", migrate: v9ScreenReads)
-        migrator.registerMigration("v10-viewing", migrate: v10Viewing)
         return migrator
     }
 
@@ -411,21 +410,6 @@ enum Schema {
             UPDATE conversation SET lang = (SELECT lang FROM mention WHERE id = conversation.latest_customer_mention_id)
                 WHERE latest_customer_mention_id IS NOT NULL;
             CREATE INDEX conversation_by_lang ON conversation(lang COLLATE NOCASE, status) WHERE lang IS NOT NULL;
-            """)
-    }
-
-    /// Which conversation each open screen shows, so the others can say "priya is viewing".
-    /// One row a screen process (an operator may have two terminals); a row not renewed within
-    /// `Viewing.expiryMilliseconds` belongs to a screen that died, and is ignored.
-    private static func v10Viewing(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE viewing (
-                operator TEXT NOT NULL,
-                process TEXT NOT NULL,
-                conversation_id INTEGER NOT NULL,
-                seen_at INTEGER NOT NULL,
-                PRIMARY KEY (operator, process)
-            ) WITHOUT ROWID;
             """)
     }
 }

@@ -18,13 +18,6 @@ public final class Runtime {
     static let countMilliseconds: Int64 = 2000
     /// What this screen last told the others it shows, and when (see `Viewing`).
     private var shown: (conversation: Int64?, at: Int64) = (nil, 0)
-    /// This screen among the operator's others: host and process id (`gethostname`, since
-    /// Foundation's host name asks the resolver).
-    private let process: String = {
-        var name = [CChar](repeating: 0, count: 256)
-        gethostname(&name, name.count - 1)
-        return String(cString: name) + ":\(getpid())"
-    }()
     public private(set) var state: AppState
     /// How often the cache is asked whether anything changed, keys or not.
     static let pollMilliseconds: Int64 = 500
@@ -40,7 +33,7 @@ public final class Runtime {
     /// Runs until quit; with `untilIdle`, also stops when no key is waiting (scripted tests).
     public func run(untilIdle: Bool = false) throws {
         try start()
-        defer { try? data.showNothing(process: process, now: clock.now()) }
+        defer { try? data.showNothing(previous: shown.conversation, now: clock.now()) }
         var polled = clock.now()
         while true {
             var events: [Event] = []
@@ -122,7 +115,7 @@ public final class Runtime {
         let showing = state.conversation?.detail.summary.conversationID
         let now = clock.now()
         guard showing != shown.conversation || (showing != nil && now - shown.at >= Viewing.renewMilliseconds) else { return }
-        data.show(showing, process: process, now: now)
+        data.show(showing, previous: shown.conversation, now: now)
         shown = (showing, now)
     }
 

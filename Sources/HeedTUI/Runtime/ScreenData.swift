@@ -39,20 +39,22 @@ public struct ScreenData: Sendable {
         }
     }
 
-    /// Tells the other screens which conversation this one shows (nil: none), without waiting:
-    /// an import may hold the cache's write lock for a second, and the screen must not freeze
-    /// for it. A write that fails is not retried; the screen renews its row every half minute.
-    func show(_ conversation: Int64?, process: String, now: Int64) {
+    /// Tells the other screens which conversation this one shows (nil: none) instead of
+    /// `previous`, without waiting: an import may hold the cache's write lock for a second, and
+    /// the screen must not freeze for it. A write that fails is not retried; the screen renews
+    /// its claim every half minute.
+    func show(_ conversation: Int64?, previous: Int64?, now: Int64) {
         guard let me else { return }
         database.writer.asyncWrite({ db in
-            try Viewing.set(db, operator: me, process: process, conversation: conversation, now: now)
+            try Viewing.set(db, operator: me, conversation: conversation, previous: previous, now: now)
         }, completion: { _, _ in })
     }
 
-    /// The same, waiting for it: as the screen closes, so that it does not linger as viewing.
-    func showNothing(process: String, now: Int64) throws {
-        guard let me else { return }
-        try database.writer.write { db in try Viewing.set(db, operator: me, process: process, conversation: nil, now: now) }
+    /// The same for nothing shown, waiting for it: as the screen closes, so that it does not
+    /// linger as viewing.
+    func showNothing(previous: Int64?, now: Int64) throws {
+        guard let me, previous != nil else { return }
+        try database.writer.write { db in try Viewing.set(db, operator: me, conversation: nil, previous: previous, now: now) }
     }
 
     public func conversation(_ id: Int64) throws -> ConversationPage? {
