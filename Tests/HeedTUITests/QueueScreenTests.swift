@@ -32,23 +32,44 @@ final class QueueScreenTests: XCTestCase {
 
     func testQueueStillUsableAt40x12() { Golden.assert(rendered(width: 40, height: 12, select: 2), named: "queue-40x12") }
 
+    /// Every other view at both sizes, with rows as that view would hold them (Triage is above).
+    func testEachViewAt80x24And120x40() {
+        for number in 2...8 {
+            for (width, height) in [(80, 24), (120, 40)] {
+                var s = state(width: width, height: height)
+                _ = s.handle(.key(.char(Character(String(number)))))
+                let name = s.view.name.lowercased()
+                if s.listRequest.source == .outbox {
+                    _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, outbox: Self.posts, counts: QueueCounts(open: 12),
+                                                      viewCounts: [12, 2, 10, 1, 0, 40, 3, 1])))
+                } else {
+                    let status: ConversationStatus = [5: .snoozed, 6: .resolved, 7: .spam][number] ?? .open
+                    let rows = Rows.make(height / 2).map { row in
+                        var row = row
+                        row.status = status
+                        if number == 2 { row.assignee = "sam" }
+                        if number == 3 { row.assignee = nil }
+                        return row
+                    }
+                    _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, rows: rows, counts: QueueCounts(open: 12, breached: 3, escalated: 1),
+                                                      viewCounts: [12, 2, 10, 1, 0, 40, 3, 1])))
+                }
+                Golden.assert(QueueScreen.render(s), named: "view-\(name)-\(width)x\(height)")
+            }
+        }
+    }
+
     func testConversationAt80x24() { Golden.assert(conversation(width: 80, height: 24), named: "conversation-80x24") }
 
     func testConversationAt120x40() { Golden.assert(conversation(width: 120, height: 40), named: "conversation-120x40") }
 
-    func testOutboxAt80x24() {
-        var s = state(width: 80, height: 24)
-        _ = s.handle(.key(.char("8")))
-        let posts = [
+    static let posts = [
             OutboxEntry(id: 12, kind: "reply", conversationID: 1, channel: "x", account: "NorthwindHelp", operatorHandle: "sam",
                         text: "Sorry about that, Dana! DM us please.", state: "queued", sendAfter: Rows.now + 8_000, attempts: 0, lastError: nil),
             OutboxEntry(id: 11, kind: "intro", conversationID: nil, channel: "mastodon", account: "northwind", operatorHandle: "sam",
                         text: "Morning! Sam here until 14:00", state: "failed", sendAfter: Rows.now - 300_000, attempts: 5,
                         lastError: "exit 1: rate limited"),
         ]
-        _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, outbox: posts, counts: QueueCounts(open: 12), viewCounts: [12, 2, 10, 1, 0, 40, 3, 1])))
-        Golden.assert(QueueScreen.render(s), named: "outbox-80x24")
-    }
 
     func testSearchErrorAt80x24() {
         var s = state(width: 80, height: 24)
@@ -91,7 +112,8 @@ final class QueueScreenTests: XCTestCase {
             page.card?.handles[0].handle += text
             page.card?.previous[0].text += text
         }
-        _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, rows: rows)))
+        let viewers = Dictionary(uniqueKeysWithValues: rows.map { ($0.conversationID, hostile) })
+        _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, rows: rows, viewers: viewers)))
         var grids = [QueueScreen.render(s)]
         for _ in rows { _ = s.handle(.key(.down)); grids.append(QueueScreen.render(s)) }
         _ = s.handle(.key(.char("/")))
