@@ -135,6 +135,33 @@ final class TerminalEndToEndTests: XCTestCase {
         }
     }
 
+    /// Colour by default; with `NO_COLOR` none at all, the selection and header still marked.
+    func testNoColorTurnsColourOff() throws {
+        XCTAssertTrue(Tmux.isAvailable, "tmux is needed for the screen tests: apt-get install tmux")
+        let folder = TemporaryFolder()
+        let cache = folder.file("demo.sqlite")
+        let demo = try HeedRun.run(["demo", "--no-ui", "--cache", cache, "--size", "100"], in: folder)
+        XCTAssertEqual(demo.status, 0, demo.stderr)
+        // An SGR setting a foreground or background colour (30–37, 40–47, 90–97, 100–107, 38;…, 48;…).
+        let colour = try NSRegularExpression(pattern: #"\x1B\[(?:[0-9;]*;)?(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;[0-9;]*)?m"#)
+        for noColor in [false, true] {
+            let tmux = Tmux(folder: folder)
+            // Set either way: the tmux server otherwise passes on the runner's own (swift test sets NO_COLOR=1).
+            let environment = ["HOME": folder.path, "TERM": "tmux-256color", "NO_COLOR": noColor ? "1" : ""]
+            try tmux.start("'\(Paths.heedBinary)' --cache '\(cache)'", width: 100, height: 30, environment: environment)
+            try tmux.waitFor(text: "j/k move")
+            let screen = try tmux.tmux(["capture-pane", "-e", "-p", "-t", "t"]).output
+            let colours = colour.numberOfMatches(in: screen, range: NSRange(screen.startIndex..., in: screen))
+            if noColor {
+                XCTAssertEqual(colours, 0, screen)
+                XCTAssertTrue(screen.contains("\u{1B}[7m") || screen.contains(";7m"), "reverse video marks the header and selection:\n\(screen)")
+            } else {
+                XCTAssertGreaterThan(colours, 0, screen)
+            }
+            try tmux.send("q")
+        }
+    }
+
     /// A file the shell writes, once it is complete (its writer ends with a newline).
     func waitForFile(_ path: String, timeout: TimeInterval = 10) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
