@@ -37,6 +37,20 @@ final class AppStateTests: XCTestCase {
         XCTAssertTrue((s.top..<(s.top + s.listHeight)).contains(s.selected))
     }
 
+    func testALongListLoadsAPageMoreNearItsEnd() {
+        var s = state(rows: AppState.pageSize)
+        XCTAssertEqual(s.handle(.key(.pageDown)), [], "far from the end")
+        XCTAssertEqual(s.handle(.key(.char("G"))), [.reload], "the list filled its limit, so it likely goes on")
+        XCTAssertEqual(s.listRequest.limit, 2 * AppState.pageSize)
+        let chosen = s.selectedRow!.conversationID
+        _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, rows: Rows.make(700))))
+        XCTAssertEqual(s.selectedRow?.conversationID, chosen, "the cursor stays where it was")
+        XCTAssertEqual(s.handle(.key(.char("G"))), [], "700 of 1,000 asked for: that is the end")
+        XCTAssertEqual(s.selected, 699)
+        _ = s.handle(.key(.tab))
+        XCTAssertEqual(s.listRequest.limit, AppState.pageSize, "another view starts with one page")
+    }
+
     func testNewDataKeepsTheCursorOnTheSameConversation() {
         var s = state(rows: 5)
         _ = s.handle(.key(.char("j")))

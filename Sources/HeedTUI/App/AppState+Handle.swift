@@ -91,7 +91,15 @@ extension AppState {
         case .reply, .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .next, .undo, .select, .apply:
             status = notYet(action)
         }
-        return []
+        return loadMoreNearTheEnd()
+    }
+
+    /// A list that filled its limit probably goes on: within two screens of its end, ask for a
+    /// page more (the cursor stays on its conversation when they arrive).
+    private mutating func loadMoreNearTheEnd() -> [Effect] {
+        guard listCount == listLimit, selected >= listCount - 2 * listHeight else { return [] }
+        listLimit += Self.pageSize
+        return [.reload]
     }
 
     private func notYet(_ action: Action) -> String { "\(action.rawValue): actions arrive with the actions issue — not yet" }
@@ -173,6 +181,7 @@ extension AppState {
         outbox = []
         selected = 0
         top = 0
+        listLimit = Self.pageSize
         return [.reload]
     }
 

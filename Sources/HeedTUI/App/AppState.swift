@@ -20,6 +20,8 @@ public struct AppState: Sendable, Equatable {
     /// Who else has each conversation open on their screen.
     public var viewers: [Int64: [String]] = [:]
     public var selected = 0
+    /// Rows the list asks for: a page more each time the cursor nears the end of those loaded.
+    public var listLimit = AppState.pageSize
     /// The first row shown in the list.
     public var top = 0
     /// The conversation open over the queue (Enter), and how far its thread is scrolled.
@@ -48,9 +50,12 @@ public struct AppState: Sendable, Equatable {
 
     /// What the list holds now: the search's results, or the view's.
     public var listRequest: ListRequest {
-        if let search { return ListRequest(query: search, source: .triage) }
-        return ListRequest(query: view.query, source: view.source)
+        if let search { return ListRequest(query: search, source: .triage, limit: listLimit) }
+        return ListRequest(query: view.query, source: view.source, limit: listLimit)
     }
+
+    /// How many rows a list loads at first, and how many more as the cursor nears its end.
+    public static let pageSize = 500
 
     /// How many lines the list has: the rows, or the outbox's posts.
     var listCount: Int { listRequest.source == .outbox ? outbox.count : rows.count }
@@ -69,6 +74,8 @@ public struct AppState: Sendable, Equatable {
 public struct ListRequest: Sendable, Equatable {
     public var query: String
     public var source: QueueView.Source
+    /// Rows to load, from the top.
+    public var limit = AppState.pageSize
 }
 
 /// A conversation as the conversation view shows it: the thread and who wrote it.

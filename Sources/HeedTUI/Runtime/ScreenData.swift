@@ -3,14 +3,11 @@ import HeedCore
 /// Where the screen's data comes from: the cache, read outside the pure state.
 public struct ScreenData: Sendable {
     let database: AppDatabase
-    /// How many rows a list loads (it scrolls within them).
-    let pageSize: Int
     let me: String?
 
-    public init(database: AppDatabase, me: String?, pageSize: Int = 500) {
+    public init(database: AppDatabase, me: String?) {
         self.database = database
         self.me = me
-        self.pageSize = pageSize
     }
 
     /// The list `request` asks for, in one read with the header's counts (when `counts`) and each
@@ -21,10 +18,10 @@ public struct ScreenData: Sendable {
             var snapshot = ListSnapshot(request: request, counts: counts || views != nil ? try Queue.counts(db) : nil)
             snapshot.viewers = try Viewing.viewers(db, now: now, except: me)
             switch request.source {
-            case .outbox: snapshot.outbox = try OutboxEntry.list(db, limit: pageSize)
+            case .outbox: snapshot.outbox = try OutboxEntry.list(db, limit: request.limit)
             case .triage, .recent:
                 snapshot.rows = try Queue.search(db, try Query.parse(request.query), now: now, me: me,
-                                                 order: request.source == .recent ? Queue.recentOrder : Queue.order, limit: pageSize)
+                                                 order: request.source == .recent ? Queue.recentOrder : Queue.order, limit: request.limit)
             }
             snapshot.viewCounts = try (views ?? []).map { view in
                 switch view.source {
