@@ -138,6 +138,18 @@ final class RuntimeTests: XCTestCase {
         try database.writer.write { _ in }
         try priya.step([], poll: true)
         XCTAssertEqual(priya.state.viewers, [:], "Sam went back to the list")
+
+        // Sam opens another, then his screen dies: no write tells Priya, the lease does.
+        try sam.step([.key(.down), .key(.enter)])
+        try database.writer.write { _ in }
+        try priya.step([], poll: true)
+        XCTAssertEqual(priya.state.viewers.count, 1)
+        clock.advance(seconds: 2)
+        try priya.step([], poll: true)
+        XCTAssertEqual(priya.state.viewers.count, 1, "the tabs counted again, nothing else changed since")
+        clock.advance(seconds: Viewing.leaseMilliseconds / 1000)
+        try priya.step([], poll: true)
+        XCTAssertEqual(priya.state.viewers, [:], "gone once the lease ran out, with nothing else changing")
     }
 
     func testQuitKeyEndsTheLoop() throws {

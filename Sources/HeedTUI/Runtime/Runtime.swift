@@ -16,6 +16,9 @@ public final class Runtime {
     private var viewsCountedToken: Int?
     private var viewsCountedAt: Int64 = 0
     static let countMilliseconds: Int64 = 2000
+    /// When the list was last read: while others are shown viewing, it is read again at least
+    /// as often as they renew, so that a screen that died stops showing without any change.
+    private var listLoadedAt: Int64 = 0
     /// What this screen last told the others it shows, and when (see `Viewing`).
     private var shown: (conversation: Int64?, at: Int64) = (nil, 0)
     public private(set) var state: AppState
@@ -86,7 +89,8 @@ public final class Runtime {
         for event in events {
             if try !perform(state.handle(event)) { return false }
         }
-        if changed || (poll && viewCountsDue), try !perform([.reload]) { return false }
+        let viewersDue = !state.viewers.isEmpty && clock.now() - listLoadedAt >= Viewing.renewMilliseconds
+        if changed || (poll && (viewCountsDue || viewersDue)), try !perform([.reload]) { return false }
         terminal.present(QueueScreen.render(state))
         showConversation()
         return true
@@ -128,6 +132,7 @@ public final class Runtime {
         do {
             let snapshot = try data.list(state.listRequest, counts: countedToken != token, views: countViews ? state.views : nil, now: state.now)
             countedToken = token
+            listLoadedAt = clock.now()
             if countViews {
                 viewsCountedToken = token
                 viewsCountedAt = clock.now()
