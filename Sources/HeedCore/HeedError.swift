@@ -21,6 +21,10 @@ public enum ExitStatus {
     public static let noInput: Int32 = 66
     public static let software: Int32 = 70
     public static let cantCreate: Int32 = 73
+    /// Someone changed the conversation first (compare-and-set): look again and retry.
+    public static let conflict: Int32 = 75
+    /// Not allowed: an operator heed does not know, or a role that may not do it.
+    public static let noPermission: Int32 = 77
     /// The config is invalid.
     public static let config: Int32 = 78
 }

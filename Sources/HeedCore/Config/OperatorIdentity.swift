@@ -9,6 +9,23 @@ extension Config {
         return operators.first { $0.unixUser == user }?.handle
     }
 
+    /// The operator an action is done as: `--as` (`named`), else `currentOperator`. Anyone the
+    /// config does not list is refused with how to be added.
+    public func actingOperator(named: String?, environment: [String: String]) throws -> Operator {
+        let handle = named ?? currentOperator(environment: environment)
+        guard let handle else {
+            let user = Self.loginUser(environment: environment).map { " (your login is \($0))" } ?? ""
+            throw HeedError("heed does not know who you are\(user): pass --as HANDLE, set HEED_OPERATOR, or add yourself to the config's "
+                + "\"operators\" with your \"unix_user\"", exitCode: ExitStatus.noPermission)
+        }
+        guard let member = self.operator(handle: handle) else {
+            let known = operators.isEmpty ? "the config lists no operators" : "operators: " + operators.map(\.handle).joined(separator: ", ")
+            throw HeedError("\"\(handle)\" is not an operator (\(known)); add them to the config's \"operators\" "
+                + "(handle, name, unix_user) and check it with `heed config check`", exitCode: ExitStatus.noPermission)
+        }
+        return member
+    }
+
     /// The IANA time zone times are shown in for `handle`: their own, else the team's.
     public func timeZone(for handle: String?) -> String {
         handle.flatMap { self.operator(handle: $0)?.timeZone } ?? timeZone

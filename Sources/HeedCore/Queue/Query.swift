@@ -157,7 +157,7 @@ public struct Query: Sendable, Equatable {
     }
 
     /// `30s`, `15m`, `2h`, `3d`, `1w`, with an optional minus sign; milliseconds.
-    static func duration(_ text: String) -> Int64? {
+    public static func duration(_ text: String) -> Int64? {
         guard let unit = text.last, let scale: Int64 = ["s": 1_000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800_000][unit],
               let amount = Int64(text.dropLast()), abs(amount) < 1_000_000 else { return nil }
         return amount * scale

@@ -30,6 +30,8 @@ public struct QueueRow: Sendable, Equatable, Codable {
     public var waitingSince: Int64?
     public var team: String?
     public var incidentID: Int64?
+    /// Bumped by every change: what an action's compare-and-set expects.
+    public var version = 0
 
     public init(conversationID: Int64, channel: String, status: ConversationStatus, priority: Int, dueAt: Int64?, assignee: String?,
                 mentionCount: Int, text: String, authorHandle: String, authorName: String?, followers: Int, verified: Bool,
@@ -55,7 +57,7 @@ public struct QueueRow: Sendable, Equatable, Codable {
         case conversationID = "id", channel, status, priority, dueAt = "due_at", assignee, mentionCount = "mentions", text
         case authorHandle = "author", authorName = "author_name", followers, verified
         case lastCustomerAt = "last_customer_at", lastAt = "last_at", tags, breached, previousPriority = "previous_priority"
-        case reasons, kind, sentiment, waitingSince = "waiting_since", team, incidentID = "incident"
+        case reasons, kind, sentiment, waitingSince = "waiting_since", team, incidentID = "incident", version
     }
 
     /// The reasons that moved the priority most, largest first (the base is left out).
@@ -86,7 +88,7 @@ public enum Queue {
     static func rows(_ db: Database, whereSQL: String, arguments: StatementArguments, order: String, limit: Int, offset: Int) throws -> [QueueRow] {
         let sql = """
             SELECT c.id, c.channel, c.status, c.priority, c.due_at, c.assignee, c.mention_count, c.last_customer_at, c.last_at,
-                   c.breached, c.previous_priority, r.reasons, c.kind, c.sentiment, c.waiting_since, c.team, c.incident_id,
+                   c.breached, c.previous_priority, r.reasons, c.kind, c.sentiment, c.waiting_since, c.team, c.incident_id, c.version,
                    m.text, h.handle, h.name, h.followers, h.verified,
                    (SELECT group_concat(t.name, ' ') FROM conversation_tag ct JOIN tag t ON t.id = ct.tag_id
                     WHERE ct.conversation_id = c.id) AS tags
@@ -114,6 +116,7 @@ public enum Queue {
             queueRow.waitingSince = row["waiting_since"]
             queueRow.team = row["team"]
             queueRow.incidentID = row["incident_id"]
+            queueRow.version = row["version"]
             return queueRow
         }
     }

@@ -1,0 +1,184 @@
+import GRDB
+import HeedTestSupport
+import XCTest
+@testable import HeedCore
+
+final class ActionServiceTests: XCTestCase {
+    let folder = TemporaryFolder()
+    let clock = FixedClock("2026-11-23T12:00:00Z")
+
+    static let config: Config = {
+        var config = Config()
+        config.teams = [Team(name: "billing", description: nil, contact: nil)]
+        config.operators = [
+            Operator(handle: "sam", name: "Sam Brooks", unixUser: "sbrooks", role: .lead, signature: "^SB", intro: nil, teams: [], maxAssigned: nil),
+            Operator(handle: "priya", name: "Priya Nair", unixUser: nil, role: .agent, signature: "^PN", intro: nil, teams: [], maxAssigned: 1),
+        ]
+        return config
+    }()
+
+    var sam: Operator { Self.config.operators[0] }
+    var priya: Operator { Self.config.operators[1] }
+
+    /// Three open conversations on a cache file (so a second service can open it "after a restart").
+    func cache() throws -> (AppDatabase, [Int64]) {
+        let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
+        let lines = ["a", "b", "c"].map { MentionLines.line(id: $0, text: "my card \($0) was charged twice", at: "2026-11-23T11:00:00Z", author: $0) }
+        _ = try Ingester(database: database, config: Self.config, clock: clock).ingest(path: folder.write("in.jsonl", lines.joined(separator: "\n") + "\n"))
+        let ids = try database.writer.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation ORDER BY id") }
+        return (database, ids)
+    }
+
+    func fields(_ database: AppDatabase, _ id: Int64) throws -> ConversationFields {
+        try XCTUnwrap(try database.writer.read { db in try ConversationFields.fetch(db, conversation: id) }?.fields)
+    }
+
+    func events(_ database: AppDatabase, _ id: Int64) throws -> [String] {
+        try database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT operator || ' ' || kind FROM event WHERE conversation_id = ? AND operator NOT LIKE 'heed:%' ORDER BY id",
+                                arguments: [id])
+        }
+    }
+
+    func testEachActionChangesTheConversationAndLogsItsEvent() throws {
+        let (database, ids) = try cache()
+        let service = ActionService(database: database, config: Self.config, clock: clock)
+        let id = ids[0]
+        try service.perform(.tag(add: ["+billing", "vip"], remove: []), on: id, by: sam)
+        try service.perform(.tag(add: [], remove: ["-VIP"]), on: id, by: sam)
+        XCTAssertEqual(try fields(database, id).tags, ["billing"], "tags match in any case")
+        try service.perform(.assign("priya"), on: id, by: sam)
+        try service.perform(.assign("billing"), on: id, by: sam)
+        XCTAssertEqual(try fields(database, id).assignee, "priya")
+        XCTAssertEqual(try fields(database, id).team, "billing")
+        try service.perform(.note("called her back, waiting on the bank"), on: id, by: sam)
+        try service.perform(.escalate(team: "billing", note: "double charge"), on: id, by: sam)
+        let escalated = try database.writer.read { db in try Queue.count(db, try Query.parse("is:escalated"), now: clock.now()) }
+        XCTAssertEqual(escalated, 1)
+        let until = clock.now() + 3_600_000
+        try service.perform(.snooze(until: until), on: id, by: sam)
+        XCTAssertEqual(try fields(database, id).status, .snoozed)
+        XCTAssertEqual(try fields(database, id).snoozedUntil, until)
+        try service.perform(.resolve, on: id, by: sam)
+        XCTAssertEqual(try fields(database, id).status, .resolved)
+        XCTAssertNil(try fields(database, id).snoozedUntil, "resolving ends the snooze")
+        try service.perform(.reopen, on: id, by: sam)
+        try service.perform(.spam, on: id, by: sam)
+        let outcome = try service.perform(.notSpam, on: id, by: sam)
+        XCTAssertEqual(try fields(database, id).status, .open)
+        XCTAssertEqual(outcome.summary, "sam took #\(id) out of spam")
+        XCTAssertEqual(try events(database, id), ["sam tag", "sam tag", "sam assign", "sam assign", "sam note", "sam escalate", "sam snooze",
+                                                   "sam resolve", "sam reopen", "sam spam", "sam not-spam"])
+    }
+
+    func testWhatCannotBeDoneIsRefusedAndNothingIsWritten() throws {
+        let (database, ids) = try cache()
+        let service = ActionService(database: database, config: Self.config, clock: clock)
+        let refusals: [(TriageCommand, String)] = [
+            (.assign("nobody"), "no operator or team \"nobody\""),
+            (.escalate(team: "legal", note: nil), "no team \"legal\""),
+            (.tag(add: ["two words"], remove: []), "is not a tag"),
+            (.note("   "), "a note needs text"),
+            (.snooze(until: clock.now() - 1), "snooze until a time to come"),
+            (.notSpam, "is not in spam"),
+            (.reopen, "is open already"),
+            (.unassign, "nothing to change"),
+        ]
+        for (command, message) in refusals {
+            XCTAssertThrowsError(try service.perform(command, on: ids[0], by: sam), command.kind) { error in
+                XCTAssertTrue((error as! HeedError).message.contains(message), "\(command.kind): \((error as! HeedError).message)")
+                XCTAssertEqual((error as! HeedError).exitCode, ExitStatus.usage)
+            }
+        }
+        XCTAssertThrowsError(try service.perform(.resolve, on: 9_999, by: sam)) { XCTAssertEqual(($0 as! HeedError).exitCode, ExitStatus.dataError) }
+        // Priya may hold one conversation.
+        try service.perform(.assign("priya"), on: ids[0], by: sam)
+        XCTAssertThrowsError(try service.perform(.assign("priya"), on: ids[1], by: sam)) {
+            XCTAssertTrue(($0 as! HeedError).message.contains("priya already holds 1 conversations (their cap is 1)"))
+        }
+        XCTAssertEqual(try events(database, ids[0]), ["sam assign"])
+        XCTAssertEqual(try events(database, ids[1]), [])
+    }
+
+    func testAChangeOnAnOlderVersionIsAConflictThatSaysWhoChangedIt() throws {
+        let (database, ids) = try cache()
+        let service = ActionService(database: database, config: Self.config, clock: clock)
+        let seen = try database.writer.read { db in try ConversationFields.fetch(db, conversation: ids[0])!.version }
+        try service.perform(.resolve, on: ids[0], by: sam, expecting: seen)
+        clock.advance(seconds: 20)
+        XCTAssertThrowsError(try service.perform(.tag(add: ["billing"], remove: []), on: ids[0], by: priya, expecting: seen)) { error in
+            XCTAssertEqual((error as! HeedError).exitCode, ExitStatus.conflict)
+            XCTAssertTrue((error as! HeedError).message.hasSuffix("sam resolved it 20s ago"), (error as! HeedError).message)
+        }
+        XCTAssertEqual(try fields(database, ids[0]).tags, [], "nothing overwritten")
+    }
+
+    func testUndoAndRedoFollowTheLogAndSurviveARestart() throws {
+        let (database, ids) = try cache()
+        let service = ActionService(database: database, config: Self.config, clock: clock)
+        try service.perform(.tag(add: ["billing"], remove: []), on: ids[0], by: sam)
+        try service.perform(.resolve, on: ids[0], by: sam)
+        try service.perform(.note("refund sent"), on: ids[1], by: sam)
+        try service.perform(.assign("billing"), on: ids[2], by: priya)
+
+        // A restart: a new service on the same file.
+        let later = ActionService(database: try AppDatabase.open(path: folder.file("cache.sqlite")), config: Self.config, clock: clock)
+        XCTAssertEqual(try later.undo(by: sam).summary, "sam undid note on #\(ids[1])")
+        let notes = try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM note") }
+        XCTAssertEqual(notes, 0)
+        try later.undo(by: sam)
+        XCTAssertEqual(try fields(database, ids[0]).status, .open, "resolve undone")
+        XCTAssertEqual(try fields(database, ids[0]).tags, ["billing"], "the earlier tag stays")
+        XCTAssertEqual(try fields(database, ids[2]).team, "billing", "priya's action is hers")
+        try later.redo(by: sam)
+        XCTAssertEqual(try fields(database, ids[0]).status, .resolved)
+        try later.redo(by: sam)
+        let notesAgain = try database.writer.read { db in try String.fetchAll(db, sql: "SELECT text FROM note") }
+        XCTAssertEqual(notesAgain, ["refund sent"])
+        XCTAssertThrowsError(try later.redo(by: sam)) { XCTAssertTrue(($0 as! HeedError).message.contains("nothing of sam's to redo")) }
+
+        // Undo, then a new action: nothing to redo any more.
+        try later.undo(by: sam)
+        try later.perform(.tag(add: ["vip"], remove: []), on: ids[1], by: sam)
+        XCTAssertThrowsError(try later.redo(by: sam))
+
+        // Someone else changed what the action changed: undo is a conflict, not an overwrite.
+        try later.perform(.resolve, on: ids[1], by: sam)
+        try later.perform(.reopen, on: ids[1], by: priya)
+        XCTAssertThrowsError(try later.undo(by: sam)) { XCTAssertEqual(($0 as! HeedError).exitCode, ExitStatus.conflict) }
+        XCTAssertEqual(try fields(database, ids[1]).status, .open)
+    }
+
+    func testASnoozeEndsAtItsTimeOrWhenTheCustomerWrites() throws {
+        let (database, ids) = try cache()
+        let service = ActionService(database: database, config: Self.config, clock: clock)
+        try service.perform(.snooze(until: clock.now() + 3_600_000), on: ids[0], by: sam)
+        try service.perform(.snooze(until: nil), on: ids[1], by: sam)
+        clock.advance(seconds: 3_599)
+        XCTAssertEqual(try database.writer.write { db in try Snooze.wake(db, now: clock.now()) }, [])
+        clock.advance(seconds: 1)
+        // The next action, whatever it is, wakes what is due first.
+        try service.perform(.tag(add: ["later"], remove: []), on: ids[2], by: sam)
+        XCTAssertEqual(try fields(database, ids[0]).status, .open)
+        XCTAssertEqual(try fields(database, ids[1]).status, .snoozed, "until the customer writes")
+        let line = MentionLines.line(id: "b2", text: "any news?", at: "2026-11-23T13:30:00Z", author: "b", inReplyTo: "b")
+        _ = try Ingester(database: database, config: Self.config, clock: clock).ingest(path: folder.write("more.jsonl", line + "\n"))
+        XCTAssertEqual(try fields(database, ids[1]).status, .open)
+        XCTAssertEqual(try database.writer.read { db in try String.fetchAll(db, sql: "SELECT operator FROM event WHERE kind = 'wake'") },
+                       [Snooze.wakeOperator])
+    }
+
+    func testOnlyOperatorsTheConfigNamesMayAct() throws {
+        let config = Self.config
+        XCTAssertEqual(try config.actingOperator(named: "priya", environment: ["HEED_OPERATOR": "sam"]).handle, "priya", "--as first")
+        XCTAssertEqual(try config.actingOperator(named: nil, environment: ["USER": "sbrooks"]).handle, "sam")
+        XCTAssertThrowsError(try config.actingOperator(named: "mallory", environment: [:])) { error in
+            let error = error as! HeedError
+            XCTAssertEqual(error.exitCode, ExitStatus.noPermission)
+            XCTAssertTrue(error.message.contains("\"mallory\" is not an operator (operators: sam, priya); add them"), error.message)
+        }
+        XCTAssertThrowsError(try config.actingOperator(named: nil, environment: ["USER": "nobody"])) { error in
+            XCTAssertTrue((error as! HeedError).message.contains("heed does not know who you are (your login is nobody): pass --as"))
+        }
+    }
+}
