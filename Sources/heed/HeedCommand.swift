@@ -9,7 +9,9 @@ struct HeedCommand: ParsableCommand {
         abstract: "A terminal inbox for social listening: every mention of your brand, one triage queue.",
         discussion: "With no command, heed opens the screen on the cache.",
         subcommands: [InitCommand.self, IngestCommand.self, QueueCommand.self, ShowCommand.self, ExplainCommand.self, IncidentCommand.self, DemoCommand.self,
-                      ConfigCommand.self])
+                      TagCommand.self, NoteCommand.self, AssignCommand.self, UnassignCommand.self, EscalateCommand.self, SnoozeCommand.self,
+                      StatusCommand<Resolve>.self, StatusCommand<Reopen>.self, StatusCommand<Spam>.self, StatusCommand<NotSpam>.self,
+                      UndoCommand.self, RedoCommand.self, ConfigCommand.self])
 
     @OptionGroup var global: GlobalOptions
 

@@ -32,7 +32,9 @@ struct QueueCommand: ParsableCommand {
             do {
                 let search = try Query.parse(text)
                 (rows, incidents) = try database.writer.write { db in
-                    // The clock's part of each priority moves on while nobody imports: bring it up to now.
+                    // The clock's part of each priority moves on while nobody imports: bring it up to now,
+                    // with the conversations whose snooze ran out back in the queue.
+                    try Snooze.wake(db, now: now)
                     try triager.refreshWaiting(in: db, now: now)
                     let rows = try Queue.search(db, search, now: now, me: me, limit: max(0, limit))
                     let incidents = try Set(rows.compactMap(\.incidentID)).compactMap { try Incident.fetch(db, id: $0, now: now, quietMinutes: quiet) }

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import HeedCore
+
+/// What every action command takes besides the conversation: who acts, the version seen, JSON.
+struct ActionOptions: ParsableArguments {
+    @Option(name: .customLong("as"), help: ArgumentHelp("Act as this operator (else HEED_OPERATOR, else your login's unix_user in the config).",
+                                                         valueName: "handle"))
+    var actor: String?
+
+    @Option(name: .customLong("if-version"), help: ArgumentHelp("Only if the conversation is still at this version (as `heed show --json` gives it).",
+                                                                valueName: "n"))
+    var version: Int?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+}
+
+/// Runs one action: resolves the operator, opens the cache, does it, prints what it did.
+func runAction(_ global: GlobalOptions, _ options: ActionOptions,
+               _ body: (ActionService, Operator) throws -> ActionService.Outcome) throws {
+    try guarded {
+        let workspace = try global.workspace()
+        let actor = try workspace.config.actingOperator(named: options.actor, environment: ProcessInfo.processInfo.environment)
+        let service = ActionService(database: try workspace.openCache(), config: workspace.config, clock: SystemClock())
+        let outcome = try body(service, actor)
+        if options.json {
+            try printJSON(OutcomeJSON(conversation: outcome.conversationID, kind: outcome.kind, version: outcome.version,
+                                      event: outcome.eventID, summary: outcome.summary))
+        } else {
+            print(outcome.summary)
+        }
+    }
+}
+
+private struct OutcomeJSON: Encodable {
+    var conversation: Int64, kind: String, version: Int, event: Int64, summary: String
+}

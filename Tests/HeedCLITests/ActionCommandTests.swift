@@ -1,0 +1,87 @@
+import Foundation
+import HeedTestSupport
+import XCTest
+
+/// Every action as a command on a demo cache, as scripts and cron use them.
+final class ActionCommandTests: XCTestCase {
+    let folder = TemporaryFolder()
+    var cache: String { folder.file("demo.sqlite") }
+    var config: String { folder.file("team.json") }
+
+    override func setUpWithError() throws {
+        let demo = try HeedRun.run(["demo", "--no-ui", "--cache", cache, "--size", "60"], in: folder)
+        XCTAssertEqual(demo.status, 0, demo.stderr)
+        _ = folder.write("team.json", """
+            {"teams": [{"name": "billing"}],
+             "operators": [{"handle": "sam", "name": "Sam Brooks", "unix_user": "sbrooks", "role": "lead"},
+                           {"handle": "priya", "name": "Priya Nair"}]}
+            """)
+    }
+
+    func heed(_ arguments: [String], as user: String? = "sam", environment: [String: String] = [:]) throws -> HeedRun {
+        try HeedRun.run(arguments + ["--cache", cache, "--config", config] + (user.map { ["--as", $0] } ?? []), in: folder, environment: environment)
+    }
+
+    func testEachActionIsACommand() throws {
+        let steps: [([String], String)] = [
+            (["tag", "7", "+billing", "vip", "-spam"], "sam tagged #7"),
+            (["tag", "7", "-vip"], "sam tagged #7"),
+            (["note", "7", "--text", "called back; refund on its way"], "sam added a note to #7"),
+            (["assign", "7", "--to", "priya"], "sam assigned #7"),
+            (["assign", "7", "--to", "billing"], "sam assigned #7"),
+            (["unassign", "7"], "sam unassigned #7"),
+            (["escalate", "7", "--to", "billing", "--note", "double charge"], "sam escalated #7"),
+            (["snooze", "7", "--until", "2h"], "sam snoozed #7"),
+            (["snooze", "8", "--until-reply"], "sam snoozed #8"),
+            (["resolve", "7"], "sam resolved #7"),
+            (["reopen", "7"], "sam reopened #7"),
+            (["spam", "9"], "sam marked #9 as spam"),
+            (["not-spam", "9"], "sam took #9 out of spam"),
+            (["undo"], "sam undid not-spam on #9"),
+            (["redo"], "sam redid not-spam on #9"),
+        ]
+        for (arguments, expected) in steps {
+            let run = try heed(arguments)
+            XCTAssertEqual(run.status, 0, "\(arguments): \(run.stderr)")
+            XCTAssertEqual(run.stdout, expected + "\n", arguments.joined(separator: " "))
+        }
+        let show = try HeedRun.run(["show", "7", "--json", "--cache", cache], in: folder)
+        let summary = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])?["summary"] as? [String: Any])
+        XCTAssertEqual(summary["tags"] as? [String], ["billing"])
+        XCTAssertEqual(summary["team"] as? String, "billing")
+        XCTAssertEqual(summary["status"] as? String, "open")
+        XCTAssertEqual(summary["version"] as? Int, 11, "each of the ten changes to #7 bumped it")
+    }
+
+    func testJSONAndCompareAndSet() throws {
+        let run = try heed(["resolve", "7", "--json", "--if-version", "1"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["conversation"] as? Int, 7)
+        XCTAssertEqual(json["kind"] as? String, "resolve")
+        XCTAssertEqual(json["version"] as? Int, 2)
+        let stale = try heed(["tag", "7", "+late", "--if-version", "1"], as: "priya")
+        XCTAssertEqual(stale.status, 75)
+        XCTAssertTrue(stale.stderr.hasPrefix("heed: #7 changed since you looked: sam resolved it "), stale.stderr)
+    }
+
+    func testWhoActsIsAnOperatorTheConfigNames() throws {
+        XCTAssertEqual(try heed(["resolve", "7"], as: nil, environment: ["USER": "sbrooks"]).stdout, "sam resolved #7\n", "the login's operator")
+        XCTAssertEqual(try heed(["reopen", "7"], as: nil, environment: ["HEED_OPERATOR": "priya", "USER": "sbrooks"]).stdout, "priya reopened #7\n")
+        let stranger = try heed(["resolve", "7"], as: "mallory")
+        XCTAssertEqual(stranger.status, 77)
+        XCTAssertEqual(stranger.stderr, "heed: \"mallory\" is not an operator (operators: sam, priya); add them to the config's \"operators\" "
+            + "(handle, name, unix_user) and check it with `heed config check`\n")
+        let nobody = try heed(["resolve", "7"], as: nil, environment: ["USER": "nobody"])
+        XCTAssertEqual(nobody.status, 77)
+        XCTAssertTrue(nobody.stderr.contains("heed does not know who you are (your login is nobody)"), nobody.stderr)
+        for (arguments, status, message) in [(["escalate", "7", "--to", "legal"], 64, "no team \"legal\""),
+                                             (["resolve", "4040"], 65, "no conversation 4040"),
+                                             (["snooze", "7", "--until", "soon"], 64, "--until soon: expected a time"),
+                                             (["snooze", "7"], 64, "give --until WHEN or --until-reply")] {
+            let run = try heed(arguments)
+            XCTAssertEqual(run.status, Int32(status), "\(arguments): \(run.stderr)")
+            XCTAssertTrue(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
+    }
+}
