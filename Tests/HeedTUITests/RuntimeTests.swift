@@ -152,6 +152,22 @@ final class RuntimeTests: XCTestCase {
         XCTAssertEqual(priya.state.viewers, [:], "gone once the lease ran out, with nothing else changing")
     }
 
+    func testASnoozeThatRanOutComesBackWithTheScreenOpen() throws {
+        let (runtime, _, database) = try session(keys: [])
+        try runtime.start()
+        let id = try XCTUnwrap(runtime.state.selectedRow).conversationID
+        try database.writer.write { db in
+            try db.execute(sql: "UPDATE conversation SET status = 'snoozed', snoozed_until = ? WHERE id = ?", arguments: [clock.now() + 60_000, id])
+        }
+        try runtime.step([], poll: true)
+        XCTAssertFalse(runtime.state.rows.contains { $0.conversationID == id })
+        clock.advance(seconds: 61)
+        try runtime.step([], poll: true)
+        try database.writer.write { _ in }
+        try runtime.step([], poll: true)
+        XCTAssertTrue(runtime.state.rows.contains { $0.conversationID == id }, "back in Triage, woken by the screen itself")
+    }
+
     func testQuitKeyEndsTheLoop() throws {
         let (runtime, _, _) = try session(keys: [.char("q"), .char("j")])
         try runtime.run()

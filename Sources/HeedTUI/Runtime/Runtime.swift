@@ -19,6 +19,9 @@ public final class Runtime {
     /// When the list was last read: while others are shown viewing, it is read again at least
     /// as often as they renew, so that a screen that died stops showing without any change.
     private var listLoadedAt: Int64 = 0
+    /// When this screen last woke snoozed conversations whose time came (every `wakeMilliseconds`).
+    private var wokeAt: Int64 = 0
+    static let wakeMilliseconds: Int64 = 30_000
     /// What this screen last told the others it shows, and when (see `Viewing`).
     private var shown: (conversation: Int64?, at: Int64) = (nil, 0)
     public private(set) var state: AppState
@@ -85,6 +88,10 @@ public final class Runtime {
             let latest = try changeToken()
             changed = latest != token
             token = latest
+        }
+        if poll && clock.now() - wokeAt >= Self.wakeMilliseconds {
+            wokeAt = clock.now()
+            data.wakeSnoozed(now: wokeAt)
         }
         for event in events {
             if try !perform(state.handle(event)) { return false }

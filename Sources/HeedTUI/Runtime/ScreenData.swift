@@ -47,6 +47,11 @@ public struct ScreenData: Sendable {
         }, completion: { _, _ in })
     }
 
+    /// Brings back the conversations whose snooze ran out (without waiting, as `show`).
+    func wakeSnoozed(now: Int64) {
+        database.writer.asyncWrite({ db in try Snooze.wake(db, now: now) }, completion: { _, _ in })
+    }
+
     /// The same for nothing shown, waiting for it: as the screen closes, so that it does not
     /// linger as viewing.
     func showNothing(previous: Int64?, now: Int64) throws {
