@@ -51,6 +51,53 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(s.listRequest.limit, AppState.pageSize, "another view starts with one page")
     }
 
+    func testActionKeysActOnTheSelectedConversationAtTheVersionShown() {
+        var s = state(rows: 5)
+        _ = s.handle(.key(.char("j")))
+        let row = s.selectedRow!
+        XCTAssertEqual(s.handle(.key(.char("c"))), [.perform(.resolve, conversation: row.conversationID, version: row.version)])
+        XCTAssertEqual(s.handle(.key(.char("!"))), [.perform(.spam, conversation: row.conversationID, version: row.version)])
+        XCTAssertEqual(s.handle(.key(.char("u"))), [.undo])
+        XCTAssertEqual(s.handle(.key(.ctrl("r"))), [.redo])
+
+        // Tag: a prompt, then the action.
+        XCTAssertEqual(s.handle(.key(.char("t"))), [])
+        XCTAssertEqual(s.prompt?.label, "tag #\(row.conversationID) (+add -remove): ")
+        for c in "+billing -spam" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.handle(.key(.enter)), [.perform(.tag(add: ["+billing"], remove: ["-spam"]), conversation: row.conversationID, version: row.version)])
+        XCTAssertNil(s.prompt)
+
+        // Snooze: a line it cannot read stays, with the fault.
+        _ = s.handle(.key(.char("s")))
+        for c in "soon" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.handle(.key(.enter)), [])
+        XCTAssertTrue(s.prompt?.error?.message.hasPrefix("snooze: a span") == true)
+        _ = s.handle(.key(.ctrl("u")))
+        for c in "2h" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.handle(.key(.enter)), [.perform(.snooze(until: Rows.now + 7_200_000), conversation: row.conversationID, version: row.version)])
+        _ = s.handle(.key(.char("e")))
+        for c in "billing double charge" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.handle(.key(.enter)), [.perform(.escalate(team: "billing", note: "double charge"), conversation: row.conversationID, version: row.version)])
+        _ = s.handle(.key(.char("a")))
+        XCTAssertEqual(s.handle(.key(.escape)), [], "Esc leaves the prompt")
+        XCTAssertNil(s.prompt)
+
+        // What came of it shows on the status line, and the list is read again.
+        XCTAssertEqual(s.handle(.acted("sam resolved #2")), [.reload])
+        XCTAssertEqual(s.status, "sam resolved #2")
+        XCTAssertEqual(s.handle(.actionFailed("#2 changed since you looked: priya resolved it 20s ago")), [.reload])
+        XCTAssertEqual(s.status, "#2 changed since you looked: priya resolved it 20s ago")
+    }
+
+    func testInAConversationActionsActOnIt() {
+        var s = state(rows: 5)
+        _ = s.handle(.key(.char("G")))
+        _ = s.handle(.conversationLoaded(Rows.page()))
+        let open = s.conversation!.detail.summary
+        XCTAssertNotEqual(open.conversationID, s.selectedRow?.conversationID)
+        XCTAssertEqual(s.handle(.key(.char("c"))), [.perform(.resolve, conversation: open.conversationID, version: open.version)])
+    }
+
     func testNewDataKeepsTheCursorOnTheSameConversation() {
         var s = state(rows: 5)
         _ = s.handle(.key(.char("j")))
@@ -70,7 +117,7 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(s.handle(.key(.char("q"))), [.quit])
         XCTAssertEqual(s.handle(.key(.ctrl("l"))), [.reload])
         XCTAssertEqual(s.handle(.key(.char("r"))), [])
-        XCTAssertTrue(s.status?.contains("not yet") == true)
+        XCTAssertTrue(s.status?.contains("not yet") == true, "replies come with the outbox")
     }
 
     // MARK: The key table

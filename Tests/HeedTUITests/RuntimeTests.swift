@@ -1,5 +1,5 @@
 import GRDB
-import HeedCore
+@testable import HeedCore
 import HeedTestSupport
 import XCTest
 @testable import HeedTUI
@@ -166,6 +166,43 @@ final class RuntimeTests: XCTestCase {
         try database.writer.write { _ in }
         try runtime.step([], poll: true)
         XCTAssertTrue(runtime.state.rows.contains { $0.conversationID == id }, "back in Triage, woken by the screen itself")
+    }
+
+    func testActionsFromTheKeyboardChangeTheCacheAndSayWhatHappened() throws {
+        let (_, _, database) = try session(keys: [])
+        var config = Config()
+        config.operators = [Operator(handle: "sam", name: "Sam Brooks", unixUser: nil, role: .lead, signature: "", intro: nil, teams: [], maxAssigned: nil)]
+        let acting = ScreenData.Acting(service: ActionService(database: database, config: config, clock: clock), actor: config.operators[0])
+        let terminal = GridTerminal(width: 100, height: 30, keys: [.char("t")] + "+callback".map { .char($0) } + [.enter, .char("c")])
+        var state = AppState(brand: "Northwind Bank", width: 100, height: 30, now: clock.now())
+        state.me = "sam"
+        let runtime = try Runtime(terminal: terminal, state: state, clock: clock, data: ScreenData(database: database, me: "sam", acting: .success(acting)))
+        try runtime.start()
+        let first = try XCTUnwrap(runtime.state.selectedRow)
+        try runtime.run(untilIdle: true)
+        let after = try database.writer.read { db in try Row.fetchOne(db, sql: "SELECT status, version FROM conversation WHERE id = ?", arguments: [first.conversationID]) }
+        XCTAssertEqual(after?["status"], "resolved")
+        XCTAssertEqual(runtime.state.status, "sam resolved #\(first.conversationID)")
+        XCTAssertTrue(try XCTUnwrap(terminal.presented).line(29).contains("sam resolved #\(first.conversationID)"))
+        XCTAssertFalse(runtime.state.rows.contains { $0.conversationID == first.conversationID }, "gone from Triage")
+
+        // u takes it back.
+        terminal.type([.char("u")])
+        try runtime.run(untilIdle: true)
+        XCTAssertEqual(runtime.state.status, "sam undid resolve on #\(first.conversationID)")
+        XCTAssertTrue(runtime.state.rows.contains { $0.conversationID == first.conversationID }, "back in Triage")
+
+        // Someone else changes the selected conversation after it was drawn: c is a conflict.
+        let shown = try XCTUnwrap(runtime.state.selectedRow)
+        try database.writer.write { db in
+            try db.execute(sql: "UPDATE conversation SET version = version + 1 WHERE id = ?", arguments: [shown.conversationID])
+            try db.execute(sql: "INSERT INTO event (at, operator, kind, conversation_id) VALUES (?, 'priya', 'assign', ?)",
+                           arguments: [clock.now(), shown.conversationID])
+        }
+        try runtime.step([.key(.char("c"))])
+        XCTAssertEqual(runtime.state.status, "#\(shown.conversationID) changed since you looked: priya assigned it 0s ago")
+        let status = try database.writer.read { db in try String.fetchOne(db, sql: "SELECT status FROM conversation WHERE id = ?", arguments: [shown.conversationID]) }
+        XCTAssertEqual(status, "open", "nothing overwritten")
     }
 
     func testQuitKeyEndsTheLoop() throws {

@@ -170,6 +170,11 @@ public struct QueryError: Error, Equatable, Sendable {
     public var position: Int
     public var message: String
 
+    public init(position: Int, message: String) {
+        self.position = position
+        self.message = message
+    }
+
     /// The query, a caret under the place, and the message.
     public func explained(_ query: String) -> String {
         "\(query)\n\(String(repeating: " ", count: position))^ \(message)"

@@ -18,7 +18,7 @@ extension AppState {
             rows = []
             if let search {
                 // Back to the line typed, with the place marked.
-                prompt = SearchPrompt(text: search)
+                prompt = Prompt(.search, text: search)
                 prompt?.error = error
                 self.search = nil
             } else {
@@ -35,6 +35,12 @@ extension AppState {
             status = "conversation \(id) is no longer in the cache"
         case .tick(let time):
             now = time
+        case .acted(let summary):
+            status = summary
+            return [.reload]
+        case .actionFailed(let message):
+            status = message
+            return [.reload]
         }
         return []
     }
@@ -84,11 +90,13 @@ extension AppState {
             guard search != nil else { return [] }
             search = nil
             return resetList()
-        case .search: prompt = SearchPrompt(text: search ?? "")
+        case .search: prompt = Prompt(.search, text: search ?? "")
         case .nextView: return switchView(to: (viewIndex + 1) % views.count)
         case .previousView: return switchView(to: (viewIndex + views.count - 1) % views.count)
         case .view: return viewNumber(key)
-        case .reply, .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .next, .undo, .select, .apply:
+        case .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .undo, .redo:
+            return act(action)
+        case .reply, .next, .select, .apply:
             status = notYet(action)
         }
         return loadMoreNearTheEnd()
@@ -114,6 +122,17 @@ extension AppState {
         case .escape, .ctrl("c"), .ctrl("g"):
             prompt = nil
         case .enter:
+            if case .action(let kind, let id, let version) = line.purpose {
+                do {
+                    let command = try line.command(kind: kind, now: now)
+                    prompt = nil
+                    return [.perform(command, conversation: id, version: version)]
+                } catch {
+                    line.error = error
+                    prompt = line
+                    return []
+                }
+            }
             let text = line.text.trimmingCharacters(in: .whitespaces)
             do {
                 _ = try Query.parse(text)
@@ -148,10 +167,34 @@ extension AppState {
             // The queue's keys act on the queue: close the conversation first.
             conversation = nil
             return handleKey(keyMap.bindings.first { $0.action == action }?.keys.first ?? .escape)
-        case .reply, .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .next, .undo, .select, .apply:
+        case .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .undo, .redo:
+            return act(action)
+        case .reply, .next, .select, .apply:
             status = notYet(action)
         }
         return []
+    }
+
+    /// An action on the conversation open, else the one selected: at once, or after a prompt
+    /// for what it needs. It carries the version shown, so a change by someone else meanwhile
+    /// is a conflict, not an overwrite.
+    private mutating func act(_ action: Action) -> [Effect] {
+        switch action {
+        case .undo: return [.undo]
+        case .redo: return [.redo]
+        default: break
+        }
+        guard let target = conversation?.detail.summary ?? selectedRow else {
+            status = "\(action.rawValue): no conversation selected"
+            return []
+        }
+        switch action {
+        case .resolve: return [.perform(.resolve, conversation: target.conversationID, version: target.version)]
+        case .spam: return [.perform(.spam, conversation: target.conversationID, version: target.version)]
+        default:
+            prompt = Prompt(.action(kind: action.rawValue, conversation: target.conversationID, version: target.version))
+            return []
+        }
     }
 
     private mutating func openSelected() -> [Effect] {

@@ -12,7 +12,7 @@ public struct AppState: Sendable, Equatable {
     /// A search typed at `/`, shown instead of the view until Esc.
     public var search: String?
     /// The `/` line while it is being typed.
-    public var prompt: SearchPrompt?
+    public var prompt: Prompt?
     public var rows: [QueueRow] = []
     /// The Outbox view's posts.
     public var outbox: [OutboxEntry] = []
@@ -124,6 +124,10 @@ public enum Event: Sendable, Equatable {
     /// The conversation asked for is gone (merged or deleted meanwhile).
     case conversationMissing(Int64)
     case tick(now: Int64)
+    /// An action was done: what it did, for the status line.
+    case acted(String)
+    /// An action was not done, and why (a conflict says who changed the conversation first).
+    case actionFailed(String)
 }
 
 /// Something the runtime must do after an event: state changes are pure, effects are values.
@@ -132,4 +136,7 @@ public enum Effect: Sendable, Equatable {
     /// Load the list for `listRequest`, with the counts.
     case reload
     case openConversation(Int64)
+    /// Do an action on a conversation, if it is still at `version`.
+    case perform(TriageCommand, conversation: Int64, version: Int)
+    case undo, redo
 }

@@ -7,7 +7,7 @@ public enum Action: String, Sendable, CaseIterable {
     case pageDown = "page_down", pageUp = "page_up", halfPageDown = "half_page_down", halfPageUp = "half_page_up"
     case open, back, quit, help, search, reload
     case nextView = "next_view", previousView = "previous_view", view
-    case reply, tag, note, assign, escalate, snooze, resolve, spam, next, undo, select, apply
+    case reply, tag, note, assign, escalate, snooze, resolve, spam, next, undo, redo, select, apply
 }
 
 /// The one table of keys: each action, its keys and its help. `?` shows it; the config's `keys`
@@ -48,7 +48,8 @@ public struct KeyMap: Sendable, Equatable {
         Binding(action: .resolve, keys: [.char("c")], help: "resolve (close)"),
         Binding(action: .spam, keys: [.char("!")], help: "spam"),
         Binding(action: .next, keys: [.char("N")], help: "claim the most urgent"),
-        Binding(action: .undo, keys: [.char("u")], help: "undo"),
+        Binding(action: .undo, keys: [.char("u")], help: "undo your latest action"),
+        Binding(action: .redo, keys: [.ctrl("r")], help: "redo what you undid"),
         Binding(action: .select, keys: [.char("x"), .char(" ")], help: "select"),
         Binding(action: .apply, keys: [.char(";")], help: "apply to the selection"),
     ]

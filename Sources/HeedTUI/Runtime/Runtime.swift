@@ -114,6 +114,8 @@ public final class Runtime {
                 pending += state.handle(.tick(now: clock.now()))
                 pending += state.handle(try loadList())
                 if let open = state.conversation?.detail.summary.conversationID { pending += state.handle(try loadConversation(open)) }
+            case .perform, .undo, .redo:
+                pending += state.handle(data.act(effect))
             case .openConversation(let id):
                 pending += state.handle(try loadConversation(id))
             }

@@ -22,9 +22,12 @@ public enum Screen {
         defer { terminal.stop() }
         let size = terminal.size
         let me = config.currentOperator(environment: environment)
+        let acting = Result { ScreenData.Acting(service: ActionService(database: database, config: config, clock: clock),
+                                                actor: try config.actingOperator(named: nil, environment: environment)) }
+            .mapError { $0 as? HeedError ?? HeedError("\($0)") }
         let runtime = try Runtime(terminal: terminal,
                                   state: AppState(config: config, me: me, width: size.width, height: size.height, now: clock.now()),
-                                  clock: clock, data: ScreenData(database: database, me: me))
+                                  clock: clock, data: ScreenData(database: database, me: me, acting: acting))
         // The benchmark's measure of start-up: process start to the first full screen.
         if environment["HEED_EXIT_AFTER_FIRST_SCREEN"] == "1" { return try runtime.start() }
         try runtime.run()

@@ -4,10 +4,45 @@ import HeedCore
 public struct ScreenData: Sendable {
     let database: AppDatabase
     let me: String?
+    /// How this screen's actions are done and by whom, or why it cannot act (nobody the
+    /// config names is at the keyboard).
+    let acting: Result<Acting, HeedError>
 
-    public init(database: AppDatabase, me: String?) {
+    public struct Acting: Sendable {
+        public var service: ActionService
+        public var actor: Operator
+
+        public init(service: ActionService, actor: Operator) {
+            self.service = service
+            self.actor = actor
+        }
+    }
+
+    public init(database: AppDatabase, me: String?,
+                acting: Result<Acting, HeedError> = .failure(HeedError("actions need an operator the config names"))) {
         self.database = database
         self.me = me
+        self.acting = acting
+    }
+
+    /// Does an action effect, and says how it went.
+    func act(_ effect: Effect) -> Event {
+        do {
+            let acting = try acting.get()
+            let outcome: ActionService.Outcome
+            switch effect {
+            case .perform(let command, let id, let version):
+                outcome = try acting.service.perform(command, on: id, by: acting.actor, expecting: version)
+            case .undo: outcome = try acting.service.undo(by: acting.actor)
+            case .redo: outcome = try acting.service.redo(by: acting.actor)
+            default: return .actionFailed("not an action")
+            }
+            return .acted(outcome.summary)
+        } catch let error as HeedError {
+            return .actionFailed(error.message)
+        } catch {
+            return .actionFailed("\(error)")
+        }
     }
 
     /// The list `request` asks for, in one read with the header's counts (when `counts`) and each

@@ -57,16 +57,18 @@ enum StatusLine {
         grid.put(DisplayText(untrusted: " " + text), x: 0, y: y, style: .status)
     }
 
-    /// `/` and the query, scrolled to keep the cursor in view; an error marks its place on the
-    /// line above with a caret and says what is wrong.
-    static func renderPrompt(_ prompt: SearchPrompt, y: Int, into grid: inout Grid) {
+    /// The prompt's label and its text, scrolled to keep the cursor in view; an error marks its
+    /// place on the line above with a caret and says what is wrong.
+    static func renderPrompt(_ prompt: Prompt, y: Int, into grid: inout Grid) {
         let characters = Array(prompt.text)
-        let room = grid.width - 3
+        let label = DisplayWidth.truncate(prompt.label, to: grid.width / 2)
+        let labelWidth = DisplayWidth.of(label)
+        let room = grid.width - labelWidth - 2
         var start = 0
         let focus = prompt.error?.position ?? prompt.cursor
         while start < focus && DisplayWidth.of(String(characters[start..<Swift.min(characters.count, focus + 1)])) > room { start += 1 }
-        grid.put(DisplayText("/"), x: 0, y: y, style: .status)
-        var x = 1
+        grid.put(DisplayText(label), x: 0, y: y, style: .status)
+        var x = labelWidth
         for (offset, character) in characters[start...].enumerated() {
             let index = start + offset
             let marked = index == prompt.cursor || index == prompt.error?.position
@@ -77,7 +79,7 @@ enum StatusLine {
         }
         if prompt.cursor >= characters.count { grid.put(DisplayText(" "), x: Swift.min(x, grid.width - 1), y: y, style: .selectedRow) }
         guard let error = prompt.error else { return }
-        let caretX = 1 + DisplayWidth.of(String(characters[start..<Swift.min(characters.count, Swift.max(start, error.position))]))
+        let caretX = labelWidth + DisplayWidth.of(String(characters[start..<Swift.min(characters.count, Swift.max(start, error.position))]))
         grid.clear(y: y - 1)
         grid.put(DisplayText("^"), x: caretX, y: y - 1, style: .error)
         // The message beside the caret: after it when it fits, else before it.

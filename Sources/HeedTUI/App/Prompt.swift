@@ -1,15 +1,41 @@
 import HeedCore
 
-/// The `/` line being typed: its text, where the cursor is, and the fault of the last try.
-public struct SearchPrompt: Sendable, Equatable {
+/// A line being typed on the status line — a search at `/`, or what an action needs (tags, a
+/// note, who to assign): its text, where the cursor is, and the fault of the last try.
+public struct Prompt: Sendable, Equatable {
+    public var purpose: Purpose
     public var text: String
     /// In Characters from the start.
     public var cursor: Int
+    /// Where the last try went wrong and why (a search's, or an action's).
     public var error: QueryError?
 
-    public init(text: String = "") {
+    public enum Purpose: Sendable, Equatable {
+        case search
+        /// For `kind`'s action on conversation `id`, seen at `version`.
+        case action(kind: String, conversation: Int64, version: Int)
+    }
+
+    public init(_ purpose: Purpose = .search, text: String = "") {
+        self.purpose = purpose
         self.text = text
         cursor = text.count
+    }
+
+    /// What the line starts with.
+    var label: String {
+        switch purpose {
+        case .search: "/"
+        case .action(let kind, let id, _):
+            switch kind {
+            case "tag": "tag #\(id) (+add -remove): "
+            case "note": "note on #\(id): "
+            case "assign": "assign #\(id) to (operator or team): "
+            case "escalate": "escalate #\(id) to TEAM, then a note: "
+            case "snooze": "snooze #\(id) until (2h, 1d, 2026-11-24T09:00:00Z, reply): "
+            default: "\(kind) #\(id): "
+            }
+        }
     }
 
     /// Edits the line; returns false for a key that is not editing (Enter, Esc).
