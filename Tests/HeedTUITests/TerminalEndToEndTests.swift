@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HeedCore
 import HeedTestSupport
 import XCTest
@@ -133,6 +134,38 @@ final class TerminalEndToEndTests: XCTestCase {
             XCTAssertTrue(stty.contains(" icanon") && stty.contains(" echo"), "signal \(signal): the terminal is back in cooked mode:\n\(stty)")
             XCTAssertEqual(folder.read("after-\(signal)"), "heed exited 0\n", "signal \(signal) ends heed cleanly")
         }
+    }
+
+    /// `heed demo` acts as the example team's first operator: tag, resolve and undo from the keys.
+    func testActingOnTheDemo() throws {
+        XCTAssertTrue(Tmux.isAvailable, "tmux is needed for the screen tests: apt-get install tmux")
+        let folder = TemporaryFolder()
+        let cache = folder.file("demo.sqlite")
+        let tmux = Tmux(folder: folder)
+        let marker = folder.file("exit-status")
+        try tmux.start("'\(Paths.heedBinary)' demo --cache '\(cache)' --size 200; echo \"heed exited $?\" > '\(marker)'; sleep 30",
+                       width: 100, height: 30, environment: ["HOME": folder.path, "TERM": "tmux-256color", "HEED_OPERATOR": ""])
+        try tmux.waitFor(text: "Northwind Bank · Triage")
+        try tmux.send("t")
+        try tmux.waitFor(text: "(+add -remove):")
+        try tmux.send("-l", "+callback")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "sam tagged #")
+        try tmux.send("c")
+        let resolved = try tmux.waitFor(text: "sam resolved #")
+        let id = try XCTUnwrap(resolved.split(separator: "\n").last { $0.contains("sam resolved #") }?.split(separator: "#").last
+            .flatMap { Int64($0.prefix { $0.isNumber }) })
+        try tmux.send("u")
+        try tmux.waitFor(text: "sam undid resolve on #\(id)")
+        try tmux.send("q")
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && folder.read("exit-status").isEmpty { usleep(50_000) }
+        XCTAssertEqual(folder.read("exit-status"), "heed exited 0\n")
+        let database = try AppDatabase.open(path: cache)
+        let kinds = try database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT operator || ' ' || kind FROM event WHERE operator = 'sam' ORDER BY id")
+        }
+        XCTAssertEqual(kinds, ["sam tag", "sam resolve", "sam undo"])
     }
 
     /// Colour by default; with `NO_COLOR` none at all, the selection and header still marked.

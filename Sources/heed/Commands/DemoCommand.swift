@@ -42,8 +42,14 @@ struct DemoCommand: ParsableCommand {
                 for row in rows { print(QueueLine.format(row, now: now, width: terminalWidth())) }
                 return
             }
-            FileHandle.standardError.write(Data((summary + "\n").utf8))
-            try Screen.open(database: database, config: config)
+            // The demo's team is the example's: you are its first operator unless heed knows you.
+            var environment = ProcessInfo.processInfo.environment
+            if config.currentOperator(environment: environment) == nil, let first = config.operators.first {
+                environment["HEED_OPERATOR"] = first.handle
+            }
+            let me = config.currentOperator(environment: environment) ?? "nobody"
+            FileHandle.standardError.write(Data((summary + "; you act as \(me) (HEED_OPERATOR picks another)\n").utf8))
+            try Screen.open(database: database, config: config, environment: environment)
         }
     }
 }
