@@ -40,6 +40,9 @@ final class ActionCommandTests: XCTestCase {
             (["undo"], "sam undid not-spam on #9"),
             (["redo"], "sam redid not-spam on #9"),
         ]
+        let next = try heed(["next", "--json"], as: "priya")
+        XCTAssertEqual(next.status, 0, next.stderr)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [String: Any])?["kind"] as? String, "next")
         for (arguments, expected) in steps {
             let run = try heed(arguments)
             XCTAssertEqual(run.status, 0, "\(arguments): \(run.stderr)")

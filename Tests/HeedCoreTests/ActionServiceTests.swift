@@ -168,6 +168,39 @@ final class ActionServiceTests: XCTestCase {
                        [Snooze.wakeOperator])
     }
 
+    func testNextTakesTheMostUrgentNobodyHolds() throws {
+        let (database, ids) = try cache()
+        let service = ActionService(database: database, config: Self.config, clock: clock)
+        let order = try database.writer.read { db in try Queue.open(db, limit: 3).map(\.conversationID) }
+        XCTAssertEqual(Set(order), Set(ids))
+        try service.perform(.assign("sam"), on: order[0], by: sam)
+        try database.writer.write { db in
+            try db.execute(sql: "INSERT INTO claim (conversation_id, operator, kind, version_seen, claimed_at, expires_at) VALUES (?, 'sam', 'replying', 1, 0, ?)",
+                           arguments: [order[1], clock.now() + 60_000])
+        }
+        let taken = try service.next(by: priya)
+        XCTAssertEqual(taken.conversationID, order[2], "the first is sam's, sam is replying to the second")
+        XCTAssertEqual(try fields(database, order[2]).assignee, "priya")
+        XCTAssertThrowsError(try service.next(by: priya)) { XCTAssertTrue(($0 as! HeedError).message.contains("cap is 1")) }
+        try service.undo(by: priya)
+        XCTAssertNil(try fields(database, order[2]).assignee, "next is undone like any action")
+    }
+
+    func testReplayingTheLogGivesTheCacheAndFindsALostUpdate() throws {
+        let (database, ids) = try cache()
+        let service = ActionService(database: database, config: Self.config, clock: clock)
+        try service.perform(.tag(add: ["billing"], remove: []), on: ids[0], by: sam)
+        try service.perform(.resolve, on: ids[0], by: priya)
+        try service.undo(by: sam)
+        try service.perform(.assign("billing"), on: ids[1], by: sam)
+        XCTAssertEqual(try database.writer.read { db in try EventReplay.disagreements(db) }, [])
+        // A write behind the log's back, as a lost update would be.
+        try database.writer.write { db in try db.execute(sql: "UPDATE conversation SET status = 'open' WHERE id = ?", arguments: [ids[0]]) }
+        let problems = try database.writer.read { db in try EventReplay.disagreements(db) }
+        XCTAssertEqual(problems.count, 1)
+        XCTAssertTrue(problems[0].hasPrefix("#\(ids[0]): the cache holds"), problems[0])
+    }
+
     func testOnlyOperatorsTheConfigNamesMayAct() throws {
         let config = Self.config
         XCTAssertEqual(try config.actingOperator(named: "priya", environment: ["HEED_OPERATOR": "sam"]).handle, "priya", "--as first")

@@ -59,6 +59,8 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(s.handle(.key(.char("!"))), [.perform(.spam, conversation: row.conversationID, version: row.version)])
         XCTAssertEqual(s.handle(.key(.char("u"))), [.undo])
         XCTAssertEqual(s.handle(.key(.ctrl("r"))), [.redo])
+        XCTAssertEqual(s.handle(.key(.char("N"))), [.next])
+        XCTAssertEqual(s.handle(.acted("sam took #9 (next)", open: 9)), [.reload, .openConversation(9)], "next opens what it took")
 
         // Tag: a prompt, then the action.
         XCTAssertEqual(s.handle(.key(.char("t"))), [])
@@ -125,7 +127,7 @@ final class AppStateTests: XCTestCase {
     func testEveryKeyGoesThroughTheOneTable() {
         var s = state(rows: 5)
         _ = s.handle(.key(.char("r")))
-        XCTAssertEqual(s.status, "reply: actions arrive with the actions issue — not yet")
+        XCTAssertEqual(s.status, "reply: arrives with replies and the outbox — not yet")
         _ = s.handle(.key(.char("?")))
         XCTAssertTrue(s.showingHelp)
         _ = s.handle(.key(.char("j")))

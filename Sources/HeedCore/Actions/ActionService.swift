@@ -76,8 +76,7 @@ public struct ActionService: Sendable {
         case .assign(let target):
             if let member = config.operator(handle: target) {
                 if let cap = member.maxAssigned, before.assignee != member.handle {
-                    let held = try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation WHERE assignee = ? AND status IN ('open', 'waiting', 'snoozed')",
-                                                arguments: [member.handle]) ?? 0
+                    let held = try Self.held(db, by: member.handle)
                     if held >= cap { throw ActionError.refused("\(member.handle) already holds \(held) conversations (their cap is \(cap))") }
                 }
                 after.assignee = member.handle
@@ -109,6 +108,36 @@ public struct ActionService: Sendable {
         return after
     }
 
+    /// Takes the most urgent open conversation nobody holds (no operator, no one replying) and
+    /// assigns it to `actor`: the pull model. Refused at the operator's cap.
+    @discardableResult
+    public func next(by actor: Operator) throws -> Outcome {
+        try transaction { db, now in
+            if let cap = actor.maxAssigned {
+                let held = try Self.held(db, by: actor.handle)
+                if held >= cap { throw ActionError.refused("\(actor.handle) already holds \(held) conversations (their cap is \(cap))") }
+            }
+            guard let id = try Int64.fetchOne(db, sql: """
+                SELECT c.id FROM conversation c
+                WHERE c.status = 'open' AND c.assignee IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM claim WHERE conversation_id = c.id AND kind = 'replying' AND expires_at > ? AND operator <> ?)
+                ORDER BY \(Queue.order) LIMIT 1
+                """, arguments: [now, actor.handle]),
+                  let (before, _) = try ConversationFields.fetch(db, conversation: id) else {
+                throw ActionError.refused("nothing open that nobody holds")
+            }
+            var after = before
+            after.assignee = actor.handle
+            try after.write(db, conversation: id, over: before, by: actor.handle, now: now)
+            return try finish(db, id: id, kind: "next", by: actor, before: before.json, after: after.json, subject: actor.handle, now: now)
+        }
+    }
+
+    static func held(_ db: Database, by handle: String) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation WHERE assignee = ? AND status IN ('open', 'waiting', 'snoozed')",
+                         arguments: [handle]) ?? 0
+    }
+
     // MARK: Undo and redo
 
     /// Takes back `actor`'s latest action that is not undone yet.
@@ -117,8 +146,8 @@ public struct ActionService: Sendable {
         try transaction { db, now in
             let history = try ActionHistory.read(db, operator: actor.handle)
             guard let target = history.undoable else { throw ActionError.refused("nothing of \(actor.handle)'s to undo") }
-            try revert(target, toBefore: true, in: db, now: now)
-            return try finish(db, id: target.conversationID, kind: "undo", by: actor, before: target.after, after: target.before,
+            let (before, after) = try revert(target, toBefore: true, in: db, now: now)
+            return try finish(db, id: target.conversationID, kind: "undo", by: actor, before: before, after: after,
                               subject: String(target.id), now: now, summary: "\(actor.handle) undid \(target.kind) on #\(target.conversationID)")
         }
     }
@@ -129,15 +158,16 @@ public struct ActionService: Sendable {
         try transaction { db, now in
             let history = try ActionHistory.read(db, operator: actor.handle)
             guard let target = history.redoable else { throw ActionError.refused("nothing of \(actor.handle)'s to redo") }
-            try revert(target, toBefore: false, in: db, now: now)
-            return try finish(db, id: target.conversationID, kind: "redo", by: actor, before: target.before, after: target.after,
+            let (before, after) = try revert(target, toBefore: false, in: db, now: now)
+            return try finish(db, id: target.conversationID, kind: "redo", by: actor, before: before, after: after,
                               subject: String(target.id), now: now, summary: "\(actor.handle) redid \(target.kind) on #\(target.conversationID)")
         }
     }
 
     /// Puts `target`'s conversation back as it was before it (or as it was after, for redo),
-    /// if nobody changed what it changed since.
-    private func revert(_ target: ActionHistory.Entry, toBefore: Bool, in db: Database, now: Int64) throws {
+    /// if nobody changed what it changed since. Returns the conversation's fields before and
+    /// after, for the event (nil for a note or an escalation, which are records of their own).
+    private func revert(_ target: ActionHistory.Entry, toBefore: Bool, in db: Database, now: Int64) throws -> (String?, String?) {
         let id = target.conversationID
         let conflict = { () throws -> ActionError in try .conflict(Self.lastChange(db, conversation: id, now: now)) }
         switch target.kind {
@@ -150,6 +180,7 @@ public struct ActionService: Sendable {
                                arguments: [record.id, id, target.operatorHandle, record.text, target.at])
             }
             try Self.bumpVersion(db, id, now)
+            return (nil, nil)
         case "escalate":
             guard let record = SideRecord.decode(target.after) else { throw ActionError.refused("event \(target.id) cannot be undone") }
             if toBefore {
@@ -160,6 +191,7 @@ public struct ActionService: Sendable {
                                arguments: [record.id, id, record.team, record.text, target.operatorHandle, target.at])
             }
             try Self.bumpVersion(db, id, now)
+            return (nil, nil)
         default:
             guard let before = ConversationFields.decode(target.before), let after = ConversationFields.decode(target.after),
                   let (current, _) = try ConversationFields.fetch(db, conversation: id) else {
@@ -169,7 +201,9 @@ public struct ActionService: Sendable {
             let fields = after.changes(from: before)
             // Only what the action changed must still be as it left it.
             guard current.taking(fields, from: from) == current else { throw try conflict() }
-            try current.taking(fields, from: to).write(db, conversation: id, over: current, by: target.operatorHandle, now: now)
+            let result = current.taking(fields, from: to)
+            try result.write(db, conversation: id, over: current, by: target.operatorHandle, now: now)
+            return (current.json, result.json)
         }
     }
 
@@ -217,6 +251,7 @@ public struct ActionService: Sendable {
         case "undo": "undid an action on \(object)"
         case "redo": "redid an action on \(object)"
         case "wake": "woke \(object) from its snooze"
+        case "next": "took \(object) (next)"
         default: "changed \(object) (\(kind))"
         }
     }

@@ -35,9 +35,9 @@ extension AppState {
             status = "conversation \(id) is no longer in the cache"
         case .tick(let time):
             now = time
-        case .acted(let summary):
+        case .acted(let summary, let open):
             status = summary
-            return [.reload]
+            return [.reload] + (open.map { [.openConversation($0)] } ?? [])
         case .actionFailed(let message):
             status = message
             return [.reload]
@@ -94,9 +94,9 @@ extension AppState {
         case .nextView: return switchView(to: (viewIndex + 1) % views.count)
         case .previousView: return switchView(to: (viewIndex + views.count - 1) % views.count)
         case .view: return viewNumber(key)
-        case .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .undo, .redo:
+        case .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .undo, .redo, .next:
             return act(action)
-        case .reply, .next, .select, .apply:
+        case .reply, .select, .apply:
             status = notYet(action)
         }
         return loadMoreNearTheEnd()
@@ -110,7 +110,7 @@ extension AppState {
         return [.reload]
     }
 
-    private func notYet(_ action: Action) -> String { "\(action.rawValue): actions arrive with the actions issue — not yet" }
+    private func notYet(_ action: Action) -> String { "\(action.rawValue): arrives with replies and the outbox — not yet" }
 
     private mutating func promptKey(_ key: Key) -> [Effect] {
         guard var line = prompt else { return [] }
@@ -167,9 +167,9 @@ extension AppState {
             // The queue's keys act on the queue: close the conversation first.
             conversation = nil
             return handleKey(keyMap.bindings.first { $0.action == action }?.keys.first ?? .escape)
-        case .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .undo, .redo:
+        case .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .undo, .redo, .next:
             return act(action)
-        case .reply, .next, .select, .apply:
+        case .reply, .select, .apply:
             status = notYet(action)
         }
         return []
@@ -182,6 +182,7 @@ extension AppState {
         switch action {
         case .undo: return [.undo]
         case .redo: return [.redo]
+        case .next: return [.next]
         default: break
         }
         guard let target = conversation?.detail.summary ?? selectedRow else {

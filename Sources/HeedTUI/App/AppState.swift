@@ -124,8 +124,8 @@ public enum Event: Sendable, Equatable {
     /// The conversation asked for is gone (merged or deleted meanwhile).
     case conversationMissing(Int64)
     case tick(now: Int64)
-    /// An action was done: what it did, for the status line.
-    case acted(String)
+    /// An action was done: what it did, for the status line, and a conversation to open (next).
+    case acted(String, open: Int64? = nil)
     /// An action was not done, and why (a conflict says who changed the conversation first).
     case actionFailed(String)
 }
@@ -139,4 +139,6 @@ public enum Effect: Sendable, Equatable {
     /// Do an action on a conversation, if it is still at `version`.
     case perform(TriageCommand, conversation: Int64, version: Int)
     case undo, redo
+    /// Take the most urgent conversation nobody holds, and open it.
+    case next
 }

@@ -35,6 +35,9 @@ public struct ScreenData: Sendable {
                 outcome = try acting.service.perform(command, on: id, by: acting.actor, expecting: version)
             case .undo: outcome = try acting.service.undo(by: acting.actor)
             case .redo: outcome = try acting.service.redo(by: acting.actor)
+            case .next:
+                let taken = try acting.service.next(by: acting.actor)
+                return .acted(taken.summary, open: taken.conversationID)
             default: return .actionFailed("not an action")
             }
             return .acted(outcome.summary)
