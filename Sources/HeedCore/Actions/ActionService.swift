@@ -9,11 +9,13 @@ public struct ActionService: Sendable {
     let database: AppDatabase
     let config: Config
     let clock: any Clock
+    private let lock: ActionLock?
 
     public init(database: AppDatabase, config: Config, clock: any Clock) {
         self.database = database
         self.config = config
         self.clock = clock
+        lock = ActionLock(cache: database.path)
     }
 
     /// What an action did.
@@ -171,24 +173,33 @@ public struct ActionService: Sendable {
         let id = target.conversationID
         let conflict = { () throws -> ActionError in try .conflict(Self.lastChange(db, conversation: id, now: now)) }
         switch target.kind {
+        // A note or an escalation is found by what it holds, not by its row id: SQLite gives a
+        // deleted row's id to the next one, so after an undo the id may be someone else's.
         case "note":
             guard let record = SideRecord.decode(target.after) else { throw ActionError.refused("event \(target.id) cannot be undone") }
             if toBefore {
-                try db.execute(sql: "DELETE FROM note WHERE id = ?", arguments: [record.id])
+                try db.execute(sql: """
+                    DELETE FROM note WHERE id = (SELECT id FROM note WHERE conversation_id = ? AND operator = ? AND text = ? AND created_at = ?
+                                                 ORDER BY id DESC LIMIT 1)
+                    """, arguments: [id, target.operatorHandle, record.text, target.at])
+                if db.changesCount == 0 { throw ActionError.refused("that note is gone already") }
             } else {
-                try db.execute(sql: "INSERT INTO note (id, conversation_id, operator, text, created_at) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [record.id, id, target.operatorHandle, record.text, target.at])
+                try db.execute(sql: "INSERT INTO note (conversation_id, operator, text, created_at) VALUES (?, ?, ?, ?)",
+                               arguments: [id, target.operatorHandle, record.text, target.at])
             }
             try Self.bumpVersion(db, id, now)
             return (nil, nil)
         case "escalate":
             guard let record = SideRecord.decode(target.after) else { throw ActionError.refused("event \(target.id) cannot be undone") }
             if toBefore {
-                try db.execute(sql: "DELETE FROM escalation WHERE id = ? AND state = 'open' AND answer IS NULL", arguments: [record.id])
+                try db.execute(sql: """
+                    DELETE FROM escalation WHERE id = (SELECT id FROM escalation WHERE conversation_id = ? AND team = ? AND opened_by = ?
+                                                       AND opened_at = ? AND state = 'open' AND answer IS NULL ORDER BY id DESC LIMIT 1)
+                    """, arguments: [id, record.team, target.operatorHandle, target.at])
                 if db.changesCount == 0 { throw ActionError.refused("the escalation to \(record.team ?? "the team") was answered or closed since") }
             } else {
-                try db.execute(sql: "INSERT INTO escalation (id, conversation_id, team, note, opened_by, opened_at) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [record.id, id, record.team, record.text, target.operatorHandle, target.at])
+                try db.execute(sql: "INSERT INTO escalation (conversation_id, team, note, opened_by, opened_at) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [id, record.team, record.text, target.operatorHandle, target.at])
             }
             try Self.bumpVersion(db, id, now)
             return (nil, nil)
@@ -210,6 +221,11 @@ public struct ActionService: Sendable {
     // MARK: Parts
 
     private func transaction(_ body: (Database, Int64) throws -> Outcome) throws -> Outcome {
+        guard let lock else { return try write(body) }
+        return try lock.holding { try write(body) }
+    }
+
+    private func write(_ body: (Database, Int64) throws -> Outcome) throws -> Outcome {
         do {
             return try database.writer.writeWithoutTransaction { db in
                 var outcome: Outcome?
@@ -230,7 +246,7 @@ public struct ActionService: Sendable {
                         now: Int64, summary: String? = nil) throws -> Outcome {
         try EventLog.append(db, at: now, operator: actor.handle, kind: kind, conversation: id, subject: subject, before: before, after: after)
         let eventID = db.lastInsertedRowID
-        let version = try Int.fetchOne(db, sql: "SELECT version FROM conversation WHERE id = ?", arguments: [id]) ?? 0
+        let version = try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM conversation WHERE id = ?"), arguments: [id]) ?? 0
         return Outcome(conversationID: id, kind: kind, version: version, eventID: eventID,
                        summary: summary ?? "\(actor.handle) \(Self.phrase(kind, "#\(id)"))")
     }
@@ -276,7 +292,7 @@ public struct ActionService: Sendable {
 
     /// A note or an escalation changes what others saw of the conversation too.
     private static func bumpVersion(_ db: Database, _ id: Int64, _ now: Int64) throws {
-        try db.execute(sql: "UPDATE conversation SET version = version + 1, updated_at = ? WHERE id = ?", arguments: [now, id])
+        try db.cachedStatement(sql: "UPDATE conversation SET version = version + 1, updated_at = ? WHERE id = ?").execute(arguments: [now, id])
     }
 
     private static func required(_ text: String, _ message: String) throws -> String {

@@ -17,12 +17,12 @@ struct ConversationFields: Codable, Equatable, Sendable {
     }
 
     static func fetch(_ db: Database, conversation id: Int64) throws -> (fields: ConversationFields, version: Int)? {
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT status, assignee, team, snoozed_until, snooze_until_reply, version,
                    (SELECT group_concat(t.name, char(31)) FROM conversation_tag ct JOIN tag t ON t.id = ct.tag_id
                     WHERE ct.conversation_id = c.id) AS tags
             FROM conversation c WHERE id = ?
-            """, arguments: [id]) else { return nil }
+            """), arguments: [id]) else { return nil }
         let tags = (row["tags"] as String?)?.split(separator: "\u{1F}").map(String.init).sorted() ?? []
         return (ConversationFields(status: ConversationStatus(rawValue: row["status"]) ?? .open, assignee: row["assignee"], team: row["team"],
                                    snoozedUntil: row["snoozed_until"], snoozeUntilReply: row["snooze_until_reply"], tags: tags),
@@ -31,21 +31,21 @@ struct ConversationFields: Codable, Equatable, Sendable {
 
     /// Writes the fields that differ from `old`, bumping the version.
     func write(_ db: Database, conversation id: Int64, over old: ConversationFields, by operatorHandle: String, now: Int64) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE conversation SET status = ?, assignee = ?, team = ?, snoozed_until = ?, snooze_until_reply = ?,
                 version = version + 1, updated_at = ? WHERE id = ?
-            """, arguments: [status.rawValue, assignee, team, snoozedUntil, snoozeUntilReply, now, id])
+            """).execute(arguments: [status.rawValue, assignee, team, snoozedUntil, snoozeUntilReply, now, id])
         let oldTags = Set(old.tags.map { $0.lowercased() })
         let newTags = Set(tags.map { $0.lowercased() })
         for tag in tags where !oldTags.contains(tag.lowercased()) {
-            try db.execute(sql: "INSERT INTO tag (name) VALUES (?) ON CONFLICT (name) DO NOTHING", arguments: [tag])
-            try db.execute(sql: """
+            try db.cachedStatement(sql: "INSERT INTO tag (name) VALUES (?) ON CONFLICT (name) DO NOTHING").execute(arguments: [tag])
+            try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO conversation_tag (conversation_id, tag_id, added_by, added_at) SELECT ?, id, ?, ? FROM tag WHERE name = ?
-                """, arguments: [id, operatorHandle, now, tag])
+                """).execute(arguments: [id, operatorHandle, now, tag])
         }
         for tag in old.tags where !newTags.contains(tag.lowercased()) {
-            try db.execute(sql: "DELETE FROM conversation_tag WHERE conversation_id = ? AND tag_id = (SELECT id FROM tag WHERE name = ?)",
-                           arguments: [id, tag])
+            try db.cachedStatement(sql: "DELETE FROM conversation_tag WHERE conversation_id = ? AND tag_id = (SELECT id FROM tag WHERE name = ?)")
+                .execute(arguments: [id, tag])
         }
     }
 

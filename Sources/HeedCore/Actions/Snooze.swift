@@ -8,9 +8,9 @@ public enum Snooze {
     /// Reopens the conversations snoozed until `now` or earlier; returns them.
     @discardableResult
     public static func wake(_ db: Database, now: Int64) throws -> [Int64] {
-        let due = try Int64.fetchAll(db, sql: """
+        let due = try Int64.fetchAll(db.cachedStatement(sql: """
             SELECT id FROM conversation WHERE status = 'snoozed' AND snoozed_until IS NOT NULL AND snoozed_until <= ?
-            """, arguments: [now])
+            """), arguments: [now])
         for id in due {
             try db.execute(sql: """
                 UPDATE conversation SET status = 'open', snoozed_until = NULL, snooze_until_reply = 0, version = version + 1, updated_at = ?

@@ -1,0 +1,158 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import HeedCore
+
+/// Operators acting at once on the same conversations, each a process of its own.
+struct ActionsBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "actions",
+        abstract: "Action latency with 8 operator processes at once on 200 conversations, and whether the event log still replays to the cache.")
+
+    @OptionGroup var options: BenchOptions
+
+    @Option(help: "Operator processes.")
+    var operators = 8
+
+    @Option(help: "Actions each.")
+    var count = 2_000
+
+    @Option(help: "Conversations they share.")
+    var conversations = 200
+
+    func run() throws {
+        // Only this binary runs (as each operator's process): no release `heed` to build.
+        try FileManager.default.createDirectory(atPath: options.dir, withIntermediateDirectories: true)
+        let cache = "\(options.dir)/actions.sqlite"
+        let result = try ActionsRun.run(worker: CommandLine.arguments[0], cache: cache, folder: options.dir, operators: operators, count: count,
+                                        conversations: conversations)
+        let latencies = result.latencies.sorted()
+        print("\(operators) operator processes × \(count) actions on \(conversations) conversations: "
+            + "\(result.done) done, \(result.refused) refused, \(result.conflicts) conflicts, \(result.locked) \"database is locked\" in "
+            + "\(format(result.seconds)) s")
+        print("action latency: median \(format(ActionsRun.percentile(latencies, 0.5), 2)) ms, p90 \(format(ActionsRun.percentile(latencies, 0.9), 2)) ms, "
+            + "p99 \(format(ActionsRun.percentile(latencies, 0.99), 2)) ms, max \(format(latencies.last ?? 0, 2)) ms (targets: median < 5 ms, p99 < 20 ms)")
+        print("event log replayed against the cache: " + (result.disagreements.isEmpty ? "agrees" : "\(result.disagreements.count) disagreements"))
+        for line in result.disagreements.prefix(5) { print("  " + line) }
+        if !result.disagreements.isEmpty || result.locked > 0 { throw ExitCode(1) }
+    }
+}
+
+/// One operator's process: random actions, each timed, as a screen would send them (on the
+/// version just read, so others' changes in between make conflicts).
+struct ActionsWorker: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "actions-worker", shouldDisplay: false)
+
+    @Option var cache: String
+    @Option(name: .customLong("operator")) var handle: String
+    @Option var count: Int
+    @Option var seed: UInt64
+    @Option var out: String
+    @Option var operators: Int
+
+    func run() throws {
+        let config = try ActionsRun.config(operators: operators)
+        let database = try AppDatabase.open(path: cache)
+        let service = ActionService(database: database, config: config, clock: SystemClock())
+        guard let actor = config.operator(handle: handle) else { throw ValidationError("no operator \(handle)") }
+        let ids = try database.writer.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation ORDER BY id") }
+        var random = SeededRandom(seed: seed)
+        var lines: [String] = []
+        var counts = [0, 0, 0, 0]   // done, refused, conflicts, locked
+        for _ in 0..<count {
+            let id = ids[Int(random.next() % UInt64(ids.count))]
+            let version = try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT version FROM conversation WHERE id = ?", arguments: [id]) } ?? 0
+            let start = DispatchTime.now()
+            do {
+                switch random.next() % 16 {
+                case 0: try service.undo(by: actor)
+                case 1: try service.redo(by: actor)
+                case 2: try service.next(by: actor)
+                default: try service.perform(ActionsRun.command(random.next(), config: config), on: id, by: actor, expecting: version)
+                }
+                counts[0] += 1
+            } catch let error as HeedError {
+                counts[error.exitCode == ExitStatus.conflict ? 2 : 1] += 1
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                counts[3] += 1
+            }
+            lines.append(String(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6))
+        }
+        try (counts.map(String.init).joined(separator: " ") + "\n" + lines.joined(separator: "\n") + "\n").write(toFile: out, atomically: true, encoding: .utf8)
+    }
+}
+
+/// The run both the benchmark and the concurrency test make.
+public enum ActionsRun {
+    public struct Result {
+        public var latencies: [Double] = []
+        public var done = 0, refused = 0, conflicts = 0, locked = 0
+        public var disagreements: [String] = []
+        public var seconds = 0.0
+    }
+
+    /// Operators `op1`…`opN` and a team.
+    static func config(operators: Int) throws -> Config {
+        let members = (1...max(1, operators)).map { #"{"handle": "op\#($0)", "name": "Operator \#($0)"}"# }
+        return try ConfigLoader.parse(#"{"teams": [{"name": "billing"}], "operators": [\#(members.joined(separator: ", "))]}"#, file: "bench").get()
+    }
+
+    static func command(_ value: UInt64, config: Config) -> TriageCommand {
+        let tags = ["billing", "vip", "callback", "fraud"]
+        switch value % 12 {
+        case 0, 1: return .tag(add: [tags[Int(value / 12 % 4)]], remove: [])
+        case 2: return .tag(add: [], remove: [tags[Int(value / 12 % 4)]])
+        case 3: return .assign("op\(value / 12 % UInt64(config.operators.count) + 1)")
+        case 4: return .unassign
+        case 5: return .resolve
+        case 6: return .reopen
+        case 7: return .spam
+        case 8: return .notSpam
+        case 9: return .snooze(until: nil)
+        case 10: return .note("called back \(value)")
+        default: return .assign("billing")
+        }
+    }
+
+    public static func run(worker: String, cache: String, folder: String, operators: Int, count: Int, conversations: Int) throws -> Result {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: cache + suffix) }
+        let database = try AppDatabase.open(path: cache)
+        let mentions = (0..<conversations).map { i in
+            IncomingMention(channel: "x", sourceID: "a\(i)", text: "my card was charged twice (\(i))", createdAt: benchNow - Int64(i) * 60_000,
+                            author: IncomingAuthor(id: "c\(i)", handle: "customer\(i)", followers: i * 10))
+        }
+        _ = try Ingester(database: database, config: try config(operators: operators), clock: FixedClock(benchNow)).ingest(mentions: mentions, source: "bench")
+        try database.writer.close()
+
+        let started = DispatchTime.now()
+        let workers = try (1...operators).map { n in
+            try ChildProcess.spawn([worker, "actions-worker", "--cache", cache, "--operator", "op\(n)", "--count", String(count),
+                                    "--seed", String(n * 7919), "--out", "\(folder)/actions-op\(n).txt", "--operators", String(operators)],
+                                   stdout: "\(folder)/actions-op\(n).out", stderr: "\(folder)/actions-op\(n).err")
+        }
+        var result = Result()
+        for (index, worker) in workers.enumerated() {
+            let exit = worker.wait()
+            guard exit.status == 0 else {
+                throw ValidationError("operator \(index + 1) failed (exit \(exit.status)); see \(folder)/actions-op\(index + 1).err")
+            }
+        }
+        result.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        for n in 1...operators {
+            let lines = try String(contentsOfFile: "\(folder)/actions-op\(n).txt", encoding: .utf8).split(separator: "\n")
+            let counts = lines[0].split(separator: " ").compactMap { Int($0) }
+            result.done += counts[0]
+            result.refused += counts[1]
+            result.conflicts += counts[2]
+            result.locked += counts[3]
+            result.latencies += lines.dropFirst().compactMap { Double($0) }
+        }
+        let reopened = try AppDatabase.open(path: cache)
+        result.disagreements = try reopened.writer.read { db in try EventReplay.disagreements(db) }
+        return result
+    }
+
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
+    }
+}
