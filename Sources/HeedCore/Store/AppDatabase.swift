@@ -14,17 +14,6 @@ public final class AppDatabase: Sendable {
     /// Several processes share the file, so a writer waits for the lock instead of failing.
     public static let busyTimeout: TimeInterval = 5
 
-    /// Waits a fraction of a millisecond between tries, up to `busyTimeout`: SQLite's own busy
-    /// timeout sleeps 1, 2, 5 … 100 ms between tries, so an action queued behind another
-    /// operator's took 100 ms where the lock was free after one (p99 105 → see docs/performance.md).
-    static func waitForLock(_ tries: Int) -> Bool {
-        let pause: UInt32 = tries < 50 ? 200 : 2_000
-        let waited = Double(Swift.min(tries, 50)) * 0.000_2 + Double(Swift.max(0, tries - 50)) * 0.002
-        guard waited < busyTimeout else { return false }
-        usleep(pause)
-        return true
-    }
-
     init(writer: any DatabaseWriter, path: String?) throws {
         self.writer = writer
         self.path = path
@@ -53,7 +42,7 @@ public final class AppDatabase: Sendable {
         }
         try createTeamReadable(path)
         var configuration = Configuration()
-        configuration.busyMode = .callback(Self.waitForLock)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
             if memoryMapped { try db.execute(sql: "PRAGMA mmap_size = 4294967296") }
