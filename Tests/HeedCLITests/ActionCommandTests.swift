@@ -40,9 +40,6 @@ final class ActionCommandTests: XCTestCase {
             (["undo"], "sam undid not-spam on #9"),
             (["redo"], "sam redid not-spam on #9"),
         ]
-        let next = try heed(["next", "--json"], as: "priya")
-        XCTAssertEqual(next.status, 0, next.stderr)
-        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [String: Any])?["kind"] as? String, "next")
         for (arguments, expected) in steps {
             let run = try heed(arguments)
             XCTAssertEqual(run.status, 0, "\(arguments): \(run.stderr)")
@@ -54,6 +51,16 @@ final class ActionCommandTests: XCTestCase {
         XCTAssertEqual(summary["team"] as? String, "billing")
         XCTAssertEqual(summary["status"] as? String, "open")
         XCTAssertEqual(summary["version"] as? Int, 11, "each of the ten changes to #7 bumped it")
+
+        let listed = try heed(["escalation", "list"], as: nil)
+        XCTAssertTrue(listed.stdout.contains(" · #7 · billing · open · by sam "), listed.stdout + listed.stderr)
+        let number = try XCTUnwrap(listed.stdout.split(separator: "\n").first { $0.contains("#7 · billing") }?.split(separator: " ").first)
+        XCTAssertEqual(try heed(["escalation", "answer", String(number), "--text", "refunded"]).stdout,
+                       "sam answered escalation \(number) (#7, billing)\n", "a lead may answer for the team")
+        XCTAssertTrue(try HeedRun.run(["show", "7", "--cache", cache], in: folder).stdout.contains("escalated to billing: answered by sam — refunded"))
+        let next = try heed(["next", "--json"], as: "priya")
+        XCTAssertEqual(next.status, 0, next.stderr)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [String: Any])?["kind"] as? String, "next")
     }
 
     func testJSONAndCompareAndSet() throws {

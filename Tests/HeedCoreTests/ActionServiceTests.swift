@@ -13,6 +13,7 @@ final class ActionServiceTests: XCTestCase {
         config.operators = [
             Operator(handle: "sam", name: "Sam Brooks", unixUser: "sbrooks", role: .lead, signature: "^SB", intro: nil, teams: [], maxAssigned: nil),
             Operator(handle: "priya", name: "Priya Nair", unixUser: nil, role: .agent, signature: "^PN", intro: nil, teams: [], maxAssigned: 1),
+            Operator(handle: "lee", name: "Lee Park", unixUser: nil, role: .agent, signature: "", intro: nil, teams: ["billing"], maxAssigned: nil),
         ]
         return config
     }()
@@ -201,6 +202,28 @@ final class ActionServiceTests: XCTestCase {
         XCTAssertTrue(problems[0].hasPrefix("#\(ids[0]): the cache holds"), problems[0])
     }
 
+    func testTheTeamAnswersOrClosesAnEscalation() throws {
+        let (database, ids) = try cache()
+        let service = ActionService(database: database, config: Self.config, clock: clock)
+        let lee = Self.config.operators[2]
+        try service.perform(.escalate(team: "billing", note: "charged twice"), on: ids[0], by: priya)
+        try service.perform(.escalate(team: "billing", note: nil), on: ids[1], by: priya)
+        let open = try database.writer.read { db in try Escalation.list(db) }
+        XCTAssertEqual(open.map(\.conversationID), [ids[1], ids[0]], "latest first")
+        XCTAssertThrowsError(try service.answer(escalation: open[1].id, text: "refunded", by: priya)) {
+            XCTAssertTrue(($0 as! HeedError).message.contains("priya is not in billing (nor a lead)"))
+        }
+        XCTAssertEqual(try service.answer(escalation: open[1].id, text: "refunded on the 24th", by: lee).summary,
+                       "lee answered escalation \(open[1].id) (#\(ids[0]), billing)")
+        try service.close(escalation: open[0].id, by: sam)
+        XCTAssertThrowsError(try service.close(escalation: open[0].id, by: sam)) { XCTAssertTrue(($0 as! HeedError).message.contains("is closed already")) }
+        let detail = try XCTUnwrap(try database.writer.read { db in try ConversationDetail.fetch(db, id: ids[0]) })
+        XCTAssertEqual(detail.escalations.map(\.summary), ["escalated to billing: answered by lee"])
+        XCTAssertEqual(detail.escalations.first?.answer, "refunded on the 24th")
+        XCTAssertEqual(try database.writer.read { db in try Queue.counts(db).escalated }, 0)
+        XCTAssertEqual(try events(database, ids[0]), ["priya escalate", "lee escalation-answer"])
+    }
+
     func testOnlyOperatorsTheConfigNamesMayAct() throws {
         let config = Self.config
         XCTAssertEqual(try config.actingOperator(named: "priya", environment: ["HEED_OPERATOR": "sam"]).handle, "priya", "--as first")
@@ -208,7 +231,7 @@ final class ActionServiceTests: XCTestCase {
         XCTAssertThrowsError(try config.actingOperator(named: "mallory", environment: [:])) { error in
             let error = error as! HeedError
             XCTAssertEqual(error.exitCode, ExitStatus.noPermission)
-            XCTAssertTrue(error.message.contains("\"mallory\" is not an operator (operators: sam, priya); add them"), error.message)
+            XCTAssertTrue(error.message.contains("\"mallory\" is not an operator (operators: sam, priya, lee); add them"), error.message)
         }
         XCTAssertThrowsError(try config.actingOperator(named: nil, environment: ["USER": "nobody"])) { error in
             XCTAssertTrue((error as! HeedError).message.contains("heed does not know who you are (your login is nobody): pass --as"))

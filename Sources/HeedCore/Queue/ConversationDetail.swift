@@ -5,6 +5,7 @@ public struct ConversationDetail: Sendable, Equatable, Codable {
     public var summary: QueueRow
     public var mentions: [MentionView]
     public var notes: [String]
+    public var escalations: [Escalation] = []
 
     public struct MentionView: Sendable, Equatable, Codable {
         public var id: Int64
@@ -43,6 +44,6 @@ public struct ConversationDetail: Sendable, Equatable, Codable {
                         lang: row["lang"], likes: row["likes"], reposts: row["reposts"], replies: row["replies"])
         }
         let notes = try String.fetchAll(db, sql: "SELECT text FROM note WHERE conversation_id = ? ORDER BY created_at", arguments: [id])
-        return ConversationDetail(summary: summary, mentions: mentions, notes: notes)
+        return ConversationDetail(summary: summary, mentions: mentions, notes: notes, escalations: try Escalation.of(db, conversation: id))
     }
 }

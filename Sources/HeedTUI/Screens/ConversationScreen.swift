@@ -64,6 +64,7 @@ enum ConversationScreen {
         if let assignee = summary.assignee { facts.append("→ \(assignee)") }
         if !summary.tags.isEmpty { facts.append("tags: " + summary.tags.joined(separator: " ")) }
         if let viewing = QueueScreen.viewingLabel(viewers) { facts.append(viewing) }
+        facts += page.detail.escalations.filter { $0.state != "closed" }.map(\.summary)
         lines.append(Line(text: DisplayText(untrusted: facts.joined(separator: " · ")).string, style: .dim))
         lines += QueueScreen.wrap(DisplayText(untrusted: QueueScreen.why(summary)).string, width: width).map { Line(text: $0, style: .dim) }
         for mention in page.detail.mentions {

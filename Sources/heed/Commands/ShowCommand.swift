@@ -37,6 +37,10 @@ struct ShowCommand: ParsableCommand {
                 if let url = m.url { print("  " + DisplayText(untrusted: url).string) }
             }
             for note in detail.notes { print("\nnote: " + DisplayText(untrusted: note).string) }
+            for escalation in detail.escalations {
+                print("\nescalation \(escalation.id): " + DisplayText(untrusted: escalation.summary).string
+                    + (escalation.answer.map { " — " + DisplayText(untrusted: $0).string } ?? ""))
+            }
         }
     }
 }
