@@ -63,6 +63,27 @@ final class ActionCommandTests: XCTestCase {
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [String: Any])?["kind"] as? String, "next")
     }
 
+    func testReplyOutboxAndDelivery() throws {
+        _ = folder.write("team.json", """
+            {"accounts": {"x": ["NorthwindHelp"]}, "undo_seconds": 0,
+             "operators": [{"handle": "sam", "name": "Sam Brooks", "role": "lead"}]}
+            """)
+        XCTAssertTrue(try heed(["reply", "7", "--text", "first"]).stdout.hasPrefix("sam queued a reply to #7 (post 1"))
+        XCTAssertEqual(try heed(["outbox", "cancel", "1"]).stdout, "sam withdrew post 1\n")
+        XCTAssertEqual(try heed(["reply", "7", "--text", "Sorry! DM us"]).status, 0)
+        let listed = try heed(["outbox", "list"], as: nil)
+        XCTAssertTrue(listed.stdout.contains("2 · queued · reply to #7 · x · "), listed.stdout)
+        XCTAssertTrue(listed.stdout.contains("1 · cancelled · reply to #7"), listed.stdout)
+        let deliver = try heed(["deliver"], as: nil)
+        XCTAssertEqual(deliver.stdout, "sent 1, to retry 0, failed 0\n", deliver.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.file("outbox-spool")).count, 1,
+                       "the spool folder is beside the cache")
+        XCTAssertTrue(try HeedRun.run(["show", "7", "--cache", cache], in: folder).stdout.contains("ours @NorthwindHelp"))
+        let late = try heed(["outbox", "cancel", "2"])
+        XCTAssertEqual(late.status, 64)
+        XCTAssertTrue(late.stderr.contains("post 2 is sent"), late.stderr)
+    }
+
     func testJSONAndCompareAndSet() throws {
         let run = try heed(["resolve", "7", "--json", "--if-version", "1"])
         XCTAssertEqual(run.status, 0, run.stderr)

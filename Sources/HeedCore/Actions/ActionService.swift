@@ -110,6 +110,65 @@ public struct ActionService: Sendable {
         return after
     }
 
+    /// Queues a reply to conversation `id` in the outbox, to be sent after the undo window
+    /// (`undo_seconds`) to the customer's latest message, from our account on its channel.
+    /// With `expecting`, refused if the thread changed since (a new message, another reply).
+    @discardableResult
+    public func reply(to id: Int64, text: String, by actor: Operator, expecting: Int? = nil) throws -> Outcome {
+        try transaction { db, now in
+            guard let (_, version) = try ConversationFields.fetch(db, conversation: id) else { throw ActionError.noConversation(id) }
+            if let expecting, expecting != version { throw try ActionError.conflict(Self.lastChange(db, conversation: id, now: now)) }
+            let text = try Self.required(text, "a reply needs text")
+            guard let target = try Row.fetchOne(db, sql: """
+                SELECT m.id, m.channel FROM conversation c JOIN mention m ON m.id = coalesce(c.latest_customer_mention_id, c.latest_mention_id)
+                WHERE c.id = ?
+                """, arguments: [id]) else { throw ActionError.noConversation(id) }
+            let channel: String = target["channel"]
+            if let problem = ChannelLength.problem(text, channel: channel) { throw ActionError.refused("too long to send: \(problem)") }
+            let sendAfter = now + Int64(config.undoSeconds) * 1000
+            try db.execute(sql: """
+                INSERT INTO outbox (kind, conversation_id, in_reply_to_mention_id, channel, account, operator, text, idempotency_key, send_after, created_at)
+                VALUES ('reply', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, target["id"] as Int64, channel, config.accounts[channel]?.first, actor.handle, text,
+                                 UUID().uuidString.lowercased(), sendAfter, now])
+            let post = db.lastInsertedRowID
+            try Self.bumpVersion(db, id, now)
+            return try finish(db, id: id, kind: "reply", by: actor, before: nil, after: SideRecord(id: post, text: text).json, subject: String(post),
+                              now: now, summary: "\(actor.handle) queued a reply to #\(id) (post \(post), sent in \(config.undoSeconds) s unless undone)")
+        }
+    }
+
+    /// Withdraws a post not yet on its way (queued, failed, or left for checking).
+    @discardableResult
+    public func cancel(post id: Int64, by actor: Operator) throws -> Outcome {
+        try outboxChange(post: id, by: actor, kind: "outbox-cancel", from: ["queued", "failed", "checking"],
+                         sql: "UPDATE outbox SET state = 'cancelled' WHERE id = ?", done: "withdrew")
+    }
+
+    /// Sends a failed post (or one left for checking) again, from its first try.
+    @discardableResult
+    public func retry(post id: Int64, by actor: Operator) throws -> Outcome {
+        try outboxChange(post: id, by: actor, kind: "outbox-retry", from: ["failed", "checking"],
+                         sql: "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL WHERE id = ?",
+                         done: "queued again")
+    }
+
+    private func outboxChange(post id: Int64, by actor: Operator, kind: String, from states: Set<String>, sql: String, done: String) throws -> Outcome {
+        try transaction { db, now in
+            guard let row = try Row.fetchOne(db, sql: "SELECT state, conversation_id FROM outbox WHERE id = ?", arguments: [id]) else {
+                throw ActionError.refused("no post \(id) in the outbox (see `heed outbox list`)")
+            }
+            let state: String = row["state"]
+            guard states.contains(state) else { throw ActionError.refused("post \(id) is \(state): only a \(states.sorted().joined(separator: ", ")) one") }
+            try db.execute(sql: sql, arguments: [id])
+            let conversation: Int64? = row["conversation_id"]
+            try EventLog.append(db, at: now, operator: actor.handle, kind: kind, conversation: conversation, subject: String(id),
+                                before: JSONWriter.object([("state", state)]), after: nil)
+            return Outcome(conversationID: conversation ?? 0, kind: kind, version: 0, eventID: db.lastInsertedRowID,
+                           summary: "\(actor.handle) \(done) post \(id)")
+        }
+    }
+
     /// Takes the most urgent open conversation nobody holds (no operator, no one replying) and
     /// assigns it to `actor`: the pull model. Refused at the operator's cap.
     @discardableResult
@@ -211,6 +270,17 @@ public struct ActionService: Sendable {
         let id = target.conversationID
         let conflict = { () throws -> ActionError in try .conflict(Self.lastChange(db, conversation: id, now: now)) }
         switch target.kind {
+        case "reply":
+            guard let record = SideRecord.decode(target.after) else { throw ActionError.refused("event \(target.id) cannot be undone") }
+            if toBefore {
+                try db.execute(sql: "UPDATE outbox SET state = 'cancelled' WHERE id = ? AND state = 'queued'", arguments: [record.id])
+                if db.changesCount == 0 { throw ActionError.refused("post \(record.id) is on its way or sent: too late to take back") }
+            } else {
+                try db.execute(sql: "UPDATE outbox SET state = 'queued', send_after = ? WHERE id = ? AND state = 'cancelled'",
+                               arguments: [now + Int64(config.undoSeconds) * 1000, record.id])
+            }
+            try Self.bumpVersion(db, id, now)
+            return (nil, nil)
         // A note or an escalation is found by what it holds, not by its row id: SQLite gives a
         // deleted row's id to the next one, so after an undo the id may be someone else's.
         case "note":
@@ -307,6 +377,7 @@ public struct ActionService: Sendable {
         case "wake": "woke \(object) from its snooze"
         case "next": "took \(object) (next)"
         case "escalation-answer": "answered the escalation of \(object)"
+        case "reply": "replied to \(object)"
         case "escalation-close": "closed the escalation of \(object)"
         default: "changed \(object) (\(kind))"
         }

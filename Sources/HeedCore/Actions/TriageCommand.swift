@@ -30,5 +30,5 @@ public enum TriageCommand: Sendable, Equatable {
     /// Kinds whose events change the conversation's own fields (undone by putting them back).
     static let fieldKinds: Set<String> = ["tag", "assign", "unassign", "snooze", "resolve", "reopen", "spam", "not-spam", "next"]
     /// Every kind undo and redo know.
-    static let undoableKinds = fieldKinds.union(["note", "escalate"])
+    static let undoableKinds = fieldKinds.union(["note", "escalate", "reply"])
 }

@@ -1,7 +1,7 @@
 import GRDB
 
 /// One post in the outbox, as the Outbox view lists it.
-public struct OutboxEntry: Sendable, Equatable {
+public struct OutboxEntry: Sendable, Equatable, Codable {
     public var id: Int64
     public var kind: String
     public var conversationID: Int64?
@@ -13,6 +13,11 @@ public struct OutboxEntry: Sendable, Equatable {
     public var sendAfter: Int64
     public var attempts: Int
     public var lastError: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, conversationID = "conversation", channel, account, operatorHandle = "operator", text, state
+        case sendAfter = "send_after", attempts, lastError = "last_error"
+    }
 
     /// Posts still to go or gone wrong first (by when they go), then the rest, latest first.
     public static func list(_ db: Database, limit: Int) throws -> [OutboxEntry] {
