@@ -35,6 +35,28 @@ struct ActionsBench: ParsableCommand {
         print("event log replayed against the cache: " + (result.disagreements.isEmpty ? "agrees" : "\(result.disagreements.count) disagreements"))
         for line in result.disagreements.prefix(5) { print("  " + line) }
         if !result.disagreements.isEmpty || result.locked > 0 { throw ExitCode(1) }
+        try delivery(cache: cache)
+    }
+
+    /// Replies queued on every conversation, then one `heed deliver` round through the spool.
+    private func delivery(cache: String) throws {
+        let config = try ActionsRun.config(operators: 1)
+        let database = try AppDatabase.open(path: cache)
+        let clock = FixedClock(benchNow)
+        let service = ActionService(database: database, config: config, clock: clock)
+        let actor = config.operators[0]
+        let ids = try database.writer.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation ORDER BY id") }
+        var queued = 0
+        for round in 0..<10 {
+            for id in ids where (try? service.reply(to: id, text: "Sorry about that! DM us, round \(round).", by: actor)) != nil { queued += 1 }
+        }
+        clock.advance(seconds: 600)
+        try? FileManager.default.removeItem(atPath: "\(options.dir)/outbox-spool")
+        let start = DispatchTime.now()
+        let report = try Delivery(database: database, config: config, clock: clock).runOnce()
+        let seconds = milliseconds(since: start) / 1000
+        print("delivery through the spool adapter: \(report.sent) of \(queued) posts in \(format(seconds, 2)) s, "
+            + "\(format(Double(report.sent) / seconds, 0)) posts a second (each written, renamed, marked sent and put in its thread)")
     }
 }
 

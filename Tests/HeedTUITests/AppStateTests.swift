@@ -82,6 +82,19 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(s.handle(.key(.enter)), [.perform(.escalate(team: "billing", note: "double charge"), conversation: row.conversationID, version: row.version)])
         _ = s.handle(.key(.char("a")))
         XCTAssertEqual(s.handle(.key(.escape)), [], "Esc leaves the prompt")
+
+        // Reply: the length as the row's channel counts it, live; too long stays on the line.
+        _ = s.handle(.key(.char("r")))
+        XCTAssertEqual(s.prompt?.label, "reply to #\(row.conversationID) (0/500): ", "a Mastodon conversation")
+        for c in "Sorry! see https://example.com/status/of/the/outage" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.prompt?.label, "reply to #\(row.conversationID) (34/500): ", "a link counts 23")
+        XCTAssertEqual(s.handle(.key(.enter)), [.reply(conversation: row.conversationID, version: row.version,
+                                                       text: "Sorry! see https://example.com/status/of/the/outage")])
+        _ = s.handle(.key(.char("r")))
+        for _ in 0..<501 { _ = s.handle(.key(.char("a"))) }
+        XCTAssertEqual(s.handle(.key(.enter)), [])
+        XCTAssertEqual(s.prompt?.error?.message, "too long: 501 of 500 characters as mastodon counts them: 1 too many")
+        _ = s.handle(.key(.escape))
         XCTAssertNil(s.prompt)
 
         // What came of it shows on the status line, and the list is read again.
@@ -118,16 +131,16 @@ final class AppStateTests: XCTestCase {
         var s = state(rows: 1)
         XCTAssertEqual(s.handle(.key(.char("q"))), [.quit])
         XCTAssertEqual(s.handle(.key(.ctrl("l"))), [.reload])
-        XCTAssertEqual(s.handle(.key(.char("r"))), [])
-        XCTAssertTrue(s.status?.contains("not yet") == true, "replies come with the outbox")
+        XCTAssertEqual(s.handle(.key(.char("x"))), [])
+        XCTAssertTrue(s.status?.contains("not yet") == true, "selection comes with bulk actions")
     }
 
     // MARK: The key table
 
     func testEveryKeyGoesThroughTheOneTable() {
         var s = state(rows: 5)
-        _ = s.handle(.key(.char("r")))
-        XCTAssertEqual(s.status, "reply: arrives with replies and the outbox — not yet")
+        _ = s.handle(.key(.char("x")))
+        XCTAssertEqual(s.status, "select: arrives with bulk actions — not yet")
         _ = s.handle(.key(.char("?")))
         XCTAssertTrue(s.showingHelp)
         _ = s.handle(.key(.char("j")))

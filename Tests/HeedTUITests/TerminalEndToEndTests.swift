@@ -157,6 +157,14 @@ final class TerminalEndToEndTests: XCTestCase {
             .flatMap { Int64($0.prefix { $0.isNumber }) })
         try tmux.send("u")
         try tmux.waitFor(text: "sam undid resolve on #\(id)")
+        // A reply, and back inside its undo window.
+        try tmux.send("r")
+        try tmux.waitFor(text: "reply to #")
+        try tmux.send("-l", "Sorry about that! DM us please")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "sam queued a reply to #")
+        try tmux.send("u")
+        try tmux.waitFor(text: "sam undid reply on #")
         try tmux.send("q")
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline && folder.read("exit-status").isEmpty { usleep(50_000) }
@@ -165,7 +173,9 @@ final class TerminalEndToEndTests: XCTestCase {
         let kinds = try database.writer.read { db in
             try String.fetchAll(db, sql: "SELECT operator || ' ' || kind FROM event WHERE operator = 'sam' ORDER BY id")
         }
-        XCTAssertEqual(kinds, ["sam tag", "sam resolve", "sam undo"])
+        XCTAssertEqual(kinds, ["sam tag", "sam resolve", "sam undo", "sam reply", "sam undo"])
+        let posts = try database.writer.read { db in try String.fetchAll(db, sql: "SELECT state FROM outbox") }
+        XCTAssertEqual(posts, ["cancelled"])
     }
 
     /// Colour by default; with `NO_COLOR` none at all, the selection and header still marked.

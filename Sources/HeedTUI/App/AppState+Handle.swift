@@ -94,9 +94,9 @@ extension AppState {
         case .nextView: return switchView(to: (viewIndex + 1) % views.count)
         case .previousView: return switchView(to: (viewIndex + views.count - 1) % views.count)
         case .view: return viewNumber(key)
-        case .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .undo, .redo, .next:
+        case .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .undo, .redo, .next, .reply:
             return act(action)
-        case .reply, .select, .apply:
+        case .select, .apply:
             status = notYet(action)
         }
         return loadMoreNearTheEnd()
@@ -110,7 +110,7 @@ extension AppState {
         return [.reload]
     }
 
-    private func notYet(_ action: Action) -> String { "\(action.rawValue): arrives with replies and the outbox — not yet" }
+    private func notYet(_ action: Action) -> String { "\(action.rawValue): arrives with bulk actions — not yet" }
 
     private mutating func promptKey(_ key: Key) -> [Effect] {
         guard var line = prompt else { return [] }
@@ -122,6 +122,15 @@ extension AppState {
         case .escape, .ctrl("c"), .ctrl("g"):
             prompt = nil
         case .enter:
+            if case .reply(let id, let version, let channel) = line.purpose {
+                if let problem = ChannelLength.problem(line.text, channel: channel) {
+                    line.error = QueryError(position: line.text.count, message: "too long: \(problem)")
+                    prompt = line
+                    return []
+                }
+                prompt = nil
+                return [.reply(conversation: id, version: version, text: line.text)]
+            }
             if case .action(let kind, let id, let version) = line.purpose {
                 do {
                     let command = try line.command(kind: kind, now: now)
@@ -167,9 +176,9 @@ extension AppState {
             // The queue's keys act on the queue: close the conversation first.
             conversation = nil
             return handleKey(keyMap.bindings.first { $0.action == action }?.keys.first ?? .escape)
-        case .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .undo, .redo, .next:
+        case .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .undo, .redo, .next, .reply:
             return act(action)
-        case .reply, .select, .apply:
+        case .select, .apply:
             status = notYet(action)
         }
         return []
@@ -192,6 +201,9 @@ extension AppState {
         switch action {
         case .resolve: return [.perform(.resolve, conversation: target.conversationID, version: target.version)]
         case .spam: return [.perform(.spam, conversation: target.conversationID, version: target.version)]
+        case .reply:
+            prompt = Prompt(.reply(conversation: target.conversationID, version: target.version, channel: target.channel))
+            return []
         default:
             prompt = Prompt(.action(kind: action.rawValue, conversation: target.conversationID, version: target.version))
             return []

@@ -138,6 +138,8 @@ public enum Effect: Sendable, Equatable {
     case openConversation(Int64)
     /// Do an action on a conversation, if it is still at `version`.
     case perform(TriageCommand, conversation: Int64, version: Int)
+    /// Queue a reply to a conversation, if it is still at `version`.
+    case reply(conversation: Int64, version: Int, text: String)
     case undo, redo
     /// Take the most urgent conversation nobody holds, and open it.
     case next

@@ -14,6 +14,8 @@ public struct Prompt: Sendable, Equatable {
         case search
         /// For `kind`'s action on conversation `id`, seen at `version`.
         case action(kind: String, conversation: Int64, version: Int)
+        /// A reply to conversation `id` on `channel`, its length counted as the channel counts it.
+        case reply(conversation: Int64, version: Int, channel: String)
     }
 
     public init(_ purpose: Purpose = .search, text: String = "") {
@@ -22,18 +24,22 @@ public struct Prompt: Sendable, Equatable {
         cursor = text.count
     }
 
-    /// What the line starts with.
+    /// What the line starts with (for a reply, with its length as the channel counts it).
     var label: String {
         switch purpose {
-        case .search: "/"
+        case .search:
+            return "/"
+        case .reply(let id, _, let channel):
+            let (used, limit) = ChannelLength.measure(text, channel: channel)
+            return "reply to #\(id) (\(limit.map { "\(used)/\($0)" } ?? String(used))): "
         case .action(let kind, let id, _):
             switch kind {
-            case "tag": "tag #\(id) (+add -remove): "
-            case "note": "note on #\(id): "
-            case "assign": "assign #\(id) to (operator or team): "
-            case "escalate": "escalate #\(id) to TEAM, then a note: "
-            case "snooze": "snooze #\(id) until (2h, 1d, 2026-11-24T09:00:00Z, reply): "
-            default: "\(kind) #\(id): "
+            case "tag": return "tag #\(id) (+add -remove): "
+            case "note": return "note on #\(id): "
+            case "assign": return "assign #\(id) to (operator or team): "
+            case "escalate": return "escalate #\(id) to TEAM, then a note: "
+            case "snooze": return "snooze #\(id) until (2h, 1d, 2026-11-24T09:00:00Z, reply): "
+            default: return "\(kind) #\(id): "
             }
         }
     }

@@ -114,7 +114,7 @@ public final class Runtime {
                 pending += state.handle(.tick(now: clock.now()))
                 pending += state.handle(try loadList())
                 if let open = state.conversation?.detail.summary.conversationID { pending += state.handle(try loadConversation(open)) }
-            case .perform, .undo, .redo, .next:
+            case .perform, .reply, .undo, .redo, .next:
                 pending += state.handle(data.act(effect))
             case .openConversation(let id):
                 pending += state.handle(try loadConversation(id))

@@ -33,6 +33,8 @@ public struct ScreenData: Sendable {
             switch effect {
             case .perform(let command, let id, let version):
                 outcome = try acting.service.perform(command, on: id, by: acting.actor, expecting: version)
+            case .reply(let id, let version, let text):
+                outcome = try acting.service.reply(to: id, text: text, by: acting.actor, expecting: version)
             case .undo: outcome = try acting.service.undo(by: acting.actor)
             case .redo: outcome = try acting.service.redo(by: acting.actor)
             case .next:
