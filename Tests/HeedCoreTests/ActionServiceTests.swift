@@ -224,6 +224,34 @@ final class ActionServiceTests: XCTestCase {
         XCTAssertEqual(try events(database, ids[0]), ["priya escalate", "lee escalation-answer"])
     }
 
+    func testAReplyClaimKeepsOthersFromAnsweringTwiceUntilTakenOverOnPurpose() throws {
+        let (database, ids) = try cache()
+        let service = ActionService(database: database, config: Self.config, clock: clock)
+        let lee = Self.config.operators[2]
+        XCTAssertEqual(try service.claimReply(ids[0], by: priya).summary, "priya is replying to #\(ids[0])")
+        clock.advance(seconds: 30)
+        XCTAssertThrowsError(try service.claimReply(ids[0], by: lee)) { error in
+            XCTAssertEqual((error as! HeedError).exitCode, ExitStatus.conflict)
+            XCTAssertEqual((error as! HeedError).message, "priya is replying to #\(ids[0]) (for 30s): take it over on purpose, or leave it")
+        }
+        XCTAssertThrowsError(try service.reply(to: ids[0], text: "me too", by: lee)) {
+            XCTAssertTrue(($0 as! HeedError).message.hasPrefix("priya is replying to #\(ids[0]): not sent"))
+        }
+        XCTAssertThrowsError(try service.claimReply(ids[0], by: lee, takeOver: true)) {
+            XCTAssertTrue(($0 as! HeedError).message.contains("only a lead may take it over"))
+        }
+        XCTAssertEqual(try service.claimReply(ids[0], by: sam, takeOver: true).summary, "sam is replying to #\(ids[0]) (taken over from priya)")
+        XCTAssertThrowsError(try service.reply(to: ids[0], text: "priya's", by: priya), "her claim is gone")
+        try service.reply(to: ids[0], text: "Sorry! DM us", by: sam)
+        let claims = try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM claim") }
+        XCTAssertEqual(claims, 0, "sending lets the claim go")
+        // A claim nobody renews runs out.
+        try service.claimReply(ids[1], by: priya)
+        clock.advance(seconds: Int64(Self.config.claimSeconds) + 1)
+        XCTAssertNoThrow(try service.claimReply(ids[1], by: lee))
+        XCTAssertEqual(try events(database, ids[0]), ["sam take-over", "sam reply"])
+    }
+
     func testOnlyOperatorsTheConfigNamesMayAct() throws {
         let config = Self.config
         XCTAssertEqual(try config.actingOperator(named: "priya", environment: ["HEED_OPERATOR": "sam"]).handle, "priya", "--as first")

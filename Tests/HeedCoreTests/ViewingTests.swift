@@ -18,9 +18,9 @@ final class ViewingTests: XCTestCase {
             try Viewing.set(db, operator: "tomas", conversation: 1, previous: nil, now: now)
             try Viewing.set(db, operator: "lee", conversation: 2, previous: nil, now: now)
         }
-        let read = { (at: Int64, me: String?) in try database.writer.read { db in try Viewing.viewers(db, now: at, except: me) } }
-        XCTAssertEqual(try read(now, "priya"), [1: ["sam", "tomas"], 2: ["lee"]], "never me; a replying claim shows too")
-        XCTAssertEqual(try read(now, nil), [1: ["sam", "tomas"], 2: ["lee", "priya"]])
+        let read = { (at: Int64, me: String?) in try database.writer.read { db in try Viewing.presence(db, now: at, except: me) } }
+        XCTAssertEqual(try read(now, "priya"), Viewing.Presence(viewing: [1: ["sam", "tomas"]], replying: [2: ["lee"]]), "never me")
+        XCTAssertEqual(try read(now, nil), Viewing.Presence(viewing: [1: ["sam", "tomas"], 2: ["priya"]], replying: [2: ["lee"]]))
         let kept = try database.writer.read { db in
             try Row.fetchOne(db, sql: "SELECT kind, expires_at FROM claim WHERE conversation_id = 2 AND operator = 'lee'")
         }
@@ -32,6 +32,6 @@ final class ViewingTests: XCTestCase {
             try Viewing.set(db, operator: "sam", conversation: 2, previous: 1, now: now + 60_000)
             try Viewing.set(db, operator: "priya", conversation: nil, previous: 2, now: now + 60_000)
         }
-        XCTAssertEqual(try read(now + Viewing.leaseMilliseconds + 1, nil), [2: ["sam"]], "Tomás's lease ran out; Lee's claim too")
+        XCTAssertEqual(try read(now + Viewing.leaseMilliseconds + 1, nil), Viewing.Presence(viewing: [2: ["sam"]]), "Tomás's lease ran out; Lee's claim too")
     }
 }

@@ -83,18 +83,31 @@ final class AppStateTests: XCTestCase {
         _ = s.handle(.key(.char("a")))
         XCTAssertEqual(s.handle(.key(.escape)), [], "Esc leaves the prompt")
 
-        // Reply: the length as the row's channel counts it, live; too long stays on the line.
-        _ = s.handle(.key(.char("r")))
+        // Reply: claimed first, then the line, with the length as the row's channel counts it,
+        // live; too long stays on the line; Esc lets the claim go.
+        XCTAssertEqual(s.handle(.key(.char("r"))), [.claimReply(conversation: row.conversationID, version: row.version, channel: "mastodon", takeOver: false)])
+        XCTAssertNil(s.prompt, "not before the claim is had")
+        _ = s.handle(.replyClaimed(conversation: row.conversationID, version: row.version, channel: "mastodon"))
         XCTAssertEqual(s.prompt?.label, "reply to #\(row.conversationID) (0/500): ", "a Mastodon conversation")
         for c in "Sorry! see https://example.com/status/of/the/outage" { _ = s.handle(.key(.char(c))) }
         XCTAssertEqual(s.prompt?.label, "reply to #\(row.conversationID) (34/500): ", "a link counts 23")
         XCTAssertEqual(s.handle(.key(.enter)), [.reply(conversation: row.conversationID, version: row.version,
                                                        text: "Sorry! see https://example.com/status/of/the/outage")])
-        _ = s.handle(.key(.char("r")))
+        _ = s.handle(.replyClaimed(conversation: row.conversationID, version: row.version, channel: "mastodon"))
         for _ in 0..<501 { _ = s.handle(.key(.char("a"))) }
         XCTAssertEqual(s.handle(.key(.enter)), [])
         XCTAssertEqual(s.prompt?.error?.message, "too long: 501 of 500 characters as mastodon counts them: 1 too many")
-        _ = s.handle(.key(.escape))
+        XCTAssertEqual(s.handle(.key(.escape)), [.releaseReply(conversation: row.conversationID)])
+
+        // Someone else is replying: said, and r again (at once) takes it over.
+        _ = s.handle(.replyHeld("priya is replying to #2 (for 30s): take it over on purpose, or leave it", conversation: row.conversationID))
+        XCTAssertEqual(s.status, "priya is replying to #2 (for 30s): take it over on purpose, or leave it — r again takes it over")
+        XCTAssertEqual(s.handle(.key(.char("r"))), [.claimReply(conversation: row.conversationID, version: row.version, channel: "mastodon", takeOver: true)])
+        _ = s.handle(.replyHeld("priya is replying", conversation: row.conversationID))
+        _ = s.handle(.key(.char("j")))
+        _ = s.handle(.key(.char("k")))
+        XCTAssertEqual(s.handle(.key(.char("r"))), [.claimReply(conversation: row.conversationID, version: row.version, channel: "mastodon", takeOver: false)],
+                       "only straight after")
         XCTAssertNil(s.prompt)
 
         // What came of it shows on the status line, and the list is read again.

@@ -112,8 +112,8 @@ final class QueueScreenTests: XCTestCase {
             page.card?.handles[0].handle += text
             page.card?.previous[0].text += text
         }
-        let viewers = Dictionary(uniqueKeysWithValues: rows.map { ($0.conversationID, hostile) })
-        _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, rows: rows, viewers: viewers)))
+        let names = Dictionary(uniqueKeysWithValues: rows.map { ($0.conversationID, hostile) })
+        _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, rows: rows, presence: Viewing.Presence(viewing: names, replying: names))))
         var grids = [QueueScreen.render(s)]
         for _ in rows { _ = s.handle(.key(.down)); grids.append(QueueScreen.render(s)) }
         _ = s.handle(.key(.char("/")))

@@ -110,6 +110,47 @@ public struct ActionService: Sendable {
         return after
     }
 
+    /// Claims conversation `id` for `actor`'s reply, for `claims.expiry_seconds` (renew by
+    /// claiming again). Someone else's live claim is a conflict that names them, unless
+    /// `takeOver` (a lead's privilege when `claims.lead_only_takeover`).
+    @discardableResult
+    public func claimReply(_ id: Int64, by actor: Operator, takeOver: Bool = false) throws -> Outcome {
+        try transaction { db, now in
+            guard let (_, version) = try ConversationFields.fetch(db, conversation: id) else { throw ActionError.noConversation(id) }
+            let holder = try Row.fetchOne(db, sql: """
+                SELECT operator, claimed_at FROM claim WHERE conversation_id = ? AND kind = 'replying' AND expires_at > ? AND operator <> ?
+                """, arguments: [id, now, actor.handle])
+            if let holder {
+                let who: String = holder["operator"]
+                guard takeOver else {
+                    throw ActionError.conflict("\(who) is replying to #\(id) (for \(Age.short(milliseconds: now - holder["claimed_at"]))): take it over on purpose, or leave it")
+                }
+                if config.leadOnlyTakeover && actor.role != .lead {
+                    throw ActionError.refused("\(who) is replying to #\(id): only a lead may take it over")
+                }
+                try db.execute(sql: "DELETE FROM claim WHERE conversation_id = ? AND operator = ?", arguments: [id, who])
+                try EventLog.append(db, at: now, operator: actor.handle, kind: "take-over", conversation: id, subject: who, before: nil, after: nil)
+            }
+            try db.execute(sql: """
+                INSERT INTO claim (conversation_id, operator, kind, version_seen, claimed_at, expires_at) VALUES (?, ?, 'replying', ?, ?, ?)
+                ON CONFLICT (conversation_id, operator) DO UPDATE SET kind = 'replying', expires_at = excluded.expires_at,
+                    claimed_at = CASE WHEN claim.kind = 'replying' THEN claim.claimed_at ELSE excluded.claimed_at END
+                """, arguments: [id, actor.handle, version, now, now + Int64(config.claimSeconds) * 1000])
+            let took = holder.map { " (taken over from \($0["operator"] as String))" } ?? ""
+            return Outcome(conversationID: id, kind: "claim", version: version, eventID: 0, summary: "\(actor.handle) is replying to #\(id)\(took)")
+        }
+    }
+
+    /// How often a screen renews its reply claim while the reply is being written.
+    public var claimRenewMilliseconds: Int64 { Int64(config.claimSeconds) * 1000 / 3 }
+
+    /// Lets go of `actor`'s reply claim on conversation `id` (the reply was sent or given up).
+    public func releaseReply(_ id: Int64, by actor: Operator) throws {
+        try database.writer.write { db in
+            try db.execute(sql: "DELETE FROM claim WHERE conversation_id = ? AND operator = ? AND kind = 'replying'", arguments: [id, actor.handle])
+        }
+    }
+
     /// Queues a reply to conversation `id` in the outbox, to be sent after the undo window
     /// (`undo_seconds`) to the customer's latest message, from our account on its channel.
     /// With `expecting`, refused if the thread changed since (a new message, another reply).
@@ -119,6 +160,13 @@ public struct ActionService: Sendable {
             guard let (_, version) = try ConversationFields.fetch(db, conversation: id) else { throw ActionError.noConversation(id) }
             if let expecting, expecting != version { throw try ActionError.conflict(Self.lastChange(db, conversation: id, now: now)) }
             let text = try Self.required(text, "a reply needs text")
+            // Never two answers by accident: someone else's live reply claim stops this one.
+            if let who = try String.fetchOne(db, sql: """
+                SELECT operator FROM claim WHERE conversation_id = ? AND kind = 'replying' AND expires_at > ? AND operator <> ?
+                """, arguments: [id, now, actor.handle]) {
+                throw ActionError.conflict("\(who) is replying to #\(id): not sent, so that the customer does not get two answers")
+            }
+            try db.execute(sql: "DELETE FROM claim WHERE conversation_id = ? AND operator = ? AND kind = 'replying'", arguments: [id, actor.handle])
             guard let target = try Row.fetchOne(db, sql: """
                 SELECT m.id, m.channel FROM conversation c JOIN mention m ON m.id = coalesce(c.latest_customer_mention_id, c.latest_mention_id)
                 WHERE c.id = ?
@@ -378,6 +426,7 @@ public struct ActionService: Sendable {
         case "next": "took \(object) (next)"
         case "escalation-answer": "answered the escalation of \(object)"
         case "reply": "replied to \(object)"
+        case "take-over": "took over the reply to \(object)"
         case "escalation-close": "closed the escalation of \(object)"
         default: "changed \(object) (\(kind))"
         }

@@ -21,13 +21,30 @@ public enum Viewing {
             """, arguments: [operatorHandle, now, now + leaseMilliseconds, conversation])
     }
 
-    /// The operators who have each conversation open, but `me`, by name.
-    public static func viewers(_ db: Database, now: Int64, except me: String?) throws -> [Int64: [String]] {
-        var viewers: [Int64: [String]] = [:]
+    /// Who else has each conversation open, and who is writing a reply to it, by name.
+    public struct Presence: Sendable, Equatable {
+        public var viewing: [Int64: [String]] = [:]
+        public var replying: [Int64: [String]] = [:]
+
+        public init(viewing: [Int64: [String]] = [:], replying: [Int64: [String]] = [:]) {
+            self.viewing = viewing
+            self.replying = replying
+        }
+    }
+
+    /// The live claims of everyone but `me`.
+    public static func presence(_ db: Database, now: Int64, except me: String?) throws -> Presence {
+        var presence = Presence()
         let rows = try Row.fetchAll(db, sql: """
-            SELECT conversation_id, operator FROM claim WHERE expires_at > ? AND operator IS NOT ? ORDER BY conversation_id, operator
+            SELECT conversation_id, operator, kind FROM claim WHERE expires_at > ? AND operator IS NOT ? ORDER BY conversation_id, operator
             """, arguments: [now, me])
-        for row in rows { viewers[row["conversation_id"], default: []].append(row["operator"]) }
-        return viewers
+        for row in rows {
+            if row["kind"] as String == "replying" {
+                presence.replying[row["conversation_id"], default: []].append(row["operator"])
+            } else {
+                presence.viewing[row["conversation_id"], default: []].append(row["operator"])
+            }
+        }
+        return presence
     }
 }

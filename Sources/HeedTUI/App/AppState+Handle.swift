@@ -41,6 +41,11 @@ extension AppState {
         case .actionFailed(let message):
             status = message
             return [.reload]
+        case .replyClaimed(let id, let version, let channel):
+            prompt = Prompt(.reply(conversation: id, version: version, channel: channel))
+        case .replyHeld(let message, let id):
+            status = message + " — r again takes it over"
+            takeOverOffer = id
         }
         return []
     }
@@ -53,7 +58,7 @@ extension AppState {
         rows = snapshot.rows
         outbox = snapshot.outbox
         if let counted = snapshot.counts { counts = counted }
-        viewers = snapshot.viewers
+        presence = snapshot.presence
         if !snapshot.viewCounts.isEmpty { viewCounts = snapshot.viewCounts }
         // The cursor stays on the same conversation, not the same row number.
         if let keep, let index = rows.firstIndex(where: { $0.conversationID == keep }) { selected = index }
@@ -64,6 +69,9 @@ extension AppState {
 
     private mutating func handleKey(_ key: Key) -> [Effect] {
         status = nil
+        let offer = takeOverOffer
+        takeOverOffer = nil
+        if keyMap.action(for: key) == .reply { takeOverOffer = offer }
         if prompt != nil { return promptKey(key) }
         if showingHelp {
             // Any key closes the help; q still quits.
@@ -121,6 +129,7 @@ extension AppState {
         switch key {
         case .escape, .ctrl("c"), .ctrl("g"):
             prompt = nil
+            if case .reply(let id, _, _) = line.purpose { return [.releaseReply(conversation: id)] }
         case .enter:
             if case .reply(let id, let version, let channel) = line.purpose {
                 if let problem = ChannelLength.problem(line.text, channel: channel) {
@@ -202,8 +211,9 @@ extension AppState {
         case .resolve: return [.perform(.resolve, conversation: target.conversationID, version: target.version)]
         case .spam: return [.perform(.spam, conversation: target.conversationID, version: target.version)]
         case .reply:
-            prompt = Prompt(.reply(conversation: target.conversationID, version: target.version, channel: target.channel))
-            return []
+            let takeOver = takeOverOffer == target.conversationID
+            takeOverOffer = nil
+            return [.claimReply(conversation: target.conversationID, version: target.version, channel: target.channel, takeOver: takeOver)]
         default:
             prompt = Prompt(.action(kind: action.rawValue, conversation: target.conversationID, version: target.version))
             return []
@@ -269,7 +279,7 @@ extension AppState {
         guard var page = conversation else { return }
         let area = ConversationScreen.threadArea(self)
         let total = ConversationScreen.threadLines(page, width: area.width, timeZone: timeZone, now: now,
-                                                   viewers: viewers[page.detail.summary.conversationID] ?? []).count
+                                                   others: others(at: page.detail.summary.conversationID)).count
         page.scrollFromEnd = Swift.max(0, Swift.min(page.scrollFromEnd, total - area.height))
         conversation = page
     }

@@ -17,8 +17,8 @@ public struct AppState: Sendable, Equatable {
     /// The Outbox view's posts.
     public var outbox: [OutboxEntry] = []
     public var counts = QueueCounts()
-    /// Who else has each conversation open on their screen.
-    public var viewers: [Int64: [String]] = [:]
+    /// Who else is at each conversation: viewing it, or writing a reply.
+    public var presence = Viewing.Presence()
     public var selected = 0
     /// Rows the list asks for: a page more each time the cursor nears the end of those loaded.
     public var listLimit = AppState.pageSize
@@ -35,6 +35,8 @@ public struct AppState: Sendable, Equatable {
     /// The operator at the keyboard (for Mine), when heed knows.
     public var me: String?
     public var status: String?
+    /// A conversation someone else is replying to, after `r` said so: `r` again takes it over.
+    public var takeOverOffer: Int64?
     /// The key table (`?` shows it over the queue while `showingHelp`).
     public var keyMap = KeyMap()
     public var showingHelp = false
@@ -99,17 +101,17 @@ public struct ListSnapshot: Sendable, Equatable {
     /// Nil when not counted this time (the last counts stand).
     public var counts: QueueCounts?
     public var viewCounts: [Int?] = []
-    /// Who else has each conversation open on their screen.
-    public var viewers: [Int64: [String]] = [:]
+    /// Who else is at each conversation.
+    public var presence = Viewing.Presence()
 
     public init(request: ListRequest, rows: [QueueRow] = [], outbox: [OutboxEntry] = [], counts: QueueCounts? = nil,
-                viewCounts: [Int?] = [], viewers: [Int64: [String]] = [:]) {
+                viewCounts: [Int?] = [], presence: Viewing.Presence = Viewing.Presence()) {
         self.request = request
         self.rows = rows
         self.outbox = outbox
         self.counts = counts
         self.viewCounts = viewCounts
-        self.viewers = viewers
+        self.presence = presence
     }
 }
 
@@ -128,6 +130,10 @@ public enum Event: Sendable, Equatable {
     case acted(String, open: Int64? = nil)
     /// An action was not done, and why (a conflict says who changed the conversation first).
     case actionFailed(String)
+    /// The conversation is ours to reply to: the reply line opens.
+    case replyClaimed(conversation: Int64, version: Int, channel: String)
+    /// Someone else is replying to it: said, and `r` again takes it over.
+    case replyHeld(String, conversation: Int64)
 }
 
 /// Something the runtime must do after an event: state changes are pure, effects are values.
@@ -138,8 +144,12 @@ public enum Effect: Sendable, Equatable {
     case openConversation(Int64)
     /// Do an action on a conversation, if it is still at `version`.
     case perform(TriageCommand, conversation: Int64, version: Int)
+    /// Claim a conversation for a reply (taking over someone else's claim only if asked).
+    case claimReply(conversation: Int64, version: Int, channel: String, takeOver: Bool)
     /// Queue a reply to a conversation, if it is still at `version`.
     case reply(conversation: Int64, version: Int, text: String)
+    /// Let go of the reply claim: the reply was given up.
+    case releaseReply(conversation: Int64)
     case undo, redo
     /// Take the most urgent conversation nobody holds, and open it.
     case next

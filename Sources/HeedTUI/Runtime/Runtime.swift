@@ -19,6 +19,8 @@ public final class Runtime {
     /// When the list was last read: while others are shown viewing, it is read again at least
     /// as often as they renew, so that a screen that died stops showing without any change.
     private var listLoadedAt: Int64 = 0
+    /// When this screen last claimed or renewed the conversation it is writing a reply to.
+    private var replyRenewedAt: Int64 = 0
     /// When this screen last woke snoozed conversations whose time came (every `wakeMilliseconds`).
     private var wokeAt: Int64 = 0
     static let wakeMilliseconds: Int64 = 30_000
@@ -89,6 +91,10 @@ public final class Runtime {
             changed = latest != token
             token = latest
         }
+        if case .reply(let id, _, _) = state.prompt?.purpose, clock.now() - replyRenewedAt >= data.claimRenewMilliseconds {
+            replyRenewedAt = clock.now()
+            data.renewReply(id)
+        }
         if poll && clock.now() - wokeAt >= Self.wakeMilliseconds {
             wokeAt = clock.now()
             data.wakeSnoozed(now: wokeAt)
@@ -96,7 +102,7 @@ public final class Runtime {
         for event in events {
             if try !perform(state.handle(event)) { return false }
         }
-        let viewersDue = !state.viewers.isEmpty && clock.now() - listLoadedAt >= Viewing.renewMilliseconds
+        let viewersDue = state.presence != Viewing.Presence() && clock.now() - listLoadedAt >= Viewing.renewMilliseconds
         if changed || (poll && (viewCountsDue || viewersDue)), try !perform([.reload]) { return false }
         terminal.present(QueueScreen.render(state))
         showConversation()
@@ -114,8 +120,9 @@ public final class Runtime {
                 pending += state.handle(.tick(now: clock.now()))
                 pending += state.handle(try loadList())
                 if let open = state.conversation?.detail.summary.conversationID { pending += state.handle(try loadConversation(open)) }
-            case .perform, .reply, .undo, .redo, .next:
-                pending += state.handle(data.act(effect))
+            case .perform, .reply, .claimReply, .releaseReply, .undo, .redo, .next:
+                if let event = data.act(effect) { pending += state.handle(event) }
+                if case .claimReply = effect { replyRenewedAt = clock.now() }
             case .openConversation(let id):
                 pending += state.handle(try loadConversation(id))
             }

@@ -25,12 +25,22 @@ public struct ScreenData: Sendable {
         self.acting = acting
     }
 
-    /// Does an action effect, and says how it went.
-    func act(_ effect: Effect) -> Event {
+    /// Does an action effect, and says how it went (nothing to say when a reply is let go).
+    func act(_ effect: Effect) -> Event? {
         do {
             let acting = try acting.get()
             let outcome: ActionService.Outcome
             switch effect {
+            case .claimReply(let id, let version, let channel, let takeOver):
+                do {
+                    try acting.service.claimReply(id, by: acting.actor, takeOver: takeOver)
+                    return .replyClaimed(conversation: id, version: version, channel: channel)
+                } catch let error as HeedError where error.exitCode == ExitStatus.conflict {
+                    return .replyHeld(error.message, conversation: id)
+                }
+            case .releaseReply(let id):
+                try acting.service.releaseReply(id, by: acting.actor)
+                return nil
             case .perform(let command, let id, let version):
                 outcome = try acting.service.perform(command, on: id, by: acting.actor, expecting: version)
             case .reply(let id, let version, let text):
@@ -56,7 +66,7 @@ public struct ScreenData: Sendable {
     public func list(_ request: ListRequest, counts: Bool, views: [QueueView]?, now: Int64) throws -> ListSnapshot {
         try database.writer.read { db in
             var snapshot = ListSnapshot(request: request, counts: counts || views != nil ? try Queue.counts(db) : nil)
-            snapshot.viewers = try Viewing.viewers(db, now: now, except: me)
+            snapshot.presence = try Viewing.presence(db, now: now, except: me)
             switch request.source {
             case .outbox: snapshot.outbox = try OutboxEntry.list(db, limit: request.limit)
             case .triage, .recent:
@@ -85,6 +95,17 @@ public struct ScreenData: Sendable {
         database.writer.asyncWrite({ db in
             try Viewing.set(db, operator: me, conversation: conversation, previous: previous, now: now)
         }, completion: { _, _ in })
+    }
+
+    /// Renews this screen's reply claim while the reply is being written; a renewal that fails
+    /// (taken over meanwhile) shows when the reply is sent.
+    func renewReply(_ id: Int64) {
+        guard case .success(let acting) = acting else { return }
+        _ = try? acting.service.claimReply(id, by: acting.actor)
+    }
+
+    var claimRenewMilliseconds: Int64 {
+        (try? acting.get().service.claimRenewMilliseconds) ?? Int64.max
     }
 
     /// Brings back the conversations whose snooze ran out (without waiting, as `show`).

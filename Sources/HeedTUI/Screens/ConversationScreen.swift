@@ -33,7 +33,7 @@ enum ConversationScreen {
     static func render(_ page: ConversationPage, state: AppState, into grid: inout Grid) {
         let area = threadArea(state)
         let lines = threadLines(page, width: area.width, timeZone: state.timeZone, now: state.now,
-                                viewers: state.viewers[page.detail.summary.conversationID] ?? [])
+                                others: state.others(at: page.detail.summary.conversationID))
         let first = Swift.max(0, lines.count - area.height - page.scrollFromEnd)
         for (offset, line) in lines[first..<Swift.min(lines.count, first + area.height)].enumerated() {
             grid.put(DisplayText(line.text), x: area.x + line.indent, y: area.y + offset, limit: area.width - line.indent, style: line.style)
@@ -56,14 +56,14 @@ enum ConversationScreen {
     }
 
     /// The thread as lines of `width` columns: a summary, then each message under its author line.
-    static func threadLines(_ page: ConversationPage, width: Int, timeZone: TimeZone, now: Int64, viewers: [String]) -> [Line] {
+    static func threadLines(_ page: ConversationPage, width: Int, timeZone: TimeZone, now: Int64, others: Others) -> [Line] {
         let summary = page.detail.summary
         var lines: [Line] = []
         var facts = ["#\(summary.conversationID)", summary.status.rawValue, "priority \(summary.priority)"]
         if summary.status == .open, let due = summary.dueAt { facts.append(Age.due(due, now: now)) }
         if let assignee = summary.assignee { facts.append("→ \(assignee)") }
         if !summary.tags.isEmpty { facts.append("tags: " + summary.tags.joined(separator: " ")) }
-        if let viewing = QueueScreen.viewingLabel(viewers) { facts.append(viewing) }
+        if let label = others.label { facts.append(label) }
         facts += page.detail.escalations.filter { $0.state != "closed" }.map(\.summary)
         lines.append(Line(text: DisplayText(untrusted: facts.joined(separator: " · ")).string, style: .dim))
         lines += QueueScreen.wrap(DisplayText(untrusted: QueueScreen.why(summary)).string, width: width).map { Line(text: $0, style: .dim) }

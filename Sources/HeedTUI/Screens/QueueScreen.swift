@@ -50,7 +50,7 @@ public enum QueueScreen {
             let index = state.top + line
             guard index < state.rows.count else { break }
             let row = state.rows[index]
-            renderRow(row, viewers: state.viewers[row.conversationID] ?? [], selected: index == state.selected, now: state.now,
+            renderRow(row, others: state.others(at: row.conversationID), selected: index == state.selected, now: state.now,
                       y: listTop + line, into: &grid)
         }
         if state.rows.isEmpty { grid.put(DisplayText(emptyText(state)), x: 1, y: listTop, limit: grid.width - 2, style: .dim) }
@@ -73,12 +73,12 @@ public enum QueueScreen {
         }
     }
 
-    static func renderRow(_ row: QueueRow, viewers: [String], selected: Bool, now: Int64, y: Int, into grid: inout Grid) {
+    static func renderRow(_ row: QueueRow, others: Others, selected: Bool, now: Int64, y: Int, into grid: inout Grid) {
         let style: Style = selected ? .selectedRow : .normal
         if selected { grid.fill(y: y, style: .selectedRow) }
         let columns = Columns(width: grid.width)
-        // Someone else has it open: in the margin on every width, by name where there is room.
-        if !viewers.isEmpty { grid.put(DisplayText(viewingMark), x: 0, y: y, style: selected ? style : .tab) }
+        // Someone else is at it: in the margin on every width, by name where there is room.
+        if let mark = others.mark { grid.put(DisplayText(mark), x: 0, y: y, style: selected ? style : .tab) }
         var x = 1
         let rose = (row.previousPriority ?? row.priority) < row.priority
         grid.put(DisplayText(rose ? "▲" : " "), x: x, y: y, style: selected ? style : .urgencyHigh)
@@ -92,7 +92,7 @@ public enum QueueScreen {
         var right = grid.width - 1
         if columns.assignee > 0 {
             right -= columns.assignee
-            let who = ((row.assignee.map { ["→" + $0] } ?? []) + viewers.map { viewingMark + $0 }).joined(separator: " ")
+            let who = ((row.assignee.map { ["→" + $0] } ?? []) + others.names).joined(separator: " ")
             grid.put(DisplayText(untrusted: who), x: right + 1, y: y, limit: columns.assignee - 1, style: selected ? style : .dim)
         }
         let tags = row.tags.joined(separator: " ")
@@ -151,7 +151,7 @@ public enum QueueScreen {
         let name = row.authorName.map { " (\($0))" } ?? ""
         let who = "@\(row.authorHandle)\(name) · \(row.channel) · \(Age.count(row.followers)) followers\(row.verified ? " · verified" : "")"
             + " · \(row.mentionCount) message\(row.mentionCount == 1 ? "" : "s") · #\(row.conversationID) \(row.status.rawValue)"
-            + (viewingLabel(state.viewers[row.conversationID] ?? []).map { " · " + $0 } ?? "")
+            + (state.others(at: row.conversationID).label.map { " · " + $0 } ?? "")
         grid.put(DisplayText(untrusted: who), x: 1, y: y + 1, limit: grid.width - 2, style: .dim)
         grid.put(DisplayText(untrusted: why(row)), x: 1, y: y + 2, limit: grid.width - 2, style: .dim)
         let lines = wrap(DisplayText(untrusted: row.text).string, width: grid.width - 2)
@@ -172,14 +172,6 @@ public enum QueueScreen {
         for (offset, line) in lines.prefix(previewHeight(state.height) - 3).enumerated() {
             grid.put(DisplayText(line), x: 1, y: y + 3 + offset)
         }
-    }
-
-    /// Marks a conversation another operator has open.
-    static let viewingMark = "◉"
-
-    /// `◉ priya, sam viewing`, or nil when nobody else is.
-    static func viewingLabel(_ viewers: [String]) -> String? {
-        viewers.isEmpty ? nil : "\(viewingMark) \(viewers.joined(separator: ", ")) viewing"
     }
 
     /// `why ▲72 (was 40): VIP +20 · charged twice +15 · waiting 45m +8`.
