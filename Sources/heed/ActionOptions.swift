@@ -14,6 +14,11 @@ struct ActionOptions: ParsableArguments {
 
     @Flag(help: "Print JSON.")
     var json = false
+
+    /// For the commands that act on something other than a conversation's version.
+    func refuseVersion() throws {
+        if version != nil { throw ValidationError("--if-version is for actions on a conversation") }
+    }
 }
 
 /// Runs one action: resolves the operator, opens the cache, does it, prints what it did.

@@ -84,6 +84,19 @@ final class ActionCommandTests: XCTestCase {
         XCTAssertTrue(late.stderr.contains("post 2 is sent"), late.stderr)
     }
 
+    func testContactCommands() throws {
+        let tag = try heed(["contact", "tag", "#7", "+vip"])
+        XCTAssertEqual(tag.status, 0, tag.stderr)
+        XCTAssertTrue(tag.stdout.hasPrefix("sam tagged contact "), tag.stdout)
+        XCTAssertEqual(try heed(["contact", "note", "#7", "--text", "prefers DMs"]).status, 0)
+        let show = try heed(["contact", "show", "#7"], as: nil)
+        XCTAssertTrue(show.stdout.contains("tags: vip") && show.stdout.contains("note: prefers DMs"), show.stdout + show.stderr)
+        let unknown = try heed(["contact", "tag", "nobody-at-all", "+vip"])
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertEqual(unknown.stderr, "heed: no customer nobody-at-all in the cache\n")
+        XCTAssertEqual(try heed(["contact", "merge", "#7", "#7", "--if-version", "2"]).status, 64, "no version to compare")
+    }
+
     func testJSONAndCompareAndSet() throws {
         let run = try heed(["resolve", "7", "--json", "--if-version", "1"])
         XCTAssertEqual(run.status, 0, run.stderr)

@@ -252,6 +252,34 @@ final class ActionServiceTests: XCTestCase {
         XCTAssertEqual(try events(database, ids[0]), ["sam take-over", "sam reply"])
     }
 
+    func testContactsAreTaggedNotedAndMergedAcrossChannels() throws {
+        let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
+        let lines = [MentionLines.line(id: "x1", text: "charged twice", at: "2026-11-23T11:00:00Z", author: "d1", handle: "dana"),
+                     MentionLines.line(channel: "mastodon", id: "m1", text: "still charged twice", at: "2026-11-23T11:10:00Z", author: "d2",
+                                       handle: "dana@mstdn.io"),
+                     MentionLines.line(channel: "mastodon", id: "m2", text: "hello", at: "2026-11-23T11:20:00Z", author: "d3", handle: "dana")]
+        _ = try Ingester(database: database, config: Self.config, clock: clock).ingest(path: folder.write("in.jsonl", lines.joined(separator: "\n") + "\n"))
+        let service = ActionService(database: database, config: Self.config, clock: clock)
+        XCTAssertThrowsError(try service.contact("dana")) {
+            XCTAssertEqual(($0 as! HeedError).message, "dana is more than one customer: say which, as x:dana or mastodon:dana")
+        }
+        try service.tagContact("x:dana", add: ["+vip"], remove: [], by: sam)
+        try service.noteContact("@dana@mstdn.io", text: "prefers DMs", by: sam)
+        XCTAssertEqual(try service.mergeContacts("x:dana", "dana@mstdn.io", by: sam).summary.hasPrefix("sam merged contact"), true)
+        let conversation = try database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT conversation_id FROM mention WHERE source_id = 'm1'")! }
+        let card = try XCTUnwrap(try database.writer.read { db in try ContactCard.fetch(db, conversation: conversation) })
+        XCTAssertEqual(card.handles.map { "\($0.channel):\($0.handle)" }, ["x:dana", "mastodon:dana@mstdn.io"])
+        XCTAssertEqual(card.tags, ["vip"])
+        XCTAssertEqual(card.notes, ["prefers DMs"])
+        XCTAssertEqual(card.previous.count, 1, "the X conversation is theirs now too")
+        XCTAssertEqual(try service.contact("#\(conversation)"), card.contactID)
+        let found = try database.writer.read { db in try Queue.count(db, try Query.parse("from:dana@mstdn.io"), now: clock.now()) }
+        XCTAssertEqual(found, 2, "from: finds the person on every channel")
+        XCTAssertThrowsError(try service.mergeContacts("x:dana", "#\(conversation)", by: sam)) {
+            XCTAssertTrue(($0 as! HeedError).message.contains("are one contact already"))
+        }
+    }
+
     func testOnlyOperatorsTheConfigNamesMayAct() throws {
         let config = Self.config
         XCTAssertEqual(try config.actingOperator(named: "priya", environment: ["HEED_OPERATOR": "sam"]).handle, "priya", "--as first")

@@ -376,7 +376,7 @@ public struct ActionService: Sendable {
 
     // MARK: Parts
 
-    private func transaction(_ body: (Database, Int64) throws -> Outcome) throws -> Outcome {
+    func transaction(_ body: (Database, Int64) throws -> Outcome) throws -> Outcome {
         guard let lock else { return try write(body) }
         return try lock.holding { try write(body) }
     }
@@ -455,7 +455,7 @@ public struct ActionService: Sendable {
         try db.cachedStatement(sql: "UPDATE conversation SET version = version + 1, updated_at = ? WHERE id = ?").execute(arguments: [now, id])
     }
 
-    private static func required(_ text: String, _ message: String) throws -> String {
+    static func required(_ text: String, _ message: String) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw ActionError.refused(message) }
         return trimmed

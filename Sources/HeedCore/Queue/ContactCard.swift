@@ -35,12 +35,17 @@ public struct ContactCard: Sendable, Equatable {
         public var score: Double
     }
 
-    /// The card of conversation `id`'s contact; nil when the conversation has none.
+    /// The card of conversation `id`'s contact (its other conversations as previous ones);
+    /// nil when the conversation has none.
     public static func fetch(_ db: Database, conversation id: Int64, previousLimit: Int = 8, sentimentLimit: Int = 60) throws -> ContactCard? {
-        guard let contact = try Row.fetchOne(db, sql: """
-            SELECT k.id, k.name, k.created_at FROM conversation c JOIN contact k ON k.id = c.contact_id WHERE c.id = ?
-            """, arguments: [id]) else { return nil }
-        let contactID: Int64 = contact["id"]
+        guard let contactID = try Int64.fetchOne(db, sql: "SELECT contact_id FROM conversation WHERE id = ?", arguments: [id]) else { return nil }
+        return try fetch(db, contact: contactID, besides: id, previousLimit: previousLimit, sentimentLimit: sentimentLimit)
+    }
+
+    /// Contact `contactID`'s card, with their conversations but `besides` as previous ones.
+    public static func fetch(_ db: Database, contact contactID: Int64, besides id: Int64 = 0, previousLimit: Int = 8,
+                             sentimentLimit: Int = 60) throws -> ContactCard? {
+        guard let contact = try Row.fetchOne(db, sql: "SELECT name, created_at FROM contact WHERE id = ?", arguments: [contactID]) else { return nil }
         let handleRows = try Row.fetchAll(db, sql: """
             SELECT channel, handle, followers, verified, first_seen_at FROM contact_handle
             WHERE contact_id = ? AND ours = 0 ORDER BY first_seen_at, id

@@ -50,9 +50,7 @@ struct EscalationCommand: ParsableCommand {
         @Option(help: "The answer.")
         var text: String
 
-        func validate() throws {
-            if options.version != nil { throw ValidationError("--if-version is for actions on a conversation") }
-        }
+        func validate() throws { try options.refuseVersion() }
 
         func run() throws {
             try runAction(global, options) { service, actor in try service.answer(escalation: id, text: text, by: actor) }
@@ -68,9 +66,7 @@ struct EscalationCommand: ParsableCommand {
         @Argument(help: "The escalation's number (`heed escalation list`).")
         var id: Int64
 
-        func validate() throws {
-            if options.version != nil { throw ValidationError("--if-version is for actions on a conversation") }
-        }
+        func validate() throws { try options.refuseVersion() }
 
         func run() throws {
             try runAction(global, options) { service, actor in try service.close(escalation: id, by: actor) }

@@ -44,6 +44,8 @@ struct OutboxCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ActionOptions
 
+        func validate() throws { try options.refuseVersion() }
+
         @Argument(help: "The post's number (`heed outbox list`).")
         var id: Int64
 
@@ -57,6 +59,8 @@ struct OutboxCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ActionOptions
+
+        func validate() throws { try options.refuseVersion() }
 
         @Argument(help: "The post's number (`heed outbox list`).")
         var id: Int64

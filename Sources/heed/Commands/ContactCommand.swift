@@ -1,0 +1,97 @@
+import ArgumentParser
+import HeedCore
+
+struct ContactCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contact",
+        abstract: "A customer across their channels: show their card, tag them, note, merge two into one.",
+        discussion: "A customer is named as #ID (the customer of conversation ID), CHANNEL:HANDLE, or a handle alone when only one customer has it.",
+        subcommands: [Show.self, Tag.self, Note.self, Merge.self])
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Their card: handles, tags, notes, first seen, conversations, sentiment.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "#ID, CHANNEL:HANDLE or HANDLE.")
+        var contact: String
+
+        func run() throws {
+            try guarded {
+                let workspace = try global.workspace()
+                let database = try workspace.openCache()
+                let service = ActionService(database: database, config: workspace.config, clock: SystemClock())
+                let id = try service.contact(contact)
+                guard let card = try database.writer.read({ db in try ContactCard.fetch(db, contact: id, previousLimit: 20) }) else {
+                    throw HeedError("no contact \(contact)", exitCode: ExitStatus.dataError)
+                }
+                let clean = { (text: String) in DisplayText(untrusted: text).string }
+                print("contact \(card.contactID)" + (card.name.map { " · " + clean($0) } ?? "") + " · first seen " + RFC3339.string(fromMilliseconds: card.firstSeenAt))
+                for handle in card.handles { print("  \(handle.channel): @\(clean(handle.handle)) (\(Age.count(handle.followers)) followers)") }
+                if !card.tags.isEmpty { print("tags: " + card.tags.map(clean).joined(separator: " ")) }
+                for note in card.notes { print("note: " + clean(note)) }
+                for past in card.previous { print("  #\(past.id) \(past.channel) \(past.status.rawValue): " + clean(past.text)) }
+            }
+        }
+    }
+
+    struct Tag: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Tag (+vip) or untag (-vip) a customer.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var options: ActionOptions
+
+        func validate() throws { try options.refuseVersion() }
+
+        @Argument(help: "#ID, CHANNEL:HANDLE or HANDLE.")
+        var contact: String
+
+        @Argument(parsing: .allUnrecognized, help: ArgumentHelp("+NAME (or NAME) to add, -NAME to remove.", valueName: "tag"))
+        var tags: [String] = []
+
+        func run() throws {
+            try runAction(global, options) { service, actor in
+                try service.tagContact(contact, add: tags.filter { !$0.hasPrefix("-") }, remove: tags.filter { $0.hasPrefix("-") }, by: actor)
+            }
+        }
+    }
+
+    struct Note: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "An internal note on a customer (on their card, never sent).")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var options: ActionOptions
+
+        func validate() throws { try options.refuseVersion() }
+
+        @Argument(help: "#ID, CHANNEL:HANDLE or HANDLE.")
+        var contact: String
+
+        @Option(help: "The note.")
+        var text: String
+
+        func run() throws {
+            try runAction(global, options) { service, actor in try service.noteContact(contact, text: text, by: actor) }
+        }
+    }
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make two customers one: the second's handles, conversations, tags and notes become the first's.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var options: ActionOptions
+
+        func validate() throws { try options.refuseVersion() }
+
+        @Argument(help: "The customer kept.")
+        var into: String
+
+        @Argument(help: "The customer merged into it.")
+        var other: String
+
+        func run() throws {
+            try runAction(global, options) { service, actor in try service.mergeContacts(into, other, by: actor) }
+        }
+    }
+}
