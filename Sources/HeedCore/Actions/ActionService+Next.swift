@@ -1,0 +1,34 @@
+import GRDB
+
+/// The pull model: the most urgent conversation nobody holds, taken within a cap.
+extension ActionService {
+    /// Takes the most urgent open conversation nobody holds (no operator, no one replying) and
+    /// assigns it to `actor`: the pull model. Refused at the operator's cap.
+    @discardableResult
+    public func next(by actor: Operator) throws -> Outcome {
+        try transaction { db, now in
+            if let cap = actor.maxAssigned {
+                let held = try Self.held(db, by: actor.handle)
+                if held >= cap { throw ActionError.refused("\(actor.handle) already holds \(held) conversations (their cap is \(cap))") }
+            }
+            guard let id = try Int64.fetchOne(db, sql: """
+                SELECT c.id FROM conversation c
+                WHERE c.status = 'open' AND c.assignee IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM claim WHERE conversation_id = c.id AND kind = 'replying' AND expires_at > ? AND operator <> ?)
+                ORDER BY \(Queue.order) LIMIT 1
+                """, arguments: [now, actor.handle]),
+                  let (before, _) = try ConversationFields.fetch(db, conversation: id) else {
+                throw ActionError.refused("nothing open that nobody holds")
+            }
+            var after = before
+            after.assignee = actor.handle
+            try after.write(db, conversation: id, over: before, by: actor.handle, now: now)
+            return try finish(db, id: id, kind: "next", by: actor, before: before.json, after: after.json, subject: actor.handle, now: now)
+        }
+    }
+
+    static func held(_ db: Database, by handle: String) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation WHERE assignee = ? AND status IN ('open', 'waiting', 'snoozed')",
+                         arguments: [handle]) ?? 0
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+
+/// Replies: the claim that keeps two operators from answering one customer, the reply
+/// queued in the outbox, and the outbox's posts withdrawn or tried again.
+extension ActionService {
+    /// Claims conversation `id` for `actor`'s reply, for `claims.expiry_seconds` (renew by
+    /// claiming again). Someone else's live claim is a conflict that names them, unless
+    /// `takeOver` (a lead's privilege when `claims.lead_only_takeover`).
+    @discardableResult
+    public func claimReply(_ id: Int64, by actor: Operator, takeOver: Bool = false) throws -> Outcome {
+        try transaction { db, now in
+            guard let (_, version) = try ConversationFields.fetch(db, conversation: id) else { throw ActionError.noConversation(id) }
+            let holder = try Row.fetchOne(db, sql: """
+                SELECT operator, claimed_at FROM claim WHERE conversation_id = ? AND kind = 'replying' AND expires_at > ? AND operator <> ?
+                """, arguments: [id, now, actor.handle])
+            if let holder {
+                let who: String = holder["operator"]
+                guard takeOver else {
+                    throw ActionError.conflict("\(who) is replying to #\(id) (for \(Age.short(milliseconds: now - holder["claimed_at"]))): take it over on purpose, or leave it")
+                }
+                if config.leadOnlyTakeover && actor.role != .lead {
+                    throw ActionError.refused("\(who) is replying to #\(id): only a lead may take it over")
+                }
+                try db.execute(sql: "DELETE FROM claim WHERE conversation_id = ? AND operator = ?", arguments: [id, who])
+                try EventLog.append(db, at: now, operator: actor.handle, kind: "take-over", conversation: id, subject: who, before: nil, after: nil)
+            }
+            try db.execute(sql: """
+                INSERT INTO claim (conversation_id, operator, kind, version_seen, claimed_at, expires_at) VALUES (?, ?, 'replying', ?, ?, ?)
+                ON CONFLICT (conversation_id, operator) DO UPDATE SET kind = 'replying', expires_at = excluded.expires_at,
+                    claimed_at = CASE WHEN claim.kind = 'replying' THEN claim.claimed_at ELSE excluded.claimed_at END
+                """, arguments: [id, actor.handle, version, now, now + Int64(config.claimSeconds) * 1000])
+            let took = holder.map { " (taken over from \($0["operator"] as String))" } ?? ""
+            return Outcome(conversationID: id, kind: "claim", version: version, eventID: 0, summary: "\(actor.handle) is replying to #\(id)\(took)")
+        }
+    }
+
+    /// How often a screen renews its reply claim while the reply is being written.
+    public var claimRenewMilliseconds: Int64 { Int64(config.claimSeconds) * 1000 / 3 }
+
+    /// Lets go of `actor`'s reply claim on conversation `id` (the reply was sent or given up).
+    public func releaseReply(_ id: Int64, by actor: Operator) throws {
+        try database.writer.write { db in
+            try db.execute(sql: "DELETE FROM claim WHERE conversation_id = ? AND operator = ? AND kind = 'replying'", arguments: [id, actor.handle])
+        }
+    }
+
+    /// Queues a reply to conversation `id` in the outbox, to be sent after the undo window
+    /// (`undo_seconds`) to the customer's latest message, from our account on its channel.
+    /// With `expecting`, refused if the thread changed since (a new message, another reply).
+    @discardableResult
+    public func reply(to id: Int64, text: String, by actor: Operator, expecting: Int? = nil) throws -> Outcome {
+        try transaction { db, now in
+            guard let (_, version) = try ConversationFields.fetch(db, conversation: id) else { throw ActionError.noConversation(id) }
+            if let expecting, expecting != version { throw try ActionError.conflict(Self.lastChange(db, conversation: id, now: now)) }
+            let text = try Self.required(text, "a reply needs text")
+            // Never two answers by accident: someone else's live reply claim stops this one.
+            if let who = try String.fetchOne(db, sql: """
+                SELECT operator FROM claim WHERE conversation_id = ? AND kind = 'replying' AND expires_at > ? AND operator <> ?
+                """, arguments: [id, now, actor.handle]) {
+                throw ActionError.conflict("\(who) is replying to #\(id): not sent, so that the customer does not get two answers")
+            }
+            try db.execute(sql: "DELETE FROM claim WHERE conversation_id = ? AND operator = ? AND kind = 'replying'", arguments: [id, actor.handle])
+            guard let target = try Row.fetchOne(db, sql: """
+                SELECT m.id, m.channel FROM conversation c JOIN mention m ON m.id = coalesce(c.latest_customer_mention_id, c.latest_mention_id)
+                WHERE c.id = ?
+                """, arguments: [id]) else { throw ActionError.noConversation(id) }
+            let channel: String = target["channel"]
+            if let problem = ChannelLength.problem(text, channel: channel) { throw ActionError.refused("too long to send: \(problem)") }
+            let sendAfter = now + Int64(config.undoSeconds) * 1000
+            try db.execute(sql: """
+                INSERT INTO outbox (kind, conversation_id, in_reply_to_mention_id, channel, account, operator, text, idempotency_key, send_after, created_at)
+                VALUES ('reply', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, target["id"] as Int64, channel, config.accounts[channel]?.first, actor.handle, text,
+                                 UUID().uuidString.lowercased(), sendAfter, now])
+            let post = db.lastInsertedRowID
+            try Self.bumpVersion(db, id, now)
+            return try finish(db, id: id, kind: "reply", by: actor, before: nil, after: SideRecord(id: post, text: text).json, subject: String(post),
+                              now: now, summary: "\(actor.handle) queued a reply to #\(id) (post \(post), sent in \(config.undoSeconds) s unless undone)")
+        }
+    }
+
+    /// Withdraws a post not yet on its way (queued, failed, or left for checking).
+    @discardableResult
+    public func cancel(post id: Int64, by actor: Operator) throws -> Outcome {
+        try outboxChange(post: id, by: actor, kind: "outbox-cancel", from: ["queued", "failed", "checking"],
+                         sql: "UPDATE outbox SET state = 'cancelled' WHERE id = ?", done: "withdrew")
+    }
+
+    /// Sends a failed post (or one left for checking) again, from its first try.
+    @discardableResult
+    public func retry(post id: Int64, by actor: Operator) throws -> Outcome {
+        try outboxChange(post: id, by: actor, kind: "outbox-retry", from: ["failed", "checking"],
+                         sql: "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL WHERE id = ?",
+                         done: "queued again")
+    }
+
+    private func outboxChange(post id: Int64, by actor: Operator, kind: String, from states: Set<String>, sql: String, done: String) throws -> Outcome {
+        try transaction { db, now in
+            guard let row = try Row.fetchOne(db, sql: "SELECT state, conversation_id FROM outbox WHERE id = ?", arguments: [id]) else {
+                throw ActionError.refused("no post \(id) in the outbox (see `heed outbox list`)")
+            }
+            let state: String = row["state"]
+            guard states.contains(state) else { throw ActionError.refused("post \(id) is \(state): only a \(states.sorted().joined(separator: ", ")) one") }
+            try db.execute(sql: sql, arguments: [id])
+            let conversation: Int64? = row["conversation_id"]
+            try EventLog.append(db, at: now, operator: actor.handle, kind: kind, conversation: conversation, subject: String(id),
+                                before: JSONWriter.object([("state", state)]), after: nil)
+            return Outcome(conversationID: conversation ?? 0, kind: kind, version: 0, eventID: db.lastInsertedRowID,
+                           summary: "\(actor.handle) \(done) post \(id)")
+        }
+    }
+}
