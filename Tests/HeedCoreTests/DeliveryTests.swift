@@ -45,7 +45,7 @@ final class DeliveryTests: XCTestCase {
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.file("outbox-spool"))
         XCTAssertEqual(files.count, 1)
         let post = try JSONParser.parse(String(contentsOfFile: folder.file("outbox-spool/" + files[0]), encoding: .utf8))
-        XCTAssertEqual(post["text"]?.string, "Sorry, Dana! DM us")
+        XCTAssertEqual(post["text"]?.string, "Sorry, Dana! DM us ^SB", "with the operator's signature")
         XCTAssertEqual(post["in_reply_to"]?.string, "t1")
         XCTAssertEqual(post["account"]?.string, "NorthwindHelp")
         XCTAssertEqual(post["idempotency_key"]?.string.map { $0 + ".json" }, files[0])
@@ -66,7 +66,7 @@ final class DeliveryTests: XCTestCase {
         clock.advance(seconds: 10)
         XCTAssertEqual(try Delivery(database: database, config: config, clock: clock).runOnce().sent, 1)
         let post = try JSONParser.parse(String(contentsOfFile: received, encoding: .utf8))
-        XCTAssertEqual(post["text"]?.string, text)
+        XCTAssertEqual(post["text"]?.string, text + " ^SB")
         XCTAssertEqual(try posts(database).first?["external_id"], "x-12345")
         XCTAssertEqual(try ours(database), ["x-12345"])
     }
@@ -128,6 +128,30 @@ final class DeliveryTests: XCTestCase {
         close(first)
     }
 
+    func testCannedRepliesTheSignatureAndTheSafetyNet() throws {
+        var config = self.config
+        config.cannedReplies = [CannedReply(name: "move-to-dm", text: "Hi {first_name}, DM us about {case}, {operator} here. {signature}"),
+                                CannedReply(name: "outage", text: "We know ({incident}). {signature}")]
+        let (database, id) = try cache()
+        let service = ActionService(database: database, config: config, clock: clock)
+        XCTAssertEqual(try service.cannedText("MOVE", conversation: id, by: sam), "Hi dana, DM us about #\(id), Sam here. ^SB")
+        XCTAssertEqual(try service.cannedText("out", conversation: id, by: sam), "We know (). ^SB", "no incident: empty")
+        XCTAssertThrowsError(try service.cannedText("thanks", conversation: id, by: sam)) {
+            XCTAssertEqual(($0 as! HeedError).message, "no canned reply \"thanks\"; there are move-to-dm, outage")
+        }
+        try service.reply(to: id, text: "Sorry about that", by: sam)
+        XCTAssertEqual(try database.writer.read { db in try String.fetchOne(db, sql: "SELECT text FROM outbox") }, "Sorry about that ^SB",
+                       "the signature is added")
+        XCTAssertThrowsError(try service.reply(to: id, text: "write to dana@example.com or call +44 20 7946 0958", by: sam)) {
+            XCTAssertEqual(($0 as! HeedError).message, "this public reply seems to hold an e-mail address and a phone number: send it anyway on purpose, "
+                + "or move the customer to direct messages (canned reply move-to-dm)")
+        }
+        XCTAssertNoThrow(try service.reply(to: id, text: "write to dana@example.com", by: sam, anyway: true))
+        XCTAssertEqual(PrivateData.findings("card 4111-1111-1111-1111 please"), ["a card number"])
+        XCTAssertEqual(PrivateData.findings("card 4111-1111-1111-1112 please"), ["an account number"], "fails Luhn: still a long number")
+        XCTAssertEqual(PrivateData.findings("back by 10:30, order 42 of 2026"), [])
+    }
+
     func testARepliesLengthIsCountedAsItsChannelCountsIt() throws {
         XCTAssertEqual(ChannelLength.measure("see https://example.com/a/very/long/path/that/goes/on/and/on", channel: "x").used, 4 + 23)
         XCTAssertEqual(ChannelLength.measure("カード", channel: "x").used, 6, "CJK counts two on X")
@@ -136,7 +160,7 @@ final class DeliveryTests: XCTestCase {
         XCTAssertEqual(ChannelLength.problem(String(repeating: "a", count: 281), channel: "x"), "281 of 280 characters as x counts them: 1 too many")
         let (database, id) = try cache()
         XCTAssertThrowsError(try ActionService(database: database, config: config, clock: clock).reply(to: id, text: String(repeating: "é", count: 300), by: sam)) {
-            XCTAssertTrue(($0 as! HeedError).message.hasPrefix("too long to send: 300 of 280"))
+            XCTAssertTrue(($0 as! HeedError).message.hasPrefix("too long to send: 304 of 280"), "the signature counts too")
         }
     }
 }

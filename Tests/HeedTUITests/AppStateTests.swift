@@ -92,12 +92,26 @@ final class AppStateTests: XCTestCase {
         for c in "Sorry! see https://example.com/status/of/the/outage" { _ = s.handle(.key(.char(c))) }
         XCTAssertEqual(s.prompt?.label, "reply to #\(row.conversationID) (34/500): ", "a link counts 23")
         XCTAssertEqual(s.handle(.key(.enter)), [.reply(conversation: row.conversationID, version: row.version,
-                                                       text: "Sorry! see https://example.com/status/of/the/outage")])
+                                                       text: "Sorry! see https://example.com/status/of/the/outage", anyway: false)])
         _ = s.handle(.replyClaimed(conversation: row.conversationID, version: row.version, channel: "mastodon"))
         for _ in 0..<501 { _ = s.handle(.key(.char("a"))) }
         XCTAssertEqual(s.handle(.key(.enter)), [])
         XCTAssertEqual(s.prompt?.error?.message, "too long: 501 of 500 characters as mastodon counts them: 1 too many")
         XCTAssertEqual(s.handle(.key(.escape)), [.releaseReply(conversation: row.conversationID)])
+
+        // Tab fills the line with the canned reply whose name starts with what was typed.
+        _ = s.handle(.replyClaimed(conversation: row.conversationID, version: row.version, channel: "mastodon"))
+        for c in "move" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.handle(.key(.tab)), [.canned(conversation: row.conversationID, prefix: "move")])
+        _ = s.handle(.cannedFilled("Hi Lee, please send us a DM."))
+        XCTAssertEqual(s.prompt?.text, "Hi Lee, please send us a DM.")
+        // The safety net: a card number is said once, and Enter again sends it on purpose.
+        _ = s.handle(.key(.ctrl("u")))
+        for c in "your card 4111 1111 1111 1111 is blocked" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.handle(.key(.enter)), [])
+        XCTAssertTrue(s.prompt?.error?.message.hasPrefix("seems to hold a card number: Enter sends it anyway") == true)
+        XCTAssertEqual(s.handle(.key(.enter)), [.reply(conversation: row.conversationID, version: row.version,
+                                                       text: "your card 4111 1111 1111 1111 is blocked", anyway: true)])
 
         // Someone else is replying: said, and r again (at once) takes it over.
         _ = s.handle(.replyHeld("priya is replying to #2 (for 30s): take it over on purpose, or leave it", conversation: row.conversationID))

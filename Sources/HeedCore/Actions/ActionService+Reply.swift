@@ -48,12 +48,20 @@ extension ActionService {
     /// Queues a reply to conversation `id` in the outbox, to be sent after the undo window
     /// (`undo_seconds`) to the customer's latest message, from our account on its channel.
     /// With `expecting`, refused if the thread changed since (a new message, another reply).
+    /// The operator's signature is added when the text lacks it; text that looks like private
+    /// data (`PrivateData`) is refused unless `anyway`.
     @discardableResult
-    public func reply(to id: Int64, text: String, by actor: Operator, expecting: Int? = nil) throws -> Outcome {
+    public func reply(to id: Int64, text: String, by actor: Operator, expecting: Int? = nil, anyway: Bool = false) throws -> Outcome {
         try transaction { db, now in
             guard let (_, version) = try ConversationFields.fetch(db, conversation: id) else { throw ActionError.noConversation(id) }
             if let expecting, expecting != version { throw try ActionError.conflict(Self.lastChange(db, conversation: id, now: now)) }
-            let text = try Self.required(text, "a reply needs text")
+            var text = try Self.required(text, "a reply needs text")
+            if !actor.signature.isEmpty && !text.contains(actor.signature) { text += " " + actor.signature }
+            let risky = PrivateData.findings(text)
+            if !risky.isEmpty && !anyway {
+                throw ActionError.refused("this public reply seems to hold \(risky.joined(separator: " and ")): send it anyway on purpose, "
+                    + "or move the customer to direct messages" + (CannedReply.matching("move-to-dm", in: config).isEmpty ? "" : " (canned reply move-to-dm)"))
+            }
             // Never two answers by accident: someone else's live reply claim stops this one.
             if let who = try String.fetchOne(db, sql: """
                 SELECT operator FROM claim WHERE conversation_id = ? AND kind = 'replying' AND expires_at > ? AND operator <> ?
@@ -78,6 +86,16 @@ extension ActionService {
             return try finish(db, id: id, kind: "reply", by: actor, before: nil, after: SideRecord(id: post, text: text).json, subject: String(post),
                               now: now, summary: "\(actor.handle) queued a reply to #\(id) (post \(post), sent in \(config.undoSeconds) s unless undone)")
         }
+    }
+
+    /// The first canned reply whose name starts with `name`, filled for conversation `id`.
+    public func cannedText(_ name: String, conversation id: Int64, by actor: Operator) throws -> String {
+        guard let canned = CannedReply.matching(name, in: config).first else {
+            let names = config.cannedReplies.map(\.name)
+            throw HeedError("no canned reply \"\(name)\"" + (names.isEmpty ? " (the config has none)" : "; there are " + names.joined(separator: ", ")),
+                            exitCode: ExitStatus.usage)
+        }
+        return try database.writer.read { db in try canned.filled(db, conversation: id, by: actor) }
     }
 
     /// Withdraws a post not yet on its way (queued, failed, or left for checking).

@@ -46,6 +46,12 @@ extension AppState {
         case .replyHeld(let message, let id):
             status = message + " — r again takes it over"
             takeOverOffer = id
+        case .cannedFilled(let text):
+            prompt?.text = text
+            prompt?.cursor = text.count
+            prompt?.error = nil
+        case .promptFault(let message):
+            prompt?.error = QueryError(position: 0, message: message)
         }
         return []
     }
@@ -127,6 +133,9 @@ extension AppState {
             return []
         }
         switch key {
+        case .tab:
+            // Type the start of a canned reply's name, then Tab.
+            if case .reply(let id, _, _) = line.purpose { return [.canned(conversation: id, prefix: line.text)] }
         case .escape, .ctrl("c"), .ctrl("g"):
             prompt = nil
             if case .reply(let id, _, _) = line.purpose { return [.releaseReply(conversation: id)] }
@@ -137,8 +146,17 @@ extension AppState {
                     prompt = line
                     return []
                 }
+                // The public-reply safety net: said once; Enter again sends it on purpose.
+                let risky = PrivateData.findings(line.text)
+                if !risky.isEmpty && !line.warned {
+                    line.warned = true
+                    line.error = QueryError(position: 0, message: "seems to hold \(risky.joined(separator: " and ")): Enter sends it anyway; "
+                        + "or Ctrl-U, move-to-dm, Tab for the direct-message reply")
+                    prompt = line
+                    return []
+                }
                 prompt = nil
-                return [.reply(conversation: id, version: version, text: line.text)]
+                return [.reply(conversation: id, version: version, text: line.text, anyway: line.warned)]
             }
             if case .action(let kind, let id, let version) = line.purpose {
                 do {

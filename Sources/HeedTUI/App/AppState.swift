@@ -134,6 +134,10 @@ public enum Event: Sendable, Equatable {
     case replyClaimed(conversation: Int64, version: Int, channel: String)
     /// Someone else is replying to it: said, and `r` again takes it over.
     case replyHeld(String, conversation: Int64)
+    /// A canned reply, filled, for the reply line.
+    case cannedFilled(String)
+    /// What went wrong with the line being typed, shown on it.
+    case promptFault(String)
 }
 
 /// Something the runtime must do after an event: state changes are pure, effects are values.
@@ -146,8 +150,11 @@ public enum Effect: Sendable, Equatable {
     case perform(TriageCommand, conversation: Int64, version: Int)
     /// Claim a conversation for a reply (taking over someone else's claim only if asked).
     case claimReply(conversation: Int64, version: Int, channel: String, takeOver: Bool)
-    /// Queue a reply to a conversation, if it is still at `version`.
-    case reply(conversation: Int64, version: Int, text: String)
+    /// Queue a reply to a conversation, if it is still at `version` (`anyway`: after the
+    /// private-data warning).
+    case reply(conversation: Int64, version: Int, text: String, anyway: Bool)
+    /// Fill the reply line with the first canned reply whose name starts with `prefix`.
+    case canned(conversation: Int64, prefix: String)
     /// Let go of the reply claim: the reply was given up.
     case releaseReply(conversation: Int64)
     case undo, redo

@@ -9,6 +9,8 @@ public struct Prompt: Sendable, Equatable {
     public var cursor: Int
     /// Where the last try went wrong and why (a search's, or an action's).
     public var error: QueryError?
+    /// A reply that seems to hold private data was warned about: Enter again sends it.
+    public var warned = false
 
     public enum Purpose: Sendable, Equatable {
         case search
@@ -73,6 +75,7 @@ public struct Prompt: Sendable, Equatable {
         }
         text = String(characters)
         error = nil
+        warned = false
         return true
     }
 }

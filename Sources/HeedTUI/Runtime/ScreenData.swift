@@ -43,8 +43,14 @@ public struct ScreenData: Sendable {
                 return nil
             case .perform(let command, let id, let version):
                 outcome = try acting.service.perform(command, on: id, by: acting.actor, expecting: version)
-            case .reply(let id, let version, let text):
-                outcome = try acting.service.reply(to: id, text: text, by: acting.actor, expecting: version)
+            case .reply(let id, let version, let text, let anyway):
+                outcome = try acting.service.reply(to: id, text: text, by: acting.actor, expecting: version, anyway: anyway)
+            case .canned(let id, let prefix):
+                do {
+                    return .cannedFilled(try acting.service.cannedText(prefix, conversation: id, by: acting.actor))
+                } catch let error as HeedError {
+                    return .promptFault(error.message)
+                }
             case .undo: outcome = try acting.service.undo(by: acting.actor)
             case .redo: outcome = try acting.service.redo(by: acting.actor)
             case .next:

@@ -1,0 +1,32 @@
+import GRDB
+
+extension CannedReply {
+    /// The canned replies whose name starts with `prefix` (any case), in the config's order.
+    public static func matching(_ prefix: String, in config: Config) -> [CannedReply] {
+        let prefix = prefix.trimmingCharacters(in: .whitespaces).lowercased()
+        return config.cannedReplies.filter { $0.name.lowercased().hasPrefix(prefix) }
+    }
+
+    /// The text with its variables filled for conversation `id`'s customer and `actor`:
+    /// `{first_name}` `{handle}` `{operator}` `{signature}` `{incident}` (its title) `{case}` (`#42`).
+    public func filled(_ db: Database, conversation id: Int64, by actor: Operator) throws -> String {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT h.name, h.handle, i.title FROM conversation c
+            JOIN mention m ON m.id = coalesce(c.latest_customer_mention_id, c.latest_mention_id)
+            JOIN contact_handle h ON h.id = m.handle_id LEFT JOIN incident i ON i.id = c.incident_id WHERE c.id = ?
+            """, arguments: [id])
+        let handle: String = row?["handle"] ?? ""
+        let name: String? = row?["name"]
+        let values: [String: String] = [
+            "first_name": name?.split(separator: " ").first.map(String.init) ?? handle,
+            "handle": "@" + handle,
+            "operator": actor.firstName,
+            "signature": actor.signature,
+            "incident": (row?["title"] as String?) ?? "",
+            "case": "#\(id)",
+        ]
+        var result = text
+        for (variable, value) in values { result = result.replacingOccurrences(of: "{\(variable)}", with: value) }
+        return result.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+    }
+}
