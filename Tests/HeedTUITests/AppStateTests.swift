@@ -158,16 +158,41 @@ final class AppStateTests: XCTestCase {
         var s = state(rows: 1)
         XCTAssertEqual(s.handle(.key(.char("q"))), [.quit])
         XCTAssertEqual(s.handle(.key(.ctrl("l"))), [.reload])
-        XCTAssertEqual(s.handle(.key(.char("x"))), [])
-        XCTAssertTrue(s.status?.contains("not yet") == true, "selection comes with bulk actions")
+    }
+
+    func testPickSeveralThenApplyOneActionToAll() {
+        var s = state(rows: 6)
+        XCTAssertEqual(s.handle(.key(.char(";"))), [])
+        XCTAssertEqual(s.status, "nothing selected: x or Space picks conversations, then ; and an action")
+        let rows = s.rows
+        _ = s.handle(.key(.char("x")))
+        _ = s.handle(.key(.char(" ")))
+        _ = s.handle(.key(.char("j")))
+        _ = s.handle(.key(.char("x")))
+        _ = s.handle(.key(.char("k")))
+        _ = s.handle(.key(.char("x")))
+        XCTAssertEqual(s.selection, [rows[0].conversationID: rows[0].version, rows[1].conversationID: rows[1].version],
+                       "x and Space pick and move on; x again on a picked one lets it go")
+        XCTAssertTrue(QueueScreen.render(s).line(2).hasPrefix("+"), "picked rows are marked")
+        XCTAssertTrue(QueueScreen.render(s).line(23).contains("2 selected"))
+        _ = s.handle(.key(.char(";")))
+        XCTAssertEqual(s.handle(.key(.char("c"))), [.performAll(.resolve, conversations: s.selection)])
+        _ = s.handle(.key(.char(";")))
+        _ = s.handle(.key(.char("t")))
+        XCTAssertEqual(s.prompt?.label, "tag 2 selected: ")
+        for c in "+billing" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.handle(.key(.enter)), [.performAll(.tag(add: ["+billing"], remove: []), conversations: s.selection)])
+        XCTAssertEqual(s.handle(.actedOnAll("sam resolved 2 of 2 selected")), [.reload])
+        XCTAssertEqual(s.selection, [:], "done with")
+        _ = s.handle(.key(.char("x")))
+        XCTAssertEqual(s.handle(.key(.escape)), [])
+        XCTAssertEqual(s.selection, [:], "Esc lets the picks go")
     }
 
     // MARK: The key table
 
     func testEveryKeyGoesThroughTheOneTable() {
         var s = state(rows: 5)
-        _ = s.handle(.key(.char("x")))
-        XCTAssertEqual(s.status, "select: arrives with bulk actions — not yet")
         _ = s.handle(.key(.char("?")))
         XCTAssertTrue(s.showingHelp)
         _ = s.handle(.key(.char("j")))

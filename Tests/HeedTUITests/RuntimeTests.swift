@@ -168,15 +168,36 @@ final class RuntimeTests: XCTestCase {
         XCTAssertTrue(runtime.state.rows.contains { $0.conversationID == id }, "back in Triage, woken by the screen itself")
     }
 
-    func testActionsFromTheKeyboardChangeTheCacheAndSayWhatHappened() throws {
+    /// Sam's screen, able to act, on the demo cache.
+    func actingSession(keys: [Key]) throws -> (Runtime, GridTerminal, AppDatabase) {
         let (_, _, database) = try session(keys: [])
         var config = Config()
         config.operators = [Operator(handle: "sam", name: "Sam Brooks", unixUser: nil, role: .lead, signature: "", intro: nil, teams: [], maxAssigned: nil)]
         let acting = ScreenData.Acting(service: ActionService(database: database, config: config, clock: clock), actor: config.operators[0])
-        let terminal = GridTerminal(width: 100, height: 30, keys: [.char("t")] + "+callback".map { .char($0) } + [.enter, .char("c")])
+        let terminal = GridTerminal(width: 100, height: 30, keys: keys)
         var state = AppState(brand: "Northwind Bank", width: 100, height: 30, now: clock.now())
         state.me = "sam"
         let runtime = try Runtime(terminal: terminal, state: state, clock: clock, data: ScreenData(database: database, me: "sam", acting: .success(acting)))
+        return (runtime, terminal, database)
+    }
+
+    func testOneActionOnSeveralPickedConversations() throws {
+        let (runtime, _, database) = try actingSession(keys: [.char("x"), .char("x"), .char("x"), .char(";"), .char("c")])
+        try runtime.start()
+        let picked = runtime.state.rows.prefix(3).map(\.conversationID)
+        try runtime.run(untilIdle: true)
+        XCTAssertEqual(runtime.state.status, "sam resolved 3 of 3 selected")
+        let statuses = try database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT status FROM conversation WHERE id IN (\(picked.map(String.init).joined(separator: ",")))")
+        }
+        XCTAssertEqual(statuses, ["resolved", "resolved", "resolved"])
+        let events = try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE operator = 'sam' AND kind = 'resolve'") }
+        XCTAssertEqual(events, 3, "one event a conversation")
+        XCTAssertEqual(runtime.state.selection, [:])
+    }
+
+    func testActionsFromTheKeyboardChangeTheCacheAndSayWhatHappened() throws {
+        let (runtime, terminal, database) = try actingSession(keys: [.char("t")] + "+callback".map { .char($0) } + [.enter, .char("c")])
         try runtime.start()
         let first = try XCTUnwrap(runtime.state.selectedRow)
         try runtime.run(untilIdle: true)

@@ -144,7 +144,7 @@ public struct ActionService: Sendable {
     }
 
     /// What an event of `kind` did to `object`, for people: "resolved #42", "took it out of spam".
-    static func phrase(_ kind: String, _ object: String) -> String {
+    public static func phrase(_ kind: String, _ object: String) -> String {
         switch kind {
         case "tag": "tagged \(object)"
         case "note": "added a note to \(object)"

@@ -41,6 +41,10 @@ extension AppState {
         case .actionFailed(let message):
             status = message
             return [.reload]
+        case .actedOnAll(let summary):
+            status = summary
+            selection = [:]
+            return [.reload]
         case .replyClaimed(let id, let version, let channel):
             prompt = Prompt(.reply(conversation: id, version: version, channel: channel))
         case .replyHeld(let message, let id):
@@ -101,6 +105,10 @@ extension AppState {
         case .reload: return [.reload]
         case .open: return openSelected()
         case .back:
+            if !selection.isEmpty {
+                selection = [:]
+                return []
+            }
             guard search != nil else { return [] }
             search = nil
             return resetList()
@@ -110,8 +118,18 @@ extension AppState {
         case .view: return viewNumber(key)
         case .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .undo, .redo, .next, .reply:
             return act(action)
-        case .select, .apply:
-            status = notYet(action)
+        case .select:
+            if let row = selectedRow {
+                if selection.removeValue(forKey: row.conversationID) == nil { selection[row.conversationID] = row.version }
+                move(by: 1)
+            }
+        case .apply:
+            if selection.isEmpty {
+                status = "nothing selected: x or Space picks conversations, then ; and an action"
+            } else {
+                applying = true
+                status = "\(selection.count) selected: c resolve  ! spam  t tag  n note  a assign  e escalate  s snooze  (Esc: none)"
+            }
         }
         return loadMoreNearTheEnd()
     }
@@ -124,7 +142,6 @@ extension AppState {
         return [.reload]
     }
 
-    private func notYet(_ action: Action) -> String { "\(action.rawValue): arrives with bulk actions — not yet" }
 
     private mutating func promptKey(_ key: Key) -> [Effect] {
         guard var line = prompt else { return [] }
@@ -157,6 +174,17 @@ extension AppState {
                 }
                 prompt = nil
                 return [.reply(conversation: id, version: version, text: line.text, anyway: line.warned)]
+            }
+            if case .bulk(let kind, let conversations) = line.purpose {
+                do {
+                    let command = try line.command(kind: kind, now: now)
+                    prompt = nil
+                    return [.performAll(command, conversations: conversations)]
+                } catch {
+                    line.error = error
+                    prompt = line
+                    return []
+                }
             }
             if case .action(let kind, let id, let version) = line.purpose {
                 do {
@@ -206,7 +234,7 @@ extension AppState {
         case .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .undo, .redo, .next, .reply:
             return act(action)
         case .select, .apply:
-            status = notYet(action)
+            status = "\(action.rawValue) works on the list: Esc back to it first"
         }
         return []
     }
@@ -215,6 +243,19 @@ extension AppState {
     /// for what it needs. It carries the version shown, so a change by someone else meanwhile
     /// is a conflict, not an overwrite.
     private mutating func act(_ action: Action) -> [Effect] {
+        if applying {
+            applying = false
+            switch action {
+            case .resolve: return [.performAll(.resolve, conversations: selection)]
+            case .spam: return [.performAll(.spam, conversations: selection)]
+            case .tag, .note, .assign, .escalate, .snooze:
+                prompt = Prompt(.bulk(kind: action.rawValue, conversations: selection))
+                return []
+            default:
+                status = "\(action.rawValue) is for one conversation at a time"
+                return []
+            }
+        }
         switch action {
         case .undo: return [.undo]
         case .redo: return [.redo]
@@ -261,6 +302,7 @@ extension AppState {
 
     /// A different list: start at its top, and show nothing stale while it loads.
     private mutating func resetList() -> [Effect] {
+        selection = [:]
         rows = []
         outbox = []
         selected = 0

@@ -37,6 +37,10 @@ public struct AppState: Sendable, Equatable {
     public var status: String?
     /// A conversation someone else is replying to, after `r` said so: `r` again takes it over.
     public var takeOverOffer: Int64?
+    /// Conversations picked with `x` or Space (their versions as drawn), for `;` and an action.
+    public var selection: [Int64: Int] = [:]
+    /// After `;`: the next action key applies to the whole selection.
+    public var applying = false
     /// The key table (`?` shows it over the queue while `showingHelp`).
     public var keyMap = KeyMap()
     public var showingHelp = false
@@ -130,6 +134,8 @@ public enum Event: Sendable, Equatable {
     case acted(String, open: Int64? = nil)
     /// An action was not done, and why (a conflict says who changed the conversation first).
     case actionFailed(String)
+    /// An action on the selection was done where it could be: how many, and why not the rest.
+    case actedOnAll(String)
     /// The conversation is ours to reply to: the reply line opens.
     case replyClaimed(conversation: Int64, version: Int, channel: String)
     /// Someone else is replying to it: said, and `r` again takes it over.
@@ -153,6 +159,8 @@ public enum Effect: Sendable, Equatable {
     /// Queue a reply to a conversation, if it is still at `version` (`anyway`: after the
     /// private-data warning).
     case reply(conversation: Int64, version: Int, text: String, anyway: Bool)
+    /// Do one action on several conversations (the selection), each at its version.
+    case performAll(TriageCommand, conversations: [Int64: Int])
     /// Fill the reply line with the first canned reply whose name starts with `prefix`.
     case canned(conversation: Int64, prefix: String)
     /// Let go of the reply claim: the reply was given up.

@@ -16,6 +16,8 @@ public struct Prompt: Sendable, Equatable {
         case search
         /// For `kind`'s action on conversation `id`, seen at `version`.
         case action(kind: String, conversation: Int64, version: Int)
+        /// For `kind`'s action on every selected conversation, each at the version drawn.
+        case bulk(kind: String, conversations: [Int64: Int])
         /// A reply to conversation `id` on `channel`, its length counted as the channel counts it.
         case reply(conversation: Int64, version: Int, channel: String)
     }
@@ -34,6 +36,8 @@ public struct Prompt: Sendable, Equatable {
         case .reply(let id, _, let channel):
             let (used, limit) = ChannelLength.measure(text, channel: channel)
             return "reply to #\(id) (\(limit.map { "\(used)/\($0)" } ?? String(used))): "
+        case .bulk(let kind, let conversations):
+            return "\(kind) \(conversations.count) selected: "
         case .action(let kind, let id, _):
             switch kind {
             case "tag": return "tag #\(id) (+add -remove): "

@@ -45,6 +45,8 @@ public struct ScreenData: Sendable {
                 outcome = try acting.service.perform(command, on: id, by: acting.actor, expecting: version)
             case .reply(let id, let version, let text, let anyway):
                 outcome = try acting.service.reply(to: id, text: text, by: acting.actor, expecting: version, anyway: anyway)
+            case .performAll(let command, let conversations):
+                return .actedOnAll(Self.performAll(command, conversations, acting))
             case .canned(let id, let prefix):
                 do {
                     return .cannedFilled(try acting.service.cannedText(prefix, conversation: id, by: acting.actor))
@@ -101,6 +103,25 @@ public struct ScreenData: Sendable {
         database.writer.asyncWrite({ db in
             try Viewing.set(db, operator: me, conversation: conversation, previous: previous, now: now)
         }, completion: { _, _ in })
+    }
+
+    /// One action on each conversation, each its own compare-and-set and event: what was done,
+    /// and why not where it was not ("sam resolved 11 of 12 selected; #42: …").
+    static func performAll(_ command: TriageCommand, _ conversations: [Int64: Int], _ acting: Acting) -> String {
+        var done = 0
+        var failures: [String] = []
+        for (id, version) in conversations.sorted(by: { $0.key < $1.key }) {
+            do {
+                try acting.service.perform(command, on: id, by: acting.actor, expecting: version)
+                done += 1
+            } catch let error as HeedError {
+                failures.append(error.message)
+            } catch {
+                failures.append("#\(id): \(error)")
+            }
+        }
+        let summary = "\(acting.actor.handle) \(ActionService.phrase(command.kind, "\(done) of \(conversations.count) selected"))"
+        return failures.isEmpty ? summary : summary + "; " + failures.joined(separator: "; ")
     }
 
     /// Renews this screen's reply claim while the reply is being written; a renewal that fails

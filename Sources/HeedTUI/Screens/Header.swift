@@ -96,6 +96,9 @@ enum StatusLine {
         if state.conversation != nil {
             return "\(key(.down))/\(key(.up)) scroll  \(key(.first))/\(key(.last)) top/end  \(key(.back)) back  \(key(.help)) keys"
         }
+        if !state.selection.isEmpty {
+            return "\(state.selection.count) selected  \(key(.select)) pick  \(key(.apply)) then an action  \(key(.back)) none"
+        }
         return "\(key(.down))/\(key(.up)) move  \(key(.open)) open  \(key(.nextView)) views  \(key(.search)) search  "
             + "\(key(.help)) keys  \(key(.quit)) quit"
     }

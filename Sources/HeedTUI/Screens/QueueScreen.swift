@@ -50,7 +50,8 @@ public enum QueueScreen {
             let index = state.top + line
             guard index < state.rows.count else { break }
             let row = state.rows[index]
-            renderRow(row, others: state.others(at: row.conversationID), selected: index == state.selected, now: state.now,
+            renderRow(row, others: state.others(at: row.conversationID), picked: state.selection[row.conversationID] != nil,
+                      selected: index == state.selected, now: state.now,
                       y: listTop + line, into: &grid)
         }
         if state.rows.isEmpty { grid.put(DisplayText(emptyText(state)), x: 1, y: listTop, limit: grid.width - 2, style: .dim) }
@@ -73,12 +74,16 @@ public enum QueueScreen {
         }
     }
 
-    static func renderRow(_ row: QueueRow, others: Others, selected: Bool, now: Int64, y: Int, into grid: inout Grid) {
+    static func renderRow(_ row: QueueRow, others: Others, picked: Bool, selected: Bool, now: Int64, y: Int, into grid: inout Grid) {
         let style: Style = selected ? .selectedRow : .normal
         if selected { grid.fill(y: y, style: .selectedRow) }
         let columns = Columns(width: grid.width)
-        // Someone else is at it: in the margin on every width, by name where there is room.
-        if let mark = others.mark { grid.put(DisplayText(mark), x: 0, y: y, style: selected ? style : .tab) }
+        // Picked for `;` shows in the margin; else someone else at it, by name where there is room.
+        if picked {
+            grid.put(DisplayText("+"), x: 0, y: y, style: selected ? style : .tabActive)
+        } else if let mark = others.mark {
+            grid.put(DisplayText(mark), x: 0, y: y, style: selected ? style : .tab)
+        }
         var x = 1
         let rose = (row.previousPriority ?? row.priority) < row.priority
         grid.put(DisplayText(rose ? "▲" : " "), x: x, y: y, style: selected ? style : .urgencyHigh)
