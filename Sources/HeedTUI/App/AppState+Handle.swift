@@ -79,9 +79,14 @@ extension AppState {
 
     private mutating func handleKey(_ key: Key) -> [Effect] {
         status = nil
-        let offer = takeOverOffer
-        takeOverOffer = nil
-        if keyMap.action(for: key) == .reply { takeOverOffer = offer }
+        // An offer to take over a reply, or `;` waiting for its action, lasts one key.
+        let (offer, wasApplying) = (takeOverOffer, applying)
+        (takeOverOffer, applying) = (nil, false)
+        let pressed = keyMap.action(for: key)
+        if pressed == .reply { takeOverOffer = offer }
+        if let pressed, [.resolve, .spam, .tag, .note, .assign, .escalate, .snooze, .undo, .redo, .next, .reply].contains(pressed) {
+            applying = wasApplying
+        }
         if prompt != nil { return promptKey(key) }
         if showingHelp {
             // Any key closes the help; q still quits.
@@ -175,27 +180,9 @@ extension AppState {
                 prompt = nil
                 return [.reply(conversation: id, version: version, text: line.text, anyway: line.warned)]
             }
-            if case .bulk(let kind, let conversations) = line.purpose {
-                do {
-                    let command = try line.command(kind: kind, now: now)
-                    prompt = nil
-                    return [.performAll(command, conversations: conversations)]
-                } catch {
-                    line.error = error
-                    prompt = line
-                    return []
-                }
-            }
-            if case .action(let kind, let id, let version) = line.purpose {
-                do {
-                    let command = try line.command(kind: kind, now: now)
-                    prompt = nil
-                    return [.perform(command, conversation: id, version: version)]
-                } catch {
-                    line.error = error
-                    prompt = line
-                    return []
-                }
+            if let effect = actionEffect(&line) {
+                prompt = effect.isEmpty ? line : nil
+                return effect
             }
             let text = line.text.trimmingCharacters(in: .whitespaces)
             do {
@@ -214,6 +201,28 @@ extension AppState {
             break
         }
         return []
+    }
+
+    /// The action an action prompt's line asks for, on its conversation or the selection; an
+    /// empty list (the line's fault marked) when it cannot be read; nil for other prompts.
+    private func actionEffect(_ line: inout Prompt) -> [Effect]? {
+        let kind: String
+        switch line.purpose {
+        case .bulk(let name, _), .action(let name, _, _): kind = name
+        default: return nil
+        }
+        let command: TriageCommand
+        do {
+            command = try line.command(kind: kind, now: now)
+        } catch {
+            line.error = error
+            return []
+        }
+        switch line.purpose {
+        case .bulk(_, let conversations): return [.performAll(command, conversations: conversations)]
+        case .action(_, let id, let version): return [.perform(command, conversation: id, version: version)]
+        default: return nil
+        }
     }
 
     private mutating func conversationAction(_ action: Action) -> [Effect] {
