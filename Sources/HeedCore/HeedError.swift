@@ -14,6 +14,8 @@ public struct HeedError: Error, CustomStringConvertible, Sendable {
 
 public enum ExitStatus {
     public static let ok: Int32 = 0
+    /// An action that was true already ("nothing to change"): done in effect, nothing written.
+    public static let nothingToChange: Int32 = 1
     public static let usage: Int32 = 64
     /// Some input records were rejected.
     public static let dataError: Int32 = 65

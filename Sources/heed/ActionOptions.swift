@@ -25,19 +25,27 @@ struct ActionOptions: ParsableArguments {
 func runAction(_ global: GlobalOptions, _ options: ActionOptions,
                _ body: (ActionService, Operator) throws -> ActionService.Outcome) throws {
     try guarded {
-        let workspace = try global.workspace()
-        let actor = try workspace.config.actingOperator(named: options.actor, environment: ProcessInfo.processInfo.environment)
-        let service = ActionService(database: try workspace.openCache(), config: workspace.config, clock: SystemClock())
+        let (service, actor) = try acting(global, options)
         let outcome = try body(service, actor)
         if options.json {
-            try printJSON(OutcomeJSON(conversation: outcome.conversationID, kind: outcome.kind, version: outcome.version,
-                                      event: outcome.eventID, summary: outcome.summary))
+            try printJSON(OutcomeJSON(outcome))
         } else {
             print(outcome.summary)
         }
     }
 }
 
-private struct OutcomeJSON: Encodable {
+/// The action service on the cache, and the operator acting (refused when heed does not know them).
+func acting(_ global: GlobalOptions, _ options: ActionOptions) throws -> (ActionService, Operator) {
+    let workspace = try global.workspace()
+    let actor = try workspace.config.actingOperator(named: options.actor, environment: ProcessInfo.processInfo.environment)
+    return (ActionService(database: try workspace.openCache(), config: workspace.config, clock: SystemClock()), actor)
+}
+
+struct OutcomeJSON: Encodable {
     var conversation: Int64, kind: String, version: Int, event: Int64, summary: String
+
+    init(_ outcome: ActionService.Outcome) {
+        (conversation, kind, version, event, summary) = (outcome.conversationID, outcome.kind, outcome.version, outcome.eventID, outcome.summary)
+    }
 }

@@ -84,6 +84,47 @@ final class ActionCommandTests: XCTestCase {
         XCTAssertTrue(late.stderr.contains("post 2 is sent"), late.stderr)
     }
 
+    func testOneActionOnSeveralConversations() throws {
+        _ = folder.write("team.json", """
+            {"accounts": {"x": ["NorthwindHelp"]},
+             "canned_replies": [{"name": "outage", "text": "Hi {first_name}, we are on it ({case}). {signature}"}],
+             "operators": [{"handle": "sam", "name": "Sam Brooks", "role": "lead", "signature": "^SB"}]}
+            """)
+        XCTAssertEqual(try heed(["tag", "3", "4", "5", "+outage"]).stdout, "sam tagged 3 of 3 conversations\n")
+        let resolved = try heed(["resolve", "--query", "tag:outage is:open"])
+        XCTAssertEqual(resolved.status, 0, resolved.stderr)
+        XCTAssertEqual(resolved.stdout, "sam resolved 3 of 3 conversations\n")
+        let again = try heed(["resolve", "3", "4"])
+        XCTAssertEqual(again.stdout, "sam resolved 0 of 2 conversations (2 already so)\n")
+        XCTAssertEqual(again.status, 1, "nothing to change")
+        XCTAssertEqual(try heed(["resolve", "--query", "tag:outage is:open"]).status, 1, "a search that finds nothing does nothing")
+
+        // A reply to several is previewed, each recipient's text filled, and queued only when confirmed.
+        let preview = try heed(["reply", "3", "4", "5", "--canned", "out"])
+        XCTAssertEqual(preview.status, 0, preview.stderr)
+        let lines = preview.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 4, preview.stdout)
+        XCTAssertTrue(lines[0].hasPrefix("#3 ← Hi ") && lines[0].hasSuffix(", we are on it (#3). ^SB"), String(lines[0]))
+        XCTAssertEqual(lines[3], "nothing queued: 3 replies previewed; add --confirm to queue them")
+        XCTAssertEqual(try heed(["outbox", "list"], as: nil).stdout.contains("reply to #"), false)
+        let sent = try heed(["reply", "3", "4", "5", "--canned", "out", "--confirm", "--json"])
+        XCTAssertEqual(sent.status, 0, sent.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(sent.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((json["done"] as? [[String: Any]])?.compactMap { $0["conversation"] as? Int }, [3, 4, 5])
+        XCTAssertEqual(try heed(["outbox", "list"], as: nil).stdout.split(separator: "\n").filter { $0.contains("queued · reply to #") }.count, 3)
+
+        for (arguments, status, message) in [(["resolve", "3", "4", "--if-version", "2"], 64, "--if-version is for one conversation"),
+                                             (["resolve", "3", "--query", "tag:x"], 64, "name the conversations one way"),
+                                             (["resolve"], 64, "name the conversations"),
+                                             (["resolve", "--incident", "999"], 65, "no incident 999"),
+                                             (["resolve", "--query", "priority:>>3"], 64, "bad --query"),
+                                             (["tag", "3", "4"], 64, "name a tag to add")] {
+            let run = try heed(arguments)
+            XCTAssertEqual(run.status, Int32(status), arguments.joined(separator: " ") + ": " + run.stderr)
+            XCTAssertTrue(run.stderr.contains(message), run.stderr)
+        }
+    }
+
     func testContactCommands() throws {
         let tag = try heed(["contact", "tag", "#7", "+vip"])
         XCTAssertEqual(tag.status, 0, tag.stderr)

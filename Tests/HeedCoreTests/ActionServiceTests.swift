@@ -72,6 +72,32 @@ final class ActionServiceTests: XCTestCase {
                                                    "sam resolve", "sam reopen", "sam spam", "sam not-spam"])
     }
 
+    func testOneActionOnSeveralIsOneCompareAndSetAndEventEach() throws {
+        let (database, ids) = try cache()
+        let service = ActionService(database: database, config: Self.config, clock: clock)
+        try database.writer.write { db in
+            try db.execute(sql: "INSERT INTO incident (id, title, started_at, last_member_at) VALUES (7, 'cards charged twice', 0, 0)")
+            try db.execute(sql: "UPDATE conversation SET incident_id = 7 WHERE id IN (?, ?)", arguments: [ids[0], ids[1]])
+        }
+        let members = try service.targets(.incident(7), by: sam)
+        XCTAssertEqual(Set(members.map(\.id)), [ids[0], ids[1]])
+        XCTAssertThrowsError(try service.targets(.incident(8), by: sam)) { XCTAssertEqual(($0 as! HeedError).exitCode, ExitStatus.dataError) }
+        // Priya changes one after the selection was made: that one is a conflict, the other done.
+        try service.perform(.tag(add: ["mine"], remove: []), on: ids[0], by: priya)
+        let tagged = service.performEach(.tag(add: ["outage"], remove: []), on: members, by: sam)
+        XCTAssertEqual(tagged.done.map(\.conversationID), [ids[1]])
+        XCTAssertEqual(tagged.failures.map(\.exitCode), [ExitStatus.conflict])
+        XCTAssertTrue(tagged.summary.hasPrefix("sam tagged 1 of 2 conversations; #\(ids[0]) changed since you looked: priya tagged it"), tagged.summary)
+        XCTAssertEqual(try fields(database, ids[0]).tags, ["mine"], "never overwritten")
+
+        let found = try service.targets(.search(try Query.parse("tag:outage OR tag:mine")), by: sam)
+        let resolved = service.performEach(.resolve, on: found + [(ids[2], nil)], by: sam)
+        XCTAssertEqual(resolved.done.count, 3)
+        let again = service.performEach(.resolve, on: try service.targets(.conversations([ids[0], ids[0], ids[1]]), by: sam), by: sam)
+        XCTAssertEqual(again.summary, "sam resolved 0 of 2 conversations (2 already so)", "a number given twice is one conversation")
+        XCTAssertEqual(try events(database, ids[1]), ["sam tag", "sam resolve"], "one event a conversation, none where nothing changed")
+    }
+
     func testWhatCannotBeDoneIsRefusedAndNothingIsWritten() throws {
         let (database, ids) = try cache()
         let service = ActionService(database: database, config: Self.config, clock: clock)
@@ -88,7 +114,9 @@ final class ActionServiceTests: XCTestCase {
         for (command, message) in refusals {
             XCTAssertThrowsError(try service.perform(command, on: ids[0], by: sam), command.kind) { error in
                 XCTAssertTrue((error as! HeedError).message.contains(message), "\(command.kind): \((error as! HeedError).message)")
-                XCTAssertEqual((error as! HeedError).exitCode, ExitStatus.usage)
+                // What is so already is told apart from what cannot be done.
+                let unchanged = [TriageCommand.reopen, .unassign].contains(command)
+                XCTAssertEqual((error as! HeedError).exitCode, unchanged ? ExitStatus.nothingToChange : ExitStatus.usage, command.kind)
             }
         }
         XCTAssertThrowsError(try service.perform(.resolve, on: 9_999, by: sam)) { XCTAssertEqual(($0 as! HeedError).exitCode, ExitStatus.dataError) }

@@ -186,7 +186,7 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(s.prompt?.label, "tag 2 selected: ")
         for c in "+billing" { _ = s.handle(.key(.char(c))) }
         XCTAssertEqual(s.handle(.key(.enter)), [.performAll(.tag(add: ["+billing"], remove: []), conversations: s.selection)])
-        XCTAssertEqual(s.handle(.actedOnAll("sam resolved 2 of 2 selected")), [.reload])
+        XCTAssertEqual(s.handle(.actedOnAll("sam resolved 2 of 2 conversations")), [.reload])
         XCTAssertEqual(s.selection, [:], "done with")
         _ = s.handle(.key(.char("x")))
         XCTAssertEqual(s.handle(.key(.escape)), [])

@@ -186,7 +186,7 @@ final class RuntimeTests: XCTestCase {
         try runtime.start()
         let picked = runtime.state.rows.prefix(3).map(\.conversationID)
         try runtime.run(untilIdle: true)
-        XCTAssertEqual(runtime.state.status, "sam resolved 3 of 3 selected")
+        XCTAssertEqual(runtime.state.status, "sam resolved 3 of 3 conversations")
         let statuses = try database.writer.read { db in
             try String.fetchAll(db, sql: "SELECT status FROM conversation WHERE id IN (\(picked.map(String.init).joined(separator: ",")))")
         }

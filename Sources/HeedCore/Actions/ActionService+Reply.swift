@@ -55,8 +55,7 @@ extension ActionService {
         try transaction { db, now in
             guard let (_, version) = try ConversationFields.fetch(db, conversation: id) else { throw ActionError.noConversation(id) }
             if let expecting, expecting != version { throw try ActionError.conflict(Self.lastChange(db, conversation: id, now: now)) }
-            var text = try Self.required(text, "a reply needs text")
-            if !actor.signature.isEmpty && !text.contains(actor.signature) { text += " " + actor.signature }
+            let text = Self.outgoing(try Self.required(text, "a reply needs text"), by: actor)
             let risky = PrivateData.findings(text)
             if !risky.isEmpty && !anyway {
                 throw ActionError.refused("this public reply seems to hold \(risky.joined(separator: " and ")): send it anyway on purpose, "
@@ -86,6 +85,11 @@ extension ActionService {
             return try finish(db, id: id, kind: "reply", by: actor, before: nil, after: SideRecord(id: post, text: text).json, subject: String(post),
                               now: now, summary: "\(actor.handle) queued a reply to #\(id) (post \(post), sent in \(config.undoSeconds) s unless undone)")
         }
+    }
+
+    /// `text` as it goes out: with `actor`'s signature unless it has it already.
+    public static func outgoing(_ text: String, by actor: Operator) -> String {
+        actor.signature.isEmpty || text.contains(actor.signature) ? text : text + " " + actor.signature
     }
 
     /// The first canned reply whose name starts with `name`, filled for conversation `id`.

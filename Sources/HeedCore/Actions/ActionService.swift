@@ -48,7 +48,7 @@ public struct ActionService: Sendable {
                 guard config.teams.contains(where: { $0.name == team }) else { throw ActionError.refused(Self.unknownTeam(team, config)) }
                 let open = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM escalation WHERE conversation_id = ? AND team = ? AND state = 'open')",
                                              arguments: [id, team]) ?? false
-                if open { throw ActionError.refused("#\(id) is already escalated to \(team)") }
+                if open { throw ActionError.unchanged("#\(id) is already escalated to \(team)") }
                 try db.execute(sql: "INSERT INTO escalation (conversation_id, team, note, opened_by, opened_at) VALUES (?, ?, ?, ?, ?)",
                                arguments: [id, team, note, actor.handle, now])
                 let record = SideRecord(id: db.lastInsertedRowID, text: note, team: team)
@@ -56,7 +56,7 @@ public struct ActionService: Sendable {
                 return try finish(db, id: id, kind: command.kind, by: actor, before: nil, after: record.json, subject: team, now: now)
             default:
                 let after = try changed(before, by: command, conversation: id, in: db, now: now)
-                guard after != before else { throw ActionError.refused("#\(id): nothing to change (\(command.kind))") }
+                guard after != before else { throw ActionError.unchanged("#\(id): nothing to change (\(command.kind))") }
                 try after.write(db, conversation: id, over: before, by: actor.handle, now: now)
                 return try finish(db, id: id, kind: command.kind, by: actor, before: before.json, after: after.json,
                                   subject: Self.subject(of: command), now: now)
@@ -97,7 +97,7 @@ public struct ActionService: Sendable {
         case .resolve:
             (after.status, after.snoozedUntil, after.snoozeUntilReply) = (.resolved, nil, false)
         case .reopen:
-            guard before.status != .open else { throw ActionError.refused("#\(id) is open already") }
+            guard before.status != .open else { throw ActionError.unchanged("#\(id) is open already") }
             (after.status, after.snoozedUntil, after.snoozeUntilReply) = (.open, nil, false)
         case .spam:
             (after.status, after.snoozedUntil, after.snoozeUntilReply) = (.spam, nil, false)

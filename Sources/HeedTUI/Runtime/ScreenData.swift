@@ -106,22 +106,9 @@ public struct ScreenData: Sendable {
     }
 
     /// One action on each conversation, each its own compare-and-set and event: what was done,
-    /// and why not where it was not ("sam resolved 11 of 12 selected; #42: …").
+    /// and why not where it was not ("sam resolved 11 of 12 conversations; #42: …").
     static func performAll(_ command: TriageCommand, _ conversations: [Int64: Int], _ acting: Acting) -> String {
-        var done = 0
-        var failures: [String] = []
-        for (id, version) in conversations.sorted(by: { $0.key < $1.key }) {
-            do {
-                try acting.service.perform(command, on: id, by: acting.actor, expecting: version)
-                done += 1
-            } catch let error as HeedError {
-                failures.append(error.message)
-            } catch {
-                failures.append("#\(id): \(error)")
-            }
-        }
-        let summary = "\(acting.actor.handle) \(ActionService.phrase(command.kind, "\(done) of \(conversations.count) selected"))"
-        return failures.isEmpty ? summary : summary + "; " + failures.joined(separator: "; ")
+        acting.service.performEach(command, on: conversations.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, by: acting.actor).summary
     }
 
     /// Renews this screen's reply claim while the reply is being written; a renewal that fails

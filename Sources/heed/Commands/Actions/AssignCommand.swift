@@ -7,14 +7,18 @@ struct AssignCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: ActionOptions
 
-    @Argument(help: "The conversation's number.")
-    var id: Int64
+    @OptionGroup var targets: TargetOptions
+
+    @Argument(help: "The conversations' numbers.")
+    var ids: [Int64] = []
 
     @Option(help: ArgumentHelp("An operator's handle or a team's name, from the config.", valueName: "who"))
     var to: String
 
     func run() throws {
-        try runAction(global, options) { service, actor in try service.perform(.assign(to), on: id, by: actor, expecting: options.version) }
+        try runActions(global, options, targets, ids: ids, kind: "assign") { service, actor, id, version in
+            try service.perform(.assign(to), on: id, by: actor, expecting: version)
+        }
     }
 }
 
@@ -24,10 +28,14 @@ struct UnassignCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: ActionOptions
 
-    @Argument(help: "The conversation's number.")
-    var id: Int64
+    @OptionGroup var targets: TargetOptions
+
+    @Argument(help: "The conversations' numbers.")
+    var ids: [Int64] = []
 
     func run() throws {
-        try runAction(global, options) { service, actor in try service.perform(.unassign, on: id, by: actor, expecting: options.version) }
+        try runActions(global, options, targets, ids: ids, kind: "unassign") { service, actor, id, version in
+            try service.perform(.unassign, on: id, by: actor, expecting: version)
+        }
     }
 }

@@ -7,8 +7,10 @@ struct EscalateCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: ActionOptions
 
-    @Argument(help: "The conversation's number.")
-    var id: Int64
+    @OptionGroup var targets: TargetOptions
+
+    @Argument(help: "The conversations' numbers.")
+    var ids: [Int64] = []
 
     @Option(help: ArgumentHelp("A team's name, from the config.", valueName: "team"))
     var to: String
@@ -17,8 +19,8 @@ struct EscalateCommand: ParsableCommand {
     var note: String?
 
     func run() throws {
-        try runAction(global, options) { service, actor in
-            try service.perform(.escalate(team: to, note: note), on: id, by: actor, expecting: options.version)
+        try runActions(global, options, targets, ids: ids, kind: "escalate") { service, actor, id, version in
+            try service.perform(.escalate(team: to, note: note), on: id, by: actor, expecting: version)
         }
     }
 }

@@ -7,13 +7,17 @@ struct NoteCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: ActionOptions
 
-    @Argument(help: "The conversation's number.")
-    var id: Int64
+    @OptionGroup var targets: TargetOptions
+
+    @Argument(help: "The conversations' numbers.")
+    var ids: [Int64] = []
 
     @Option(help: "The note.")
     var text: String
 
     func run() throws {
-        try runAction(global, options) { service, actor in try service.perform(.note(text), on: id, by: actor, expecting: options.version) }
+        try runActions(global, options, targets, ids: ids, kind: "note") { service, actor, id, version in
+            try service.perform(.note(text), on: id, by: actor, expecting: version)
+        }
     }
 }

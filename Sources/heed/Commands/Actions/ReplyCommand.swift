@@ -3,13 +3,16 @@ import HeedCore
 
 struct ReplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reply", abstract: "Queue a reply to a conversation: it goes after the undo window (`heed undo` or `heed outbox cancel` withdraws it).")
+        commandName: "reply", abstract: "Queue a reply to a conversation: it goes after the undo window (`heed undo` or `heed outbox cancel` withdraws it).",
+        discussion: "To several conversations (numbers, --query or --incident) it first prints each recipient's reply as it will be sent, "
+            + "variables filled, and queues them only with --confirm.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: ActionOptions
+    @OptionGroup var targets: TargetOptions
 
-    @Argument(help: "The conversation's number.")
-    var id: Int64
+    @Argument(help: "The conversations' numbers.")
+    var ids: [Int64] = []
 
     @Option(help: "The reply.")
     var text: String?
@@ -20,14 +23,36 @@ struct ReplyCommand: ParsableCommand {
     @Flag(help: "Send it even though it seems to hold private data (a card or account number, an e-mail address, a phone number).")
     var anyway = false
 
+    @Flag(help: "To several conversations: queue the replies previewed (without it, only the preview is printed).")
+    var confirm = false
+
     func validate() throws {
         guard (text == nil) != (canned == nil) else { throw ValidationError("give --text TEXT or --canned NAME, one of them") }
     }
 
     func run() throws {
-        try runAction(global, options) { service, actor in
-            let body = try text ?? service.cannedText(canned ?? "", conversation: id, by: actor)
-            return try service.reply(to: id, text: body, by: actor, expecting: options.version, anyway: anyway)
+        let selection = try targets.selection(ids)
+        if case .conversations(let ids) = selection, ids.count == 1 {} else if !confirm {
+            return try preview(selection)
         }
+        try runActions(global, options, targets, ids: ids, kind: "reply") { service, actor, id, version in
+            try service.reply(to: id, text: body(service, actor, id), by: actor, expecting: version, anyway: anyway)
+        }
+    }
+
+    /// Each recipient's reply as it would go, and nothing queued.
+    private func preview(_ selection: ActionSelection) throws {
+        try guarded {
+            let (service, actor) = try acting(global, options)
+            let picked = try service.targets(selection, by: actor)
+            for (id, _) in picked {
+                print("#\(id) ← " + DisplayText(untrusted: ActionService.outgoing(try body(service, actor, id), by: actor)).string)
+            }
+            print("nothing queued: \(picked.count) repl\(picked.count == 1 ? "y" : "ies") previewed; add --confirm to queue them")
+        }
+    }
+
+    private func body(_ service: ActionService, _ actor: Operator, _ id: Int64) throws -> String {
+        try text ?? service.cannedText(canned ?? "", conversation: id, by: actor)
     }
 }

@@ -8,8 +8,10 @@ struct SnoozeCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: ActionOptions
 
-    @Argument(help: "The conversation's number.")
-    var id: Int64
+    @OptionGroup var targets: TargetOptions
+
+    @Argument(help: "The conversations' numbers.")
+    var ids: [Int64] = []
 
     @Option(help: ArgumentHelp("A time (2026-11-24T09:00:00Z) or a span from now (90m, 2h, 1d).", valueName: "when"))
     var until: String?
@@ -22,15 +24,15 @@ struct SnoozeCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runAction(global, options) { service, actor in
-            var time: Int64?
-            if let until {
-                guard let at = RFC3339.milliseconds(from: until) ?? Query.duration(until).map({ SystemClock().now() + $0 }) else {
-                    throw HeedError("--until \(until): expected a time such as 2026-11-24T09:00:00Z or a span such as 2h", exitCode: ExitStatus.usage)
-                }
-                time = at
+        var time: Int64?
+        if let until {
+            guard let at = RFC3339.milliseconds(from: until) ?? Query.duration(until).map({ SystemClock().now() + $0 }) else {
+                throw ValidationError("--until \(until): expected a time such as 2026-11-24T09:00:00Z or a span such as 2h")
             }
-            return try service.perform(.snooze(until: time), on: id, by: actor, expecting: options.version)
+            time = at
+        }
+        try runActions(global, options, targets, ids: ids, kind: "snooze") { service, actor, id, version in
+            try service.perform(.snooze(until: time), on: id, by: actor, expecting: version)
         }
     }
 }

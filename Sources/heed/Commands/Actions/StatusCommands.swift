@@ -8,11 +8,15 @@ struct StatusCommand<Kind: StatusKind>: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: ActionOptions
 
-    @Argument(help: "The conversation's number.")
-    var id: Int64
+    @OptionGroup var targets: TargetOptions
+
+    @Argument(help: "The conversations' numbers.")
+    var ids: [Int64] = []
 
     func run() throws {
-        try runAction(global, options) { service, actor in try service.perform(Kind.command, on: id, by: actor, expecting: options.version) }
+        try runActions(global, options, targets, ids: ids, kind: Kind.command.kind) { service, actor, id, version in
+            try service.perform(Kind.command, on: id, by: actor, expecting: version)
+        }
     }
 }
 
