@@ -55,7 +55,7 @@ func runActions(_ global: GlobalOptions, _ options: ActionOptions, _ targets: Ta
     }
 }
 
-private struct ManyJSON: Encodable {
+struct ManyJSON: Encodable {
     var kind: String, done: [OutcomeJSON], unchanged: [Int64], failures: [FailureJSON], summary: String
     struct FailureJSON: Encodable { var conversation: Int64, message: String, exit: Int32 }
     init(_ outcome: ActionService.ManyOutcome) {

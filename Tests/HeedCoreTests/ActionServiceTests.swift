@@ -98,6 +98,46 @@ final class ActionServiceTests: XCTestCase {
         XCTAssertEqual(try events(database, ids[1]), ["sam tag", "sam resolve"], "one event a conversation, none where nothing changed")
     }
 
+    func testAnIncidentIsResolvedAsAWholeAndABroadcastQueuedToOurAccounts() throws {
+        let (database, ids) = try cache()
+        var config = Self.config
+        config.helpAccounts = [ChannelAccount(channel: "x", account: "NorthwindHelp"), ChannelAccount(channel: "bluesky", account: "help.northwind.com")]
+        let service = ActionService(database: database, config: config, clock: clock)
+        try database.writer.write { db in
+            try db.execute(sql: "INSERT INTO incident (id, title, started_at, last_member_at) VALUES (7, 'cards charged twice', 0, 0)")
+            try db.execute(sql: "UPDATE conversation SET incident_id = 7 WHERE id IN (?, ?)", arguments: [ids[0], ids[1]])
+        }
+        try service.perform(.resolve, on: ids[1], by: priya)
+        let resolved = try service.resolveIncident(7, by: sam)
+        XCTAssertEqual(resolved.summary, "sam resolved 1 of 2 conversations (1 already so)")
+        XCTAssertEqual(try fields(database, ids[0]).status, .resolved)
+        XCTAssertEqual(try fields(database, ids[2]).status, .open, "not a member")
+        let incident = try database.writer.read { db in try Row.fetchOne(db, sql: "SELECT state, resolved_at FROM incident WHERE id = 7") }
+        XCTAssertEqual(incident?["state"], "resolved")
+        XCTAssertEqual(incident?["resolved_at"], clock.now())
+
+        let broadcast = try service.broadcast(incident: 7, text: "We know about {incident} and are on it.", by: sam)
+        XCTAssertEqual(broadcast.summary, "sam queued a broadcast about incident 7 to 2 accounts (posts 1, 2, sent in 10 s unless withdrawn)")
+        let posts = try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT kind, channel, account, text, conversation_id, send_after FROM outbox ORDER BY id")
+        }
+        XCTAssertEqual(posts.map { $0["account"] as String }, ["NorthwindHelp", "help.northwind.com"])
+        XCTAssertEqual(Set(posts.map { $0["text"] as String }), ["We know about cards charged twice and are on it. ^SB"])
+        XCTAssertEqual(posts.map { $0["kind"] as String }, ["broadcast", "broadcast"])
+        XCTAssertNil(posts[0]["conversation_id"] as Int64?)
+        XCTAssertEqual(posts[0]["send_after"], clock.now() + 10_000, "the undo window")
+        let logged = try database.writer.read { db in try String.fetchAll(db, sql: "SELECT kind || ' ' || subject FROM event WHERE conversation_id IS NULL AND operator = 'sam'") }
+        XCTAssertEqual(logged, ["incident-resolve 7", "broadcast 7"])
+
+        XCTAssertThrowsError(try service.broadcast(incident: 7, text: String(repeating: "long ", count: 70), by: sam)) {
+            XCTAssertTrue(($0 as! HeedError).message.hasPrefix("too long for x"), ($0 as! HeedError).message)
+        }
+        XCTAssertThrowsError(try ActionService(database: database, config: Self.config, clock: clock).broadcast(incident: 7, text: "hi", by: sam)) {
+            XCTAssertTrue(($0 as! HeedError).message.contains("names no help_accounts"))
+        }
+        XCTAssertEqual(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") }, 2, "nothing half queued")
+    }
+
     func testWhatCannotBeDoneIsRefusedAndNothingIsWritten() throws {
         let (database, ids) = try cache()
         let service = ActionService(database: database, config: Self.config, clock: clock)

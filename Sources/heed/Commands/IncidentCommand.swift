@@ -4,7 +4,8 @@ import HeedCore
 struct IncidentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "incident", abstract: "Bursts of similar complaints that triage found, with their conversations.",
-        subcommands: [List.self, Show.self])
+        discussion: "To tag or answer an incident's conversations, give the action --incident ID: `heed tag --incident 7 +outage`, `heed reply --incident 7 --canned outage`.",
+        subcommands: [List.self, Show.self, Resolve.self, Broadcast.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List active incidents (with --all, every one), newest first.")
@@ -74,6 +75,47 @@ struct IncidentCommand: ParsableCommand {
                 for row in members { print(QueueLine.format(row, now: now, width: width)) }
                 if incident.conversations > members.count { print("… and \(incident.conversations - members.count) more (--limit)") }
             }
+        }
+    }
+
+    struct Resolve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Resolve an incident: each of its conversations (one event each), then the incident, so that new complaints start a new one.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var options: ActionOptions
+
+        @Argument(help: "The incident's number.")
+        var id: Int64
+
+        func run() throws {
+            try options.refuseVersion()
+            try guarded {
+                let (service, actor) = try acting(global, options)
+                let outcome = try service.resolveIncident(id, by: actor)
+                if options.json { return try printJSON(ManyJSON(outcome)) }
+                print(outcome.summary + "; incident \(id) resolved")
+                if let failure = outcome.failures.first { throw ExitCode(failure.exitCode) }
+            }
+        }
+    }
+
+    struct Broadcast: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue a post about an incident to each of our help accounts (help_accounts), after the undo window.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var options: ActionOptions
+
+        @Argument(help: "The incident's number.")
+        var id: Int64
+
+        @Option(help: "The post; {incident} is the incident's title, your signature is added.")
+        var text: String
+
+        func run() throws {
+            try options.refuseVersion()
+            try runAction(global, options) { service, actor in try service.broadcast(incident: id, text: text, by: actor) }
         }
     }
 
