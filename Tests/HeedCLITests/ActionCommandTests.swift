@@ -88,9 +88,12 @@ final class ActionCommandTests: XCTestCase {
         _ = folder.write("team.json", """
             {"accounts": {"x": ["NorthwindHelp"]},
              "canned_replies": [{"name": "outage", "text": "Hi {first_name}, we are on it ({case}). {signature}"}],
+             "macros": [{"name": "calmed", "actions": ["tag +calmed", "snooze reply"]}],
              "operators": [{"handle": "sam", "name": "Sam Brooks", "role": "lead", "signature": "^SB"}]}
             """)
         XCTAssertEqual(try heed(["tag", "3", "4", "5", "+outage"]).stdout, "sam tagged 3 of 3 conversations\n")
+        XCTAssertEqual(try heed(["macro", "calm", "6"]).stdout, "sam ran calmed on #6 (tag, snooze)\n")
+        XCTAssertEqual(try heed(["macro", "calm", "7", "8"]).stdout, "sam ran a macro on 2 of 2 conversations\n")
         let resolved = try heed(["resolve", "--query", "tag:outage is:open"])
         XCTAssertEqual(resolved.status, 0, resolved.stderr)
         XCTAssertEqual(resolved.stdout, "sam resolved 3 of 3 conversations\n")

@@ -138,6 +138,40 @@ final class ActionServiceTests: XCTestCase {
         XCTAssertEqual(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") }, 2, "nothing half queued")
     }
 
+    func testAMacroDoesItsStepsAllOrNone() throws {
+        let (database, ids) = try cache()
+        var config = Self.config
+        config.macros = [Macro(name: "refunded", steps: ["tag +refund", "note refund confirmed", "resolve"], key: "R"),
+                         Macro(name: "hand-over", steps: ["tag +handover", "assign priya"])]
+        let service = ActionService(database: database, config: config, clock: clock)
+        try service.perform(.tag(add: ["refund"], remove: []), on: ids[0], by: sam)
+        let ran = try service.runMacro("ref", on: ids[0], by: sam, expecting: 2)
+        XCTAssertEqual(ran.summary, "sam ran refunded on #\(ids[0]) (note, resolve)", "a step so already is passed over")
+        XCTAssertEqual(ran.version, try database.writer.read { db in try ConversationFields.fetch(db, conversation: ids[0])?.version })
+        XCTAssertEqual(try fields(database, ids[0]).status, .resolved)
+        XCTAssertEqual(try events(database, ids[0]), ["sam tag", "sam note", "sam resolve"], "each step its own event")
+        XCTAssertThrowsError(try service.runMacro("refunded", on: ids[1], by: sam, expecting: 7)) {
+            XCTAssertEqual(($0 as! HeedError).exitCode, ExitStatus.conflict)
+        }
+
+        // Priya may hold one conversation: the second hand-over's last step fails, and its tag is not left behind.
+        try service.runMacro("hand-over", on: ids[1], by: sam)
+        XCTAssertThrowsError(try service.runMacro("hand-over", on: ids[2], by: sam)) {
+            XCTAssertTrue(($0 as! HeedError).message.contains("priya already holds 1"), ($0 as! HeedError).message)
+        }
+        XCTAssertEqual(try fields(database, ids[2]).tags, [], "all or none")
+        XCTAssertEqual(try events(database, ids[2]), [])
+        XCTAssertThrowsError(try service.runMacro("hand-over", on: ids[1], by: sam)) {
+            XCTAssertEqual(($0 as! HeedError).exitCode, ExitStatus.nothingToChange)
+        }
+        XCTAssertThrowsError(try service.runMacro("nope", on: ids[1], by: sam)) {
+            XCTAssertEqual(($0 as! HeedError).message, "no macro \"nope\"; there are refunded, hand-over")
+        }
+        try service.undo(by: sam)
+        XCTAssertEqual(try fields(database, ids[1]).assignee, nil, "undo takes back the latest step")
+        XCTAssertEqual(try fields(database, ids[1]).tags, ["handover"])
+    }
+
     func testWhatCannotBeDoneIsRefusedAndNothingIsWritten() throws {
         let (database, ids) = try cache()
         let service = ActionService(database: database, config: Self.config, clock: clock)

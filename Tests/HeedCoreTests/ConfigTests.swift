@@ -11,6 +11,7 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(config.sla.target(channel: "x", urgency: .high), 10)
         XCTAssertEqual(config.sla.target(channel: "mastodon", urgency: .low), 240)
         XCTAssertEqual(config.rules.count, 5)
+        XCTAssertEqual(config.macros.first, Macro(name: "refunded", steps: ["tag +refund", "note refund confirmed by billing", "resolve"], key: "R"))
         XCTAssertEqual(config.delivery.adapter(for: "x"), .command(Program(path: "/usr/local/bin/northwind-post",
                                                                            arguments: ["--network", "x", "--account", "NorthwindHelp"],
                                                                            timeoutSeconds: 20)))
@@ -47,6 +48,7 @@ final class ConfigTests: XCTestCase {
                 { "name": "r", "when": { "text_matches": "(unclosed" }, "then": { "escalate": "billing" } }
               ],
               "keys": { "reply": "ctrl-r", "snoze": "z" },
+              "macros": [{ "name": "m", "key": "ctrl-m", "actions": ["tag +a", "snooze later", "escalate legal", "frobnicate"] }],
               "delivery": { "default": { "adapter": "carrier-pigeon" } }
             }
             """
@@ -62,7 +64,11 @@ final class ConfigTests: XCTestCase {
             "team.json:11: rules[0].when.text_matches: not a valid regular expression: (unclosed",
             "team.json:11: rules[0].then.escalate: unknown team \"billing\" (teams are listed under \"teams\")",
             "team.json:13: keys.reply: \"ctrl-r\" is not a key: use one character, C-x (Ctrl), F1…F12, Enter, Tab, Space, Esc, Up, Down, Left, Right, PgUp, PgDn, Home, End",
-            "team.json:14: delivery.default.adapter: \"carrier-pigeon\" is not an adapter: use \"spool\" or \"command\"",
+            "team.json:14: macros[0].actions[1]: \"snooze later\": snooze: a span (90m, 2h, 1d), a time (2026-11-24T09:00:00Z) or reply",
+            "team.json:14: macros[0].actions[2]: \"escalate legal\": no team \"legal\"",
+            "team.json:14: macros[0].actions[3]: \"frobnicate\": no action \"frobnicate\": tag, note, assign, unassign, escalate, snooze, resolve, reopen, spam, not-spam",
+            "team.json:14: macros[0].key: \"ctrl-m\" is not a key",
+            "team.json:15: delivery.default.adapter: \"carrier-pigeon\" is not an adapter: use \"spool\" or \"command\"",
         ]
         XCTAssertTrue(lines.contains { $0.hasPrefix("team.json:13: keys.snoze: no action \"snoze\" to bind: the actions are down, up,") },
                       lines.joined(separator: "\n"))

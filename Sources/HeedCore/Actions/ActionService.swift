@@ -33,34 +33,37 @@ public struct ActionService: Sendable {
     /// conversation is still at that version (else `ActionError.conflict` says who changed it).
     @discardableResult
     public func perform(_ command: TriageCommand, on id: Int64, by actor: Operator, expecting: Int? = nil) throws -> Outcome {
-        try transaction { db, now in
-            guard let (before, version) = try ConversationFields.fetch(db, conversation: id) else { throw ActionError.noConversation(id) }
-            if let expecting, expecting != version { throw try ActionError.conflict(Self.lastChange(db, conversation: id, now: now)) }
-            switch command {
-            case .note(let text):
-                let text = try Self.required(text, "a note needs text")
-                try db.execute(sql: "INSERT INTO note (conversation_id, operator, text, created_at) VALUES (?, ?, ?, ?)",
-                               arguments: [id, actor.handle, text, now])
-                let record = SideRecord(id: db.lastInsertedRowID, text: text)
-                try Self.bumpVersion(db, id, now)
-                return try finish(db, id: id, kind: command.kind, by: actor, before: nil, after: record.json, subject: nil, now: now)
-            case .escalate(let team, let note):
-                guard config.teams.contains(where: { $0.name == team }) else { throw ActionError.refused(Self.unknownTeam(team, config)) }
-                let open = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM escalation WHERE conversation_id = ? AND team = ? AND state = 'open')",
-                                             arguments: [id, team]) ?? false
-                if open { throw ActionError.unchanged("#\(id) is already escalated to \(team)") }
-                try db.execute(sql: "INSERT INTO escalation (conversation_id, team, note, opened_by, opened_at) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [id, team, note, actor.handle, now])
-                let record = SideRecord(id: db.lastInsertedRowID, text: note, team: team)
-                try Self.bumpVersion(db, id, now)
-                return try finish(db, id: id, kind: command.kind, by: actor, before: nil, after: record.json, subject: team, now: now)
-            default:
-                let after = try changed(before, by: command, conversation: id, in: db, now: now)
-                guard after != before else { throw ActionError.unchanged("#\(id): nothing to change (\(command.kind))") }
-                try after.write(db, conversation: id, over: before, by: actor.handle, now: now)
-                return try finish(db, id: id, kind: command.kind, by: actor, before: before.json, after: after.json,
-                                  subject: Self.subject(of: command), now: now)
-            }
+        try transaction { db, now in try apply(command, on: id, by: actor, expecting: expecting, db, now) }
+    }
+
+    /// `perform`'s work inside a transaction already open (a macro runs several in one).
+    func apply(_ command: TriageCommand, on id: Int64, by actor: Operator, expecting: Int?, _ db: Database, _ now: Int64) throws -> Outcome {
+        guard let (before, version) = try ConversationFields.fetch(db, conversation: id) else { throw ActionError.noConversation(id) }
+        if let expecting, expecting != version { throw try ActionError.conflict(Self.lastChange(db, conversation: id, now: now)) }
+        switch command {
+        case .note(let text):
+            let text = try Self.required(text, "a note needs text")
+            try db.execute(sql: "INSERT INTO note (conversation_id, operator, text, created_at) VALUES (?, ?, ?, ?)",
+                           arguments: [id, actor.handle, text, now])
+            let record = SideRecord(id: db.lastInsertedRowID, text: text)
+            try Self.bumpVersion(db, id, now)
+            return try finish(db, id: id, kind: command.kind, by: actor, before: nil, after: record.json, subject: nil, now: now)
+        case .escalate(let team, let note):
+            guard config.teams.contains(where: { $0.name == team }) else { throw ActionError.refused(Self.unknownTeam(team, config)) }
+            let open = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM escalation WHERE conversation_id = ? AND team = ? AND state = 'open')",
+                                         arguments: [id, team]) ?? false
+            if open { throw ActionError.unchanged("#\(id) is already escalated to \(team)") }
+            try db.execute(sql: "INSERT INTO escalation (conversation_id, team, note, opened_by, opened_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, team, note, actor.handle, now])
+            let record = SideRecord(id: db.lastInsertedRowID, text: note, team: team)
+            try Self.bumpVersion(db, id, now)
+            return try finish(db, id: id, kind: command.kind, by: actor, before: nil, after: record.json, subject: team, now: now)
+        default:
+            let after = try changed(before, by: command, conversation: id, in: db, now: now)
+            guard after != before else { throw ActionError.unchanged("#\(id): nothing to change (\(command.kind))") }
+            try after.write(db, conversation: id, over: before, by: actor.handle, now: now)
+            return try finish(db, id: id, kind: command.kind, by: actor, before: before.json, after: after.json,
+                              subject: Self.subject(of: command), now: now)
         }
     }
 
@@ -164,6 +167,7 @@ public struct ActionService: Sendable {
         case "reply": "replied to \(object)"
         case "take-over": "took over the reply to \(object)"
         case "escalation-close": "closed the escalation of \(object)"
+        case "macro": "ran a macro on \(object)"
         default: "changed \(object) (\(kind))"
         }
     }

@@ -18,6 +18,7 @@ public struct Config: Sendable, Equatable {
     public var sla = SLATargets()
     public var businessHours: BusinessHours?
     public var cannedReplies: [CannedReply] = []
+    public var macros: [Macro] = []
     public var rules: [Rule] = []
     public var triage = TriageSettings()
     /// Action name → key, overriding the default key table.
@@ -115,6 +116,18 @@ public struct BusinessHours: Sendable, Equatable {
     public var days: [Weekday: Span]
     /// Dates `YYYY-MM-DD` on which nobody is expected to answer.
     public var holidays: [String]
+}
+
+/// A named list of actions done together (`heed macro NAME ID`, or its key on the screen).
+public struct Macro: Sendable, Equatable {
+    public var name: String
+    /// Steps as `TriageCommand.parse(step:)` reads them: "tag +refund", "resolve".
+    public var steps: [String]
+    public var key: String?
+
+    public init(name: String, steps: [String], key: String? = nil) {
+        (self.name, self.steps, self.key) = (name, steps, key)
+    }
 }
 
 public struct CannedReply: Sendable, Equatable {

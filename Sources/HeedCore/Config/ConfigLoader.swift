@@ -4,7 +4,7 @@ import Foundation
 public enum ConfigLoader {
     static let topLevelKeys = [
         "brand", "cache", "timezone", "accounts", "help_accounts", "channels", "operators", "teams", "sla",
-        "business_hours", "canned_replies", "rules", "keys", "delivery", "views", "undo_seconds", "claims",
+        "business_hours", "canned_replies", "macros", "rules", "keys", "delivery", "views", "undo_seconds", "claims",
         "presence", "shifts", "hooks", "triage",
     ]
 
@@ -116,6 +116,10 @@ public enum ConfigLoader {
                 config.views.append(SavedView(name: name, query: query, key: key))
             }
             reportDuplicates(config.views.map(\.name), items, "name", &r)
+        }
+        if let node = top["macros"], let items = r.array(node, "macros") {
+            for item in items { if let macro = readMacro(item.value, item.path, config, &r) { config.macros.append(macro) } }
+            reportDuplicates(config.macros.map(\.name), items, "name", &r)
         }
         if let node = top["undo_seconds"], let v = r.int(node, "undo_seconds", in: 0...600) { config.undoSeconds = v }
         if let node = top["claims"], let f = r.fields(node, "claims", allowed: ["expiry_seconds", "lead_only_takeover"]) {
@@ -320,6 +324,33 @@ public enum ConfigLoader {
             r.problem(f["adapter"]!, path + ".adapter", "\"\(kind)\" is not an adapter: use \"spool\" or \"command\"")
             return nil
         }
+    }
+
+    /// A macro's steps must each read as an action, on operators and teams the config names.
+    private static func readMacro(_ node: JSONNode, _ path: String, _ config: Config, _ r: inout ConfigReader) -> Macro? {
+        guard let f = r.fields(node, path, allowed: ["name", "key", "actions"], required: ["name", "actions"]),
+              let name = f["name"].flatMap({ r.string($0, path + ".name") }),
+              let stepsNode = f["actions"], let steps = r.strings(stepsNode, path + ".actions")
+        else { return nil }
+        if steps.isEmpty { r.problem(stepsNode, path + ".actions", "a macro needs at least one action") }
+        for (index, step) in steps.enumerated() {
+            do {
+                switch try TriageCommand.parse(step: step, now: 0) {
+                case .assign(let who) where config.operator(handle: who) == nil && !config.teams.contains(where: { $0.name == who }):
+                    r.problem(stepsNode, "\(path).actions[\(index)]", "\"\(step)\": no operator or team \"\(who)\"")
+                case .escalate(let team, _) where !config.teams.contains(where: { $0.name == team }):
+                    r.problem(stepsNode, "\(path).actions[\(index)]", "\"\(step)\": no team \"\(team)\"")
+                default: break
+                }
+            } catch {
+                r.problem(stepsNode, "\(path).actions[\(index)]", "\"\(step)\": \(error.message)")
+            }
+        }
+        var key: String?
+        if let node = f["key"], let k = r.string(node, path + ".key") {
+            if KeySpec.isValid(k) { key = k } else { r.problem(node, path + ".key", "\"\(k)\" is not a key") }
+        }
+        return Macro(name: name, steps: steps, key: key)
     }
 
     private static func readDelivery(_ node: JSONNode, _ path: String, _ config: Config, _ r: inout ConfigReader) -> DeliveryConfig {

@@ -213,7 +213,7 @@ extension AppState {
         }
         let command: TriageCommand
         do {
-            command = try line.command(kind: kind, now: now)
+            command = try TriageCommand.parse(kind: kind, text: line.text, now: now)
         } catch {
             line.error = error
             return []
