@@ -193,6 +193,32 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(s.selection, [:], "Esc lets the picks go")
     }
 
+    func testAMacroKeyRunsItOnTheConversationOrTheSelection() {
+        var s = state(rows: 4)
+        s.macros = [MacroKey(name: "refunded", key: .char("R"), steps: ["tag +refund", "resolve"])]
+        let rows = s.rows
+        XCTAssertEqual(s.handle(.key(.char("R"))), [.runMacro("refunded", conversations: [rows[0].conversationID: rows[0].version])])
+        _ = s.handle(.key(.char("x")))
+        _ = s.handle(.key(.char("x")))
+        _ = s.handle(.key(.char(";")))
+        XCTAssertTrue(s.status?.contains("R refunded") == true, s.status ?? "")
+        XCTAssertEqual(s.handle(.key(.char("R"))), [.runMacro("refunded", conversations: s.selection)])
+        XCTAssertEqual(s.selection.count, 2)
+        _ = s.handle(.key(.char("?")))
+        let help = QueueScreen.render(s).lines.joined(separator: "\n")
+        XCTAssertTrue(help.contains("R            macro refunded: tag +ref"), help)
+    }
+
+    func testStarPicksEverythingTheViewOrSearchFinds() {
+        var s = state(rows: 3)
+        let request = s.listRequest
+        XCTAssertEqual(s.handle(.key(.char("*"))), [.pickAll(request)])
+        _ = s.handle(.key(.char("x")))
+        XCTAssertEqual(s.handle(.picked([1: 1, 2: 1, 900: 4])), [])
+        XCTAssertEqual(s.selection.count, 3, "merged with the picks made")
+        XCTAssertEqual(s.status, "3 selected (all 3 found): ; then an action applies it to them all")
+    }
+
     // MARK: The key table
 
     func testEveryKeyGoesThroughTheOneTable() {

@@ -169,14 +169,16 @@ final class RuntimeTests: XCTestCase {
     }
 
     /// Sam's screen, able to act, on the demo cache.
-    func actingSession(keys: [Key]) throws -> (Runtime, GridTerminal, AppDatabase) {
+    func actingSession(keys: [Key], macros: [MacroKey] = []) throws -> (Runtime, GridTerminal, AppDatabase) {
         let (_, _, database) = try session(keys: [])
         var config = Config()
         config.operators = [Operator(handle: "sam", name: "Sam Brooks", unixUser: nil, role: .lead, signature: "", intro: nil, teams: [], maxAssigned: nil)]
+        config.macros = macros.map { Macro(name: $0.name, steps: $0.steps) }
         let acting = ScreenData.Acting(service: ActionService(database: database, config: config, clock: clock), actor: config.operators[0])
         let terminal = GridTerminal(width: 100, height: 30, keys: keys)
         var state = AppState(brand: "Northwind Bank", width: 100, height: 30, now: clock.now())
         state.me = "sam"
+        state.macros = macros
         let runtime = try Runtime(terminal: terminal, state: state, clock: clock, data: ScreenData(database: database, me: "sam", acting: .success(acting)))
         return (runtime, terminal, database)
     }
@@ -194,6 +196,25 @@ final class RuntimeTests: XCTestCase {
         let events = try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE operator = 'sam' AND kind = 'resolve'") }
         XCTAssertEqual(events, 3, "one event a conversation")
         XCTAssertEqual(runtime.state.selection, [:])
+    }
+
+    func testStarPicksWhatTheSearchFindsAndAMacroKeyRunsOnThem() throws {
+        let (runtime, _, database) = try actingSession(keys: "/channel:reddit is:open".map { .char($0) } + [.enter, .char("*"), .char(";"), .char("R")],
+                                                       macros: [MacroKey(name: "calmed", key: .char("R"), steps: ["tag +calmed", "snooze reply"])])
+        try runtime.start()
+        let reddit = try database.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation WHERE channel = 'reddit' AND status = 'open'")
+        } ?? 0
+        try runtime.run(untilIdle: true)
+        XCTAssertGreaterThan(reddit, 0)
+        XCTAssertEqual(runtime.state.status, "sam ran a macro on \(reddit) of \(reddit) conversations")
+        let calmed = try database.writer.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM conversation c JOIN conversation_tag ct ON ct.conversation_id = c.id JOIN tag t ON t.id = ct.tag_id
+                WHERE c.channel = 'reddit' AND c.status = 'snoozed' AND t.name = 'calmed'
+                """)
+        }
+        XCTAssertEqual(calmed, reddit, "every one the search found")
     }
 
     func testActionsFromTheKeyboardChangeTheCacheAndSayWhatHappened() throws {

@@ -56,6 +56,9 @@ extension AppState {
             prompt?.error = nil
         case .promptFault(let message):
             prompt?.error = QueryError(position: 0, message: message)
+        case .picked(let found):
+            selection.merge(found) { seen, _ in seen }
+            status = "\(selection.count) selected (all \(found.count) found): ; then an action applies it to them all"
         }
         return []
     }
@@ -94,6 +97,7 @@ extension AppState {
             return keyMap.action(for: key) == .quit && conversation == nil ? [.quit] : []
         }
         if let index = views.firstIndex(where: { $0.key == key }) { return switchView(to: index) }
+        if let macro = macros.first(where: { $0.key == key }) { return runMacro(macro, applying: wasApplying) }
         guard let action = keyMap.action(for: key) else { return [] }
         if conversation != nil { return conversationAction(action) }
         switch action {
@@ -123,6 +127,12 @@ extension AppState {
         case .view: return viewNumber(key)
         case .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .undo, .redo, .next, .reply:
             return act(action)
+        case .selectAll:
+            guard listRequest.source != .outbox else {
+                status = "the Outbox holds posts, not conversations to pick"
+                return []
+            }
+            return [.pickAll(listRequest)]
         case .select:
             if let row = selectedRow {
                 if selection.removeValue(forKey: row.conversationID) == nil { selection[row.conversationID] = row.version }
@@ -133,7 +143,8 @@ extension AppState {
                 status = "nothing selected: x or Space picks conversations, then ; and an action"
             } else {
                 applying = true
-                status = "\(selection.count) selected: c resolve  ! spam  t tag  n note  a assign  e escalate  s snooze  (Esc: none)"
+                let macroKeys = macros.map { "  \($0.key.label) \($0.name)" }.joined()
+                status = "\(selection.count) selected: c resolve  ! spam  t tag  n note  a assign  e escalate  s snooze\(macroKeys)  (Esc: none)"
             }
         }
         return loadMoreNearTheEnd()
@@ -242,7 +253,7 @@ extension AppState {
             return handleKey(keyMap.bindings.first { $0.action == action }?.keys.first ?? .escape)
         case .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .undo, .redo, .next, .reply:
             return act(action)
-        case .select, .apply:
+        case .select, .selectAll, .apply:
             status = "\(action.rawValue) works on the list: Esc back to it first"
         }
         return []
@@ -286,6 +297,16 @@ extension AppState {
             prompt = Prompt(.action(kind: action.rawValue, conversation: target.conversationID, version: target.version))
             return []
         }
+    }
+
+    /// A macro on the conversation open (else the one selected), or after `;` on the selection.
+    private mutating func runMacro(_ macro: MacroKey, applying: Bool) -> [Effect] {
+        if applying { return [.runMacro(macro.name, conversations: selection)] }
+        guard let target = conversation?.detail.summary ?? selectedRow else {
+            status = "\(macro.name): no conversation selected"
+            return []
+        }
+        return [.runMacro(macro.name, conversations: [target.conversationID: target.version])]
     }
 
     private mutating func openSelected() -> [Effect] {

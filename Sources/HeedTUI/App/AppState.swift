@@ -43,6 +43,8 @@ public struct AppState: Sendable, Equatable {
     public var applying = false
     /// The key table (`?` shows it over the queue while `showingHelp`).
     public var keyMap = KeyMap()
+    /// The config's macros that have a key.
+    public var macros: [MacroKey] = []
     public var showingHelp = false
 
     public init(brand: String, width: Int, height: Int, now: Int64) {
@@ -119,6 +121,17 @@ public struct ListSnapshot: Sendable, Equatable {
     }
 }
 
+/// A macro from the config bound to a key.
+public struct MacroKey: Sendable, Equatable {
+    public var name: String
+    public var key: Key
+    public var steps: [String]
+
+    public init(name: String, key: Key, steps: [String]) {
+        (self.name, self.key, self.steps) = (name, key, steps)
+    }
+}
+
 /// Something that happened: a key, new data, the clock.
 public enum Event: Sendable, Equatable {
     case key(Key)
@@ -144,6 +157,8 @@ public enum Event: Sendable, Equatable {
     case cannedFilled(String)
     /// What went wrong with the line being typed, shown on it.
     case promptFault(String)
+    /// Every conversation the list finds, with its version, to add to the selection.
+    case picked([Int64: Int])
 }
 
 /// Something the runtime must do after an event: state changes are pure, effects are values.
@@ -161,6 +176,10 @@ public enum Effect: Sendable, Equatable {
     case reply(conversation: Int64, version: Int, text: String, anyway: Bool)
     /// Do one action on several conversations (the selection), each at its version.
     case performAll(TriageCommand, conversations: [Int64: Int])
+    /// Run a macro on each conversation, each at its version.
+    case runMacro(String, conversations: [Int64: Int])
+    /// Pick every conversation the list's search or view finds (not only the rows loaded).
+    case pickAll(ListRequest)
     /// Fill the reply line with the first canned reply whose name starts with `prefix`.
     case canned(conversation: Int64, prefix: String)
     /// Let go of the reply claim: the reply was given up.

@@ -120,9 +120,11 @@ public final class Runtime {
                 pending += state.handle(.tick(now: clock.now()))
                 pending += state.handle(try loadList())
                 if let open = state.conversation?.detail.summary.conversationID { pending += state.handle(try loadConversation(open)) }
-            case .perform, .performAll, .reply, .canned, .claimReply, .releaseReply, .undo, .redo, .next:
+            case .perform, .performAll, .runMacro, .reply, .canned, .claimReply, .releaseReply, .undo, .redo, .next:
                 if let event = data.act(effect) { pending += state.handle(event) }
                 if case .claimReply = effect { replyRenewedAt = clock.now() }
+            case .pickAll(let request):
+                pending += state.handle(try data.pickAll(request, now: clock.now()))
             case .openConversation(let id):
                 pending += state.handle(try loadConversation(id))
             }

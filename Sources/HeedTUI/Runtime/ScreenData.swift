@@ -47,6 +47,12 @@ public struct ScreenData: Sendable {
                 outcome = try acting.service.reply(to: id, text: text, by: acting.actor, expecting: version, anyway: anyway)
             case .performAll(let command, let conversations):
                 return .actedOnAll(Self.performAll(command, conversations, acting))
+            case .runMacro(let name, let conversations) where conversations.count == 1:
+                outcome = try acting.service.runMacro(name, on: conversations.first!.key, by: acting.actor, expecting: conversations.first!.value)
+            case .runMacro(let name, let conversations):
+                return .actedOnAll(acting.service.each(Self.sorted(conversations), kind: "macro", by: acting.actor) { id, version in
+                    try acting.service.runMacro(name, on: id, by: acting.actor, expecting: version)
+                }.summary)
             case .canned(let id, let prefix):
                 do {
                     return .cannedFilled(try acting.service.cannedText(prefix, conversation: id, by: acting.actor))
@@ -108,7 +114,25 @@ public struct ScreenData: Sendable {
     /// One action on each conversation, each its own compare-and-set and event: what was done,
     /// and why not where it was not ("sam resolved 11 of 12 conversations; #42: …").
     static func performAll(_ command: TriageCommand, _ conversations: [Int64: Int], _ acting: Acting) -> String {
-        acting.service.performEach(command, on: conversations.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, by: acting.actor).summary
+        acting.service.performEach(command, on: sorted(conversations), by: acting.actor).summary
+    }
+
+    private static func sorted(_ conversations: [Int64: Int]) -> [(id: Int64, version: Int?)] {
+        conversations.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// Every conversation `request`'s search or view finds, each at its version now.
+    func pickAll(_ request: ListRequest, now: Int64) throws -> Event {
+        do {
+            let found = try database.writer.read { db in
+                try ActionSelection.search(try Query.parse(request.query)).resolve(db, now: now, me: me)
+            }
+            return .picked(Dictionary(found.map { ($0.id, $0.version ?? 0) }, uniquingKeysWith: { first, _ in first }))
+        } catch let error as HeedError {
+            return .actionFailed(error.message)
+        } catch let error as QueryError {
+            return .actionFailed(error.message)
+        }
     }
 
     /// Renews this screen's reply claim while the reply is being written; a renewal that fails

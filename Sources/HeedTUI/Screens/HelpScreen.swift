@@ -7,7 +7,7 @@ enum HelpScreen {
     static func render(_ state: AppState, into grid: inout Grid) {
         for y in 1..<(grid.height - 1) { grid.clear(y: y) }
         grid.put(DisplayText("Keys — any key closes (change them with \"keys\" in the config)"), x: 1, y: 1, limit: grid.width - 2, style: .dim)
-        let lines = state.keyMap.helpLines
+        let lines = state.keyMap.helpLines + state.macros.map { ($0.key.label, "macro \($0.name): " + $0.steps.joined(separator: ", ")) }
         let rows = Swift.max(1, grid.height - 4)
         let columns = Swift.max(1, (grid.width - 1) / columnWidth)
         for (index, line) in lines.enumerated() {
