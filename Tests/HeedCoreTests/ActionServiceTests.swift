@@ -172,6 +172,30 @@ final class ActionServiceTests: XCTestCase {
         XCTAssertEqual(try fields(database, ids[1]).tags, ["handover"])
     }
 
+    func testAReplyStopsWhenTheThreadGrewAndSaysWhatCame() throws {
+        let (database, ids) = try cache()
+        let service = ActionService(database: database, config: Self.config, clock: clock)
+        let mark = try service.threadMark(ids[0])
+        // A tag changes the conversation, not the thread: the reply goes.
+        try service.perform(.tag(add: ["billing"], remove: []), on: ids[0], by: priya)
+        try service.reply(to: ids[0], text: "Looking into it", by: sam, since: mark)
+        // Priya answers, then the customer writes again (with an escape sequence): both are told.
+        let second = try service.threadMark(ids[0])
+        try service.reply(to: ids[0], text: "Hi, a refund is on its way", by: priya)
+        let line = MentionLines.line(id: "a2", text: "hello?? \u{1b}]52;c;ZXZpbA==\u{07} anyone", at: "2026-11-23T11:59:00Z", author: "a",
+                                     inReplyTo: "a")
+        _ = try Ingester(database: database, config: Self.config, clock: clock).ingest(path: folder.write("more.jsonl", line + "\n"))
+        XCTAssertThrowsError(try service.reply(to: ids[0], text: "Looking into it", by: sam, since: second)) { error in
+            let message = (error as! HeedError).message
+            XCTAssertEqual((error as! HeedError).exitCode, ExitStatus.conflict)
+            XCTAssertTrue(message.hasPrefix("not sent: the thread changed since you began — @a wrote 1m ago: \"hello?? "), message)
+            XCTAssertTrue(message.contains("; priya queued a reply 0s ago: \"Hi, a refund is on its way ^PN\""), message)
+            XCTAssertFalse(message.contains("\u{1b}"), "public text is sanitised")
+        }
+        XCTAssertEqual(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE operator = 'sam'") }, 1)
+        try service.reply(to: ids[0], text: "Looking into it", by: sam, since: try service.threadMark(ids[0]))
+    }
+
     func testWhatCannotBeDoneIsRefusedAndNothingIsWritten() throws {
         let (database, ids) = try cache()
         let service = ActionService(database: database, config: Self.config, clock: clock)

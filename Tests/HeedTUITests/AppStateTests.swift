@@ -85,22 +85,23 @@ final class AppStateTests: XCTestCase {
 
         // Reply: claimed first, then the line, with the length as the row's channel counts it,
         // live; too long stays on the line; Esc lets the claim go.
-        XCTAssertEqual(s.handle(.key(.char("r"))), [.claimReply(conversation: row.conversationID, version: row.version, channel: "mastodon", takeOver: false)])
+        let mark = ThreadMark(conversationID: row.conversationID, latestMentionID: 40, latestPostID: 0)
+        XCTAssertEqual(s.handle(.key(.char("r"))), [.claimReply(conversation: row.conversationID, channel: "mastodon", takeOver: false)])
         XCTAssertNil(s.prompt, "not before the claim is had")
-        _ = s.handle(.replyClaimed(conversation: row.conversationID, version: row.version, channel: "mastodon"))
+        _ = s.handle(.replyClaimed(conversation: row.conversationID, since: mark, channel: "mastodon"))
         XCTAssertEqual(s.prompt?.label, "reply to #\(row.conversationID) (0/500): ", "a Mastodon conversation")
         for c in "Sorry! see https://example.com/status/of/the/outage" { _ = s.handle(.key(.char(c))) }
         XCTAssertEqual(s.prompt?.label, "reply to #\(row.conversationID) (34/500): ", "a link counts 23")
-        XCTAssertEqual(s.handle(.key(.enter)), [.reply(conversation: row.conversationID, version: row.version,
+        XCTAssertEqual(s.handle(.key(.enter)), [.reply(since: mark, channel: "mastodon",
                                                        text: "Sorry! see https://example.com/status/of/the/outage", anyway: false)])
-        _ = s.handle(.replyClaimed(conversation: row.conversationID, version: row.version, channel: "mastodon"))
+        _ = s.handle(.replyClaimed(conversation: row.conversationID, since: mark, channel: "mastodon"))
         for _ in 0..<501 { _ = s.handle(.key(.char("a"))) }
         XCTAssertEqual(s.handle(.key(.enter)), [])
         XCTAssertEqual(s.prompt?.error?.message, "too long: 501 of 500 characters as mastodon counts them: 1 too many")
         XCTAssertEqual(s.handle(.key(.escape)), [.releaseReply(conversation: row.conversationID)])
 
         // Tab fills the line with the canned reply whose name starts with what was typed.
-        _ = s.handle(.replyClaimed(conversation: row.conversationID, version: row.version, channel: "mastodon"))
+        _ = s.handle(.replyClaimed(conversation: row.conversationID, since: mark, channel: "mastodon"))
         for c in "move" { _ = s.handle(.key(.char(c))) }
         XCTAssertEqual(s.handle(.key(.tab)), [.canned(conversation: row.conversationID, prefix: "move")])
         _ = s.handle(.cannedFilled("Hi Lee, please send us a DM."))
@@ -110,17 +111,26 @@ final class AppStateTests: XCTestCase {
         for c in "your card 4111 1111 1111 1111 is blocked" { _ = s.handle(.key(.char(c))) }
         XCTAssertEqual(s.handle(.key(.enter)), [])
         XCTAssertTrue(s.prompt?.error?.message.hasPrefix("seems to hold a card number: Enter sends it anyway") == true)
-        XCTAssertEqual(s.handle(.key(.enter)), [.reply(conversation: row.conversationID, version: row.version,
+        XCTAssertEqual(s.handle(.key(.enter)), [.reply(since: mark, channel: "mastodon",
                                                        text: "your card 4111 1111 1111 1111 is blocked", anyway: true)])
+
+        // Stale: the thread grew while writing. The line comes back with the text and what came,
+        // marked from now, and Enter sends it as it is.
+        let later = ThreadMark(conversationID: row.conversationID, latestMentionID: 41, latestPostID: 0)
+        XCTAssertEqual(s.handle(.replyStale("not sent: the thread changed since you began — @lee wrote 1m ago: \"hello?\"", since: later,
+                                            channel: "mastodon", text: "On it!")), [.reload])
+        XCTAssertEqual(s.prompt?.text, "On it!")
+        XCTAssertTrue(s.prompt?.error?.message.hasSuffix("@lee wrote 1m ago: \"hello?\" — Enter sends yours as it is, Esc gives it up") == true)
+        XCTAssertEqual(s.handle(.key(.enter)), [.reply(since: later, channel: "mastodon", text: "On it!", anyway: true)])
 
         // Someone else is replying: said, and r again (at once) takes it over.
         _ = s.handle(.replyHeld("priya is replying to #2 (for 30s): take it over on purpose, or leave it", conversation: row.conversationID))
         XCTAssertEqual(s.status, "priya is replying to #2 (for 30s): take it over on purpose, or leave it — r again takes it over")
-        XCTAssertEqual(s.handle(.key(.char("r"))), [.claimReply(conversation: row.conversationID, version: row.version, channel: "mastodon", takeOver: true)])
+        XCTAssertEqual(s.handle(.key(.char("r"))), [.claimReply(conversation: row.conversationID, channel: "mastodon", takeOver: true)])
         _ = s.handle(.replyHeld("priya is replying", conversation: row.conversationID))
         _ = s.handle(.key(.char("j")))
         _ = s.handle(.key(.char("k")))
-        XCTAssertEqual(s.handle(.key(.char("r"))), [.claimReply(conversation: row.conversationID, version: row.version, channel: "mastodon", takeOver: false)],
+        XCTAssertEqual(s.handle(.key(.char("r"))), [.claimReply(conversation: row.conversationID, channel: "mastodon", takeOver: false)],
                        "only straight after")
         XCTAssertNil(s.prompt)
 

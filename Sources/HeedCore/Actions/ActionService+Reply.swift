@@ -35,6 +35,11 @@ extension ActionService {
         }
     }
 
+    /// Where conversation `id`'s thread is now: the mark a reply begun now is sent against.
+    public func threadMark(_ id: Int64) throws -> ThreadMark {
+        try database.writer.read { db in try ThreadMark.fetch(db, conversation: id) }
+    }
+
     /// How often a screen renews its reply claim while the reply is being written.
     public var claimRenewMilliseconds: Int64 { Int64(config.claimSeconds) * 1000 / 3 }
 
@@ -47,14 +52,23 @@ extension ActionService {
 
     /// Queues a reply to conversation `id` in the outbox, to be sent after the undo window
     /// (`undo_seconds`) to the customer's latest message, from our account on its channel.
-    /// With `expecting`, refused if the thread changed since (a new message, another reply).
-    /// The operator's signature is added when the text lacks it; text that looks like private
-    /// data (`PrivateData`) is refused unless `anyway`.
+    /// With `since` (where the thread was when the reply began), it stops if the thread grew
+    /// since — a new message, someone else's reply — and says what came; with `expecting`
+    /// instead, if the conversation changed at all. The operator's signature is added when the
+    /// text lacks it; text that looks like private data (`PrivateData`) is refused unless `anyway`.
     @discardableResult
-    public func reply(to id: Int64, text: String, by actor: Operator, expecting: Int? = nil, anyway: Bool = false) throws -> Outcome {
+    public func reply(to id: Int64, text: String, by actor: Operator, expecting: Int? = nil, since mark: ThreadMark? = nil,
+                      anyway: Bool = false) throws -> Outcome {
         try transaction { db, now in
             guard let (_, version) = try ConversationFields.fetch(db, conversation: id) else { throw ActionError.noConversation(id) }
-            if let expecting, expecting != version { throw try ActionError.conflict(Self.lastChange(db, conversation: id, now: now)) }
+            if let mark {
+                let changes = try mark.changes(db, now: now, except: actor.handle)
+                if !changes.isEmpty {
+                    throw ActionError.conflict("not sent: the thread changed since you began — " + changes.joined(separator: "; "))
+                }
+            } else if let expecting, expecting != version {
+                throw try ActionError.conflict(Self.lastChange(db, conversation: id, now: now))
+            }
             let text = Self.outgoing(try Self.required(text, "a reply needs text"), by: actor)
             let risky = PrivateData.findings(text)
             if !risky.isEmpty && !anyway {

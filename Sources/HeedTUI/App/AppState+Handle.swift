@@ -45,8 +45,13 @@ extension AppState {
             status = summary
             selection = [:]
             return [.reload]
-        case .replyClaimed(let id, let version, let channel):
-            prompt = Prompt(.reply(conversation: id, version: version, channel: channel))
+        case .replyClaimed(let id, let mark, let channel):
+            prompt = Prompt(.reply(conversation: id, since: mark, channel: channel))
+        case .replyStale(let message, let mark, let channel, let text):
+            prompt = Prompt(.reply(conversation: mark.conversationID, since: mark, channel: channel), text: text)
+            prompt?.warned = true
+            prompt?.error = QueryError(position: 0, message: message + " — Enter sends yours as it is, Esc gives it up")
+            return [.reload]
         case .replyHeld(let message, let id):
             status = message + " — r again takes it over"
             takeOverOffer = id
@@ -173,7 +178,7 @@ extension AppState {
             prompt = nil
             if case .reply(let id, _, _) = line.purpose { return [.releaseReply(conversation: id)] }
         case .enter:
-            if case .reply(let id, let version, let channel) = line.purpose {
+            if case .reply(_, let mark, let channel) = line.purpose {
                 if let problem = ChannelLength.problem(line.text, channel: channel) {
                     line.error = QueryError(position: line.text.count, message: "too long: \(problem)")
                     prompt = line
@@ -189,7 +194,7 @@ extension AppState {
                     return []
                 }
                 prompt = nil
-                return [.reply(conversation: id, version: version, text: line.text, anyway: line.warned)]
+                return [.reply(since: mark, channel: channel, text: line.text, anyway: line.warned)]
             }
             if let effect = actionEffect(&line) {
                 prompt = effect.isEmpty ? line : nil
@@ -292,7 +297,7 @@ extension AppState {
         case .reply:
             let takeOver = takeOverOffer == target.conversationID
             takeOverOffer = nil
-            return [.claimReply(conversation: target.conversationID, version: target.version, channel: target.channel, takeOver: takeOver)]
+            return [.claimReply(conversation: target.conversationID, channel: target.channel, takeOver: takeOver)]
         default:
             prompt = Prompt(.action(kind: action.rawValue, conversation: target.conversationID, version: target.version))
             return []

@@ -150,7 +150,10 @@ public enum Event: Sendable, Equatable {
     /// An action on the selection was done where it could be: how many, and why not the rest.
     case actedOnAll(String)
     /// The conversation is ours to reply to: the reply line opens.
-    case replyClaimed(conversation: Int64, version: Int, channel: String)
+    case replyClaimed(conversation: Int64, since: ThreadMark, channel: String)
+    /// The reply was not sent: the thread grew since it began (what came is in the message).
+    /// The reply line opens again with the text, marked from now: Enter sends it as it is.
+    case replyStale(String, since: ThreadMark, channel: String, text: String)
     /// Someone else is replying to it: said, and `r` again takes it over.
     case replyHeld(String, conversation: Int64)
     /// A canned reply, filled, for the reply line.
@@ -170,10 +173,10 @@ public enum Effect: Sendable, Equatable {
     /// Do an action on a conversation, if it is still at `version`.
     case perform(TriageCommand, conversation: Int64, version: Int)
     /// Claim a conversation for a reply (taking over someone else's claim only if asked).
-    case claimReply(conversation: Int64, version: Int, channel: String, takeOver: Bool)
-    /// Queue a reply to a conversation, if it is still at `version` (`anyway`: after the
+    case claimReply(conversation: Int64, channel: String, takeOver: Bool)
+    /// Queue a reply to a conversation, unless its thread grew `since` (`anyway`: after the
     /// private-data warning).
-    case reply(conversation: Int64, version: Int, text: String, anyway: Bool)
+    case reply(since: ThreadMark, channel: String, text: String, anyway: Bool)
     /// Do one action on several conversations (the selection), each at its version.
     case performAll(TriageCommand, conversations: [Int64: Int])
     /// Run a macro on each conversation, each at its version.

@@ -18,8 +18,9 @@ public struct Prompt: Sendable, Equatable {
         case action(kind: String, conversation: Int64, version: Int)
         /// For `kind`'s action on every selected conversation, each at the version drawn.
         case bulk(kind: String, conversations: [Int64: Int])
-        /// A reply to conversation `id` on `channel`, its length counted as the channel counts it.
-        case reply(conversation: Int64, version: Int, channel: String)
+        /// A reply to conversation `id` on `channel`, its length counted as the channel counts it,
+        /// begun when its thread was at `since`.
+        case reply(conversation: Int64, since: ThreadMark, channel: String)
     }
 
     public init(_ purpose: Purpose = .search, text: String = "") {

@@ -31,10 +31,10 @@ public struct ScreenData: Sendable {
             let acting = try acting.get()
             let outcome: ActionService.Outcome
             switch effect {
-            case .claimReply(let id, let version, let channel, let takeOver):
+            case .claimReply(let id, let channel, let takeOver):
                 do {
                     try acting.service.claimReply(id, by: acting.actor, takeOver: takeOver)
-                    return .replyClaimed(conversation: id, version: version, channel: channel)
+                    return .replyClaimed(conversation: id, since: try acting.service.threadMark(id), channel: channel)
                 } catch let error as HeedError where error.exitCode == ExitStatus.conflict {
                     return .replyHeld(error.message, conversation: id)
                 }
@@ -43,8 +43,14 @@ public struct ScreenData: Sendable {
                 return nil
             case .perform(let command, let id, let version):
                 outcome = try acting.service.perform(command, on: id, by: acting.actor, expecting: version)
-            case .reply(let id, let version, let text, let anyway):
-                outcome = try acting.service.reply(to: id, text: text, by: acting.actor, expecting: version, anyway: anyway)
+            case .reply(let mark, let channel, let text, let anyway):
+                do {
+                    outcome = try acting.service.reply(to: mark.conversationID, text: text, by: acting.actor, since: mark, anyway: anyway)
+                } catch let error as HeedError where error.exitCode == ExitStatus.conflict {
+                    let now = try acting.service.threadMark(mark.conversationID)
+                    guard now != mark else { throw error }
+                    return .replyStale(error.message, since: now, channel: channel, text: text)
+                }
             case .performAll(let command, let conversations):
                 return .actedOnAll(Self.performAll(command, conversations, acting))
             case .runMacro(let name, let conversations) where conversations.count == 1:
