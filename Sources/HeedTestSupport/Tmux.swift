@@ -42,6 +42,12 @@ public final class Tmux {
 
     public func send(_ keys: String...) throws { try tmux(["send-keys", "-t", "t"] + keys) }
 
+    /// Pastes `text` as a terminal does: bracketed when the program asked for it (line breaks as CR).
+    public func paste(_ text: String) throws {
+        try tmux(["set-buffer", "--", text])
+        try tmux(["paste-buffer", "-p", "-t", "t"])
+    }
+
     public func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", "t"]).output }
 
     public func resize(width: Int, height: Int) throws {

@@ -169,7 +169,7 @@ final class RuntimeTests: XCTestCase {
     }
 
     /// Sam's screen, able to act, on the demo cache.
-    func actingSession(keys: [Key], macros: [MacroKey] = []) throws -> (Runtime, GridTerminal, AppDatabase) {
+    func actingSession(keys: [Key], macros: [MacroKey] = [], environment: [String: String] = [:]) throws -> (Runtime, GridTerminal, AppDatabase) {
         let (_, _, database) = try session(keys: [])
         var config = Config()
         config.operators = [Operator(handle: "sam", name: "Sam Brooks", unixUser: nil, role: .lead, signature: "", intro: nil, teams: [], maxAssigned: nil)]
@@ -179,7 +179,8 @@ final class RuntimeTests: XCTestCase {
         var state = AppState(brand: "Northwind Bank", width: 100, height: 30, now: clock.now())
         state.me = "sam"
         state.macros = macros
-        let runtime = try Runtime(terminal: terminal, state: state, clock: clock, data: ScreenData(database: database, me: "sam", acting: .success(acting)))
+        let runtime = try Runtime(terminal: terminal, state: state, clock: clock, data: ScreenData(database: database, me: "sam", acting: .success(acting)),
+                                  environment: environment)
         return (runtime, terminal, database)
     }
 
@@ -215,6 +216,23 @@ final class RuntimeTests: XCTestCase {
                 """)
         }
         XCTAssertEqual(calmed, reddit, "every one the search found")
+    }
+
+    func testCtrlXHandsTheReplyToTheOperatorsEditor() throws {
+        let editor = folder.write("editor.sh", "#!/bin/sh\nprintf ' and a second line\\nfrom the editor\\n' >> \"$1\"\n")
+        chmod(editor, 0o755)
+        let (runtime, terminal, _) = try actingSession(keys: [.char("r")] + "Hello".map { .char($0) } + [.ctrl("x")],
+                                                       environment: ["VISUAL": editor])
+        try runtime.start()
+        try runtime.run(untilIdle: true)
+        XCTAssertEqual(runtime.state.prompt?.text, "Hello and a second line\nfrom the editor")
+        XCTAssertTrue(terminal.presented?.lines.contains { $0.hasPrefix(" Hello and a second line") } == true)
+
+        let (failing, _, _) = try actingSession(keys: [.char("r"), .char("x"), .ctrl("x")], environment: ["EDITOR": "false"])
+        try failing.start()
+        try failing.run(untilIdle: true)
+        XCTAssertEqual(failing.state.prompt?.text, "x", "kept as it was")
+        XCTAssertEqual(failing.state.prompt?.error?.message, "the editor \"false\" exited with status 1: the reply is as it was")
     }
 
     func testActionsFromTheKeyboardChangeTheCacheAndSayWhatHappened() throws {

@@ -136,7 +136,9 @@ final class TerminalEndToEndTests: XCTestCase {
         }
     }
 
-    /// `heed demo` acts as the example team's first operator: tag, resolve and undo from the keys.
+    /// `heed demo` acts as the example team's first operator: tag, escalate, resolve and undo
+    /// from the keys; a canned reply written on over several lines (Alt-Enter, a paste) goes out
+    /// through the spool, another is withdrawn inside its undo window.
     func testActingOnTheDemo() throws {
         XCTAssertTrue(Tmux.isAvailable, "tmux is needed for the screen tests: apt-get install tmux")
         let folder = TemporaryFolder()
@@ -151,15 +153,33 @@ final class TerminalEndToEndTests: XCTestCase {
         try tmux.send("-l", "+callback")
         try tmux.send("Enter")
         try tmux.waitFor(text: "sam tagged #")
+        try tmux.send("e")
+        try tmux.waitFor(text: "to TEAM, then a note:")
+        try tmux.send("-l", "billing double charge")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "sam escalated #")
         try tmux.send("c")
         let resolved = try tmux.waitFor(text: "sam resolved #")
         let id = try XCTUnwrap(resolved.split(separator: "\n").last { $0.contains("sam resolved #") }?.split(separator: "#").last
             .flatMap { Int64($0.prefix { $0.isNumber }) })
         try tmux.send("u")
         try tmux.waitFor(text: "sam undid resolve on #\(id)")
-        // A reply, and back inside its undo window.
+        // A canned reply, a line more with Alt-Enter, and a pasted two-line text: one reply.
         try tmux.send("r")
-        try tmux.waitFor(text: "reply to #")
+        try tmux.waitFor(text: "Enter send")
+        try tmux.send("-l", "outa")
+        try tmux.send("Tab")
+        try tmux.waitFor(text: "our engineers are on it")
+        try tmux.send("M-Enter")
+        try tmux.paste("PS: the status page\nhas the latest")
+        try tmux.waitFor(text: "has the latest")
+        try tmux.send("Enter")
+        let queued = try tmux.waitFor(text: "sam queued a reply to #")
+        let replied = try XCTUnwrap(queued.split(separator: "\n").last { $0.contains("sam queued a reply to #") }?.split(separator: "#").last
+            .flatMap { Int64($0.prefix { $0.isNumber }) })
+        // Another reply, taken back inside its undo window.
+        try tmux.send("j", "r")
+        try tmux.waitFor(text: "Enter send")
         try tmux.send("-l", "Sorry about that! DM us please")
         try tmux.send("Enter")
         try tmux.waitFor(text: "sam queued a reply to #")
@@ -173,9 +193,26 @@ final class TerminalEndToEndTests: XCTestCase {
         let kinds = try database.writer.read { db in
             try String.fetchAll(db, sql: "SELECT operator || ' ' || kind FROM event WHERE operator = 'sam' ORDER BY id")
         }
-        XCTAssertEqual(kinds, ["sam tag", "sam resolve", "sam undo", "sam reply", "sam undo"])
-        let posts = try database.writer.read { db in try String.fetchAll(db, sql: "SELECT state FROM outbox") }
-        XCTAssertEqual(posts, ["cancelled"])
+        XCTAssertEqual(kinds, ["sam tag", "sam escalate", "sam resolve", "sam undo", "sam reply", "sam reply", "sam undo"])
+        let posts = try database.writer.read { db in try Row.fetchAll(db, sql: "SELECT state, text FROM outbox ORDER BY id") }
+        XCTAssertEqual(posts.map { $0["state"] as String }, ["queued", "cancelled"])
+        let text: String = posts[0]["text"]
+        XCTAssertTrue(text.hasPrefix("Hi ") && text.contains("our engineers are on it") && text.hasSuffix("^SB\nPS: the status page\nhas the latest"),
+                      text)
+
+        // Once its undo window is over, `heed deliver` puts it in the spool folder, as written.
+        let spool = folder.file("outbox-spool")
+        let sent = Date().addingTimeInterval(30)
+        while Date() < sent && ((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).isEmpty {
+            let deliver = try HeedRun.run(["deliver", "--cache", cache], in: folder, environment: ["HOME": folder.path])
+            XCTAssertEqual(deliver.status, 0, deliver.stderr)
+            usleep(500_000)
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: spool)
+        XCTAssertEqual(files.count, 1, "the withdrawn reply never goes")
+        let post = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: spool + "/" + files[0]))) as? [String: Any])
+        XCTAssertEqual(post["text"] as? String, text)
+        XCTAssertEqual(post["conversation"] as? Int, Int(replied))
     }
 
     /// Colour by default; with `NO_COLOR` none at all, the selection and header still marked.

@@ -55,10 +55,11 @@ extension AppState {
         case .replyHeld(let message, let id):
             status = message + " — r again takes it over"
             takeOverOffer = id
-        case .cannedFilled(let text):
+        case .cannedFilled(let text), .edited(let text):
             prompt?.text = text
             prompt?.cursor = text.count
             prompt?.error = nil
+            prompt?.warned = false
         case .promptFault(let message):
             prompt?.error = QueryError(position: 0, message: message)
         case .picked(let found):
@@ -174,6 +175,8 @@ extension AppState {
         case .tab:
             // Type the start of a canned reply's name, then Tab.
             if case .reply(let id, _, _) = line.purpose { return [.canned(conversation: id, prefix: line.text)] }
+        case .ctrl("x"):
+            if line.multiline { return [.editExternally(line.text)] }
         case .escape, .ctrl("c"), .ctrl("g"):
             prompt = nil
             if case .reply(let id, _, _) = line.purpose { return [.releaseReply(conversation: id)] }

@@ -160,6 +160,8 @@ public enum Event: Sendable, Equatable {
     case cannedFilled(String)
     /// What went wrong with the line being typed, shown on it.
     case promptFault(String)
+    /// The reply's text as the operator's editor saved it.
+    case edited(String)
     /// Every conversation the list finds, with its version, to add to the selection.
     case picked([Int64: Int])
 }
@@ -181,6 +183,8 @@ public enum Effect: Sendable, Equatable {
     case performAll(TriageCommand, conversations: [Int64: Int])
     /// Run a macro on each conversation, each at its version.
     case runMacro(String, conversations: [Int64: Int])
+    /// Hand the reply's text to the operator's editor; what it saves comes back (`edited`).
+    case editExternally(String)
     /// Pick every conversation the list's search or view finds (not only the rows loaded).
     case pickAll(ListRequest)
     /// Fill the reply line with the first canned reply whose name starts with `prefix`.

@@ -2,7 +2,9 @@
 public enum Key: Sendable, Equatable, Hashable {
     case char(Character)
     case ctrl(Character)
-    case up, down, left, right, pageUp, pageDown, home, end, enter, escape, tab, backTab, backspace
+    /// Alt (Meta) with a key: ESC then the key at once.
+    case alt(Character)
+    case up, down, left, right, pageUp, pageDown, home, end, enter, escape, tab, backTab, backspace, delete
     case function(Int)
     case resize
 }

@@ -90,6 +90,7 @@ extension Key {
         case "Space": self = .char(" ")
         case "Esc": self = .escape
         case "Backspace": self = .backspace
+        case "Delete": self = .delete
         case "Up": self = .up
         case "Down": self = .down
         case "Left": self = .left
@@ -117,6 +118,8 @@ extension Key {
         case .char(" "): "Space"
         case .char(let c): String(c)
         case .ctrl(let c): "C-" + String(c)
+        case .alt(let c): "M-" + String(c)
+        case .delete: "Del"
         case .up: "↑"
         case .down: "↓"
         case .left: "←"

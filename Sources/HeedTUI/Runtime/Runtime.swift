@@ -26,17 +26,27 @@ public final class Runtime {
     static let wakeMilliseconds: Int64 = 30_000
     /// What this screen last told the others it shows, and when (see `Viewing`).
     private var shown: (conversation: Int64?, at: Int64) = (nil, 0)
+    /// A key read while taking the waiting ones that must be handled on its own (resize, Ctrl-C, Ctrl-Z).
+    private var waiting: Key?
     public private(set) var state: AppState
     /// How often the cache is asked whether anything changed, keys or not.
     static let pollMilliseconds: Int64 = 500
 
-    public init(terminal: any Terminal, state: AppState, clock: any Clock, data: ScreenData) throws {
+    /// The operator's editor for a reply (`VISUAL`, else `EDITOR`, else vi).
+    private let editor: String
+
+    public init(terminal: any Terminal, state: AppState, clock: any Clock, data: ScreenData,
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.terminal = terminal
         self.state = state
         self.clock = clock
         self.data = data
+        editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
         changeToken = try data.changeToken()
     }
+
+    /// At most this many waiting keys are handled before the screen is drawn.
+    static let keysAtOnce = 4096
 
     /// Runs until quit; with `untilIdle`, also stops when no key is waiting (scripted tests).
     public func run(untilIdle: Bool = false) throws {
@@ -45,7 +55,8 @@ public final class Runtime {
         var polled = clock.now()
         while true {
             var events: [Event] = []
-            let key = terminal.readKey(timeoutMilliseconds: Int(Self.pollMilliseconds))
+            let key = waiting ?? terminal.readKey(timeoutMilliseconds: Int(Self.pollMilliseconds))
+            waiting = nil
             if let key {
                 if key == .resize {
                     let size = terminal.size
@@ -58,6 +69,14 @@ public final class Runtime {
                     continue
                 } else {
                     events.append(.key(key))
+                    // Keys already waiting (a paste, fast typing) go through together: one screen drawn for all.
+                    while events.count < Self.keysAtOnce, let more = terminal.readKey(timeoutMilliseconds: 0) {
+                        if [.resize, .ctrl("c"), .ctrl("z")].contains(more) {
+                            waiting = more
+                            break
+                        }
+                        events.append(.key(more))
+                    }
                 }
             }
             // Polled on time even while keys keep coming, so others' work shows within a second.
@@ -123,6 +142,12 @@ public final class Runtime {
             case .perform, .performAll, .runMacro, .reply, .canned, .claimReply, .releaseReply, .undo, .redo, .next:
                 if let event = data.act(effect) { pending += state.handle(event) }
                 if case .claimReply = effect { replyRenewedAt = clock.now() }
+            case .editExternally(let text):
+                let edited = terminal.withoutScreen { Result { try ExternalEditor.edit(text, with: editor) } }
+                switch edited {
+                case .success(let text): pending += state.handle(.edited(text))
+                case .failure(let error): pending += state.handle(.promptFault((error as? HeedError)?.message ?? "\(error)"))
+                }
             case .pickAll(let request):
                 pending += state.handle(try data.pickAll(request, now: clock.now()))
             case .openConversation(let id):

@@ -21,7 +21,11 @@ public enum QueueScreen {
             renderPreview(state, y: 2 + state.listHeight, into: &grid)
         }
         if state.showingHelp { HelpScreen.render(state, into: &grid) }
-        StatusLine.render(state, into: &grid)
+        if let prompt = state.prompt, prompt.multiline {
+            ComposePanel.render(prompt, into: &grid)
+        } else {
+            StatusLine.render(state, into: &grid)
+        }
         return grid
     }
 

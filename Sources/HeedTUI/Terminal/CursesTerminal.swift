@@ -6,6 +6,11 @@ import Foundation
 public final class CursesTerminal: Terminal {
     private var previous: Grid?
     private let colors: Bool
+    private let output: UnsafeMutablePointer<FILE>
+    /// Inside a bracketed paste: a line break is text, not Enter.
+    private var pasting = false
+    /// The codes ncurses gives the bracketed-paste markers (`define_key`).
+    private static let pasteStart: Int32 = KEY_MAX + 1, pasteEnd: Int32 = KEY_MAX + 2
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw CursesError.notATerminal }
@@ -16,11 +21,14 @@ public final class CursesTerminal: Terminal {
             throw CursesError.cannotStart(term: environment["TERM"] ?? "")
         }
         set_term(screen)
+        self.output = output
         // raw: Ctrl-C and Ctrl-Z arrive as keys, so heed can restore the terminal itself.
         raw()
         noecho()
         nonl()
         keypad(CCursesShim_stdscr(), true)
+        define_key("\u{1b}[200~", Self.pasteStart)
+        define_key("\u{1b}[201~", Self.pasteEnd)
         set_escdelay(25)
         curs_set(0)
         colors = has_colors() && (environment["NO_COLOR"] ?? "").isEmpty
@@ -33,6 +41,13 @@ public final class CursesTerminal: Terminal {
             }
         }
         Self.installSignalHandlers()
+        bracketedPaste(true)
+    }
+
+    /// Asks the terminal to mark pasted text, so that a pasted line break does not send a reply.
+    private func bracketedPaste(_ on: Bool) {
+        fputs(on ? "\u{1b}[?2004h" : "\u{1b}[?2004l", output)
+        fflush(output)
     }
 
     public enum CursesError: Error, CustomStringConvertible {
@@ -54,14 +69,50 @@ public final class CursesTerminal: Terminal {
     }
 
     public func readKey(timeoutMilliseconds: Int) -> Key? {
-        if terminationRequested != 0 { return .ctrl("c") }
+        while true {
+            if terminationRequested != 0 { return .ctrl("c") }
+            guard let (code, function) = readCode(timeoutMilliseconds: timeoutMilliseconds) else {
+                return terminationRequested != 0 ? .ctrl("c") : nil
+            }
+            if function {
+                switch code {
+                case Self.pasteStart: pasting = true
+                case Self.pasteEnd: pasting = false
+                default: return Self.functionKey(code)
+                }
+                continue
+            }
+            if code == 13 { return pasting ? .char("\n") : .enter }
+            guard code == 27, !pasting else { return Self.plainKey(code) }
+            // ESC and a key at once is Alt with it; ESC alone (nothing within the escape delay) is Esc.
+            guard let (next, nextFunction) = readCode(timeoutMilliseconds: 0) else { return .escape }
+            if nextFunction {
+                ungetch(next)
+                return .escape
+            }
+            switch next {
+            case 13, 10: return .char("\n")
+            case 8, 127: return .alt(Character(UnicodeScalar(UInt8(next))))
+            case 32...: return UnicodeScalar(UInt32(next)).map { .alt(Character($0)) } ?? .escape
+            default:
+                ungetch(next)
+                return .escape
+            }
+        }
+    }
+
+    /// The next code from ncurses, and whether it is a function key (KEY_…); nil on timeout.
+    private func readCode(timeoutMilliseconds: Int) -> (Int32, Bool)? {
         wtimeout(CCursesShim_stdscr(), Int32(timeoutMilliseconds))
         var code: wint_t = 0
         let result = wget_wch(CCursesShim_stdscr(), &code)
-        if result == CCursesShim_KEY_CODE_YES() { return Self.functionKey(Int32(code)) }
-        guard result == OK else { return terminationRequested != 0 ? .ctrl("c") : nil }
+        if result == CCursesShim_KEY_CODE_YES() { return (Int32(code), true) }
+        return result == OK ? (Int32(code), false) : nil
+    }
+
+    static func plainKey(_ code: Int32) -> Key? {
         switch code {
-        case 10, 13: return .enter
+        case 10: return .char("\n")
         case 9: return .tab
         case 27: return .escape
         case 8, 127: return .backspace
@@ -82,10 +133,17 @@ public final class CursesTerminal: Terminal {
         case KEY_END: .end
         case KEY_ENTER: .enter
         case KEY_BACKSPACE: .backspace
+        case KEY_DC: .delete
         case KEY_BTAB: .backTab
         case KEY_RESIZE: .resize
         case KEY_F0 + 1...KEY_F0 + 12: .function(Int(code - KEY_F0))
-        default: nil
+        default:
+            // Ctrl with an arrow has no KEY_ name; the terminal description calls it kLFT5, kRIT5.
+            switch keyname(code).map({ String(cString: $0) }) {
+            case "kLFT5": .alt("b")
+            case "kRIT5": .alt("f")
+            default: nil
+            }
         }
     }
 
@@ -111,13 +169,24 @@ public final class CursesTerminal: Terminal {
 
     /// Leaves curses so the shell gets its terminal back, then (on resume) redraws from scratch.
     public func suspend() {
+        withoutScreen { kill(getpid(), SIGSTOP) }
+    }
+
+    /// Leaves curses (the terminal as the shell had it) for `body` — the operator's editor, a
+    /// suspend — then takes it back and redraws everything.
+    public func withoutScreen<T>(_ body: () throws -> T) rethrows -> T {
+        bracketedPaste(false)
         endwin()
-        kill(getpid(), SIGSTOP)
-        previous = nil
-        refresh()
+        defer {
+            previous = nil
+            refresh()
+            bracketedPaste(true)
+        }
+        return try body()
     }
 
     public func stop() {
+        bracketedPaste(false)
         endwin()
     }
 

@@ -5,4 +5,6 @@ public protocol Terminal: AnyObject {
     func readKey(timeoutMilliseconds: Int) -> Key?
     func present(_ grid: Grid)
     func stop()
+    /// Gives the terminal back as the shell had it while `body` runs (an editor), then redraws.
+    func withoutScreen<T>(_ body: () throws -> T) rethrows -> T
 }

@@ -1,0 +1,84 @@
+import HeedCore
+import XCTest
+@testable import HeedTUI
+
+/// The reply composer: several lines, word movement and deletion, paste, and its panel.
+final class ComposeTests: XCTestCase {
+    let mark = ThreadMark(conversationID: 2, latestMentionID: 9, latestPostID: 0)
+
+    func composing(_ text: String = "", height: Int = 24) -> AppState {
+        var s = AppState(brand: "Northwind Bank", width: 80, height: height, now: Rows.now)
+        _ = s.handle(Rows.loaded(5))
+        _ = s.handle(.replyClaimed(conversation: 2, since: mark, channel: "x"))
+        for c in text { _ = s.handle(.key(.char(c))) }
+        return s
+    }
+
+    func type(_ keys: [Key], into s: inout AppState) {
+        for key in keys { _ = s.handle(.key(key)) }
+    }
+
+    func testLinesWordsAndDeletion() {
+        var s = composing("Hi Ana,")
+        type([.char("\n"), .char("\n")] + "the refund is on its way".map { .char($0) }, into: &s)
+        XCTAssertEqual(s.prompt?.text, "Hi Ana,\n\nthe refund is on its way")
+        type([.alt("b"), .alt("b")], into: &s)
+        XCTAssertEqual(s.prompt?.cursor, "Hi Ana,\n\nthe refund is on ".count, "M-b goes back a word at a time")
+        type([.alt("d")], into: &s)
+        XCTAssertEqual(s.prompt?.text, "Hi Ana,\n\nthe refund is on  way")
+        type([.ctrl("k")], into: &s)
+        XCTAssertEqual(s.prompt?.text, "Hi Ana,\n\nthe refund is on ", "C-k to the end of the line")
+        type([.alt("\u{7f}")], into: &s)
+        XCTAssertEqual(s.prompt?.text, "Hi Ana,\n\nthe refund is ")
+        type([.up, .up], into: &s)
+        XCTAssertEqual(s.prompt?.cursor, 0, "up keeps the column, or goes to the end of a shorter line (the empty one)")
+        type([.home, .alt("f")], into: &s)
+        XCTAssertEqual(s.prompt?.cursor, 2)
+        type([.ctrl("d"), .delete], into: &s)
+        XCTAssertEqual(s.prompt?.text, "Hina,\n\nthe refund is ", "C-d and Delete delete forward")
+        type([.down, .down, .end, .ctrl("u")], into: &s)
+        XCTAssertEqual(s.prompt?.text, "Hina,\n\n", "C-u to the start of the line only")
+        // Line breaks are only for replies: a search keeps one line.
+        var search = AppState(brand: "b", width: 80, height: 24, now: Rows.now)
+        type([.char("/"), .char("a"), .char("\n"), .char("b")], into: &search)
+        XCTAssertEqual(search.prompt?.text, "a b")
+    }
+
+    func testTheEnterKeySendsAndAPastedLongTextStaysWhole() {
+        var s = composing()
+        let pasted = (1...40).map { "line \($0) of a long pasted answer with an https://example.com/very/long/link/\($0)" }.joined(separator: "\n")
+        type(pasted.map { .char($0) }, into: &s)
+        XCTAssertEqual(s.prompt?.text, pasted)
+        XCTAssertEqual(s.handle(.key(.enter)), [], "far over 280 as X counts it: not sent")
+        XCTAssertTrue(s.prompt?.error?.message.hasPrefix("too long: ") == true)
+        type([.alt("\u{7f}")], into: &s)
+        s.prompt?.text = "Thanks!\nWe are on it."
+        XCTAssertEqual(s.handle(.key(.enter)), [.reply(since: mark, channel: "x", text: "Thanks!\nWe are on it.", anyway: false)])
+    }
+
+    func testThePanelGrowsWithTheTextAndFollowsTheCursor() {
+        var s = composing("Hi Ana, sorry about the double charge. " + String(repeating: "We have asked the bank to reverse it. ", count: 3))
+        var screen = QueueScreen.render(s)
+        XCTAssertEqual(screen.line(19), " reply to #2 (153/280)".padding(toLength: 80, withPad: " ", startingAt: 0))
+        XCTAssertEqual(screen.line(20), " Hi Ana, sorry about the double charge. We have asked the bank to reverse it.   ",
+                       "words wrap at the width")
+        XCTAssertEqual(screen.line(21), " We have asked the bank to reverse it. We have asked the bank to reverse it.    ")
+        XCTAssertEqual(screen.line(23), " " + ComposePanel.keys.padding(toLength: 79, withPad: " ", startingAt: 0))
+        type((1...12).map { _ in .char("\n") } + "— Sam".map { .char($0) }, into: &s)
+        screen = QueueScreen.render(s)
+        XCTAssertTrue(screen.line(12).hasPrefix(" reply to #2 (") && screen.line(12).contains("line 14 of 14"), screen.line(12))
+        XCTAssertEqual(screen.line(22).trimmingCharacters(in: .whitespaces), "— Sam", "the cursor's line is shown")
+        XCTAssertEqual(screen[6, 22].style, .selectedRow, "the cursor after the last character")
+        // A stale reply says what came on the panel's last line.
+        _ = s.handle(.replyStale("not sent: the thread changed since you began — @ana wrote 1m ago: \"?\"", since: mark, channel: "x", text: "ok"))
+        XCTAssertTrue(QueueScreen.render(s).line(23).hasPrefix(" not sent: the thread changed since you began — @ana wrote 1m ago"))
+    }
+
+    func testWrapCutsAtSpacesAndInsideLongWords() {
+        let text = Array("aaaa bbbb cccccccccccc\nd")
+        let rows = ComposePanel.wrap(text, width: 6).map { String(text[$0]) }
+        XCTAssertEqual(rows, ["aaaa ", "bbbb ", "cccccc", "cccccc", "d"])
+        XCTAssertEqual(ComposePanel.wrap(Array("表現表現"), width: 5).map { $0.count }, [2, 2], "CJK takes two columns")
+        XCTAssertEqual(ComposePanel.wrap([], width: 5), [0..<0])
+    }
+}
