@@ -69,6 +69,10 @@ final class ComposeTests: XCTestCase {
         XCTAssertTrue(screen.line(12).hasPrefix(" reply to #2 (") && screen.line(12).contains("line 14 of 14"), screen.line(12))
         XCTAssertEqual(screen.line(22).trimmingCharacters(in: .whitespaces), "— Sam", "the cursor's line is shown")
         XCTAssertEqual(screen[6, 22].style, .selectedRow, "the cursor after the last character")
+        // The first word typed offers the canned replies it begins.
+        var offered = composing("mo")
+        offered.cannedNames = ["move-to-dm", "outage", "more-info"]
+        XCTAssertEqual(QueueScreen.render(offered).line(23).trimmingCharacters(in: .whitespaces), "Tab fills canned reply: move-to-dm · more-info")
         // A stale reply says what came on the panel's last line.
         _ = s.handle(.replyStale("not sent: the thread changed since you began — @ana wrote 1m ago: \"?\"", since: mark, channel: "x", text: "ok"))
         XCTAssertTrue(QueueScreen.render(s).line(23).hasPrefix(" not sent: the thread changed since you began — @ana wrote 1m ago"))
@@ -80,5 +84,33 @@ final class ComposeTests: XCTestCase {
         XCTAssertEqual(rows, ["aaaa ", "bbbb ", "cccccc", "cccccc", "d"])
         XCTAssertEqual(ComposePanel.wrap(Array("表現表現"), width: 5).map { $0.count }, [2, 2], "CJK takes two columns")
         XCTAssertEqual(ComposePanel.wrap([], width: 5), [0..<0])
+    }
+
+    func testAReplyToSeveralIsWrittenOncePreviewedThenQueued() {
+        var s = AppState(brand: "Northwind Bank", width: 80, height: 24, now: Rows.now)
+        _ = s.handle(Rows.loaded(5))
+        type([.char("x"), .char("x"), .char(";"), .char("r")], into: &s)
+        let picked = s.selection
+        XCTAssertEqual(s.prompt?.purpose, .bulkReply(conversations: picked))
+        type("out".map { .char($0) }, into: &s)
+        XCTAssertEqual(s.handle(.key(.tab)), [.cannedTemplate(prefix: "out")], "the canned text with its variables left for each")
+        _ = s.handle(.cannedFilled("Hi {first_name}, we are on it. {signature}"))
+        XCTAssertEqual(s.handle(.key(.enter)), [.previewReplies("Hi {first_name}, we are on it. {signature}", conversations: picked)])
+        let previews = [ReplyPreview(conversationID: 1, handle: "ana", channel: "x", text: "Hi Ana, we are on it. ^SB"),
+                        ReplyPreview(conversationID: 2, handle: "lee", channel: "x", text: String(repeating: "long ", count: 60),
+                                     problem: "300 of 280 characters as x counts them: 20 too many")]
+        _ = s.handle(.repliesPreviewed(previews))
+        let screen = QueueScreen.render(s)
+        XCTAssertEqual(screen.line(2).trimmingCharacters(in: .whitespaces), "Replies to 2 conversations, as each will get it (1 cannot go)")
+        XCTAssertEqual(screen.line(3).trimmingCharacters(in: .whitespaces), "#1 @ana · x")
+        XCTAssertEqual(screen.line(4).trimmingCharacters(in: .whitespaces), "Hi Ana, we are on it. ^SB")
+        XCTAssertTrue(screen.lines.contains { $0.hasPrefix("   cannot go: 300 of 280") })
+        // Esc goes back to the text; Enter there previews again, Enter on the preview queues.
+        XCTAssertEqual(s.handle(.key(.escape)), [])
+        XCTAssertNil(s.replyPreview)
+        XCTAssertNotNil(s.prompt)
+        _ = s.handle(.repliesPreviewed(previews))
+        XCTAssertEqual(s.handle(.key(.enter)), [.replyAll(previews, versions: picked)])
+        XCTAssertNil(s.prompt)
     }
 }

@@ -235,6 +235,30 @@ final class RuntimeTests: XCTestCase {
         XCTAssertEqual(failing.state.prompt?.error?.message, "the editor \"false\" exited with status 1: the reply is as it was")
     }
 
+    func testAReplyToSeveralIsPreviewedForEachThenQueued() throws {
+        let keys: [Key] = [.char("x"), .char("x"), .char("x"), .char(";"), .char("r")] + "Hi {first_name}, about {case}: fixed!".map { .char($0) } + [.enter]
+        let (runtime, terminal, database) = try actingSession(keys: keys)
+        try runtime.start()
+        let picked = runtime.state.rows.prefix(3).map(\.conversationID).sorted()
+        try runtime.run(untilIdle: true)
+        let previews = try XCTUnwrap(runtime.state.replyPreview)
+        XCTAssertEqual(previews.map(\.conversationID), picked)
+        XCTAssertTrue(previews.allSatisfy { $0.text.hasPrefix("Hi ") && $0.text.hasSuffix("about #\($0.conversationID): fixed!") }, "\(previews)")
+        let screen = try XCTUnwrap(terminal.presented).lines.joined(separator: "\n")
+        XCTAssertTrue(screen.contains(" Replies to 3 conversations, as each will get it"), screen)
+        XCTAssertTrue(screen.contains("#\(picked[0]) @\(previews[0].handle) · "), screen)
+        XCTAssertTrue(screen.contains("   " + previews[0].text), screen)
+        let queuedBefore = try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") }
+        XCTAssertEqual(queuedBefore, 0, "nothing before Enter")
+        terminal.type([.enter])
+        try runtime.run(untilIdle: true)
+        XCTAssertEqual(runtime.state.status, "sam replied to 3 of 3 conversations")
+        let texts = try database.writer.read { db in try String.fetchAll(db, sql: "SELECT text FROM outbox ORDER BY conversation_id") }
+        XCTAssertEqual(texts, previews.map(\.text), "as previewed")
+        XCTAssertNil(runtime.state.prompt)
+        XCTAssertEqual(runtime.state.selection, [:])
+    }
+
     func testActionsFromTheKeyboardChangeTheCacheAndSayWhatHappened() throws {
         let (runtime, terminal, database) = try actingSession(keys: [.char("t")] + "+callback".map { .char($0) } + [.enter, .char("c")])
         try runtime.start()

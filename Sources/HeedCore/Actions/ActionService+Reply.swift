@@ -108,12 +108,37 @@ extension ActionService {
 
     /// The first canned reply whose name starts with `name`, filled for conversation `id`.
     public func cannedText(_ name: String, conversation id: Int64, by actor: Operator) throws -> String {
-        guard let canned = CannedReply.matching(name, in: config).first else {
+        let canned = CannedReply(name: name, text: try cannedTemplate(name))
+        return try database.writer.read { db in try canned.filled(db, conversation: id, by: actor) }
+    }
+
+    /// A reply's text with its variables filled for each conversation's customer, as it would
+    /// go out (signature added), and what would stop it on that conversation's channel.
+    public func previewReplies(_ text: String, to ids: [Int64], by actor: Operator) throws -> [ReplyPreview] {
+        let template = CannedReply(name: "", text: text)
+        return try database.writer.read { db in
+            try ids.map { id in
+                let filled = Self.outgoing(try template.filled(db, conversation: id, by: actor), by: actor)
+                let target = try Row.fetchOne(db, sql: """
+                    SELECT m.channel, h.handle FROM conversation c JOIN mention m ON m.id = coalesce(c.latest_customer_mention_id, c.latest_mention_id)
+                    JOIN contact_handle h ON h.id = m.handle_id WHERE c.id = ?
+                    """, arguments: [id])
+                let channel: String = target?["channel"] ?? ""
+                return ReplyPreview(conversationID: id, handle: target?["handle"] ?? "", channel: channel, text: filled,
+                                    problem: ChannelLength.problem(filled, channel: channel))
+            }
+        }
+    }
+
+    /// The text of the first canned reply whose name starts with `prefix`, its variables left
+    /// for each recipient.
+    public func cannedTemplate(_ prefix: String) throws -> String {
+        guard let canned = CannedReply.matching(prefix, in: config).first else {
             let names = config.cannedReplies.map(\.name)
-            throw HeedError("no canned reply \"\(name)\"" + (names.isEmpty ? " (the config has none)" : "; there are " + names.joined(separator: ", ")),
+            throw HeedError("no canned reply \"\(prefix)\"" + (names.isEmpty ? " (the config has none)" : "; there are " + names.joined(separator: ", ")),
                             exitCode: ExitStatus.usage)
         }
-        return try database.writer.read { db in try canned.filled(db, conversation: id, by: actor) }
+        return canned.text
     }
 
     /// Withdraws a post not yet on its way (queued, failed, or left for checking).

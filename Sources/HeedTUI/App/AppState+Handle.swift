@@ -62,6 +62,9 @@ extension AppState {
             prompt?.warned = false
         case .promptFault(let message):
             prompt?.error = QueryError(position: 0, message: message)
+        case .repliesPreviewed(let previews):
+            replyPreview = previews
+            previewTop = 0
         case .picked(let found):
             selection.merge(found) { seen, _ in seen }
             status = "\(selection.count) selected (all \(found.count) found): ; then an action applies it to them all"
@@ -96,6 +99,7 @@ extension AppState {
         if let pressed, [.resolve, .spam, .tag, .note, .assign, .escalate, .snooze, .undo, .redo, .next, .reply].contains(pressed) {
             applying = wasApplying
         }
+        if replyPreview != nil { return previewKey(key) }
         if prompt != nil { return promptKey(key) }
         if showingHelp {
             // Any key closes the help; q still quits.
@@ -150,7 +154,7 @@ extension AppState {
             } else {
                 applying = true
                 let macroKeys = macros.map { "  \($0.key.label) \($0.name)" }.joined()
-                status = "\(selection.count) selected: c resolve  ! spam  t tag  n note  a assign  e escalate  s snooze\(macroKeys)  (Esc: none)"
+                status = "\(selection.count) selected: c resolve  ! spam  t tag  n note  a assign  e escalate  s snooze  r reply\(macroKeys)  (Esc: none)"
             }
         }
         return loadMoreNearTheEnd()
@@ -175,12 +179,16 @@ extension AppState {
         case .tab:
             // Type the start of a canned reply's name, then Tab.
             if case .reply(let id, _, _) = line.purpose { return [.canned(conversation: id, prefix: line.text)] }
+            if case .bulkReply = line.purpose { return [.cannedTemplate(prefix: line.text)] }
         case .ctrl("x"):
             if line.multiline { return [.editExternally(line.text)] }
         case .escape, .ctrl("c"), .ctrl("g"):
             prompt = nil
             if case .reply(let id, _, _) = line.purpose { return [.releaseReply(conversation: id)] }
         case .enter:
+            if case .bulkReply(let conversations) = line.purpose {
+                return line.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? [] : [.previewReplies(line.text, conversations: conversations)]
+            }
             if case .reply(_, let mark, let channel) = line.purpose {
                 if let problem = ChannelLength.problem(line.text, channel: channel) {
                     line.error = QueryError(position: line.text.count, message: "too long: \(problem)")
@@ -279,6 +287,9 @@ extension AppState {
             case .tag, .note, .assign, .escalate, .snooze:
                 prompt = Prompt(.bulk(kind: action.rawValue, conversations: selection))
                 return []
+            case .reply:
+                prompt = Prompt(.bulkReply(conversations: selection))
+                return []
             default:
                 status = "\(action.rawValue) is for one conversation at a time"
                 return []
@@ -305,6 +316,26 @@ extension AppState {
             prompt = Prompt(.action(kind: action.rawValue, conversation: target.conversationID, version: target.version))
             return []
         }
+    }
+
+    /// The preview of a reply to several: scroll it, queue them all, or go back to the text.
+    private mutating func previewKey(_ key: Key) -> [Effect] {
+        guard let previews = replyPreview else { return [] }
+        switch key {
+        case .enter, .char("y"):
+            replyPreview = nil
+            guard case .bulkReply(let conversations) = prompt?.purpose else { return [] }
+            prompt = nil
+            return [.replyAll(previews, versions: conversations)]
+        case .escape, .char("q"), .ctrl("g"):
+            replyPreview = nil
+        case .char("j"), .down: previewTop += 1
+        case .char("k"), .up: previewTop = Swift.max(0, previewTop - 1)
+        case .pageDown, .char(" "): previewTop += Swift.max(1, height - 4)
+        case .pageUp: previewTop = Swift.max(0, previewTop - Swift.max(1, height - 4))
+        default: break
+        }
+        return []
     }
 
     /// A macro on the conversation open (else the one selected), or after `;` on the selection.

@@ -43,6 +43,12 @@ public struct AppState: Sendable, Equatable {
     public var applying = false
     /// The key table (`?` shows it over the queue while `showingHelp`).
     public var keyMap = KeyMap()
+    /// A reply to several, as each recipient would get it, before it is queued (Enter) — and how
+    /// far it is scrolled.
+    public var replyPreview: [ReplyPreview]?
+    public var previewTop = 0
+    /// The config's canned replies' names, offered as the reply's first word is typed.
+    public var cannedNames: [String] = []
     /// The config's macros that have a key.
     public var macros: [MacroKey] = []
     public var showingHelp = false
@@ -160,6 +166,8 @@ public enum Event: Sendable, Equatable {
     case cannedFilled(String)
     /// What went wrong with the line being typed, shown on it.
     case promptFault(String)
+    /// A reply to several, filled for each: shown before queueing.
+    case repliesPreviewed([ReplyPreview])
     /// The reply's text as the operator's editor saved it.
     case edited(String)
     /// Every conversation the list finds, with its version, to add to the selection.
@@ -183,6 +191,12 @@ public enum Effect: Sendable, Equatable {
     case performAll(TriageCommand, conversations: [Int64: Int])
     /// Run a macro on each conversation, each at its version.
     case runMacro(String, conversations: [Int64: Int])
+    /// Fill a reply's text for each conversation, to show before queueing it.
+    case previewReplies(String, conversations: [Int64: Int])
+    /// Queue each previewed reply, if its conversation is still at the version picked.
+    case replyAll([ReplyPreview], versions: [Int64: Int])
+    /// The reply line filled with a canned reply's text, its variables left for each recipient.
+    case cannedTemplate(prefix: String)
     /// Hand the reply's text to the operator's editor; what it saves comes back (`edited`).
     case editExternally(String)
     /// Pick every conversation the list's search or view finds (not only the rows loaded).

@@ -55,8 +55,10 @@ extension Prompt {
 
     /// Only a reply is written over several lines.
     var multiline: Bool {
-        if case .reply = purpose { return true }
-        return false
+        switch purpose {
+        case .reply, .bulkReply: return true
+        default: return false
+        }
     }
 
     static func lineStart(_ characters: [Character], _ cursor: Int) -> Int {

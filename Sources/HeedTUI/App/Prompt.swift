@@ -21,6 +21,8 @@ public struct Prompt: Sendable, Equatable {
         /// A reply to conversation `id` on `channel`, its length counted as the channel counts it,
         /// begun when its thread was at `since`.
         case reply(conversation: Int64, since: ThreadMark, channel: String)
+        /// One reply to every selected conversation, its variables filled for each (previewed first).
+        case bulkReply(conversations: [Int64: Int])
     }
 
     public init(_ purpose: Purpose = .search, text: String = "") {
@@ -37,6 +39,8 @@ public struct Prompt: Sendable, Equatable {
         case .reply(let id, _, let channel):
             let (used, limit) = ChannelLength.measure(text, channel: channel)
             return "reply to #\(id) (\(limit.map { "\(used)/\($0)" } ?? String(used))): "
+        case .bulkReply(let conversations):
+            return "reply to \(conversations.count) selected ({first_name} {handle} {case} filled for each; \(text.count) characters): "
         case .bulk(let kind, let conversations):
             return "\(kind) \(conversations.count) selected: "
         case .action(let kind, let id, _):

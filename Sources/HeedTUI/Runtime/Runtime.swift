@@ -139,7 +139,8 @@ public final class Runtime {
                 pending += state.handle(.tick(now: clock.now()))
                 pending += state.handle(try loadList())
                 if let open = state.conversation?.detail.summary.conversationID { pending += state.handle(try loadConversation(open)) }
-            case .perform, .performAll, .runMacro, .reply, .canned, .claimReply, .releaseReply, .undo, .redo, .next:
+            case .perform, .performAll, .runMacro, .reply, .canned, .claimReply, .releaseReply, .undo, .redo, .next,
+                 .previewReplies, .replyAll, .cannedTemplate:
                 if let event = data.act(effect) { pending += state.handle(event) }
                 if case .claimReply = effect { replyRenewedAt = clock.now() }
             case .editExternally(let text):

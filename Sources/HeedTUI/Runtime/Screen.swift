@@ -39,6 +39,7 @@ extension AppState {
     public init(config: Config, me: String?, width: Int, height: Int, now: Int64) {
         self.init(brand: config.brand, width: width, height: height, now: now)
         keyMap = KeyMap(overrides: config.keys)
+        cannedNames = config.cannedReplies.map(\.name)
         macros = config.macros.compactMap { macro in
             macro.key.flatMap(Key.init(spec:)).map { MacroKey(name: macro.name, key: $0, steps: macro.steps) }
         }

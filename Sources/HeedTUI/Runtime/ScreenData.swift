@@ -59,6 +59,24 @@ public struct ScreenData: Sendable {
                 return .actedOnAll(acting.service.each(Self.sorted(conversations), kind: "macro", by: acting.actor) { id, version in
                     try acting.service.runMacro(name, on: id, by: acting.actor, expecting: version)
                 }.summary)
+            case .previewReplies(let text, let conversations):
+                do {
+                    return .repliesPreviewed(try acting.service.previewReplies(text, to: conversations.keys.sorted(), by: acting.actor))
+                } catch let error as HeedError {
+                    return .promptFault(error.message)
+                }
+            case .replyAll(let previews, let versions):
+                let texts = Dictionary(uniqueKeysWithValues: previews.map { ($0.conversationID, $0.text) })
+                return .actedOnAll(acting.service.each(previews.map { ($0.conversationID, versions[$0.conversationID]) }, kind: "reply",
+                                                       by: acting.actor) { id, version in
+                    try acting.service.reply(to: id, text: texts[id] ?? "", by: acting.actor, expecting: version)
+                }.summary)
+            case .cannedTemplate(let prefix):
+                do {
+                    return .cannedFilled(try acting.service.cannedTemplate(prefix))
+                } catch let error as HeedError {
+                    return .promptFault(error.message)
+                }
             case .canned(let id, let prefix):
                 do {
                     return .cannedFilled(try acting.service.cannedText(prefix, conversation: id, by: acting.actor))

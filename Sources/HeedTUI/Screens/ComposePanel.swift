@@ -6,7 +6,7 @@ import HeedCore
 enum ComposePanel {
     static let keys = "Enter send · M-Enter/C-j new line · Tab canned · C-x $EDITOR · Esc give up"
 
-    static func render(_ prompt: Prompt, into grid: inout Grid) {
+    static func render(_ prompt: Prompt, canned: [String] = [], into grid: inout Grid) {
         let width = Swift.max(1, grid.width - 2)
         let characters = Array(prompt.text)
         let rows = wrap(characters, width: width)
@@ -41,9 +41,18 @@ enum ComposePanel {
         grid.fill(y: y, style: .status)
         if let error = prompt.error {
             grid.put(DisplayText(untrusted: " " + error.message), x: 0, y: y, limit: grid.width, style: .error)
+        } else if let offer = offer(prompt.text, canned: canned) {
+            grid.put(DisplayText(" " + offer), x: 0, y: y, limit: grid.width, style: .status)
         } else {
             grid.put(DisplayText(" " + keys), x: 0, y: y, limit: grid.width, style: .status)
         }
+    }
+
+    /// While the text is one word that begins canned replies' names: those names, for Tab.
+    static func offer(_ text: String, canned: [String]) -> String? {
+        guard !text.isEmpty, !text.contains(where: \.isWhitespace) else { return nil }
+        let names = canned.filter { $0.lowercased().hasPrefix(text.lowercased()) }
+        return names.isEmpty ? nil : "Tab fills canned reply: " + names.joined(separator: " · ")
     }
 
     /// The text's screen lines, as ranges of character positions (line breaks left out): each

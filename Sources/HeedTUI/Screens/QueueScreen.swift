@@ -21,8 +21,12 @@ public enum QueueScreen {
             renderPreview(state, y: 2 + state.listHeight, into: &grid)
         }
         if state.showingHelp { HelpScreen.render(state, into: &grid) }
+        if let previews = state.replyPreview {
+            ReplyPreviewScreen.render(previews, top: state.previewTop, into: &grid)
+            return grid
+        }
         if let prompt = state.prompt, prompt.multiline {
-            ComposePanel.render(prompt, into: &grid)
+            ComposePanel.render(prompt, canned: state.cannedNames, into: &grid)
         } else {
             StatusLine.render(state, into: &grid)
         }

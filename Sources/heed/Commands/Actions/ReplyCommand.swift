@@ -36,7 +36,8 @@ struct ReplyCommand: ParsableCommand {
             return try preview(selection)
         }
         try runActions(global, options, targets, ids: ids, kind: "reply") { service, actor, id, version in
-            try service.reply(to: id, text: body(service, actor, id), by: actor, expecting: version, anyway: anyway)
+            try service.reply(to: id, text: service.previewReplies(template(service), to: [id], by: actor)[0].text, by: actor,
+                              expecting: version, anyway: anyway)
         }
     }
 
@@ -44,15 +45,16 @@ struct ReplyCommand: ParsableCommand {
     private func preview(_ selection: ActionSelection) throws {
         try guarded {
             let (service, actor) = try acting(global, options)
-            let picked = try service.targets(selection, by: actor)
-            for (id, _) in picked {
-                print("#\(id) ← " + DisplayText(untrusted: ActionService.outgoing(try body(service, actor, id), by: actor)).string)
+            let previews = try service.previewReplies(template(service), to: service.targets(selection, by: actor).map(\.id), by: actor)
+            for preview in previews {
+                print("#\(preview.conversationID) ← " + DisplayText(untrusted: preview.text).string + (preview.problem.map { "  [not sent: \($0)]" } ?? ""))
             }
-            print("nothing queued: \(picked.count) repl\(picked.count == 1 ? "y" : "ies") previewed; add --confirm to queue them")
+            print("nothing queued: \(previews.count) repl\(previews.count == 1 ? "y" : "ies") previewed; add --confirm to queue them")
         }
     }
 
-    private func body(_ service: ActionService, _ actor: Operator, _ id: Int64) throws -> String {
-        try text ?? service.cannedText(canned ?? "", conversation: id, by: actor)
+    /// The text given, or the canned reply's, its variables still to fill for each customer.
+    private func template(_ service: ActionService) throws -> String {
+        try text ?? service.cannedTemplate(canned ?? "")
     }
 }

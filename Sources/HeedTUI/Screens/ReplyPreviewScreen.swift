@@ -1,0 +1,38 @@
+import HeedCore
+
+/// A reply to several before it is queued: each recipient with the text they would get,
+/// filled for them, and what would stop it.
+enum ReplyPreviewScreen {
+    static func render(_ previews: [ReplyPreview], top: Int, into grid: inout Grid) {
+        for y in 2..<grid.height { grid.clear(y: y) }
+        let blocked = previews.filter { $0.problem != nil }.count
+        grid.fill(y: 2, style: .header)
+        grid.put(DisplayText(" Replies to \(previews.count) conversations, as each will get it" + (blocked > 0 ? " (\(blocked) cannot go)" : "")),
+                 x: 0, y: 2, limit: grid.width, style: .header)
+        let lines = self.lines(previews, width: Swift.max(1, grid.width - 4))
+        let room = grid.height - 4
+        let first = Swift.min(top, Swift.max(0, lines.count - room))
+        for (offset, line) in lines.dropFirst(first).prefix(room).enumerated() {
+            grid.put(line.text, x: line.indent, y: 3 + offset, limit: grid.width - line.indent, style: line.style)
+        }
+        let y = grid.height - 1
+        grid.fill(y: y, style: .status)
+        let more = lines.count > room ? " · j/k scroll (\(first + 1)–\(Swift.min(lines.count, first + room)) of \(lines.count))" : ""
+        grid.put(DisplayText(" Enter queues them all · Esc back to the text" + more), x: 0, y: y, limit: grid.width, style: .status)
+    }
+
+    /// Each recipient's line, then their text wrapped under it, then why it cannot go, and a gap.
+    static func lines(_ previews: [ReplyPreview], width: Int) -> [(text: DisplayText, indent: Int, style: Style)] {
+        var lines: [(text: DisplayText, indent: Int, style: Style)] = []
+        for preview in previews {
+            lines.append((DisplayText(untrusted: "#\(preview.conversationID) @\(preview.handle) · \(preview.channel)"), 1, .dim))
+            let characters = Array(preview.text)
+            for row in ComposePanel.wrap(characters, width: width) {
+                lines.append((DisplayText(untrusted: String(characters[row])), 3, .normal))
+            }
+            if let problem = preview.problem { lines.append((DisplayText(untrusted: "cannot go: " + problem), 3, .error)) }
+            lines.append((DisplayText(""), 0, .normal))
+        }
+        return lines
+    }
+}
