@@ -10,7 +10,7 @@ final class ActionConcurrencyTests: XCTestCase {
         let folder = TemporaryFolder()
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Paths.benchBinary), "heed-bench is built with the tests (swift build)")
         let out = folder.file("run.out")
-        let exit = try ChildProcess.spawn([Paths.benchBinary, "actions", "--dir", folder.path, "--operators", "8", "--count", "2000"],
+        let exit = try ChildProcess.spawn([Paths.benchBinary, "actions", "--dir", folder.path, "--operators", "8", "--count", "2000", "--pause", "0"],
                                           stdout: out, stderr: out + ".err").wait()
         let output = folder.read("run.out")
         XCTAssertEqual(exit.status, 0, output + folder.read("run.out.err"))

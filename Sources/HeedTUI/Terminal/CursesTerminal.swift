@@ -169,7 +169,7 @@ public final class CursesTerminal: Terminal {
 
     /// Leaves curses so the shell gets its terminal back, then (on resume) redraws from scratch.
     public func suspend() {
-        withoutScreen { kill(getpid(), SIGSTOP) }
+        _ = withoutScreen { kill(getpid(), SIGSTOP) }
     }
 
     /// Leaves curses (the terminal as the shell had it) for `body` — the operator's editor, a
