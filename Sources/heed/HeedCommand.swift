@@ -11,7 +11,7 @@ struct HeedCommand: ParsableCommand {
         subcommands: [InitCommand.self, IngestCommand.self, QueueCommand.self, ShowCommand.self, ExplainCommand.self, IncidentCommand.self, DemoCommand.self,
                       TagCommand.self, NoteCommand.self, AssignCommand.self, UnassignCommand.self, EscalateCommand.self, SnoozeCommand.self,
                       StatusCommand<Resolve>.self, StatusCommand<Reopen>.self, StatusCommand<Spam>.self, StatusCommand<NotSpam>.self,
-                      UndoCommand.self, RedoCommand.self, NextCommand.self, MacroCommand.self, EscalationCommand.self, ReplyCommand.self, OutboxCommand.self, DeliverCommand.self, ContactCommand.self,
+                      UndoCommand.self, RedoCommand.self, NextCommand.self, MacroCommand.self, ShiftCommand.self, EscalationCommand.self, ReplyCommand.self, OutboxCommand.self, DeliverCommand.self, ContactCommand.self,
                       ConfigCommand.self])
 
     @OptionGroup var global: GlobalOptions

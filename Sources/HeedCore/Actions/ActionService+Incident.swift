@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 
 /// An incident acted on as a whole: its conversations resolved together, and a broadcast post
@@ -35,24 +34,10 @@ extension ActionService {
                 throw ActionError.refused("the config names no help_accounts to post on (\"help_accounts\": [{\"channel\": \"x\", \"account\": \"…\"}])")
             }
             let filled = try Self.required(text, "a broadcast needs text").replacingOccurrences(of: "{incident}", with: title)
-            let post = Self.outgoing(filled, by: actor)
-            for account in config.helpAccounts {
-                if let problem = ChannelLength.problem(post, channel: account.channel) {
-                    throw ActionError.refused("too long for \(account.channel): \(problem)")
-                }
-            }
-            let sendAfter = now + Int64(config.undoSeconds) * 1000
-            var posts: [Int64] = []
-            for account in config.helpAccounts {
-                try db.execute(sql: """
-                    INSERT INTO outbox (kind, channel, account, operator, text, idempotency_key, send_after, created_at)
-                    VALUES ('broadcast', ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [account.channel, account.account, actor.handle, post, UUID().uuidString.lowercased(), sendAfter, now])
-                posts.append(db.lastInsertedRowID)
-            }
+            let posts = try queueToHelpAccounts(db, kind: "broadcast", text: Self.outgoing(filled, by: actor), by: actor, now: now)
             let list = posts.map(String.init).joined(separator: ", ")
             try EventLog.append(db, at: now, operator: actor.handle, kind: "broadcast", conversation: nil, subject: String(id), before: nil,
-                                after: JSONWriter.object([("posts", list), ("text", post)]))
+                                after: JSONWriter.object([("posts", list), ("text", Self.outgoing(filled, by: actor))]))
             return Outcome(conversationID: 0, kind: "broadcast", version: 0, eventID: db.lastInsertedRowID,
                            summary: "\(actor.handle) queued a broadcast about incident \(id) to \(posts.count) account\(posts.count == 1 ? "" : "s") "
                                   + "(post\(posts.count == 1 ? "" : "s") \(list), sent in \(config.undoSeconds) s unless withdrawn)")

@@ -2,8 +2,9 @@ import GRDB
 
 /// The pull model: the most urgent conversation nobody holds, taken within a cap.
 extension ActionService {
-    /// Takes the most urgent open conversation nobody holds (no operator, no one replying) and
-    /// assigns it to `actor`: the pull model. Refused at the operator's cap.
+    /// Takes the most urgent open conversation nobody holds (no operator, or one who is off
+    /// shift while shifts are in use; no one replying) and assigns it to `actor`: the pull
+    /// model. Refused at the operator's cap.
     @discardableResult
     public func next(by actor: Operator) throws -> Outcome {
         try transaction { db, now in
@@ -13,7 +14,7 @@ extension ActionService {
             }
             guard let id = try Int64.fetchOne(db, sql: """
                 SELECT c.id FROM conversation c
-                WHERE c.status = 'open' AND c.assignee IS NULL
+                WHERE c.status = 'open' AND (c.assignee IS NULL OR \(Shift.assigneeOffShiftSQL))
                   AND NOT EXISTS (SELECT 1 FROM claim WHERE conversation_id = c.id AND kind = 'replying' AND expires_at > ? AND operator <> ?)
                 ORDER BY \(Queue.order) LIMIT 1
                 """, arguments: [now, actor.handle]),

@@ -87,6 +87,9 @@ public struct ActionService: Sendable {
                 after.assignee = member.handle
             } else if config.teams.contains(where: { $0.name == target }) {
                 after.team = target
+                // Routed to whoever of the team is on shift and holds least, unless someone on shift has it.
+                let holderOnShift = try before.assignee.map { try Shift.running(db, operator: $0) != nil } ?? false
+                if !holderOnShift, let member = try Self.onShiftMember(of: target, in: db, config: config) { after.assignee = member }
             } else {
                 throw ActionError.refused("no operator or team \"\(target)\"; operators: \(config.operators.map(\.handle).joined(separator: ", ")); "
                     + "teams: \(config.teams.map(\.name).joined(separator: ", "))")
@@ -208,6 +211,15 @@ public struct ActionService: Sendable {
             throw ActionError.refused("\"\(text)\" is not a tag: a word of at most 64 characters, no spaces")
         }
         return name
+    }
+
+    /// The member of `team` on shift who holds the fewest conversations (within their cap), if any.
+    static func onShiftMember(of team: String, in db: Database, config: Config) throws -> String? {
+        let running = Set(try Shift.allRunning(db).map(\.operatorHandle))
+        return try config.operators.filter { $0.teams.contains(team) && running.contains($0.handle) }
+            .map { ($0, try held(db, by: $0.handle)) }
+            .filter { member, held in member.maxAssigned.map { held < $0 } ?? true }
+            .min { $0.1 < $1.1 }?.0.handle
     }
 
     static func unknownTeam(_ team: String, _ config: Config) -> String {

@@ -17,6 +17,7 @@ enum Schema {
         migrator.registerMigration("v7-incidents", migrate: v7Incidents)
         migrator.registerMigration("v8-reasons-apart", migrate: v8ReasonsApart)
         migrator.registerMigration("v9-screen-reads", migrate: v9ScreenReads)
+        migrator.registerMigration("v10-activity", migrate: v10Activity)
         return migrator
     }
 
@@ -410,6 +411,19 @@ enum Schema {
             UPDATE conversation SET lang = (SELECT lang FROM mention WHERE id = conversation.latest_customer_mention_id)
                 WHERE latest_customer_mention_id IS NOT NULL;
             CREATE INDEX conversation_by_lang ON conversation(lang COLLATE NOCASE, status) WHERE lang IS NOT NULL;
+            """)
+    }
+
+    /// The minutes an operator on shift was at the screen (a key pressed), for the shift log's
+    /// active and away times.
+    private static func v10Activity(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE activity (
+                operator TEXT NOT NULL,
+                -- the minute (Unix milliseconds, truncated)
+                at INTEGER NOT NULL,
+                PRIMARY KEY (operator, at)
+            ) WITHOUT ROWID;
             """)
     }
 }

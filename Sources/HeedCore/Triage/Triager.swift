@@ -87,6 +87,8 @@ public final class Triager {
         let repeatCap = w.repeatContact > 0 ? Int((w.repeatMax / w.repeatContact).rounded(.up)) + 1 : 1
         var pass = Array(ids)
         var copiesOf: Set<Int64> = []
+        // Only while some shift runs: a team that does not use shifts keeps its assignments.
+        let shiftsRunning = try !newCustomerMessage.isEmpty && (Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM shift WHERE ended_at IS NULL)") ?? false)
         for round in 0..<2 {
             var campaign: Set<Int64> = []
             for id in pass {
@@ -143,6 +145,9 @@ public final class Triager {
                 }
                 try write.run(id, priority, part.points, part.floor, waitingSince, target, urgency.rawValue,
                               due, breached, analysis.kind.rawValue, analysis.sentiment, spam.value, subject.lang)
+                if shiftsRunning && newCustomerMessage.contains(id), let away = try Self.backToPool(db, conversation: id, now: now) {
+                    reasons.append(Reason(signal: "pool", points: 0, text: "back to the pool: \(away) is off shift"))
+                }
                 try writeReasons.run(id, ReasonsJSON.encode(reasons))
                 let wrote = newCustomerMessage.contains(id) || copiesOf.contains(id)
                 if wrote && !signals.rules.isEmpty {
@@ -191,6 +196,19 @@ public final class Triager {
     /// used, and whether it is breached. Reads five numbers a conversation and writes only those
     /// that changed. Returns how many changed.
     @discardableResult
+    /// The customer wrote again while the conversation's assignee is off shift: it goes back to
+    /// the pool (logged), and the one it left is returned.
+    static func backToPool(_ db: Database, conversation id: Int64, now: Int64) throws -> String? {
+        guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT \(Shift.assigneeOffShiftSQL) FROM conversation c WHERE c.id = ?"), arguments: [id]) == true,
+              let (before, _) = try ConversationFields.fetch(db, conversation: id), let away = before.assignee else { return nil }
+        var after = before
+        after.assignee = nil
+        try after.write(db, conversation: id, over: before, by: EventLog.triageOperator, now: now)
+        try EventLog.append(db, at: now, operator: EventLog.triageOperator, kind: "unassign", conversation: id, subject: "\(away) is off shift",
+                            before: before.json, after: after.json)
+        return away
+    }
+
     public func refreshWaiting(in db: Database, now: Int64) throws -> Int {
         let read = try BoundStatement(db, """
             SELECT id, static_points, priority_floor, waiting_since, sla_minutes, priority, breached FROM conversation

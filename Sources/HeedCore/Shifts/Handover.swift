@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+
+/// What an operator leaves the next one: their note and what heed found at the end of the shift.
+public struct Handover: Sendable, Equatable, Codable {
+    public struct Item: Sendable, Equatable, Codable {
+        public var conversation: Int64
+        public var priority: Int
+        public var dueAt: Int64?
+        public var text: String
+        enum CodingKeys: String, CodingKey { case conversation, priority, dueAt = "due_at", text }
+    }
+
+    public struct PendingEscalation: Sendable, Equatable, Codable {
+        public var id: Int64
+        public var conversation: Int64
+        public var team: String
+        public var openedAt: Int64
+        enum CodingKeys: String, CodingKey { case id, conversation, team, openedAt = "opened_at" }
+    }
+
+    public struct Post: Sendable, Equatable, Codable {
+        public var id: Int64
+        public var kind: String
+        public var state: String
+        public var conversation: Int64?
+    }
+
+    public struct ActiveIncident: Sendable, Equatable, Codable {
+        public var id: Int64
+        public var title: String
+        public var open: Int
+    }
+
+    public struct Figures: Sendable, Equatable, Codable {
+        /// Conversations they acted on during the shift.
+        public var handled: Int
+        /// Replies they queued during the shift (not withdrawn).
+        public var replied: Int
+        /// For the conversations they answered first: customer's first message to our first reply.
+        public var medianFirstResponseMs: Int64?
+        enum CodingKeys: String, CodingKey { case handled, replied, medianFirstResponseMs = "median_first_response_ms" }
+    }
+
+    public var shift: Int64
+    public var operatorHandle: String
+    public var startedAt: Int64
+    public var endedAt: Int64
+    public var note: String?
+    public var automatic: Bool
+    /// Conversations assigned to them as the shift ended (before release or passing on).
+    public var assigned: [Item]
+    public var escalations: [PendingEscalation]
+    /// Their drafts and posts not sent yet (queued, failed, left for checking).
+    public var unsent: [Post]
+    /// Open conversations anyone holds whose SLA falls due within the next hour.
+    public var atRisk: [Item]
+    public var incidents: [ActiveIncident]
+    public var figures: Figures
+    /// Where their conversations went: nil released to the pool, else the operator they went to.
+    public var passedTo: String?
+
+    enum CodingKeys: String, CodingKey {
+        case shift, operatorHandle = "operator", startedAt = "started_at", endedAt = "ended_at", note, automatic, assigned, escalations,
+             unsent, atRisk = "at_risk", incidents, figures, passedTo = "passed_to"
+    }
+
+    var json: String { String(decoding: try! JSONEncoder().encode(self), as: UTF8.self) }
+
+    /// What heed finds for `shift` ending at `now`.
+    static func make(_ db: Database, shift: Shift, note: String?, automatic: Bool, passedTo: String?, config: Config, now: Int64) throws -> Handover {
+        let handle = shift.operatorHandle
+        let itemSQL = """
+            SELECT c.id, c.priority, c.due_at, coalesce(m.text, '') AS text FROM conversation c
+            LEFT JOIN mention m ON m.id = coalesce(c.latest_customer_mention_id, c.latest_mention_id)
+            """
+        let item = { (row: Row) in
+            Item(conversation: row["id"], priority: row["priority"], dueAt: row["due_at"], text: Self.line(row["text"]))
+        }
+        let assigned = try Row.fetchAll(db, sql: itemSQL + " WHERE c.assignee = ? AND c.status IN ('open', 'waiting', 'snoozed') ORDER BY \(Queue.order)",
+                                        arguments: [handle]).map(item)
+        let atRisk = try Row.fetchAll(db, sql: itemSQL + " WHERE c.status = 'open' AND c.due_at > ? AND c.due_at <= ? ORDER BY c.due_at LIMIT 20",
+                                      arguments: [now, now + 3_600_000]).map(item)
+        let escalations = try Row.fetchAll(db, sql: """
+            SELECT e.id, e.conversation_id, e.team, e.opened_at FROM escalation e JOIN conversation c ON c.id = e.conversation_id
+            WHERE e.state = 'open' AND (e.opened_by = ? OR c.assignee = ?) ORDER BY e.opened_at
+            """, arguments: [handle, handle]).map {
+            PendingEscalation(id: $0["id"], conversation: $0["conversation_id"], team: $0["team"], openedAt: $0["opened_at"])
+        }
+        let unsent = try Row.fetchAll(db, sql: """
+            SELECT id, kind, state, conversation_id FROM outbox WHERE operator = ? AND state IN ('queued', 'sending', 'failed', 'checking') ORDER BY id
+            """, arguments: [handle]).map { Post(id: $0["id"], kind: $0["kind"], state: $0["state"], conversation: $0["conversation_id"]) }
+        let quiet = now - Int64(config.triage.incidents.quietMinutes) * 60_000
+        let incidents = try Incident.list(db, now: now, quietMinutes: config.triage.incidents.quietMinutes)
+            .filter { $0.state == .active && $0.lastMemberAt >= quiet }
+            .map { ActiveIncident(id: $0.id, title: $0.title, open: $0.open) }
+        return Handover(shift: shift.id, operatorHandle: handle, startedAt: shift.startedAt, endedAt: now, note: note, automatic: automatic,
+                        assigned: assigned, escalations: escalations, unsent: unsent, atRisk: atRisk, incidents: incidents,
+                        figures: try figures(db, operator: handle, from: shift.startedAt, to: now), passedTo: passedTo)
+    }
+
+    static func figures(_ db: Database, operator handle: String, from start: Int64, to end: Int64) throws -> Figures {
+        let handled = try Int.fetchOne(db, sql: """
+            SELECT count(DISTINCT conversation_id) FROM event WHERE operator = ? AND at >= ? AND at <= ? AND conversation_id IS NOT NULL
+            """, arguments: [handle, start, end]) ?? 0
+        let replied = try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM outbox WHERE operator = ? AND kind = 'reply' AND state <> 'cancelled' AND created_at >= ? AND created_at <= ?
+            """, arguments: [handle, start, end]) ?? 0
+        // Conversations whose first reply (not withdrawn) was theirs, in this shift.
+        let waits = try Int64.fetchAll(db, sql: """
+            SELECT o.created_at - (SELECT min(m.created_at) FROM mention m WHERE m.conversation_id = o.conversation_id AND m.ours = 0)
+            FROM outbox o
+            WHERE o.operator = ? AND o.kind = 'reply' AND o.state <> 'cancelled' AND o.created_at >= ? AND o.created_at <= ?
+              AND o.id = (SELECT min(f.id) FROM outbox f WHERE f.conversation_id = o.conversation_id AND f.kind = 'reply' AND f.state <> 'cancelled')
+            """, arguments: [handle, start, end]).filter { $0 >= 0 }.sorted()
+        return Figures(handled: handled, replied: replied, medianFirstResponseMs: waits.isEmpty ? nil : waits[(waits.count - 1) / 2])
+    }
+
+    /// The handover as lines for people; public text sanitised.
+    public func lines(now: Int64, config: Config) -> [String] {
+        let zone = config.timeZone(for: operatorHandle)
+        var lines = ["handover from \(operatorHandle)" + (automatic ? " (ended automatically after \(config.maxShiftHours) h)" : "")
+            + ": \(ShiftClock.string(startedAt, timeZone: zone))–\(ShiftClock.string(endedAt, timeZone: zone)), ended \(Age.short(milliseconds: now - endedAt)) ago"]
+        if let note, !note.isEmpty { lines.append("  note: " + DisplayText(untrusted: note).string) }
+        let response = figures.medianFirstResponseMs.map { ", median first response \(Age.short(milliseconds: $0))" } ?? ""
+        lines.append("  handled \(figures.handled), replied \(figures.replied)\(response)")
+        func due(_ at: Int64?) -> String { at.map { $0 > now ? "due \(Age.short(milliseconds: $0 - now))" : "late \(Age.short(milliseconds: now - $0))" } ?? "" }
+        if !assigned.isEmpty {
+            lines.append("  their conversations (\(passedTo.map { "passed to \($0)" } ?? "released to the pool")):")
+            for item in assigned.prefix(10) { lines.append("    #\(item.conversation) ▲\(item.priority) \(due(item.dueAt)) \(DisplayText(untrusted: item.text).string)") }
+            if assigned.count > 10 { lines.append("    … and \(assigned.count - 10) more") }
+        }
+        for escalation in escalations { lines.append("  escalation \(escalation.id) of #\(escalation.conversation) to \(escalation.team) still open") }
+        for post in unsent { lines.append("  post \(post.id) (\(post.kind)\(post.conversation.map { " to #\($0)" } ?? "")) not sent: \(post.state)") }
+        if !atRisk.isEmpty {
+            lines.append("  SLA at risk in the next hour:")
+            for item in atRisk.prefix(10) { lines.append("    #\(item.conversation) ▲\(item.priority) \(due(item.dueAt)) \(DisplayText(untrusted: item.text).string)") }
+        }
+        for incident in incidents { lines.append("  incident \(incident.id) active: \(DisplayText(untrusted: incident.title).string) (\(incident.open) open)") }
+        return lines
+    }
+
+    private static func line(_ text: String) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.count > 70 ? flat.prefix(69) + "…" : flat
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// An intro or sign-off post from its template: `{name}` `{first_name}` `{until}` (the shift's
+/// planned end, HH:MM in the operator's time zone) `{signature}` `{team}`.
+enum ShiftTemplate {
+    static let defaultIntro = "Hi! {first_name} here until {until}, ask us anything. {signature}"
+
+    static func fill(_ template: String, operator member: Operator, until: Int64?, config: Config) -> String {
+        let values: [String: String] = [
+            "name": member.name,
+            "first_name": member.firstName,
+            "until": until.map { ShiftClock.string($0, timeZone: config.timeZone(for: member.handle)) } ?? "later",
+            "signature": member.signature,
+            "team": member.teams.first ?? config.teams.first?.name ?? "",
+        ]
+        var text = template
+        for (variable, value) in values { text = text.replacingOccurrences(of: "{\(variable)}", with: value) }
+        return text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+    }
+
+    /// The next time it is `text` (HH:MM) in `timeZone` after `now`; nil when `text` is not a time.
+    public static func next(_ text: String, after now: Int64, timeZone: String) -> Int64? {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute),
+              parts[1].count == 2 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
+        let start = Date(timeIntervalSince1970: Double(now) / 1000)
+        guard let date = calendar.nextDate(after: start, matching: DateComponents(hour: hour, minute: minute), matchingPolicy: .nextTime) else {
+            return nil
+        }
+        return Int64(date.timeIntervalSince1970 * 1000)
+    }
+}
+
+/// Times of day for shifts: HH:MM in an operator's time zone.
+public enum ShiftClock {
+    public static func string(_ milliseconds: Int64, timeZone: String) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.hour, .minute], from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+    }
+}
