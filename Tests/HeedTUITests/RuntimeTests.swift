@@ -175,7 +175,8 @@ final class RuntimeTests: XCTestCase {
         config.operators = [Operator(handle: "sam", name: "Sam Brooks", unixUser: nil, role: .lead, signature: "", intro: nil, teams: [], maxAssigned: nil)]
         config.macros = macros.map { Macro(name: $0.name, steps: $0.steps) }
         let acting = ScreenData.Acting(service: ActionService(database: database, config: config, clock: clock), actor: config.operators[0])
-        let terminal = GridTerminal(width: 100, height: 30, keys: keys)
+        // Sam has no shift running: the screen offers one, which Esc declines.
+        let terminal = GridTerminal(width: 100, height: 30, keys: [.escape] + keys)
         var state = AppState(brand: "Northwind Bank", width: 100, height: 30, now: clock.now())
         state.me = "sam"
         state.macros = macros

@@ -147,7 +147,9 @@ final class TerminalEndToEndTests: XCTestCase {
         let marker = folder.file("exit-status")
         try tmux.start("'\(Paths.heedBinary)' demo --cache '\(cache)' --size 200; echo \"heed exited $?\" > '\(marker)'; sleep 30",
                        width: 100, height: 30, environment: ["HOME": folder.path, "TERM": "tmux-256color", "HEED_OPERATOR": ""])
-        try tmux.waitFor(text: "Northwind Bank · Triage")
+        try tmux.waitFor(text: "Start your shift?")
+        try tmux.send("Escape")
+        try tmux.waitFor(text: "working without a shift")
         try tmux.send("t")
         try tmux.waitFor(text: "(+add -remove):")
         try tmux.send("-l", "+callback")

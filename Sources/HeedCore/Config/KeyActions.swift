@@ -4,6 +4,6 @@ public enum KeyActions {
     public static let names = [
         "down", "up", "first", "last", "page_down", "page_up", "half_page_down", "half_page_up", "open", "back", "quit", "help",
         "search", "reload", "next_view", "previous_view",
-        "reply", "tag", "note", "assign", "escalate", "snooze", "resolve", "spam", "next", "undo", "redo", "select", "select_all", "apply",
+        "reply", "tag", "note", "assign", "escalate", "snooze", "resolve", "spam", "next", "undo", "redo", "select", "select_all", "apply", "shifts",
     ]
 }

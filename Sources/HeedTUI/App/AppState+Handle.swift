@@ -62,6 +62,18 @@ extension AppState {
             prompt?.warned = false
         case .promptFault(let message):
             prompt?.error = QueryError(position: 0, message: message)
+        case .shiftOffered(let offer):
+            shiftOffer = offer
+        case .shiftStarted(let summary, let notices):
+            status = summary
+            onShift = true
+            handovers = notices
+            return [.reload]
+        case .shiftEnded(let summary):
+            status = summary
+            onShift = false
+            showingShifts = false
+            return [.reload]
         case .repliesPreviewed(let previews):
             replyPreview = previews
             previewTop = 0
@@ -81,6 +93,8 @@ extension AppState {
         outbox = snapshot.outbox
         if let counted = snapshot.counts { counts = counted }
         presence = snapshot.presence
+        roster = snapshot.roster
+        if let known = snapshot.onShift { onShift = known }
         if !snapshot.viewCounts.isEmpty { viewCounts = snapshot.viewCounts }
         // The cursor stays on the same conversation, not the same row number.
         if let keep, let index = rows.firstIndex(where: { $0.conversationID == keep }) { selected = index }
@@ -100,7 +114,10 @@ extension AppState {
             applying = wasApplying
         }
         if replyPreview != nil { return previewKey(key) }
+        if !handovers.isEmpty { return handoverKey(key) }
+        if shiftOffer != nil && prompt == nil { return offerKey(key) }
         if prompt != nil { return promptKey(key) }
+        if showingShifts { return shiftPanelKey(key) }
         if showingHelp {
             // Any key closes the help; q still quits.
             showingHelp = false
@@ -137,6 +154,8 @@ extension AppState {
         case .view: return viewNumber(key)
         case .tag, .note, .assign, .escalate, .snooze, .resolve, .spam, .undo, .redo, .next, .reply:
             return act(action)
+        case .shifts:
+            showingShifts = true
         case .selectAll:
             guard listRequest.source != .outbox else {
                 status = "the Outbox holds posts, not conversations to pick"
@@ -186,6 +205,14 @@ extension AppState {
             prompt = nil
             if case .reply(let id, _, _) = line.purpose { return [.releaseReply(conversation: id)] }
         case .enter:
+            if case .intro(let until) = line.purpose {
+                prompt = nil
+                return [.startShift(intro: line.text, until: until)]
+            }
+            if case .handoverNote = line.purpose {
+                prompt = nil
+                return [.endShift(note: line.text)]
+            }
             if case .bulkReply(let conversations) = line.purpose {
                 return line.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? [] : [.previewReplies(line.text, conversations: conversations)]
             }
@@ -271,6 +298,8 @@ extension AppState {
             return act(action)
         case .select, .selectAll, .apply:
             status = "\(action.rawValue) works on the list: Esc back to it first"
+        case .shifts:
+            showingShifts = true
         }
         return []
     }
@@ -316,6 +345,54 @@ extension AppState {
             prompt = Prompt(.action(kind: action.rawValue, conversation: target.conversationID, version: target.version))
             return []
         }
+    }
+
+    /// The offer of a shift as the screen opens: Enter drafts the intro, Esc works without one.
+    private mutating func offerKey(_ key: Key) -> [Effect] {
+        guard let offer = shiftOffer else { return [] }
+        switch key {
+        case .enter, .char("y"):
+            shiftOffer = nil
+            prompt = Prompt(.intro(until: offer.until), text: offer.intro)
+        case .escape, .char("n"), .char("q"):
+            shiftOffer = nil
+            onShift = false
+            status = "working without a shift: you show as not on shift (S starts one)"
+        default: break
+        }
+        return []
+    }
+
+    /// Handovers shown at the start of a shift: Enter acknowledges them (logged).
+    private mutating func handoverKey(_ key: Key) -> [Effect] {
+        switch key {
+        case .enter, .char("y"):
+            let ids = handovers.map(\.shiftID)
+            handovers = []
+            return [.acknowledge(ids)]
+        case .escape:
+            handovers = []
+            status = "handovers not acknowledged: `heed shift ack` or the next start shows them again"
+        default: break
+        }
+        return []
+    }
+
+    /// The Shift panel: start or end yours, post the roster, close.
+    private mutating func shiftPanelKey(_ key: Key) -> [Effect] {
+        switch key {
+        case .char("e") where onShift == true:
+            prompt = Prompt(.handoverNote)
+        case .char("s") where onShift != true:
+            showingShifts = false
+            return [.offerShift]
+        case .char("p"):
+            return [.postRoster]
+        case .escape, .char("q"), .char("S"):
+            showingShifts = false
+        default: break
+        }
+        return []
     }
 
     /// The preview of a reply to several: scroll it, queue them all, or go back to the text.

@@ -47,6 +47,16 @@ public struct AppState: Sendable, Equatable {
     /// far it is scrolled.
     public var replyPreview: [ReplyPreview]?
     public var previewTop = 0
+    /// Who is on shift (the header, the Shift panel).
+    public var roster: [OnShift] = []
+    /// Whether the operator at the keyboard has a shift running (nil: not known yet).
+    public var onShift: Bool?
+    /// Offered when the screen opens and the operator has no shift running.
+    public var shiftOffer: ShiftOffer?
+    /// Handovers to read and acknowledge, shown as the shift starts.
+    public var handovers: [HandoverNotice] = []
+    /// The Shift panel (`S`) is over the queue.
+    public var showingShifts = false
     /// The config's canned replies' names, offered as the reply's first word is typed.
     public var cannedNames: [String] = []
     /// The config's macros that have a key.
@@ -115,6 +125,9 @@ public struct ListSnapshot: Sendable, Equatable {
     public var viewCounts: [Int?] = []
     /// Who else is at each conversation.
     public var presence = Viewing.Presence()
+    public var roster: [OnShift] = []
+    /// Whether this screen's operator has a shift running (nil: nobody known at the keyboard).
+    public var onShift: Bool?
 
     public init(request: ListRequest, rows: [QueueRow] = [], outbox: [OutboxEntry] = [], counts: QueueCounts? = nil,
                 viewCounts: [Int?] = [], presence: Viewing.Presence = Viewing.Presence()) {
@@ -124,6 +137,26 @@ public struct ListSnapshot: Sendable, Equatable {
         self.counts = counts
         self.viewCounts = viewCounts
         self.presence = presence
+    }
+}
+
+/// A shift the operator may start: its intro, drafted from their template, and planned end.
+public struct ShiftOffer: Sendable, Equatable {
+    public var intro: String
+    public var until: Int64
+
+    public init(intro: String, until: Int64) {
+        (self.intro, self.until) = (intro, until)
+    }
+}
+
+/// A handover to read: its shift and its lines.
+public struct HandoverNotice: Sendable, Equatable {
+    public var shiftID: Int64
+    public var lines: [String]
+
+    public init(shiftID: Int64, lines: [String]) {
+        (self.shiftID, self.lines) = (shiftID, lines)
     }
 }
 
@@ -168,6 +201,12 @@ public enum Event: Sendable, Equatable {
     case promptFault(String)
     /// A reply to several, filled for each: shown before queueing.
     case repliesPreviewed([ReplyPreview])
+    /// No shift is running for the operator: one is offered.
+    case shiftOffered(ShiftOffer)
+    /// The shift started (what was done), with the handovers to read.
+    case shiftStarted(String, handovers: [HandoverNotice])
+    /// The shift ended (what was done).
+    case shiftEnded(String)
     /// The reply's text as the operator's editor saved it.
     case edited(String)
     /// Every conversation the list finds, with its version, to add to the selection.
@@ -197,6 +236,16 @@ public enum Effect: Sendable, Equatable {
     case replyAll([ReplyPreview], versions: [Int64: Int])
     /// The reply line filled with a canned reply's text, its variables left for each recipient.
     case cannedTemplate(prefix: String)
+    /// Start the operator's shift with this intro, planned to end at `until`.
+    case startShift(intro: String, until: Int64)
+    /// End it with this note for the next operator.
+    case endShift(note: String)
+    /// The handovers of these shifts were read.
+    case acknowledge([Int64])
+    /// Queue "On the team now: …" to the help accounts.
+    case postRoster
+    /// Offer a shift (from the Shift panel).
+    case offerShift
     /// Hand the reply's text to the operator's editor; what it saves comes back (`edited`).
     case editExternally(String)
     /// Pick every conversation the list's search or view finds (not only the rows loaded).

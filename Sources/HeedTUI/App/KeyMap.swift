@@ -8,7 +8,7 @@ public enum Action: String, Sendable, CaseIterable {
     case open, back, quit, help, search, reload
     case nextView = "next_view", previousView = "previous_view", view
     case reply, tag, note, assign, escalate, snooze, resolve, spam, next, undo, redo, select, apply
-    case selectAll = "select_all"
+    case selectAll = "select_all", shifts
 }
 
 /// The one table of keys: each action, its keys and its help. `?` shows it; the config's `keys`
@@ -54,6 +54,7 @@ public struct KeyMap: Sendable, Equatable {
         Binding(action: .select, keys: [.char("x"), .char(" ")], help: "select"),
         Binding(action: .selectAll, keys: [.char("*")], help: "select all the view or search finds"),
         Binding(action: .apply, keys: [.char(";")], help: "apply to the selection"),
+        Binding(action: .shifts, keys: [.char("S")], help: "shifts: who is on, start or end yours"),
     ]
 
     /// The defaults with the config's `keys` (action name → key) applied.

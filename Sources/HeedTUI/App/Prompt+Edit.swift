@@ -56,7 +56,7 @@ extension Prompt {
     /// Only a reply is written over several lines.
     var multiline: Bool {
         switch purpose {
-        case .reply, .bulkReply: return true
+        case .reply, .bulkReply, .intro, .handoverNote: return true
         default: return false
         }
     }

@@ -21,6 +21,10 @@ public struct Prompt: Sendable, Equatable {
         /// A reply to conversation `id` on `channel`, its length counted as the channel counts it,
         /// begun when its thread was at `since`.
         case reply(conversation: Int64, since: ThreadMark, channel: String)
+        /// The intro of a shift about to start (planned to end at `until`).
+        case intro(until: Int64)
+        /// The note for whoever comes next, as the shift ends.
+        case handoverNote
         /// One reply to every selected conversation, its variables filled for each (previewed first).
         case bulkReply(conversations: [Int64: Int])
     }
@@ -39,6 +43,10 @@ public struct Prompt: Sendable, Equatable {
         case .reply(let id, _, let channel):
             let (used, limit) = ChannelLength.measure(text, channel: channel)
             return "reply to #\(id) (\(limit.map { "\(used)/\($0)" } ?? String(used))): "
+        case .intro:
+            return "your intro, to the help accounts (\(text.count) characters): "
+        case .handoverNote:
+            return "your handover note for whoever comes next: "
         case .bulkReply(let conversations):
             return "reply to \(conversations.count) selected ({first_name} {handle} {case} filled for each; \(text.count) characters): "
         case .bulk(let kind, let conversations):

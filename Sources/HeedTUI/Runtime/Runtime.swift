@@ -26,6 +26,11 @@ public final class Runtime {
     static let wakeMilliseconds: Int64 = 30_000
     /// What this screen last told the others it shows, and when (see `Viewing`).
     private var shown: (conversation: Int64?, at: Int64) = (nil, 0)
+    /// Whether a shift was offered as the screen opened.
+    private var offered = false
+    /// When the operator's presence on shift was last written (at most every `touchMilliseconds`).
+    private var touchedAt: Int64 = 0
+    static let touchMilliseconds: Int64 = 30_000
     /// A key read while taking the waiting ones that must be handled on its own (resize, Ctrl-C, Ctrl-Z).
     private var waiting: Key?
     public private(set) var state: AppState
@@ -69,6 +74,10 @@ public final class Runtime {
                     continue
                 } else {
                     events.append(.key(key))
+                    if clock.now() - touchedAt >= Self.touchMilliseconds {
+                        touchedAt = clock.now()
+                        data.touchShift()
+                    }
                     // Keys already waiting (a paste, fast typing) go through together: one screen drawn for all.
                     while events.count < Self.keysAtOnce, let more = terminal.readKey(timeoutMilliseconds: 0) {
                         if [.resize, .ctrl("c"), .ctrl("z")].contains(more) {
@@ -97,6 +106,9 @@ public final class Runtime {
         _ = state.handle(.resized(width: size.width, height: size.height))
         token = try changeToken()
         try perform([.reload])
+        // Someone at the keyboard with no shift running is offered one, once.
+        if !offered, let offer = data.shiftOffer() { _ = state.handle(.shiftOffered(offer)) }
+        offered = true
         terminal.present(QueueScreen.render(state))
     }
 
@@ -117,6 +129,7 @@ public final class Runtime {
         if poll && clock.now() - wokeAt >= Self.wakeMilliseconds {
             wokeAt = clock.now()
             data.wakeSnoozed(now: wokeAt)
+            data.endOverdueShifts()
         }
         for event in events {
             if try !perform(state.handle(event)) { return false }
@@ -140,7 +153,7 @@ public final class Runtime {
                 pending += state.handle(try loadList())
                 if let open = state.conversation?.detail.summary.conversationID { pending += state.handle(try loadConversation(open)) }
             case .perform, .performAll, .runMacro, .reply, .canned, .claimReply, .releaseReply, .undo, .redo, .next,
-                 .previewReplies, .replyAll, .cannedTemplate:
+                 .previewReplies, .replyAll, .cannedTemplate, .startShift, .endShift, .acknowledge, .postRoster, .offerShift:
                 if let event = data.act(effect) { pending += state.handle(event) }
                 if case .claimReply = effect { replyRenewedAt = clock.now() }
             case .editExternally(let text):

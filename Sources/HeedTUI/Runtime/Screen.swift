@@ -27,7 +27,7 @@ public enum Screen {
             .mapError { $0 as? HeedError ?? HeedError("\($0)") }
         let runtime = try Runtime(terminal: terminal,
                                   state: AppState(config: config, me: me, width: size.width, height: size.height, now: clock.now()),
-                                  clock: clock, data: ScreenData(database: database, me: me, acting: acting))
+                                  clock: clock, data: ScreenData(database: database, me: me, acting: acting, config: config))
         // The benchmark's measure of start-up: process start to the first full screen.
         if environment["HEED_EXIT_AFTER_FIRST_SCREEN"] == "1" { return try runtime.start() }
         try runtime.run()

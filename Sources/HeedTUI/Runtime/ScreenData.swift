@@ -1,3 +1,4 @@
+import Foundation
 import HeedCore
 
 /// Where the screen's data comes from: the cache, read outside the pure state.
@@ -18,11 +19,15 @@ public struct ScreenData: Sendable {
         }
     }
 
+    /// For who is away (`presence.away_after_minutes`) and the handovers' times.
+    let config: Config
+
     public init(database: AppDatabase, me: String?,
-                acting: Result<Acting, HeedError> = .failure(HeedError("actions need an operator the config names"))) {
+                acting: Result<Acting, HeedError> = .failure(HeedError("actions need an operator the config names")), config: Config = Config()) {
         self.database = database
         self.me = me
         self.acting = acting
+        self.config = config
     }
 
     /// Does an action effect, and says how it went (nothing to say when a reply is let go).
@@ -77,6 +82,21 @@ public struct ScreenData: Sendable {
                 } catch let error as HeedError {
                     return .promptFault(error.message)
                 }
+            case .startShift(let intro, let until):
+                let started = try acting.service.startShift(by: acting.actor, intro: intro, until: until, processID: getpid())
+                let now = SystemClock().now()
+                return .shiftStarted(started.summary, handovers: started.handovers.map { shift in
+                    HandoverNotice(shiftID: shift.id, lines: shift.handover?.lines(now: now, config: config) ?? ["shift \(shift.id) of \(shift.operatorHandle)"])
+                })
+            case .endShift(let note):
+                return .shiftEnded(try acting.service.endShift(by: acting.actor, note: note).summary)
+            case .acknowledge(let ids):
+                return .acted(try ids.map { try acting.service.acknowledgeHandover($0, by: acting.actor).summary }.joined(separator: "; "))
+            case .postRoster:
+                outcome = try acting.service.postRoster(by: acting.actor)
+            case .offerShift:
+                guard let offer = shiftOffer() else { return .actionFailed("you are on shift already") }
+                return .shiftOffered(offer)
             case .canned(let id, let prefix):
                 do {
                     return .cannedFilled(try acting.service.cannedText(prefix, conversation: id, by: acting.actor))
@@ -105,6 +125,8 @@ public struct ScreenData: Sendable {
         try database.writer.read { db in
             var snapshot = ListSnapshot(request: request, counts: counts || views != nil ? try Queue.counts(db) : nil)
             snapshot.presence = try Viewing.presence(db, now: now, except: me)
+            snapshot.roster = try OnShift.roster(db, config: config, now: now)
+            if let me, config.operator(handle: me) != nil { snapshot.onShift = snapshot.roster.contains { $0.operatorHandle == me } }
             switch request.source {
             case .outbox: snapshot.outbox = try OutboxEntry.list(db, limit: request.limit)
             case .triage, .recent:
@@ -168,6 +190,26 @@ public struct ScreenData: Sendable {
 
     var claimRenewMilliseconds: Int64 {
         (try? acting.get().service.claimRenewMilliseconds) ?? Int64.max
+    }
+
+    /// A shift to offer the operator at the keyboard: nil when nobody known is, or theirs runs.
+    func shiftOffer() -> ShiftOffer? {
+        guard case .success(let acting) = acting,
+              (try? database.writer.read({ db in try Shift.running(db, operator: acting.actor.handle) })) == .some(nil),
+              let until = try? acting.service.plannedEnd(nil, for: acting.actor) else { return nil }
+        return ShiftOffer(intro: acting.service.introText(for: acting.actor, until: until), until: until)
+    }
+
+    /// The operator at the keyboard is at it (for who is away).
+    func touchShift() {
+        guard case .success(let acting) = acting else { return }
+        acting.service.touchShift(acting.actor.handle)
+    }
+
+    /// Ends shifts left open past `shifts.max_hours` (any screen may notice).
+    func endOverdueShifts() {
+        guard case .success(let acting) = acting else { return }
+        _ = try? acting.service.endOverdueShifts()
     }
 
     /// Brings back the conversations whose snooze ran out (without waiting, as `show`).

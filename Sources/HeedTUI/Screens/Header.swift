@@ -7,7 +7,10 @@ enum Header {
         let clock = LocalTime.clock(state.now, in: state.timeZone)
         let c = state.counts
         // As much of the figures as fits beside a readable title.
-        let figures = ["\(c.open) open · \(c.breached) breached · \(c.escalated) escalated", "\(c.open) open · \(c.breached) late · \(c.escalated) esc", "\(c.open) open", ""]
+        let counts = ["\(c.open) open · \(c.breached) breached · \(c.escalated) escalated", "\(c.open) open · \(c.breached) late · \(c.escalated) esc", "\(c.open) open", ""]
+        // Who is on shift first, where it fits with the figures.
+        let shifts = ShiftScreen.headerLabel(state)
+        let figures = shifts.isEmpty ? counts : counts.dropLast().map { shifts + " · " + $0 } + counts
         var place = state.search.map { "search: \($0)" } ?? state.view.name
         if let page = state.conversation { place += " › #\(page.detail.summary.conversationID)" }
         let title = state.width >= 60 ? " heed · \(state.brand) · \(place)" : " \(place)"
@@ -17,7 +20,7 @@ enum Header {
             .first { DisplayWidth.of($0) + titleWidth + 2 <= grid.width } ?? (grid.width >= 40 ? "\(c.open) open  \(clock) " : "")
         let rightWidth = DisplayWidth.of(right)
         grid.put(DisplayText(untrusted: title), x: 0, y: 0, limit: grid.width - rightWidth - 1, style: .header)
-        grid.put(DisplayText(right), x: grid.width - rightWidth, y: 0, style: .header)
+        grid.put(DisplayText(untrusted: right), x: grid.width - rightWidth, y: 0, style: .header)
     }
 
     /// `1 Triage 12  2 Mine 3  …`: the current view marked; scrolled so that it is always shown.

@@ -21,6 +21,7 @@ public enum QueueScreen {
             renderPreview(state, y: 2 + state.listHeight, into: &grid)
         }
         if state.showingHelp { HelpScreen.render(state, into: &grid) }
+        if ShiftScreen.isShown(state) && !(state.prompt?.multiline ?? false) { ShiftScreen.render(state, into: &grid) }
         if let previews = state.replyPreview {
             ReplyPreviewScreen.render(previews, top: state.previewTop, into: &grid)
             return grid

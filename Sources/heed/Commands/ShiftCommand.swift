@@ -54,6 +54,7 @@ struct ShiftCommand: ParsableCommand {
                 if post { return try runAction(global, options) { service, actor in try service.postRoster(by: actor) } }
                 let workspace = try global.workspace()
                 let database = try workspace.openCache()
+                try ActionService(database: database, config: workspace.config, clock: SystemClock()).endOverdueShifts()
                 let now = SystemClock().now()
                 let roster = try database.writer.read { db in try OnShift.roster(db, config: workspace.config, now: now) }
                 if options.json { return try printJSON(roster) }
