@@ -217,6 +217,62 @@ final class TerminalEndToEndTests: XCTestCase {
         XCTAssertEqual(post["conversation"] as? Int, Int(replied))
     }
 
+    /// Sam starts his shift from the screen and sees himself in the header, then ends it with a
+    /// note; Priya, starting hers afterwards, is shown his handover and acknowledges it.
+    func testAShiftStartedAndHandedOverOnTheScreen() throws {
+        XCTAssertTrue(Tmux.isAvailable, "tmux is needed for the screen tests: apt-get install tmux")
+        let folder = TemporaryFolder()
+        let cache = folder.file("demo.sqlite")
+        XCTAssertEqual(try HeedRun.run(["demo", "--no-ui", "--cache", cache, "--size", "200"], in: folder).status, 0)
+        let config = Paths.packageRoot + "/config.example.json"
+        let tmux = Tmux(folder: folder)
+        let marker = folder.file("exit-status")
+        try tmux.start("'\(Paths.heedBinary)' --cache '\(cache)' --config '\(config)'; echo \"heed exited $?\" > '\(marker)'; sleep 30",
+                       width: 100, height: 30, environment: ["HOME": folder.path, "TERM": "tmux-256color", "HEED_OPERATOR": "sam"])
+        try tmux.waitFor(text: "Start your shift?")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "your intro, to the help accounts")
+        try tmux.send("-l", " See you later!")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "on: sam ·")
+        try tmux.send("S")
+        try tmux.waitFor(text: "You are on shift: e ends it")
+        try tmux.send("e")
+        try tmux.waitFor(text: "your handover note for whoever comes next")
+        try tmux.send("-l", "#12 waits on billing")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "sam's shift 1 ended")
+        try tmux.send("q")
+        _ = try waitForFile(marker)
+        XCTAssertEqual(folder.read("exit-status"), "heed exited 0\n")
+
+        try tmux.tmux(["kill-server"])
+        let second = Tmux(folder: folder)
+        try? FileManager.default.removeItem(atPath: marker)
+        try second.start("'\(Paths.heedBinary)' --cache '\(cache)' --config '\(config)'; echo \"heed exited $?\" > '\(marker)'; sleep 30",
+                         width: 100, height: 30, environment: ["HOME": folder.path, "TERM": "tmux-256color", "HEED_OPERATOR": "priya"])
+        try second.waitFor(text: "Start your shift?")
+        try second.send("Enter")
+        try second.waitFor(text: "your intro, to the help accounts")
+        try second.send("Enter")
+        let shown = try second.waitFor(text: "Handovers to read")
+        XCTAssertTrue(shown.contains("handover from sam") && shown.contains("note: #12 waits on billing"), shown)
+        try second.send("Enter")
+        try second.waitFor(text: "priya acknowledged sam's handover (shift 1)")
+        try second.send("q")
+        _ = try waitForFile(marker)
+
+        let database = try AppDatabase.open(path: cache)
+        let events = try database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT operator || ' ' || kind FROM event WHERE kind LIKE 'shift-%' OR kind = 'handover-ack' ORDER BY id")
+        }
+        XCTAssertEqual(events, ["sam shift-start", "sam shift-end", "priya shift-start", "priya handover-ack"])
+        let intro = try database.writer.read { db in try String.fetchOne(db, sql: "SELECT intro FROM shift WHERE id = 1") }
+        XCTAssertEqual(intro?.hasSuffix("^SB See you later!"), true, intro ?? "")
+        let posts = try database.writer.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT kind FROM outbox ORDER BY kind") }
+        XCTAssertEqual(posts, ["intro", "signoff"])
+    }
+
     /// Colour by default; with `NO_COLOR` none at all, the selection and header still marked.
     func testNoColorTurnsColourOff() throws {
         XCTAssertTrue(Tmux.isAvailable, "tmux is needed for the screen tests: apt-get install tmux")

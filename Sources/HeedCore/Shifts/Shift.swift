@@ -86,6 +86,11 @@ public struct OnShift: Sendable, Equatable, Codable {
     public var lastActiveAt: Int64
     public var active: Bool
 
+    public init(operatorHandle: String, name: String, shiftID: Int64, since: Int64, until: Int64?, intro: String?, lastActiveAt: Int64, active: Bool) {
+        (self.operatorHandle, self.name, self.shiftID, self.since, self.until) = (operatorHandle, name, shiftID, since, until)
+        (self.intro, self.lastActiveAt, self.active) = (intro, lastActiveAt, active)
+    }
+
     enum CodingKeys: String, CodingKey {
         case operatorHandle = "operator", name, shiftID = "shift", since, until, intro, lastActiveAt = "last_active_at", active
     }

@@ -1,0 +1,66 @@
+import HeedCore
+import XCTest
+@testable import HeedTUI
+
+/// Shifts on the screen, as state and keys: the offer, the handovers, the Shift panel, the header.
+final class ShiftScreenTests: XCTestCase {
+    func state() -> AppState {
+        var s = AppState(brand: "Northwind Bank", width: 100, height: 24, now: Rows.now)
+        s.me = "sam"
+        _ = s.handle(Rows.loaded(5))
+        return s
+    }
+
+    func testTheOfferDraftsTheIntroOrIsDeclined() {
+        var s = state()
+        let offer = ShiftOffer(intro: "Morning! Sam here until 14:00 ^SB", until: Rows.now + 3_600_000)
+        _ = s.handle(.shiftOffered(offer))
+        XCTAssertTrue(QueueScreen.render(s).lines.contains { $0.contains("Start your shift?") })
+        XCTAssertEqual(s.handle(.key(.char("j"))), [], "the offer waits for an answer")
+        XCTAssertEqual(s.selected, 0)
+        _ = s.handle(.key(.enter))
+        XCTAssertEqual(s.prompt?.purpose, .intro(until: offer.until))
+        XCTAssertEqual(s.prompt?.text, offer.intro, "the intro, to edit")
+        for c in " Ask away!" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.handle(.key(.enter)), [.startShift(intro: "Morning! Sam here until 14:00 ^SB Ask away!", until: offer.until)])
+        let notice = HandoverNotice(shiftID: 4, lines: ["handover from priya: 22:00–06:00, ended 1m ago", "  note: all quiet"])
+        XCTAssertEqual(s.handle(.shiftStarted("sam is on shift until 14:00 (shift 5)", handovers: [notice])), [.reload])
+        XCTAssertEqual(s.onShift, true)
+        let screen = QueueScreen.render(s).lines
+        XCTAssertTrue(screen.contains { $0.contains("Handovers to read — Enter acknowledges it (logged)") }, screen.joined(separator: "\n"))
+        XCTAssertTrue(screen.contains { $0.contains("  note: all quiet") })
+        XCTAssertEqual(s.handle(.key(.enter)), [.acknowledge([4])])
+        XCTAssertEqual(s.handovers, [])
+
+        var declined = state()
+        _ = declined.handle(.shiftOffered(offer))
+        XCTAssertEqual(declined.handle(.key(.escape)), [])
+        XCTAssertEqual(declined.onShift, false)
+        XCTAssertEqual(declined.status, "working without a shift: you show as not on shift (S starts one)")
+        XCTAssertTrue(QueueScreen.render(declined).line(0).contains("you: not on shift"))
+    }
+
+    func testThePanelShowsWhoIsOnAndEndsTheShiftWithANote() {
+        var s = state()
+        s.onShift = true
+        s.roster = [OnShift(operatorHandle: "sam", name: "Sam Brooks", shiftID: 5, since: Rows.now - 3_600_000, until: nil, intro: "Morning!",
+                            lastActiveAt: Rows.now, active: true),
+                    OnShift(operatorHandle: "priya", name: "Priya Nair", shiftID: 6, since: Rows.now - 7_200_000, until: nil, intro: nil,
+                            lastActiveAt: Rows.now - 900_000, active: false)]
+        XCTAssertTrue(QueueScreen.render(s).line(0).contains("on: sam priya·away · "), QueueScreen.render(s).line(0))
+        _ = s.handle(.key(.char("S")))
+        let panel = QueueScreen.render(s).lines.joined(separator: "\n")
+        XCTAssertTrue(panel.contains("  sam (Sam Brooks) · active · since 11:00"), panel)
+        XCTAssertTrue(panel.contains("  priya (Priya Nair) · away 15m · since 10:00"), panel)
+        XCTAssertEqual(s.handle(.key(.char("p"))), [.postRoster])
+        _ = s.handle(.key(.char("e")))
+        XCTAssertEqual(s.prompt?.purpose, .handoverNote)
+        for c in "#12 waits on billing" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.handle(.key(.enter)), [.endShift(note: "#12 waits on billing")])
+        XCTAssertEqual(s.handle(.shiftEnded("sam's shift 5 ended")), [.reload])
+        XCTAssertFalse(s.showingShifts)
+        XCTAssertEqual(s.onShift, false)
+        _ = s.handle(.key(.char("S")))
+        XCTAssertEqual(s.handle(.key(.char("s"))), [.offerShift], "not on shift: s offers one")
+    }
+}
