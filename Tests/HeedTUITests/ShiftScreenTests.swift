@@ -56,7 +56,10 @@ final class ShiftScreenTests: XCTestCase {
         _ = s.handle(.key(.char("e")))
         XCTAssertEqual(s.prompt?.purpose, .handoverNote)
         for c in "#12 waits on billing" { _ = s.handle(.key(.char(c))) }
-        XCTAssertEqual(s.handle(.key(.enter)), [.endShift(note: "#12 waits on billing")])
+        XCTAssertEqual(s.handle(.key(.enter)), [.endShift(note: "#12 waits on billing", passTo: nil)])
+        _ = s.handle(.key(.char("e")))
+        for c in "@priya #12 waits on billing" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.handle(.key(.enter)), [.endShift(note: "#12 waits on billing", passTo: "priya")], "@handle passes them on")
         XCTAssertEqual(s.handle(.shiftEnded("sam's shift 5 ended")), [.reload])
         XCTAssertFalse(s.showingShifts)
         XCTAssertEqual(s.onShift, false)

@@ -211,7 +211,12 @@ extension AppState {
             }
             if case .handoverNote = line.purpose {
                 prompt = nil
-                return [.endShift(note: line.text)]
+                // "@priya …": the conversations go to Priya (if she is on shift) instead of the pool.
+                let words = line.text.split(separator: " ", maxSplits: 1)
+                if let first = words.first, first.hasPrefix("@"), first.count > 1 {
+                    return [.endShift(note: words.count > 1 ? String(words[1]) : "", passTo: String(first.dropFirst()))]
+                }
+                return [.endShift(note: line.text, passTo: nil)]
             }
             if case .bulkReply(let conversations) = line.purpose {
                 return line.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? [] : [.previewReplies(line.text, conversations: conversations)]

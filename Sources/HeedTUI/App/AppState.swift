@@ -238,8 +238,8 @@ public enum Effect: Sendable, Equatable {
     case cannedTemplate(prefix: String)
     /// Start the operator's shift with this intro, planned to end at `until`.
     case startShift(intro: String, until: Int64)
-    /// End it with this note for the next operator.
-    case endShift(note: String)
+    /// End it with this note for the next operator, the conversations released or passed to `passTo`.
+    case endShift(note: String, passTo: String?)
     /// The handovers of these shifts were read.
     case acknowledge([Int64])
     /// Queue "On the team now: …" to the help accounts.

@@ -46,7 +46,7 @@ public struct Prompt: Sendable, Equatable {
         case .intro:
             return "your intro, to the help accounts (\(text.count) characters): "
         case .handoverNote:
-            return "your handover note for whoever comes next: "
+            return "your handover note for whoever comes next (begin with @handle to pass your conversations to them): "
         case .bulkReply(let conversations):
             return "reply to \(conversations.count) selected ({first_name} {handle} {case} filled for each; \(text.count) characters): "
         case .bulk(let kind, let conversations):

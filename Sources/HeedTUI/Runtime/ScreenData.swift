@@ -88,8 +88,8 @@ public struct ScreenData: Sendable {
                 return .shiftStarted(started.summary, handovers: started.handovers.map { shift in
                     HandoverNotice(shiftID: shift.id, lines: shift.handover?.lines(now: now, config: config) ?? ["shift \(shift.id) of \(shift.operatorHandle)"])
                 })
-            case .endShift(let note):
-                return .shiftEnded(try acting.service.endShift(by: acting.actor, note: note).summary)
+            case .endShift(let note, let passTo):
+                return .shiftEnded(try acting.service.endShift(by: acting.actor, note: note, passTo: passTo).summary)
             case .acknowledge(let ids):
                 return .acted(try ids.map { try acting.service.acknowledgeHandover($0, by: acting.actor).summary }.joined(separator: "; "))
             case .postRoster:
