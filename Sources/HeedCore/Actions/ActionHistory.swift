@@ -20,38 +20,47 @@ struct ActionHistory {
     /// How far back undo reaches.
     static let depth = 200
 
+    /// Newest first by time as the operator index keeps it (`at`, then id): ordering by id alone
+    /// made SQLite sort all of the operator's events on every undo (p99 of actions: see
+    /// docs/performance.md).
     static func read(_ db: Database, operator handle: String) throws -> ActionHistory {
         let kinds = TriageCommand.undoableKinds.union(["undo", "redo"])
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT id, at, kind, conversation_id, subject, before, after FROM event
-            WHERE operator = ? AND kind IN (\(kinds.map { "'\($0)'" }.joined(separator: ", "))) ORDER BY id DESC LIMIT ?
-            """, arguments: [handle, depth])
+        // The marks first (id, kind, target); the before and after of the one or two entries
+        // undo and redo would take are read after.
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, kind, subject FROM event
+            WHERE operator = ? AND kind IN (\(kinds.sorted().map { "'\($0)'" }.joined(separator: ", "))) ORDER BY at DESC, id DESC LIMIT ?
+            """), arguments: [handle, depth]).map { row -> (id: Int64, kind: String, target: Int64?) in
+            (row[0], row[1], (row[2] as String?).flatMap(Int64.init))
+        }
         // Newest first: an action is undone when its latest undo/redo mark is an undo.
         var latestMark: [Int64: String] = [:]
-        var history = ActionHistory()
-        var actions: [Entry] = []
+        var actions: [Int64] = []
         for row in rows {
-            let kind: String = row["kind"]
-            if kind == "undo" || kind == "redo" {
-                guard let target = (row["subject"] as String?).flatMap(Int64.init) else { continue }
-                if latestMark[target] == nil { latestMark[target] = kind }
-                continue
+            if row.kind == "undo" || row.kind == "redo" {
+                if let target = row.target, latestMark[target] == nil { latestMark[target] = row.kind }
+            } else {
+                actions.append(row.id)
             }
-            actions.append(Entry(id: row["id"], at: row["at"], operatorHandle: handle, kind: kind, conversationID: row["conversation_id"],
-                                 before: row["before"], after: row["after"]))
         }
         // In time order: an undo pushes onto the redo stack, a redo pops it, a new action empties it.
         var redoStack: [Int64] = []
         for row in rows.reversed() {
-            let target = (row["subject"] as String?).flatMap(Int64.init)
-            switch row["kind"] as String {
-            case "undo": if let target { redoStack.append(target) }
-            case "redo": redoStack.removeAll { $0 == target }
+            switch row.kind {
+            case "undo": if let target = row.target { redoStack.append(target) }
+            case "redo": redoStack.removeAll { $0 == row.target }
             default: redoStack.removeAll()
             }
         }
-        history.undoable = actions.first { latestMark[$0.id] != "undo" }
-        history.redoable = redoStack.last.flatMap { id in actions.first { $0.id == id } }
+        var history = ActionHistory()
+        history.undoable = try actions.first { latestMark[$0] != "undo" }.flatMap { try entry(db, $0, handle) }
+        history.redoable = try redoStack.last.flatMap { id in actions.contains(id) ? try entry(db, id, handle) : nil }
         return history
+    }
+
+    private static func entry(_ db: Database, _ id: Int64, _ handle: String) throws -> Entry? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT at, kind, conversation_id, before, after FROM event WHERE id = ?"), arguments: [id]).map {
+            Entry(id: id, at: $0[0], operatorHandle: handle, kind: $0[1], conversationID: $0[2], before: $0[3], after: $0[4])
+        }
     }
 }

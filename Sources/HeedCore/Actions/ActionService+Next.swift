@@ -29,7 +29,8 @@ extension ActionService {
     }
 
     static func held(_ db: Database, by handle: String) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation WHERE assignee = ? AND status IN ('open', 'waiting', 'snoozed')",
+        // NOCASE: the assignee index is (the screen's `assignee:` search is too).
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM conversation WHERE assignee = ? COLLATE NOCASE AND status IN ('open', 'waiting', 'snoozed')"),
                          arguments: [handle]) ?? 0
     }
 }

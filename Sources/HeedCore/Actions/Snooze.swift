@@ -9,7 +9,7 @@ public enum Snooze {
     @discardableResult
     public static func wake(_ db: Database, now: Int64) throws -> [Int64] {
         let due = try Int64.fetchAll(db.cachedStatement(sql: """
-            SELECT id FROM conversation WHERE status = 'snoozed' AND snoozed_until IS NOT NULL AND snoozed_until <= ?
+            SELECT id FROM conversation INDEXED BY conversation_snoozed WHERE status = 'snoozed' AND snoozed_until IS NOT NULL AND snoozed_until <= ?
             """), arguments: [now])
         for id in due {
             try db.execute(sql: """

@@ -415,7 +415,8 @@ enum Schema {
     }
 
     /// The minutes an operator on shift was at the screen (a key pressed), for the shift log's
-    /// active and away times.
+    /// active and away times; and the timed snoozes by time, which every action wakes when due
+    /// (the queue's index made that read every snoozed conversation).
     private static func v10Activity(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE activity (
@@ -424,6 +425,7 @@ enum Schema {
                 at INTEGER NOT NULL,
                 PRIMARY KEY (operator, at)
             ) WITHOUT ROWID;
+            CREATE INDEX conversation_snoozed ON conversation(snoozed_until) WHERE status = 'snoozed' AND snoozed_until IS NOT NULL;
             """)
     }
 }
