@@ -135,7 +135,7 @@ final class DeliveryTests: XCTestCase {
         let (database, id) = try cache()
         let service = ActionService(database: database, config: config, clock: clock)
         XCTAssertEqual(try service.cannedText("MOVE", conversation: id, by: sam), "Hi dana, DM us about #\(id), Sam here. ^SB")
-        XCTAssertEqual(try service.cannedText("out", conversation: id, by: sam), "We know (). ^SB", "no incident: empty")
+        XCTAssertEqual(try service.cannedText("out", conversation: id, by: sam), "We know. ^SB", "no incident: nothing, not empty brackets")
         XCTAssertThrowsError(try service.cannedText("thanks", conversation: id, by: sam)) {
             XCTAssertEqual(($0 as! HeedError).message, "no canned reply \"thanks\"; there are move-to-dm, outage")
         }

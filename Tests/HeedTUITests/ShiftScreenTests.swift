@@ -23,8 +23,13 @@ final class ShiftScreenTests: XCTestCase {
         XCTAssertEqual(s.prompt?.text, offer.intro, "the intro, to edit")
         for c in " Ask away!" { _ = s.handle(.key(.char(c))) }
         XCTAssertEqual(s.handle(.key(.enter)), [.startShift(intro: "Morning! Sam here until 14:00 ^SB Ask away!", until: offer.until)])
+        // Refused (too long for a channel): said on the intro, which stays to be shortened.
+        _ = s.handle(.promptFault("too long for x: 300 of 280 characters as x counts them: 20 too many"))
+        XCTAssertEqual(s.prompt?.text, "Morning! Sam here until 14:00 ^SB Ask away!")
+        XCTAssertTrue(QueueScreen.render(s).line(23).contains("too long for x: 300 of 280"))
         let notice = HandoverNotice(shiftID: 4, lines: ["handover from priya: 22:00–06:00, ended 1m ago", "  note: all quiet"])
         XCTAssertEqual(s.handle(.shiftStarted("sam is on shift until 14:00 (shift 5)", handovers: [notice])), [.reload])
+        XCTAssertNil(s.prompt)
         XCTAssertEqual(s.onShift, true)
         let screen = QueueScreen.render(s).lines
         XCTAssertTrue(screen.contains { $0.contains("Handovers to read — Enter acknowledges it (logged)") }, screen.joined(separator: "\n"))
@@ -57,7 +62,7 @@ final class ShiftScreenTests: XCTestCase {
         XCTAssertEqual(s.prompt?.purpose, .handoverNote)
         for c in "#12 waits on billing" { _ = s.handle(.key(.char(c))) }
         XCTAssertEqual(s.handle(.key(.enter)), [.endShift(note: "#12 waits on billing", passTo: nil)])
-        _ = s.handle(.key(.char("e")))
+        s.prompt = Prompt(.handoverNote)
         for c in "@priya #12 waits on billing" { _ = s.handle(.key(.char(c))) }
         XCTAssertEqual(s.handle(.key(.enter)), [.endShift(note: "#12 waits on billing", passTo: "priya")], "@handle passes them on")
         XCTAssertEqual(s.handle(.shiftEnded("sam's shift 5 ended")), [.reload])

@@ -27,6 +27,8 @@ extension CannedReply {
         ]
         var result = text
         for (variable, value) in values { result = result.replacingOccurrences(of: "{\(variable)}", with: value) }
+        // A variable with nothing to say ({incident} outside one) leaves no empty brackets behind.
+        result = result.replacingOccurrences(of: " ()", with: "").replacingOccurrences(of: "()", with: "")
         return result.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
     }
 }

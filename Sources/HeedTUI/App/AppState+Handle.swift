@@ -65,11 +65,13 @@ extension AppState {
         case .shiftOffered(let offer):
             shiftOffer = offer
         case .shiftStarted(let summary, let notices):
+            prompt = nil
             status = summary
             onShift = true
             handovers = notices
             return [.reload]
         case .shiftEnded(let summary):
+            prompt = nil
             status = summary
             onShift = false
             showingShifts = false
@@ -205,12 +207,9 @@ extension AppState {
             prompt = nil
             if case .reply(let id, _, _) = line.purpose { return [.releaseReply(conversation: id)] }
         case .enter:
-            if case .intro(let until) = line.purpose {
-                prompt = nil
-                return [.startShift(intro: line.text, until: until)]
-            }
+            // The intro and the note stay on screen until the shift has started or ended (a refusal shows on them).
+            if case .intro(let until) = line.purpose { return [.startShift(intro: line.text, until: until)] }
             if case .handoverNote = line.purpose {
-                prompt = nil
                 // "@priya …": the conversations go to Priya (if she is on shift) instead of the pool.
                 let words = line.text.split(separator: " ", maxSplits: 1)
                 if let first = words.first, first.hasPrefix("@"), first.count > 1 {
@@ -350,74 +349,6 @@ extension AppState {
             prompt = Prompt(.action(kind: action.rawValue, conversation: target.conversationID, version: target.version))
             return []
         }
-    }
-
-    /// The offer of a shift as the screen opens: Enter drafts the intro, Esc works without one.
-    private mutating func offerKey(_ key: Key) -> [Effect] {
-        guard let offer = shiftOffer else { return [] }
-        switch key {
-        case .enter, .char("y"):
-            shiftOffer = nil
-            prompt = Prompt(.intro(until: offer.until), text: offer.intro)
-        case .escape, .char("n"), .char("q"):
-            shiftOffer = nil
-            onShift = false
-            status = "working without a shift: you show as not on shift (S starts one)"
-        default: break
-        }
-        return []
-    }
-
-    /// Handovers shown at the start of a shift: Enter acknowledges them (logged).
-    private mutating func handoverKey(_ key: Key) -> [Effect] {
-        switch key {
-        case .enter, .char("y"):
-            let ids = handovers.map(\.shiftID)
-            handovers = []
-            return [.acknowledge(ids)]
-        case .escape:
-            handovers = []
-            status = "handovers not acknowledged: `heed shift ack` or the next start shows them again"
-        default: break
-        }
-        return []
-    }
-
-    /// The Shift panel: start or end yours, post the roster, close.
-    private mutating func shiftPanelKey(_ key: Key) -> [Effect] {
-        switch key {
-        case .char("e") where onShift == true:
-            prompt = Prompt(.handoverNote)
-        case .char("s") where onShift != true:
-            showingShifts = false
-            return [.offerShift]
-        case .char("p"):
-            return [.postRoster]
-        case .escape, .char("q"), .char("S"):
-            showingShifts = false
-        default: break
-        }
-        return []
-    }
-
-    /// The preview of a reply to several: scroll it, queue them all, or go back to the text.
-    private mutating func previewKey(_ key: Key) -> [Effect] {
-        guard let previews = replyPreview else { return [] }
-        switch key {
-        case .enter, .char("y"):
-            replyPreview = nil
-            guard case .bulkReply(let conversations) = prompt?.purpose else { return [] }
-            prompt = nil
-            return [.replyAll(previews, versions: conversations)]
-        case .escape, .char("q"), .ctrl("g"):
-            replyPreview = nil
-        case .char("j"), .down: previewTop += 1
-        case .char("k"), .up: previewTop = Swift.max(0, previewTop - 1)
-        case .pageDown, .char(" "): previewTop += Swift.max(1, height - 4)
-        case .pageUp: previewTop = Swift.max(0, previewTop - Swift.max(1, height - 4))
-        default: break
-        }
-        return []
     }
 
     /// A macro on the conversation open (else the one selected), or after `;` on the selection.

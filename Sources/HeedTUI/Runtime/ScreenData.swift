@@ -83,13 +83,22 @@ public struct ScreenData: Sendable {
                     return .promptFault(error.message)
                 }
             case .startShift(let intro, let until):
-                let started = try acting.service.startShift(by: acting.actor, intro: intro, until: until, processID: getpid())
+                let started: ActionService.ShiftOutcome
+                do {
+                    started = try acting.service.startShift(by: acting.actor, intro: intro, until: until, processID: getpid())
+                } catch let error as HeedError {
+                    return .promptFault(error.message)
+                }
                 let now = SystemClock().now()
                 return .shiftStarted(started.summary, handovers: started.handovers.map { shift in
                     HandoverNotice(shiftID: shift.id, lines: shift.handover?.lines(now: now, config: config) ?? ["shift \(shift.id) of \(shift.operatorHandle)"])
                 })
             case .endShift(let note, let passTo):
-                return .shiftEnded(try acting.service.endShift(by: acting.actor, note: note, passTo: passTo).summary)
+                do {
+                    return .shiftEnded(try acting.service.endShift(by: acting.actor, note: note, passTo: passTo).summary)
+                } catch let error as HeedError {
+                    return .promptFault(error.message)
+                }
             case .acknowledge(let ids):
                 return .acted(try ids.map { try acting.service.acknowledgeHandover($0, by: acting.actor).summary }.joined(separator: "; "))
             case .postRoster:
