@@ -5,7 +5,7 @@ import HeedCore
 /// Times heed stamped itself (imported_at, updated_at) and the event log are left out.
 public enum CacheDump {
     public static func text(_ database: AppDatabase) throws -> String {
-        try database.writer.read { db in
+        try database.read { db in
             var lines: [String] = []
             for row in try Row.fetchAll(db, sql: """
                 SELECT m.channel, m.source_id, m.ours, m.text, m.created_at, m.url, m.in_reply_to, m.thread_source_id, m.lang,

@@ -53,7 +53,7 @@ struct ActionsBench: ParsableCommand {
         let clock = FixedClock(benchNow)
         let service = ActionService(database: database, config: config, clock: clock)
         let actor = config.operators[0]
-        let ids = try database.writer.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation ORDER BY id") }
+        let ids = try database.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation ORDER BY id") }
         var queued = 0
         for round in 0..<10 {
             for id in ids where (try? service.reply(to: id, text: "Sorry about that! DM us, round \(round).", by: actor)) != nil { queued += 1 }
@@ -86,13 +86,13 @@ struct ActionsWorker: ParsableCommand {
         let database = try AppDatabase.open(path: cache)
         let service = ActionService(database: database, config: config, clock: SystemClock())
         guard let actor = config.operator(handle: handle) else { throw ValidationError("no operator \(handle)") }
-        let ids = try database.writer.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation ORDER BY id") }
+        let ids = try database.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation ORDER BY id") }
         var random = SeededRandom(seed: seed)
         var lines: [String] = []
         var counts = [0, 0, 0, 0]   // done, refused, conflicts, locked
         for _ in 0..<count {
             let id = ids[Int(random.next() % UInt64(ids.count))]
-            let version = try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT version FROM conversation WHERE id = ?", arguments: [id]) } ?? 0
+            let version = try database.read { db in try Int.fetchOne(db, sql: "SELECT version FROM conversation WHERE id = ?", arguments: [id]) } ?? 0
             let start = DispatchTime.now()
             do {
                 switch random.next() % 16 {
@@ -155,7 +155,7 @@ public enum ActionsRun {
                             author: IncomingAuthor(id: "c\(i)", handle: "customer\(i)", followers: i * 10))
         }
         _ = try Ingester(database: database, config: try config(operators: operators), clock: FixedClock(benchNow)).ingest(mentions: mentions, source: "bench")
-        try database.writer.close()
+        try database.close()
 
         let started = DispatchTime.now()
         let workers = try (1...operators).map { n in
@@ -181,7 +181,7 @@ public enum ActionsRun {
             result.latencies += lines.dropFirst().compactMap { Double($0) }
         }
         let reopened = try AppDatabase.open(path: cache)
-        result.disagreements = try reopened.writer.read { db in try EventReplay.disagreements(db) }
+        result.disagreements = try reopened.read { db in try EventReplay.disagreements(db) }
         return result
     }
 

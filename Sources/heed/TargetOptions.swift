@@ -33,7 +33,7 @@ struct TargetOptions: ParsableArguments {
 /// (with `--if-version`); on several, each at the version it had when picked, then one line
 /// for all (or JSON) and the exit status of the first that failed (1 when none was
 /// changed).
-func runActions(_ global: GlobalOptions, _ options: ActionOptions, _ targets: TargetOptions, ids: [Int64], kind: String,
+func runActions(_ global: GlobalOptions, _ options: ActionOptions, _ targets: TargetOptions, ids: [Int64], kind: EventKind,
                 _ act: @escaping (ActionService, Operator, Int64, Int?) throws -> ActionService.Outcome) throws {
     let selection = try targets.selection(ids)
     if case .conversations(let ids) = selection, ids.count == 1 {
@@ -59,7 +59,7 @@ struct ManyJSON: Encodable {
     var kind: String, done: [OutcomeJSON], unchanged: [Int64], failures: [FailureJSON], summary: String
     struct FailureJSON: Encodable { var conversation: Int64, message: String, exit: Int32 }
     init(_ outcome: ActionService.ManyOutcome) {
-        (kind, unchanged, summary) = (outcome.kind, outcome.unchanged, outcome.summary)
+        (kind, unchanged, summary) = (outcome.kind.rawValue, outcome.unchanged, outcome.summary)
         done = outcome.done.map(OutcomeJSON.init)
         failures = outcome.failures.map { FailureJSON(conversation: $0.conversationID, message: $0.message, exit: $0.exitCode) }
     }

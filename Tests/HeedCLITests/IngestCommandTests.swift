@@ -114,7 +114,7 @@ final class IngestCommandTests: XCTestCase {
         let exit = child.wait()
         XCTAssertTrue(exit.signalled, "the import finished before it could be killed (\(committedLine))")
         XCTAssertGreaterThan(committedLine, 0)
-        XCTAssertEqual(try AppDatabase.open(path: cache).writer.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }, ["ok"])
+        XCTAssertEqual(try AppDatabase.open(path: cache).read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }, ["ok"])
 
         let rerun = try HeedRun.run(["ingest", "--config", configFile, "--cache", cache, input], in: folder)
         XCTAssertEqual(rerun.status, 0, rerun.stderr)

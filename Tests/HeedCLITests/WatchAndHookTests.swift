@@ -37,7 +37,7 @@ final class WatchAndHookTests: XCTestCase {
         XCTAssertTrue(exists(spool + "/partial.jsonl.tmp"), "a .tmp file is never touched")
         XCTAssertEqual(folder.read("spool/done/a.jsonl.rejected"), "a.jsonl:line 2: not valid JSON: expected a quoted key (column 2)\n")
         XCTAssertTrue(folder.read("spool/failed/notes.txt.error").contains("cannot tell its format"))
-        let ids = try AppDatabase.open(path: cache).writer.read { db in try String.fetchAll(db, sql: "SELECT source_id FROM mention ORDER BY 1") }
+        let ids = try AppDatabase.open(path: cache).read { db in try String.fetchAll(db, sql: "SELECT source_id FROM mention ORDER BY 1") }
         XCTAssertEqual(ids, ["a1", "a2"])
     }
 

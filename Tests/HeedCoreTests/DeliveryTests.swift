@@ -19,15 +19,15 @@ final class DeliveryTests: XCTestCase {
         let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
         let line = MentionLines.line(id: "t1", text: "charged twice, help", at: "2026-11-23T11:50:00Z", author: "dana")
         _ = try Ingester(database: database, config: config, clock: clock).ingest(path: folder.write("in.jsonl", line + "\n"))
-        return (database, try database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM conversation")! })
+        return (database, try database.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM conversation")! })
     }
 
     func posts(_ database: AppDatabase) throws -> [Row] {
-        try database.writer.read { db in try Row.fetchAll(db, sql: "SELECT state, attempts, last_error, external_id FROM outbox ORDER BY id") }
+        try database.read { db in try Row.fetchAll(db, sql: "SELECT state, attempts, last_error, external_id FROM outbox ORDER BY id") }
     }
 
     func ours(_ database: AppDatabase) throws -> [String] {
-        try database.writer.read { db in try String.fetchAll(db, sql: "SELECT source_id FROM mention WHERE ours = 1 ORDER BY id") }
+        try database.read { db in try String.fetchAll(db, sql: "SELECT source_id FROM mention WHERE ours = 1 ORDER BY id") }
     }
 
     func testAReplyWaitsOutItsUndoWindowThenGoesToTheSpoolOnceAndJoinsItsThread() throws {
@@ -50,7 +50,7 @@ final class DeliveryTests: XCTestCase {
         XCTAssertEqual(post["account"]?.string, "NorthwindHelp")
         XCTAssertEqual(post["idempotency_key"]?.string.map { $0 + ".json" }, files[0])
         XCTAssertEqual(try ours(database).count, 1, "the reply is in its thread, ours")
-        let status = try database.writer.read { db in try String.fetchOne(db, sql: "SELECT status FROM conversation WHERE id = ?", arguments: [id]) }
+        let status = try database.read { db in try String.fetchOne(db, sql: "SELECT status FROM conversation WHERE id = ?", arguments: [id]) }
         XCTAssertEqual(status, "waiting", "now waiting on the customer")
         XCTAssertThrowsError(try service.undo(by: sam)) { XCTAssertTrue(($0 as! HeedError).message.contains("too late to take back")) }
     }
@@ -108,8 +108,8 @@ final class DeliveryTests: XCTestCase {
         try service.reply(to: id, text: "third", by: sam)
         try service.reply(to: id, text: "fourth", by: sam)
         clock.advance(seconds: 10)
-        let keys = try database.writer.read { db in try String.fetchAll(db, sql: "SELECT idempotency_key FROM outbox WHERE id IN (3, 4) ORDER BY id") }
-        try database.writer.write { db in try db.execute(sql: "UPDATE outbox SET state = 'sending', attempts = 1 WHERE id IN (3, 4)") }
+        let keys = try database.read { db in try String.fetchAll(db, sql: "SELECT idempotency_key FROM outbox WHERE id IN (3, 4) ORDER BY id") }
+        try database.write { db in try db.execute(sql: "UPDATE outbox SET state = 'sending', attempts = 1 WHERE id IN (3, 4)") }
         try "{}".write(toFile: folder.file("outbox-spool/\(keys[0]).json"), atomically: true, encoding: .utf8)
         XCTAssertEqual(try delivery.recover(), 2)
         XCTAssertEqual(try posts(database).map { $0["state"] as String }, ["sent", "sent", "sent", "queued"])
@@ -119,7 +119,7 @@ final class DeliveryTests: XCTestCase {
         // A command's post cannot be checked from here: it waits for a person.
         config.delivery.defaultAdapter = .command(Program(path: "/bin/true", arguments: [], timeoutSeconds: 5))
         try service.reply(to: id, text: "fifth", by: sam)
-        try database.writer.write { db in try db.execute(sql: "UPDATE outbox SET state = 'sending' WHERE id = 5") }
+        try database.write { db in try db.execute(sql: "UPDATE outbox SET state = 'sending' WHERE id = 5") }
         XCTAssertEqual(try Delivery(database: database, config: config, clock: clock).recover(), 1)
         XCTAssertEqual(try posts(database).last?["state"], "checking")
         // One worker at a time.
@@ -140,7 +140,7 @@ final class DeliveryTests: XCTestCase {
             XCTAssertEqual(($0 as! HeedError).message, "no canned reply \"thanks\"; there are move-to-dm, outage")
         }
         try service.reply(to: id, text: "Sorry about that", by: sam)
-        XCTAssertEqual(try database.writer.read { db in try String.fetchOne(db, sql: "SELECT text FROM outbox") }, "Sorry about that ^SB",
+        XCTAssertEqual(try database.read { db in try String.fetchOne(db, sql: "SELECT text FROM outbox") }, "Sorry about that ^SB",
                        "the signature is added")
         XCTAssertThrowsError(try service.reply(to: id, text: "write to dana@example.com or call +44 20 7946 0958", by: sam)) {
             XCTAssertEqual(($0 as! HeedError).message, "this public reply seems to hold an e-mail address and a phone number: send it anyway on purpose, "

@@ -160,7 +160,7 @@ final class FormatTests: XCTestCase {
         let ingester = Ingester(database: database, config: Config())
         let report = try ingester.ingest(path: Paths.sharedFixtures + "/reddit/TestSubmission.test_comments.1.json")
         XCTAssertEqual([report.new, report.rejected], [3, 0])
-        XCTAssertEqual(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation") }, 1)
+        XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation") }, 1)
         let again = try ingester.ingest(path: Paths.sharedFixtures + "/reddit/TestSubmission.test_comments.1.json")
         XCTAssertEqual(again.unchanged, 3)
     }

@@ -46,7 +46,7 @@ final class IncidentTests: XCTestCase {
         // A busy afternoon on the third day too: twice the traffic is not a burst.
         try ingest(ordinary(&random, from: start, days: 3, perHour: 40, busyHour: 3 * 24 * 60 - 9 * 60), into: database)
         XCTAssertEqual(try incidents(database), [])
-        XCTAssertGreaterThan(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM term_day") }!, 100)
+        XCTAssertGreaterThan(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM term_day") }!, 100)
     }
 
     func testABurstAmongOrdinaryTrafficBecomesOneIncidentAndLaterComplaintsJoinIt() throws {
@@ -67,7 +67,7 @@ final class IncidentTests: XCTestCase {
         let burstIDs = Set(burst.map { $0.id })
         XCTAssertGreaterThanOrEqual(members.intersection(burstIDs).count, 24, "the burst's complaints are its members")
         XCTAssertLessThanOrEqual(members.subtracting(burstIDs).count, 2, "ordinary traffic stays out: \(members.subtracting(burstIDs))")
-        let events = try database.writer.read { db in try String.fetchAll(db, sql: "SELECT subject FROM event WHERE kind = 'incident'") }
+        let events = try database.read { db in try String.fetchAll(db, sql: "SELECT subject FROM event WHERE kind = 'incident'") }
         XCTAssertEqual(events.count, 1)
         XCTAssertTrue(events[0].hasPrefix("incident \(incident.id): "), events[0])
 
@@ -156,13 +156,13 @@ final class IncidentTests: XCTestCase {
 
     /// Every incident, in the state it has at `now`.
     func incidents(_ database: AppDatabase, now: Int64? = nil) throws -> [Incident] {
-        try database.writer.read { db in
+        try database.read { db in
             try Incident.list(db, now: now ?? start + 4 * 24 * 60 * minute, quietMinutes: IncidentSettings().quietMinutes, all: true)
         }
     }
 
     func memberSources(_ database: AppDatabase, _ incident: Int64) throws -> Set<String> {
-        Set(try database.writer.read { db in
+        Set(try database.read { db in
             try String.fetchAll(db, sql: """
                 SELECT m.source_id FROM mention m JOIN conversation c ON c.id = m.conversation_id WHERE c.incident_id = ?
                 """, arguments: [incident])

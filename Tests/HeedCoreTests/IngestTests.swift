@@ -26,7 +26,7 @@ final class IngestTests: XCTestCase {
     }
 
     func conversations(_ database: AppDatabase) throws -> [[String]] {
-        try database.writer.read { db in
+        try database.read { db in
             try Row.fetchAll(db, sql: "SELECT group_concat(source_id, ' ') AS ids FROM (SELECT source_id, conversation_id FROM mention ORDER BY source_id) GROUP BY conversation_id ORDER BY ids")
                 .map { ($0["ids"] as String).split(separator: " ").map(String.init) }
         }
@@ -51,7 +51,7 @@ final class IngestTests: XCTestCase {
         let database = try AppDatabase.inMemory()
         _ = try ingest([MentionLines.line(id: "1", text: "refund please", likes: 1)], into: database)
         // An operator resolved and tagged the conversation
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: """
                 UPDATE conversation SET status = 'resolved', assignee = 'sam';
                 INSERT INTO tag (id, name) VALUES (1, 'billing');
@@ -60,7 +60,7 @@ final class IngestTests: XCTestCase {
         }
         let report = try ingest([MentionLines.line(id: "1", text: "refund please", likes: 9)], into: database)
         XCTAssertEqual([report.new, report.updated], [0, 1])
-        let row = try database.writer.read { db in
+        let row = try database.read { db in
             try Row.fetchOne(db, sql: "SELECT m.likes, c.status, c.assignee, (SELECT count(*) FROM conversation_tag) AS tags FROM mention m JOIN conversation c ON c.id = m.conversation_id")!
         }
         XCTAssertEqual(row["likes"] as Int, 9)
@@ -89,7 +89,7 @@ final class IngestTests: XCTestCase {
         XCTAssertTrue(rejections[0].reason.hasPrefix("not valid JSON"), rejections[0].reason)
         XCTAssertEqual(rejections[1].reason, "expected a whole number, got string")
         XCTAssertEqual(rejections[5].reason, "expected a string, got number")
-        XCTAssertEqual(try database.writer.read { db in try String.fetchAll(db, sql: "SELECT source_id FROM mention ORDER BY 1") }, ["1", "9"])
+        XCTAssertEqual(try database.read { db in try String.fetchAll(db, sql: "SELECT source_id FROM mention ORDER BY 1") }, ["1", "9"])
     }
 
     func testReplyBeforeItsParentJoinsTheSameConversation() throws {
@@ -109,10 +109,10 @@ final class IngestTests: XCTestCase {
         _ = try ingest([MentionLines.line(id: "b", author: "u2", inReplyTo: "a")], into: database, name: "3.jsonl")
         _ = try ingest([MentionLines.line(id: "a", author: "u3")], into: database, name: "4.jsonl")
         XCTAssertEqual(try conversations(database), [["a", "b", "c", "d"]])
-        let summary = try database.writer.read { db in try Row.fetchOne(db, sql: "SELECT mention_count, count(*) OVER () AS n FROM conversation")! }
+        let summary = try database.read { db in try Row.fetchOne(db, sql: "SELECT mention_count, count(*) OVER () AS n FROM conversation")! }
         XCTAssertEqual(summary["mention_count"] as Int, 4)
         XCTAssertEqual(summary["n"] as Int, 1)
-        let merges = try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE kind = 'merge'") }
+        let merges = try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE kind = 'merge'") }
         XCTAssertEqual(merges, 1)
     }
 
@@ -129,19 +129,23 @@ final class IngestTests: XCTestCase {
 
     func testOurReplyWaitsOnTheCustomerAndTheirAnswerReopens() throws {
         let database = try AppDatabase.inMemory()
-        func status() throws -> String { try database.writer.read { db in try String.fetchOne(db, sql: "SELECT status FROM conversation")! } }
+        func status() throws -> String { try database.read { db in try String.fetchOne(db, sql: "SELECT status FROM conversation")! } }
         _ = try ingest([MentionLines.line(id: "1", text: "card declined", at: "2026-11-23T09:00:00Z", author: "u1")], into: database, name: "a")
         XCTAssertEqual(try status(), "open")
         _ = try ingest([MentionLines.line(id: "2", text: "sorry! DM us ^SB", at: "2026-11-23T09:05:00Z", author: "nw", handle: "@NorthwindHelp", inReplyTo: "1")],
                        into: database, name: "b")
         XCTAssertEqual(try status(), "waiting")
-        XCTAssertEqual(try database.writer.read { db in try Bool.fetchOne(db, sql: "SELECT ours FROM mention WHERE source_id = '2'") }, true)
+        XCTAssertEqual(try database.read { db in try Bool.fetchOne(db, sql: "SELECT ours FROM mention WHERE source_id = '2'") }, true)
         _ = try ingest([MentionLines.line(id: "3", text: "still declined", at: "2026-11-23T09:30:00Z", author: "u1", inReplyTo: "2")],
                        into: database, name: "c")
         XCTAssertEqual(try status(), "open")
-        let events = try database.writer.read { db in try String.fetchAll(db, sql: "SELECT after FROM event WHERE kind = 'status' ORDER BY id") }
-        XCTAssertEqual(events, [#"{"status":"waiting"}"#, #"{"status":"open"}"#])
-        let row = try database.writer.read { db in try Queue.open(db, limit: 10) }
+        let events = try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT operator, kind, subject, after FROM event WHERE conversation_id IS NOT NULL ORDER BY id")
+        }
+        XCTAssertEqual(events.map { "\($0["operator"] as String) \($0["kind"] as String): \($0["subject"] as String)" },
+                       ["heed:ingest wait: our reply was imported", "heed:ingest reopen: the customer wrote again"])
+        XCTAssertEqual(events.compactMap { ConversationFields.decode($0["after"])?.status }, [.waiting, .open], "each with the whole fields")
+        let row = try database.read { db in try Queue.open(db, limit: 10) }
         XCTAssertEqual(row.map(\.text), ["still declined"])
     }
 
@@ -149,7 +153,7 @@ final class IngestTests: XCTestCase {
         let database = try AppDatabase.inMemory()
         let line = MentionLines.line(id: "1", text: "Can't log in to the app since 9").dropLast() + #","sentiment_hint":-0.4,"source":{"tool":"zapier"}}"#
         _ = try ingest([String(line)], into: database)
-        let row = try database.writer.read { db in
+        let row = try database.read { db in
             try Row.fetchOne(db, sql: "SELECT extra, (SELECT count(*) FROM mention_fts WHERE mention_fts MATCH 'log AND app') AS hits FROM mention")!
         }
         XCTAssertEqual(row["extra"] as String, #"{"sentiment_hint":-0.4,"source":{"tool":"zapier"}}"#)
@@ -162,13 +166,13 @@ final class IngestTests: XCTestCase {
         let database = try AppDatabase.inMemory()
         _ = try ingest([MentionLines.line(id: "1", text: "original wording")], into: database, name: "a")
         _ = try ingest([MentionLines.line(id: "1", text: "edited wording")], into: database, name: "b")
-        let hits = try database.writer.read { db in
+        let hits = try database.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM mention_fts WHERE mention_fts MATCH 'original'"),
              try Int.fetchOne(db, sql: "SELECT count(*) FROM mention_fts WHERE mention_fts MATCH 'edited'"))
         }
         XCTAssertEqual(hits.0, 0)
         XCTAssertEqual(hits.1, 1)
-        XCTAssertNoThrow(try database.writer.write { db in
+        XCTAssertNoThrow(try database.write { db in
             try db.execute(sql: "INSERT INTO mention_fts(mention_fts, rank) VALUES ('integrity-check', 1)")
         })
     }
@@ -178,10 +182,10 @@ final class IngestTests: XCTestCase {
         _ = try ingest([MentionLines.line(id: "1", at: "2026-11-23T09:00:00Z", followers: 10)], into: database, name: "a")
         let report = try ingest([MentionLines.line(id: "1", at: "2026-11-23T09:00:00Z", followers: 18_204)], into: database, name: "b")
         XCTAssertEqual(report.updated, 1)
-        XCTAssertEqual(try database.writer.read { db in try Queue.open(db, limit: 1).first?.followers }, 18_204)
+        XCTAssertEqual(try database.read { db in try Queue.open(db, limit: 1).first?.followers }, 18_204)
         // An older post by the same author, imported late, carries an older count: it is not taken.
         _ = try ingest([MentionLines.line(id: "0", at: "2026-11-20T09:00:00Z", followers: 9_000)], into: database, name: "c")
-        XCTAssertEqual(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT followers FROM contact_handle") }, 18_204)
+        XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT followers FROM contact_handle") }, 18_204)
     }
 
     /// Whatever order mentions arrive in, and however they are split into imports, they end up
@@ -217,7 +221,7 @@ final class IngestTests: XCTestCase {
             }
             XCTAssertEqual(try conversations(database), expected, "seed \(seed)")
             XCTAssertEqual(try CacheDump.text(database), try CacheDump.text(inOrder), "seed \(seed)")
-            let counts = try database.writer.read { db in
+            let counts = try database.read { db in
                 try Int.fetchAll(db, sql: "SELECT mention_count - (SELECT count(*) FROM mention m WHERE m.conversation_id = c.id) FROM conversation c")
             }
             XCTAssertEqual(Set(counts), [0], "mention counts agree with the mentions, seed \(seed)")
@@ -258,7 +262,7 @@ final class IngestTests: XCTestCase {
         })
         XCTAssertEqual(rejections, ["part4.jsonl:line 2: not valid JSON: expected a quoted key (column 2)"])
         XCTAssertEqual(try CacheDump.text(shared), try CacheDump.text(alone))
-        let left = try shared.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM import_position") }
+        let left = try shared.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM import_position") }
         XCTAssertEqual(left, 0, "finished files leave no position behind")
     }
 
@@ -288,7 +292,7 @@ final class IngestTests: XCTestCase {
             second.append("\(URL(fileURLWithPath: path).lastPathComponent) \(report.new)+\(report.unchanged) after \(report.resumedAtLine)")
         }
         XCTAssertEqual(second, ["s0.jsonl 0+700 after 0", "s1.jsonl 500+0 after 1000", "s2.jsonl 300+0 after 0"])
-        let stored = try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") }
+        let stored = try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") }
         XCTAssertEqual(stored, 2_500)
     }
 }

@@ -11,7 +11,7 @@ final class MboxFormatTests: XCTestCase {
     }
 
     func mentions(_ database: AppDatabase) throws -> [Row] {
-        try database.writer.read { db in
+        try database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT m.source_id, m.text, m.created_at, m.in_reply_to, m.thread_source_id, m.extra, h.handle, h.name, m.conversation_id
                 FROM mention m JOIN contact_handle h ON h.id = m.handle_id ORDER BY m.id

@@ -29,9 +29,9 @@ final class MigrationTests: XCTestCase {
         // When the current heed opens it
         let database = try AppDatabase.open(path: path)
         // Then every migration has run, and the old mention is there and searchable
-        let applied = try database.writer.read { db in try Schema.migrator.appliedIdentifiers(db) }
+        let applied = try database.read { db in try Schema.migrator.appliedIdentifiers(db) }
         XCTAssertEqual(applied, Set(AppDatabase.migrationNames))
-        let found = try database.writer.read { db in
+        let found = try database.read { db in
             try Int64.fetchAll(db, sql: "SELECT rowid FROM mention_fts WHERE mention_fts MATCH 'charged'")
         }
         XCTAssertEqual(found, [1])
@@ -51,7 +51,7 @@ final class MigrationTests: XCTestCase {
         }
         try queue.close()
         let database = try AppDatabase.open(path: path)
-        let counts = try database.writer.read { db in
+        let counts = try database.read { db in
             try Row.fetchAll(db, sql: "SELECT term, day, count FROM term_day ORDER BY term").map { [$0[0] as Int64, $0[1] as Int64, $0[2] as Int64] }
         }
         XCTAssertEqual(Set(counts), [[0, 1, 1], [IncidentTerms.key("app"), 1, 1], [IncidentTerms.key("down"), 1, 1],
@@ -72,7 +72,7 @@ final class MigrationTests: XCTestCase {
         }
         try queue.close()
         let database = try AppDatabase.open(path: path)
-        let found = try database.writer.read { db in
+        let found = try database.read { db in
             try Row.fetchOne(db, sql: "SELECT lang, (SELECT count(*) FROM conversation WHERE assignee = 'sam' COLLATE NOCASE) AS sams FROM conversation")
         }
         XCTAssertEqual(found?["lang"], "de", "the latest customer message's language")
@@ -109,12 +109,12 @@ final class MigrationTests: XCTestCase {
 
     func testEventLogRefusesRewrites() throws {
         let database = try AppDatabase.inMemory()
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: "INSERT INTO event (at, operator, kind) VALUES (1, 'sam', 'tag')")
         }
-        XCTAssertThrowsError(try database.writer.write { db in try db.execute(sql: "UPDATE event SET operator = 'priya'") })
-        XCTAssertThrowsError(try database.writer.write { db in try db.execute(sql: "DELETE FROM event") })
-        XCTAssertEqual(try database.writer.read { db in try String.fetchOne(db, sql: "SELECT operator FROM event") }, "sam")
+        XCTAssertThrowsError(try database.write { db in try db.execute(sql: "UPDATE event SET operator = 'priya'") })
+        XCTAssertThrowsError(try database.write { db in try db.execute(sql: "DELETE FROM event") })
+        XCTAssertEqual(try database.read { db in try String.fetchOne(db, sql: "SELECT operator FROM event") }, "sam")
     }
 }
 
@@ -125,7 +125,7 @@ final class ChangeWatcherTests: XCTestCase {
         let version = try database.changeWatcher()
         let before = try version()
         XCTAssertEqual(try version(), before, "nothing written, nothing changed")
-        try database.writer.write { db in try db.execute(sql: "INSERT INTO tag (name) VALUES ('billing')") }
+        try database.write { db in try db.execute(sql: "INSERT INTO tag (name) VALUES ('billing')") }
         XCTAssertNotEqual(try version(), before)
     }
 }

@@ -132,7 +132,7 @@ final class SupportCSVTests: XCTestCase {
         let (database, report, rejections) = try ingest(Paths.sharedFixtures + "/x/twcs_sample.csv")
         XCTAssertEqual(report.format, "x-csv")
         XCTAssertEqual([report.new, report.rejected], [32, 0], "\(rejections)")
-        let rows = try database.writer.read { db in
+        let rows = try database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT m.source_id, m.text, m.created_at, m.in_reply_to, m.ours, h.handle FROM mention m
                 JOIN contact_handle h ON h.id = m.handle_id ORDER BY m.id
@@ -150,7 +150,7 @@ final class SupportCSVTests: XCTestCase {
         let signed = try XCTUnwrap(rows.first { $0["source_id"] as String == "34" })
         XCTAssertEqual(signed["text"] as String, "@115719 Help has arrived! We are sorry to see that you are having trouble. How can we help?\n^HSB")
         XCTAssertEqual(signed["created_at"] as Int64, RFC3339.milliseconds(from: "2017-10-31T22:13:33Z"))
-        XCTAssertEqual(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention WHERE ours = 1") }, 14)
+        XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention WHERE ours = 1") }, 14)
     }
 
     func testBadRecordsNameTheirLineAndTheRestIsKept() throws {
@@ -170,9 +170,9 @@ final class SupportCSVTests: XCTestCase {
         XCTAssertEqual(rejections.map(\.line), [4, 5, 6])
         XCTAssertEqual(rejections.map(\.field), ["inbound", "created_at", nil])
         XCTAssertEqual(rejections[2].reason, "expected 7 fields, found 4")
-        XCTAssertEqual(try database.writer.read { db in try String.fetchAll(db, sql: "SELECT text FROM mention ORDER BY id") },
+        XCTAssertEqual(try database.read { db in try String.fetchAll(db, sql: "SELECT text FROM mention ORDER BY id") },
                        ["two\nlines", "@115712 sorry!"])
-        XCTAssertEqual(try database.writer.read { db in try String.fetchOne(db, sql: "SELECT status FROM conversation") }, "waiting")
+        XCTAssertEqual(try database.read { db in try String.fetchOne(db, sql: "SELECT status FROM conversation") }, "waiting")
     }
 
     func testBareCarriageReturnsAndInvalidUTF8KeepEveryRecord() throws {
@@ -185,7 +185,7 @@ final class SupportCSVTests: XCTestCase {
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         let (database, report, rejections) = try ingest(path)
         XCTAssertEqual([report.new, report.rejected], [3, 0], "\(rejections)")
-        XCTAssertEqual(try database.writer.read { db in try String.fetchAll(db, sql: "SELECT text FROM mention ORDER BY id") },
+        XCTAssertEqual(try database.read { db in try String.fetchAll(db, sql: "SELECT text FROM mention ORDER BY id") },
                        ["first part\rsecond part", "bad \u{FFFD}\u{FFFD} bytes", "after"])
     }
 

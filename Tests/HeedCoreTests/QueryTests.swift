@@ -85,7 +85,7 @@ final class QueryTests: XCTestCase {
         ]
         let ingester = Ingester(database: database, config: config, clock: FixedClock("2026-11-23T12:00:00Z"))
         _ = try ingester.ingest(path: folder.write("in.jsonl", lines.joined(separator: "\n") + "\n"))
-        try database.writer.write { db in
+        try database.write { db in
             func id(_ source: String) throws -> Int64 {
                 try Int64.fetchOne(db, sql: "SELECT conversation_id FROM mention WHERE source_id = ?", arguments: [source])!
             }
@@ -108,7 +108,7 @@ final class QueryTests: XCTestCase {
     }
 
     func found(_ database: AppDatabase, _ text: String, me: String? = nil, commonHits: Int = 20_000) throws -> Set<String> {
-        try database.writer.read { db in
+        try database.read { db in
             let sql = try QuerySQL(Query.parse(text), in: db, now: now, me: me, commonHits: commonHits)
             return Set(try String.fetchAll(db, sql: """
                 SELECT m.source_id FROM conversation c JOIN mention m ON m.id = c.latest_mention_id WHERE \(sql.whereSQL)
@@ -118,7 +118,7 @@ final class QueryTests: XCTestCase {
 
     func testTheHeaderCountsOpenLateAndEscalatedOpenOnes() throws {
         let database = try cache()
-        let counts = try database.writer.read { db in try Queue.counts(db) }
+        let counts = try database.read { db in try Queue.counts(db) }
         XCTAssertEqual(counts, QueueCounts(open: 4, breached: 2, escalated: 1), "e's escalation is on a resolved conversation, d's was answered")
     }
 
@@ -178,7 +178,7 @@ final class QueryTests: XCTestCase {
 
     func testTheQueueSearchKeepsTriageOrder() throws {
         let database = try cache()
-        let rows = try database.writer.read { db in try Queue.search(db, Query.parse("card OR twice"), now: now, limit: 10) }
+        let rows = try database.read { db in try Queue.search(db, Query.parse("card OR twice"), now: now, limit: 10) }
         XCTAssertEqual(rows.map(\.priority), rows.map(\.priority).sorted(by: >))
         XCTAssertEqual(rows.count, 3)
     }

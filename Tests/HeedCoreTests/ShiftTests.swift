@@ -30,7 +30,7 @@ final class ShiftTests: XCTestCase {
         let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
         let lines = (0..<4).map { MentionLines.line(id: "m\($0)", text: "my card was charged twice (\($0))", at: "2026-11-24T05:0\($0):00Z", author: "c\($0)") }
         _ = try Ingester(database: database, config: Self.config, clock: clock).ingest(path: folder.write("in.jsonl", lines.joined(separator: "\n") + "\n"))
-        let ids = try database.writer.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation ORDER BY id") }
+        let ids = try database.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation ORDER BY id") }
         return (database, ActionService(database: database, config: Self.config, clock: clock), ids)
     }
 
@@ -42,7 +42,7 @@ final class ShiftTests: XCTestCase {
         let samEnd = try service.plannedEnd("14:00", for: sam)
         let started = try service.startShift(by: sam, intro: service.introText(for: sam, until: samEnd), until: samEnd)
         XCTAssertEqual(started.shift.intro, "Morning! Sam here until 14:00 — ask us anything ^SB")
-        let intros = try database.writer.read { db in try Row.fetchAll(db, sql: "SELECT kind, account, text, send_after FROM outbox ORDER BY id") }
+        let intros = try database.read { db in try Row.fetchAll(db, sql: "SELECT kind, account, text, send_after FROM outbox ORDER BY id") }
         XCTAssertEqual(intros.map { $0["account"] as String }, ["NorthwindHelp", "help@nw.social"])
         XCTAssertEqual(Set(intros.map { $0["kind"] as String }), ["intro"])
         XCTAssertEqual(intros[0]["send_after"], clock.now() + 10_000, "the undo window")
@@ -59,12 +59,12 @@ final class ShiftTests: XCTestCase {
         clock.advance(seconds: 3 * 3600)
         let priyaEnd = clock.now() + 8 * 3_600_000
         _ = try service.startShift(by: priya, intro: service.introText(for: priya, until: priyaEnd), until: priyaEnd)
-        XCTAssertEqual(try database.writer.read { db in try Shift.running(db, operator: "priya")?.intro }, "Hi all, Priya from billing is on until 17:00. ^PN")
+        XCTAssertEqual(try database.read { db in try Shift.running(db, operator: "priya")?.intro }, "Hi all, Priya from billing is on until 17:00. ^PN")
         try service.perform(.tag(add: ["callback"], remove: []), on: ids[2], by: sam)
         clock.advance(seconds: 15 * 60)
         service.touchShift("priya")
-        try database.writer.write { _ in }  // the heartbeat is written without waiting; wait for it here
-        var roster = try database.writer.read { db in try OnShift.roster(db, config: Self.config, now: clock.now()) }
+        try database.write { _ in }  // the heartbeat is written without waiting; wait for it here
+        var roster = try database.read { db in try OnShift.roster(db, config: Self.config, now: clock.now()) }
         XCTAssertEqual(roster.map { "\($0.operatorHandle) \($0.active ? "active" : "away")" }, ["sam away", "priya active"])
 
         // 09:30 Sam ends his shift with a note; his conversations go back to the pool, his sign-off is queued.
@@ -77,7 +77,7 @@ final class ShiftTests: XCTestCase {
         XCTAssertEqual(handover.unsent.map(\.kind), ["intro", "intro"], "his intro posts, not yet delivered")
         XCTAssertNil(handover.passedTo)
         XCTAssertEqual(try assignee(database, ids[0]), nil)
-        XCTAssertEqual(try database.writer.read { db in try String.fetchAll(db, sql: "SELECT text FROM outbox WHERE kind = 'signoff'") },
+        XCTAssertEqual(try database.read { db in try String.fetchAll(db, sql: "SELECT text FROM outbox WHERE kind = 'signoff'") },
                        ["Sam signing off, the team carries on. ^SB", "Sam signing off, the team carries on. ^SB"])
         XCTAssertTrue(ended.summary.hasPrefix("sam's shift 1 ended; 2 conversations released to the pool; sign-off queued"), ended.summary)
         XCTAssertTrue(handover.lines(now: clock.now(), config: Self.config).contains("  note: refund for #\(ids[1]) is with billing"))
@@ -90,7 +90,7 @@ final class ShiftTests: XCTestCase {
         XCTAssertEqual(third.handovers.map(\.id), [1])
         XCTAssertEqual(try service.acknowledgeHandover(1, by: tomas).summary, "tomas acknowledged sam's handover (shift 1)")
         XCTAssertThrowsError(try service.acknowledgeHandover(1, by: tomas)) { XCTAssertEqual(($0 as! HeedError).exitCode, ExitStatus.nothingToChange) }
-        XCTAssertEqual(try database.writer.read { db in try Shift.unacknowledgedHandovers(db, for: "tomas") }, [])
+        XCTAssertEqual(try database.read { db in try Shift.unacknowledgedHandovers(db, for: "tomas") }, [])
 
         // Routing skips the off-shift: Tomás takes what Priya left when she is gone.
         try service.perform(.assign("priya"), on: ids[3], by: priya)
@@ -102,7 +102,7 @@ final class ShiftTests: XCTestCase {
         XCTAssertEqual(automatic.map(\.shift.operatorHandle), ["priya"])
         XCTAssertEqual(automatic.first?.handover?.automatic, true)
         XCTAssertEqual(try assignee(database, ids[3]), nil, "released by the automatic end")
-        let log = try database.writer.read { db in try ShiftLog.entries(db, since: nil, operator: "priya") }
+        let log = try database.read { db in try ShiftLog.entries(db, since: nil, operator: "priya") }
         XCTAssertEqual(log.map(\.kind), ["shift-start", "shift-end"])
         XCTAssertEqual(log.last?.text.hasPrefix("ended automatically; handover: no note"), true)
     }
@@ -118,13 +118,13 @@ final class ShiftTests: XCTestCase {
         _ = try service.startShift(by: sam, intro: "hi", until: clock.now() + 3_600_000)
         try ingest(database, "m0c", replyTo: "m0b", author: "c0")
         XCTAssertEqual(try assignee(database, ids[0]), nil)
-        let reasons = try database.writer.read { db in try String.fetchOne(db, sql: "SELECT reasons FROM conversation_reasons WHERE conversation_id = ?", arguments: [ids[0]]) }
+        let reasons = try database.read { db in try String.fetchOne(db, sql: "SELECT reasons FROM conversation_reasons WHERE conversation_id = ?", arguments: [ids[0]]) }
         XCTAssertTrue(reasons?.contains("back to the pool: priya is off shift") == true, reasons ?? "")
-        let logged = try database.writer.read { db in
+        let logged = try database.read { db in
             try String.fetchAll(db, sql: "SELECT operator || ' ' || kind || ' ' || subject FROM event WHERE conversation_id = ? AND kind = 'unassign'", arguments: [ids[0]])
         }
         XCTAssertEqual(logged, ["heed:triage unassign priya is off shift"])
-        XCTAssertEqual(try database.writer.read { db in try EventReplay.disagreements(db) }, [])
+        XCTAssertEqual(try database.read { db in try EventReplay.disagreements(db) }, [])
     }
 
     func testTimelineSplitsActiveAndAway() {
@@ -134,7 +134,7 @@ final class ShiftTests: XCTestCase {
     }
 
     func assignee(_ database: AppDatabase, _ id: Int64) throws -> String? {
-        try database.writer.read { db in try String.fetchOne(db, sql: "SELECT assignee FROM conversation WHERE id = ?", arguments: [id]) }
+        try database.read { db in try String.fetchOne(db, sql: "SELECT assignee FROM conversation WHERE id = ?", arguments: [id]) }
     }
 
     func ingest(_ database: AppDatabase, _ id: String, replyTo: String, author: String) throws {

@@ -15,7 +15,7 @@ final class TriageStoreTests: XCTestCase {
     }
 
     func conversation(_ database: AppDatabase, of sourceID: String) throws -> Row {
-        try database.writer.read { db in
+        try database.read { db in
             try Row.fetchOne(db, sql: """
                 SELECT c.*, r.reasons FROM conversation c JOIN mention m ON m.conversation_id = c.id
                 LEFT JOIN conversation_reasons r ON r.conversation_id = c.id WHERE m.source_id = ?
@@ -45,11 +45,11 @@ final class TriageStoreTests: XCTestCase {
         let urgency = Urgency(rawValue: angry["urgency"])!
         XCTAssertEqual(angry["due_at"] as Int64, RFC3339.milliseconds(from: "2026-11-23T09:00:00Z")! + Int64(config.sla.minutes[urgency]!) * 60_000)
         XCTAssertEqual(angry["waiting_since"] as Int64, RFC3339.milliseconds(from: "2026-11-23T09:00:00Z")!)
-        let stored = try database.writer.read { db in try String.fetchAll(db, sql: "SELECT kind FROM mention ORDER BY source_id") }
+        let stored = try database.read { db in try String.fetchAll(db, sql: "SELECT kind FROM mention ORDER BY source_id") }
         XCTAssertEqual(stored, ["complaint", "question"])
 
         // The queue: priority first.
-        let queue = try database.writer.read { db in try Queue.open(db, limit: 10) }
+        let queue = try database.read { db in try Queue.open(db, limit: 10) }
         XCTAssertEqual(queue.map(\.text).first, "@NorthwindHelp I was charged twice and nobody answers. Terrible!")
         XCTAssertFalse(queue[0].topReasons(3).isEmpty)
     }
@@ -64,7 +64,7 @@ final class TriageStoreTests: XCTestCase {
         var row = try conversation(database, of: "1")
         XCTAssertEqual(row["status"] as String, "waiting")
         XCTAssertNil(row["due_at"] as Int64?, "no SLA runs while we wait on the customer")
-        XCTAssertTrue(try database.writer.read { db in try Queue.open(db, limit: 10) }.isEmpty)
+        XCTAssertTrue(try database.read { db in try Queue.open(db, limit: 10) }.isEmpty)
         try ingest([MentionLines.line(id: "3", text: "still blocked!!", at: "2026-11-23T10:00:00Z", author: "u1", inReplyTo: "2")],
                    into: database, config: config, at: "2026-11-23T10:01:00Z", name: "c")
         row = try conversation(database, of: "1")
@@ -81,7 +81,7 @@ final class TriageStoreTests: XCTestCase {
         let triager = Triager(config: config)
         let start = try conversation(database, of: "1")["priority"] as Int
         func refresh(_ at: String) throws -> (changed: Int, priority: Int, breached: Bool) {
-            let changed = try database.writer.write { db in try triager.refreshWaiting(in: db, now: RFC3339.milliseconds(from: at)!) }
+            let changed = try database.write { db in try triager.refreshWaiting(in: db, now: RFC3339.milliseconds(from: at)!) }
             let row = try conversation(database, of: "1")
             return (changed, row["priority"], row["breached"])
         }
@@ -93,7 +93,7 @@ final class TriageStoreTests: XCTestCase {
         XCTAssertTrue(late.breached)
         XCTAssertEqual(late.priority, start + Int(config.triage.weights.waiting + config.triage.weights.breached))
         let id: Int64 = try conversation(database, of: "1")["id"]
-        let explanation = try database.writer.read { db in
+        let explanation = try database.read { db in
             try triager.explain(id, in: db, now: RFC3339.milliseconds(from: "2026-11-23T09:11:00Z")!)
         }!
         XCTAssertEqual(explanation.priority, late.priority)
@@ -112,7 +112,7 @@ final class TriageStoreTests: XCTestCase {
             MentionLines.line(id: "q", text: "what time do you open?", author: "u5"),
         ], into: database, config: config)
         func tags(_ id: String) throws -> [String] {
-            try database.writer.read { db in
+            try database.read { db in
                 try String.fetchAll(db, sql: """
                     SELECT t.name FROM conversation_tag x JOIN tag t ON t.id = x.tag_id JOIN mention m ON m.conversation_id = x.conversation_id
                     WHERE m.source_id = ? ORDER BY t.name
@@ -128,20 +128,20 @@ final class TriageStoreTests: XCTestCase {
         XCTAssertEqual(try tags("i"), ["idea"])
         XCTAssertEqual(try conversation(database, of: "i")["team"] as String?, "product")
         XCTAssertEqual(try tags("q"), [])
-        let escalations = try database.writer.read { db in try Row.fetchAll(db, sql: "SELECT team, opened_by, state FROM escalation") }
+        let escalations = try database.read { db in try Row.fetchAll(db, sql: "SELECT team, opened_by, state FROM escalation") }
         XCTAssertEqual(escalations.map { "\($0["team"] as String) \($0["opened_by"] as String) \($0["state"] as String)" }, ["billing rule:fraud open"])
-        let events = try database.writer.read { db in
+        let events = try database.read { db in
             try String.fetchAll(db, sql: "SELECT operator || ' ' || kind || ' ' || coalesce(subject, '') FROM event WHERE operator LIKE 'rule:%' ORDER BY id")
         }
-        XCTAssertEqual(Set(events), ["rule:refunds tag billing", "rule:refunds assign billing", "rule:fraud tag fraud", "rule:fraud escalate billing",
-                                     "rule:crypto-spam status rule crypto-spam", "rule:ideas tag idea", "rule:ideas assign product"])
+        XCTAssertEqual(Set(events), ["rule:refunds tag +billing", "rule:refunds assign billing", "rule:fraud tag +fraud", "rule:fraud escalate billing",
+                                     "rule:crypto-spam spam rule crypto-spam", "rule:ideas tag +idea", "rule:ideas assign product"])
         let reasons = ReasonsJSON.decode(try conversation(database, of: "r")["reasons"]).map(\.text)
         XCTAssertTrue(reasons.contains("rule: refunds"), "\(reasons)")
 
         // Importing the same again adds no second tag, escalation or event.
         let before = events.count
         try ingest([MentionLines.line(id: "f", text: "there is a fraud payment on my account", author: "u2")], into: database, config: config, name: "again")
-        XCTAssertEqual(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE operator LIKE 'rule:%'") }, before)
+        XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE operator LIKE 'rule:%'") }, before)
     }
 
     func testAVIPOrAnAnsweredConversationIsNeverSentToSpamByARule() throws {
@@ -149,7 +149,7 @@ final class TriageStoreTests: XCTestCase {
         var config = try ExampleConfig.load()
         config.accounts["x"] = ["NorthwindHelp"]
         try ingest([MentionLines.line(id: "v0", text: "hello", author: "vip1")], into: database, config: config, name: "a")
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: """
                 INSERT INTO tag (name) VALUES ('vip');
                 INSERT INTO contact_tag (contact_id, tag_id, added_at) SELECT h.contact_id, t.id, 0 FROM contact_handle h, tag t WHERE h.source_id = 'vip1';
@@ -175,7 +175,7 @@ final class TriageStoreTests: XCTestCase {
                    into: database, config: config)
         let before = try conversation(database, of: "1")["static_points"] as Double
         let now = RFC3339.milliseconds(from: "2026-11-23T09:10:00Z")!
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: """
                 INSERT INTO tag (name) VALUES ('vip');
                 INSERT INTO contact_tag (contact_id, tag_id, added_at) SELECT h.contact_id, t.id, 0 FROM contact_handle h, tag t WHERE h.source_id = 'dana';
@@ -196,7 +196,7 @@ final class TriageStoreTests: XCTestCase {
         let config = try ExampleConfig.load()
         let ingester = Ingester(database: database, config: config, clock: FixedClock("2017-11-01T00:00:00Z"))
         _ = try ingester.ingest(path: Paths.sharedFixtures + "/x/twcs_sample.csv")
-        let kinds = try database.writer.read { db in
+        let kinds = try database.read { db in
             try Row.fetchAll(db, sql: "SELECT source_id, kind FROM mention WHERE ours = 0").reduce(into: [String: String]()) { $0[$1["source_id"]] = $1["kind"] }
         }
         XCTAssertEqual(kinds["8"], "complaint", "@sprintcare is the worst customer service")
@@ -204,11 +204,11 @@ final class TriageStoreTests: XCTestCase {
         XCTAssertEqual(kinds["61"], "question", "All of VERIZON IS DOWN … When can we expect a fix ?")
         XCTAssertEqual(kinds["156"], "complaint", "So frustrated … charged my credit card twice")
         // The companies' replies are ours: the conversations they answered last wait on the customer.
-        let open = try database.writer.read { db in try Queue.open(db, limit: 100) }
+        let open = try database.read { db in try Queue.open(db, limit: 100) }
         XCTAssertFalse(open.isEmpty)
         XCTAssertEqual(open.map(\.priority), open.map(\.priority).sorted(by: >), "priority order")
         XCTAssertTrue(open.allSatisfy { $0.status == .open })
-        let resolvedOrWaiting = try database.writer.read { db in
+        let resolvedOrWaiting = try database.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation WHERE status <> 'open' AND id IN (\(open.map { String($0.conversationID) }.joined(separator: ",")))")
         }
         XCTAssertEqual(resolvedOrWaiting, 0)
@@ -221,9 +221,9 @@ final class TriageStoreTests: XCTestCase {
         try ingest((0..<60).map { i in
             MentionLines.line(id: "m\(i)", text: texts[rng.int(0...(texts.count - 1))], at: "2026-11-23T0\(rng.int(0...8)):00:00Z", author: "u\(i % 17)")
         }, into: database, config: try ExampleConfig.load())
-        try database.writer.write { db in try db.execute(sql: "UPDATE conversation SET status = 'resolved' WHERE id % 3 = 0") }
+        try database.write { db in try db.execute(sql: "UPDATE conversation SET status = 'resolved' WHERE id % 3 = 0") }
         let triager = Triager(config: try ExampleConfig.load())
-        let queue = try database.writer.write { db -> [QueueRow] in
+        let queue = try database.write { db -> [QueueRow] in
             try triager.refreshWaiting(in: db, now: RFC3339.milliseconds(from: "2026-11-24T00:00:00Z")!)
             return try Queue.open(db, limit: 1_000)
         }
@@ -241,7 +241,7 @@ final class TriageStoreTests: XCTestCase {
         let copy = { (n: Int) in "@NorthwindBank \(n == 0 ? "WIN" : "win") a free holiday, just follow and retweet!! bit.ly/x\(n)" }
         try ingest((0..<2).map { MentionLines.line(id: "c\($0)", text: copy($0), author: "bot\($0)1234", followers: 0) }
                    + [MentionLines.line(id: "v0", text: "hello there", author: "vip")], into: database, config: config, name: "a")
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: """
                 INSERT INTO tag (name) VALUES ('VIP');
                 INSERT INTO contact_tag (contact_id, tag_id, added_at) SELECT h.contact_id, t.id, 0 FROM contact_handle h, tag t WHERE h.source_id = 'vip';
@@ -260,11 +260,11 @@ final class TriageStoreTests: XCTestCase {
         XCTAssertEqual(try conversation(database, of: "q")["status"] as String, "open")
         let reasons = ReasonsJSON.decode(try conversation(database, of: "c5")["reasons"]).map(\.text)
         XCTAssertTrue(reasons.contains { $0.hasPrefix("spam 0.9: ") && $0.contains("same text from") && $0.contains("numbered handle") }, "\(reasons)")
-        let events = try database.writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE operator = 'heed:triage' AND kind = 'status'")
+        let events = try database.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE operator = 'heed:triage' AND kind = 'spam'")
         }
         XCTAssertEqual(events, 6)
-        XCTAssertEqual(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") }, 9, "nothing is deleted")
+        XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") }, 9, "nothing is deleted")
     }
 
     func testFingerprintsIgnoreHandlesLinksNumbersAndCaseButNotWords() {

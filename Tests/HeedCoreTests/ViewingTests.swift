@@ -7,7 +7,7 @@ final class ViewingTests: XCTestCase {
     func testScreensClaimWhatTheyShowUntilTheyMoveOnOrGoQuiet() throws {
         let database = try AppDatabase.inMemory()
         let now: Int64 = 1_000_000_000
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: MigrationTests.oneConversation)
             try db.execute(sql: """
                 INSERT INTO conversation (id, channel, first_at, last_at, created_at, updated_at) VALUES (2, 'x', 0, 0, 0, 0);
@@ -18,17 +18,17 @@ final class ViewingTests: XCTestCase {
             try Viewing.set(db, operator: "tomas", conversation: 1, previous: nil, now: now)
             try Viewing.set(db, operator: "lee", conversation: 2, previous: nil, now: now)
         }
-        let read = { (at: Int64, me: String?) in try database.writer.read { db in try Viewing.presence(db, now: at, except: me) } }
+        let read = { (at: Int64, me: String?) in try database.read { db in try Viewing.presence(db, now: at, except: me) } }
         XCTAssertEqual(try read(now, "priya"), Viewing.Presence(viewing: [1: ["sam", "tomas"]], replying: [2: ["lee"]]), "never me")
         XCTAssertEqual(try read(now, nil), Viewing.Presence(viewing: [1: ["sam", "tomas"], 2: ["priya"]], replying: [2: ["lee"]]))
-        let kept = try database.writer.read { db in
+        let kept = try database.read { db in
             try Row.fetchOne(db, sql: "SELECT kind, expires_at FROM claim WHERE conversation_id = 2 AND operator = 'lee'")
         }
         XCTAssertEqual(kept?["kind"], "replying", "viewing never downgrades a reply claim")
         XCTAssertEqual(kept?["expires_at"], now + 10_000, "nor extends it")
 
         // Sam moves on to 2 and renews; priya closes her screen; Tomás's stops renewing.
-        try database.writer.write { db in
+        try database.write { db in
             try Viewing.set(db, operator: "sam", conversation: 2, previous: 1, now: now + 60_000)
             try Viewing.set(db, operator: "priya", conversation: nil, previous: 2, now: now + 60_000)
         }

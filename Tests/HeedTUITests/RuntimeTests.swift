@@ -29,7 +29,7 @@ final class RuntimeTests: XCTestCase {
     func testScriptedSessionOnADemoCache() throws {
         let (runtime, terminal, database) = try session(keys: [.char("j"), .char("j"), .pageDown, .char("G")])
         try runtime.run(untilIdle: true)
-        let open = try database.writer.read { db in try Queue.countOpen(db) }
+        let open = try database.read { db in try Queue.countOpen(db) }
         XCTAssertEqual(runtime.state.rows.count, open)
         XCTAssertEqual(runtime.state.selected, open - 1)
         let screen = try XCTUnwrap(terminal.presented)
@@ -44,7 +44,7 @@ final class RuntimeTests: XCTestCase {
         let (runtime, terminal, database) = try session(keys: [.char("j"), .enter], width: 120, height: 40)
         try runtime.run(untilIdle: true)
         let page = try XCTUnwrap(runtime.state.conversation)
-        let second = try database.writer.read { db in try Queue.open(db, limit: 2)[1] }
+        let second = try database.read { db in try Queue.open(db, limit: 2)[1] }
         XCTAssertEqual(page.detail.summary.conversationID, second.conversationID)
         XCTAssertNotNil(page.card)
         let text = try XCTUnwrap(terminal.presented).lines.joined(separator: "\n")
@@ -60,13 +60,13 @@ final class RuntimeTests: XCTestCase {
     func testSearchViewsAndTheirCounts() throws {
         let (runtime, terminal, database) = try session(keys: [.char("/")] + "channel:x".map { .char($0) } + [.enter])
         try runtime.run(untilIdle: true)
-        let x = try database.writer.read { db in try Queue.count(db, try Query.parse("channel:x"), now: runtime.state.now) }
+        let x = try database.read { db in try Queue.count(db, try Query.parse("channel:x"), now: runtime.state.now) }
         XCTAssertGreaterThan(x, 0)
         XCTAssertEqual(runtime.state.rows.count, x)
         XCTAssertTrue(runtime.state.rows.allSatisfy { $0.channel == "x" })
         terminal.type([.escape, .char("6")])
         try runtime.run(untilIdle: true)
-        let resolved = try database.writer.read { db in try Queue.count(db, try Query.parse("is:resolved"), now: runtime.state.now) }
+        let resolved = try database.read { db in try Queue.count(db, try Query.parse("is:resolved"), now: runtime.state.now) }
         XCTAssertEqual(runtime.state.rows.count, min(resolved, 500))
         XCTAssertEqual(runtime.state.viewCounts[5], resolved)
         XCTAssertNil(runtime.state.viewCounts[1], "Mine cannot be counted without an operator")
@@ -79,7 +79,7 @@ final class RuntimeTests: XCTestCase {
         let chosen = try XCTUnwrap(runtime.state.selectedRow)
         // Someone else raises the fifth conversation above the chosen one.
         let fifth = runtime.state.rows[4].conversationID
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: "UPDATE conversation SET priority = 1000 WHERE id = ?", arguments: [fifth])
         }
         terminal.type([.char("?"), .escape])
@@ -95,7 +95,7 @@ final class RuntimeTests: XCTestCase {
         let open = runtime.state.counts.open
         XCTAssertEqual(runtime.state.viewCounts.first, open)
         let resolve = { (id: Int64) in
-            try database.writer.write { db in try db.execute(sql: "UPDATE conversation SET status = 'resolved' WHERE id = ?", arguments: [id]) }
+            try database.write { db in try db.execute(sql: "UPDATE conversation SET status = 'resolved' WHERE id = ?", arguments: [id]) }
         }
         try resolve(runtime.state.rows[0].conversationID)
         try runtime.step([], poll: true)
@@ -124,7 +124,7 @@ final class RuntimeTests: XCTestCase {
         let opened = try XCTUnwrap(sam.state.selectedRow).conversationID
         try sam.step([.key(.enter)])
         // Sam's screen writes without waiting; a write of one's own waits behind it.
-        try database.writer.write { _ in }
+        try database.write { _ in }
         try priya.step([], poll: true)
         XCTAssertEqual(priya.state.presence.viewing, [opened: ["sam"]])
         XCTAssertEqual(sam.state.presence.viewing, [:], "not oneself")
@@ -135,13 +135,13 @@ final class RuntimeTests: XCTestCase {
         XCTAssertTrue(try XCTUnwrap(priyasScreen.presented).lines.contains { $0.contains("◉ sam viewing") })
 
         try sam.step([.key(.escape)])
-        try database.writer.write { _ in }
+        try database.write { _ in }
         try priya.step([], poll: true)
         XCTAssertEqual(priya.state.presence.viewing, [:], "Sam went back to the list")
 
         // Sam opens another, then his screen dies: no write tells Priya, the lease does.
         try sam.step([.key(.down), .key(.enter)])
-        try database.writer.write { _ in }
+        try database.write { _ in }
         try priya.step([], poll: true)
         XCTAssertEqual(priya.state.presence.viewing.count, 1)
         clock.advance(seconds: 2)
@@ -156,14 +156,14 @@ final class RuntimeTests: XCTestCase {
         let (runtime, _, database) = try session(keys: [])
         try runtime.start()
         let id = try XCTUnwrap(runtime.state.selectedRow).conversationID
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: "UPDATE conversation SET status = 'snoozed', snoozed_until = ? WHERE id = ?", arguments: [clock.now() + 60_000, id])
         }
         try runtime.step([], poll: true)
         XCTAssertFalse(runtime.state.rows.contains { $0.conversationID == id })
         clock.advance(seconds: 61)
         try runtime.step([], poll: true)
-        try database.writer.write { _ in }
+        try database.write { _ in }
         try runtime.step([], poll: true)
         XCTAssertTrue(runtime.state.rows.contains { $0.conversationID == id }, "back in Triage, woken by the screen itself")
     }
@@ -191,11 +191,11 @@ final class RuntimeTests: XCTestCase {
         let picked = runtime.state.rows.prefix(3).map(\.conversationID)
         try runtime.run(untilIdle: true)
         XCTAssertEqual(runtime.state.status, "sam resolved 3 of 3 conversations")
-        let statuses = try database.writer.read { db in
+        let statuses = try database.read { db in
             try String.fetchAll(db, sql: "SELECT status FROM conversation WHERE id IN (\(picked.map(String.init).joined(separator: ",")))")
         }
         XCTAssertEqual(statuses, ["resolved", "resolved", "resolved"])
-        let events = try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE operator = 'sam' AND kind = 'resolve'") }
+        let events = try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE operator = 'sam' AND kind = 'resolve'") }
         XCTAssertEqual(events, 3, "one event a conversation")
         XCTAssertEqual(runtime.state.selection, [:])
     }
@@ -204,13 +204,13 @@ final class RuntimeTests: XCTestCase {
         let (runtime, _, database) = try actingSession(keys: "/channel:reddit is:open".map { .char($0) } + [.enter, .char("*"), .char(";"), .char("R")],
                                                        macros: [MacroKey(name: "calmed", key: .char("R"), steps: ["tag +calmed", "snooze reply"])])
         try runtime.start()
-        let reddit = try database.writer.read { db in
+        let reddit = try database.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation WHERE channel = 'reddit' AND status = 'open'")
         } ?? 0
         try runtime.run(untilIdle: true)
         XCTAssertGreaterThan(reddit, 0)
         XCTAssertEqual(runtime.state.status, "sam ran a macro on \(reddit) of \(reddit) conversations")
-        let calmed = try database.writer.read { db in
+        let calmed = try database.read { db in
             try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM conversation c JOIN conversation_tag ct ON ct.conversation_id = c.id JOIN tag t ON t.id = ct.tag_id
                 WHERE c.channel = 'reddit' AND c.status = 'snoozed' AND t.name = 'calmed'
@@ -249,12 +249,12 @@ final class RuntimeTests: XCTestCase {
         XCTAssertTrue(screen.contains(" Replies to 3 conversations, as each will get it"), screen)
         XCTAssertTrue(screen.contains("#\(picked[0]) @\(previews[0].handle) · "), screen)
         XCTAssertTrue(screen.contains("   " + previews[0].text), screen)
-        let queuedBefore = try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") }
+        let queuedBefore = try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") }
         XCTAssertEqual(queuedBefore, 0, "nothing before Enter")
         terminal.type([.enter])
         try runtime.run(untilIdle: true)
         XCTAssertEqual(runtime.state.status, "sam replied to 3 of 3 conversations")
-        let texts = try database.writer.read { db in try String.fetchAll(db, sql: "SELECT text FROM outbox ORDER BY conversation_id") }
+        let texts = try database.read { db in try String.fetchAll(db, sql: "SELECT text FROM outbox ORDER BY conversation_id") }
         XCTAssertEqual(texts, previews.map(\.text), "as previewed")
         XCTAssertNil(runtime.state.prompt)
         XCTAssertEqual(runtime.state.selection, [:])
@@ -265,7 +265,7 @@ final class RuntimeTests: XCTestCase {
         try runtime.start()
         let first = try XCTUnwrap(runtime.state.selectedRow)
         try runtime.run(untilIdle: true)
-        let after = try database.writer.read { db in try Row.fetchOne(db, sql: "SELECT status, version FROM conversation WHERE id = ?", arguments: [first.conversationID]) }
+        let after = try database.read { db in try Row.fetchOne(db, sql: "SELECT status, version FROM conversation WHERE id = ?", arguments: [first.conversationID]) }
         XCTAssertEqual(after?["status"], "resolved")
         XCTAssertEqual(runtime.state.status, "sam resolved #\(first.conversationID)")
         XCTAssertTrue(try XCTUnwrap(terminal.presented).line(29).contains("sam resolved #\(first.conversationID)"))
@@ -279,14 +279,14 @@ final class RuntimeTests: XCTestCase {
 
         // Someone else changes the selected conversation after it was drawn: c is a conflict.
         let shown = try XCTUnwrap(runtime.state.selectedRow)
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: "UPDATE conversation SET version = version + 1 WHERE id = ?", arguments: [shown.conversationID])
             try db.execute(sql: "INSERT INTO event (at, operator, kind, conversation_id) VALUES (?, 'priya', 'assign', ?)",
                            arguments: [clock.now(), shown.conversationID])
         }
         try runtime.step([.key(.char("c"))])
         XCTAssertEqual(runtime.state.status, "#\(shown.conversationID) changed since you looked: priya assigned it 0s ago")
-        let status = try database.writer.read { db in try String.fetchOne(db, sql: "SELECT status FROM conversation WHERE id = ?", arguments: [shown.conversationID]) }
+        let status = try database.read { db in try String.fetchOne(db, sql: "SELECT status FROM conversation WHERE id = ?", arguments: [shown.conversationID]) }
         XCTAssertEqual(status, "open", "nothing overwritten")
     }
 

@@ -192,11 +192,11 @@ final class TerminalEndToEndTests: XCTestCase {
         while Date() < deadline && folder.read("exit-status").isEmpty { usleep(50_000) }
         XCTAssertEqual(folder.read("exit-status"), "heed exited 0\n")
         let database = try AppDatabase.open(path: cache)
-        let kinds = try database.writer.read { db in
+        let kinds = try database.read { db in
             try String.fetchAll(db, sql: "SELECT operator || ' ' || kind FROM event WHERE operator = 'sam' ORDER BY id")
         }
         XCTAssertEqual(kinds, ["sam tag", "sam escalate", "sam resolve", "sam undo", "sam reply", "sam reply", "sam undo"])
-        let posts = try database.writer.read { db in try Row.fetchAll(db, sql: "SELECT state, text FROM outbox ORDER BY id") }
+        let posts = try database.read { db in try Row.fetchAll(db, sql: "SELECT state, text FROM outbox ORDER BY id") }
         XCTAssertEqual(posts.map { $0["state"] as String }, ["queued", "cancelled"])
         let text: String = posts[0]["text"]
         XCTAssertTrue(text.hasPrefix("Hi ") && text.contains("our engineers are on it") && text.hasSuffix("^SB\nPS: the status page\nhas the latest"),
@@ -263,13 +263,13 @@ final class TerminalEndToEndTests: XCTestCase {
         _ = try waitForFile(marker)
 
         let database = try AppDatabase.open(path: cache)
-        let events = try database.writer.read { db in
+        let events = try database.read { db in
             try String.fetchAll(db, sql: "SELECT operator || ' ' || kind FROM event WHERE kind LIKE 'shift-%' OR kind = 'handover-ack' ORDER BY id")
         }
         XCTAssertEqual(events, ["sam shift-start", "sam shift-end", "priya shift-start", "priya handover-ack"])
-        let intro = try database.writer.read { db in try String.fetchOne(db, sql: "SELECT intro FROM shift WHERE id = 1") }
+        let intro = try database.read { db in try String.fetchOne(db, sql: "SELECT intro FROM shift WHERE id = 1") }
         XCTAssertEqual(intro?.hasSuffix("^SB See you later!"), true, intro ?? "")
-        let posts = try database.writer.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT kind FROM outbox ORDER BY kind") }
+        let posts = try database.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT kind FROM outbox ORDER BY kind") }
         XCTAssertEqual(posts, ["intro", "signoff"])
     }
 

@@ -24,14 +24,14 @@ struct ActionHistory {
     /// made SQLite sort all of the operator's events on every undo (p99 of actions: see
     /// docs/performance.md).
     static func read(_ db: Database, operator handle: String) throws -> ActionHistory {
-        let kinds = TriageCommand.undoableKinds.union(["undo", "redo"])
+        let kinds = EventKind.undoable.union([.undo, .redo]).map(\.rawValue)
         // The marks first (id, kind, target); the before and after of the one or two entries
         // undo and redo would take are read after.
         let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, kind, subject FROM event
             WHERE operator = ? AND kind IN (\(kinds.sorted().map { "'\($0)'" }.joined(separator: ", "))) ORDER BY at DESC, id DESC LIMIT ?
             """), arguments: [handle, depth]).map { row -> (id: Int64, kind: String, target: Int64?) in
-            (row[0], row[1], (row[2] as String?).flatMap(Int64.init))
+            (row["id"], row["kind"], (row["subject"] as String?).flatMap(Int64.init))
         }
         // Newest first: an action is undone when its latest undo/redo mark is an undo.
         var latestMark: [Int64: String] = [:]
@@ -59,8 +59,8 @@ struct ActionHistory {
     }
 
     private static func entry(_ db: Database, _ id: Int64, _ handle: String) throws -> Entry? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT at, kind, conversation_id, before, after FROM event WHERE id = ?"), arguments: [id]).map {
-            Entry(id: id, at: $0[0], operatorHandle: handle, kind: $0[1], conversationID: $0[2], before: $0[3], after: $0[4])
+        try EventRecord.fetchOne(db, key: id).map {
+            Entry(id: id, at: $0.at, operatorHandle: handle, kind: $0.kind, conversationID: $0.conversationID ?? 0, before: $0.before, after: $0.after)
         }
     }
 }

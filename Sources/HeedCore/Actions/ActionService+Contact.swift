@@ -7,7 +7,7 @@ extension ActionService {
     /// handle alone when only one contact has it.
     public func contact(_ reference: String) throws -> Int64 {
         do {
-            return try database.writer.read { db in try Self.contact(db, reference) }
+            return try database.read { db in try Self.contact(db, reference) }
         } catch let error as ActionError {
             throw error.heedError
         }
@@ -37,7 +37,7 @@ extension ActionService {
     /// Tags (`+vip`) and untags (`-vip`) a contact.
     @discardableResult
     public func tagContact(_ reference: String, add: [String], remove: [String], by actor: Operator) throws -> Outcome {
-        try contactTransaction(reference, by: actor, kind: "contact-tag") { db, id, now in
+        try contactTransaction(reference, by: actor, kind: .contactTag) { db, id, now in
             for tag in try add.map(Self.tagName) {
                 try db.execute(sql: "INSERT INTO tag (name) VALUES (?) ON CONFLICT (name) DO NOTHING", arguments: [tag])
                 try db.execute(sql: "INSERT OR IGNORE INTO contact_tag (contact_id, tag_id, added_by, added_at) SELECT ?, id, ?, ? FROM tag WHERE name = ?",
@@ -53,7 +53,7 @@ extension ActionService {
     /// An internal note on a contact (shown on their card, never sent).
     @discardableResult
     public func noteContact(_ reference: String, text: String, by actor: Operator) throws -> Outcome {
-        try contactTransaction(reference, by: actor, kind: "contact-note") { db, id, now in
+        try contactTransaction(reference, by: actor, kind: .contactNote) { db, id, now in
             try db.execute(sql: "INSERT INTO note (contact_id, operator, text, created_at) VALUES (?, ?, ?, ?)",
                            arguments: [id, actor.handle, try Self.required(text, "a note needs text"), now])
             return "added a note to contact \(id)"
@@ -64,29 +64,21 @@ extension ActionService {
     /// become `into`'s, and `other` is gone.
     @discardableResult
     public func mergeContacts(_ into: String, _ other: String, by actor: Operator) throws -> Outcome {
-        try contactTransaction(into, by: actor, kind: "contact-merge") { db, id, _ in
+        try contactTransaction(into, by: actor, kind: .contactMerge) { db, id, now in
             let gone = try Self.contact(db, other)
             guard gone != id else { throw ActionError.refused("\(into) and \(other) are one contact already") }
-            for sql in ["UPDATE contact_handle SET contact_id = ?1 WHERE contact_id = ?2",
-                        "UPDATE conversation SET contact_id = ?1, version = version + 1 WHERE contact_id = ?2",
-                        "INSERT OR IGNORE INTO contact_tag (contact_id, tag_id, added_by, added_at) SELECT ?1, tag_id, added_by, added_at FROM contact_tag WHERE contact_id = ?2",
-                        "DELETE FROM contact_tag WHERE contact_id = ?2",
-                        "UPDATE note SET contact_id = ?1 WHERE contact_id = ?2",
-                        "DELETE FROM contact WHERE id = ?2"] {
-                try db.execute(sql: sql, arguments: [id, gone])
-            }
+            try ContactMerge.merge(db, from: gone, into: id, now: now)
             return "merged contact \(gone) into contact \(id)"
         }
     }
 
-    private func contactTransaction(_ reference: String, by actor: Operator, kind: String,
+    private func contactTransaction(_ reference: String, by actor: Operator, kind: EventKind,
                                     _ change: (Database, Int64, Int64) throws -> String) throws -> Outcome {
         try transaction { db, now in
             let id = try Self.contact(db, reference)
             let done = try change(db, id, now)
-            try EventLog.append(db, at: now, operator: actor.handle, kind: kind, conversation: nil, subject: String(id), before: nil,
-                                after: JSONWriter.object([("reference", reference)]))
-            return Outcome(conversationID: 0, kind: kind, version: 0, eventID: db.lastInsertedRowID, summary: "\(actor.handle) \(done)")
+            let event = try EventLog.append(db, at: now, by: actor.handle, kind: kind, subject: String(id), after: JSONWriter.object([("reference", reference)]))
+            return Outcome(conversationID: 0, kind: kind.rawValue, version: 0, eventID: event, summary: "\(actor.handle) \(done)")
         }
     }
 }

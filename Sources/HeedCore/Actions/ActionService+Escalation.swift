@@ -33,10 +33,11 @@ extension ActionService {
                 throw ActionError.refused("\(actor.handle) is not in \(escalation.team) (nor a lead): only they may \(kind) its escalations")
             }
             let text = try change(db, escalation, now)
-            try Self.bumpVersion(db, escalation.conversationID, now)
-            return try finish(db, id: escalation.conversationID, kind: "escalation-" + kind, by: actor, before: nil,
-                              after: SideRecord(id: id, text: text, team: escalation.team).json, subject: String(id), now: now,
-                              summary: "\(actor.handle) \(kind == "answer" ? "answered" : "closed") escalation \(id) (#\(escalation.conversationID), \(escalation.team))")
+            let event: EventKind = kind == "answer" ? .escalationAnswer : .escalationClose
+            let applied = try ConversationChange.record(db, conversation: escalation.conversationID, by: actor.handle, kind: event, subject: String(id),
+                                                        payload: SideRecord(id: id, text: text, team: escalation.team).json, now: now)
+            return outcome(applied, id: escalation.conversationID, kind: event, by: actor,
+                           summary: "\(actor.handle) \(kind == "answer" ? "answered" : "closed") escalation \(id) (#\(escalation.conversationID), \(escalation.team))")
         }
     }
 }

@@ -14,10 +14,10 @@ extension ActionService {
             let state = try String.fetchOne(db, sql: "SELECT state FROM incident WHERE id = ?", arguments: [id]) ?? "active"
             if state != "resolved" {
                 try db.execute(sql: "UPDATE incident SET state = 'resolved', resolved_at = ? WHERE id = ?", arguments: [now, id])
-                try EventLog.append(db, at: now, operator: actor.handle, kind: "incident-resolve", conversation: nil, subject: String(id),
+                try EventLog.append(db, at: now, by: actor.handle, kind: .incidentResolve, subject: String(id),
                                     before: JSONWriter.object([("state", state)]), after: JSONWriter.object([("state", "resolved")]))
             }
-            return Outcome(conversationID: 0, kind: "incident-resolve", version: 0, eventID: db.lastInsertedRowID, summary: "")
+            return Outcome(conversationID: 0, kind: EventKind.incidentResolve.rawValue, version: 0, eventID: db.lastInsertedRowID, summary: "")
         }
         return outcome
     }
@@ -36,9 +36,9 @@ extension ActionService {
             let filled = try Self.required(text, "a broadcast needs text").replacingOccurrences(of: "{incident}", with: title)
             let posts = try queueToHelpAccounts(db, kind: "broadcast", text: Self.outgoing(filled, by: actor), by: actor, now: now)
             let list = posts.map(String.init).joined(separator: ", ")
-            try EventLog.append(db, at: now, operator: actor.handle, kind: "broadcast", conversation: nil, subject: String(id), before: nil,
-                                after: JSONWriter.object([("posts", list), ("text", Self.outgoing(filled, by: actor))]))
-            return Outcome(conversationID: 0, kind: "broadcast", version: 0, eventID: db.lastInsertedRowID,
+            let event = try EventLog.append(db, at: now, by: actor.handle, kind: .broadcast, subject: String(id),
+                                            after: JSONWriter.object([("posts", list), ("text", Self.outgoing(filled, by: actor))]))
+            return Outcome(conversationID: 0, kind: EventKind.broadcast.rawValue, version: 0, eventID: event,
                            summary: "\(actor.handle) queued a broadcast about incident \(id) to \(posts.count) account\(posts.count == 1 ? "" : "s") "
                                   + "(post\(posts.count == 1 ? "" : "s") \(list), sent in \(config.undoSeconds) s unless withdrawn)")
         }

@@ -29,7 +29,7 @@ extension ActionService {
                 version = nil
             }
             guard var last = done.last else { throw ActionError.unchanged("#\(id): nothing to change (macro \(macro.name))") }
-            last.kind = "macro"
+            last.kind = EventKind.macro.rawValue
             last.summary = "\(actor.handle) ran \(macro.name) on #\(id) (\(done.map(\.kind).joined(separator: ", ")))"
             return last
         }

@@ -37,7 +37,7 @@ extension ActionService {
     /// What one action on several conversations did.
     public struct ManyOutcome: Sendable, Equatable {
         public var actor: String
-        public var kind: String
+        public var kind: EventKind
         public var done: [Outcome] = []
         /// Those it was already true of ("nothing to change"): not failures.
         public var unchanged: [Int64] = []
@@ -54,7 +54,7 @@ extension ActionService {
 
         /// "sam resolved 11 of 12 conversations (1 already so); #42 changed since you looked: …"
         public var summary: String {
-            var line = "\(actor) \(ActionService.phrase(kind, "\(done.count) of \(total) conversation\(total == 1 ? "" : "s")"))"
+            var line = "\(actor) \(kind.phrase("\(done.count) of \(total) conversation\(total == 1 ? "" : "s")"))"
             if !unchanged.isEmpty { line += " (\(unchanged.count) already so)" }
             if !failures.isEmpty { line += "; " + failures.map(\.message).joined(separator: "; ") }
             return line
@@ -63,12 +63,12 @@ extension ActionService {
 
     /// Picks the conversations `selection` names, at their versions now.
     public func targets(_ selection: ActionSelection, by actor: Operator) throws -> [(id: Int64, version: Int?)] {
-        try database.writer.read { db in try selection.resolve(db, now: clock.now(), me: actor.handle) }
+        try database.read { db in try selection.resolve(db, now: clock.now(), me: actor.handle) }
     }
 
     /// `act` on each of `targets` in turn: each its own compare-and-set against the version
     /// given and its own event, so one conflict stops only that conversation.
-    public func each(_ targets: [(id: Int64, version: Int?)], kind: String, by actor: Operator,
+    public func each(_ targets: [(id: Int64, version: Int?)], kind: EventKind, by actor: Operator,
                      _ act: (Int64, Int?) throws -> Outcome) -> ManyOutcome {
         var outcome = ManyOutcome(actor: actor.handle, kind: kind)
         for (id, version) in targets {

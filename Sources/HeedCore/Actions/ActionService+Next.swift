@@ -18,13 +18,12 @@ extension ActionService {
                   AND NOT EXISTS (SELECT 1 FROM claim WHERE conversation_id = c.id AND kind = 'replying' AND expires_at > ? AND operator <> ?)
                 ORDER BY \(Queue.order) LIMIT 1
                 """, arguments: [now, actor.handle]),
-                  let (before, _) = try ConversationFields.fetch(db, conversation: id) else {
+                  let applied = try ConversationChange.fields(db, conversation: id, by: actor.handle, kind: .next, subject: actor.handle, now: now, {
+                      $0.assignee = actor.handle
+                  }) else {
                 throw ActionError.refused("nothing open that nobody holds")
             }
-            var after = before
-            after.assignee = actor.handle
-            try after.write(db, conversation: id, over: before, by: actor.handle, now: now)
-            return try finish(db, id: id, kind: "next", by: actor, before: before.json, after: after.json, subject: actor.handle, now: now)
+            return outcome(applied, id: id, kind: .next, by: actor)
         }
     }
 

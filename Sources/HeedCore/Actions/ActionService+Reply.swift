@@ -23,7 +23,7 @@ extension ActionService {
                     throw ActionError.refused("\(who) is replying to #\(id): only a lead may take it over")
                 }
                 try db.execute(sql: "DELETE FROM claim WHERE conversation_id = ? AND operator = ?", arguments: [id, who])
-                try EventLog.append(db, at: now, operator: actor.handle, kind: "take-over", conversation: id, subject: who, before: nil, after: nil)
+                try EventLog.append(db, at: now, by: actor.handle, kind: .takeOver, conversation: id, subject: who)
             }
             try db.execute(sql: """
                 INSERT INTO claim (conversation_id, operator, kind, version_seen, claimed_at, expires_at) VALUES (?, ?, 'replying', ?, ?, ?)
@@ -37,7 +37,7 @@ extension ActionService {
 
     /// Where conversation `id`'s thread is now: the mark a reply begun now is sent against.
     public func threadMark(_ id: Int64) throws -> ThreadMark {
-        try database.writer.read { db in try ThreadMark.fetch(db, conversation: id) }
+        try database.read { db in try ThreadMark.fetch(db, conversation: id) }
     }
 
     /// How often a screen renews its reply claim while the reply is being written.
@@ -45,7 +45,7 @@ extension ActionService {
 
     /// Lets go of `actor`'s reply claim on conversation `id` (the reply was sent or given up).
     public func releaseReply(_ id: Int64, by actor: Operator) throws {
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: "DELETE FROM claim WHERE conversation_id = ? AND operator = ? AND kind = 'replying'", arguments: [id, actor.handle])
         }
     }
@@ -67,7 +67,7 @@ extension ActionService {
                     throw ActionError.conflict("not sent: the thread changed since you began — " + changes.joined(separator: "; "))
                 }
             } else if let expecting, expecting != version {
-                throw try ActionError.conflict(Self.lastChange(db, conversation: id, now: now))
+                throw try ActionError.conflict(EventLog.lastChange(db, conversation: id, now: now))
             }
             let text = Self.outgoing(try Self.required(text, "a reply needs text"), by: actor)
             let risky = PrivateData.findings(text)
@@ -95,9 +95,10 @@ extension ActionService {
                 """, arguments: [id, target["id"] as Int64, channel, config.accounts[channel]?.first, actor.handle, text,
                                  UUID().uuidString.lowercased(), sendAfter, now])
             let post = db.lastInsertedRowID
-            try Self.bumpVersion(db, id, now)
-            return try finish(db, id: id, kind: "reply", by: actor, before: nil, after: SideRecord(id: post, text: text).json, subject: String(post),
-                              now: now, summary: "\(actor.handle) queued a reply to #\(id) (post \(post), sent in \(config.undoSeconds) s unless undone)")
+            let applied = try ConversationChange.record(db, conversation: id, by: actor.handle, kind: .reply, subject: String(post),
+                                                        payload: SideRecord(id: post, text: text).json, now: now)
+            return outcome(applied, id: id, kind: .reply, by: actor,
+                           summary: "\(actor.handle) queued a reply to #\(id) (post \(post), sent in \(config.undoSeconds) s unless undone)")
         }
     }
 
@@ -109,14 +110,14 @@ extension ActionService {
     /// The first canned reply whose name starts with `name`, filled for conversation `id`.
     public func cannedText(_ name: String, conversation id: Int64, by actor: Operator) throws -> String {
         let canned = CannedReply(name: name, text: try cannedTemplate(name))
-        return try database.writer.read { db in try canned.filled(db, conversation: id, by: actor) }
+        return try database.read { db in try canned.filled(db, conversation: id, by: actor) }
     }
 
     /// A reply's text with its variables filled for each conversation's customer, as it would
     /// go out (signature added), and what would stop it on that conversation's channel.
     public func previewReplies(_ text: String, to ids: [Int64], by actor: Operator) throws -> [ReplyPreview] {
         let template = CannedReply(name: "", text: text)
-        return try database.writer.read { db in
+        return try database.read { db in
             try ids.map { id in
                 let filled = Self.outgoing(try template.filled(db, conversation: id, by: actor), by: actor)
                 let target = try Row.fetchOne(db, sql: """
@@ -144,19 +145,19 @@ extension ActionService {
     /// Withdraws a post not yet on its way (queued, failed, or left for checking).
     @discardableResult
     public func cancel(post id: Int64, by actor: Operator) throws -> Outcome {
-        try outboxChange(post: id, by: actor, kind: "outbox-cancel", from: ["queued", "failed", "checking"],
+        try outboxChange(post: id, by: actor, kind: .outboxCancel, from: ["queued", "failed", "checking"],
                          sql: "UPDATE outbox SET state = 'cancelled' WHERE id = ?", done: "withdrew")
     }
 
     /// Sends a failed post (or one left for checking) again, from its first try.
     @discardableResult
     public func retry(post id: Int64, by actor: Operator) throws -> Outcome {
-        try outboxChange(post: id, by: actor, kind: "outbox-retry", from: ["failed", "checking"],
+        try outboxChange(post: id, by: actor, kind: .outboxRetry, from: ["failed", "checking"],
                          sql: "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL WHERE id = ?",
                          done: "queued again")
     }
 
-    private func outboxChange(post id: Int64, by actor: Operator, kind: String, from states: Set<String>, sql: String, done: String) throws -> Outcome {
+    private func outboxChange(post id: Int64, by actor: Operator, kind: EventKind, from states: Set<String>, sql: String, done: String) throws -> Outcome {
         try transaction { db, now in
             guard let row = try Row.fetchOne(db, sql: "SELECT state, conversation_id FROM outbox WHERE id = ?", arguments: [id]) else {
                 throw ActionError.refused("no post \(id) in the outbox (see `heed outbox list`)")
@@ -165,9 +166,9 @@ extension ActionService {
             guard states.contains(state) else { throw ActionError.refused("post \(id) is \(state): only a \(states.sorted().joined(separator: ", ")) one") }
             try db.execute(sql: sql, arguments: [id])
             let conversation: Int64? = row["conversation_id"]
-            try EventLog.append(db, at: now, operator: actor.handle, kind: kind, conversation: conversation, subject: String(id),
-                                before: JSONWriter.object([("state", state)]), after: nil)
-            return Outcome(conversationID: conversation ?? 0, kind: kind, version: 0, eventID: db.lastInsertedRowID,
+            let event = try EventLog.append(db, at: now, by: actor.handle, kind: kind, conversation: conversation, subject: String(id),
+                                            before: JSONWriter.object([("state", state)]))
+            return Outcome(conversationID: conversation ?? 0, kind: kind.rawValue, version: 0, eventID: event,
                            summary: "\(actor.handle) \(done) post \(id)")
         }
     }

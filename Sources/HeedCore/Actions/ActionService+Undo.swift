@@ -8,9 +8,9 @@ extension ActionService {
         try transaction { db, now in
             let history = try ActionHistory.read(db, operator: actor.handle)
             guard let target = history.undoable else { throw ActionError.refused("nothing of \(actor.handle)'s to undo") }
-            let (before, after) = try revert(target, toBefore: true, in: db, now: now)
-            return try finish(db, id: target.conversationID, kind: "undo", by: actor, before: before, after: after,
-                              subject: String(target.id), now: now, summary: "\(actor.handle) undid \(target.kind) on #\(target.conversationID)")
+            let applied = try revert(target, toBefore: true, by: actor, in: db, now: now)
+            return outcome(applied, id: target.conversationID, kind: .undo, by: actor,
+                           summary: "\(actor.handle) undid \(target.kind) on #\(target.conversationID)")
         }
     }
 
@@ -20,18 +20,23 @@ extension ActionService {
         try transaction { db, now in
             let history = try ActionHistory.read(db, operator: actor.handle)
             guard let target = history.redoable else { throw ActionError.refused("nothing of \(actor.handle)'s to redo") }
-            let (before, after) = try revert(target, toBefore: false, in: db, now: now)
-            return try finish(db, id: target.conversationID, kind: "redo", by: actor, before: before, after: after,
-                              subject: String(target.id), now: now, summary: "\(actor.handle) redid \(target.kind) on #\(target.conversationID)")
+            let applied = try revert(target, toBefore: false, by: actor, in: db, now: now)
+            return outcome(applied, id: target.conversationID, kind: .redo, by: actor,
+                           summary: "\(actor.handle) redid \(target.kind) on #\(target.conversationID)")
         }
     }
 
     /// Puts `target`'s conversation back as it was before it (or as it was after, for redo),
-    /// if nobody changed what it changed since. Returns the conversation's fields before and
-    /// after, for the event (nil for a note or an escalation, which are records of their own).
-    private func revert(_ target: ActionHistory.Entry, toBefore: Bool, in db: Database, now: Int64) throws -> (String?, String?) {
+    /// if nobody changed what it changed since; logged as `undo` or `redo` with its target's event
+    /// as the subject (the fields before and after, or nothing for a record of its own).
+    private func revert(_ target: ActionHistory.Entry, toBefore: Bool, by actor: Operator, in db: Database, now: Int64) throws
+        -> ConversationChange.Applied {
         let id = target.conversationID
-        let conflict = { () throws -> ActionError in try .conflict(Self.lastChange(db, conversation: id, now: now)) }
+        let kind: EventKind = toBefore ? .undo : .redo
+        let subject = String(target.id)
+        let recorded = { () throws -> ConversationChange.Applied in
+            try ConversationChange.record(db, conversation: id, by: actor.handle, kind: kind, subject: subject, payload: nil, now: now)
+        }
         switch target.kind {
         case "reply":
             guard let record = SideRecord.decode(target.after) else { throw ActionError.refused("event \(target.id) cannot be undone") }
@@ -42,8 +47,7 @@ extension ActionService {
                 try db.execute(sql: "UPDATE outbox SET state = 'queued', send_after = ? WHERE id = ? AND state = 'cancelled'",
                                arguments: [now + Int64(config.undoSeconds) * 1000, record.id])
             }
-            try Self.bumpVersion(db, id, now)
-            return (nil, nil)
+            return try recorded()
         // A note or an escalation is found by what it holds, not by its row id: SQLite gives a
         // deleted row's id to the next one, so after an undo the id may be someone else's.
         case "note":
@@ -58,8 +62,7 @@ extension ActionService {
                 try db.execute(sql: "INSERT INTO note (conversation_id, operator, text, created_at) VALUES (?, ?, ?, ?)",
                                arguments: [id, target.operatorHandle, record.text, target.at])
             }
-            try Self.bumpVersion(db, id, now)
-            return (nil, nil)
+            return try recorded()
         case "escalate":
             guard let record = SideRecord.decode(target.after) else { throw ActionError.refused("event \(target.id) cannot be undone") }
             if toBefore {
@@ -72,8 +75,7 @@ extension ActionService {
                 try db.execute(sql: "INSERT INTO escalation (conversation_id, team, note, opened_by, opened_at) VALUES (?, ?, ?, ?, ?)",
                                arguments: [id, record.team, record.text, target.operatorHandle, target.at])
             }
-            try Self.bumpVersion(db, id, now)
-            return (nil, nil)
+            return try recorded()
         default:
             guard let before = ConversationFields.decode(target.before), let after = ConversationFields.decode(target.after),
                   let (current, _) = try ConversationFields.fetch(db, conversation: id) else {
@@ -82,10 +84,9 @@ extension ActionService {
             let (from, to) = toBefore ? (after, before) : (before, after)
             let fields = after.changes(from: before)
             // Only what the action changed must still be as it left it.
-            guard current.taking(fields, from: from) == current else { throw try conflict() }
-            let result = current.taking(fields, from: to)
-            try result.write(db, conversation: id, over: current, by: target.operatorHandle, now: now)
-            return (current.json, result.json)
+            guard current.taking(fields, from: from) == current else { throw try ActionError.conflict(EventLog.lastChange(db, conversation: id, now: now)) }
+            return try ConversationChange.write(db, conversation: id, from: current, to: current.taking(fields, from: to), by: actor.handle,
+                                                kind: kind, subject: subject, now: now)
         }
     }
 }

@@ -38,32 +38,27 @@ public struct ActionService: Sendable {
 
     /// `perform`'s work inside a transaction already open (a macro runs several in one).
     func apply(_ command: TriageCommand, on id: Int64, by actor: Operator, expecting: Int?, _ db: Database, _ now: Int64) throws -> Outcome {
-        guard let (before, version) = try ConversationFields.fetch(db, conversation: id) else { throw ActionError.noConversation(id) }
-        if let expecting, expecting != version { throw try ActionError.conflict(Self.lastChange(db, conversation: id, now: now)) }
+        let kind = command.kind
         switch command {
         case .note(let text):
             let text = try Self.required(text, "a note needs text")
             try db.execute(sql: "INSERT INTO note (conversation_id, operator, text, created_at) VALUES (?, ?, ?, ?)",
                            arguments: [id, actor.handle, text, now])
             let record = SideRecord(id: db.lastInsertedRowID, text: text)
-            try Self.bumpVersion(db, id, now)
-            return try finish(db, id: id, kind: command.kind, by: actor, before: nil, after: record.json, subject: nil, now: now)
+            return outcome(try ConversationChange.record(db, conversation: id, expecting: expecting, by: actor.handle, kind: kind,
+                                                         payload: record.json, now: now), id: id, kind: kind, by: actor)
         case .escalate(let team, let note):
             guard config.teams.contains(where: { $0.name == team }) else { throw ActionError.refused(Self.unknownTeam(team, config)) }
-            let open = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM escalation WHERE conversation_id = ? AND team = ? AND state = 'open')",
-                                         arguments: [id, team]) ?? false
-            if open { throw ActionError.unchanged("#\(id) is already escalated to \(team)") }
-            try db.execute(sql: "INSERT INTO escalation (conversation_id, team, note, opened_by, opened_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [id, team, note, actor.handle, now])
-            let record = SideRecord(id: db.lastInsertedRowID, text: note, team: team)
-            try Self.bumpVersion(db, id, now)
-            return try finish(db, id: id, kind: command.kind, by: actor, before: nil, after: record.json, subject: team, now: now)
+            if try Escalation.isOpen(db, conversation: id, team: team) { throw ActionError.unchanged("#\(id) is already escalated to \(team)") }
+            let record = SideRecord(id: try Escalation.open(db, conversation: id, team: team, note: note, by: actor.handle, now: now), text: note, team: team)
+            return outcome(try ConversationChange.record(db, conversation: id, expecting: expecting, by: actor.handle, kind: kind, subject: team,
+                                                         payload: record.json, now: now), id: id, kind: kind, by: actor)
         default:
-            let after = try changed(before, by: command, conversation: id, in: db, now: now)
-            guard after != before else { throw ActionError.unchanged("#\(id): nothing to change (\(command.kind))") }
-            try after.write(db, conversation: id, over: before, by: actor.handle, now: now)
-            return try finish(db, id: id, kind: command.kind, by: actor, before: before.json, after: after.json,
-                              subject: Self.subject(of: command), now: now)
+            guard let applied = try ConversationChange.fields(db, conversation: id, expecting: expecting, by: actor.handle, kind: kind,
+                                                              subject: Self.subject(of: command), now: now, { fields in
+                fields = try changed(fields, by: command, conversation: id, in: db, now: now)
+            }) else { throw ActionError.unchanged("#\(id): nothing to change (\(kind.rawValue))") }
+            return outcome(applied, id: id, kind: kind, by: actor)
         }
     }
 
@@ -125,7 +120,7 @@ public struct ActionService: Sendable {
 
     private func write(_ body: (Database, Int64) throws -> Outcome) throws -> Outcome {
         do {
-            return try database.writer.writeWithoutTransaction { db in
+            return try database.writeWithoutTransaction { db in
                 var outcome: Outcome?
                 try db.inTransaction(.immediate) {
                     let now = clock.now()
@@ -140,47 +135,10 @@ public struct ActionService: Sendable {
         }
     }
 
-    func finish(_ db: Database, id: Int64, kind: String, by actor: Operator, before: String?, after: String?, subject: String?,
-                        now: Int64, summary: String? = nil) throws -> Outcome {
-        try EventLog.append(db, at: now, operator: actor.handle, kind: kind, conversation: id, subject: subject, before: before, after: after)
-        let eventID = db.lastInsertedRowID
-        let version = try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM conversation WHERE id = ?"), arguments: [id]) ?? 0
-        return Outcome(conversationID: id, kind: kind, version: version, eventID: eventID,
-                       summary: summary ?? "\(actor.handle) \(Self.phrase(kind, "#\(id)"))")
-    }
-
-    /// What an event of `kind` did to `object`, for people: "resolved #42", "took it out of spam".
-    public static func phrase(_ kind: String, _ object: String) -> String {
-        switch kind {
-        case "tag": "tagged \(object)"
-        case "note": "added a note to \(object)"
-        case "assign": "assigned \(object)"
-        case "unassign": "unassigned \(object)"
-        case "escalate": "escalated \(object)"
-        case "snooze": "snoozed \(object)"
-        case "resolve": "resolved \(object)"
-        case "reopen": "reopened \(object)"
-        case "spam": "marked \(object) as spam"
-        case "not-spam": "took \(object) out of spam"
-        case "undo": "undid an action on \(object)"
-        case "redo": "redid an action on \(object)"
-        case "wake": "woke \(object) from its snooze"
-        case "next": "took \(object) (next)"
-        case "escalation-answer": "answered the escalation of \(object)"
-        case "reply": "replied to \(object)"
-        case "take-over": "took over the reply to \(object)"
-        case "escalation-close": "closed the escalation of \(object)"
-        case "macro": "ran a macro on \(object)"
-        default: "changed \(object) (\(kind))"
-        }
-    }
-
-    /// "sam resolved this 20 s ago", from the conversation's latest event.
-    static func lastChange(_ db: Database, conversation id: Int64, now: Int64) throws -> String {
-        guard let row = try Row.fetchOne(db, sql: "SELECT operator, kind, at FROM event WHERE conversation_id = ? ORDER BY id DESC LIMIT 1",
-                                         arguments: [id]) else { return "#\(id) changed since you looked" }
-        let who: String = row["operator"]
-        return "#\(id) changed since you looked: \(who) \(phrase(row["kind"], "it")) \(Age.short(milliseconds: now - row["at"])) ago"
+    /// What a change did, as the action's outcome.
+    func outcome(_ applied: ConversationChange.Applied, id: Int64, kind: EventKind, by actor: Operator, summary: String? = nil) -> Outcome {
+        Outcome(conversationID: id, kind: kind.rawValue, version: applied.version, eventID: applied.eventID,
+                summary: summary ?? "\(actor.handle) \(kind.phrase("#\(id)"))")
     }
 
     private static func subject(of command: TriageCommand) -> String? {
@@ -191,11 +149,6 @@ public struct ActionService: Sendable {
         case .snooze(let until): return until.map { RFC3339.string(fromMilliseconds: $0) } ?? "until the customer writes"
         default: return nil
         }
-    }
-
-    /// A note or an escalation changes what others saw of the conversation too.
-    static func bumpVersion(_ db: Database, _ id: Int64, _ now: Int64) throws {
-        try db.cachedStatement(sql: "UPDATE conversation SET version = version + 1, updated_at = ? WHERE id = ?").execute(arguments: [now, id])
     }
 
     static func required(_ text: String, _ message: String) throws -> String {
@@ -227,15 +180,3 @@ public struct ActionService: Sendable {
     }
 }
 
-/// A note or an escalation an action created, as its event keeps it (so redo can make it again).
-struct SideRecord: Codable, Equatable {
-    var id: Int64
-    var text: String?
-    var team: String?
-
-    var json: String { String(decoding: try! JSONEncoder().encode(self), as: UTF8.self) }
-
-    static func decode(_ json: String?) -> SideRecord? {
-        json.flatMap { try? JSONDecoder().decode(SideRecord.self, from: Data($0.utf8)) }
-    }
-}

@@ -12,23 +12,19 @@ public enum TriageCommand: Sendable, Equatable {
     case snooze(until: Int64?)
     case resolve, reopen, spam, notSpam
 
-    public var kind: String {
+    /// The event it is logged as; its raw value names it everywhere (command, key, docs).
+    public var kind: EventKind {
         switch self {
-        case .tag: "tag"
-        case .note: "note"
-        case .assign: "assign"
-        case .unassign: "unassign"
-        case .escalate: "escalate"
-        case .snooze: "snooze"
-        case .resolve: "resolve"
-        case .reopen: "reopen"
-        case .spam: "spam"
-        case .notSpam: "not-spam"
+        case .tag: .tag
+        case .note: .note
+        case .assign: .assign
+        case .unassign: .unassign
+        case .escalate: .escalate
+        case .snooze: .snooze
+        case .resolve: .resolve
+        case .reopen: .reopen
+        case .spam: .spam
+        case .notSpam: .notSpam
         }
     }
-
-    /// Kinds whose events change the conversation's own fields (undone by putting them back).
-    static let fieldKinds: Set<String> = ["tag", "assign", "unassign", "snooze", "resolve", "reopen", "spam", "not-spam", "next"]
-    /// Every kind undo and redo know.
-    static let undoableKinds = fieldKinds.union(["note", "escalate", "reply"])
 }

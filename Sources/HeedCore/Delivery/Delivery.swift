@@ -42,17 +42,17 @@ public struct Delivery {
     /// whose file is not goes back to the queue; a command's is marked `checking`, for a person
     /// to look at the channel and then retry or cancel it.
     public func recover() throws -> Int {
-        let stuck = try database.writer.read { db in try Post.fetch(db, where: "state = 'sending'") }
+        let stuck = try database.read { db in try Post.fetch(db, where: "state = 'sending'") }
         for post in stuck {
             switch config.delivery.adapter(for: post.channel) {
             case .spool(let folder):
                 if FileManager.default.fileExists(atPath: spoolFile(post, folder: folder)) {
                     try markSent(post, externalID: nil)
                 } else {
-                    try database.writer.write { db in try db.execute(sql: "UPDATE outbox SET state = 'queued' WHERE id = ?", arguments: [post.id]) }
+                    try database.write { db in try db.execute(sql: "UPDATE outbox SET state = 'queued' WHERE id = ?", arguments: [post.id]) }
                 }
             case .command:
-                try database.writer.write { db in
+                try database.write { db in
                     try db.execute(sql: "UPDATE outbox SET state = 'checking', last_error = ? WHERE id = ?", arguments: [
                         "the delivery worker stopped while sending: check the channel, then `heed outbox retry \(post.id)` or `cancel`", post.id])
                 }
@@ -65,7 +65,7 @@ public struct Delivery {
     public func runOnce() throws -> Report {
         var report = Report()
         let now = clock.now()
-        let due = try database.writer.write { db -> [Post] in
+        let due = try database.write { db -> [Post] in
             let posts = try Post.fetch(db, where: "state = 'queued' AND send_after <= ? AND coalesce(next_attempt_at, 0) <= ?", [now, now])
             for post in posts { try db.execute(sql: "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ?", arguments: [post.id]) }
             return posts
@@ -79,7 +79,7 @@ public struct Delivery {
                 let message = (error as? HeedError)?.message ?? "\(error)"
                 let attempts = post.attempts + 1
                 let giveUp = attempts >= Self.maxAttempts
-                try database.writer.write { db in
+                try database.write { db in
                     try db.execute(sql: "UPDATE outbox SET state = ?, last_error = ?, next_attempt_at = ? WHERE id = ?", arguments: [
                         giveUp ? "failed" : "queued", message, giveUp ? nil : clock.now() + 10_000 << Int64(attempts - 1), post.id])
                 }
@@ -129,11 +129,11 @@ public struct Delivery {
     /// the customer).
     private func markSent(_ post: Post, externalID: String?) throws {
         let now = clock.now()
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: "UPDATE outbox SET state = 'sent', sent_at = ?, external_id = ?, last_error = NULL WHERE id = ?",
                            arguments: [now, externalID, post.id])
-            try EventLog.append(db, at: now, operator: post.operatorHandle, kind: "sent", conversation: post.conversationID,
-                                subject: String(post.id), before: nil, after: nil)
+            try EventLog.append(db, at: now, by: post.operatorHandle, kind: .sent, conversation: post.conversationID,
+                                subject: String(post.id))
         }
         guard post.conversationID != nil, let inReplyTo = post.inReplyTo else { return }
         var mention = IncomingMention(channel: post.channel, sourceID: externalID ?? "heed:" + post.idempotencyKey, text: post.text, createdAt: now,
@@ -179,6 +179,6 @@ struct Post {
         if let account { members.append(("account", .string(account))) }
         if let conversationID { members.append(("conversation", .number(String(conversationID)))) }
         if let inReplyTo { members.append(("in_reply_to", .string(inReplyTo))) }
-        return JSONWriter.string(JSONNode(.object(members.map { JSONMember(key: $0.0, value: JSONNode($0.1)) })))
+        return JSONWriter.object(members)
     }
 }

@@ -18,8 +18,8 @@ public enum DemoCache {
         }
         let config = try ExampleConfig.load()
         let database = try AppDatabase.open(path: path)
-        try database.writer.write { db in
-            try EventLog.append(db, at: clock.now(), operator: EventLog.ingestOperator, kind: "demo", conversation: nil,
+        try database.write { db in
+            try EventLog.append(db, at: clock.now(), by: EventLog.ingestOperator, kind: .demo, conversation: nil,
                                 subject: "demo cache", before: nil, after: "{\"size\":\(size),\"seed\":\(seed)}")
         }
         let ingester = Ingester(database: database, config: config, clock: clock)

@@ -55,7 +55,7 @@ public final class Ingester {
         try prepareConnection()
         let upsert = MentionUpsert(config: config, now: clock.now())
         // Read once, before any transaction: files are opened ahead from inside one.
-        let positions = try database.writer.read { db in
+        let positions = try database.read { db in
             try Row.fetchAll(db, sql: "SELECT source, fingerprint, byte_offset, line FROM import_position")
                 .reduce(into: [String: SavedPosition]()) { $0[$1["source"]] = SavedPosition(fingerprint: $1["fingerprint"], offset: $1["byte_offset"], line: $1["line"]) }
         }
@@ -76,7 +76,7 @@ public final class Ingester {
             }
             var outcomes: [(String, Result<IngestReport, HeedError>)] = []
             var fresh: [IncomingMention] = []
-            try database.writer.write { db in
+            try database.write { db in
                 try upsert.begin(db)
                 defer { upsert.end() }
                 var records = 0
@@ -240,7 +240,7 @@ public final class Ingester {
         var iterator = mentions.makeIterator()
         var finished = false
         while !finished {
-            try database.writer.write { db in
+            try database.write { db in
                 try upsert.begin(db)
                 defer { upsert.end() }
                 for _ in 0..<batchSize {
@@ -263,7 +263,7 @@ public final class Ingester {
     private func prepareConnection() throws {
         guard !prepared else { return }
         prepared = true
-        try database.writer.writeWithoutTransaction { db in
+        try database.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKibibytes)")
         }
     }
@@ -280,13 +280,13 @@ public final class Ingester {
 
     private func logIngest(_ report: IngestReport) throws {
         guard report.total > 0 else { return }
-        try database.writer.write { db in try logIngest(report, in: db) }
+        try database.write { db in try logIngest(report, in: db) }
     }
 
     private func logIngest(_ report: IngestReport, in db: Database) throws {
         guard report.total > 0 else { return }
-        try EventLog.append(db, at: clock.now(), operator: EventLog.ingestOperator, kind: "ingest", conversation: nil,
-                            subject: report.source, before: nil,
+        try EventLog.append(db, at: clock.now(), by: EventLog.ingestOperator, kind: .ingest, conversation: nil,
+                            subject: report.source,
                             after: "{\"new\":\(report.new),\"updated\":\(report.updated),\"unchanged\":\(report.unchanged),\"rejected\":\(report.rejected)}")
     }
 

@@ -14,7 +14,7 @@ final class MentionUpsert {
     private let now: Int64
     private var handles: [HandleKey: CachedHandle] = [:]
     private static let handleCacheLimit = 50_000
-    private var sql: Statements!
+    private var sql: IngestStatements!
 
     /// Conversations changed in the current batch, with what the batch added to each.
     private var touched: [Int64: Delta] = [:]
@@ -49,7 +49,7 @@ final class MentionUpsert {
 
     /// Prepares the batch's statements; `end` must follow inside the same database access.
     func begin(_ db: Database) throws {
-        sql = try Statements(db)
+        sql = try IngestStatements(db)
         nextConversationID = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM conversation") ?? 1
     }
 
@@ -207,7 +207,9 @@ final class MentionUpsert {
                 """, arguments: ["from": from, "into": into])
             return into
         }
-        let before = try String.fetchOne(db, sql: "SELECT status FROM conversation WHERE id = ?", arguments: [from]) ?? "?"
+        guard let (gone, _) = try ConversationFields.fetch(db, conversation: from), let (kept, _) = try ConversationFields.fetch(db, conversation: into)
+        else { return into }
+        // Tags keep who added them: their rows move; the change below then finds them in place.
         try db.execute(sql: """
             UPDATE mention SET conversation_id = :into WHERE conversation_id = :from;
             UPDATE thread_key SET conversation_id = :into WHERE conversation_id = :from;
@@ -218,16 +220,16 @@ final class MentionUpsert {
             UPDATE escalation SET conversation_id = :into WHERE conversation_id = :from;
             UPDATE outbox SET conversation_id = :into WHERE conversation_id = :from;
             DELETE FROM claim WHERE conversation_id = :from;
-            UPDATE conversation SET
-                assignee = coalesce(assignee, (SELECT assignee FROM conversation WHERE id = :from)),
-                team = coalesce(team, (SELECT team FROM conversation WHERE id = :from)),
-                incident_id = coalesce(incident_id, (SELECT incident_id FROM conversation WHERE id = :from))
-            WHERE id = :into;
             DELETE FROM conversation WHERE id = :from;
             """, arguments: ["from": from, "into": into])
-        try EventLog.append(db, at: now, operator: EventLog.ingestOperator, kind: "merge", conversation: into,
-                            subject: "conversation \(from) joined conversation \(into): one thread",
-                            before: "{\"conversation\":\(from),\"status\":\"\(before)\"}", after: "{\"conversation\":\(into)}")
+        var joined = kept
+        joined.assignee = kept.assignee ?? gone.assignee
+        joined.team = kept.team ?? gone.team
+        joined.incident = kept.incident ?? gone.incident
+        for tag in gone.tags where !joined.tags.contains(where: { $0.lowercased() == tag.lowercased() }) { joined.tags.append(tag) }
+        joined.tags.sort()
+        _ = try ConversationChange.write(db, conversation: into, from: kept, to: joined, by: EventLog.ingestOperator, kind: .merge,
+                                         subject: "conversation \(from) (\(gone.status.rawValue)) joined conversation \(into): one thread", now: now)
         return into
     }
 
@@ -271,10 +273,10 @@ final class MentionUpsert {
                                                       snoozeUntilReply: statement.int(3) != 0)
             statement.reset()
             guard next != current else { continue }
-            try sql.setStatus.run(next.rawValue, id)
-            try EventLog.append(db, at: now, operator: EventLog.ingestOperator, kind: "status", conversation: id,
-                                subject: next == .open ? "the customer wrote again" : "our reply was imported",
-                                before: "{\"status\":\"\(current.rawValue)\"}", after: "{\"status\":\"\(next.rawValue)\"}")
+            _ = try ConversationChange.fields(db, conversation: id, by: EventLog.ingestOperator, kind: next == .open ? .reopen : .wait,
+                                              subject: next == .open ? "the customer wrote again" : "our reply was imported", now: now) { fields in
+                (fields.status, fields.snoozedUntil, fields.snoozeUntilReply) = (next, nil, false)
+            }
         }
         touched.removeAll(keepingCapacity: true)
         created.removeAll(keepingCapacity: true)
@@ -310,88 +312,6 @@ extension MentionUpsert {
                 if at >= (lastCustomerAt ?? Int64.min) { (lastCustomerAt, lastCustomerID) = (at, id) }
                 if contact == nil { contact = customer }
             }
-        }
-    }
-
-    /// The ingest's statements, prepared once per transaction.
-    struct Statements {
-        let findMention, updateMention, insertMention, findMentionConversation: BoundStatement
-        let findHandle, updateHandle, insertContact, insertHandle: BoundStatement
-        let findThreadKey, addThreadKey, insertConversation, setStatus: BoundStatement
-        let foldConversation, recomputeConversation: BoundStatement
-
-        init(_ db: Database) throws {
-            findMention = try BoundStatement(db, """
-                SELECT id, conversation_id, text, url, lang, likes, reposts, replies, extra FROM mention WHERE channel = ?1 AND source_id = ?2
-                """)
-            updateMention = try BoundStatement(db, """
-                UPDATE mention SET text = ?1, url = ?2, lang = ?3, likes = ?4, reposts = ?5, replies = ?6, extra = ?7, updated_at = ?8,
-                    sentiment = ?10, kind = ?11, text_hash = ?12
-                WHERE id = ?9
-                """)
-            insertMention = try BoundStatement(db, """
-                INSERT INTO mention (channel, source_id, conversation_id, handle_id, ours, text, created_at, url, in_reply_to,
-                                     thread_source_id, lang, likes, reposts, replies, extra, imported_at, updated_at, sentiment, kind,
-                                     text_hash)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
-                """)
-            findMentionConversation = try BoundStatement(db, "SELECT conversation_id FROM mention WHERE channel = ?1 AND source_id = ?2")
-            findHandle = try BoundStatement(db, """
-                SELECT id, contact_id, handle, name, followers, verified, ours, last_seen_at FROM contact_handle WHERE channel = ?1 AND source_id = ?2
-                """)
-            updateHandle = try BoundStatement(db, """
-                UPDATE contact_handle SET handle = ?1, name = coalesce(?2, name), followers = ?3, verified = ?4,
-                    last_seen_at = ?5 WHERE id = ?6
-                """)
-            insertContact = try BoundStatement(db, "INSERT INTO contact (name, created_at) VALUES (?1, ?2)")
-            insertHandle = try BoundStatement(db, """
-                INSERT INTO contact_handle (contact_id, channel, source_id, handle, name, followers, verified, ours, first_seen_at, last_seen_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-                """)
-            findThreadKey = try BoundStatement(db, "SELECT conversation_id FROM thread_key WHERE channel = ?1 AND key = ?2")
-            addThreadKey = try BoundStatement(db, "INSERT OR IGNORE INTO thread_key (channel, key, conversation_id) VALUES (?1, ?2, ?3)")
-            insertConversation = try BoundStatement(db, """
-                INSERT INTO conversation (id, channel, status, contact_id, mention_count, first_at, last_at, last_customer_at, last_ours_at,
-                                          latest_customer_mention_id, latest_mention_id, created_at, updated_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                """)
-            setStatus = try BoundStatement(db, """
-                UPDATE conversation SET status = ?1, snooze_until_reply = 0, snoozed_until = NULL, version = version + 1 WHERE id = ?2
-                """)
-            foldConversation = try BoundStatement(db, """
-                UPDATE conversation SET
-                    mention_count = mention_count + ?3,
-                    first_at = min(first_at, ?4),
-                    latest_mention_id = CASE WHEN ?5 >= last_at THEN ?6 ELSE latest_mention_id END,
-                    last_at = max(last_at, ?5),
-                    latest_customer_mention_id = CASE WHEN ?7 IS NOT NULL AND (last_customer_at IS NULL OR ?7 >= last_customer_at)
-                                                 THEN ?8 ELSE latest_customer_mention_id END,
-                    last_customer_at = CASE WHEN ?7 IS NOT NULL AND (last_customer_at IS NULL OR ?7 >= last_customer_at)
-                                       THEN ?7 ELSE last_customer_at END,
-                    last_ours_at = CASE WHEN ?9 IS NULL THEN last_ours_at ELSE max(coalesce(last_ours_at, ?9), ?9) END,
-                    contact_id = coalesce(contact_id, ?10),
-                    version = version + 1,
-                    updated_at = ?2
-                WHERE id = ?1
-                RETURNING status, last_customer_at, last_ours_at, snooze_until_reply
-                """)
-            recomputeConversation = try BoundStatement(db, """
-                UPDATE conversation SET
-                    mention_count = (SELECT count(*) FROM mention WHERE conversation_id = ?1),
-                    first_at = (SELECT min(created_at) FROM mention WHERE conversation_id = ?1),
-                    last_at = (SELECT max(created_at) FROM mention WHERE conversation_id = ?1),
-                    last_customer_at = (SELECT max(created_at) FROM mention WHERE conversation_id = ?1 AND ours = 0),
-                    last_ours_at = (SELECT max(created_at) FROM mention WHERE conversation_id = ?1 AND ours = 1),
-                    latest_customer_mention_id = (SELECT id FROM mention WHERE conversation_id = ?1 AND ours = 0
-                                                  ORDER BY created_at DESC, id DESC LIMIT 1),
-                    latest_mention_id = (SELECT id FROM mention WHERE conversation_id = ?1 ORDER BY created_at DESC, id DESC LIMIT 1),
-                    contact_id = coalesce(contact_id, (SELECT h.contact_id FROM mention m JOIN contact_handle h ON h.id = m.handle_id
-                                                       WHERE m.conversation_id = ?1 AND m.ours = 0 ORDER BY m.created_at LIMIT 1)),
-                    version = version + 1,
-                    updated_at = ?2
-                WHERE id = ?1
-                RETURNING status, last_customer_at, last_ours_at, snooze_until_reply
-                """)
         }
     }
 }

@@ -1,7 +1,9 @@
 import GRDB
 
 /// A conversation handed to a team: open until the team answers (or someone closes it).
-public struct Escalation: Sendable, Equatable, Codable {
+public struct Escalation: Sendable, Equatable, Codable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "escalation"
+
     public var id: Int64
     public var conversationID: Int64
     public var team: String
@@ -21,11 +23,12 @@ public struct Escalation: Sendable, Equatable, Codable {
         case answeredBy = "answered_by", answeredAt = "answered_at", closedBy = "closed_by", closedAt = "closed_at"
     }
 
-    static let columns = """
-        id, conversation_id, team, note, state, opened_by, opened_at, answer, answered_by, answered_at, closed_by, closed_at
-        """
+    public enum Columns {
+        static let id = Column("id"), conversationID = Column("conversation_id"), team = Column("team"), note = Column("note")
+        static let state = Column("state"), openedBy = Column("opened_by"), openedAt = Column("opened_at")
+    }
 
-    init(row: Row) {
+    public init(row: Row) {
         (id, conversationID, team, note, state) = (row["id"], row["conversation_id"], row["team"], row["note"], row["state"])
         (openedBy, openedAt, answer, answeredBy, answeredAt) = (row["opened_by"], row["opened_at"], row["answer"], row["answered_by"], row["answered_at"])
         (closedBy, closedAt) = (row["closed_by"], row["closed_at"])
@@ -33,18 +36,29 @@ public struct Escalation: Sendable, Equatable, Codable {
 
     /// Escalations, the latest first: the open ones, or with `all` every one; of one team if given.
     public static func list(_ db: Database, all: Bool = false, team: String? = nil, limit: Int = 500) throws -> [Escalation] {
-        try Row.fetchAll(db, sql: """
-            SELECT \(columns) FROM escalation WHERE (? OR state = 'open') AND (? IS NULL OR team = ?) ORDER BY opened_at DESC, id DESC LIMIT ?
-            """, arguments: [all, team, team, limit]).map(Escalation.init)
+        var request = all ? Self.all() : Self.filter(Columns.state == "open")
+        if let team { request = request.filter(Columns.team == team) }
+        return try request.order(Columns.openedAt.desc, Columns.id.desc).limit(limit).fetchAll(db)
     }
 
     public static func of(_ db: Database, conversation id: Int64) throws -> [Escalation] {
-        try Row.fetchAll(db, sql: "SELECT \(columns) FROM escalation WHERE conversation_id = ? ORDER BY opened_at, id",
-                         arguments: [id]).map(Escalation.init)
+        try filter(Columns.conversationID == id).order(Columns.openedAt, Columns.id).fetchAll(db)
     }
 
     static func fetch(_ db: Database, id: Int64) throws -> Escalation? {
-        try Row.fetchOne(db, sql: "SELECT \(columns) FROM escalation WHERE id = ?", arguments: [id]).map(Escalation.init)
+        try fetchOne(db, key: id)
+    }
+
+    /// Whether conversation `id` has an escalation to `team` still open.
+    static func isOpen(_ db: Database, conversation id: Int64, team: String) throws -> Bool {
+        try filter(Columns.conversationID == id && Columns.team == team && Columns.state == "open").isEmpty(db) == false
+    }
+
+    /// Opens an escalation of conversation `id` to `team`; returns its id.
+    static func open(_ db: Database, conversation id: Int64, team: String, note: String?, by actor: String, now: Int64) throws -> Int64 {
+        try db.execute(sql: "INSERT INTO escalation (conversation_id, team, note, opened_by, opened_at) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [id, team, note, actor, now])
+        return db.lastInsertedRowID
     }
 
     /// "escalated to billing: answered by lee", for a line about the conversation.

@@ -48,3 +48,21 @@ public enum Viewing {
         return presence
     }
 }
+
+extension AppDatabase {
+    /// Tells the other screens that `handle`'s shows `conversation` (nil: none) instead of
+    /// `previous`. Unless `waiting`, without waiting for the write lock: an import may hold it
+    /// for a moment and the screen must not freeze; a write that fails is renewed later.
+    public func showViewing(operator handle: String, conversation: Int64?, previous: Int64?, now: Int64, waiting: Bool = false) throws {
+        guard waiting else {
+            writeInBackground { db in try Viewing.set(db, operator: handle, conversation: conversation, previous: previous, now: now) }
+            return
+        }
+        try write { db in try Viewing.set(db, operator: handle, conversation: conversation, previous: previous, now: now) }
+    }
+
+    /// Brings back the conversations whose snooze ran out, without waiting (as `showViewing`).
+    public func wakeSnoozedInBackground(now: Int64) {
+        writeInBackground { db in try Snooze.wake(db, now: now) }
+    }
+}

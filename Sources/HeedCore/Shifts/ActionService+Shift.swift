@@ -53,14 +53,14 @@ extension ActionService {
                 """, arguments: [actor.handle, now, until, text, processID, host, now])
             let id = db.lastInsertedRowID
             posts = try queueToHelpAccounts(db, kind: "intro", text: text, by: actor, now: now)
-            try EventLog.append(db, at: now, operator: actor.handle, kind: "shift-start", conversation: nil, subject: String(id), before: nil,
+            try EventLog.append(db, at: now, by: actor.handle, kind: .shiftStart, subject: String(id),
                                 after: JSONWriter.object([("intro", text), ("until", RFC3339.string(fromMilliseconds: until)),
                                                           ("posts", posts.map(String.init).joined(separator: ","))]))
             started = try Shift.fetch(db, id: id)
-            return Outcome(conversationID: 0, kind: "shift-start", version: 0, eventID: db.lastInsertedRowID, summary: "")
+            return Outcome(conversationID: 0, kind: EventKind.shiftStart.rawValue, version: 0, eventID: db.lastInsertedRowID, summary: "")
         }
         let shift = started!
-        let handovers = try database.writer.read { db in try Shift.unacknowledgedHandovers(db, for: actor.handle) }
+        let handovers = try database.read { db in try Shift.unacknowledgedHandovers(db, for: actor.handle) }
         let zone = config.timeZone(for: actor.handle)
         let intro = posts.isEmpty ? "no intro posted (the config names no help_accounts)"
             : "intro queued to \(posts.count) account\(posts.count == 1 ? "" : "s") (post\(posts.count == 1 ? "" : "s") "
@@ -80,7 +80,7 @@ extension ActionService {
     @discardableResult
     public func endOverdueShifts() throws -> [ShiftOutcome] {
         let now = clock.now()
-        let overdue = try database.writer.read { db in
+        let overdue = try database.read { db in
             try Shift.allRunning(db).filter { now - $0.startedAt >= Int64(config.maxShiftHours) * 3_600_000 }
         }
         return try overdue.map { shift in
@@ -121,14 +121,14 @@ extension ActionService {
             let json = handover.json
             try db.execute(sql: "UPDATE shift SET ended_at = ?, handover_note = ?, handover_summary = ?, ended_automatically = ? WHERE id = ?",
                            arguments: [now, note, json, automatic, shift.id])
-            try EventLog.append(db, at: now, operator: actor.handle, kind: "shift-end", conversation: nil, subject: String(shift.id), before: nil,
+            try EventLog.append(db, at: now, by: actor.handle, kind: .shiftEnd, subject: String(shift.id),
                                 after: json)
             let moved = handover.assigned.isEmpty ? "" : "; \(handover.assigned.count) conversation\(handover.assigned.count == 1 ? "" : "s") "
                 + (passTo.map { "passed to \($0)" } ?? "released to the pool")
             result = ShiftOutcome(shift: try Shift.fetch(db, id: shift.id)!, posts: posts, handovers: [], handover: handover,
                                   summary: "\(handle)'s shift \(shift.id) ended" + (automatic ? " automatically" : "") + moved
                                       + (posts.isEmpty ? "" : "; sign-off queued (post\(posts.count == 1 ? "" : "s") \(posts.map(String.init).joined(separator: ", ")))"))
-            return Outcome(conversationID: 0, kind: "shift-end", version: 0, eventID: db.lastInsertedRowID, summary: "")
+            return Outcome(conversationID: 0, kind: EventKind.shiftEnd.rawValue, version: 0, eventID: db.lastInsertedRowID, summary: "")
         }
         return result!
     }
@@ -144,8 +144,8 @@ extension ActionService {
             try db.execute(sql: "INSERT OR IGNORE INTO handover_ack (shift_id, operator, acknowledged_at) VALUES (?, ?, ?)",
                            arguments: [id, actor.handle, now])
             guard db.changesCount > 0 else { throw ActionError.unchanged("\(actor.handle) acknowledged shift \(id)'s handover already") }
-            try EventLog.append(db, at: now, operator: actor.handle, kind: "handover-ack", conversation: nil, subject: String(id), before: nil, after: nil)
-            return Outcome(conversationID: 0, kind: "handover-ack", version: 0, eventID: db.lastInsertedRowID,
+            try EventLog.append(db, at: now, by: actor.handle, kind: .handoverAck, subject: String(id))
+            return Outcome(conversationID: 0, kind: EventKind.handoverAck.rawValue, version: 0, eventID: db.lastInsertedRowID,
                            summary: "\(actor.handle) acknowledged \(shift.operatorHandle)'s handover (shift \(id))")
         }
     }
@@ -158,9 +158,9 @@ extension ActionService {
             let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names.last!
             let posts = try queueToHelpAccounts(db, kind: "roster", text: Self.outgoing("On the team now: \(list).", by: actor), by: actor, now: now)
             guard !posts.isEmpty else { throw ActionError.refused("the config names no help_accounts to post on") }
-            try EventLog.append(db, at: now, operator: actor.handle, kind: "roster", conversation: nil, subject: nil, before: nil,
+            try EventLog.append(db, at: now, by: actor.handle, kind: .roster, subject: nil,
                                 after: JSONWriter.object([("posts", posts.map(String.init).joined(separator: ","))]))
-            return Outcome(conversationID: 0, kind: "roster", version: 0, eventID: db.lastInsertedRowID,
+            return Outcome(conversationID: 0, kind: EventKind.roster.rawValue, version: 0, eventID: db.lastInsertedRowID,
                            summary: "\(actor.handle) queued the roster (\(list)) to \(posts.count) account\(posts.count == 1 ? "" : "s")")
         }
     }
@@ -169,12 +169,12 @@ extension ActionService {
     /// minute is kept for their timeline while they are on shift.
     public func touchShift(_ handle: String) {
         let now = clock.now()
-        database.writer.asyncWrite({ db in
+        database.writeInBackground { db in
             try db.execute(sql: "UPDATE shift SET last_active_at = ? WHERE operator = ? AND ended_at IS NULL", arguments: [now, handle])
             if db.changesCount > 0 {
                 try db.execute(sql: "INSERT OR IGNORE INTO activity (operator, at) VALUES (?, ?)", arguments: [handle, now / 60_000 * 60_000])
             }
-        }, completion: { _, _ in })
+        }
     }
 
     /// One post of `kind` to each help account, after the undo window; refused whole when one

@@ -4,10 +4,12 @@ import GRDB
 
 /// The cache: one SQLite file shared by every operator process on the host.
 ///
-/// It owns the connection and the migrator; every write goes through its methods (or the
-/// services built on it), each in one IMMEDIATE transaction.
+/// It owns the connection and the migrator. Other modules read through `read` and write only
+/// through HeedCore's services (actions, imports, delivery, shifts, the clock); inside
+/// HeedCore every write is one IMMEDIATE transaction (`write`), and a conversation's state
+/// changes only through `ConversationChange`.
 public final class AppDatabase: Sendable {
-    public let writer: any DatabaseWriter
+    private let writer: any DatabaseWriter
     /// Where the file is, or nil for an in-memory cache (tests).
     public let path: String?
 
@@ -74,7 +76,7 @@ public final class AppDatabase: Sendable {
         let fd = Foundation.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o660)
         if fd >= 0 {
             fchmod(fd, 0o660)
-            close(fd)
+            Foundation.close(fd)
         } else if errno != EEXIST {
             let reason = String(cString: strerror(errno))
             throw HeedError("cannot create the cache \(path): \(reason)", exitCode: ExitStatus.cantCreate)
@@ -101,6 +103,37 @@ public final class AppDatabase: Sendable {
         } catch {
             throw HeedError("cannot upgrade the cache \(path): \(error)", exitCode: ExitStatus.dataError)
         }
+    }
+
+    /// Reads in a snapshot of the cache; a write inside it is refused.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try writer.read(body)
+    }
+
+    /// One IMMEDIATE write transaction: committed when `body` returns, rolled back when it throws.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try writer.write(body)
+    }
+
+    /// For work that opens its own transactions (an import commits batch by batch).
+    func writeWithoutTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        try writer.writeWithoutTransaction(body)
+    }
+
+    /// A write the caller does not wait for (the screen must not freeze behind an import's
+    /// lock); one that fails is dropped — its callers renew what it records.
+    func writeInBackground(_ body: @escaping @Sendable (Database) throws -> Void) {
+        writer.asyncWrite(body, completion: { _, _ in })
+    }
+
+    /// A consistent copy of the cache in a new file, taken while others keep working.
+    public func copy(to path: String) throws {
+        try writer.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
+    }
+
+    /// Closes the connections; the object must not be used after.
+    public func close() throws {
+        try writer.close()
     }
 
     /// A cheap "has anything changed?" probe: SQLite's data_version on a connection of its own

@@ -1,16 +1,64 @@
 import GRDB
 
-/// The append-only log of every state change: who, when, what, before and after.
+/// One entry of the append-only log of every state change: who, when, what, before and after.
+struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "event"
+
+    var id: Int64?
+    var at: Int64
+    var actor: String
+    var kind: String
+    var conversationID: Int64?
+    var subject: String?
+    var before: String?
+    var after: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, at, actor = "operator", kind, conversationID = "conversation_id", subject, before, after
+    }
+
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let at = Column(CodingKeys.at)
+        static let actor = Column(CodingKeys.actor)
+        static let kind = Column(CodingKeys.kind)
+        static let conversationID = Column(CodingKeys.conversationID)
+        static let subject = Column(CodingKeys.subject)
+        static let before = Column(CodingKeys.before)
+        static let after = Column(CodingKeys.after)
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// Appends to the event log. Changes to a conversation's state are logged by
+/// `ConversationChange`; this is for the rest (shifts, contacts, incidents, imports, claims).
 public enum EventLog {
     /// The name changes made by imports are logged under (no operator made them).
     public static let ingestOperator = "heed:ingest"
-    /// Triage's own changes (noise sent to the spam view).
+    /// Triage's own changes (noise sent to the spam view, incidents).
     public static let triageOperator = "heed:triage"
+    /// The snooze clock's (a timed snooze ran out).
+    public static let snoozeOperator = "heed:snooze"
 
-    static func append(_ db: Database, at: Int64, operator: String, kind: String, conversation: Int64?,
-                       subject: String?, before: String?, after: String?) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO event (at, operator, kind, conversation_id, subject, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [at, `operator`, kind, conversation, subject, before, after])
+    /// The actor a config rule's changes are logged under.
+    static func ruleActor(_ name: String) -> String { "rule:" + name }
+
+    /// Appends one entry and returns its id. `after` and `before` are JSON (`JSONWriter`).
+    @discardableResult
+    static func append(_ db: Database, at: Int64, by actor: String, kind: EventKind, conversation: Int64? = nil,
+                       subject: String? = nil, before: String? = nil, after: String? = nil) throws -> Int64 {
+        var record = EventRecord(id: nil, at: at, actor: actor, kind: kind.rawValue, conversationID: conversation, subject: subject,
+                                 before: before, after: after)
+        try record.insert(db)
+        return record.id!
+    }
+
+    /// "sam resolved this 20 s ago", from the conversation's latest event: why a compare-and-set failed.
+    static func lastChange(_ db: Database, conversation id: Int64, now: Int64) throws -> String {
+        guard let last = try EventRecord.filter(EventRecord.Columns.conversationID == id).order(EventRecord.Columns.id.desc).fetchOne(db) else {
+            return "#\(id) changed since you looked"
+        }
+        return "#\(id) changed since you looked: \(last.actor) \(EventKind.phrase(last.kind, "it")) \(Age.short(milliseconds: now - last.at)) ago"
     }
 }

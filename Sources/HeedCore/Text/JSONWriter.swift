@@ -31,16 +31,14 @@ public enum JSONWriter {
         }
     }
 
-    /// A flat JSON object of string values, every key and value escaped.
+    /// A JSON object of these members, in this order.
+    public static func object(_ members: [(String, JSONValue)]) -> String {
+        string(JSONNode(.object(members.map { JSONMember(key: $0.0, value: JSONNode($0.1)) })))
+    }
+
+    /// A flat JSON object of string values.
     public static func object(_ members: [(key: String, value: String)]) -> String {
-        var out = "{"
-        for (index, member) in members.enumerated() {
-            if index > 0 { out += "," }
-            quote(member.key, into: &out)
-            out += ":"
-            quote(member.value, into: &out)
-        }
-        return out + "}"
+        object(members.map { ($0.key, JSONValue.string($0.value)) })
     }
 
     /// A JSON array of strings.

@@ -67,7 +67,7 @@ final class IncidentDetector {
             while end < ordered.count && ordered[end].at - ordered[start].at < Self.stretch { end += 1 }
             // Incidents found in an earlier hour of the batch are joined like older ones.
             let stretch = ordered[start..<end]
-            let joined = try joinActive(stretch, db: db)
+            let joined = try joinActive(stretch, db: db, now: now)
             let open = stretch.filter { !joined.contains($0.id) }
             if !open.isEmpty { try detect(in: try complaints(around: open.map(\.at), in: db), baseline: &baseline, db: db, now: now) }
             start = end
@@ -82,7 +82,7 @@ final class IncidentDetector {
     }
 
     /// Complaints that match an active incident (`IncidentMatch`), inside its quiet time, join it.
-    private func joinActive(_ stretch: ArraySlice<(id: Int64, at: Int64)>, db: Database) throws -> Set<Int64> {
+    private func joinActive(_ stretch: ArraySlice<(id: Int64, at: Int64)>, db: Database, now: Int64) throws -> Set<Int64> {
         let earliest = stretch.first!.at
         let quiet = settings.quiet
         var incidents = try Row.fetchAll(db, sql: """
@@ -107,18 +107,23 @@ final class IncidentDetector {
         }
         for incident in incidents where !incident.joined.isEmpty {
             try db.execute(sql: "UPDATE incident SET last_member_at = ? WHERE id = ?", arguments: [incident.last, incident.id])
-            try Self.adopt(incident.joined, into: incident.id, db: db)
+            try Self.adopt(incident.joined, into: incident.id, db: db, now: now)
         }
         return joined
     }
 
-    /// The members' conversations join the incident, unless already in one.
-    private static func adopt(_ mentions: [Int64], into incident: Int64, db: Database) throws {
-        let update = try BoundStatement(db, """
-            UPDATE conversation SET incident_id = ?1
-            WHERE id = (SELECT conversation_id FROM mention WHERE id = ?2) AND incident_id IS NULL
-            """)
-        for mention in mentions { try update.run(incident, mention) }
+    /// The members' conversations join the incident, unless already in one: each a change of
+    /// its own (version and event), like any other.
+    private static func adopt(_ mentions: [Int64], into incident: Int64, db: Database, now: Int64) throws {
+        let conversations = try Set(mentions.map { mention in
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT conversation_id FROM mention WHERE id = ?"), arguments: [mention])
+        }.compactMap { $0 })
+        for id in conversations.sorted() {
+            _ = try ConversationChange.fields(db, conversation: id, by: EventLog.triageOperator, kind: .incidentJoin,
+                                              subject: "incident \(incident)", now: now) { fields in
+                if fields.incident == nil { fields.incident = incident }
+            }
+        }
     }
 
     /// Every complaint stored within a window of the given times, in time order.
@@ -249,8 +254,8 @@ final class IncidentDetector {
             """, arguments: [title, JSONWriter.array(words),
                              members.first!.at, members.last!.at, burst.key])
         let id = db.lastInsertedRowID
-        try Self.adopt(members.map(\.mention), into: id, db: db)
-        try EventLog.append(db, at: now, operator: EventLog.triageOperator, kind: "incident", conversation: nil,
+        try Self.adopt(members.map(\.mention), into: id, db: db, now: now)
+        try EventLog.append(db, at: now, by: EventLog.triageOperator, kind: .incident, conversation: nil,
                             subject: "incident \(id): \(title) (\(burst.count) in \(settings.windowMinutes) min)",
                             before: nil, after: JSONWriter.object([("incident", String(id))]))
     }

@@ -60,27 +60,13 @@ public final class Triager {
         WHERE c.id = ?1
         """
 
-    private static let updateSQL = """
-        UPDATE conversation SET priority = ?2,
-            previous_priority = CASE WHEN urgency IS NULL THEN NULL WHEN priority <> ?2 THEN priority ELSE previous_priority END,
-            static_points = ?3, priority_floor = ?4, waiting_since = ?5, sla_minutes = ?6, urgency = ?7,
-            due_at = ?8, breached = ?9, kind = ?10, sentiment = ?11, spam_score = ?12, lang = ?13
-        WHERE id = ?1
-        """
-
-    private static let reasonsSQL = """
-        INSERT INTO conversation_reasons (conversation_id, reasons) VALUES (?1, ?2)
-        ON CONFLICT (conversation_id) DO UPDATE SET reasons = excluded.reasons WHERE reasons <> excluded.reasons
-        """
-
     /// Recomputes the conversations `ids` at `now`. For those in `newCustomerMessage` (a
     /// customer wrote since the last triage) the matching rules' actions are applied too, each
     /// with its event: tags, team, escalation, spam.
     public func retriage<S: Sequence<Int64>>(_ ids: S, newCustomerMessage: Set<Int64> = [], in db: Database, now: Int64) throws {
         defer { analyzed.removeAll(keepingCapacity: true) }
         let read = try BoundStatement(db, Self.signalsSQL)
-        let write = try BoundStatement(db, Self.updateSQL)
-        let writeReasons = try BoundStatement(db, Self.reasonsSQL)
+        let scores = try ConversationScores(db)
         let window = Int64(config.triage.repeatWindowHours) * 3_600_000
         // Counting further than the points reach would only cost time (a spammer's thousands).
         let w = config.triage.weights
@@ -143,24 +129,24 @@ public final class Triager {
                 if spam.value >= 0.3 {
                     reasons.append(Reason(signal: "spam", points: 0, text: "spam \(PriorityModel.oneDecimal(spam.value)): " + spam.reasons.joined(separator: "; ")))
                 }
-                try write.run(id, priority, part.points, part.floor, waitingSince, target, urgency.rawValue,
-                              due, breached, analysis.kind.rawValue, analysis.sentiment, spam.value, subject.lang)
+                try scores.write(id, priority: priority, staticPoints: part.points, floor: part.floor, waitingSince: waitingSince, slaMinutes: target,
+                                 urgency: urgency, due: due, breached: breached, kind: analysis.kind, sentiment: analysis.sentiment,
+                                 spam: spam.value, lang: subject.lang)
                 if shiftsRunning && newCustomerMessage.contains(id), let away = try Self.backToPool(db, conversation: id, now: now) {
                     reasons.append(Reason(signal: "pool", points: 0, text: "back to the pool: \(away) is off shift"))
                 }
-                try writeReasons.run(id, ReasonsJSON.encode(reasons))
+                try scores.writeReasons(id, ReasonsJSON.encode(reasons))
                 let wrote = newCustomerMessage.contains(id) || copiesOf.contains(id)
                 if wrote && !signals.rules.isEmpty {
-                    try RuleApplication.apply(signals.rules, to: id, mention: mentionID, status: status, contactTags: contactTags,
-                                              answered: answered, in: db, now: now)
+                    try RuleApplication.apply(signals.rules, to: id, mention: mentionID, contactTags: contactTags, answered: answered, in: db, now: now)
                 }
                 // Noise goes to the spam view, never deleted; never a VIP's, never one we answered.
                 if wrote && status == .open && spam.value >= config.triage.spamThreshold && !answered && !contactTags.contains("vip") {
-                    try db.cachedStatement(sql: "UPDATE conversation SET status = 'spam', version = version + 1 WHERE id = ? AND status = 'open'")
-                        .execute(arguments: [id])
-                    try EventLog.append(db, at: now, operator: EventLog.triageOperator, kind: "status", conversation: id,
-                                        subject: "spam \(PriorityModel.oneDecimal(spam.value)): " + spam.reasons.joined(separator: "; "),
-                                        before: JSONWriter.object([("status", "open")]), after: JSONWriter.object([("status", "spam")]))
+                    _ = try ConversationChange.fields(db, conversation: id, by: EventLog.triageOperator, kind: .spam,
+                                                      subject: "spam \(PriorityModel.oneDecimal(spam.value)): " + spam.reasons.joined(separator: "; "),
+                                                      now: now) { fields in
+                        if fields.status == .open { fields.status = .spam }
+                    }
                 }
                 // A campaign found now makes spam of its earlier copies too.
                 if round == 0 && copies >= 2 && spam.value >= config.triage.spamThreshold { campaign.insert(mentionID) }
@@ -192,23 +178,21 @@ public final class Triager {
                                         arguments: [contact]), in: db, now: now)
     }
 
+    /// The customer wrote again while the conversation's assignee is off shift: it goes back to
+    /// the pool (logged), and the one it left is returned.
+    static func backToPool(_ db: Database, conversation id: Int64, now: Int64) throws -> String? {
+        guard let away = try String.fetchOne(db.cachedStatement(sql: """
+            SELECT c.assignee FROM conversation c WHERE c.id = ? AND \(Shift.assigneeOffShiftSQL)
+            """), arguments: [id]) else { return nil }
+        _ = try ConversationChange.fields(db, conversation: id, by: EventLog.triageOperator, kind: .unassign, subject: "\(away) is off shift",
+                                          now: now) { $0.assignee = nil }
+        return away
+    }
+
     /// Adds the clock's part again to every open conversation's priority: the share of its SLA
     /// used, and whether it is breached. Reads five numbers a conversation and writes only those
     /// that changed. Returns how many changed.
     @discardableResult
-    /// The customer wrote again while the conversation's assignee is off shift: it goes back to
-    /// the pool (logged), and the one it left is returned.
-    static func backToPool(_ db: Database, conversation id: Int64, now: Int64) throws -> String? {
-        guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT \(Shift.assigneeOffShiftSQL) FROM conversation c WHERE c.id = ?"), arguments: [id]) == true,
-              let (before, _) = try ConversationFields.fetch(db, conversation: id), let away = before.assignee else { return nil }
-        var after = before
-        after.assignee = nil
-        try after.write(db, conversation: id, over: before, by: EventLog.triageOperator, now: now)
-        try EventLog.append(db, at: now, operator: EventLog.triageOperator, kind: "unassign", conversation: id, subject: "\(away) is off shift",
-                            before: before.json, after: after.json)
-        return away
-    }
-
     public func refreshWaiting(in db: Database, now: Int64) throws -> Int {
         let read = try BoundStatement(db, """
             SELECT id, static_points, priority_floor, waiting_since, sla_minutes, priority, breached FROM conversation
@@ -229,11 +213,8 @@ public final class Triager {
         read.reset()
         // In table order: the writes then walk the file once instead of jumping about.
         changes.sort { $0.id < $1.id }
-        let write = try BoundStatement(db, """
-            UPDATE conversation SET previous_priority = CASE WHEN priority <> ?2 THEN priority ELSE previous_priority END,
-                priority = ?2, breached = ?3 WHERE id = ?1
-            """)
-        for change in changes { try write.run(change.id, change.priority, change.breached) }
+        let scores = try ConversationScores(db)
+        for change in changes { try scores.writeClock(change.id, priority: change.priority, breached: change.breached) }
         return changes.count
     }
 }

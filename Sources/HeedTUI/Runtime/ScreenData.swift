@@ -61,7 +61,7 @@ public struct ScreenData: Sendable {
             case .runMacro(let name, let conversations) where conversations.count == 1:
                 outcome = try acting.service.runMacro(name, on: conversations.first!.key, by: acting.actor, expecting: conversations.first!.value)
             case .runMacro(let name, let conversations):
-                return .actedOnAll(acting.service.each(Self.sorted(conversations), kind: "macro", by: acting.actor) { id, version in
+                return .actedOnAll(acting.service.each(Self.sorted(conversations), kind: .macro, by: acting.actor) { id, version in
                     try acting.service.runMacro(name, on: id, by: acting.actor, expecting: version)
                 }.summary)
             case .previewReplies(let text, let conversations):
@@ -72,7 +72,7 @@ public struct ScreenData: Sendable {
                 }
             case .replyAll(let previews, let versions):
                 let texts = Dictionary(uniqueKeysWithValues: previews.map { ($0.conversationID, $0.text) })
-                return .actedOnAll(acting.service.each(previews.map { ($0.conversationID, versions[$0.conversationID]) }, kind: "reply",
+                return .actedOnAll(acting.service.each(previews.map { ($0.conversationID, versions[$0.conversationID]) }, kind: .reply,
                                                        by: acting.actor) { id, version in
                     try acting.service.reply(to: id, text: texts[id] ?? "", by: acting.actor, expecting: version)
                 }.summary)
@@ -131,7 +131,7 @@ public struct ScreenData: Sendable {
     /// of `views`' counts (when given, and the header's then too). Counting costs more than the
     /// list, so the runtime asks only after a change.
     public func list(_ request: ListRequest, counts: Bool, views: [QueueView]?, now: Int64) throws -> ListSnapshot {
-        try database.writer.read { db in
+        try database.read { db in
             var snapshot = ListSnapshot(request: request, counts: counts || views != nil ? try Queue.counts(db) : nil)
             snapshot.presence = try Viewing.presence(db, now: now, except: me)
             snapshot.roster = try OnShift.roster(db, config: config, now: now)
@@ -161,9 +161,7 @@ public struct ScreenData: Sendable {
     /// its claim every half minute.
     func show(_ conversation: Int64?, previous: Int64?, now: Int64) {
         guard let me else { return }
-        database.writer.asyncWrite({ db in
-            try Viewing.set(db, operator: me, conversation: conversation, previous: previous, now: now)
-        }, completion: { _, _ in })
+        try? database.showViewing(operator: me, conversation: conversation, previous: previous, now: now)
     }
 
     /// One action on each conversation, each its own compare-and-set and event: what was done,
@@ -179,7 +177,7 @@ public struct ScreenData: Sendable {
     /// Every conversation `request`'s search or view finds, each at its version now.
     func pickAll(_ request: ListRequest, now: Int64) throws -> Event {
         do {
-            let found = try database.writer.read { db in
+            let found = try database.read { db in
                 try ActionSelection.search(try Query.parse(request.query)).resolve(db, now: now, me: me)
             }
             return .picked(Dictionary(found.map { ($0.id, $0.version ?? 0) }, uniquingKeysWith: { first, _ in first }))
@@ -204,7 +202,7 @@ public struct ScreenData: Sendable {
     /// A shift to offer the operator at the keyboard: nil when nobody known is, or theirs runs.
     func shiftOffer() -> ShiftOffer? {
         guard case .success(let acting) = acting,
-              (try? database.writer.read({ db in try Shift.running(db, operator: acting.actor.handle) })) == .some(nil),
+              (try? database.read({ db in try Shift.running(db, operator: acting.actor.handle) })) == .some(nil),
               let until = try? acting.service.plannedEnd(nil, for: acting.actor) else { return nil }
         return ShiftOffer(intro: acting.service.introText(for: acting.actor, until: until), until: until)
     }
@@ -223,18 +221,18 @@ public struct ScreenData: Sendable {
 
     /// Brings back the conversations whose snooze ran out (without waiting, as `show`).
     func wakeSnoozed(now: Int64) {
-        database.writer.asyncWrite({ db in try Snooze.wake(db, now: now) }, completion: { _, _ in })
+        database.wakeSnoozedInBackground(now: now)
     }
 
     /// The same for nothing shown, waiting for it: as the screen closes, so that it does not
     /// linger as viewing.
     func showNothing(previous: Int64?, now: Int64) throws {
         guard let me, previous != nil else { return }
-        try database.writer.write { db in try Viewing.set(db, operator: me, conversation: nil, previous: previous, now: now) }
+        try database.showViewing(operator: me, conversation: nil, previous: previous, now: now, waiting: true)
     }
 
     public func conversation(_ id: Int64) throws -> ConversationPage? {
-        try database.writer.read { db in
+        try database.read { db in
             guard let detail = try ConversationDetail.fetch(db, id: id) else { return nil }
             return ConversationPage(detail: detail, card: try ContactCard.fetch(db, conversation: id))
         }

@@ -22,7 +22,7 @@ struct ContactCommand: ParsableCommand {
                 let database = try workspace.openCache()
                 let service = ActionService(database: database, config: workspace.config, clock: SystemClock())
                 let id = try service.contact(contact)
-                guard let card = try database.writer.read({ db in try ContactCard.fetch(db, contact: id, previousLimit: 20) }) else {
+                guard let card = try database.read({ db in try ContactCard.fetch(db, contact: id, previousLimit: 20) }) else {
                     throw HeedError("no contact \(contact)", exitCode: ExitStatus.dataError)
                 }
                 let clean = { (text: String) in DisplayText(untrusted: text).string }

@@ -32,12 +32,12 @@ struct DemoCommand: ParsableCommand {
             let (database, report) = try DemoCache.build(path: path, size: size, seed: seed, clock: SystemClock())
             let seconds = Date().timeIntervalSince(started)
             let config = try ExampleConfig.load()
-            let open = try database.writer.read { db in try Queue.countOpen(db) }
+            let open = try database.read { db in try Queue.countOpen(db) }
             let summary = "demo: \(report.new) mentions in \(open) open conversations, built in "
                 + String(format: "%.1f", seconds) + " s → \(path)"
             if noUI || isatty(STDOUT_FILENO) == 0 {
                 print(summary)
-                let rows = try database.writer.read { db in try Queue.open(db, limit: 20) }
+                let rows = try database.read { db in try Queue.open(db, limit: 20) }
                 let now = SystemClock().now()
                 for row in rows { print(QueueLine.format(row, now: now, width: terminalWidth())) }
                 return

@@ -23,7 +23,7 @@ struct EscalationCommand: ParsableCommand {
         func run() throws {
             try guarded {
                 let database = try global.workspace().openCache()
-                let escalations = try database.writer.read { db in try Escalation.list(db, all: all, team: team) }
+                let escalations = try database.read { db in try Escalation.list(db, all: all, team: team) }
                 if json {
                     try printJSON(escalations)
                     return

@@ -20,7 +20,7 @@ struct ExplainCommand: ParsableCommand {
             let database = try workspace.openCache()
             let triager = Triager(config: workspace.config)
             let now = SystemClock().now()
-            guard let explanation = try database.writer.read({ db in try triager.explain(id, in: db, now: now) }) else {
+            guard let explanation = try database.read({ db in try triager.explain(id, in: db, now: now) }) else {
                 throw HeedError("no conversation \(id) (see `heed queue` for the numbers)", exitCode: ExitStatus.dataError)
             }
             if json {

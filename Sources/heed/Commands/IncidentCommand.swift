@@ -24,7 +24,7 @@ struct IncidentCommand: ParsableCommand {
                 let database = try workspace.openCache()
                 let now = SystemClock().now()
                 let quiet = workspace.config.triage.incidents.quietMinutes
-                let incidents = try database.writer.read { db in try Incident.list(db, now: now, quietMinutes: quiet, all: all) }
+                let incidents = try database.read { db in try Incident.list(db, now: now, quietMinutes: quiet, all: all) }
                 if json {
                     try printJSON(incidents.map(IncidentJSON.init))
                     return
@@ -55,7 +55,7 @@ struct IncidentCommand: ParsableCommand {
                 let database = try workspace.openCache()
                 let now = SystemClock().now()
                 let quiet = workspace.config.triage.incidents.quietMinutes
-                guard let (incident, members) = try database.writer.read({ db -> (Incident, [QueueRow])? in
+                guard let (incident, members) = try database.read({ db -> (Incident, [QueueRow])? in
                     guard let incident = try Incident.fetch(db, id: id, now: now, quietMinutes: quiet) else { return nil }
                     return (incident, try Incident.members(db, of: id, limit: max(0, limit)))
                 }) else {

@@ -20,7 +20,7 @@ struct OutboxCommand: ParsableCommand {
         func run() throws {
             try guarded {
                 let database = try global.workspace().openCache()
-                let posts = try database.writer.read { db in try OutboxEntry.list(db, limit: max(0, limit)) }
+                let posts = try database.read { db in try OutboxEntry.list(db, limit: max(0, limit)) }
                 if json {
                     try printJSON(posts)
                     return

@@ -31,11 +31,10 @@ struct QueueCommand: ParsableCommand {
             let incidents: [Int64: Incident]
             do {
                 let search = try Query.parse(text)
-                (rows, incidents) = try database.writer.write { db in
-                    // The clock's part of each priority moves on while nobody imports: bring it up to now,
-                    // with the conversations whose snooze ran out back in the queue.
-                    try Snooze.wake(db, now: now)
-                    try triager.refreshWaiting(in: db, now: now)
+                // The clock's part of each priority moves on while nobody imports: bring it up to now,
+                // with the conversations whose snooze ran out back in the queue.
+                try triager.catchUp(database, now: now)
+                (rows, incidents) = try database.read { db in
                     let rows = try Queue.search(db, search, now: now, me: me, limit: max(0, limit))
                     let incidents = try Set(rows.compactMap(\.incidentID)).compactMap { try Incident.fetch(db, id: $0, now: now, quietMinutes: quiet) }
                     return (rows, Dictionary(uniqueKeysWithValues: incidents.map { ($0.id, $0) }))

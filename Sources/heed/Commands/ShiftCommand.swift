@@ -56,7 +56,7 @@ struct ShiftCommand: ParsableCommand {
                 let database = try workspace.openCache()
                 try ActionService(database: database, config: workspace.config, clock: SystemClock()).endOverdueShifts()
                 let now = SystemClock().now()
-                let roster = try database.writer.read { db in try OnShift.roster(db, config: workspace.config, now: now) }
+                let roster = try database.read { db in try OnShift.roster(db, config: workspace.config, now: now) }
                 if options.json { return try printJSON(roster) }
                 if roster.isEmpty { print("nobody is on shift") }
                 // Times in the reader's zone (else the team's), the same for every line.
@@ -144,7 +144,7 @@ struct ShiftCommand: ParsableCommand {
                                     exitCode: ExitStatus.usage)
                 }
                 let database = try workspace.openCache()
-                let (entries, timeline) = try database.writer.read { db in
+                let (entries, timeline) = try database.read { db in
                     (try ShiftLog.entries(db, since: from, operator: handle),
                      try handle.map { try ShiftLog.timeline(db, operator: $0, since: from, now: now, awayAfterMinutes: workspace.config.awayAfterMinutes) } ?? [])
                 }

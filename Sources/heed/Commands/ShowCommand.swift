@@ -17,7 +17,7 @@ struct ShowCommand: ParsableCommand {
         try guarded {
             let workspace = try global.workspace()
             let database = try workspace.openCache()
-            guard let detail = try database.writer.read({ db in try ConversationDetail.fetch(db, id: id) }) else {
+            guard let detail = try database.read({ db in try ConversationDetail.fetch(db, id: id) }) else {
                 throw HeedError("no conversation \(id) (see `heed queue` for the numbers)", exitCode: ExitStatus.dataError)
             }
             if json {

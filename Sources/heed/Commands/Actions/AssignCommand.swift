@@ -16,7 +16,7 @@ struct AssignCommand: ParsableCommand {
     var to: String
 
     func run() throws {
-        try runActions(global, options, targets, ids: ids, kind: "assign") { service, actor, id, version in
+        try runActions(global, options, targets, ids: ids, kind: .assign) { service, actor, id, version in
             try service.perform(.assign(to), on: id, by: actor, expecting: version)
         }
     }
@@ -34,7 +34,7 @@ struct UnassignCommand: ParsableCommand {
     var ids: [Int64] = []
 
     func run() throws {
-        try runActions(global, options, targets, ids: ids, kind: "unassign") { service, actor, id, version in
+        try runActions(global, options, targets, ids: ids, kind: .unassign) { service, actor, id, version in
             try service.perform(.unassign, on: id, by: actor, expecting: version)
         }
     }

@@ -19,7 +19,7 @@ struct EscalateCommand: ParsableCommand {
     var note: String?
 
     func run() throws {
-        try runActions(global, options, targets, ids: ids, kind: "escalate") { service, actor, id, version in
+        try runActions(global, options, targets, ids: ids, kind: .escalate) { service, actor, id, version in
             try service.perform(.escalate(team: to, note: note), on: id, by: actor, expecting: version)
         }
     }

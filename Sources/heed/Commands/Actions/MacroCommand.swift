@@ -16,7 +16,7 @@ struct MacroCommand: ParsableCommand {
     var ids: [Int64] = []
 
     func run() throws {
-        try runActions(global, options, targets, ids: ids, kind: "macro") { service, actor, id, version in
+        try runActions(global, options, targets, ids: ids, kind: .macro) { service, actor, id, version in
             try service.runMacro(name, on: id, by: actor, expecting: version)
         }
     }

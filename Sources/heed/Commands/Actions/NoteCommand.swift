@@ -16,7 +16,7 @@ struct NoteCommand: ParsableCommand {
     var text: String
 
     func run() throws {
-        try runActions(global, options, targets, ids: ids, kind: "note") { service, actor, id, version in
+        try runActions(global, options, targets, ids: ids, kind: .note) { service, actor, id, version in
             try service.perform(.note(text), on: id, by: actor, expecting: version)
         }
     }

@@ -35,7 +35,7 @@ struct ReplyCommand: ParsableCommand {
         if case .conversations(let ids) = selection, ids.count == 1 {} else if !confirm {
             return try preview(selection)
         }
-        try runActions(global, options, targets, ids: ids, kind: "reply") { service, actor, id, version in
+        try runActions(global, options, targets, ids: ids, kind: .reply) { service, actor, id, version in
             try service.reply(to: id, text: service.previewReplies(template(service), to: [id], by: actor)[0].text, by: actor,
                               expecting: version, anyway: anyway)
         }

@@ -31,7 +31,7 @@ struct SnoozeCommand: ParsableCommand {
             }
             time = at
         }
-        try runActions(global, options, targets, ids: ids, kind: "snooze") { service, actor, id, version in
+        try runActions(global, options, targets, ids: ids, kind: .snooze) { service, actor, id, version in
             try service.perform(.snooze(until: time), on: id, by: actor, expecting: version)
         }
     }

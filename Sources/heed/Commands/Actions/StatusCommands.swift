@@ -3,7 +3,7 @@ import HeedCore
 
 /// resolve, reopen, spam and not-spam: a conversation and nothing else.
 struct StatusCommand<Kind: StatusKind>: ParsableCommand {
-    static var configuration: CommandConfiguration { CommandConfiguration(commandName: Kind.command.kind, abstract: Kind.abstract) }
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: Kind.command.kind.rawValue, abstract: Kind.abstract) }
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: ActionOptions

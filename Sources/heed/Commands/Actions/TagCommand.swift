@@ -20,7 +20,7 @@ struct TagCommand: ParsableCommand {
         if tags.isEmpty { throw ValidationError("name a tag to add (+NAME) or remove (-NAME)") }
         let add = tags.filter { !$0.hasPrefix("-") }
         let remove = tags.filter { $0.hasPrefix("-") }
-        try runActions(global, options, targets, ids: ids, kind: "tag") { service, actor, id, version in
+        try runActions(global, options, targets, ids: ids, kind: .tag) { service, actor, id, version in
             try service.perform(.tag(add: add, remove: remove), on: id, by: actor, expecting: version)
         }
     }

@@ -1,0 +1,77 @@
+import GRDB
+
+/// The one way a conversation's state changes — for operators, triage, rules, incidents,
+/// imports, snoozes and shifts alike: a compare-and-set on its version, the version bumped,
+/// `updated_at` set, and one typed event saying who did what, with the fields before and after.
+///
+/// Callers are inside a write transaction already (`AppDatabase.write`), so the read and the
+/// write cannot be split by another process.
+enum ConversationChange {
+    /// What a change did.
+    struct Applied: Equatable {
+        var eventID: Int64
+        /// The conversation's version after it: what the next compare-and-set expects.
+        var version: Int
+        var before: ConversationFields?
+        var after: ConversationFields?
+    }
+
+    /// Changes conversation `id`'s fields by `edit` — only if it is still at `expecting`, when
+    /// given. Nil when the edit leaves them as they were: nothing is written or logged.
+    static func fields(_ db: Database, conversation id: Int64, expecting: Int? = nil, by actor: String, kind: EventKind,
+                       subject: String? = nil, now: Int64, _ edit: (inout ConversationFields) throws -> Void) throws -> Applied? {
+        let before = try current(db, id, expecting: expecting, now: now)
+        var after = before
+        try edit(&after)
+        guard after != before else { return nil }
+        return try write(db, conversation: id, from: before, to: after, by: actor, kind: kind, subject: subject, now: now)
+    }
+
+    /// Writes `after` over `before` (fetched in this transaction) and logs it, even when they are equal
+    /// (a thread merged into this one is worth its event whatever it changed).
+    static func write(_ db: Database, conversation id: Int64, from before: ConversationFields, to after: ConversationFields,
+                      by actor: String, kind: EventKind, subject: String?, now: Int64) throws -> Applied {
+        let version = try Int.fetchOne(db.cachedStatement(sql: """
+            UPDATE conversation SET status = ?, assignee = ?, team = ?, snoozed_until = ?, snooze_until_reply = ?, incident_id = ?,
+                version = version + 1, updated_at = ? WHERE id = ? RETURNING version
+            """), arguments: [after.status.rawValue, after.assignee, after.team, after.snoozedUntil, after.snoozeUntilReply, after.incident,
+                              now, id]) ?? 0
+        try writeTags(db, conversation: id, from: before.tags, to: after.tags, by: actor, now: now)
+        let event = try EventLog.append(db, at: now, by: actor, kind: kind, conversation: id, subject: subject, before: before.json, after: after.json)
+        return Applied(eventID: event, version: version, before: before, after: after)
+    }
+
+    /// A record of its own was made on conversation `id` — a note, an escalation, a reply, the
+    /// undo of one: its fields stay, but others must see it changed. `payload` is the event's JSON.
+    static func record(_ db: Database, conversation id: Int64, expecting: Int? = nil, by actor: String, kind: EventKind,
+                       subject: String? = nil, payload: String?, now: Int64) throws -> Applied {
+        _ = try current(db, id, expecting: expecting, now: now)
+        let version = try Int.fetchOne(db.cachedStatement(sql: """
+            UPDATE conversation SET version = version + 1, updated_at = ? WHERE id = ? RETURNING version
+            """), arguments: [now, id]) ?? 0
+        let event = try EventLog.append(db, at: now, by: actor, kind: kind, conversation: id, subject: subject, after: payload)
+        return Applied(eventID: event, version: version)
+    }
+
+    /// The conversation's fields, if it is there and (when asked) still at `expecting`.
+    private static func current(_ db: Database, _ id: Int64, expecting: Int?, now: Int64) throws -> ConversationFields {
+        guard let (fields, version) = try ConversationFields.fetch(db, conversation: id) else { throw ActionError.noConversation(id) }
+        if let expecting, expecting != version { throw try ActionError.conflict(EventLog.lastChange(db, conversation: id, now: now)) }
+        return fields
+    }
+
+    private static func writeTags(_ db: Database, conversation id: Int64, from old: [String], to new: [String], by actor: String, now: Int64) throws {
+        let oldTags = Set(old.map { $0.lowercased() })
+        let newTags = Set(new.map { $0.lowercased() })
+        for tag in new where !oldTags.contains(tag.lowercased()) {
+            try db.cachedStatement(sql: "INSERT INTO tag (name) VALUES (?) ON CONFLICT (name) DO NOTHING").execute(arguments: [tag])
+            try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO conversation_tag (conversation_id, tag_id, added_by, added_at) SELECT ?, id, ?, ? FROM tag WHERE name = ?
+                """).execute(arguments: [id, actor, now, tag])
+        }
+        for tag in old where !newTags.contains(tag.lowercased()) {
+            try db.cachedStatement(sql: "DELETE FROM conversation_tag WHERE conversation_id = ? AND tag_id = (SELECT id FROM tag WHERE name = ?)")
+                .execute(arguments: [id, tag])
+        }
+    }
+}

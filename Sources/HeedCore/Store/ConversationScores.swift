@@ -1,0 +1,47 @@
+import GRDB
+
+/// Where triage writes what it computes of a conversation: priority, reasons, SLA target,
+/// due time and breach, kind, sentiment, spam score. Never the fields people change (those go
+/// through `ConversationChange`), so the version stays: re-scoring every minute must not make
+/// everyone's next action a conflict.
+///
+/// Statements bound through SQLite's C API: re-scoring walks every open conversation.
+struct ConversationScores {
+    private let score: BoundStatement
+    private let reasons: BoundStatement
+    private let clock: BoundStatement
+
+    init(_ db: Database) throws {
+        score = try BoundStatement(db, """
+            UPDATE conversation SET priority = ?2,
+                previous_priority = CASE WHEN urgency IS NULL THEN NULL WHEN priority <> ?2 THEN priority ELSE previous_priority END,
+                static_points = ?3, priority_floor = ?4, waiting_since = ?5, sla_minutes = ?6, urgency = ?7,
+                due_at = ?8, breached = ?9, kind = ?10, sentiment = ?11, spam_score = ?12, lang = ?13
+            WHERE id = ?1
+            """)
+        reasons = try BoundStatement(db, """
+            INSERT INTO conversation_reasons (conversation_id, reasons) VALUES (?1, ?2)
+            ON CONFLICT (conversation_id) DO UPDATE SET reasons = excluded.reasons WHERE reasons <> excluded.reasons
+            """)
+        clock = try BoundStatement(db, """
+            UPDATE conversation SET previous_priority = CASE WHEN priority <> ?2 THEN priority ELSE previous_priority END,
+                priority = ?2, breached = ?3 WHERE id = ?1
+            """)
+    }
+
+    /// Everything a full triage of conversation `id` found.
+    func write(_ id: Int64, priority: Int, staticPoints: Double, floor: Int?, waitingSince: Int64?, slaMinutes: Int, urgency: Urgency,
+               due: Int64?, breached: Bool, kind: MentionKind, sentiment: Double, spam: Double, lang: String?) throws {
+        try score.run(id, priority, staticPoints, floor, waitingSince, slaMinutes, urgency.rawValue, due, breached, kind.rawValue, sentiment, spam, lang)
+    }
+
+    /// The reasons shown for its priority (JSON: `ReasonsJSON`), written only when they changed.
+    func writeReasons(_ id: Int64, _ json: String) throws {
+        try reasons.run(id, json)
+    }
+
+    /// The clock's part moved: the new priority and whether it is breached.
+    func writeClock(_ id: Int64, priority: Int, breached: Bool) throws {
+        try clock.run(id, priority, breached)
+    }
+}
