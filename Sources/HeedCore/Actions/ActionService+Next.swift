@@ -16,7 +16,7 @@ extension ActionService {
                 SELECT c.id FROM conversation c
                 WHERE c.status = 'open' AND (c.assignee IS NULL OR \(Shift.assigneeOffShiftSQL))
                   AND NOT EXISTS (SELECT 1 FROM claim WHERE conversation_id = c.id AND kind = 'replying' AND expires_at > ? AND operator <> ?)
-                ORDER BY \(Queue.order) LIMIT 1
+                ORDER BY \(Queue.triageOrderSQL) LIMIT 1
                 """, arguments: [now, actor.handle]),
                   let applied = try ConversationChange.fields(db, conversation: id, by: actor.handle, kind: .next, subject: actor.handle, now: now, {
                       $0.assignee = actor.handle

@@ -64,10 +64,11 @@ final class MentionUpsert {
         let find = sql.findMention
         find.bind(m.channel, m.sourceID)
         if try find.step() {
-            let same = find.textEquals(2, m.text) && find.textEquals(3, m.url) && find.textEquals(4, m.lang)
-                && find.int(5) == m.metrics.likes && find.int(6) == m.metrics.reposts && find.int(7) == m.metrics.replies
-                && find.textEquals(8, m.extra)
-            let id = find.int64(0)
+            typealias Known = IngestStatements.KnownMention
+            let same = find.textEquals(Known.text, m.text) && find.textEquals(Known.url, m.url) && find.textEquals(Known.lang, m.lang)
+                && find.int(Known.likes) == m.metrics.likes && find.int(Known.reposts) == m.metrics.reposts
+                && find.int(Known.replies) == m.metrics.replies && find.textEquals(Known.extra, m.extra)
+            let id = find.int64(Known.id)
             find.reset()
             if same { return handle.changed ? .updated : .unchanged }
             // A newer copy of a known record: its content and metrics change, its triage state does not.
@@ -99,9 +100,10 @@ final class MentionUpsert {
             let find = sql.findHandle
             find.bind(m.channel, a.id)
             if try find.step() {
-                cached = CachedHandle(id: find.int64(0), contact: find.int64(1), handle: find.text(2) ?? "", name: find.text(3),
-                                      followers: find.int(4), verified: find.int(5) != 0, ours: find.int(6) != 0,
-                                      lastSeenAt: find.int64(7))
+                typealias Known = IngestStatements.KnownHandle
+                cached = CachedHandle(id: find.int64(Known.id), contact: find.int64(Known.contact_id), handle: find.text(Known.handle) ?? "",
+                                      name: find.text(Known.name), followers: find.int(Known.followers), verified: find.int(Known.verified) != 0,
+                                      ours: find.int(Known.ours) != 0, lastSeenAt: find.int64(Known.last_seen_at))
             }
             find.reset()
         }
@@ -267,10 +269,12 @@ final class MentionUpsert {
                 statement.reset()
                 continue
             }
-            let current = ConversationStatus(rawValue: statement.text(0) ?? "") ?? .open
-            let next = ConversationStatus.afterIngest(current: current, lastCustomerAt: statement.optionalInt64(1),
-                                                      lastOursAt: statement.optionalInt64(2), newCustomerMessage: delta.newCustomerMessage,
-                                                      snoozeUntilReply: statement.int(3) != 0)
+            typealias Summary = IngestStatements.Summary
+            let current = ConversationStatus(rawValue: statement.text(Summary.status) ?? "") ?? .open
+            let next = ConversationStatus.afterIngest(current: current, lastCustomerAt: statement.optionalInt64(Summary.last_customer_at),
+                                                      lastOursAt: statement.optionalInt64(Summary.last_ours_at),
+                                                      newCustomerMessage: delta.newCustomerMessage,
+                                                      snoozeUntilReply: statement.int(Summary.snooze_until_reply) != 0)
             statement.reset()
             guard next != current else { continue }
             _ = try ConversationChange.fields(db, conversation: id, by: EventLog.ingestOperator, kind: next == .open ? .reopen : .wait,

@@ -45,7 +45,7 @@ public struct Incident: Sendable, Equatable {
     /// Its conversations: open ones in queue order, then the rest, latest first.
     public static func members(_ db: Database, of id: Int64, limit: Int) throws -> [QueueRow] {
         try Queue.rows(db, whereSQL: "c.incident_id = ?", arguments: [id],
-                       order: "c.status <> 'open', " + Queue.order.replacingOccurrences(of: "c.id", with: "c.last_at DESC, c.id"),
+                       order: .incident,
                        limit: limit, offset: 0)
     }
 

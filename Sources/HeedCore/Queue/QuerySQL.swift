@@ -95,7 +95,7 @@ extension Query.Condition {
 
 extension Queue {
     /// Conversations matching `query`, in triage order unless `order` says otherwise.
-    public static func search(_ db: Database, _ query: Query, now: Int64, me: String? = nil, order: String = order,
+    public static func search(_ db: Database, _ query: Query, now: Int64, me: String? = nil, order: QueueOrder = .triage,
                               limit: Int, offset: Int = 0) throws -> [QueueRow] {
         let sql = try QuerySQL(query, in: db, now: now, me: me)
         return try rows(db, whereSQL: sql.whereSQL, arguments: sql.arguments, order: order, limit: limit, offset: offset)

@@ -66,15 +66,35 @@ public struct QueueRow: Sendable, Equatable, Codable {
     }
 }
 
+/// How a list of conversations is ordered.
+public enum QueueOrder: Sendable, Equatable {
+    /// Priority, then SLA due time, then the longest waiting (it follows the `conversation_queue` index).
+    case triage
+    /// Latest first: the Resolved and Spam views, where urgency no longer matters.
+    case recent
+    /// An incident's members: the open ones first, in triage order, then the latest.
+    case incident
+    /// By number.
+    case number
+
+    var sql: String {
+        switch self {
+        case .triage: Queue.triageOrderSQL
+        case .recent: "c.last_at DESC, c.id DESC"
+        case .incident: "c.status <> 'open', c.priority DESC, c.due_at, c.waiting_since, c.last_at DESC, c.id"
+        case .number: "c.id"
+        }
+    }
+}
+
 /// Reads of the queue.
 public enum Queue {
-    /// The triage order: priority, then SLA due time, then the longest waiting (it follows the
-    /// `conversation_queue` index).
-    public static let order = "c.priority DESC, c.due_at, c.waiting_since, c.id"
+    /// The triage order as SQL over `conversation c`, for reads that pick from it (`next`, a handover).
+    static let triageOrderSQL = "c.priority DESC, c.due_at, c.waiting_since, c.id"
 
     /// Open conversations in triage order.
     public static func open(_ db: Database, limit: Int, offset: Int = 0) throws -> [QueueRow] {
-        try rows(db, whereSQL: "c.status = 'open'", arguments: [], order: order, limit: limit, offset: offset)
+        try rows(db, whereSQL: "c.status = 'open'", arguments: [], order: .triage, limit: limit, offset: offset)
     }
 
     public static func countOpen(_ db: Database) throws -> Int {
@@ -82,10 +102,10 @@ public enum Queue {
     }
 
     public static func row(_ db: Database, conversation id: Int64) throws -> QueueRow? {
-        try rows(db, whereSQL: "c.id = ?", arguments: [id], order: "c.id", limit: 1, offset: 0).first
+        try rows(db, whereSQL: "c.id = ?", arguments: [id], order: .number, limit: 1, offset: 0).first
     }
 
-    static func rows(_ db: Database, whereSQL: String, arguments: StatementArguments, order: String, limit: Int, offset: Int) throws -> [QueueRow] {
+    static func rows(_ db: Database, whereSQL: String, arguments: StatementArguments, order: QueueOrder, limit: Int, offset: Int) throws -> [QueueRow] {
         let sql = """
             SELECT c.id, c.channel, c.status, c.priority, c.due_at, c.assignee, c.mention_count, c.last_customer_at, c.last_at,
                    c.breached, c.previous_priority, r.reasons, c.kind, c.sentiment, c.waiting_since, c.team, c.incident_id, c.version,
@@ -97,7 +117,7 @@ public enum Queue {
             JOIN contact_handle h ON h.id = m.handle_id
             LEFT JOIN conversation_reasons r ON r.conversation_id = c.id
             WHERE \(whereSQL)
-            ORDER BY \(order)
+            ORDER BY \(order.sql)
             LIMIT \(limit) OFFSET \(offset)
             """
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in

@@ -77,7 +77,7 @@ public struct Handover: Sendable, Equatable, Codable {
         let item = { (row: Row) in
             Item(conversation: row["id"], priority: row["priority"], dueAt: row["due_at"], text: Self.line(row["text"]))
         }
-        let assigned = try Row.fetchAll(db, sql: itemSQL + " WHERE c.assignee = ? AND c.status IN ('open', 'waiting', 'snoozed') ORDER BY \(Queue.order)",
+        let assigned = try Row.fetchAll(db, sql: itemSQL + " WHERE c.assignee = ? AND c.status IN ('open', 'waiting', 'snoozed') ORDER BY \(Queue.triageOrderSQL)",
                                         arguments: [handle]).map(item)
         let atRisk = try Row.fetchAll(db, sql: itemSQL + " WHERE c.status = 'open' AND c.due_at > ? AND c.due_at <= ? ORDER BY c.due_at LIMIT 20",
                                       arguments: [now, now + 3_600_000]).map(item)

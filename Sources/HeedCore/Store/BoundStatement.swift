@@ -72,7 +72,29 @@ struct BoundStatement {
     }
 
     func reset() { sqlite3_reset(handle) }
+
+    /// A statement whose result columns are `columns`' cases, by name and in order: columns
+    /// are then read by name, and a SELECT edited without its enum fails at once.
+    init<C: SelectedColumn>(_ db: Database, _ sql: String, columns: C.Type) throws {
+        try self.init(db, sql)
+        let names = (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
+        guard names == C.allCases.map({ String(describing: $0) }) else {
+            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "columns \(names) are not \(C.self)'s cases", sql: sql)
+        }
+    }
+
+    func isNull<C: SelectedColumn>(_ column: C) -> Bool { isNull(column.rawValue) }
+    func int64<C: SelectedColumn>(_ column: C) -> Int64 { int64(column.rawValue) }
+    func int<C: SelectedColumn>(_ column: C) -> Int { int(column.rawValue) }
+    func optionalInt64<C: SelectedColumn>(_ column: C) -> Int64? { optionalInt64(column.rawValue) }
+    func double<C: SelectedColumn>(_ column: C) -> Double { double(column.rawValue) }
+    func text<C: SelectedColumn>(_ column: C) -> String? { text(column.rawValue) }
+    func textEquals<C: SelectedColumn>(_ column: C, _ expected: String?) -> Bool { textEquals(column.rawValue, expected) }
 }
+
+/// The result columns of one statement, named: each case's name is a column's name (`AS`),
+/// in the order the statement selects them.
+protocol SelectedColumn: CaseIterable, RawRepresentable where RawValue == Int32 {}
 
 import Foundation
 

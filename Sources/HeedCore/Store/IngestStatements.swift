@@ -80,4 +80,11 @@ struct IngestStatements {
             RETURNING status, last_customer_at, last_ours_at, snooze_until_reply
             """)
     }
+
+    /// A mention already stored, as `findMention` reads it.
+    enum KnownMention: Int32, SelectedColumn { case id, conversation_id, text, url, lang, likes, reposts, replies, extra }
+    /// An author's handle already stored, as `findHandle` reads it.
+    enum KnownHandle: Int32, SelectedColumn { case id, contact_id, handle, name, followers, verified, ours, last_seen_at }
+    /// What a conversation's summary update returns, for its status after the batch.
+    enum Summary: Int32, SelectedColumn { case status, last_customer_at, last_ours_at, snooze_until_reply }
 }

@@ -126,6 +126,8 @@ final class IncidentDetector {
         }
     }
 
+    private enum StoredComplaint: Int32, SelectedColumn { case id, at, taken, text }
+
     /// Every complaint stored within a window of the given times, in time order.
     private func complaints(around times: [Int64], in db: Database) throws -> [Complaint] {
         let window = settings.window
@@ -138,19 +140,20 @@ final class IncidentDetector {
             }
         }
         let read = try BoundStatement(db, """
-            SELECT m.id, m.created_at, c.incident_id IS NOT NULL, m.text
+            SELECT m.id AS id, m.created_at AS at, c.incident_id IS NOT NULL AS taken, m.text AS text
             FROM (SELECT id, conversation_id, created_at, text FROM mention WHERE created_at BETWEEN ?1 AND ?2 AND \(Self.complaintSQL)) m
             JOIN conversation c ON c.id = m.conversation_id
             ORDER BY m.created_at, m.id
-            """)
+            """, columns: StoredComplaint.self)
         var found: [Complaint] = []
         for (from, to) in spans {
             read.bind(from, to)
             while try read.step() {
-                let id = read.int64(0)
+                let id = read.int64(StoredComplaint.id)
                 let own = fresh[id]
-                found.append(Complaint(mention: id, at: read.int64(1), terms: own?.terms ?? IncidentTerms(read.text(3) ?? "", common: common, keepWords: false),
-                                       taken: read.int(2) != 0, isNew: own != nil))
+                found.append(Complaint(mention: id, at: read.int64(StoredComplaint.at),
+                                       terms: own?.terms ?? IncidentTerms(read.text(StoredComplaint.text) ?? "", common: common, keepWords: false),
+                                       taken: read.int(StoredComplaint.taken) != 0, isNew: own != nil))
             }
             read.reset()
         }

@@ -40,22 +40,31 @@ public final class Triager {
         if IncidentDetector.isComplaint(analysis) { incidents.note(mention: id, at: at, text: text) }
     }
 
-    /// What `retriage` reads of one conversation.
+    /// What `retriage` reads of one conversation, column by column (`signalsSQL`).
+    private enum Signal: Int32, SelectedColumn {
+        case channel, status, lastOursAt, contactID, priority, text, lang, createdAt, handle, authorID, followers, verified
+        case contactTags, conversationTags, recentConversations, firstContact, waitingSince, repliesToUs, mentionID, copies
+    }
+
     private static let signalsSQL = """
-        SELECT c.channel, c.status, c.last_ours_at, c.contact_id, c.priority,
-               m.text, m.lang, m.created_at, h.handle, h.source_id, h.followers, h.verified,
-               (SELECT group_concat(t.name, char(31)) FROM contact_tag x JOIN tag t ON t.id = x.tag_id WHERE x.contact_id = c.contact_id),
-               (SELECT group_concat(t.name, char(31)) FROM conversation_tag x JOIN tag t ON t.id = x.tag_id WHERE x.conversation_id = c.id),
+        SELECT c.channel AS channel, c.status AS status, c.last_ours_at AS lastOursAt, c.contact_id AS contactID, c.priority AS priority,
+               m.text AS text, m.lang AS lang, m.created_at AS createdAt, h.handle AS handle, h.source_id AS authorID,
+               h.followers AS followers, h.verified AS verified,
+               (SELECT group_concat(t.name, char(31)) FROM contact_tag x JOIN tag t ON t.id = x.tag_id WHERE x.contact_id = c.contact_id)
+                   AS contactTags,
+               (SELECT group_concat(t.name, char(31)) FROM conversation_tag x JOIN tag t ON t.id = x.tag_id WHERE x.conversation_id = c.id)
+                   AS conversationTags,
                (SELECT count(*) FROM (SELECT 1 FROM conversation o WHERE o.contact_id = c.contact_id AND o.id <> c.id
-                    AND o.first_at BETWEEN m.created_at - ?2 AND m.created_at LIMIT ?3)),
-               NOT EXISTS (SELECT 1 FROM conversation o WHERE o.contact_id = c.contact_id AND o.id <> c.id AND o.first_at < c.first_at),
+                    AND o.first_at BETWEEN m.created_at - ?2 AND m.created_at LIMIT ?3)) AS recentConversations,
+               NOT EXISTS (SELECT 1 FROM conversation o WHERE o.contact_id = c.contact_id AND o.id <> c.id AND o.first_at < c.first_at)
+                   AS firstContact,
                (SELECT min(created_at) FROM mention w WHERE w.conversation_id = c.id AND w.ours = 0
-                    AND w.created_at > coalesce(c.last_ours_at, -9223372036854775807)),
-               coalesce((SELECT p.ours FROM mention p WHERE p.channel = m.channel AND p.source_id = m.in_reply_to), 0),
-               m.id,
+                    AND w.created_at > coalesce(c.last_ours_at, -9223372036854775807)) AS waitingSince,
+               coalesce((SELECT p.ours FROM mention p WHERE p.channel = m.channel AND p.source_id = m.in_reply_to), 0) AS repliesToUs,
+               m.id AS mentionID,
                CASE WHEN m.text_hash IS NULL THEN 0 ELSE
                    (SELECT count(*) FROM (SELECT DISTINCT x.handle_id FROM mention x WHERE x.text_hash = m.text_hash
-                        AND x.created_at BETWEEN m.created_at - ?2 AND m.created_at + ?2 AND x.handle_id <> m.handle_id LIMIT 12)) END
+                        AND x.created_at BETWEEN m.created_at - ?2 AND m.created_at + ?2 AND x.handle_id <> m.handle_id LIMIT 12)) END AS copies
         FROM conversation c JOIN mention m ON m.id = c.latest_customer_mention_id JOIN contact_handle h ON h.id = m.handle_id
         WHERE c.id = ?1
         """
@@ -65,7 +74,7 @@ public final class Triager {
     /// with its event: tags, team, escalation, spam.
     public func retriage<S: Sequence<Int64>>(_ ids: S, newCustomerMessage: Set<Int64> = [], in db: Database, now: Int64) throws {
         defer { analyzed.removeAll(keepingCapacity: true) }
-        let read = try BoundStatement(db, Self.signalsSQL)
+        let read = try BoundStatement(db, Self.signalsSQL, columns: Signal.self)
         let scores = try ConversationScores(db)
         let window = Int64(config.triage.repeatWindowHours) * 3_600_000
         // Counting further than the points reach would only cost time (a spammer's thousands).
@@ -83,27 +92,27 @@ public final class Triager {
                     read.reset()
                     continue
                 }
-                let channel = read.text(0) ?? ""
-                let status = ConversationStatus(rawValue: read.text(1) ?? "") ?? .open
-                let text = read.text(5) ?? ""
-                let analysis = analyzed[read.int64(18)] ?? analyzer.analyze(text)
+                let channel = read.text(Signal.channel) ?? ""
+                let status = ConversationStatus(rawValue: read.text(Signal.status) ?? "") ?? .open
+                let text = read.text(Signal.text) ?? ""
+                let analysis = analyzed[read.int64(Signal.mentionID)] ?? analyzer.analyze(text)
                 var signals = TriageSignals(analysis: analysis, channel: channel)
-                signals.followers = read.int(10)
-                signals.verified = read.int(11) != 0
-                let contactTags = Set((read.text(12) ?? "").split(separator: "\u{1F}").map { $0.lowercased() })
-                let conversationTags = Set((read.text(13) ?? "").split(separator: "\u{1F}").map { $0.lowercased() })
+                signals.followers = read.int(Signal.followers)
+                signals.verified = read.int(Signal.verified) != 0
+                let contactTags = Set((read.text(Signal.contactTags) ?? "").split(separator: "\u{1F}").map { $0.lowercased() })
+                let conversationTags = Set((read.text(Signal.conversationTags) ?? "").split(separator: "\u{1F}").map { $0.lowercased() })
                 signals.contactTags = contactTags
-                signals.recentConversations = read.int(14)
-                signals.firstContact = read.int(15) != 0
-                let waitingSince = read.optionalInt64(16)
+                signals.recentConversations = read.int(Signal.recentConversations)
+                signals.firstContact = read.int(Signal.firstContact) != 0
+                let waitingSince = read.optionalInt64(Signal.waitingSince)
                 let lowered = Array(text.lowercased().utf8)
-                signals.direct = read.int(17) != 0 || (ourNames[channel] ?? []).contains { Bytes.contains(lowered, $0) }
-                let subject = RuleSubject(text: text, channel: channel, authorHandle: read.text(8) ?? "", authorID: read.text(9) ?? "",
+                signals.direct = read.int(Signal.repliesToUs) != 0 || (ourNames[channel] ?? []).contains { Bytes.contains(lowered, $0) }
+                let subject = RuleSubject(text: text, channel: channel, authorHandle: read.text(Signal.handle) ?? "", authorID: read.text(Signal.authorID) ?? "",
                                           followers: signals.followers, verified: signals.verified, sentiment: analysis.sentiment,
-                                          kind: analysis.kind, lang: read.text(6), tags: contactTags.union(conversationTags))
-                let mentionID = read.int64(18)
-                let answered = !read.isNull(2)
-                let copies = read.int(19)
+                                          kind: analysis.kind, lang: read.text(Signal.lang), tags: contactTags.union(conversationTags))
+                let mentionID = read.int64(Signal.mentionID)
+                let answered = !read.isNull(Signal.lastOursAt)
+                let copies = read.int(Signal.copies)
                 let spam = SpamScore.of(analysis, copies: copies, followers: signals.followers, handle: subject.authorHandle)
                 read.reset()
                 signals.rules = rules.matching(subject)
@@ -189,6 +198,11 @@ public final class Triager {
         return away
     }
 
+    /// What `refreshWaiting` reads of each open conversation (the table's own column names).
+    private enum Waiting: Int32, SelectedColumn {
+        case id, static_points, priority_floor, waiting_since, sla_minutes, priority, breached
+    }
+
     /// Adds the clock's part again to every open conversation's priority: the share of its SLA
     /// used, and whether it is breached. Reads five numbers a conversation and writes only those
     /// that changed. Returns how many changed.
@@ -197,18 +211,20 @@ public final class Triager {
         let read = try BoundStatement(db, """
             SELECT id, static_points, priority_floor, waiting_since, sla_minutes, priority, breached FROM conversation
             WHERE status = 'open' AND waiting_since IS NOT NULL AND sla_minutes IS NOT NULL
-            """)
+            """, columns: Waiting.self)
         var changes: [(id: Int64, priority: Int, breached: Bool)] = []
         let weights = config.triage.weights
         while try read.step() {
-            let since = read.int64(3)
-            let target = Int64(read.int(4)) * 60_000
-            let breached = now > clock.due(from: since, minutes: read.int(4))
-            let used = Double(clock.elapsed(from: since, to: now)) / Double(target)
-            let priority = PriorityModel.priority(staticPoints: read.double(1),
+            let since = read.int64(Waiting.waiting_since)
+            let minutes = read.int(Waiting.sla_minutes)
+            let breached = now > clock.due(from: since, minutes: minutes)
+            let used = Double(clock.elapsed(from: since, to: now)) / Double(Int64(minutes) * 60_000)
+            let priority = PriorityModel.priority(staticPoints: read.double(Waiting.static_points),
                                                   waitingPoints: PriorityModel.waitingPoints(used: used, breached: breached, weights: weights),
-                                                  floor: read.isNull(2) ? nil : read.int(2))
-            if priority != read.int(5) || breached != (read.int(6) != 0) { changes.append((read.int64(0), priority, breached)) }
+                                                  floor: read.isNull(Waiting.priority_floor) ? nil : read.int(Waiting.priority_floor))
+            if priority != read.int(Waiting.priority) || breached != (read.int(Waiting.breached) != 0) {
+                changes.append((read.int64(Waiting.id), priority, breached))
+            }
         }
         read.reset()
         // In table order: the writes then walk the file once instead of jumping about.

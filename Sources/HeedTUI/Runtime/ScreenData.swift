@@ -140,7 +140,7 @@ public struct ScreenData: Sendable {
             case .outbox: snapshot.outbox = try OutboxEntry.list(db, limit: request.limit)
             case .triage, .recent:
                 snapshot.rows = try Queue.search(db, try Query.parse(request.query), now: now, me: me,
-                                                 order: request.source == .recent ? Queue.recentOrder : Queue.order, limit: request.limit)
+                                                 order: request.source == .recent ? .recent : .triage, limit: request.limit)
             }
             snapshot.viewCounts = try (views ?? []).map { view in
                 switch view.source {
