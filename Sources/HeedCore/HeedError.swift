@@ -1,32 +1,51 @@
-/// A failure the user must read: a message that names what went wrong and where, and the
-/// exit status a command ends with (sysexits.h values, so scripts can tell them apart).
-public struct HeedError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public var exitCode: Int32
+/// A failure the user must read: a message that names what went wrong and where, and what kind
+/// of failure it is. HeedCore says nothing of how it is shown: the command line maps the kind to
+/// an exit status and the hint to the command that helps; the screen shows the message.
+public struct HeedError: Error, CustomStringConvertible, Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// The request cannot be done as asked (a bad value, a refusal with its reason).
+        case refused
+        /// It is so already: nothing was written.
+        case unchanged
+        /// Someone changed it first (compare-and-set), or holds it: look again and retry.
+        case conflict
+        /// The input's content is wrong (a record, a cache that is not one, no such conversation).
+        case badData
+        /// An input could not be read at all.
+        case unreadable
+        /// Something could not be created or written.
+        case cannotWrite
+        /// Not allowed: an unknown person, or a role that may not do it.
+        case notPermitted
+        /// The config is invalid.
+        case config
+        /// heed itself went wrong.
+        case failed
+    }
 
-    public init(_ message: String, exitCode: Int32 = ExitStatus.software) {
+    /// What would help next, for a surface that has it (the command line names its command).
+    public enum Hint: Sendable, Equatable {
+        case listConversations, listIncidents, listEscalations, listOutbox, listShifts
+        case startShift, endShift
+        /// Name the input's format.
+        case nameFormat
+        /// Point at another cache file.
+        case otherCache
+        /// Say who you are: the config's operators, or acting for one.
+        case identify
+        /// Check the config after changing it.
+        case checkConfig
+    }
+
+    public var kind: Kind
+    public var message: String
+    public var hint: Hint?
+
+    public init(_ message: String, _ kind: Kind = .failed, hint: Hint? = nil) {
         self.message = message
-        self.exitCode = exitCode
+        self.kind = kind
+        self.hint = hint
     }
 
     public var description: String { message }
-}
-
-public enum ExitStatus {
-    public static let ok: Int32 = 0
-    /// An action that was true already ("nothing to change"): done in effect, nothing written.
-    public static let nothingToChange: Int32 = 1
-    public static let usage: Int32 = 64
-    /// Some input records were rejected.
-    public static let dataError: Int32 = 65
-    /// An input file could not be read.
-    public static let noInput: Int32 = 66
-    public static let software: Int32 = 70
-    public static let cantCreate: Int32 = 73
-    /// Someone changed the conversation first (compare-and-set): look again and retry.
-    public static let conflict: Int32 = 75
-    /// Not allowed: an operator heed does not know, or a role that may not do it.
-    public static let noPermission: Int32 = 77
-    /// The config is invalid.
-    public static let config: Int32 = 78
 }

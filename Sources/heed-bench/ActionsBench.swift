@@ -103,7 +103,7 @@ struct ActionsWorker: ParsableCommand {
                 }
                 counts[0] += 1
             } catch let error as HeedError {
-                counts[error.exitCode == ExitStatus.conflict ? 2 : 1] += 1
+                counts[error.kind == .conflict ? 2 : 1] += 1
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
                 counts[3] += 1
             }

@@ -20,7 +20,7 @@ func guarded(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as HeedError {
-        printError(error.message)
+        printError(error.commandLineMessage)
         throw ExitCode(error.exitCode)
     }
 }

@@ -43,14 +43,14 @@ func runActions(_ global: GlobalOptions, _ options: ActionOptions, _ targets: Ta
     try guarded {
         let (service, actor) = try acting(global, options)
         let picked = try service.targets(selection, by: actor)
-        if picked.isEmpty { throw HeedError("nothing to do: no conversation is picked", exitCode: ExitStatus.nothingToChange) }
+        if picked.isEmpty { throw HeedError("nothing to do: no conversation is picked", .unchanged) }
         let outcome = service.each(picked, kind: kind, by: actor) { id, version in try act(service, actor, id, version) }
         if options.json {
             try printJSON(ManyJSON(outcome))
         } else {
             print(outcome.summary)
         }
-        if let failure = outcome.failures.first { throw ExitCode(failure.exitCode) }
+        if let failure = outcome.failures.first { throw ExitCode(ExitStatus.of(failure.kind)) }
         if outcome.done.isEmpty { throw ExitCode(ExitStatus.nothingToChange) }
     }
 }
@@ -61,6 +61,6 @@ struct ManyJSON: Encodable {
     init(_ outcome: ActionService.ManyOutcome) {
         (kind, unchanged, summary) = (outcome.kind.rawValue, outcome.unchanged, outcome.summary)
         done = outcome.done.map(OutcomeJSON.init)
-        failures = outcome.failures.map { FailureJSON(conversation: $0.conversationID, message: $0.message, exit: $0.exitCode) }
+        failures = outcome.failures.map { FailureJSON(conversation: $0.conversationID, message: $0.message, exit: ExitStatus.of($0.kind)) }
     }
 }

@@ -52,7 +52,7 @@ final class ShiftCommandTests: XCTestCase {
         let entries = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [String: Any])?["entries"] as? [[String: Any]])
         XCTAssertEqual(entries.map { $0["kind"] as? String }, ["shift-start", "shift-end", "shift-start", "handover-ack"])
 
-        for (arguments, message) in [(["start", "--until", "25:00"], "--until 25:00: expected a time of day"),
+        for (arguments, message) in [(["start", "--until", "25:00"], "25:00 is not a time of day"),
                                      (["log", "--operator", "nobody"], "no operator \"nobody\""),
                                      (["log", "--since", "soon"], "--since soon: expected")] {
             let run = try heed(arguments, as: arguments[0] == "log" ? nil : "sam")

@@ -81,12 +81,12 @@ final class ActionServiceTests: XCTestCase {
         }
         let members = try service.targets(.incident(7), by: sam)
         XCTAssertEqual(Set(members.map(\.id)), [ids[0], ids[1]])
-        XCTAssertThrowsError(try service.targets(.incident(8), by: sam)) { XCTAssertEqual(($0 as! HeedError).exitCode, ExitStatus.dataError) }
+        XCTAssertThrowsError(try service.targets(.incident(8), by: sam)) { XCTAssertEqual(($0 as! HeedError).kind, HeedError.Kind.badData) }
         // Priya changes one after the selection was made: that one is a conflict, the other done.
         try service.perform(.tag(add: ["mine"], remove: []), on: ids[0], by: priya)
         let tagged = service.performEach(.tag(add: ["outage"], remove: []), on: members, by: sam)
         XCTAssertEqual(tagged.done.map(\.conversationID), [ids[1]])
-        XCTAssertEqual(tagged.failures.map(\.exitCode), [ExitStatus.conflict])
+        XCTAssertEqual(tagged.failures.map(\.kind), [HeedError.Kind.conflict])
         XCTAssertTrue(tagged.summary.hasPrefix("sam tagged 1 of 2 conversations; #\(ids[0]) changed since you looked: priya tagged it"), tagged.summary)
         XCTAssertEqual(try fields(database, ids[0]).tags, ["mine"], "never overwritten")
 
@@ -151,7 +151,7 @@ final class ActionServiceTests: XCTestCase {
         XCTAssertEqual(try fields(database, ids[0]).status, .resolved)
         XCTAssertEqual(try events(database, ids[0]), ["sam tag", "sam note", "sam resolve"], "each step its own event")
         XCTAssertThrowsError(try service.runMacro("refunded", on: ids[1], by: sam, expecting: 7)) {
-            XCTAssertEqual(($0 as! HeedError).exitCode, ExitStatus.conflict)
+            XCTAssertEqual(($0 as! HeedError).kind, HeedError.Kind.conflict)
         }
 
         // Priya may hold one conversation: the second hand-over's last step fails, and its tag is not left behind.
@@ -162,7 +162,7 @@ final class ActionServiceTests: XCTestCase {
         XCTAssertEqual(try fields(database, ids[2]).tags, [], "all or none")
         XCTAssertEqual(try events(database, ids[2]), [])
         XCTAssertThrowsError(try service.runMacro("hand-over", on: ids[1], by: sam)) {
-            XCTAssertEqual(($0 as! HeedError).exitCode, ExitStatus.nothingToChange)
+            XCTAssertEqual(($0 as! HeedError).kind, HeedError.Kind.unchanged)
         }
         XCTAssertThrowsError(try service.runMacro("nope", on: ids[1], by: sam)) {
             XCTAssertEqual(($0 as! HeedError).message, "no macro \"nope\"; there are refunded, hand-over")
@@ -187,7 +187,7 @@ final class ActionServiceTests: XCTestCase {
         _ = try Ingester(database: database, config: Self.config, clock: clock).ingest(path: folder.write("more.jsonl", line + "\n"))
         XCTAssertThrowsError(try service.reply(to: ids[0], text: "Looking into it", by: sam, since: second)) { error in
             let message = (error as! HeedError).message
-            XCTAssertEqual((error as! HeedError).exitCode, ExitStatus.conflict)
+            XCTAssertEqual((error as! HeedError).kind, HeedError.Kind.conflict)
             XCTAssertTrue(message.hasPrefix("not sent: the thread changed since you began — @a wrote 1m ago: \"hello?? "), message)
             XCTAssertTrue(message.contains("; priya queued a reply 0s ago: \"Hi, a refund is on its way ^PN\""), message)
             XCTAssertFalse(message.contains("\u{1b}"), "public text is sanitised")
@@ -214,10 +214,10 @@ final class ActionServiceTests: XCTestCase {
                 XCTAssertTrue((error as! HeedError).message.contains(message), "\(command.kind): \((error as! HeedError).message)")
                 // What is so already is told apart from what cannot be done.
                 let unchanged = [TriageCommand.reopen, .unassign].contains(command)
-                XCTAssertEqual((error as! HeedError).exitCode, unchanged ? ExitStatus.nothingToChange : ExitStatus.usage, command.kind.rawValue)
+                XCTAssertEqual((error as! HeedError).kind, unchanged ? HeedError.Kind.unchanged : HeedError.Kind.refused, command.kind.rawValue)
             }
         }
-        XCTAssertThrowsError(try service.perform(.resolve, on: 9_999, by: sam)) { XCTAssertEqual(($0 as! HeedError).exitCode, ExitStatus.dataError) }
+        XCTAssertThrowsError(try service.perform(.resolve, on: 9_999, by: sam)) { XCTAssertEqual(($0 as! HeedError).kind, HeedError.Kind.badData) }
         // Priya may hold one conversation.
         try service.perform(.assign("priya"), on: ids[0], by: sam)
         XCTAssertThrowsError(try service.perform(.assign("priya"), on: ids[1], by: sam)) {
@@ -234,7 +234,7 @@ final class ActionServiceTests: XCTestCase {
         try service.perform(.resolve, on: ids[0], by: sam, expecting: seen)
         clock.advance(seconds: 20)
         XCTAssertThrowsError(try service.perform(.tag(add: ["billing"], remove: []), on: ids[0], by: priya, expecting: seen)) { error in
-            XCTAssertEqual((error as! HeedError).exitCode, ExitStatus.conflict)
+            XCTAssertEqual((error as! HeedError).kind, HeedError.Kind.conflict)
             XCTAssertTrue((error as! HeedError).message.hasSuffix("sam resolved it 20s ago"), (error as! HeedError).message)
         }
         XCTAssertEqual(try fields(database, ids[0]).tags, [], "nothing overwritten")
@@ -272,7 +272,7 @@ final class ActionServiceTests: XCTestCase {
         // Someone else changed what the action changed: undo is a conflict, not an overwrite.
         try later.perform(.resolve, on: ids[1], by: sam)
         try later.perform(.reopen, on: ids[1], by: priya)
-        XCTAssertThrowsError(try later.undo(by: sam)) { XCTAssertEqual(($0 as! HeedError).exitCode, ExitStatus.conflict) }
+        XCTAssertThrowsError(try later.undo(by: sam)) { XCTAssertEqual(($0 as! HeedError).kind, HeedError.Kind.conflict) }
         XCTAssertEqual(try fields(database, ids[1]).status, .open)
     }
 
@@ -357,7 +357,7 @@ final class ActionServiceTests: XCTestCase {
         XCTAssertEqual(try service.claimReply(ids[0], by: priya).summary, "priya is replying to #\(ids[0])")
         clock.advance(seconds: 30)
         XCTAssertThrowsError(try service.claimReply(ids[0], by: lee)) { error in
-            XCTAssertEqual((error as! HeedError).exitCode, ExitStatus.conflict)
+            XCTAssertEqual((error as! HeedError).kind, HeedError.Kind.conflict)
             XCTAssertEqual((error as! HeedError).message, "priya is replying to #\(ids[0]) (for 30s): take it over on purpose, or leave it")
         }
         XCTAssertThrowsError(try service.reply(to: ids[0], text: "me too", by: lee)) {
@@ -412,11 +412,11 @@ final class ActionServiceTests: XCTestCase {
         XCTAssertEqual(try config.actingOperator(named: nil, environment: ["USER": "sbrooks"]).handle, "sam")
         XCTAssertThrowsError(try config.actingOperator(named: "mallory", environment: [:])) { error in
             let error = error as! HeedError
-            XCTAssertEqual(error.exitCode, ExitStatus.noPermission)
+            XCTAssertEqual(error.kind, HeedError.Kind.notPermitted)
             XCTAssertTrue(error.message.contains("\"mallory\" is not an operator (operators: sam, priya, lee); add them"), error.message)
         }
         XCTAssertThrowsError(try config.actingOperator(named: nil, environment: ["USER": "nobody"])) { error in
-            XCTAssertTrue((error as! HeedError).message.contains("heed does not know who you are (your login is nobody): pass --as"))
+            XCTAssertEqual(error as? HeedError, HeedError("heed does not know who you are (your login is nobody)", .notPermitted, hint: .identify))
         }
     }
 }

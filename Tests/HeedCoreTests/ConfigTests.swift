@@ -112,7 +112,7 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(try Workspace.resolve(configFlag: configPath, cacheFlag: nil, environment: env.merging(["HEED_CACHE": "/e.sqlite"]) { $1 }).cachePath, "/e.sqlite")
         XCTAssertEqual(try Workspace.resolve(configFlag: configPath, cacheFlag: "/f.sqlite", environment: env.merging(["HEED_CACHE": "/e.sqlite"]) { $1 }).cachePath, "/f.sqlite")
         XCTAssertThrowsError(try Workspace.resolve(configFlag: folder.file("missing.json"), cacheFlag: nil, environment: env)) {
-            XCTAssertEqual(($0 as? HeedError)?.exitCode, ExitStatus.config)
+            XCTAssertEqual(($0 as? HeedError)?.kind, HeedError.Kind.config)
         }
     }
 }

@@ -254,11 +254,11 @@ final class IngestTests: XCTestCase {
             let name = URL(fileURLWithPath: path).lastPathComponent
             switch outcome {
             case .success(let report): outcomes.append("\(name) \(report.new)")
-            case .failure(let error): outcomes.append("\(name) failed: \(error.exitCode)")
+            case .failure(let error): outcomes.append("\(name) failed: \(error.kind)")
             }
         }
         XCTAssertEqual(outcomes, (0..<12).flatMap { part -> [String] in
-            ["part\(part).jsonl 3"] + (part == 5 ? ["missing.jsonl failed: 66"] : []) + (part == 7 ? ["notes.txt failed: 65"] : [])
+            ["part\(part).jsonl 3"] + (part == 5 ? ["missing.jsonl failed: unreadable"] : []) + (part == 7 ? ["notes.txt failed: badData"] : [])
         })
         XCTAssertEqual(rejections, ["part4.jsonl:line 2: not valid JSON: expected a quoted key (column 2)"])
         XCTAssertEqual(try CacheDump.text(shared), try CacheDump.text(alone))

@@ -89,7 +89,7 @@ final class ShiftTests: XCTestCase {
         XCTAssertEqual(third.shift.intro, "Hi! Tomás here until 10:35, ask us anything. ^TO", "the default template")
         XCTAssertEqual(third.handovers.map(\.id), [1])
         XCTAssertEqual(try service.acknowledgeHandover(1, by: tomas).summary, "tomas acknowledged sam's handover (shift 1)")
-        XCTAssertThrowsError(try service.acknowledgeHandover(1, by: tomas)) { XCTAssertEqual(($0 as! HeedError).exitCode, ExitStatus.nothingToChange) }
+        XCTAssertThrowsError(try service.acknowledgeHandover(1, by: tomas)) { XCTAssertEqual(($0 as! HeedError).kind, HeedError.Kind.unchanged) }
         XCTAssertEqual(try database.read { db in try Shift.unacknowledgedHandovers(db, for: "tomas") }, [])
 
         // Routing skips the off-shift: Tomás takes what Priya left when she is gone.

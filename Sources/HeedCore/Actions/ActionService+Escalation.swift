@@ -26,7 +26,7 @@ extension ActionService {
                         _ change: (Database, Escalation, Int64) throws -> String?) throws -> Outcome {
         try transaction { db, now in
             guard let escalation = try Escalation.fetch(db, id: id) else {
-                throw ActionError.refused("no escalation \(id) (see `heed escalation list`)")
+                throw ActionError.refused("no escalation \(id)", hint: .listEscalations)
             }
             guard escalation.state == "open" else { throw ActionError.refused("escalation \(id) is \(escalation.state) already") }
             guard actor.role == .lead || actor.teams.contains(escalation.team) else {

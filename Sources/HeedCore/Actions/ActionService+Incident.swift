@@ -28,7 +28,7 @@ extension ActionService {
     public func broadcast(incident id: Int64, text: String, by actor: Operator) throws -> Outcome {
         try transaction { db, now in
             guard let title = try String.fetchOne(db, sql: "SELECT title FROM incident WHERE id = ?", arguments: [id]) else {
-                throw ActionError.refused("no incident \(id) (see `heed incident list --all` for the numbers)")
+                throw ActionError.refused("no incident \(id)", hint: .listIncidents)
             }
             guard !config.helpAccounts.isEmpty else {
                 throw ActionError.refused("the config names no help_accounts to post on (\"help_accounts\": [{\"channel\": \"x\", \"account\": \"…\"}])")

@@ -7,8 +7,7 @@ extension ActionService {
     public func runMacro(_ name: String, on id: Int64, by actor: Operator, expecting: Int? = nil) throws -> Outcome {
         guard let macro = config.macros.first(where: { $0.name == name }) ?? config.macros.first(where: { $0.name.hasPrefix(name) }) else {
             let names = config.macros.map(\.name)
-            throw HeedError("no macro \"\(name)\"" + (names.isEmpty ? " (the config has none)" : "; there are " + names.joined(separator: ", ")),
-                            exitCode: ExitStatus.usage)
+            throw HeedError("no macro \"\(name)\"" + (names.isEmpty ? " (the config has none)" : "; there are " + names.joined(separator: ", ")), .refused)
         }
         return try transaction { db, now in
             var version = expecting

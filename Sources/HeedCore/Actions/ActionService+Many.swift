@@ -21,12 +21,12 @@ public enum ActionSelection: Sendable, Equatable {
         case .search(let query):
             let rows = try Queue.search(db, query, now: now, me: me, limit: Self.limit + 1)
             guard rows.count <= Self.limit else {
-                throw HeedError("that search finds more than \(Self.limit) conversations: narrow it before acting on all of them", exitCode: ExitStatus.usage)
+                throw HeedError("that search finds more than \(Self.limit) conversations: narrow it before acting on all of them", .refused)
             }
             return rows.map { ($0.conversationID, $0.version) }
         case .incident(let id):
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM incident WHERE id = ?)", arguments: [id]) == true else {
-                throw HeedError("no incident \(id) (see `heed incident list --all` for the numbers)", exitCode: ExitStatus.dataError)
+                throw HeedError("no incident \(id)", .badData, hint: .listIncidents)
             }
             return try Incident.members(db, of: id, limit: Self.limit).map { ($0.conversationID, $0.version) }
         }
@@ -47,7 +47,7 @@ extension ActionService {
         public struct Failure: Sendable, Equatable {
             public var conversationID: Int64
             public var message: String
-            public var exitCode: Int32
+            public var kind: HeedError.Kind
         }
 
         public var total: Int { done.count + unchanged.count + failures.count }
@@ -74,12 +74,12 @@ extension ActionService {
         for (id, version) in targets {
             do {
                 outcome.done.append(try act(id, version))
-            } catch let error as HeedError where error.exitCode == ExitStatus.nothingToChange {
+            } catch let error as HeedError where error.kind == .unchanged {
                 outcome.unchanged.append(id)
             } catch let error as HeedError {
-                outcome.failures.append(.init(conversationID: id, message: error.message, exitCode: error.exitCode))
+                outcome.failures.append(.init(conversationID: id, message: error.message, kind: error.kind))
             } catch {
-                outcome.failures.append(.init(conversationID: id, message: "#\(id): \(error)", exitCode: ExitStatus.software))
+                outcome.failures.append(.init(conversationID: id, message: "#\(id): \(error)", kind: .failed))
             }
         }
         return outcome

@@ -136,8 +136,7 @@ extension ActionService {
     public func cannedTemplate(_ prefix: String) throws -> String {
         guard let canned = CannedReply.matching(prefix, in: config).first else {
             let names = config.cannedReplies.map(\.name)
-            throw HeedError("no canned reply \"\(prefix)\"" + (names.isEmpty ? " (the config has none)" : "; there are " + names.joined(separator: ", ")),
-                            exitCode: ExitStatus.usage)
+            throw HeedError("no canned reply \"\(prefix)\"" + (names.isEmpty ? " (the config has none)" : "; there are " + names.joined(separator: ", ")), .refused)
         }
         return canned.text
     }
@@ -160,7 +159,7 @@ extension ActionService {
     private func outboxChange(post id: Int64, by actor: Operator, kind: EventKind, from states: Set<String>, sql: String, done: String) throws -> Outcome {
         try transaction { db, now in
             guard let row = try Row.fetchOne(db, sql: "SELECT state, conversation_id FROM outbox WHERE id = ?", arguments: [id]) else {
-                throw ActionError.refused("no post \(id) in the outbox (see `heed outbox list`)")
+                throw ActionError.refused("no post \(id) in the outbox", hint: .listOutbox)
             }
             let state: String = row["state"]
             guard states.contains(state) else { throw ActionError.refused("post \(id) is \(state): only a \(states.sorted().joined(separator: ", ")) one") }

@@ -15,13 +15,12 @@ extension Config {
         let handle = named ?? currentOperator(environment: environment)
         guard let handle else {
             let user = Self.loginUser(environment: environment).map { " (your login is \($0))" } ?? ""
-            throw HeedError("heed does not know who you are\(user): pass --as HANDLE, set HEED_OPERATOR, or add yourself to the config's "
-                + "\"operators\" with your \"unix_user\"", exitCode: ExitStatus.noPermission)
+            throw HeedError("heed does not know who you are\(user)", .notPermitted, hint: .identify)
         }
         guard let member = self.operator(handle: handle) else {
             let known = operators.isEmpty ? "the config lists no operators" : "operators: " + operators.map(\.handle).joined(separator: ", ")
             throw HeedError("\"\(handle)\" is not an operator (\(known)); add them to the config's \"operators\" "
-                + "(handle, name, unix_user) and check it with `heed config check`", exitCode: ExitStatus.noPermission)
+                + "(handle, name, unix_user)", .notPermitted, hint: .checkConfig)
         }
         return member
     }

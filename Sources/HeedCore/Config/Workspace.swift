@@ -43,7 +43,7 @@ public struct Workspace: Sendable {
         }
         switch ConfigLoader.load(path: path) {
         case .success(let config): return (config, path)
-        case .failure(let error): throw HeedError(error.description, exitCode: ExitStatus.config)
+        case .failure(let error): throw HeedError(error.description, .config)
         }
     }
 

@@ -54,7 +54,7 @@ public struct Delivery {
             case .command:
                 try database.write { db in
                     try db.execute(sql: "UPDATE outbox SET state = 'checking', last_error = ? WHERE id = ?", arguments: [
-                        "the delivery worker stopped while sending: check the channel, then `heed outbox retry \(post.id)` or `cancel`", post.id])
+                        "the delivery worker stopped while sending: check on the channel whether it went out, then retry or cancel the post", post.id])
                 }
             }
         }

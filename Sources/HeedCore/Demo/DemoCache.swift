@@ -12,7 +12,7 @@ public enum DemoCache {
     public static func build(path: String, size: Int, seed: UInt64, clock: any Clock) throws -> (AppDatabase, IngestReport) {
         if FileManager.default.fileExists(atPath: path) {
             guard try isDemo(path: path) else {
-                throw HeedError("\(path) holds a real cache, not a demo; give `heed demo` another --cache path", exitCode: ExitStatus.cantCreate)
+                throw HeedError("\(path) holds a real cache, not a demo", .cannotWrite, hint: .otherCache)
             }
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }

@@ -32,7 +32,7 @@ public struct FuzzRun {
         for iteration in 0..<iterations {
             let variant = mutator.mutate(original)
             guard FileManager.default.createFile(atPath: scratch, contents: Data(variant)) else {
-                throw HeedError("cannot write the variant to \(scratch)", exitCode: ExitStatus.cantCreate)
+                throw HeedError("cannot write the variant to \(scratch)", .cannotWrite)
             }
             let lines = variant.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
             do {
@@ -51,7 +51,7 @@ public struct FuzzRun {
                     }
                 }
             } catch let error as HeedError {
-                guard error.exitCode == ExitStatus.dataError || error.exitCode == ExitStatus.noInput, !error.message.isEmpty else {
+                guard error.kind == .badData || error.kind == .unreadable, !error.message.isEmpty else {
                     throw Failure(payload: path, seed: seed, iteration: iteration, problem: "unexpected error \(error)")
                 }
                 totals.refused += 1

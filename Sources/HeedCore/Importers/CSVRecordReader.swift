@@ -82,7 +82,7 @@ struct CSVRecordReader {
             let read = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress!, $0.count) }
             if read < 0 {
                 if errno == EINTR { continue }
-                throw HeedError("read failed: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput)
+                throw HeedError("read failed: \(String(cString: strerror(errno)))", .unreadable)
             }
             (count, position) = (read, 0)
             if read == 0 { done = true }

@@ -81,7 +81,7 @@ public struct LineReader {
             }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw HeedError("read failed: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput)
+                throw HeedError("read failed: \(String(cString: strerror(errno)))", .unreadable)
             }
             if count == 0 { eof = true } else { end += count }
         }

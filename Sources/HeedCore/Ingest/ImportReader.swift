@@ -12,7 +12,7 @@ public enum ImportReader {
     /// told apart throws a `HeedError`, as `heed ingest` reports it.
     public static func read(path: String, format: (any MentionFormat)? = nil, config: Config = Config()) throws -> (format: String?, records: [Record]) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw HeedError("\(path): cannot read: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput) }
+        guard fd >= 0 else { throw HeedError("\(path): cannot read: \(String(cString: strerror(errno)))", .unreadable) }
         defer { close(fd) }
         let chunks = ParsedChunks(fd: fd, offset: 0, firstLine: 1, source: path, format: format, context: FormatContext(config: config))
         defer { chunks.cancel() }

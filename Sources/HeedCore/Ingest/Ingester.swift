@@ -63,7 +63,7 @@ public final class Ingester {
             do { return .success(try self.open(path: path, format: format, positions: positions)) } catch let error as HeedError {
                 return .failure(error)
             } catch {
-                return .failure(HeedError("\(path): \(error)", exitCode: ExitStatus.noInput))
+                return .failure(HeedError("\(path): \(error)", .unreadable))
             }
         }
         var run = files.next()
@@ -92,7 +92,7 @@ public final class Ingester {
                     } catch let error as HeedError where Self.skipsFile(error) {
                         guard !file.started else {
                             throw HeedError(error.message + "; the import stopped, keeping what it had committed (running it again resumes)",
-                                            exitCode: error.exitCode)
+                                            error.kind, hint: error.hint)
                         }
                         outcomes.append((current.path, .failure(error)))
                         run = files.next()
@@ -137,7 +137,7 @@ public final class Ingester {
 
     /// Errors that concern one file only: the others are still imported.
     public static func skipsFile(_ error: HeedError) -> Bool {
-        [ExitStatus.noInput, ExitStatus.dataError].contains(error.exitCode)
+        error.kind == .unreadable || error.kind == .badData
     }
 
     /// The files of one import, opened one ahead so the next is parsing while the current is
@@ -197,12 +197,12 @@ public final class Ingester {
         if path == "-" { return try open(fd: 0, source: "-", resumable: false, format: format, positions: positions) }
         let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw HeedError("\(path): cannot read: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput)
+            throw HeedError("\(path): cannot read: \(String(cString: strerror(errno)))", .unreadable)
         }
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
-            throw HeedError("\(path): is a folder, not a file", exitCode: ExitStatus.noInput)
+            throw HeedError("\(path): is a folder, not a file", .unreadable)
         }
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         do {
@@ -223,7 +223,7 @@ public final class Ingester {
                 start = (saved.offset, saved.line + 1)
             }
             guard lseek(fd, off_t(start.offset), SEEK_SET) == off_t(start.offset) else {
-                throw HeedError("\(source): cannot seek in the file", exitCode: ExitStatus.noInput)
+                throw HeedError("\(source): cannot seek in the file", .unreadable)
             }
         }
         let chunks = ParsedChunks(fd: fd, offset: start.offset, firstLine: start.line, source: source, format: format,
@@ -295,7 +295,7 @@ public final class Ingester {
     static func fingerprint(fd: Int32) throws -> String {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, 0) }
-        guard count >= 0 else { throw HeedError("cannot read: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput) }
+        guard count >= 0 else { throw HeedError("cannot read: \(String(cString: strerror(errno)))", .unreadable) }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in buffer[0..<count] {
             hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3

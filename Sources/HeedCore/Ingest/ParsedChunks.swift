@@ -55,7 +55,7 @@ final class ParsedChunks: @unchecked Sendable {
         let thread = Thread { [self] in
             defer { if own >= 0 { close(own) } }
             do {
-                guard own >= 0 else { throw HeedError("\(source): cannot read: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput) }
+                guard own >= 0 else { throw HeedError("\(source): cannot read: \(String(cString: strerror(errno)))", .unreadable) }
                 if let messages = sniffed((any MessageMentionFormat).self, fd: own) {
                     if try !readMessages(fd: own, format: messages) { return }
                 } else if let whole = sniffed((any ByteMentionFormat).self, fd: own) {
@@ -125,8 +125,7 @@ final class ParsedChunks: @unchecked Sendable {
                         }
                         if !sawDocument && format == nil, let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 }),
                            first != UInt8(ascii: "{") && first != UInt8(ascii: "[") {
-                            throw HeedError("\(source): cannot tell its format: line \(number) is not JSON; name the format with --format "
-                                                + "(`heed ingest --formats` lists them)", exitCode: ExitStatus.dataError)
+                            throw HeedError("\(source): cannot tell its format: line \(number) is not JSON", .badData, hint: .nameFormat)
                         }
                         chunk.items.append(.rejected(Rejection(line: number, field: nil, reason: "not valid JSON: \(error.reason) (column \(error.column))"),
                                                      raw: Array(bytes)))
@@ -139,7 +138,7 @@ final class ParsedChunks: @unchecked Sendable {
                 wholeDocument = false
                 sawDocument = true
                 chunk = Chunk(format: format?.name)
-                guard lseek(fd, 0, SEEK_SET) == 0 else { throw HeedError("\(source): cannot rewind", exitCode: ExitStatus.noInput) }
+                guard lseek(fd, 0, SEEK_SET) == 0 else { throw HeedError("\(source): cannot rewind", .unreadable) }
                 reader = LineReader(fd: fd)
                 continue
             }
@@ -179,14 +178,13 @@ final class ParsedChunks: @unchecked Sendable {
             let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, offset) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw HeedError("\(source): read failed: \(String(cString: strerror(errno)))", exitCode: ExitStatus.noInput)
+                throw HeedError("\(source): read failed: \(String(cString: strerror(errno)))", .unreadable)
             }
             if count == 0 { break }
             bytes += buffer[0..<count]
             offset += off_t(count)
             guard bytes.count <= Self.maximumDocumentBytes else {
-                throw HeedError("\(source): one document larger than \(Self.maximumDocumentBytes >> 20) MiB; split it (or write JSON Lines)",
-                                exitCode: ExitStatus.dataError)
+                throw HeedError("\(source): one document larger than \(Self.maximumDocumentBytes >> 20) MiB; split it (or write JSON Lines)", .badData)
             }
         }
         return bytes
@@ -287,12 +285,12 @@ final class ParsedChunks: @unchecked Sendable {
     /// position: an interrupted CSV import starts again, storing nothing twice.
     private func readCSV(fd: Int32, format csv: any CSVMentionFormat) throws -> Bool {
         chunk = Chunk(format: csv.name)
-        guard lseek(fd, 0, SEEK_SET) == 0 else { throw HeedError("\(source): cannot rewind", exitCode: ExitStatus.noInput) }
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw HeedError("\(source): cannot rewind", .unreadable) }
         var reader = CSVRecordReader(fd: fd)
         guard let header = try reader.next() else { return true }
         guard header.fields == csv.header else {
             throw HeedError("\(source): its header is \(header.fields.joined(separator: ",")), not the "
-                                + "\(csv.name) format's \(csv.header.joined(separator: ","))", exitCode: ExitStatus.dataError)
+                                + "\(csv.name) format's \(csv.header.joined(separator: ","))", .badData)
         }
         while let (row, line) = try reader.next() {
             if row.count != csv.header.count {
@@ -324,8 +322,7 @@ final class ParsedChunks: @unchecked Sendable {
     private func add(_ document: JSONNode, raw: [UInt8]?) throws {
         if format == nil {
             guard let detected = MentionFormats.detect(document) else {
-                throw HeedError("\(source): cannot tell its format from line \(document.line); name it with --format "
-                                    + "(`heed ingest --formats` lists them)", exitCode: ExitStatus.dataError)
+                throw HeedError("\(source): cannot tell its format from line \(document.line)", .badData, hint: .nameFormat)
             }
             format = detected
             chunk.format = detected.name

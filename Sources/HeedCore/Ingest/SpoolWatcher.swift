@@ -97,7 +97,7 @@ public final class SpoolWatcher {
             target = "\(name).\(n)"
         }
         guard rename("\(folder)/\(name)", "\(folder)/\(sub)/\(target)") == 0 else {
-            throw HeedError("cannot move \(name) to \(sub)/: \(String(cString: strerror(errno)))", exitCode: ExitStatus.cantCreate)
+            throw HeedError("cannot move \(name) to \(sub)/: \(String(cString: strerror(errno)))", .cannotWrite)
         }
         return target
     }

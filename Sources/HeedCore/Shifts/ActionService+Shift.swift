@@ -30,7 +30,7 @@ extension ActionService {
         let now = clock.now()
         guard let until else { return now + Int64(min(8, config.maxShiftHours)) * 3_600_000 }
         guard let at = ShiftTemplate.next(until, after: now, timeZone: config.timeZone(for: actor.handle)) else {
-            throw HeedError("--until \(until): expected a time of day such as 14:00", exitCode: ExitStatus.usage)
+            throw HeedError("\(until) is not a time of day such as 14:00", .refused)
         }
         return at
     }
@@ -45,7 +45,7 @@ extension ActionService {
         _ = try transaction { db, now in
             if let running = try Shift.running(db, operator: actor.handle) {
                 throw ActionError.refused("\(actor.handle) is on shift already (shift \(running.id), since "
-                    + "\(ShiftClock.string(running.startedAt, timeZone: config.timeZone(for: actor.handle)))): `heed shift end` first")
+                    + "\(ShiftClock.string(running.startedAt, timeZone: config.timeZone(for: actor.handle)))))", hint: .endShift)
             }
             let text = try Self.required(intro, "an intro needs text")
             try db.execute(sql: """
@@ -92,7 +92,7 @@ extension ActionService {
         var result: ShiftOutcome?
         _ = try transaction { db, now in
             guard let shift = try Shift.running(db, operator: handle) else {
-                throw ActionError.refused("\(handle) is not on shift (`heed shift start` begins one)")
+                throw ActionError.refused("\(handle) is not on shift", hint: .startShift)
             }
             if let passTo {
                 guard passTo != handle, try Shift.running(db, operator: passTo) != nil else {
@@ -138,7 +138,7 @@ extension ActionService {
     public func acknowledgeHandover(_ id: Int64, by actor: Operator) throws -> Outcome {
         try transaction { db, now in
             guard let shift = try Shift.fetch(db, id: id), shift.endedAt != nil else {
-                throw ActionError.refused("no ended shift \(id) (`heed shift log` lists them)")
+                throw ActionError.refused("no ended shift \(id)", hint: .listShifts)
             }
             guard shift.operatorHandle != actor.handle else { throw ActionError.refused("shift \(id) was your own") }
             try db.execute(sql: "INSERT OR IGNORE INTO handover_ack (shift_id, operator, acknowledged_at) VALUES (?, ?, ?)",

@@ -40,7 +40,7 @@ public final class AppDatabase: Sendable {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o770])
         } catch {
-            throw HeedError("cannot create the cache folder \(folder): \(error.localizedDescription)", exitCode: ExitStatus.cantCreate)
+            throw HeedError("cannot create the cache folder \(folder): \(error.localizedDescription)", .cannotWrite)
         }
         try createTeamReadable(path)
         var configuration = Configuration()
@@ -56,9 +56,9 @@ public final class AppDatabase: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-            throw HeedError("\(path) is not a heed cache (not an SQLite database); point --cache at another file", exitCode: ExitStatus.dataError)
+            throw HeedError("\(path) is not a heed cache (not an SQLite database)", .badData, hint: .otherCache)
         } catch {
-            throw HeedError("cannot open the cache \(path): \(error)", exitCode: ExitStatus.cantCreate)
+            throw HeedError("cannot open the cache \(path): \(error)", .cannotWrite)
         }
         return try AppDatabase(writer: pool, path: path)
     }
@@ -79,7 +79,7 @@ public final class AppDatabase: Sendable {
             Foundation.close(fd)
         } else if errno != EEXIST {
             let reason = String(cString: strerror(errno))
-            throw HeedError("cannot create the cache \(path): \(reason)", exitCode: ExitStatus.cantCreate)
+            throw HeedError("cannot create the cache \(path): \(reason)", .cannotWrite)
         }
     }
 
@@ -89,19 +89,18 @@ public final class AppDatabase: Sendable {
         do {
             superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }
         } catch {
-            throw HeedError("\(path) is not a heed cache (or is damaged): \(error)", exitCode: ExitStatus.dataError)
+            throw HeedError("\(path) is not a heed cache (or is damaged): \(error)", .badData)
         }
         if superseded {
             throw HeedError(
                 "the cache \(path) was written by a newer heed (its schema has migrations this heed does not know); "
-                    + "upgrade heed, or point --cache at another file",
-                exitCode: ExitStatus.dataError)
+                    + "upgrade heed", .badData)
         }
         do {
             try migrator.migrate(writer)
             if try writer.read(FullTextIndex.isBehind) { try writer.write(FullTextIndex.catchUp) }
         } catch {
-            throw HeedError("cannot upgrade the cache \(path): \(error)", exitCode: ExitStatus.dataError)
+            throw HeedError("cannot upgrade the cache \(path): \(error)", .badData)
         }
     }
 

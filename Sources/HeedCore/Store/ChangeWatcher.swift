@@ -21,7 +21,7 @@ final class ChangeWatcher: @unchecked Sendable {
             let reason = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_finalize(statement)
             sqlite3_close_v2(connection)
-            throw HeedError("cannot watch \(path) for changes: \(reason)", exitCode: ExitStatus.cantCreate)
+            throw HeedError("cannot watch \(path) for changes: \(reason)", .cannotWrite)
         }
     }
 

@@ -17,7 +17,7 @@ public enum Screen {
         do {
             terminal = try CursesTerminal()
         } catch let error as CursesTerminal.CursesError {
-            throw HeedError(error.description, exitCode: ExitStatus.usage)
+            throw HeedError(error.description, .refused)
         }
         defer { terminal.stop() }
         let size = terminal.size

@@ -40,7 +40,7 @@ public struct ScreenData: Sendable {
                 do {
                     try acting.service.claimReply(id, by: acting.actor, takeOver: takeOver)
                     return .replyClaimed(conversation: id, since: try acting.service.threadMark(id), channel: channel)
-                } catch let error as HeedError where error.exitCode == ExitStatus.conflict {
+                } catch let error as HeedError where error.kind == .conflict {
                     return .replyHeld(error.message, conversation: id)
                 }
             case .releaseReply(let id):
@@ -51,7 +51,7 @@ public struct ScreenData: Sendable {
             case .reply(let mark, let channel, let text, let anyway):
                 do {
                     outcome = try acting.service.reply(to: mark.conversationID, text: text, by: acting.actor, since: mark, anyway: anyway)
-                } catch let error as HeedError where error.exitCode == ExitStatus.conflict {
+                } catch let error as HeedError where error.kind == .conflict {
                     let now = try acting.service.threadMark(mark.conversationID)
                     guard now != mark else { throw error }
                     return .replyStale(error.message, since: now, channel: channel, text: text)

@@ -23,7 +23,7 @@ struct ContactCommand: ParsableCommand {
                 let service = ActionService(database: database, config: workspace.config, clock: SystemClock())
                 let id = try service.contact(contact)
                 guard let card = try database.read({ db in try ContactCard.fetch(db, contact: id, previousLimit: 20) }) else {
-                    throw HeedError("no contact \(contact)", exitCode: ExitStatus.dataError)
+                    throw HeedError("no contact \(contact)", .badData)
                 }
                 let clean = { (text: String) in DisplayText(untrusted: text).string }
                 print("contact \(card.contactID)" + (card.name.map { " · " + clean($0) } ?? "") + " · first seen " + RFC3339.string(fromMilliseconds: card.firstSeenAt))

@@ -16,7 +16,7 @@ struct DeliverCommand: ParsableCommand {
             let workspace = try global.workspace()
             let database = try workspace.openCache()
             guard let lock = Delivery.lock(cache: workspace.cachePath) else {
-                throw HeedError("another `heed deliver` is running on \(workspace.cachePath)", exitCode: ExitStatus.conflict)
+                throw HeedError("another `heed deliver` is running on \(workspace.cachePath)", .conflict)
             }
             defer { close(lock) }
             let delivery = Delivery(database: database, config: workspace.config, clock: SystemClock())

@@ -21,7 +21,7 @@ struct ExplainCommand: ParsableCommand {
             let triager = Triager(config: workspace.config)
             let now = SystemClock().now()
             guard let explanation = try database.read({ db in try triager.explain(id, in: db, now: now) }) else {
-                throw HeedError("no conversation \(id) (see `heed queue` for the numbers)", exitCode: ExitStatus.dataError)
+                throw HeedError("no conversation \(id)", .badData, hint: .listConversations)
             }
             if json {
                 try printJSON(ExplanationJSON(explanation))

@@ -59,7 +59,7 @@ struct IncidentCommand: ParsableCommand {
                     guard let incident = try Incident.fetch(db, id: id, now: now, quietMinutes: quiet) else { return nil }
                     return (incident, try Incident.members(db, of: id, limit: max(0, limit)))
                 }) else {
-                    throw HeedError("no incident \(id) (see `heed incident list --all` for the numbers)", exitCode: ExitStatus.dataError)
+                    throw HeedError("no incident \(id)", .badData, hint: .listIncidents)
                 }
                 if json {
                     var value = IncidentJSON(incident)
@@ -95,7 +95,7 @@ struct IncidentCommand: ParsableCommand {
                 let outcome = try service.resolveIncident(id, by: actor)
                 if options.json { return try printJSON(ManyJSON(outcome)) }
                 print(outcome.summary + "; incident \(id) resolved")
-                if let failure = outcome.failures.first { throw ExitCode(failure.exitCode) }
+                if let failure = outcome.failures.first { throw ExitCode(ExitStatus.of(failure.kind)) }
             }
         }
     }

@@ -88,7 +88,7 @@ struct IngestCommand: ParsableCommand {
                     reports.append(report)
                     if !json { print(Self.summary(of: report, name: Self.shown(file))) }
                 case .failure(let error):
-                    printError(error.message)
+                    printError(error.commandLineMessage)
                     failures.append(error.exitCode)
                 }
             }
@@ -102,7 +102,7 @@ struct IngestCommand: ParsableCommand {
     static func watch(folder: String, ingester: Ingester, format: (any MentionFormat)?) throws {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw HeedError("\(folder) is not a folder", exitCode: ExitStatus.noInput)
+            throw HeedError("\(folder) is not a folder", .unreadable)
         }
         StopSignal.install()
         let watcher = SpoolWatcher(folder: folder, ingester: ingester, format: format)
@@ -151,7 +151,7 @@ final class RejectsFile {
     init(path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil),
               let handle = FileHandle(forWritingAtPath: path) else {
-            throw HeedError("cannot write the rejects file \(path)", exitCode: ExitStatus.cantCreate)
+            throw HeedError("cannot write the rejects file \(path)", .cannotWrite)
         }
         self.handle = handle
     }

@@ -40,7 +40,7 @@ struct QueueCommand: ParsableCommand {
                     return (rows, Dictionary(uniqueKeysWithValues: incidents.map { ($0.id, $0) }))
                 }
             } catch let error as QueryError {
-                throw HeedError("bad query:\n" + error.explained(text), exitCode: ExitStatus.usage)
+                throw HeedError("bad query:\n" + error.explained(text), .refused)
             }
             if json {
                 try printJSON(rows)

@@ -135,13 +135,13 @@ struct ShiftCommand: ParsableCommand {
                 var from: Int64?
                 if let since {
                     guard let at = RFC3339.milliseconds(from: since) ?? Query.duration(since).map({ now - $0 }) else {
-                        throw HeedError("--since \(since): expected a time such as 2026-11-24T00:00:00Z or a span such as 8h", exitCode: ExitStatus.usage)
+                        throw HeedError("--since \(since): expected a time such as 2026-11-24T00:00:00Z or a span such as 8h", .refused)
                     }
                     from = at
                 }
                 if let handle, workspace.config.operator(handle: handle) == nil {
                     throw HeedError("no operator \"\(handle)\" in the config (operators: \(workspace.config.operators.map(\.handle).joined(separator: ", ")))",
-                                    exitCode: ExitStatus.usage)
+                                    .refused)
                 }
                 let database = try workspace.openCache()
                 let (entries, timeline) = try database.read { db in

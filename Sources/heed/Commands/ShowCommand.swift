@@ -18,7 +18,7 @@ struct ShowCommand: ParsableCommand {
             let workspace = try global.workspace()
             let database = try workspace.openCache()
             guard let detail = try database.read({ db in try ConversationDetail.fetch(db, id: id) }) else {
-                throw HeedError("no conversation \(id) (see `heed queue` for the numbers)", exitCode: ExitStatus.dataError)
+                throw HeedError("no conversation \(id)", .badData, hint: .listConversations)
             }
             if json {
                 try printJSON(detail)
