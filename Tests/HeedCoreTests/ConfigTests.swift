@@ -63,17 +63,34 @@ final class ConfigTests: XCTestCase {
             "team.json:8: timezone: unknown time zone \"Mars/Olympus\" (use an IANA name such as \"Europe/London\")",
             "team.json:11: rules[0].when.text_matches: not a valid regular expression: (unclosed",
             "team.json:11: rules[0].then.escalate: unknown team \"billing\" (teams are listed under \"teams\")",
-            "team.json:13: keys.reply: \"ctrl-r\" is not a key: use one character, C-x (Ctrl), F1…F12, Enter, Tab, Space, Esc, Up, Down, Left, Right, PgUp, PgDn, Home, End",
+            "team.json:13: keys.reply: \"ctrl-r\" is not a key: use one character, C-x (Ctrl), M-x (Alt), F1…F12, Enter, Tab, BackTab, Space, Esc, "
+                + "Backspace, Delete, Up, Down, Left, Right, PgUp, PgDn, Home, End",
             "team.json:14: macros[0].actions[1]: \"snooze later\": snooze: a span (90m, 2h, 1d), a time (2026-11-24T09:00:00Z) or reply",
             "team.json:14: macros[0].actions[2]: \"escalate legal\": no team \"legal\"",
             "team.json:14: macros[0].actions[3]: \"frobnicate\": no action \"frobnicate\": tag, note, assign, unassign, escalate, snooze, resolve, reopen, spam, not-spam",
-            "team.json:14: macros[0].key: \"ctrl-m\" is not a key",
+            "team.json:14: macros[0].key: \"ctrl-m\" is not a key: use one character, C-x (Ctrl), M-x (Alt), F1…F12, Enter, Tab, BackTab, Space, "
+                + "Esc, Backspace, Delete, Up, Down, Left, Right, PgUp, PgDn, Home, End",
             "team.json:15: delivery.default.adapter: \"carrier-pigeon\" is not an adapter: use \"spool\" or \"command\"",
         ]
-        XCTAssertTrue(lines.contains { $0.hasPrefix("team.json:13: keys.snoze: no action \"snoze\" to bind: the actions are down, up,") },
+        XCTAssertTrue(lines.contains { $0.hasPrefix("team.json:13: keys.snoze: no action \"snoze\" to bind (did you mean \"snooze\"?): the actions are down, up,") },
                       lines.joined(separator: "\n"))
         for line in expected { XCTAssertTrue(lines.contains(line), "missing: \(line)\nall:\n\(lines.joined(separator: "\n"))") }
         XCTAssertTrue(lines.contains { $0.hasPrefix("team.json:9: accounts.twitter: unknown channel \"twitter\"") }, lines.joined(separator: "\n"))
+    }
+
+    func testAKeyGivenToTwoThingsIsAConfigProblem() {
+        let text = """
+            {
+              "keys": { "snooze": "z" },
+              "views": [{ "name": "Billing", "query": "tag:billing", "key": "8" }],
+              "macros": [{ "name": "refunded", "key": "z", "actions": ["resolve"] }]
+            }
+            """
+        guard case .failure(let error) = ConfigLoader.parse(text, file: "team.json") else { return XCTFail("a key given twice is refused") }
+        XCTAssertEqual(error.problems.map(\.description), [
+            "team.json:2: keys: z is both macro refunded's key and the action snooze's",
+            "team.json:2: keys: 8 is both view Billing's key and the action view's",
+        ])
     }
 
     func testWhoIsAtTheTerminalAndTheirTimeZone() throws {

@@ -1,4 +1,5 @@
 @testable import HeedCore
+import HeedTestSupport
 import XCTest
 @testable import HeedTUI
 
@@ -183,8 +184,8 @@ final class AppStateTests: XCTestCase {
         _ = s.handle(.key(.char("x")))
         XCTAssertEqual(s.selection, [rows[0].conversationID: rows[0].version, rows[1].conversationID: rows[1].version],
                        "x and Space pick and move on; x again on a picked one lets it go")
-        XCTAssertTrue(QueueScreen.render(s).line(2).hasPrefix("+"), "picked rows are marked")
-        XCTAssertTrue(QueueScreen.render(s).line(23).contains("2 selected"))
+        XCTAssertTrue(RootScreen.render(s).line(2).hasPrefix("+"), "picked rows are marked")
+        XCTAssertTrue(RootScreen.render(s).line(23).contains("2 selected"))
         _ = s.handle(.key(.char(";")))
         _ = s.handle(.key(.char("j")))
         XCTAssertEqual(s.handle(.key(.char("c"))).count, 1)
@@ -211,11 +212,11 @@ final class AppStateTests: XCTestCase {
         _ = s.handle(.key(.char("x")))
         _ = s.handle(.key(.char("x")))
         _ = s.handle(.key(.char(";")))
-        XCTAssertTrue(s.status?.contains("R refunded") == true, s.status ?? "")
+        XCTAssertTrue(s.picksMenu.contains("R refunded"), s.picksMenu)
         XCTAssertEqual(s.handle(.key(.char("R"))), [.runMacro("refunded", conversations: s.selection)])
         XCTAssertEqual(s.selection.count, 2)
         _ = s.handle(.key(.char("?")))
-        let help = QueueScreen.render(s).lines.joined(separator: "\n")
+        let help = RootScreen.render(s).lines.joined(separator: "\n")
         XCTAssertTrue(help.contains("R            macro refunded: tag +ref"), help)
     }
 
@@ -239,44 +240,92 @@ final class AppStateTests: XCTestCase {
         XCTAssertFalse(s.showingHelp, "any key closes the help")
         XCTAssertEqual(s.selected, 0, "and does nothing else")
         _ = s.handle(.key(.char("?")))
-        XCTAssertEqual(s.handle(.key(.char("q"))), [.quit], "q quits from the help too")
-        XCTAssertEqual(Set(KeyMap.defaults.map(\.action)), Set(Action.allCases), "every action has its place in the table")
-        // The digits are the views' numbers, not a key one could move.
-        XCTAssertEqual(Set(Action.allCases.map(\.rawValue)).subtracting(["view"]), Set(KeyActions.names), "the config names the same actions")
-        let keys = KeyMap.defaults.flatMap(\.keys)
-        XCTAssertEqual(keys.count, Set(keys).count, "no key does two things")
+        XCTAssertEqual(s.handle(.key(.char("q"))), [], "q closes the help; it does not quit in the middle of a shift")
+        XCTAssertFalse(s.showingHelp)
+        XCTAssertEqual(s.handle(.key(.char("|"))), [])
+        XCTAssertEqual(s.status, "no key | here (? lists the keys)", "a key that does nothing says so")
+        let actions = Set(KeyMap.defaults.map(\.action))
+        XCTAssertEqual(actions, Set(Action.allCases), "every action has its place in the table")
+        for context in KeyContext.allCases {
+            let own = KeyMap.defaults.filter { $0.context == context }.flatMap(\.keys)
+            let seen = own + (context.fallsBack ? KeyMap.defaults.filter { $0.context == .global }.flatMap(\.keys) : [])
+            XCTAssertEqual(seen.count, Set(seen).count, "no key does two things in \(context.rawValue)")
+        }
+        XCTAssertTrue(Action.allCases.allSatisfy { !$0.rawValue.contains("_") }, "one spelling: kebab-case, as the events")
+    }
+
+    func testPickedThenAMenuThatKeepsThePicksOnAnUnknownKey() {
+        var s = state(rows: 3)
+        _ = s.handle(.key(.char(";")))
+        XCTAssertEqual(s.status, "nothing selected: x or Space picks conversations, then ; and an action")
+        _ = s.handle(.key(.char("x")))
+        _ = s.handle(.key(.char(";")))
+        XCTAssertTrue(s.applying)
+        XCTAssertEqual(s.picksMenu, "1 selected: r reply  t tag  n note  a assign  e escalate  s snooze  c resolve  ! spam  (Esc: nothing)")
+        XCTAssertTrue(RootScreen.render(s).lines.last?.contains("1 selected: r reply  t tag") == true, "on the status line")
+        XCTAssertEqual(s.handle(.key(.char("S"))), [])
+        XCTAssertEqual(s.status, "shifts is for one conversation at a time")
+        XCTAssertEqual(s.selection.count, 1, "the picks stay")
+        _ = s.handle(.key(.char(";")))
+        _ = s.handle(.key(.char("%")))
+        XCTAssertEqual(s.status, "% does nothing to picks; they stay picked")
+        _ = s.handle(.key(.char(";")))
+        _ = s.handle(.key(.escape))
+        XCTAssertFalse(s.applying)
+        XCTAssertEqual(s.selection.count, 1, "Esc in the menu keeps them; Esc on the list lets them go")
+        _ = s.handle(.key(.escape))
+        XCTAssertTrue(s.selection.isEmpty)
     }
 
     func testTheConfigRebindsAKeyAndTakesItFromAnyOtherAction() {
         let map = KeyMap(overrides: ["snooze": "z", "next": "n", "quit": "C-q", "bogus": "b", "reply": "BackTab"])
-        XCTAssertEqual(map.action(for: .char("z")), .snooze)
-        XCTAssertNil(map.action(for: .char("s")), "the old key is free")
-        XCTAssertEqual(map.action(for: .char("n")), .next)
-        XCTAssertNil(map.bindings.first { $0.action == .note }?.keys.first, "note lost its n")
-        XCTAssertFalse(map.helpLines.contains { $0.help == "internal note" }, "an action without a key is not in the help")
-        XCTAssertEqual(map.action(for: .ctrl("q")), .quit)
-        XCTAssertEqual(map.action(for: .backTab), .reply)
-        XCTAssertEqual(map.action(for: .down), .down, "arrows stay")
+        XCTAssertEqual(map.action(for: .char("z"), in: .queue), .snooze)
+        XCTAssertNil(map.action(for: .char("s"), in: .queue), "the old key is free")
+        XCTAssertEqual(map.action(for: .char("s"), in: .shiftPanel), .startShift, "other contexts keep their own")
+        XCTAssertEqual(map.action(for: .char("n"), in: .conversation), .next)
+        XCTAssertEqual(map.keys(for: .note, in: .queue), [], "note lost its n")
+        XCTAssertFalse(map.helpLines(.queue).contains { $0.help == "internal note" }, "an action without a key is not in the help")
+        XCTAssertEqual(map.action(for: .ctrl("q"), in: .queue), .quit)
+        XCTAssertEqual(map.action(for: .backTab, in: .queue), .reply)
+        XCTAssertEqual(map.action(for: .down, in: .queue), .down, "arrows stay")
         var s = state(rows: 1)
         s.keyMap = map
         XCTAssertTrue(StatusLine.hints(s).hasSuffix("C-q quit"), StatusLine.hints(s))
-        let specs: [(String, Key?)] = [("r", .char("r")), ("C-d", .ctrl("d")), ("F5", .function(5)), ("Enter", .enter), ("Space", .char(" ")),
-                                       ("PgDn", .pageDown), ("Esc", .escape), ("Insert", nil)]
-        for (spec, key) in specs { XCTAssertEqual(Key(spec: spec), key, spec) }
+        let specs: [(String, Key?)] = [("r", .char("r")), ("C-d", .ctrl("d")), ("M-b", .alt("b")), ("F5", .function(5)), ("Enter", .enter),
+                                       ("Space", .char(" ")), ("PgDn", .pageDown), ("Esc", .escape), ("Insert", nil), ("C-", nil), ("ab", nil)]
+        for (spec, key) in specs {
+            XCTAssertEqual(KeySpec.parse(spec), key, spec)
+            if let key { XCTAssertEqual(KeySpec.parse(KeySpec.spec(key)), key, "\(spec) written back") }
+        }
+    }
+
+    func testConflictingKeysAreNamedBothWays() {
+        XCTAssertEqual(KeyMap.conflicts(overrides: ["snooze": "z", "tag": "z"], macros: [], views: []), ["z is given to both snooze and tag"])
+        XCTAssertEqual(KeyMap.conflicts(overrides: [:], macros: [("refunded", .char("r"))], views: [("Billing", .char("8"))]),
+                       ["r is both macro refunded's key and the action reply's", "8 is both view Billing's key and the action view's"])
+        XCTAssertEqual(KeyMap.conflicts(overrides: ["reply": "R"], macros: [("refunded", .char("r"))], views: []), [],
+                       "a rebound action frees its old key")
+    }
+
+    func testTheReadmesKeyTableIsTheTable() throws {
+        let readme = try String(contentsOfFile: Paths.packageRoot + "/README.md", encoding: .utf8)
+        let generated = KeyMap().markdown()
+        XCTAssertTrue(readme.contains("<!-- keys: generated from the key table -->\n\n" + generated + "<!-- end of keys -->"),
+                      "the README's key table differs from the code's; it should read:\n\n" + generated)
     }
 
     func testHelpIsDrawnFromTheTable() {
         var s = state(rows: 5)
         s.keyMap = KeyMap(overrides: ["snooze": "z"])
         _ = s.handle(.key(.char("?")))
-        let text = QueueScreen.render(s).lines.joined(separator: "\n")
-        XCTAssertTrue(text.contains("Keys — any key closes"), text)
+        let text = RootScreen.render(s).lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Keys on the list — any key closes"), text)
         XCTAssertTrue(text.contains("j ↓          next conversation"), text)
         XCTAssertTrue(text.contains("z            snooze"), text)
         XCTAssertTrue(text.contains("N            claim the most urgent"), text)
         XCTAssertFalse(text.contains("a wider"), "80x24 shows every key in two columns")
         _ = s.handle(.resized(width: 40, height: 12))
-        XCTAssertTrue(QueueScreen.render(s).lines.joined(separator: "\n").contains("… a wider or taller terminal shows all"))
+        XCTAssertTrue(RootScreen.render(s).lines.joined(separator: "\n").contains("… a wider or taller terminal shows all"))
     }
 
     // MARK: Views
@@ -321,7 +370,7 @@ final class AppStateTests: XCTestCase {
         for c in "tag:billing priority:>x" { _ = s.handle(.key(.char(c))) }
         XCTAssertEqual(s.handle(.key(.enter)), [], "a malformed query is not run")
         XCTAssertEqual(s.prompt?.error?.position, 21, "at the comparison")
-        let screen = QueueScreen.render(s)
+        let screen = RootScreen.render(s)
         XCTAssertEqual(screen.line(23), "/tag:billing priority:>x".padding(toLength: 80, withPad: " ", startingAt: 0))
         XCTAssertEqual(screen[22, 22].text, "^", "the caret stands under the place")
         XCTAssertTrue(screen.line(22).contains("priority"), screen.line(22))
@@ -332,7 +381,7 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(s.handle(.key(.enter)), [.reload])
         XCTAssertNil(s.prompt)
         XCTAssertEqual(s.listRequest, ListRequest(query: "tag:billing OR is:breached", source: .triage))
-        XCTAssertTrue(QueueScreen.render(s).line(0).contains("search: tag:billing OR is:breached"))
+        XCTAssertTrue(RootScreen.render(s).line(0).contains("search: tag:billing OR is:breached"))
         // The cache can still refuse it; the line comes back with the place marked.
         _ = s.handle(.searchFailed(QueryError(position: 3, message: "no")))
         XCTAssertEqual(s.prompt?.text, "tag:billing OR is:breached")
@@ -384,9 +433,9 @@ final class AppStateTests: XCTestCase {
         var s = state(rows: 30)
         _ = s.handle(.key(.char("G")))
         _ = s.handle(.resized(width: 39, height: 11))
-        XCTAssertTrue(QueueScreen.render(s).line(0).hasPrefix("Terminal too small: 39x11."))
+        XCTAssertTrue(RootScreen.render(s).line(0).hasPrefix("Terminal too small: 39x11."))
         _ = s.handle(.resized(width: 40, height: 12))
-        let grid = QueueScreen.render(s)
+        let grid = RootScreen.render(s)
         XCTAssertTrue(grid.line(0).hasPrefix(" Triage  "), "at 40 columns the view's name comes first: \(grid.line(0))")
         XCTAssertEqual(s.selected, 29)
         XCTAssertTrue((s.top..<(s.top + s.listHeight)).contains(s.selected), "the selected row is visible after the resize")

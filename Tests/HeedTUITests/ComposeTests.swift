@@ -58,24 +58,24 @@ final class ComposeTests: XCTestCase {
 
     func testThePanelGrowsWithTheTextAndFollowsTheCursor() {
         var s = composing("Hi Ana, sorry about the double charge. " + String(repeating: "We have asked the bank to reverse it. ", count: 3))
-        var screen = QueueScreen.render(s)
+        var screen = RootScreen.render(s)
         XCTAssertEqual(screen.line(19), " reply to #2 (153/280)".padding(toLength: 80, withPad: " ", startingAt: 0))
         XCTAssertEqual(screen.line(20), " Hi Ana, sorry about the double charge. We have asked the bank to reverse it.   ",
                        "words wrap at the width")
         XCTAssertEqual(screen.line(21), " We have asked the bank to reverse it. We have asked the bank to reverse it.    ")
         XCTAssertEqual(screen.line(23), " " + ComposePanel.keys.padding(toLength: 79, withPad: " ", startingAt: 0))
         type((1...12).map { _ in .char("\n") } + "— Sam".map { .char($0) }, into: &s)
-        screen = QueueScreen.render(s)
+        screen = RootScreen.render(s)
         XCTAssertTrue(screen.line(12).hasPrefix(" reply to #2 (") && screen.line(12).contains("line 14 of 14"), screen.line(12))
         XCTAssertEqual(screen.line(22).trimmingCharacters(in: .whitespaces), "— Sam", "the cursor's line is shown")
         XCTAssertEqual(screen[6, 22].style, .selectedRow, "the cursor after the last character")
         // The first word typed offers the canned replies it begins.
         var offered = composing("mo")
         offered.cannedNames = ["move-to-dm", "outage", "more-info"]
-        XCTAssertEqual(QueueScreen.render(offered).line(23).trimmingCharacters(in: .whitespaces), "Tab fills canned reply: move-to-dm · more-info")
+        XCTAssertEqual(RootScreen.render(offered).line(23).trimmingCharacters(in: .whitespaces), "Tab fills canned reply: move-to-dm · more-info")
         // A stale reply says what came on the panel's last line.
         _ = s.handle(.replyStale("not sent: the thread changed since you began — @ana wrote 1m ago: \"?\"", since: mark, channel: "x", text: "ok"))
-        XCTAssertTrue(QueueScreen.render(s).line(23).hasPrefix(" not sent: the thread changed since you began — @ana wrote 1m ago"))
+        XCTAssertTrue(RootScreen.render(s).line(23).hasPrefix(" not sent: the thread changed since you began — @ana wrote 1m ago"))
     }
 
     func testWrapCutsAtSpacesAndInsideLongWords() {
@@ -100,7 +100,7 @@ final class ComposeTests: XCTestCase {
                         ReplyPreview(conversationID: 2, handle: "lee", channel: "x", text: String(repeating: "long ", count: 60),
                                      problem: "300 of 280 characters as x counts them: 20 too many")]
         _ = s.handle(.repliesPreviewed(previews))
-        let screen = QueueScreen.render(s)
+        let screen = RootScreen.render(s)
         XCTAssertEqual(screen.line(2).trimmingCharacters(in: .whitespaces), "Replies to 2 conversations, as each will get it (1 cannot go)")
         XCTAssertEqual(screen.line(3).trimmingCharacters(in: .whitespaces), "#1 @ana · x")
         XCTAssertEqual(screen.line(4).trimmingCharacters(in: .whitespaces), "Hi Ana, we are on it. ^SB")

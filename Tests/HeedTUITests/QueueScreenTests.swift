@@ -15,13 +15,13 @@ final class QueueScreenTests: XCTestCase {
     }
 
     func rendered(width: Int, height: Int, rows: Int = 12, select: Int = 0) -> Grid {
-        QueueScreen.render(state(width: width, height: height, rows: rows, select: select))
+        RootScreen.render(state(width: width, height: height, rows: rows, select: select))
     }
 
     func conversation(width: Int, height: Int) -> Grid {
         var s = state(width: width, height: height)
         _ = s.handle(.conversationLoaded(Rows.page()))
-        return QueueScreen.render(s)
+        return RootScreen.render(s)
     }
 
     func testQueueAt80x24() { Golden.assert(rendered(width: 80, height: 24), named: "queue-80x24") }
@@ -54,7 +54,7 @@ final class QueueScreenTests: XCTestCase {
                     _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, rows: rows, counts: QueueCounts(open: 12, breached: 3, escalated: 1),
                                                       viewCounts: [12, 2, 10, 1, 0, 40, 3, 1])))
                 }
-                Golden.assert(QueueScreen.render(s), named: "view-\(name)-\(width)x\(height)")
+                Golden.assert(RootScreen.render(s), named: "view-\(name)-\(width)x\(height)")
             }
         }
     }
@@ -76,7 +76,7 @@ final class QueueScreenTests: XCTestCase {
         _ = s.handle(.key(.char("/")))
         for c in "from:dana due:<soon" { _ = s.handle(.key(.char(c))) }
         _ = s.handle(.key(.enter))
-        Golden.assert(QueueScreen.render(s), named: "search-error-80x24")
+        Golden.assert(RootScreen.render(s), named: "search-error-80x24")
     }
 
     func testTooSmallSaysSo() {
@@ -89,7 +89,7 @@ final class QueueScreenTests: XCTestCase {
         XCTAssertTrue(rendered(width: 100, height: 24, rows: 0).line(2).contains("Nothing open. Import mentions with `heed ingest FILE`, or try `heed demo`."))
         var s = state(width: 100, height: 24, rows: 0)
         _ = s.handle(.key(.char("5")))
-        XCTAssertTrue(QueueScreen.render(s).line(2).contains("Nothing in Snoozed."))
+        XCTAssertTrue(RootScreen.render(s).line(2).contains("Nothing in Snoozed."))
     }
 
     func testHostileTextNeverReachesTheGrid() {
@@ -114,16 +114,16 @@ final class QueueScreenTests: XCTestCase {
         }
         let names = Dictionary(uniqueKeysWithValues: rows.map { ($0.conversationID, hostile) })
         _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, rows: rows, presence: Viewing.Presence(viewing: names, replying: names))))
-        var grids = [QueueScreen.render(s)]
-        for _ in rows { _ = s.handle(.key(.down)); grids.append(QueueScreen.render(s)) }
+        var grids = [RootScreen.render(s)]
+        for _ in rows { _ = s.handle(.key(.down)); grids.append(RootScreen.render(s)) }
         _ = s.handle(.key(.char("/")))
         for c in hostile.joined() { _ = s.handle(.key(.char(c))) }
-        grids.append(QueueScreen.render(s))
+        grids.append(RootScreen.render(s))
         _ = s.handle(.key(.escape))
         _ = s.handle(.conversationLoaded(page))
-        grids.append(QueueScreen.render(s))
+        grids.append(RootScreen.render(s))
         _ = s.handle(.resized(width: 80, height: 24))
-        grids.append(QueueScreen.render(s))
+        grids.append(RootScreen.render(s))
         for grid in grids {
             for y in 0..<grid.height {
                 for x in 0..<grid.width {

@@ -15,7 +15,7 @@ final class ShiftScreenTests: XCTestCase {
         var s = state()
         let offer = ShiftOffer(intro: "Morning! Sam here until 14:00 ^SB", until: Rows.now + 3_600_000)
         _ = s.handle(.shiftOffered(offer))
-        XCTAssertTrue(QueueScreen.render(s).lines.contains { $0.contains("Start your shift?") })
+        XCTAssertTrue(RootScreen.render(s).lines.contains { $0.contains("Start your shift?") })
         XCTAssertEqual(s.handle(.key(.char("j"))), [], "the offer waits for an answer")
         XCTAssertEqual(s.selected, 0)
         _ = s.handle(.key(.enter))
@@ -26,12 +26,12 @@ final class ShiftScreenTests: XCTestCase {
         // Refused (too long for a channel): said on the intro, which stays to be shortened.
         _ = s.handle(.promptFault("too long for x: 300 of 280 characters as x counts them: 20 too many"))
         XCTAssertEqual(s.prompt?.text, "Morning! Sam here until 14:00 ^SB Ask away!")
-        XCTAssertTrue(QueueScreen.render(s).line(23).contains("too long for x: 300 of 280"))
+        XCTAssertTrue(RootScreen.render(s).line(23).contains("too long for x: 300 of 280"))
         let notice = HandoverNotice(shiftID: 4, lines: ["handover from priya: 22:00–06:00, ended 1m ago", "  note: all quiet"])
         XCTAssertEqual(s.handle(.shiftStarted("sam is on shift until 14:00 (shift 5)", handovers: [notice])), [.reload])
         XCTAssertNil(s.prompt)
         XCTAssertEqual(s.onShift, true)
-        let screen = QueueScreen.render(s).lines
+        let screen = RootScreen.render(s).lines
         XCTAssertTrue(screen.contains { $0.contains("Handovers to read — Enter acknowledges it (logged)") }, screen.joined(separator: "\n"))
         XCTAssertTrue(screen.contains { $0.contains("  note: all quiet") })
         XCTAssertEqual(s.handle(.key(.enter)), [.acknowledge([4])])
@@ -42,7 +42,7 @@ final class ShiftScreenTests: XCTestCase {
         XCTAssertEqual(declined.handle(.key(.escape)), [])
         XCTAssertEqual(declined.onShift, false)
         XCTAssertEqual(declined.status, "working without a shift: you show as not on shift (S starts one)")
-        XCTAssertTrue(QueueScreen.render(declined).line(0).contains("you: not on shift"))
+        XCTAssertTrue(RootScreen.render(declined).line(0).contains("you: not on shift"))
     }
 
     func testThePanelShowsWhoIsOnAndEndsTheShiftWithANote() {
@@ -52,9 +52,9 @@ final class ShiftScreenTests: XCTestCase {
                             lastActiveAt: Rows.now, active: true),
                     OnShift(operatorHandle: "priya", name: "Priya Nair", shiftID: 6, since: Rows.now - 7_200_000, until: nil, intro: nil,
                             lastActiveAt: Rows.now - 900_000, active: false)]
-        XCTAssertTrue(QueueScreen.render(s).line(0).contains("on: sam priya·away · "), QueueScreen.render(s).line(0))
+        XCTAssertTrue(RootScreen.render(s).line(0).contains("on: sam priya·away · "), RootScreen.render(s).line(0))
         _ = s.handle(.key(.char("S")))
-        let panel = QueueScreen.render(s).lines.joined(separator: "\n")
+        let panel = RootScreen.render(s).lines.joined(separator: "\n")
         XCTAssertTrue(panel.contains("  sam (Sam Brooks) · active · since 11:00"), panel)
         XCTAssertTrue(panel.contains("  priya (Priya Nair) · away 15m · since 10:00"), panel)
         XCTAssertEqual(s.handle(.key(.char("p"))), [.postRoster])

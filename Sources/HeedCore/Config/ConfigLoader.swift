@@ -91,14 +91,17 @@ public enum ConfigLoader {
         if let node = top["keys"], let entries = r.map(node, "keys") {
             for entry in entries {
                 guard let key = r.string(entry.value, entry.path) else { continue }
-                guard KeyActions.names.contains(entry.key) else {
-                    r.problem(entry.value, entry.path, "no action \"\(entry.key)\" to bind: the actions are \(KeyActions.names.joined(separator: ", "))")
+                guard Action(rawValue: entry.key) != nil, entry.key != Action.view.rawValue else {
+                    let names = Action.allCases.filter { $0 != .view }.map(\.rawValue)
+                    let near = ConfigReader.closest(to: entry.key.replacingOccurrences(of: "_", with: "-"), in: names)
+                    r.problem(entry.value, entry.path, "no action \"\(entry.key)\" to bind" + (near.map { " (did you mean \"\($0)\"?)" } ?? "")
+                        + ": the actions are " + names.joined(separator: ", "))
                     continue
                 }
-                if KeySpec.isValid(key) {
+                if KeySpec.parse(key) != nil {
                     config.keys[entry.key] = key
                 } else {
-                    r.problem(entry.value, entry.path, "\"\(key)\" is not a key: use one character, C-x (Ctrl), F1…F12, Enter, Tab, Space, Esc, Up, Down, Left, Right, PgUp, PgDn, Home, End")
+                    r.problem(entry.value, entry.path, Self.notAKey(key))
                 }
             }
         }
@@ -111,7 +114,7 @@ public enum ConfigLoader {
                 else { continue }
                 var key: String?
                 if let node = f["key"], let k = r.string(node, item.path + ".key") {
-                    if KeySpec.isValid(k) { key = k } else { r.problem(node, item.path + ".key", "\"\(k)\" is not a key") }
+                    if KeySpec.parse(k) != nil { key = k } else { r.problem(node, item.path + ".key", Self.notAKey(k)) }
                 }
                 config.views.append(SavedView(name: name, query: query, key: key))
             }
@@ -120,6 +123,12 @@ public enum ConfigLoader {
         if let node = top["macros"], let items = r.array(node, "macros") {
             for item in items { if let macro = readMacro(item.value, item.path, config, &r) { config.macros.append(macro) } }
             reportDuplicates(config.macros.map(\.name), items, "name", &r)
+        }
+        // Keys taken together: one key, one thing to do.
+        if let node = top["keys"] ?? top["views"] ?? top["macros"] {
+            let macros = config.macros.compactMap { macro in macro.key.flatMap(KeySpec.parse).map { (name: macro.name, key: $0) } }
+            let views = config.views.compactMap { view in view.key.flatMap(KeySpec.parse).map { (name: view.name, key: $0) } }
+            for conflict in KeyMap.conflicts(overrides: config.keys, macros: macros, views: views) { r.problem(node, "keys", conflict) }
         }
         if let node = top["undo_seconds"], let v = r.int(node, "undo_seconds", in: 0...600) { config.undoSeconds = v }
         if let node = top["claims"], let f = r.fields(node, "claims", allowed: ["expiry_seconds", "lead_only_takeover"]) {
@@ -348,9 +357,14 @@ public enum ConfigLoader {
         }
         var key: String?
         if let node = f["key"], let k = r.string(node, path + ".key") {
-            if KeySpec.isValid(k) { key = k } else { r.problem(node, path + ".key", "\"\(k)\" is not a key") }
+            if KeySpec.parse(k) != nil { key = k } else { r.problem(node, path + ".key", Self.notAKey(k)) }
         }
         return Macro(name: name, steps: steps, key: key)
+    }
+
+    static func notAKey(_ text: String) -> String {
+        "\"\(text)\" is not a key: use one character, C-x (Ctrl), M-x (Alt), F1…F12, Enter, Tab, BackTab, Space, Esc, Backspace, Delete, "
+            + "Up, Down, Left, Right, PgUp, PgDn, Home, End"
     }
 
     private static func readDelivery(_ node: JSONNode, _ path: String, _ config: Config, _ r: inout ConfigReader) -> DeliveryConfig {

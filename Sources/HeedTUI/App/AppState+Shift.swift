@@ -2,30 +2,30 @@ import HeedCore
 
 /// Keys while shifts are on the screen: the offer of one, the handovers to read, the panel.
 extension AppState {
-    /// The offer of a shift as the screen opens: Enter drafts the intro, Esc works without one.
-    mutating func offerKey(_ key: Key) -> [Effect] {
+    /// The offer of a shift as the screen opens: accept drafts the intro, decline works without one.
+    mutating func offerAction(_ action: Action) -> [Effect] {
         guard let offer = shiftOffer else { return [] }
-        switch key {
-        case .enter, .char("y"):
+        switch action {
+        case .accept:
             shiftOffer = nil
             prompt = Prompt(.intro(until: offer.until), text: offer.intro)
-        case .escape, .char("n"), .char("q"):
+        case .decline:
             shiftOffer = nil
             onShift = false
-            status = "working without a shift: you show as not on shift (S starts one)"
+            status = "working without a shift: you show as not on shift (\(keyMap.label(.shifts, in: .queue)) starts one)"
         default: break
         }
         return []
     }
 
-    /// Handovers shown at the start of a shift: Enter acknowledges them (logged).
-    mutating func handoverKey(_ key: Key) -> [Effect] {
-        switch key {
-        case .enter, .char("y"):
+    /// Handovers shown at the start of a shift: acknowledged (logged), or left for later.
+    mutating func handoverAction(_ action: Action) -> [Effect] {
+        switch action {
+        case .acknowledge:
             let ids = handovers.map(\.shiftID)
             handovers = []
             return [.acknowledge(ids)]
-        case .escape:
+        case .back:
             handovers = []
             status = "handovers not acknowledged: `heed shift ack` or the next start shows them again"
         default: break
@@ -34,16 +34,24 @@ extension AppState {
     }
 
     /// The Shift panel: start or end yours, post the roster, close.
-    mutating func shiftPanelKey(_ key: Key) -> [Effect] {
-        switch key {
-        case .char("e") where onShift == true:
+    mutating func shiftPanelAction(_ action: Action) -> [Effect] {
+        switch action {
+        case .endShift:
+            guard onShift == true else {
+                status = "you are not on shift"
+                return []
+            }
             prompt = Prompt(.handoverNote)
-        case .char("s") where onShift != true:
+        case .startShift:
+            guard onShift != true else {
+                status = "you are on shift already"
+                return []
+            }
             showingShifts = false
             return [.offerShift]
-        case .char("p"):
+        case .postRoster:
             return [.postRoster]
-        case .escape, .char("q"), .char("S"):
+        case .back:
             showingShifts = false
         default: break
         }

@@ -11,8 +11,6 @@ public struct AppState: Sendable, Equatable {
     public var viewCounts: [Int?] = []
     /// A search typed at `/`, shown instead of the view until Esc.
     public var search: String?
-    /// The `/` line while it is being typed.
-    public var prompt: Prompt?
     public var rows: [QueueRow] = []
     /// The Outbox view's posts.
     public var outbox: [OutboxEntry] = []
@@ -39,29 +37,18 @@ public struct AppState: Sendable, Equatable {
     public var takeOverOffer: Int64?
     /// Conversations picked with `x` or Space (their versions as drawn), for `;` and an action.
     public var selection: [Int64: Int] = [:]
-    /// After `;`: the next action key applies to the whole selection.
-    public var applying = false
-    /// The key table (`?` shows it over the queue while `showingHelp`).
+    /// The key table (`?` shows it).
     public var keyMap = KeyMap()
-    /// A reply to several, as each recipient would get it, before it is queued (Enter) — and how
-    /// far it is scrolled.
-    public var replyPreview: [ReplyPreview]?
-    public var previewTop = 0
+    /// What is over the list or the conversation, the top one taking the keys (see `Overlay`).
+    public var overlays: [Overlay] = []
     /// Who is on shift (the header, the Shift panel).
     public var roster: [OnShift] = []
     /// Whether the operator at the keyboard has a shift running (nil: not known yet).
     public var onShift: Bool?
-    /// Offered when the screen opens and the operator has no shift running.
-    public var shiftOffer: ShiftOffer?
-    /// Handovers to read and acknowledge, shown as the shift starts.
-    public var handovers: [HandoverNotice] = []
-    /// The Shift panel (`S`) is over the queue.
-    public var showingShifts = false
     /// The config's canned replies' names, offered as the reply's first word is typed.
     public var cannedNames: [String] = []
     /// The config's macros that have a key.
     public var macros: [MacroKey] = []
-    public var showingHelp = false
 
     public init(brand: String, width: Int, height: Int, now: Int64) {
         self.brand = brand

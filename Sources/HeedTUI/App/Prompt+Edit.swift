@@ -1,3 +1,5 @@
+import HeedCore
+
 /// Editing keys, as readline and most editors have them. A reply may hold several lines
 /// (Alt-Enter or Ctrl-J breaks one; a bracketed paste keeps its own); other prompts are one
 /// line, where a line break becomes a space.

@@ -38,6 +38,6 @@ public struct QueueView: Sendable, Equatable {
 
     /// The built-in views followed by the config's saved searches.
     public static func all(saved: [SavedView]) -> [QueueView] {
-        builtIn + saved.map { QueueView(name: $0.name, query: $0.query, key: $0.key.flatMap(Key.init(spec:))) }
+        builtIn + saved.map { QueueView(name: $0.name, query: $0.query, key: $0.key.flatMap(KeySpec.parse)) }
     }
 }

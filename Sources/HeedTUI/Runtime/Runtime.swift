@@ -68,9 +68,9 @@ public final class Runtime {
                     events.append(.resized(width: size.width, height: size.height))
                 } else if key == .ctrl("c") && state.prompt == nil {
                     return
-                } else if key == .ctrl("z"), let curses = terminal as? CursesTerminal {
-                    curses.suspend()
-                    terminal.present(QueueScreen.render(state))
+                } else if key == .ctrl("z") {
+                    terminal.suspend()
+                    terminal.present(RootScreen.render(state))
                     continue
                 } else {
                     events.append(.key(key))
@@ -109,7 +109,7 @@ public final class Runtime {
         // Someone at the keyboard with no shift running is offered one, once.
         if !offered, let offer = data.shiftOffer() { _ = state.handle(.shiftOffered(offer)) }
         offered = true
-        terminal.present(QueueScreen.render(state))
+        terminal.present(RootScreen.render(state))
     }
 
     /// Events through the state, their effects run, the screen drawn; with `poll`, first asks the
@@ -136,7 +136,7 @@ public final class Runtime {
         }
         let viewersDue = state.presence != Viewing.Presence() && clock.now() - listLoadedAt >= Viewing.renewMilliseconds
         if changed || (poll && (viewCountsDue || viewersDue)), try !perform([.reload]) { return false }
-        terminal.present(QueueScreen.render(state))
+        terminal.present(RootScreen.render(state))
         showConversation()
         return true
     }

@@ -27,7 +27,7 @@ public enum Screen {
             .mapError { $0 as? HeedError ?? HeedError("\($0)") }
         let runtime = try Runtime(terminal: terminal,
                                   state: AppState(config: config, me: me, width: size.width, height: size.height, now: clock.now()),
-                                  clock: clock, data: ScreenData(database: database, me: me, acting: acting, config: config))
+                                  clock: clock, data: ScreenData(database: database, me: me, acting: acting, config: config, clock: clock))
         // The benchmark's measure of start-up: process start to the first full screen.
         if environment["HEED_EXIT_AFTER_FIRST_SCREEN"] == "1" { return try runtime.start() }
         try runtime.run()
@@ -41,7 +41,7 @@ extension AppState {
         keyMap = KeyMap(overrides: config.keys)
         cannedNames = config.cannedReplies.map(\.name)
         macros = config.macros.compactMap { macro in
-            macro.key.flatMap(Key.init(spec:)).map { MacroKey(name: macro.name, key: $0, steps: macro.steps) }
+            macro.key.flatMap(KeySpec.parse).map { MacroKey(name: macro.name, key: $0, steps: macro.steps) }
         }
         views = QueueView.all(saved: config.views)
         self.me = me

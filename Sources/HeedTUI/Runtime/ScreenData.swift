@@ -21,13 +21,16 @@ public struct ScreenData: Sendable {
 
     /// For who is away (`presence.away_after_minutes`) and the handovers' times.
     let config: Config
+    let clock: any Clock
 
     public init(database: AppDatabase, me: String?,
-                acting: Result<Acting, HeedError> = .failure(HeedError("actions need an operator the config names")), config: Config = Config()) {
+                acting: Result<Acting, HeedError> = .failure(HeedError("actions need an operator the config names")), config: Config = Config(),
+                clock: any Clock = SystemClock()) {
         self.database = database
         self.me = me
         self.acting = acting
         self.config = config
+        self.clock = clock
     }
 
     /// Does an action effect, and says how it went (nothing to say when a reply is let go).
@@ -89,7 +92,7 @@ public struct ScreenData: Sendable {
                 } catch let error as HeedError {
                     return .promptFault(error.message)
                 }
-                let now = SystemClock().now()
+                let now = clock.now()
                 return .shiftStarted(started.summary, handovers: started.handovers.map { shift in
                     HandoverNotice(shiftID: shift.id, lines: shift.handover?.lines(now: now, config: config) ?? ["shift \(shift.id) of \(shift.operatorHandle)"])
                 })

@@ -25,9 +25,13 @@ enum Header {
 
     /// `1 Triage 12  2 Mine 3  …`: the current view marked; scrolled so that it is always shown.
     static func renderTabs(_ state: AppState, y: Int, into grid: inout Grid) {
+        // Each tab shows the key that opens it: its own, else its number while a digit opens it.
+        let digits = Set(state.keyMap.keys(for: .view, in: .queue))
         let labels = state.views.enumerated().map { index, view -> String in
             let count = state.viewCounts.indices.contains(index) ? state.viewCounts[index].map { " \($0)" } ?? "" : ""
-            return " \(index < 9 ? "\(index + 1) " : "")\(view.name)\(count) "
+            let number = index < 9 && digits.contains(.char(Character(String(index + 1)))) ? "\(index + 1)" : nil
+            let key = view.key?.label ?? number
+            return " \(key.map { $0 + " " } ?? "")\(view.name)\(count) "
         }
         var first = 0
         while first < state.viewIndex,
@@ -56,7 +60,7 @@ enum StatusLine {
             renderPrompt(prompt, y: y, into: &grid)
             return
         }
-        let text = state.status ?? hints(state)
+        let text = state.status ?? (state.applying ? state.picksMenu : hints(state))
         grid.put(DisplayText(untrusted: " " + text), x: 0, y: y, style: .status)
     }
 
@@ -95,10 +99,11 @@ enum StatusLine {
     /// The reminder, from the key table (so a rebound key shows as bound).
     static func hints(_ state: AppState) -> String {
         let map = state.keyMap
-        func key(_ action: Action) -> String { map.bindings.first { $0.action == action }?.keys.first?.label ?? "" }
         if state.conversation != nil {
+            func key(_ action: Action) -> String { map.label(action, in: .conversation) }
             return "\(key(.down))/\(key(.up)) scroll  \(key(.first))/\(key(.last)) top/end  \(key(.back)) back  \(key(.help)) keys"
         }
+        func key(_ action: Action) -> String { map.label(action, in: .queue) }
         if !state.selection.isEmpty {
             return "\(state.selection.count) selected  \(key(.select)) pick  \(key(.apply)) then an action  \(key(.back)) none"
         }

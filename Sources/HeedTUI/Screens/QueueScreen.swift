@@ -1,38 +1,9 @@
 import Foundation
 import HeedCore
 
-/// The triage screen: header, view tabs, the list, a preview of the selected conversation (or
-/// the conversation itself), a status line.
+/// The list of conversations (or of posts, in the Outbox) and a preview of the selected one.
 public enum QueueScreen {
     static func previewHeight(_ height: Int) -> Int { height >= 30 ? 9 : (height >= 16 ? 7 : 4) }
-
-    public static func render(_ state: AppState) -> Grid {
-        var grid = Grid(width: state.width, height: state.height)
-        guard !state.isTooSmall else {
-            renderTooSmall(state, into: &grid)
-            return grid
-        }
-        Header.render(state, into: &grid)
-        Header.renderTabs(state, y: 1, into: &grid)
-        if let page = state.conversation {
-            ConversationScreen.render(page, state: state, into: &grid)
-        } else {
-            renderList(state, into: &grid)
-            renderPreview(state, y: 2 + state.listHeight, into: &grid)
-        }
-        if state.showingHelp { HelpScreen.render(state, into: &grid) }
-        if ShiftScreen.isShown(state) && !(state.prompt?.multiline ?? false) { ShiftScreen.render(state, into: &grid) }
-        if let previews = state.replyPreview {
-            ReplyPreviewScreen.render(previews, top: state.previewTop, into: &grid)
-            return grid
-        }
-        if let prompt = state.prompt, prompt.multiline {
-            ComposePanel.render(prompt, canned: state.cannedNames, into: &grid)
-        } else {
-            StatusLine.render(state, into: &grid)
-        }
-        return grid
-    }
 
     static func renderTooSmall(_ state: AppState, into grid: inout Grid) {
         let minimum = AppState.minimumSize

@@ -3,7 +3,7 @@ import HeedCore
 /// A reply to several before it is queued: each recipient with the text they would get,
 /// filled for them, and what would stop it.
 enum ReplyPreviewScreen {
-    static func render(_ previews: [ReplyPreview], top: Int, into grid: inout Grid) {
+    static func render(_ previews: [ReplyPreview], top: Int, keys: KeyMap, into grid: inout Grid) {
         for y in 2..<grid.height { grid.clear(y: y) }
         let blocked = previews.filter { $0.problem != nil }.count
         grid.fill(y: 2, style: .header)
@@ -17,8 +17,10 @@ enum ReplyPreviewScreen {
         }
         let y = grid.height - 1
         grid.fill(y: y, style: .status)
-        let more = lines.count > room ? " · j/k scroll (\(first + 1)–\(Swift.min(lines.count, first + room)) of \(lines.count))" : ""
-        grid.put(DisplayText(" Enter queues them all · Esc back to the text" + more), x: 0, y: y, limit: grid.width, style: .status)
+        let scroll = "\(keys.label(.down, in: .replyPreview))/\(keys.label(.up, in: .replyPreview)) scroll"
+        let more = lines.count > room ? " · \(scroll) (\(first + 1)–\(Swift.min(lines.count, first + room)) of \(lines.count))" : ""
+        grid.put(DisplayText(" \(keys.label(.send, in: .replyPreview)) queues them all · \(keys.label(.back, in: .replyPreview)) back to the text" + more),
+                 x: 0, y: y, limit: grid.width, style: .status)
     }
 
     /// Each recipient's line, then their text wrapped under it, then why it cannot go, and a gap.

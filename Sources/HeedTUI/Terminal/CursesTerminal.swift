@@ -1,5 +1,6 @@
-@preconcurrency import CNcursesw
 import CCursesShim
+@preconcurrency import CNcursesw
+import HeedCore
 import Foundation
 
 /// The one place heed talks to ncurses: start and restore the terminal, read keys, draw grids.

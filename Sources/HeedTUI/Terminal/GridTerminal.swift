@@ -1,8 +1,12 @@
+import HeedCore
+
 /// A terminal in memory: keys come from a script, what is presented is kept for assertions.
 public final class GridTerminal: Terminal {
     public var size: (width: Int, height: Int)
     public private(set) var presented: Grid?
     public private(set) var stopped = false
+    /// How many times the runtime suspended it (Ctrl-Z).
+    public private(set) var suspensions = 0
     private var keys: [Key]
 
     public init(width: Int, height: Int, keys: [Key] = []) {
@@ -19,4 +23,6 @@ public final class GridTerminal: Terminal {
     public func stop() { stopped = true }
 
     public func withoutScreen<T>(_ body: () throws -> T) rethrows -> T { try body() }
+
+    public func suspend() { suspensions += 1 }
 }

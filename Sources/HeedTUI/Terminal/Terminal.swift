@@ -1,3 +1,5 @@
+import HeedCore
+
 /// What the runtime needs of a terminal; `CursesTerminal` is the real one, `GridTerminal` its twin.
 public protocol Terminal: AnyObject {
     var size: (width: Int, height: Int) { get }
@@ -7,4 +9,6 @@ public protocol Terminal: AnyObject {
     func stop()
     /// Gives the terminal back as the shell had it while `body` runs (an editor), then redraws.
     func withoutScreen<T>(_ body: () throws -> T) rethrows -> T
+    /// Stops the process as Ctrl-Z does in a shell, the terminal given back until it resumes.
+    func suspend()
 }

@@ -1,0 +1,86 @@
+import HeedCore
+
+/// The keys of a line or panel being written that are not editing: Enter, Esc, Tab, Ctrl-X.
+extension AppState {
+    mutating func promptAction(_ action: Action) -> [Effect] {
+        guard var line = prompt else { return [] }
+        switch action {
+        case .complete:
+            // Type the start of a canned reply's name, then Tab.
+            if case .reply(let id, _, _) = line.purpose { return [.canned(conversation: id, prefix: line.text)] }
+            if case .bulkReply = line.purpose { return [.cannedTemplate(prefix: line.text)] }
+        case .editor:
+            if line.multiline { return [.editExternally(line.text)] }
+        case .cancel:
+            prompt = nil
+            if case .reply(let id, _, _) = line.purpose { return [.releaseReply(conversation: id)] }
+        case .submit:
+            return submit(&line)
+        default:
+            break
+        }
+        return []
+    }
+
+    /// Enter on the line: what it was opened for, or the line kept with its fault marked.
+    private mutating func submit(_ line: inout Prompt) -> [Effect] {
+        switch line.purpose {
+        case .intro(let until):
+            // The intro and the note stay on screen until the shift has started or ended (a refusal shows on them).
+            return [.startShift(intro: line.text, until: until)]
+        case .handoverNote:
+            // "@priya …": the conversations go to Priya (if she is on shift) instead of the pool.
+            let words = line.text.split(separator: " ", maxSplits: 1)
+            if let first = words.first, first.hasPrefix("@"), first.count > 1 {
+                return [.endShift(note: words.count > 1 ? String(words[1]) : "", passTo: String(first.dropFirst()))]
+            }
+            return [.endShift(note: line.text, passTo: nil)]
+        case .bulkReply(let conversations):
+            return line.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? [] : [.previewReplies(line.text, conversations: conversations)]
+        case .reply(_, let mark, let channel):
+            if let problem = ChannelLength.problem(line.text, channel: channel) {
+                line.error = QueryError(position: line.text.count, message: "too long: \(problem)")
+                prompt = line
+                return []
+            }
+            // The public-reply safety net: said once; Enter again sends it on purpose.
+            let risky = PrivateData.findings(line.text)
+            if !risky.isEmpty && !line.warned {
+                line.warned = true
+                line.error = QueryError(position: 0, message: "seems to hold \(risky.joined(separator: " and ")): Enter sends it anyway; "
+                    + "or Ctrl-U, move-to-dm, Tab for the direct-message reply")
+                prompt = line
+                return []
+            }
+            prompt = nil
+            return [.reply(since: mark, channel: channel, text: line.text, anyway: line.warned)]
+        case .action(let kind, _, _), .bulk(let kind, _):
+            let command: TriageCommand
+            do {
+                command = try TriageCommand.parse(kind: kind, text: line.text, now: now)
+            } catch {
+                line.error = error
+                prompt = line
+                return []
+            }
+            prompt = nil
+            if case .action(_, let id, let version) = line.purpose { return [.perform(command, conversation: id, version: version)] }
+            if case .bulk(_, let conversations) = line.purpose { return [.performAll(command, conversations: conversations)] }
+            return []
+        case .search:
+            let text = line.text.trimmingCharacters(in: .whitespaces)
+            do {
+                _ = try Query.parse(text)
+            } catch let error as QueryError {
+                line.error = error
+                prompt = line
+                return []
+            } catch {
+                return []
+            }
+            prompt = nil
+            search = text.isEmpty ? nil : text
+            return resetList()
+        }
+    }
+}
