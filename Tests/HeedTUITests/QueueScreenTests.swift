@@ -113,7 +113,7 @@ final class QueueScreenTests: XCTestCase {
             page.card?.previous[0].text += text
         }
         let names = Dictionary(uniqueKeysWithValues: rows.map { ($0.conversationID, hostile) })
-        _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, rows: rows, presence: Viewing.Presence(viewing: names, replying: names))))
+        _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, rows: rows, claims: Claims.Holders(viewing: names, replying: names))))
         var grids = [RootScreen.render(s)]
         for _ in rows { _ = s.handle(.key(.down)); grids.append(RootScreen.render(s)) }
         _ = s.handle(.key(.char("/")))

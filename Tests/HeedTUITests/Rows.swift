@@ -8,7 +8,7 @@ enum Rows {
     /// What the runtime would load for the Triage view: `count` rows, all open.
     static func loaded(_ count: Int, request: ListRequest = ListRequest(query: "", source: .triage)) -> Event {
         .loaded(ListSnapshot(request: request, rows: make(count), counts: QueueCounts(open: count, breached: count / 4, escalated: 1),
-                             viewCounts: [count, 2, count - 2, 1, 0, 40, 3, 1], presence: Viewing.Presence(viewing: [1: ["tomas"]], replying: [2: ["sam"]])))
+                             viewCounts: [count, 2, count - 2, 1, 0, 40, 3, 1], claims: Claims.Holders(viewing: [1: ["tomas"]], replying: [2: ["sam"]])))
     }
 
     static func make(_ count: Int) -> [QueueRow] {

@@ -126,8 +126,8 @@ final class RuntimeTests: XCTestCase {
         // Sam's screen writes without waiting; a write of one's own waits behind it.
         try database.write { _ in }
         try priya.step([], poll: true)
-        XCTAssertEqual(priya.state.presence.viewing, [opened: ["sam"]])
-        XCTAssertEqual(sam.state.presence.viewing, [:], "not oneself")
+        XCTAssertEqual(priya.state.claims.viewing, [opened: ["sam"]])
+        XCTAssertEqual(sam.state.claims.viewing, [:], "not oneself")
         let row = try XCTUnwrap(priya.state.rows.firstIndex { $0.conversationID == opened })
         let line = try XCTUnwrap(priyasScreen.presented).line(2 + row - priya.state.top)
         XCTAssertTrue(line.hasPrefix("◉") && line.contains("◉sam"), line)
@@ -137,19 +137,19 @@ final class RuntimeTests: XCTestCase {
         try sam.step([.key(.escape)])
         try database.write { _ in }
         try priya.step([], poll: true)
-        XCTAssertEqual(priya.state.presence.viewing, [:], "Sam went back to the list")
+        XCTAssertEqual(priya.state.claims.viewing, [:], "Sam went back to the list")
 
         // Sam opens another, then his screen dies: no write tells Priya, the lease does.
         try sam.step([.key(.down), .key(.enter)])
         try database.write { _ in }
         try priya.step([], poll: true)
-        XCTAssertEqual(priya.state.presence.viewing.count, 1)
+        XCTAssertEqual(priya.state.claims.viewing.count, 1)
         clock.advance(seconds: 2)
         try priya.step([], poll: true)
-        XCTAssertEqual(priya.state.presence.viewing.count, 1, "the tabs counted again, nothing else changed since")
-        clock.advance(seconds: Viewing.leaseMilliseconds / 1000)
+        XCTAssertEqual(priya.state.claims.viewing.count, 1, "the tabs counted again, nothing else changed since")
+        clock.advance(seconds: Claims.viewingLeaseMilliseconds / 1000)
         try priya.step([], poll: true)
-        XCTAssertEqual(priya.state.presence.viewing, [:], "gone once the lease ran out, with nothing else changing")
+        XCTAssertEqual(priya.state.claims.viewing, [:], "gone once the lease ran out, with nothing else changing")
     }
 
     func testASnoozeThatRanOutComesBackWithTheScreenOpen() throws {

@@ -34,7 +34,7 @@ extension ActionService {
                 throw ActionError.refused("the config names no help_accounts to post on (\"help_accounts\": [{\"channel\": \"x\", \"account\": \"…\"}])")
             }
             let filled = try Self.required(text, "a broadcast needs text").replacingOccurrences(of: "{incident}", with: title)
-            let posts = try queueToHelpAccounts(db, kind: "broadcast", text: Self.outgoing(filled, by: actor), by: actor, now: now)
+            let posts = try queueToHelpAccounts(db, kind: .broadcast, text: Self.outgoing(filled, by: actor), by: actor, now: now)
             let list = posts.map(String.init).joined(separator: ", ")
             let event = try EventLog.append(db, at: now, by: actor.handle, kind: .broadcast, subject: String(id),
                                             after: JSONWriter.object([("posts", list), ("text", Self.outgoing(filled, by: actor))]))

@@ -52,7 +52,7 @@ extension ActionService {
                 INSERT INTO shift (operator, started_at, planned_end_at, intro, process_id, host, last_active_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [actor.handle, now, until, text, processID, host, now])
             let id = db.lastInsertedRowID
-            posts = try queueToHelpAccounts(db, kind: "intro", text: text, by: actor, now: now)
+            posts = try queueToHelpAccounts(db, kind: .intro, text: text, by: actor, now: now)
             try EventLog.append(db, at: now, by: actor.handle, kind: .shiftStart, subject: String(id),
                                 after: JSONWriter.object([("intro", text), ("until", RFC3339.string(fromMilliseconds: until)),
                                                           ("posts", posts.map(String.init).joined(separator: ","))]))
@@ -115,7 +115,7 @@ extension ActionService {
             }
             var posts: [Int64] = []
             if signOff, let template = config.signOff, let member = config.operator(handle: handle) {
-                posts = try queueToHelpAccounts(db, kind: "signoff", text: ShiftTemplate.fill(template, operator: member, until: shift.plannedEndAt,
+                posts = try queueToHelpAccounts(db, kind: .signoff, text: ShiftTemplate.fill(template, operator: member, until: shift.plannedEndAt,
                                                                                             config: config), by: member, now: now)
             }
             let json = handover.json
@@ -156,7 +156,7 @@ extension ActionService {
             let names = try Shift.allRunning(db).map { config.operator(handle: $0.operatorHandle)?.firstName ?? $0.operatorHandle }
             guard !names.isEmpty else { throw ActionError.refused("nobody is on shift") }
             let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names.last!
-            let posts = try queueToHelpAccounts(db, kind: "roster", text: Self.outgoing("On the team now: \(list).", by: actor), by: actor, now: now)
+            let posts = try queueToHelpAccounts(db, kind: .roster, text: Self.outgoing("On the team now: \(list).", by: actor), by: actor, now: now)
             guard !posts.isEmpty else { throw ActionError.refused("the config names no help_accounts to post on") }
             try EventLog.append(db, at: now, by: actor.handle, kind: .roster, subject: nil,
                                 after: JSONWriter.object([("posts", posts.map(String.init).joined(separator: ","))]))
@@ -179,14 +179,14 @@ extension ActionService {
 
     /// One post of `kind` to each help account, after the undo window; refused whole when one
     /// channel would not take it.
-    func queueToHelpAccounts(_ db: Database, kind: String, text: String, by actor: Operator, now: Int64) throws -> [Int64] {
+    func queueToHelpAccounts(_ db: Database, kind: PostKind, text: String, by actor: Operator, now: Int64) throws -> [Int64] {
         for account in config.helpAccounts {
             if let problem = ChannelLength.problem(text, channel: account.channel) { throw ActionError.refused("too long for \(account.channel): \(problem)") }
         }
         return try config.helpAccounts.map { account in
             try db.execute(sql: """
                 INSERT INTO outbox (kind, channel, account, operator, text, idempotency_key, send_after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [kind, account.channel, account.account, actor.handle, text, UUID().uuidString.lowercased(),
+                """, arguments: [kind.rawValue, account.channel, account.account, actor.handle, text, UUID().uuidString.lowercased(),
                                  now + Int64(config.undoSeconds) * 1000, now])
             return db.lastInsertedRowID
         }

@@ -94,7 +94,7 @@ extension AppState {
         rows = snapshot.rows
         outbox = snapshot.outbox
         if let counted = snapshot.counts { counts = counted }
-        presence = snapshot.presence
+        claims = snapshot.claims
         roster = snapshot.roster
         if let known = snapshot.onShift { onShift = known }
         if !snapshot.viewCounts.isEmpty { viewCounts = snapshot.viewCounts }
@@ -183,7 +183,7 @@ extension AppState {
         guard var page = conversation else { return }
         let area = ConversationScreen.threadArea(self)
         let total = ConversationScreen.threadLines(page, width: area.width, timeZone: timeZone, now: now,
-                                                   others: others(at: page.detail.summary.conversationID)).count
+                                                   others: claimMarks(at: page.detail.summary.conversationID)).count
         page.scrollFromEnd = Swift.max(0, Swift.min(page.scrollFromEnd, total - area.height))
         conversation = page
     }

@@ -16,7 +16,7 @@ public struct AppState: Sendable, Equatable {
     public var outbox: [OutboxEntry] = []
     public var counts = QueueCounts()
     /// Who else is at each conversation: viewing it, or writing a reply.
-    public var presence = Viewing.Presence()
+    public var claims = Claims.Holders()
     public var selected = 0
     /// Rows the list asks for: a page more each time the cursor nears the end of those loaded.
     public var listLimit = AppState.pageSize
@@ -111,19 +111,19 @@ public struct ListSnapshot: Sendable, Equatable {
     public var counts: QueueCounts?
     public var viewCounts: [Int?] = []
     /// Who else is at each conversation.
-    public var presence = Viewing.Presence()
+    public var claims = Claims.Holders()
     public var roster: [OnShift] = []
     /// Whether this screen's operator has a shift running (nil: nobody known at the keyboard).
     public var onShift: Bool?
 
     public init(request: ListRequest, rows: [QueueRow] = [], outbox: [OutboxEntry] = [], counts: QueueCounts? = nil,
-                viewCounts: [Int?] = [], presence: Viewing.Presence = Viewing.Presence()) {
+                viewCounts: [Int?] = [], claims: Claims.Holders = Claims.Holders()) {
         self.request = request
         self.rows = rows
         self.outbox = outbox
         self.counts = counts
         self.viewCounts = viewCounts
-        self.presence = presence
+        self.claims = claims
     }
 }
 

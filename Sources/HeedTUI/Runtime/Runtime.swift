@@ -24,7 +24,7 @@ public final class Runtime {
     /// When this screen last woke snoozed conversations whose time came (every `wakeMilliseconds`).
     private var wokeAt: Int64 = 0
     static let wakeMilliseconds: Int64 = 30_000
-    /// What this screen last told the others it shows, and when (see `Viewing`).
+    /// What this screen last told the others it shows, and when (see `Claims`).
     private var shown: (conversation: Int64?, at: Int64) = (nil, 0)
     /// Whether a shift was offered as the screen opened.
     private var offered = false
@@ -134,7 +134,7 @@ public final class Runtime {
         for event in events {
             if try !perform(state.handle(event)) { return false }
         }
-        let viewersDue = state.presence != Viewing.Presence() && clock.now() - listLoadedAt >= Viewing.renewMilliseconds
+        let viewersDue = state.claims != Claims.Holders() && clock.now() - listLoadedAt >= Claims.viewingRenewMilliseconds
         if changed || (poll && (viewCountsDue || viewersDue)), try !perform([.reload]) { return false }
         terminal.present(RootScreen.render(state))
         showConversation()
@@ -175,7 +175,7 @@ public final class Runtime {
     private func showConversation() {
         let showing = state.conversation?.detail.summary.conversationID
         let now = clock.now()
-        guard showing != shown.conversation || (showing != nil && now - shown.at >= Viewing.renewMilliseconds) else { return }
+        guard showing != shown.conversation || (showing != nil && now - shown.at >= Claims.viewingRenewMilliseconds) else { return }
         data.show(showing, previous: shown.conversation, now: now)
         shown = (showing, now)
     }

@@ -136,7 +136,7 @@ public struct ScreenData: Sendable {
     public func list(_ request: ListRequest, counts: Bool, views: [QueueView]?, now: Int64) throws -> ListSnapshot {
         try database.read { db in
             var snapshot = ListSnapshot(request: request, counts: counts || views != nil ? try Queue.counts(db) : nil)
-            snapshot.presence = try Viewing.presence(db, now: now, except: me)
+            snapshot.claims = try Claims.holders(db, now: now, except: me)
             snapshot.roster = try OnShift.roster(db, config: config, now: now)
             if let me, config.operator(handle: me) != nil { snapshot.onShift = snapshot.roster.contains { $0.operatorHandle == me } }
             switch request.source {

@@ -33,7 +33,7 @@ enum ConversationScreen {
     static func render(_ page: ConversationPage, state: AppState, into grid: inout Grid) {
         let area = threadArea(state)
         let lines = threadLines(page, width: area.width, timeZone: state.timeZone, now: state.now,
-                                others: state.others(at: page.detail.summary.conversationID))
+                                others: state.claimMarks(at: page.detail.summary.conversationID))
         let first = Swift.max(0, lines.count - area.height - page.scrollFromEnd)
         for (offset, line) in lines[first..<Swift.min(lines.count, first + area.height)].enumerated() {
             grid.put(DisplayText(line.text), x: area.x + line.indent, y: area.y + offset, limit: area.width - line.indent, style: line.style)
@@ -56,7 +56,7 @@ enum ConversationScreen {
     }
 
     /// The thread as lines of `width` columns: a summary, then each message under its author line.
-    static func threadLines(_ page: ConversationPage, width: Int, timeZone: TimeZone, now: Int64, others: Others) -> [Line] {
+    static func threadLines(_ page: ConversationPage, width: Int, timeZone: TimeZone, now: Int64, others: ClaimMarks) -> [Line] {
         let summary = page.detail.summary
         var lines: [Line] = []
         var facts = ["#\(summary.conversationID)", summary.status.rawValue, "priority \(summary.priority)"]

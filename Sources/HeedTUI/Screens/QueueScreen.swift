@@ -30,7 +30,7 @@ public enum QueueScreen {
             let index = state.top + line
             guard index < state.rows.count else { break }
             let row = state.rows[index]
-            renderRow(row, others: state.others(at: row.conversationID), picked: state.selection[row.conversationID] != nil,
+            renderRow(row, others: state.claimMarks(at: row.conversationID), picked: state.selection[row.conversationID] != nil,
                       selected: index == state.selected, now: state.now,
                       y: listTop + line, into: &grid)
         }
@@ -54,7 +54,7 @@ public enum QueueScreen {
         }
     }
 
-    static func renderRow(_ row: QueueRow, others: Others, picked: Bool, selected: Bool, now: Int64, y: Int, into grid: inout Grid) {
+    static func renderRow(_ row: QueueRow, others: ClaimMarks, picked: Bool, selected: Bool, now: Int64, y: Int, into grid: inout Grid) {
         let style: Style = selected ? .selectedRow : .normal
         if selected { grid.fill(y: y, style: .selectedRow) }
         let columns = Columns(width: grid.width)
@@ -136,7 +136,7 @@ public enum QueueScreen {
         let name = row.authorName.map { " (\($0))" } ?? ""
         let who = "@\(row.authorHandle)\(name) · \(row.channel) · \(Age.count(row.followers)) followers\(row.verified ? " · verified" : "")"
             + " · \(row.mentionCount) message\(row.mentionCount == 1 ? "" : "s") · #\(row.conversationID) \(row.status.rawValue)"
-            + (state.others(at: row.conversationID).label.map { " · " + $0 } ?? "")
+            + (state.claimMarks(at: row.conversationID).label.map { " · " + $0 } ?? "")
         grid.put(DisplayText(untrusted: who), x: 1, y: y + 1, limit: grid.width - 2, style: .dim)
         grid.put(DisplayText(untrusted: why(row)), x: 1, y: y + 2, limit: grid.width - 2, style: .dim)
         let lines = wrap(DisplayText(untrusted: row.text).string, width: grid.width - 2)

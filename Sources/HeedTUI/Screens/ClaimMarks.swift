@@ -1,7 +1,7 @@
 import HeedCore
 
-/// The other operators at a conversation: writing a reply to it (✎) or viewing it (◉).
-struct Others: Equatable {
+/// The other operators' claims on a conversation, as marks: writing a reply to it (✎) or viewing it (◉).
+struct ClaimMarks: Equatable {
     var replying: [String]
     var viewing: [String]
 
@@ -24,7 +24,7 @@ struct Others: Equatable {
 }
 
 extension AppState {
-    func others(at id: Int64) -> Others {
-        Others(replying: presence.replying[id] ?? [], viewing: presence.viewing[id] ?? [])
+    func claimMarks(at id: Int64) -> ClaimMarks {
+        ClaimMarks(replying: claims.replying[id] ?? [], viewing: claims.viewing[id] ?? [])
     }
 }
