@@ -2,8 +2,11 @@ import Foundation
 import HeedCore
 
 extension AppState {
-    /// Rows of the list area for a given terminal height (header, tabs, preview and status take the rest).
-    var listHeight: Int { Swift.max(1, height - 2 - QueueScreen.previewHeight(height) - 1) }
+    /// The screen's parts at this size.
+    public var layout: Layout { Layout(width: width, height: height) }
+
+    /// Rows of the list.
+    var listHeight: Int { layout.listHeight }
 
     public mutating func handle(_ event: Event) -> [Effect] {
         switch event {
@@ -170,7 +173,7 @@ extension AppState {
     }
 
     /// Lines of the conversation view's thread area.
-    var threadHeight: Int { ConversationScreen.threadArea(self).height }
+    var threadHeight: Int { layout.threadArea.height }
 
     mutating func scroll(by lines: Int) {
         guard var page = conversation else { return }
@@ -181,8 +184,8 @@ extension AppState {
 
     mutating func clampScroll() {
         guard var page = conversation else { return }
-        let area = ConversationScreen.threadArea(self)
-        let total = ConversationScreen.threadLines(page, width: area.width, timeZone: timeZone, now: now,
+        let area = layout.threadArea
+        let total = ThreadLayout.lines(page, width: area.width, timeZone: timeZone, now: now,
                                                    others: claimMarks(at: page.detail.summary.conversationID)).count
         page.scrollFromEnd = Swift.max(0, Swift.min(page.scrollFromEnd, total - area.height))
         conversation = page

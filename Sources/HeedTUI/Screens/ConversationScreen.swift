@@ -4,128 +4,70 @@ import HeedCore
 /// Enter on a row: the whole thread (ours marked, times in the operator's zone) and the
 /// customer's contact card — beside the thread on wide terminals, above it on narrow ones.
 enum ConversationScreen {
-    static let cardWidth = 40
-    /// Lines the card takes above the thread when there is no room beside it (with its rule).
-    static let compactCardHeight = 4
-
-    struct Area: Equatable {
-        var x: Int
-        var y: Int
-        var width: Int
-        var height: Int
-    }
-
-    struct Line: Equatable {
-        var text: String
-        var style: Style = .normal
-        var indent = 0
-    }
-
-    static func cardBeside(_ width: Int) -> Bool { width >= 100 }
-
-    static func threadArea(_ state: AppState) -> Area {
-        let top = 2
-        let bottom = state.height - 1
-        if cardBeside(state.width) { return Area(x: 1, y: top, width: state.width - cardWidth - 3, height: Swift.max(1, bottom - top)) }
-        return Area(x: 1, y: top + compactCardHeight, width: state.width - 2, height: Swift.max(1, bottom - top - compactCardHeight))
-    }
-
     static func render(_ page: ConversationPage, state: AppState, into grid: inout Grid) {
-        let area = threadArea(state)
-        let lines = threadLines(page, width: area.width, timeZone: state.timeZone, now: state.now,
+        let area = state.layout.threadArea
+        let lines = ThreadLayout.lines(page, width: area.width, timeZone: state.timeZone, now: state.now,
                                 others: state.claimMarks(at: page.detail.summary.conversationID))
         let first = Swift.max(0, lines.count - area.height - page.scrollFromEnd)
         for (offset, line) in lines[first..<Swift.min(lines.count, first + area.height)].enumerated() {
             grid.put(DisplayText(line.text), x: area.x + line.indent, y: area.y + offset, limit: area.width - line.indent, style: line.style)
         }
         if first > 0 { grid.put(DisplayText("↑ \(first) more"), x: area.x + area.width - 10, y: area.y, style: .dim) }
-        if cardBeside(state.width) {
+        if state.layout.cardBeside {
             let x = area.x + area.width + 1
             for y in area.y..<(area.y + area.height) { grid.put(DisplayText("│"), x: x, y: y, style: .separator) }
-            let card = cardLines(page.card, width: cardWidth, state: state)
+            let card = cardLines(page.card, width: Layout.cardWidth, state: state)
             for (offset, line) in card.prefix(area.height).enumerated() {
-                grid.put(DisplayText(line.text), x: x + 2 + line.indent, y: area.y + offset, limit: cardWidth - line.indent, style: line.style)
+                grid.put(DisplayText(line.text), x: x + 2 + line.indent, y: area.y + offset, limit: Layout.cardWidth - line.indent, style: line.style)
             }
         } else {
             let card = compactCardLines(page.card, state: state)
             for (offset, line) in card.enumerated() {
                 grid.put(DisplayText(line.text), x: 1, y: 2 + offset, limit: grid.width - 2, style: line.style)
             }
-            grid.put(DisplayText(String(repeating: "─", count: grid.width)), x: 0, y: 2 + compactCardHeight - 1, style: .separator)
+            grid.put(DisplayText(String(repeating: "─", count: grid.width)), x: 0, y: 2 + Layout.compactCardHeight - 1, style: .separator)
         }
-    }
-
-    /// The thread as lines of `width` columns: a summary, then each message under its author line.
-    static func threadLines(_ page: ConversationPage, width: Int, timeZone: TimeZone, now: Int64, others: ClaimMarks) -> [Line] {
-        let summary = page.detail.summary
-        var lines: [Line] = []
-        var facts = ["#\(summary.conversationID)", summary.status.rawValue, "priority \(summary.priority)"]
-        if summary.status == .open, let due = summary.dueAt { facts.append(Age.due(due, now: now)) }
-        if let assignee = summary.assignee { facts.append("→ \(assignee)") }
-        if !summary.tags.isEmpty { facts.append("tags: " + summary.tags.joined(separator: " ")) }
-        if let label = others.label { facts.append(label) }
-        facts += page.detail.escalations.filter { $0.state != "closed" }.map(\.summary)
-        lines.append(Line(text: DisplayText(untrusted: facts.joined(separator: " · ")).string, style: .dim))
-        lines += QueueScreen.wrap(DisplayText(untrusted: QueueScreen.why(summary)).string, width: width).map { Line(text: $0, style: .dim) }
-        for mention in page.detail.mentions {
-            lines.append(Line(text: ""))
-            let when = LocalTime.stamp(mention.createdAt, in: timeZone, now: now)
-            let head = mention.ours
-                ? "◂ ours · @\(mention.authorHandle) · \(mention.channel) · \(when)"
-                : "▸ @\(mention.authorHandle) (\(Age.count(mention.followers))) · \(mention.channel) · \(when)"
-            lines.append(Line(text: DisplayText(untrusted: head).string, style: mention.ours ? .ours : .urgencyHigh))
-            for paragraph in DisplayText(untrusted: mention.text, keepNewlines: true).string.split(separator: "\n", omittingEmptySubsequences: false) {
-                let wrapped = QueueScreen.wrap(String(paragraph), width: width - 2)
-                if wrapped.isEmpty { lines.append(Line(text: "", indent: 2)) }
-                lines += wrapped.map { Line(text: $0, style: mention.ours ? .ours : .normal, indent: 2) }
-            }
-        }
-        for note in page.detail.notes {
-            lines.append(Line(text: ""))
-            lines += QueueScreen.wrap(DisplayText(untrusted: "✎ note: " + note).string, width: width).map { Line(text: $0, style: .dim) }
-        }
-        return lines
     }
 
     /// The card in a column: who, where, tags, notes, history, mood.
-    static func cardLines(_ card: ContactCard?, width: Int, state: AppState) -> [Line] {
-        guard let card else { return [Line(text: "No contact known for this conversation.", style: .dim)] }
-        var lines = [Line(text: DisplayText(untrusted: card.name ?? card.handles.first.map { "@" + $0.handle } ?? "contact \(card.contactID)").string,
+    static func cardLines(_ card: ContactCard?, width: Int, state: AppState) -> [Layout.Line] {
+        guard let card else { return [Layout.Line(text: "No contact known for this conversation.", style: .dim)] }
+        var lines = [Layout.Line(text: DisplayText(untrusted: card.name ?? card.handles.first.map { "@" + $0.handle } ?? "contact \(card.contactID)").string,
                           style: .urgencyHigh)]
         for handle in card.handles {
-            lines.append(Line(text: DisplayText(untrusted: "@\(handle.handle) · \(handle.channel) · \(Age.count(handle.followers))"
+            lines.append(Layout.Line(text: DisplayText(untrusted: "@\(handle.handle) · \(handle.channel) · \(Age.count(handle.followers))"
                                                 + (handle.verified ? " ✓" : "")).string))
         }
-        lines.append(Line(text: "first seen " + LocalTime.date(card.firstSeenAt, in: state.timeZone), style: .dim))
-        lines.append(Line(text: DisplayText(untrusted: "tags: " + (card.tags.isEmpty ? "none" : card.tags.joined(separator: " "))).string))
+        lines.append(Layout.Line(text: "first seen " + LocalTime.date(card.firstSeenAt, in: state.timeZone), style: .dim))
+        lines.append(Layout.Line(text: DisplayText(untrusted: "tags: " + (card.tags.isEmpty ? "none" : card.tags.joined(separator: " "))).string))
         if !card.notes.isEmpty {
-            lines.append(Line(text: "notes:", style: .dim))
+            lines.append(Layout.Line(text: "notes:", style: .dim))
             for note in card.notes {
-                lines += QueueScreen.wrap(DisplayText(untrusted: note).string, width: width - 2).map { Line(text: $0, indent: 2) }
+                lines += QueueScreen.wrap(DisplayText(untrusted: note).string, width: width - 2).map { Layout.Line(text: $0, indent: 2) }
             }
         }
-        lines.append(Line(text: "sentiment " + sparkline(card.sentiment, width: width - 22) + latest(card.sentiment)))
-        lines.append(Line(text: ""))
-        lines.append(Line(text: card.previous.isEmpty ? "no earlier conversations" : "earlier conversations:", style: .dim))
+        lines.append(Layout.Line(text: "sentiment " + sparkline(card.sentiment, width: width - 22) + latest(card.sentiment)))
+        lines.append(Layout.Line(text: ""))
+        lines.append(Layout.Line(text: card.previous.isEmpty ? "no earlier conversations" : "earlier conversations:", style: .dim))
         for past in card.previous {
             let head = "#\(past.id) \(past.status.rawValue) \(Age.short(milliseconds: state.now - past.lastAt)) "
-            lines.append(Line(text: DisplayText(untrusted: head + past.text).string))
+            lines.append(Layout.Line(text: DisplayText(untrusted: head + past.text).string))
         }
         return lines
     }
 
     /// Three lines above the thread for narrow terminals.
-    static func compactCardLines(_ card: ContactCard?, state: AppState) -> [Line] {
-        guard let card else { return [Line(text: "No contact known for this conversation.", style: .dim)] }
+    static func compactCardLines(_ card: ContactCard?, state: AppState) -> [Layout.Line] {
+        guard let card else { return [Layout.Line(text: "No contact known for this conversation.", style: .dim)] }
         let handles = card.handles.map { "@\($0.handle) \($0.channel) (\(Age.count($0.followers)))" }.joined(separator: " · ")
         let who = (card.name.map { $0 + " · " } ?? "") + handles + " · since " + LocalTime.date(card.firstSeenAt, in: state.timeZone)
         let previous = card.previous.prefix(4).map { "#\($0.id) \($0.status.rawValue)" }.joined(separator: ", ")
         let about = "tags: " + (card.tags.isEmpty ? "none" : card.tags.joined(separator: " "))
             + (card.notes.isEmpty ? "" : " · \(card.notes.count) note\(card.notes.count == 1 ? "" : "s"): " + card.notes[0])
         return [
-            Line(text: DisplayText(untrusted: who).string, style: .urgencyHigh),
-            Line(text: DisplayText(untrusted: about).string),
-            Line(text: "sentiment " + sparkline(card.sentiment, width: 24) + latest(card.sentiment)
+            Layout.Line(text: DisplayText(untrusted: who).string, style: .urgencyHigh),
+            Layout.Line(text: DisplayText(untrusted: about).string),
+            Layout.Line(text: "sentiment " + sparkline(card.sentiment, width: 24) + latest(card.sentiment)
                  + " · earlier: " + (previous.isEmpty ? "none" : previous), style: .dim),
         ]
     }

@@ -3,7 +3,6 @@ import HeedCore
 
 /// The list of conversations (or of posts, in the Outbox) and a preview of the selected one.
 public enum QueueScreen {
-    static func previewHeight(_ height: Int) -> Int { height >= 30 ? 9 : (height >= 16 ? 7 : 4) }
 
     static func renderTooSmall(_ state: AppState, into grid: inout Grid) {
         let minimum = AppState.minimumSize
@@ -140,7 +139,7 @@ public enum QueueScreen {
         grid.put(DisplayText(untrusted: who), x: 1, y: y + 1, limit: grid.width - 2, style: .dim)
         grid.put(DisplayText(untrusted: why(row)), x: 1, y: y + 2, limit: grid.width - 2, style: .dim)
         let lines = wrap(DisplayText(untrusted: row.text).string, width: grid.width - 2)
-        for (offset, line) in lines.prefix(previewHeight(state.height) - 3).enumerated() {
+        for (offset, line) in lines.prefix(state.layout.previewHeight - 3).enumerated() {
             grid.put(DisplayText(line), x: 1, y: y + 3 + offset)
         }
     }
@@ -154,7 +153,7 @@ public enum QueueScreen {
             grid.put(DisplayText(untrusted: "error: " + error), x: 1, y: y + 2, limit: grid.width - 2, style: .error)
         }
         let lines = wrap(DisplayText(untrusted: post.text).string, width: grid.width - 2)
-        for (offset, line) in lines.prefix(previewHeight(state.height) - 3).enumerated() {
+        for (offset, line) in lines.prefix(state.layout.previewHeight - 3).enumerated() {
             grid.put(DisplayText(line), x: 1, y: y + 3 + offset)
         }
     }
