@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -25,6 +27,8 @@ let package = Package(
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "CSQLiteTuning",
             ],
             resources: [.embedInCode("Resources/config.example.json"), .embedInCode("Resources/sentiment-lexicon.tsv"),
@@ -51,7 +55,8 @@ let package = Package(
             dependencies: ["HeedCore", "HeedTUI"],
             path: "Sources/HeedTestSupport"
         ),
-        .testTarget(name: "HeedCoreTests", dependencies: ["HeedCore", "HeedTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "HeedCoreTests", dependencies: ["HeedCore", "HeedTestSupport", .product(name: "Logging", package: "swift-log")],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "HeedTUITests", dependencies: ["HeedTUI", "HeedTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "HeedCLITests", dependencies: ["HeedCore", "HeedTestSupport"]),
         // Run in release by scripts/test (tens of thousands of variants per payload).

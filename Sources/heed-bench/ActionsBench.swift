@@ -61,7 +61,8 @@ struct ActionsBench: ParsableCommand {
         clock.advance(seconds: 600)
         try? FileManager.default.removeItem(atPath: "\(options.dir)/outbox-spool")
         let start = DispatchTime.now()
-        let report = try Delivery(database: database, config: config, clock: clock).runOnce()
+        let delivery = Delivery(database: database, config: config, clock: clock)
+        let report = try waitFor { try await delivery.runOnce() }
         let seconds = milliseconds(since: start) / 1000
         print("delivery through the spool adapter: \(report.sent) of \(queued) posts in \(format(seconds, 2)) s, "
             + "\(format(Double(report.sent) / seconds, 0)) posts a second (each written, renamed, marked sent and put in its thread)")

@@ -5,6 +5,8 @@ enum ExitStatus {
     static let ok: Int32 = 0
     /// An action that was true already ("nothing to change"): done in effect, nothing written.
     static let nothingToChange: Int32 = 1
+    /// `heed status`: the service does not run (as LSB init scripts say it).
+    static let notRunning: Int32 = 3
     static let usage: Int32 = 64
     /// Some input records were rejected.
     static let dataError: Int32 = 65

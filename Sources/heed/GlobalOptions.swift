@@ -25,6 +25,12 @@ func guarded(_ body: () throws -> Void) throws {
     }
 }
 
+/// `guarded` for a command whose body is async: run on Swift's threads while the main thread waits
+/// (the command line stays synchronous, as the screen's curses loop wants the main thread).
+func guardedAsync(_ body: @escaping @Sendable () async throws -> Void) throws {
+    try guarded { try waitFor(body) }
+}
+
 func printError(_ message: String) {
     FileHandle.standardError.write(Data(("heed: " + message + "\n").utf8))
 }

@@ -38,10 +38,10 @@ final class DeliveryTests: XCTestCase {
         XCTAssertEqual(try posts(database).map { $0["state"] as String }, ["cancelled"], "undone inside the window")
         try service.redo(by: sam)
         let delivery = Delivery(database: database, config: config, clock: clock)
-        XCTAssertEqual(try delivery.runOnce().sent, 0, "not before the window ends")
+        XCTAssertEqual(try delivery.runOnceWaiting().sent, 0, "not before the window ends")
         clock.advance(seconds: 10)
-        XCTAssertEqual(try delivery.runOnce().sent, 1)
-        XCTAssertEqual(try delivery.runOnce().sent, 0, "once")
+        XCTAssertEqual(try delivery.runOnceWaiting().sent, 1)
+        XCTAssertEqual(try delivery.runOnceWaiting().sent, 0, "once")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.file("outbox-spool"))
         XCTAssertEqual(files.count, 1)
         let post = try JSONParser.parse(String(contentsOfFile: folder.file("outbox-spool/" + files[0]), encoding: .utf8))
@@ -64,7 +64,7 @@ final class DeliveryTests: XCTestCase {
         let text = "He said \"no\"; then $(rm -rf ~) and `id`\nnew line\t'quoted' \\ end"
         try ActionService(database: database, config: config, clock: clock).reply(to: id, text: text, by: sam)
         clock.advance(seconds: 10)
-        XCTAssertEqual(try Delivery(database: database, config: config, clock: clock).runOnce().sent, 1)
+        XCTAssertEqual(try Delivery(database: database, config: config, clock: clock).runOnceWaiting().sent, 1)
         let post = try JSONParser.parse(String(contentsOfFile: received, encoding: .utf8))
         XCTAssertEqual(post["text"]?.string, text + " ^SB")
         XCTAssertEqual(try posts(database).first?["external_id"], "x-12345")
@@ -80,11 +80,11 @@ final class DeliveryTests: XCTestCase {
         try service.reply(to: id, text: "on it", by: sam)
         let delivery = Delivery(database: database, config: config, clock: clock)
         clock.advance(seconds: 10)
-        XCTAssertEqual(try delivery.runOnce().retrying, 1)
-        XCTAssertEqual(try delivery.runOnce().retrying, 0, "not again before its backoff")
+        XCTAssertEqual(try delivery.runOnceWaiting().retrying, 1)
+        XCTAssertEqual(try delivery.runOnceWaiting().retrying, 0, "not again before its backoff")
         for _ in 2...Delivery.maxAttempts {
             clock.advance(seconds: 600)
-            _ = try delivery.runOnce()
+            _ = try delivery.runOnceWaiting()
         }
         let post = try XCTUnwrap(try posts(database).first)
         XCTAssertEqual(post["state"], "failed")
@@ -102,7 +102,7 @@ final class DeliveryTests: XCTestCase {
         try service.reply(to: id, text: "second", by: sam)
         clock.advance(seconds: 10)
         let delivery = Delivery(database: database, config: config, clock: clock)
-        XCTAssertEqual(try delivery.runOnce().sent, 2)
+        XCTAssertEqual(try delivery.runOnceWaiting().sent, 2)
         // As if a worker died after writing the first's file but before marking it sent, and
         // before writing the second's.
         try service.reply(to: id, text: "third", by: sam)
@@ -111,16 +111,16 @@ final class DeliveryTests: XCTestCase {
         let keys = try database.read { db in try String.fetchAll(db, sql: "SELECT idempotency_key FROM outbox WHERE id IN (3, 4) ORDER BY id") }
         try database.write { db in try db.execute(sql: "UPDATE outbox SET state = 'sending', attempts = 1 WHERE id IN (3, 4)") }
         try "{}".write(toFile: folder.file("outbox-spool/\(keys[0]).json"), atomically: true, encoding: .utf8)
-        XCTAssertEqual(try delivery.recover(), 2)
+        XCTAssertEqual(try delivery.recoverWaiting(), 2)
         XCTAssertEqual(try posts(database).map { $0["state"] as String }, ["sent", "sent", "sent", "queued"])
-        XCTAssertEqual(try delivery.runOnce().sent, 1)
+        XCTAssertEqual(try delivery.runOnceWaiting().sent, 1)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.file("outbox-spool")).count, 4, "one file a post")
         XCTAssertEqual(try ours(database).count, 4, "each in the thread once")
         // A command's post cannot be checked from here: it waits for a person.
         config.delivery.defaultAdapter = .command(Program(path: "/bin/true", arguments: [], timeoutSeconds: 5))
         try service.reply(to: id, text: "fifth", by: sam)
         try database.write { db in try db.execute(sql: "UPDATE outbox SET state = 'sending' WHERE id = 5") }
-        XCTAssertEqual(try Delivery(database: database, config: config, clock: clock).recover(), 1)
+        XCTAssertEqual(try Delivery(database: database, config: config, clock: clock).recoverWaiting(), 1)
         XCTAssertEqual(try posts(database).last?["state"], "checking")
         // One worker at a time.
         let first = try XCTUnwrap(Delivery.lock(cache: folder.file("cache.sqlite")))
@@ -163,4 +163,10 @@ final class DeliveryTests: XCTestCase {
             XCTAssertTrue(($0 as! HeedError).message.hasPrefix("too long to send: 304 of 280"), "the signature counts too")
         }
     }
+}
+
+extension Delivery {
+    /// The async rounds, waited for (the tests are synchronous).
+    func runOnceWaiting() throws -> Report { try waitFor { try await runOnce() } }
+    func recoverWaiting() throws -> Int { try waitFor { try await recover() } }
 }

@@ -9,6 +9,8 @@ public struct Config: Sendable, Equatable {
     public var timeZone = "UTC"
     /// Our own accounts per channel: their posts are our replies, not customers'.
     public var accounts: [String: [String]] = [:]
+    /// Those of them heed hears and answers itself (`heed run`).
+    public var connectedAccounts: [ConnectedAccount] = []
     /// Where intros, roster and broadcast posts go.
     public var helpAccounts: [ChannelAccount] = []
     /// Channel names beyond the built-in ones (a connector's own).
@@ -33,6 +35,8 @@ public struct Config: Sendable, Equatable {
     public var maxShiftHours = 12
     public var signOff: String?
     public var afterIngestHook: Program?
+    /// A folder `heed run` imports every file that appears in (as `heed ingest --watch`).
+    public var watchFolder: String?
 
     public init() {}
 

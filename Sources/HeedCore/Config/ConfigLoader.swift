@@ -5,7 +5,7 @@ public enum ConfigLoader {
     static let topLevelKeys = [
         "brand", "cache", "timezone", "accounts", "help_accounts", "channels", "operators", "teams", "sla",
         "business_hours", "canned_replies", "macros", "rules", "keys", "delivery", "views", "undo_seconds", "claims",
-        "presence", "shifts", "hooks", "triage",
+        "presence", "shifts", "hooks", "triage", "watch",
     ]
 
     /// Parses config text; `file` is only used in messages.
@@ -46,8 +46,22 @@ public enum ConfigLoader {
         }
         if let node = top["accounts"], let entries = r.map(node, "accounts") {
             for entry in entries {
-                guard checkChannel(entry.key, entry.value, entry.path, config, &r) else { continue }
-                config.accounts[entry.key] = r.strings(entry.value, entry.path) ?? []
+                guard checkChannel(entry.key, entry.value, entry.path, config, &r), let items = r.array(entry.value, entry.path) else { continue }
+                var handles: [String] = []
+                for item in items {
+                    if case .object = item.value.value {
+                        guard let account = AccountReader.read(item.value, item.path, channel: entry.key, &r) else { continue }
+                        handles.append(account.handle)
+                        config.connectedAccounts.append(account)
+                    } else if let handle = r.string(item.value, item.path) {
+                        handles.append(handle)
+                    }
+                }
+                config.accounts[entry.key] = handles
+            }
+            var names = Set<String>()
+            for account in config.connectedAccounts where !names.insert(account.name).inserted {
+                r.problem(node, "accounts", "two accounts are named \"\(account.name)\": each needs a name of its own")
             }
         }
         if let node = top["help_accounts"], let items = r.array(node, "help_accounts") {
@@ -130,6 +144,7 @@ public enum ConfigLoader {
             let views = config.views.compactMap { view in view.key.flatMap(KeySpec.parse).map { (name: view.name, key: $0) } }
             for conflict in KeyMap.conflicts(overrides: config.keys, macros: macros, views: views) { r.problem(node, "keys", conflict) }
         }
+        if let node = top["watch"], let folder = r.string(node, "watch") { config.watchFolder = Workspace.expandingHome(folder) }
         if let node = top["undo_seconds"], let v = r.int(node, "undo_seconds", in: 0...600) { config.undoSeconds = v }
         if let node = top["claims"], let f = r.fields(node, "claims", allowed: ["expiry_seconds", "lead_only_takeover"]) {
             if let n = f["expiry_seconds"], let v = r.int(n, "claims.expiry_seconds", in: 10...3600) { config.claimSeconds = v }

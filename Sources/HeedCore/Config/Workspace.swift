@@ -57,8 +57,17 @@ public struct Workspace: Sendable {
         environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
     }
 
+    /// `~` and `$HOME` (or `${HOME}`) at the start of a path of the config, as a shell would read them.
     static func expandHome(_ path: String, environment: [String: String]) -> String {
-        path == "~" || path.hasPrefix("~/") ? home(environment) + path.dropFirst() : path
+        for prefix in ["~", "$HOME", "${HOME}"] where path == prefix || path.hasPrefix(prefix + "/") {
+            return home(environment) + path.dropFirst(prefix.count)
+        }
+        return path
+    }
+
+    /// `expandHome` with this process's environment.
+    static func expandingHome(_ path: String) -> String {
+        expandHome(path, environment: ProcessInfo.processInfo.environment)
     }
 
     /// Opens (creating or upgrading) the cache this workspace names.

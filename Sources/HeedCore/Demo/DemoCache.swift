@@ -20,7 +20,7 @@ public enum DemoCache {
         let database = try AppDatabase.open(path: path)
         try database.write { db in
             try EventLog.append(db, at: clock.now(), by: EventLog.ingestOperator, kind: .demo, conversation: nil,
-                                subject: "demo cache", before: nil, after: "{\"size\":\(size),\"seed\":\(seed)}")
+                                subject: "demo cache", before: nil, after: JSONWriter.object([("size", .number(String(size))), ("seed", .number(String(seed)))]))
         }
         let ingester = Ingester(database: database, config: config, clock: clock)
         let report = try ingester.ingest(mentions: DemoGenerator(size: size, seed: seed, now: clock.now(), config: config),

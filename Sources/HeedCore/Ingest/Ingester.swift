@@ -232,8 +232,14 @@ public final class Ingester {
                         resumedAtLine: start.line - 1)
     }
 
-    /// Imports mentions made in memory (the demo, connectors built into heed), in the same batches.
+    /// Imports mentions made in memory (the demo, connectors built into heed), in the same batches;
+    /// `alongside` writes in the last batch's transaction (a connector's new cursor: committed
+    /// with the mentions it covers, or not at all).
     public func ingest<S: Sequence<IncomingMention>>(mentions: S, source: String) throws -> IngestReport {
+        try ingest(mentions: mentions, source: source, alongside: nil)
+    }
+
+    func ingest<S: Sequence<IncomingMention>>(mentions: S, source: String, alongside: ((Database) throws -> Void)?) throws -> IngestReport {
         try prepareConnection()
         var report = IngestReport(source: source)
         let upsert = MentionUpsert(config: config, now: clock.now())
@@ -251,6 +257,7 @@ public final class Ingester {
                     count(try upsert.store(mention, in: db), into: &report)
                 }
                 try upsert.finishBatch(in: db)
+                if finished { try alongside?(db) }
             }
         }
         try logIngest(report)
@@ -285,9 +292,9 @@ public final class Ingester {
 
     private func logIngest(_ report: IngestReport, in db: Database) throws {
         guard report.total > 0 else { return }
-        try EventLog.append(db, at: clock.now(), by: EventLog.ingestOperator, kind: .ingest, conversation: nil,
-                            subject: report.source,
-                            after: "{\"new\":\(report.new),\"updated\":\(report.updated),\"unchanged\":\(report.unchanged),\"rejected\":\(report.rejected)}")
+        try EventLog.append(db, at: clock.now(), by: EventLog.ingestOperator, kind: .ingest, subject: report.source,
+                            after: JSONWriter.object([("new", .number(String(report.new))), ("updated", .number(String(report.updated))),
+                                                      ("unchanged", .number(String(report.unchanged))), ("rejected", .number(String(report.rejected)))]))
     }
 
 

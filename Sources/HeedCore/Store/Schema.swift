@@ -18,6 +18,7 @@ enum Schema {
         migrator.registerMigration("v8-reasons-apart", migrate: v8ReasonsApart)
         migrator.registerMigration("v9-screen-reads", migrate: v9ScreenReads)
         migrator.registerMigration("v10-activity", migrate: v10Activity)
+        migrator.registerMigration("v11-connections", migrate: v11Connections)
         return migrator
     }
 
@@ -426,6 +427,44 @@ enum Schema {
                 PRIMARY KEY (operator, at)
             ) WITHOUT ROWID;
             CREATE INDEX conversation_snoozed ON conversation(snoozed_until) WHERE status = 'snoozed' AND snoozed_until IS NOT NULL;
+            """)
+    }
+
+    /// What `heed run` keeps of each connected account (where its listening got to, committed
+    /// with the mentions it covers; its trouble; its rate limit) and of each of its parts (for
+    /// `heed status` and the screen).
+    private static func v11Connections(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE account_state (
+                account TEXT PRIMARY KEY,
+                -- the network's own paging mark: since_id, a cursor, an ETag
+                cursor TEXT,
+                etag TEXT,
+                last_modified TEXT,
+                last_poll_at INTEGER,
+                last_ok_at INTEGER,
+                last_error TEXT,
+                last_error_at INTEGER,
+                -- refused credentials: the account waits for someone to fix them
+                stopped INTEGER NOT NULL DEFAULT 0,
+                rate_remaining INTEGER,
+                rate_limit INTEGER,
+                rate_reset_at INTEGER,
+                updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE service_part (
+                name TEXT PRIMARY KEY,
+                -- starting | running | failing | stopped
+                state TEXT NOT NULL,
+                detail TEXT,
+                pid INTEGER,
+                host TEXT,
+                started_at INTEGER,
+                heartbeat_at INTEGER NOT NULL,
+                last_error TEXT,
+                last_error_at INTEGER,
+                restarts INTEGER NOT NULL DEFAULT 0
+            ) WITHOUT ROWID;
             """)
     }
 }

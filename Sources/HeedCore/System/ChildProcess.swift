@@ -79,3 +79,61 @@ public struct ChildProcess: Sendable {
         _ = Foundation.kill(pid, signal)
     }
 }
+
+extension ChildProcess {
+    /// What a program run to its end wrote.
+    public struct Output: Sendable {
+        public var exit: Exit
+        public var stdout: Data
+        public var stderr: Data
+
+        /// The last line it wrote on standard error, for a message.
+        public var lastErrorLine: String {
+            String(decoding: stderr, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+        }
+    }
+
+    /// Runs `arguments` (no shell) with `input` on its standard input, and returns what it wrote;
+    /// nil when it took longer than `timeout` seconds (it is killed). Its streams go through
+    /// files in a folder of heed's own, readable by this user only, removed after.
+    public static func run(_ arguments: [String], input: Data = Data(), timeout: Double, environment: [String: String]? = nil) throws -> Output? {
+        let folder = try PrivateFolder()
+        defer { folder.remove() }
+        try folder.write("in", input)
+        let child = try spawn(arguments, stdin: folder.path("in"), stdout: folder.path("out"), stderr: folder.path("err"), environment: environment)
+        guard let exit = child.wait(timeout: timeout) else { return nil }
+        return Output(exit: exit, stdout: folder.read("out"), stderr: folder.read("err"))
+    }
+}
+
+/// A temporary folder only this user can enter (`mkdtemp`, mode 0700), whose files are created
+/// new (`O_EXCL`, no symlink followed): nothing planted beside it can be written through.
+struct PrivateFolder {
+    let root: String
+
+    init() throws {
+        var template = Array((NSTemporaryDirectory() + "/heed-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw HeedError("cannot make a private temporary folder: \(String(cString: strerror(errno)))", .cannotWrite)
+        }
+        root = String(cString: made)
+    }
+
+    func path(_ name: String) -> String { root + "/" + name }
+
+    func write(_ name: String, _ data: Data) throws {
+        let fd = open(path(name), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw HeedError("cannot write \(path(name)): \(String(cString: strerror(errno)))", .cannotWrite) }
+        defer { close(fd) }
+        var offset = 0
+        while offset < data.count {
+            let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            guard written > 0 else { throw HeedError("cannot write \(path(name)): \(String(cString: strerror(errno)))", .cannotWrite) }
+            offset += written
+        }
+    }
+
+    func read(_ name: String) -> Data { FileManager.default.contents(atPath: path(name)) ?? Data() }
+
+    func remove() { try? FileManager.default.removeItem(atPath: root) }
+}

@@ -4,7 +4,8 @@ import HeedCore
 
 struct DeliverCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "deliver", abstract: "Send the outbox's due posts through each channel's adapter (with --follow, until SIGINT/SIGTERM).")
+        commandName: "deliver", abstract: "Send the outbox's due posts through each channel's way out (with --follow, until SIGINT/SIGTERM).",
+        discussion: "`heed run` does this by itself; this is for a one-off or a script.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -12,24 +13,26 @@ struct DeliverCommand: ParsableCommand {
     var follow = false
 
     func run() throws {
-        try guarded {
+        try guardedAsync {
             let workspace = try global.workspace()
             let database = try workspace.openCache()
             guard let lock = Delivery.lock(cache: workspace.cachePath) else {
-                throw HeedError("another `heed deliver` is running on \(workspace.cachePath)", .conflict)
+                throw HeedError("another `heed deliver` (or `heed run`) is sending for \(workspace.cachePath)", .conflict)
             }
             defer { close(lock) }
-            let delivery = Delivery(database: database, config: workspace.config, clock: SystemClock())
-            let recovered = try delivery.recover()
-            if recovered > 0 { print("\(recovered) post(s) a stopped worker had left half sent were looked at again") }
+            let clock = SystemClock()
+            let connectors = Connectors(config: workspace.config, secrets: Secrets(configPath: workspace.configPath), clock: clock)
+            let delivery = Delivery(database: database, config: workspace.config, clock: clock, connectors: connectors)
+            let recovered = try await delivery.recover()
+            if recovered > 0 { print("\(recovered) post\(recovered == 1 ? "" : "s") a stopped worker had left half sent looked at again") }
             StopSignal.install()
             repeat {
-                let report = try delivery.runOnce()
+                let report = try await delivery.runOnce { StopSignal.requested() }
                 if report != Delivery.Report() || !follow {
                     print("sent \(report.sent), to retry \(report.retrying), failed \(report.failed)")
                 }
                 // A second between rounds, cut short by a signal.
-                for _ in 0..<20 where follow && !StopSignal.requested() { usleep(50_000) }
+                for _ in 0..<20 where follow && !StopSignal.requested() { try await Task.sleep(nanoseconds: 50_000_000) }
             } while follow && !StopSignal.requested()
         }
     }

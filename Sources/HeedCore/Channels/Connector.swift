@@ -1,0 +1,74 @@
+import Foundation
+
+/// Where listening to an account got to, as `account_state` keeps it.
+struct ListenMark: Sendable, Equatable {
+    /// The network's own mark: a notification id, a cursor, the newest time seen.
+    var cursor: String?
+    /// A feed's validators, for a conditional GET.
+    var etag: String?
+    var lastModified: String?
+}
+
+/// What one poll brought: mentions to store, where listening goes on from, and whether another
+/// page waits right now.
+struct ListenedPage: Sendable {
+    var mentions: [IncomingMention] = []
+    var rejected: [Rejection] = []
+    var mark: ListenMark
+    var more = false
+    var rateLimit: RateLimit?
+}
+
+/// Hears one account: a page of what is new since a mark, from the network's own API. The
+/// page is stored with its new mark in one transaction (`Listening`), so a crash re-fetches at
+/// most one page and stores nothing twice.
+protocol Listener: Sendable {
+    var account: ConnectedAccount { get }
+    /// `known` says whether a post (channel, source id) is in the cache already: a reply whose
+    /// parent is not is fetched with its thread.
+    func listen(since mark: ListenMark, known: @Sendable (String, String) -> Bool) async throws -> ListenedPage
+}
+
+/// A post of ours as a poster sends it, with what it answers.
+struct OutgoingPost: Sendable, Equatable {
+    var id: Int64
+    var kind: PostKind
+    var channel: String
+    var text: String
+    var idempotencyKey: String
+    var createdAt: Int64
+    /// The message answered: its source id, author, thread and the fields its format kept.
+    var replyTo: ReplyTarget?
+
+    struct ReplyTarget: Sendable, Equatable {
+        var sourceID: String
+        var authorHandle: String
+        var threadID: String?
+        var extra: String?
+    }
+}
+
+/// What a poster found of a post whose sending was interrupted.
+enum PostSearch: Sendable, Equatable {
+    /// It went out: its id on the network.
+    case sent(String)
+    /// It did not: it may go again.
+    case notSent
+    /// The network cannot say: a person must look.
+    case cannotTell(String)
+}
+
+/// Answers through one account: sends a post, and finds one whose sending was interrupted
+/// before it is ever tried again.
+protocol Poster: Sendable {
+    var account: ConnectedAccount { get }
+    /// Sends `post`; the network's id for it.
+    func send(_ post: OutgoingPost) async throws -> String
+    func find(_ post: OutgoingPost) async throws -> PostSearch
+}
+
+/// Checks an account as `heed account check` does: one authenticated request, and what is wrong.
+protocol AccountChecker: Sendable {
+    /// A line saying who the network says we are.
+    func check() async throws -> String
+}

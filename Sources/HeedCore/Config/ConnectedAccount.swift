@@ -1,0 +1,73 @@
+import Foundation
+
+/// One of our accounts that heed hears and answers itself (`heed run`): an object under
+/// `accounts.CHANNEL` in the config. Its secret never lives in config.json (`Secrets`).
+public struct ConnectedAccount: Sendable, Equatable {
+    /// What heed talks to for it.
+    public enum Network: String, Sendable, CaseIterable {
+        case mastodon, bluesky, discourse, feed
+        /// A Maildir that mbsync, fetchmail or offlineimap fill; replies through sendmail.
+        case email
+    }
+
+    /// Its name in heed (`heed account check NAME`, the secrets file, the logs).
+    public var name: String
+    public var channel: String
+    public var network: Network
+    /// Our handle there (`help@mastodon.social`, `northwind.bsky.social`, a forum username):
+    /// its posts are ours.
+    public var handle: String
+    /// The instance, service or forum (`https://mastodon.social`), or the feed's URL.
+    public var url: URL?
+    /// How often it is asked for what is new.
+    public var pollSeconds: Int
+    /// Mastodon: the streaming API instead of polling (polling again when it fails).
+    public var stream = false
+    /// Email: the Maildir folder, and the sendmail-compatible program replies go through.
+    public var maildir: String?
+    public var sendmail: Program?
+    /// Email: the From address of our replies.
+    public var from: String?
+    /// A program that prints the secret (`pass show heed/mastodon`), run without a shell.
+    public var secretCommand: [String]?
+
+    public init(name: String, channel: String, network: Network, handle: String, url: URL? = nil, pollSeconds: Int? = nil) {
+        self.name = name
+        self.channel = channel
+        self.network = network
+        self.handle = handle
+        self.url = url
+        self.pollSeconds = pollSeconds ?? (network == .feed ? 300 : 30)
+    }
+
+    /// The network a channel's accounts use unless they say.
+    public static func defaultNetwork(channel: String) -> Network? {
+        switch channel {
+        case "mastodon": .mastodon
+        case "bluesky": .bluesky
+        case "forum": .discourse
+        case "blog": .feed
+        case "email": .email
+        default: nil
+        }
+    }
+
+    /// Whether it needs a secret at all (a public feed does not; a Maildir is the user's own).
+    public var needsSecret: Bool { network != .feed && network != .email }
+}
+
+extension Config {
+    /// The account named `name`.
+    public func connectedAccount(named name: String) -> ConnectedAccount? {
+        connectedAccounts.first { $0.name == name }
+    }
+
+    /// The connected account a post on `channel` from `handle` goes through (the first of the
+    /// channel's when the post names none).
+    public func connectedAccount(channel: String, handle: String?) -> ConnectedAccount? {
+        let candidates = connectedAccounts.filter { $0.channel == channel }
+        guard let handle else { return candidates.first }
+        let bare = handle.hasPrefix("@") ? String(handle.dropFirst()) : handle
+        return candidates.first { $0.handle.caseInsensitiveCompare(bare) == .orderedSame || $0.name == handle } ?? candidates.first
+    }
+}
