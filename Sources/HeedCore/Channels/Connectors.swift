@@ -7,6 +7,8 @@ public struct Connectors: Sendable {
     let secrets: Secrets
     let http: any HTTPClient
     let clock: any Clock
+    /// Bluesky sessions, kept between rounds.
+    private let sessions = BlueskySessions()
 
     public init(config: Config, secrets: Secrets, http: any HTTPClient = URLSessionHTTPClient(), clock: any Clock) {
         self.config = config
@@ -16,23 +18,27 @@ public struct Connectors: Sendable {
     }
 
     func listener(for account: ConnectedAccount) throws -> any Listener {
-        switch account.network {
-        case .mastodon: return Mastodon(account: account, token: try secrets.secret(for: account), http: http, clock: clock)
-        default: throw HeedError("\(account.name): heed does not listen to \(account.network.rawValue) yet", .config)
-        }
+        try connector(for: account)
     }
 
     func poster(for account: ConnectedAccount) throws -> any Poster {
-        switch account.network {
-        case .mastodon: return Mastodon(account: account, token: try secrets.secret(for: account), http: http, clock: clock)
-        default: throw HeedError("\(account.name): heed does not post to \(account.network.rawValue) yet", .config)
+        guard let poster = try connector(for: account) as? any Poster else {
+            throw HeedError("\(account.name): a \(account.network.rawValue) account only listens; its channel needs a \"delivery\" adapter to answer", .config)
         }
+        return poster
     }
 
     func checker(for account: ConnectedAccount) throws -> any AccountChecker {
+        try connector(for: account)
+    }
+
+    private func connector(for account: ConnectedAccount) throws -> any Listener & AccountChecker {
         switch account.network {
-        case .mastodon: return Mastodon(account: account, token: try secrets.secret(for: account), http: http, clock: clock)
-        default: throw HeedError("\(account.name): heed cannot check \(account.network.rawValue) yet", .config)
+        case .mastodon: Mastodon(account: account, token: try secrets.secret(for: account), http: http, clock: clock)
+        case .bluesky: Bluesky(account: account, password: try secrets.secret(for: account), http: http, clock: clock, sessions: sessions)
+        case .discourse: Discourse(account: account, key: try secrets.secret(for: account), http: http, clock: clock)
+        case .feed: FeedListener(account: account, http: http, clock: clock)
+        case .email: Email(account: account, clock: clock)
         }
     }
 

@@ -1,7 +1,7 @@
 import GRDB
 
 /// One entry of the append-only log of every state change: who, when, what, before and after.
-struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
+struct EventRecord: Codable, FetchableRecord, TableRecord {
     static let databaseTableName = "event"
 
     var id: Int64?
@@ -27,8 +27,6 @@ struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
         static let before = Column(CodingKeys.before)
         static let after = Column(CodingKeys.after)
     }
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// Appends to the event log. Changes to a conversation's state are logged by
@@ -48,10 +46,11 @@ public enum EventLog {
     @discardableResult
     static func append(_ db: Database, at: Int64, by actor: String, kind: EventKind, conversation: Int64? = nil,
                        subject: String? = nil, before: String? = nil, after: String? = nil) throws -> Int64 {
-        var record = EventRecord(id: nil, at: at, actor: actor, kind: kind.rawValue, conversationID: conversation, subject: subject,
-                                 before: before, after: after)
-        try record.insert(db)
-        return record.id!
+        // A statement kept prepared rather than a record's insert: imports log an event for every
+        // conversation a rule or an incident changes.
+        try db.cachedStatement(sql: "INSERT INTO event (at, operator, kind, conversation_id, subject, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [at, actor, kind.rawValue, conversation, subject, before, after])
+        return db.lastInsertedRowID
     }
 
     /// "sam resolved this 20 s ago", from the conversation's latest event: why a compare-and-set failed.

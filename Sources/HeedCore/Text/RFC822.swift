@@ -4,6 +4,19 @@ public enum RFC822 {
     static let zones: [String: Int] = ["ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300,
                                        "mst": -420, "mdt": -360, "pst": -480, "pdt": -420]
 
+    /// `Thu, 03 Dec 2026 13:40:00 +0000`, in UTC, as a mail's Date header.
+    public static func string(fromMilliseconds ms: Int64) -> String {
+        let iso = RFC3339.string(fromMilliseconds: ms - ms % 1000)
+        let parts = iso.dropLast().split(separator: "T")
+        let date = parts[0].split(separator: "-").compactMap { Int($0) }
+        let seconds = (ms >= 0 ? ms : ms - 999) / 1000
+        let days = Int((seconds >= 0 ? seconds : seconds - 86_399) / 86_400)
+        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
+        let day = date[2] < 10 ? "0\(date[2])" : "\(date[2])"
+        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][date[1] - 1]
+        return "\(weekday), \(day) \(month) \(date[0]) \(parts[1]) +0000"
+    }
+
     /// Unix milliseconds, or nil. The weekday is optional; a two-digit year is 19xx/20xx as RFC 2822 says.
     public static func milliseconds(from text: String) -> Int64? {
         var words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init)
