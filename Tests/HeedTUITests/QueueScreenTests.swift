@@ -71,6 +71,37 @@ final class QueueScreenTests: XCTestCase {
                         lastError: "exit 1: rate limited"),
         ]
 
+    func testWhatIsNotSentSaysSoInTheThreadAndTheHeader() {
+        var s = state(width: 100, height: 30)
+        var page = Rows.page()
+        let due = Rows.now - 5_000
+        page.detail.unsent = [
+            OutboxEntry(id: 12, kind: "reply", conversationID: 1, channel: "x", account: "NorthwindHelp", operatorHandle: "sam",
+                        text: "Sorry about that, Dana!", state: "queued", sendAfter: due, attempts: 0, lastError: nil),
+            OutboxEntry(id: 13, kind: "reply", conversationID: 1, channel: "x", account: "NorthwindHelp", operatorHandle: "sam",
+                        text: "One more thing", state: "failed", sendAfter: due, attempts: 1, lastError: "posting: HTTP 422 (too long)"),
+        ]
+        _ = s.handle(.conversationLoaded(page))
+        var snapshot = ListSnapshot(request: s.listRequest, rows: Rows.make(3))
+        snapshot.service = ServiceView(notSending: true, troubles: ["mastodon-help: notifications: HTTP 401 (revoked) 3m ago"])
+        _ = s.handle(.loaded(snapshot))
+        _ = s.handle(.key(.char("G")))
+        let text = RootScreen.render(s).lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("◂ ours · post 12 · queued — not sending: no `heed run`"), text)
+        XCTAssertTrue(text.contains("for this cache"), "wrapped, not cut")
+        XCTAssertTrue(text.contains("◂ ours · post 13 · failed: posting: HTTP 422 (too long)"), text)
+        XCTAssertTrue(RootScreen.render(s).lines[0].contains("⚠ not sending: no heed run"), RootScreen.render(s).lines[0])
+        XCTAssertTrue(text.contains("⚠ mastodon-help: notifications: HTTP 401 (revoked) 3m ago (heed account check)"), "the account's trouble, below")
+        // With heed run sending, a post inside its undo window says when it goes.
+        snapshot.service = ServiceView()
+        page.detail.unsent[0].sendAfter = Rows.now + 8_000
+        _ = s.handle(.loaded(snapshot))
+        _ = s.handle(.conversationLoaded(page))
+        let calm = RootScreen.render(s).lines.joined(separator: "\n")
+        XCTAssertTrue(calm.contains("◂ ours · post 12 · goes in 8s unless taken back"), calm)
+        XCTAssertFalse(calm.contains("⚠"), calm)
+    }
+
     func testSearchErrorAt80x24() {
         var s = state(width: 80, height: 24)
         _ = s.handle(.key(.char("/")))

@@ -6,6 +6,8 @@ public struct ConversationDetail: Sendable, Equatable, Codable {
     public var mentions: [MentionView]
     public var notes: [String]
     public var escalations: [Escalation] = []
+    /// Our posts not in the thread yet, with their state.
+    public var unsent: [OutboxEntry] = []
 
     public struct MentionView: Sendable, Equatable, Codable {
         public var id: Int64
@@ -44,6 +46,7 @@ public struct ConversationDetail: Sendable, Equatable, Codable {
                         lang: row["lang"], likes: row["likes"], reposts: row["reposts"], replies: row["replies"])
         }
         let notes = try String.fetchAll(db, sql: "SELECT text FROM note WHERE conversation_id = ? ORDER BY created_at", arguments: [id])
-        return ConversationDetail(summary: summary, mentions: mentions, notes: notes, escalations: try Escalation.of(db, conversation: id))
+        return ConversationDetail(summary: summary, mentions: mentions, notes: notes, escalations: try Escalation.of(db, conversation: id),
+                                  unsent: try OutboxEntry.unsent(db, conversation: id))
     }
 }

@@ -32,6 +32,32 @@ public struct OutboxEntry: Sendable, Equatable, Codable {
         }
     }
 
+    /// Conversation `id`'s posts that are not in its thread yet — waiting out the undo window,
+    /// queued, on their way, failed, or left for checking — oldest first, shown in the thread with their state.
+    public static func unsent(_ db: Database, conversation id: Int64) throws -> [OutboxEntry] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, kind, conversation_id, channel, account, operator, text, state, send_after, attempts, last_error FROM outbox
+            WHERE conversation_id = ? AND state NOT IN ('sent', 'cancelled') ORDER BY id
+            """, arguments: [id]).map { row in
+            OutboxEntry(id: row["id"], kind: row["kind"], conversationID: row["conversation_id"], channel: row["channel"],
+                        account: row["account"], operatorHandle: row["operator"], text: row["text"], state: row["state"],
+                        sendAfter: row["send_after"], attempts: row["attempts"], lastError: row["last_error"])
+        }
+    }
+
+    /// Where the post stands, for people: "goes in 8s (u takes it back)", "failed: HTTP 422 (…)".
+    public func stateLine(now: Int64, delivering: Bool) -> String {
+        switch state {
+        case "queued" where sendAfter > now: "goes in \(Age.short(milliseconds: sendAfter - now)) unless taken back"
+        case "queued" where !delivering: "queued — not sending: no `heed run` for this cache"
+        case "queued": attempts > 0 ? "queued, to try again" + (lastError.map { " (\($0))" } ?? "") : "queued, going now"
+        case "sending": "sending"
+        case "failed": "failed: " + (lastError ?? "no reason given")
+        case "checking": "to check: " + (lastError ?? "it may have gone; look on the channel, then retry or cancel it")
+        default: state
+        }
+    }
+
     /// Posts not yet sent or given up on: the Outbox view's count.
     public static func countPending(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE state NOT IN ('sent', 'cancelled')") ?? 0

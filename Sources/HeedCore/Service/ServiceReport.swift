@@ -78,4 +78,17 @@ public struct ServiceReport: Sendable, Equatable, Encodable {
         lines.append("outbox: \(outbox.waiting) to send, \(outbox.failed) failed, \(outbox.checking) to check")
         return lines
     }
+
+    /// What the screen must say of the service: posts waiting with no `heed run` to send them,
+    /// and the accounts in trouble. Whether `heed run` is alive is its lock (an in-memory cache
+    /// has none: taken as sending).
+    public static func alerts(_ db: Database, config: Config, cache: String?, now: Int64) throws -> (notSending: Bool, troubles: [String]) {
+        let running = cache.map { RunLock.running(cache: $0).running } ?? true
+        let waiting = running ? 0 : try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE state IN ('queued', 'sending')") ?? 0
+        let troubles = try AccountState.all(db).compactMap { state -> String? in
+            guard config.connectedAccount(named: state.account) != nil, let trouble = state.trouble else { return nil }
+            return "\(state.account): \(trouble)" + (state.lastErrorAt.map { " \(Age.short(milliseconds: now - $0)) ago" } ?? "")
+        }
+        return (waiting > 0, troubles)
+    }
 }

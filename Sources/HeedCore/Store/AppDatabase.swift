@@ -97,11 +97,27 @@ public final class AppDatabase: Sendable {
                     + "upgrade heed", .badData)
         }
         do {
-            try migrator.migrate(writer)
+            // Two processes opening a new or older cache at once (a screen and `heed run`) would
+            // each run the migrations they found missing: they take turns on a file lock, and
+            // the second finds nothing left to do.
+            try migrationLock(path) {
+                guard try writer.read({ db in try !migrator.hasCompletedMigrations(db) }) else { return }
+                try migrator.migrate(writer)
+            }
             if try writer.read(FullTextIndex.isBehind) { try writer.write(FullTextIndex.catchUp) }
         } catch {
             throw HeedError("cannot upgrade the cache \(path): \(error)", .badData)
         }
+    }
+
+    private static func migrationLock(_ path: String, _ body: () throws -> Void) throws {
+        guard path != ":memory:" else { return try body() }
+        let descriptor = Foundation.open(path + "-migrate.lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o660)
+        guard descriptor >= 0 else { return try body() }
+        defer { Foundation.close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
+        defer { flock(descriptor, LOCK_UN) }
+        try body()
     }
 
     /// Reads in a snapshot of the cache; a write inside it is refused.

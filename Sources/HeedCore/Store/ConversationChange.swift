@@ -41,6 +41,49 @@ enum ConversationChange {
         return Applied(eventID: event, version: version, before: before, after: after)
     }
 
+    /// Several changes to one conversation by heed itself in a row (the rules a message matched):
+    /// read once, written once, each change that changes something its own event. `body` makes
+    /// them with `Steps.apply`.
+    static func steps(_ db: Database, conversation id: Int64, now: Int64, _ body: (inout Steps) throws -> Void) throws {
+        guard let (fields, _) = try ConversationFields.fetch(db, conversation: id) else { throw ActionError.noConversation(id) }
+        var steps = Steps(start: fields, current: fields)
+        try body(&steps)
+        guard !steps.events.isEmpty else { return }
+        try db.cachedStatement(sql: """
+            UPDATE conversation SET status = ?, assignee = ?, team = ?, snoozed_until = ?, snooze_until_reply = ?, incident_id = ?,
+                version = version + 1, updated_at = ? WHERE id = ?
+            """).execute(arguments: [steps.current.status.rawValue, steps.current.assignee, steps.current.team, steps.current.snoozedUntil,
+                                     steps.current.snoozeUntilReply, steps.current.incident, now, id])
+        // Tags are added by the step that added them (its actor is who added it).
+        var tags = steps.start.tags
+        for event in steps.events {
+            try writeTags(db, conversation: id, from: tags, to: event.after.tags, by: event.actor, now: now)
+            tags = event.after.tags
+            try EventLog.append(db, at: now, by: event.actor, kind: event.kind, conversation: id, subject: event.subject,
+                                before: event.before.json, after: event.after.json)
+        }
+    }
+
+    struct Steps {
+        fileprivate let start: ConversationFields
+        /// The fields as the changes so far left them.
+        private(set) var current: ConversationFields
+        fileprivate var events: [(actor: String, kind: EventKind, subject: String?, before: ConversationFields, after: ConversationFields)] = []
+
+        fileprivate init(start: ConversationFields, current: ConversationFields) {
+            (self.start, self.current) = (start, current)
+        }
+
+        /// One change; nothing is logged when it leaves the fields as they were.
+        mutating func apply(by actor: String, kind: EventKind, subject: String?, _ edit: (inout ConversationFields) -> Void) {
+            var after = current
+            edit(&after)
+            guard after != current else { return }
+            events.append((actor, kind, subject, current, after))
+            current = after
+        }
+    }
+
     /// A record of its own was made on conversation `id` — a note, an escalation, a reply, the
     /// undo of one: its fields stay, but others must see it changed. `payload` is the event's JSON.
     static func record(_ db: Database, conversation id: Int64, expecting: Int? = nil, by actor: String, kind: EventKind,

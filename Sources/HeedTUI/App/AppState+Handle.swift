@@ -100,6 +100,7 @@ extension AppState {
         claims = snapshot.claims
         roster = snapshot.roster
         if let known = snapshot.onShift { onShift = known }
+        service = snapshot.service
         if !snapshot.viewCounts.isEmpty { viewCounts = snapshot.viewCounts }
         // The cursor stays on the same conversation, not the same row number.
         if let keep, let index = rows.firstIndex(where: { $0.conversationID == keep }) { selected = index }
@@ -186,7 +187,7 @@ extension AppState {
         guard var page = conversation else { return }
         let area = layout.threadArea
         let total = ThreadLayout.lines(page, width: area.width, timeZone: timeZone, now: now,
-                                                   others: claimMarks(at: page.detail.summary.conversationID)).count
+                                                   others: claimMarks(at: page.detail.summary.conversationID), delivering: service.delivering).count
         page.scrollFromEnd = Swift.max(0, Swift.min(page.scrollFromEnd, total - area.height))
         conversation = page
     }

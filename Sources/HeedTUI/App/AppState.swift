@@ -45,6 +45,8 @@ public struct AppState: Sendable, Equatable {
     public var roster: [OnShift] = []
     /// Whether the operator at the keyboard has a shift running (nil: not known yet).
     public var onShift: Bool?
+    /// What operators must know of `heed run`: nothing is sending, an account is in trouble.
+    public var service = ServiceView()
     /// The config's canned replies' names, offered as the reply's first word is typed.
     public var cannedNames: [String] = []
     /// The config's macros that have a key.
@@ -115,6 +117,7 @@ public struct ListSnapshot: Sendable, Equatable {
     public var roster: [OnShift] = []
     /// Whether this screen's operator has a shift running (nil: nobody known at the keyboard).
     public var onShift: Bool?
+    public var service = ServiceView()
 
     public init(request: ListRequest, rows: [QueueRow] = [], outbox: [OutboxEntry] = [], counts: QueueCounts? = nil,
                 viewCounts: [Int?] = [], claims: Claims.Holders = Claims.Holders()) {
@@ -125,6 +128,21 @@ public struct ListSnapshot: Sendable, Equatable {
         self.viewCounts = viewCounts
         self.claims = claims
     }
+}
+
+/// `heed run` as operators must see it.
+public struct ServiceView: Sendable, Equatable {
+    /// Posts are waiting and no `heed run` sends them.
+    public var notSending = false
+    /// Accounts in trouble: `mastodon-help: HTTP 401 (…) 3m ago`.
+    public var troubles: [String] = []
+
+    public init(notSending: Bool = false, troubles: [String] = []) {
+        (self.notSending, self.troubles) = (notSending, troubles)
+    }
+
+    /// Whether `heed run` would send a post that is due (for the thread's "not sending").
+    public var delivering: Bool { !notSending }
 }
 
 /// A shift the operator may start: its intro, drafted from their template, and planned end.

@@ -52,7 +52,7 @@ public struct Layout: Sendable, Equatable {
 /// conversation screen draws.
 enum ThreadLayout {
     /// The thread as lines of `width` columns: a summary, then each message under its author line.
-    static func lines(_ page: ConversationPage, width: Int, timeZone: TimeZone, now: Int64, others: ClaimMarks) -> [Layout.Line] {
+    static func lines(_ page: ConversationPage, width: Int, timeZone: TimeZone, now: Int64, others: ClaimMarks, delivering: Bool = true) -> [Layout.Line] {
         let summary = page.detail.summary
         var lines: [Layout.Line] = []
         var facts = ["#\(summary.conversationID)", summary.status.rawValue, "priority \(summary.priority)"]
@@ -74,6 +74,16 @@ enum ThreadLayout {
                 let wrapped = QueueScreen.wrap(String(paragraph), width: width - 2)
                 if wrapped.isEmpty { lines.append(Layout.Line(text: "", indent: 2)) }
                 lines += wrapped.map { Layout.Line(text: $0, style: mention.ours ? .ours : .normal, indent: 2) }
+            }
+        }
+        // Ours not in the thread yet, each with where it stands: nothing looks sent that is not.
+        for post in page.detail.unsent {
+            lines.append(Layout.Line(text: ""))
+            let stuck = post.state == "failed" || post.state == "checking" || (post.state == "queued" && !delivering && post.sendAfter <= now)
+            let head = DisplayText(untrusted: "◂ ours · post \(post.id) · " + post.stateLine(now: now, delivering: delivering)).string
+            lines += QueueScreen.wrap(head, width: width).map { Layout.Line(text: $0, style: stuck ? .error : .dim) }
+            for paragraph in DisplayText(untrusted: post.text, keepNewlines: true).string.split(separator: "\n", omittingEmptySubsequences: false) {
+                lines += QueueScreen.wrap(String(paragraph), width: width - 2).map { Layout.Line(text: $0, style: .dim, indent: 2) }
             }
         }
         for note in page.detail.notes {

@@ -139,6 +139,8 @@ public struct ScreenData: Sendable {
             snapshot.claims = try Claims.holders(db, now: now, except: me)
             snapshot.roster = try OnShift.roster(db, config: config, now: now)
             if let me, config.operator(handle: me) != nil { snapshot.onShift = snapshot.roster.contains { $0.operatorHandle == me } }
+            let alerts = try ServiceReport.alerts(db, config: config, cache: database.path, now: now)
+            snapshot.service = ServiceView(notSending: alerts.notSending, troubles: alerts.troubles)
             switch request.source {
             case .outbox: snapshot.outbox = try OutboxEntry.list(db, limit: request.limit)
             case .triage, .recent:

@@ -7,7 +7,8 @@ enum ConversationScreen {
     static func render(_ page: ConversationPage, state: AppState, into grid: inout Grid) {
         let area = state.layout.threadArea
         let lines = ThreadLayout.lines(page, width: area.width, timeZone: state.timeZone, now: state.now,
-                                others: state.claimMarks(at: page.detail.summary.conversationID))
+                                others: state.claimMarks(at: page.detail.summary.conversationID),
+                                      delivering: state.service.delivering)
         let first = Swift.max(0, lines.count - area.height - page.scrollFromEnd)
         for (offset, line) in lines[first..<Swift.min(lines.count, first + area.height)].enumerated() {
             grid.put(DisplayText(line.text), x: area.x + line.indent, y: area.y + offset, limit: area.width - line.indent, style: line.style)

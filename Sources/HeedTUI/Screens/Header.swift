@@ -10,7 +10,9 @@ enum Header {
         let counts = ["\(c.open) open · \(c.breached) breached · \(c.escalated) escalated", "\(c.open) open · \(c.breached) late · \(c.escalated) esc", "\(c.open) open", ""]
         // Who is on shift first, where it fits with the figures.
         let shifts = ShiftScreen.headerLabel(state)
-        let figures = shifts.isEmpty ? counts : counts.dropLast().map { shifts + " · " + $0 } + counts
+        var figures = shifts.isEmpty ? counts : counts.dropLast().map { shifts + " · " + $0 } + counts
+        // What stops answers reaching customers comes first, before anything else fits.
+        if let alert = alert(state) { figures = figures.map { "⚠ \(alert) · " + $0 } + ["⚠ " + alert] + figures }
         var place = state.search.map { "search: \($0)" } ?? state.view.name
         if let page = state.conversation { place += " › #\(page.detail.summary.conversationID)" }
         let title = state.width >= 60 ? " heed · \(state.brand) · \(place)" : " \(place)"
@@ -21,6 +23,12 @@ enum Header {
         let rightWidth = DisplayWidth.of(right)
         grid.put(DisplayText(untrusted: title), x: 0, y: 0, limit: grid.width - rightWidth - 1, style: .header)
         grid.put(DisplayText(untrusted: right), x: grid.width - rightWidth, y: 0, style: .header)
+    }
+
+    /// "not sending: no heed run", or the first account in trouble.
+    static func alert(_ state: AppState) -> String? {
+        if state.service.notSending { return "not sending: no heed run" }
+        return state.service.troubles.first.map { $0.split(separator: ":").first.map { "\($0): in trouble" } ?? $0 }
     }
 
     /// `1 Triage 12  2 Mine 3  …`: the current view marked; scrolled so that it is always shown.
@@ -60,7 +68,8 @@ enum StatusLine {
             renderPrompt(prompt, y: y, into: &grid)
             return
         }
-        let text = state.status ?? (state.applying ? state.picksMenu : hints(state))
+        let trouble = state.service.troubles.first.map { "⚠ " + $0 + " (heed account check)" }
+        let text = state.status ?? (state.applying ? state.picksMenu : trouble ?? hints(state))
         grid.put(DisplayText(untrusted: " " + text), x: 0, y: y, style: .status)
     }
 
