@@ -45,14 +45,16 @@ let package = Package(
         .executableTarget(
             name: "heed-bench",
             dependencies: [
-                "HeedCore", "HeedTUI",
+                "HeedCore", "HeedTUI", "LocalHTTPServer",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // A real HTTP server on 127.0.0.1 that plays a network, for the tests and the benchmarks.
+        .target(name: "LocalHTTPServer"),
         .target(
             name: "HeedTestSupport",
-            dependencies: ["HeedCore", "HeedTUI"],
+            dependencies: ["HeedCore", "HeedTUI", "LocalHTTPServer"],
             path: "Sources/HeedTestSupport"
         ),
         .testTarget(name: "HeedCoreTests", dependencies: ["HeedCore", "HeedTestSupport", .product(name: "Logging", package: "swift-log")],

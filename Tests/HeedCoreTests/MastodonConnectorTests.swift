@@ -224,4 +224,18 @@ final class MastodonConnectorTests: XCTestCase {
         guard case .failure(let error) = await bare.check(config.connectedAccounts[0]) else { return XCTFail("no secret, no check") }
         XCTAssertTrue(error.message.hasPrefix("mastodon-help has no secret: put it in \(folder.file("secrets.json"))"), error.message)
     }
+
+    func testASlowNetworkIsAnOutageNotAHang() async throws {
+        let server = try LocalServer { _ in LocalServer.Response(status: 200, body: Data("[]".utf8), delay: 3) }
+        let client = URLSessionHTTPClient(timeoutSeconds: 1)
+        let started = Date()
+        do {
+            _ = try await client.send(HTTPRequest("GET", server.url.appendingPathComponent("api/v1/notifications")))
+            XCTFail("a slow answer is a timeout")
+        } catch let error as NetworkError {
+            guard case .temporary(let message) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(message.contains("127.0.0.1"), message)
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2.5, "given up after the time limit")
+    }
 }

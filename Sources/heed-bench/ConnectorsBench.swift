@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import HeedCore
+import LocalHTTPServer
+
+/// `heed run` against a local server playing a Mastodon instance: how fast it takes a backlog in
+/// against the same pages imported as files, how soon a new mention is in the cache, and how
+/// much memory it holds with ten accounts.
+struct ConnectorsBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "connectors",
+        abstract: "heed run hearing a local Mastodon instance: backlog rate against file import, arrival delay, memory with 10 accounts.")
+
+    @OptionGroup var options: BenchOptions
+
+    @Option(help: "Notifications in the backlog (40 a page).")
+    var count = 10_000
+
+    @Option(help: "New mentions whose arrival is timed.")
+    var arrivals = 20
+
+    /// Notifications the instance holds, ids ascending from 1; `min_id` pages forward through them.
+    final class Instance: @unchecked Sendable {
+        let lock = NSLock()
+        var notifications: [String] = []
+
+        func page(after minID: Int?) -> String {
+            lock.withLock {
+                let start = minID ?? max(0, notifications.count - 40)
+                return "[" + notifications.dropFirst(start).prefix(40).reversed().joined(separator: ",") + "]"
+            }
+        }
+    }
+
+    func run() throws {
+        try options.prepare()
+        let config = try ExampleConfig.load()
+        // The demo's mentions, as notifications of a Mastodon instance.
+        let mentions = Array(DemoGenerator(size: count + arrivals, seed: 11, now: benchNow, config: config).filter { $0.author.handle != "NorthwindHelp" }
+            .prefix(count + arrivals)).enumerated().map { index, mention -> IncomingMention in
+            var m = mention
+            (m.channel, m.sourceID, m.inReplyTo, m.threadID) = ("mastodon", String(100_000 + index), nil, nil)
+            return m
+        }
+        let instance = Instance()
+        instance.notifications = mentions.prefix(count).enumerated().map { Self.notification($0.offset + 1, $0.element) }
+        let server = try LocalServer { request in
+            guard request.path == "/api/v1/notifications" else { return .json("[]") }
+            return .json(instance.page(after: request.query("min_id").flatMap { Int($0) }))
+        }
+
+        // The same pages as files, imported by `heed ingest` from a folder: the floor.
+        let pages = "\(options.dir)/connector-pages"
+        try? FileManager.default.removeItem(atPath: pages)
+        try FileManager.default.createDirectory(atPath: pages, withIntermediateDirectories: true)
+        var files: [String] = []
+        for (index, first) in stride(from: 0, to: count, by: 40).enumerated() {
+            let file = String(format: "%@/page-%04d.json", pages, index)
+            try ("[" + instance.notifications[first..<min(count, first + 40)].joined(separator: ",") + "]").write(toFile: file, atomically: true, encoding: .utf8)
+            files.append(file)
+        }
+        let configFile = "\(options.dir)/connectors-config.json"
+        try connectorConfig(server.url, accounts: 1, poll: 1).write(toFile: configFile, atomically: true, encoding: .utf8)
+        let fileCache = "\(options.dir)/connectors-files.sqlite"
+        options.removeCache(fileCache)
+        var start = DispatchTime.now()
+        let ingest = try ChildProcess.spawn([options.heedBinary, "ingest", "--config", configFile, "--cache", fileCache] + files,
+                                            stdout: "\(options.dir)/connectors-ingest.out", stderr: "\(options.dir)/connectors-ingest.err").wait()
+        guard ingest.status == 0 else { throw ValidationError("heed ingest failed: see \(options.dir)/connectors-ingest.err") }
+        let fileRate = Double(count) / (milliseconds(since: start) / 1000)
+
+        // heed run taking the backlog from the instance, page after page.
+        let cache = "\(options.dir)/connectors.sqlite"
+        options.removeCache(cache)
+        start = DispatchTime.now()
+        let run = try ChildProcess.spawn([options.heedBinary, "run", "--config", configFile, "--cache", cache],
+                                         stdout: "\(options.dir)/connectors-run.log", stderr: "\(options.dir)/connectors-run.log",
+                                         environment: ProcessInfo.processInfo.environment.merging(["HEED_SECRET_MASTODON_1": "t"]) { $1 })
+        defer { run.kill() }
+        // The first poll takes the newest page only; from then on it pages forward from the oldest.
+        let database = try waitForCache(cache)
+        try waitUntil(seconds: 300) { try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") } ?? 0 >= count }
+        let runRate = Double(count) / (milliseconds(since: start) / 1000)
+        print("backlog of \(count) notifications over \(count / 40) pages: heed run \(format(runRate, 0)) mentions/s, "
+            + "the same pages imported as files \(format(fileRate, 0)) mentions/s, ratio \(format(runRate / fileRate, 2)) (target ≥ 0.70)")
+
+        // New mentions appearing on the instance one at a time: how long until they are in the cache.
+        var delays: [Double] = []
+        for (index, mention) in mentions.dropFirst(count).enumerated() {
+            usleep(useconds_t.random(in: 100_000...900_000))
+            let appeared = DispatchTime.now()
+            instance.lock.withLock { instance.notifications.append(Self.notification(count + index + 1, mention)) }
+            try waitUntil(seconds: 30) {
+                try database.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mention WHERE source_id = ?)", arguments: [mention.sourceID]) } == true
+            }
+            delays.append(milliseconds(since: appeared))
+        }
+        delays.sort()
+        print("a new mention in the cache after it appeared on the instance, polling every second: p50 \(format(delays[delays.count / 2] / 1000, 2)) s, "
+            + "p90 \(format(delays[delays.count * 9 / 10] / 1000, 2)) s, max \(format(delays.last! / 1000, 2)) s "
+            + "(the screen shows it within its half-second poll after; target p50 ≤ 2 s)")
+        run.kill(SIGTERM)
+        _ = run.wait()
+
+        // Ten accounts polling every second for half a minute: the process's peak memory.
+        try connectorConfig(server.url, accounts: 10, poll: 1).write(toFile: configFile, atomically: true, encoding: .utf8)
+        let tenCache = "\(options.dir)/connectors-ten.sqlite"
+        options.removeCache(tenCache)
+        let secrets = Dictionary(uniqueKeysWithValues: (1...10).map { ("HEED_SECRET_MASTODON_\($0)", "t") })
+        let ten = try ChildProcess.spawn([options.heedBinary, "run", "--config", configFile, "--cache", tenCache],
+                                         stdout: "\(options.dir)/connectors-ten.log", stderr: "\(options.dir)/connectors-ten.log",
+                                         environment: ProcessInfo.processInfo.environment.merging(secrets) { $1 })
+        usleep(30_000_000)
+        ten.kill(SIGTERM)
+        let exit = ten.wait()
+        print("heed run with 10 accounts polling every second for 30 s: peak memory \(format(Double(exit.maxResidentBytes) / 1_048_576)) MB (target < 60 MB)")
+    }
+
+    private func waitForCache(_ path: String) throws -> AppDatabase {
+        try waitUntil(seconds: 30) { FileManager.default.fileExists(atPath: path) }
+        usleep(200_000)
+        return try AppDatabase.open(path: path)
+    }
+
+    private func waitUntil(seconds: Double, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return }
+            usleep(20_000)
+        }
+        throw ValidationError("waited \(seconds) s in vain; see the logs in \(options.dir)")
+    }
+
+    private func connectorConfig(_ url: URL, accounts: Int, poll: Int) -> String {
+        let entries = (1...accounts).map { #"{"name": "mastodon-\#($0)", "handle": "help\#($0)", "url": "\#(url.absoluteString)", "poll_seconds": \#(poll)}"# }
+        return #"{"brand": "Northwind", "accounts": {"mastodon": [\#(entries.joined(separator: ", "))]}}"#
+    }
+
+    private static func notification(_ id: Int, _ mention: IncomingMention) -> String {
+        let status = String(FormatWriters.mastodonPage([mention]).dropFirst().dropLast())
+        return #"{"id": "\#(id)", "type": "mention", "created_at": "\#(RFC3339.string(fromMilliseconds: mention.createdAt))", "status": \#(status), "account": {"id": "\#(mention.author.id)", "acct": "\#(mention.author.handle)"}}"#
+    }
+}
