@@ -158,6 +158,16 @@ final class ConversationChangeTests: XCTestCase {
         XCTAssertEqual(try database.read { db in try ConversationFields.fetch(db, conversation: id) }?.fields.incident, 9)
     }
 
+    func testTheFieldsAsTheLogKeepsThemReadBackTheSame() throws {
+        let fields = ConversationFields(status: .snoozed, assignee: "o\"brien\\", team: "billing", snoozedUntil: 1_764_000_000_000,
+                                        snoozeUntilReply: false, tags: ["a\u{2028}b", "vip"], incident: 7)
+        XCTAssertNoThrow(try JSONParser.parse(fields.json))
+        XCTAssertEqual(ConversationFields.decode(fields.json), fields)
+        let bare = ConversationFields(status: .open, assignee: nil, team: nil, snoozedUntil: nil, snoozeUntilReply: true, tags: [], incident: nil)
+        XCTAssertEqual(bare.json, #"{"snooze_until_reply":true,"status":"open","tags":[]}"#)
+        XCTAssertEqual(ConversationFields.decode(bare.json), bare)
+    }
+
     private func triagerCatchUp(_ database: AppDatabase) throws {
         try Triager(config: config).catchUp(database, now: clock.now())
     }

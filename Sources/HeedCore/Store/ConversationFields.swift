@@ -56,17 +56,30 @@ struct ConversationFields: Equatable, Sendable {
         return result
     }
 
-    /// The event log's JSON: keys in order, absent fields left out.
+    /// The event log's JSON: keys in order, absent fields left out. Written straight into one
+    /// string (every import logs it for each conversation a rule or an incident changes).
     var json: String {
-        var members: [(String, JSONValue)] = []
-        if let assignee { members.append(("assignee", .string(assignee))) }
-        if let incident { members.append(("incident", .number(String(incident)))) }
-        members.append(("snooze_until_reply", .bool(snoozeUntilReply)))
-        if let snoozedUntil { members.append(("snoozed_until", .number(String(snoozedUntil)))) }
-        members.append(("status", .string(status.rawValue)))
-        members.append(("tags", .array(tags.map { JSONNode(.string($0)) })))
-        if let team { members.append(("team", .string(team))) }
-        return JSONWriter.object(members)
+        var out = "{"
+        out.reserveCapacity(128)
+        if let assignee {
+            out += "\"assignee\":"
+            JSONWriter.quote(assignee, into: &out)
+            out += ","
+        }
+        if let incident { out += "\"incident\":\(incident)," }
+        out += snoozeUntilReply ? "\"snooze_until_reply\":true," : "\"snooze_until_reply\":false,"
+        if let snoozedUntil { out += "\"snoozed_until\":\(snoozedUntil)," }
+        out += "\"status\":\"\(status.rawValue)\",\"tags\":["
+        for (index, tag) in tags.enumerated() {
+            if index > 0 { out += "," }
+            JSONWriter.quote(tag, into: &out)
+        }
+        out += "]"
+        if let team {
+            out += ",\"team\":"
+            JSONWriter.quote(team, into: &out)
+        }
+        return out + "}"
     }
 
     /// The fields an event recorded; nil for JSON that is not a whole record of them (an older
