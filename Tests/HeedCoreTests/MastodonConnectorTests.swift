@@ -238,4 +238,27 @@ final class MastodonConnectorTests: XCTestCase {
         }
         XCTAssertLessThan(Date().timeIntervalSince(started), 2.5, "given up after the time limit")
     }
+
+    func testABacklogIsPagedForwardAndStoredInBatchesWithTheMark() async throws {
+        let page = try JSONParser.parse(try Data(contentsOf: URL(fileURLWithPath: Self.page)))
+        guard case .array(let items) = page.value, let template = items.first else { throw XCTSkip("fixture changed") }
+        // 100 notifications, ids 1…100, each its own status.
+        let all = (1...100).map { n -> String in
+            JSONWriter.string(template).replacingOccurrences(of: #""id":"21""#, with: #""id":"\#(n)""#)
+                .replacingOccurrences(of: Self.mentionStatus, with: String(200_000 + n))
+        }
+        let server = try LocalServer { request in
+            let after = Int(request.query("min_id") ?? "") ?? 0
+            return .json("[" + all.dropFirst(after).prefix(40).reversed().joined(separator: ",") + "]")
+        }
+        let config = config(server)
+        let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
+        try database.write { db in try AccountState.update(db, account: "mastodon-help", now: 0) { $0.cursor = "0" } }
+        _ = try await listen(database, config)
+        XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") }, 100)
+        XCTAssertEqual(try database.read { db in try String.fetchOne(db, sql: "SELECT cursor FROM account_state") }, "100")
+        XCTAssertEqual(server.requests.map { $0.query("min_id") ?? "" }, ["0", "40", "80"], "forward from the mark, a full page meaning more")
+        XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE kind = 'ingest'") }, 1,
+                       "one import for the three pages")
+    }
 }

@@ -72,5 +72,7 @@ public struct Workspace: Sendable {
 
     /// Opens (creating or upgrading) the cache this workspace names.
     /// The cache; `memoryMapped` for those that read the whole queue (see `AppDatabase.open`).
-    public func openCache(memoryMapped: Bool = false) throws -> AppDatabase { try AppDatabase.open(path: cachePath, memoryMapped: memoryMapped) }
+    public func openCache(memoryMapped: Bool = false, readers: Int? = nil) throws -> AppDatabase {
+        try AppDatabase.open(path: cachePath, memoryMapped: memoryMapped, readers: readers)
+    }
 }

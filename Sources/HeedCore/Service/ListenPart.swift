@@ -18,31 +18,34 @@ struct ListenPart: ServicePart {
     private let queue: DispatchQueue
     private let failures = Counter()
 
-    init(account: ConnectedAccount, connectors: Connectors, database: AppDatabase, config: Config, clock: any Clock, logger: Logger) {
+    /// `queue` is where the part writes the cache: the listeners share one (their imports take
+    /// turns on the cache's lock anyway, and one at a time holds one import's memory).
+    init(account: ConnectedAccount, connectors: Connectors, database: AppDatabase, config: Config, clock: any Clock, logger: Logger,
+         queue: DispatchQueue = DispatchQueue(label: "heed.listen")) {
         self.account = account
         self.connectors = connectors
         self.database = database
         self.config = config
         self.clock = clock
         self.logger = logger
-        queue = DispatchQueue(label: "heed.listen." + account.name)
+        self.queue = queue
     }
 
     var name: String { "listen:" + account.name }
+
+    /// Mentions taken together at most, before they are stored.
+    static let batch = 2_000
 
     func round() async throws -> Int64 {
         let (database, clock, account) = (database, clock, account)
         let state = try await blocking(queue) { try database.read { db in try AccountState.of(db, account: account.name, now: clock.now()) } }
         let now = clock.now()
         if let reset = state.rateResetAt, state.rateRemaining == 0, reset > now { return reset - now }
-        let page: ListenedPage
+        var page: ListenedPage
+        let listener: any Listener
         do {
-            let listener = try connectors.listener(for: account)
-            page = try await listener.listen(since: state.mark) { channel, sourceID in
-                (try? database.read { db in
-                    try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mention WHERE channel = ? AND source_id = ?)", arguments: [channel, sourceID])
-                }) == true
-            }
+            listener = try connectors.listener(for: account)
+            page = try await take(listener, since: state.mark)
         } catch let error as NetworkError {
             return try await trouble(error, state: state)
         } catch let error as HeedError {
@@ -52,25 +55,60 @@ struct ListenPart: ServicePart {
         failures.reset()
         let quiet = page.mentions.isEmpty && page.mark == state.mark && state.trouble == nil && !state.stopped
             && now - (state.lastPollAt ?? 0) < ServiceStatus.beatEvery
-        if !quiet {
-            let config = config
-            let report = try await blocking(queue) {
-                try Ingester(database: database, config: config, clock: clock).ingest(mentions: page.mentions, source: "account:" + account.name) { db in
-                    try AccountState.update(db, account: account.name, now: clock.now()) { s in
-                        (s.cursor, s.etag, s.lastModified) = (page.mark.cursor, page.mark.etag, page.mark.lastModified)
-                        (s.lastPollAt, s.lastOkAt, s.stopped) = (clock.now(), clock.now(), false)
-                        if let rate = page.rateLimit { (s.rateRemaining, s.rateLimit, s.rateResetAt) = (rate.remaining, rate.limit, rate.resetAt) }
-                    }
+        if quiet { return Int64(account.pollSeconds) * 1000 }
+        // A backlog: while one batch is stored, the next is fetched.
+        while true {
+            let batch = page
+            async let following = batch.more && !Task.isShuttingDownGracefully ? try? take(listener, since: batch.mark) : nil
+            try await store(batch)
+            guard let next = await following else { return batch.more ? 0 : Int64(account.pollSeconds) * 1000 }
+            page = next
+        }
+    }
+
+    /// Pages that wait, taken together up to a batch, to be stored in one transaction with the
+    /// last one's mark: a backlog is a few imports, not a commit a page. A page that fails after
+    /// others were taken ends the batch; the next round meets the trouble again.
+    private func take(_ listener: any Listener, since start: ListenMark) async throws -> ListenedPage {
+        let database = database
+        var taken: ListenedPage?
+        var mark = start
+        do {
+            while true {
+                let next = try await listener.listen(since: mark) { channel, sourceID in
+                    (try? database.read { db in
+                        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mention WHERE channel = ? AND source_id = ?)", arguments: [channel, sourceID])
+                    }) == true
+                }
+                taken = taken.map { $0.followed(by: next) } ?? next
+                mark = next.mark
+                guard next.more, taken!.mentions.count < Self.batch, !Task.isShuttingDownGracefully else { break }
+            }
+        } catch where taken != nil {
+            logger.warning("stopped paging", metadata: ["error": "\(error)"])
+            taken!.more = false
+        }
+        return taken!
+    }
+
+    /// Stores a batch and the account's new mark in one transaction.
+    private func store(_ page: ListenedPage) async throws {
+        let (database, config, clock, account) = (database, config, clock, account)
+        let report = try await blocking(queue) {
+            try Ingester(database: database, config: config, clock: clock).ingest(mentions: page.mentions, source: "account:" + account.name) { db in
+                try AccountState.update(db, account: account.name, now: clock.now()) { s in
+                    (s.cursor, s.etag, s.lastModified) = (page.mark.cursor, page.mark.etag, page.mark.lastModified)
+                    (s.lastPollAt, s.lastOkAt, s.stopped) = (clock.now(), clock.now(), false)
+                    if let rate = page.rateLimit { (s.rateRemaining, s.rateLimit, s.rateResetAt) = (rate.remaining, rate.limit, rate.resetAt) }
                 }
             }
-            if report.new > 0 || !page.rejected.isEmpty {
-                logger.info("listened", metadata: ["new": "\(report.new)", "updated": "\(report.updated)", "rejected": "\(page.rejected.count)"])
-            }
-            for rejection in page.rejected.prefix(5) {
-                logger.warning("a record was not stored", metadata: ["field": "\(rejection.field ?? "")", "reason": "\(rejection.reason)"])
-            }
         }
-        return page.more ? 0 : Int64(account.pollSeconds) * 1000
+        if report.new > 0 || !page.rejected.isEmpty {
+            logger.info("listened", metadata: ["new": "\(report.new)", "updated": "\(report.updated)", "rejected": "\(page.rejected.count)"])
+        }
+        for rejection in page.rejected.prefix(5) {
+            logger.warning("a record was not stored", metadata: ["field": "\(rejection.field ?? "")", "reason": "\(rejection.reason)"])
+        }
     }
 
     /// Keeps the network's trouble on the account and says how long to wait.
@@ -102,6 +140,18 @@ struct ListenPart: ServicePart {
             }
         }
         return wait
+    }
+}
+
+extension ListenedPage {
+    /// This page and the next as one: the next one's mark, both pages' mentions.
+    func followed(by next: ListenedPage) -> ListenedPage {
+        var joined = next
+        let known = Set(mentions.map(\.sourceID))
+        joined.mentions = mentions + next.mentions.filter { !known.contains($0.sourceID) }
+        joined.rejected = rejected + next.rejected
+        joined.rateLimit = next.rateLimit ?? rateLimit
+        return joined
     }
 }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -34,9 +35,10 @@ public struct RunService: Sendable {
             logger[metadataKey: "component"] = "\(label)"
             return logger
         }
+        let imports = DispatchQueue(label: "heed.listen")
         var parts: [any ServicePart] = config.connectedAccounts.map { account in
             ListenPart(account: account, connectors: connectors, database: database, config: config, clock: clock,
-                       logger: logger("\(account.network.rawValue).\(account.name)"))
+                       logger: logger("\(account.network.rawValue).\(account.name)"), queue: imports)
         }
         parts.append(DeliverPart(delivery: Delivery(database: database, config: config, clock: clock, connectors: connectors), logger: logger("deliver")))
         parts.append(ClockPart(database: database, config: config, clock: clock, logger: logger("clock")))

@@ -32,7 +32,9 @@ public final class AppDatabase: Sendable {
     /// each — for the screen and `heed queue`, which re-score every open conversation as the
     /// clock moves, most of them not in the page cache (100,000: 578 → 324 ms). Not for imports:
     /// every page they touch would count as the process's memory (1 GB for a million mentions).
-    public static func open(path: String, memoryMapped: Bool = false) throws -> AppDatabase {
+    /// `readers`: connections for reading at once (GRDB's default, 5, unless given): a long-running
+    /// service reading little keeps fewer, each with its own page cache.
+    public static func open(path: String, memoryMapped: Bool = false, readers: Int? = nil) throws -> AppDatabase {
         _ = tuned
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
@@ -45,6 +47,7 @@ public final class AppDatabase: Sendable {
         try createTeamReadable(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
+        if let readers { configuration.maximumReaderCount = readers }
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
             if memoryMapped { try db.execute(sql: "PRAGMA mmap_size = 4294967296") }

@@ -27,7 +27,8 @@ struct RunCommand: ParsableCommand {
                 print(RunUnit.text(heed: RunUnit.executable, workspace: workspace))
                 return
             }
-            let database = try workspace.openCache()
+            // Its reads are small and few at a time: two connections for them, not GRDB's five.
+            let database = try workspace.openCache(readers: 2)
             let clock = SystemClock()
             let (format, level) = (logFormat, logLevel)
             let logger = Logger(label: "heed") { LineLogHandler(label: $0, format: format, level: level) }
