@@ -127,6 +127,45 @@ final class ShiftTests: XCTestCase {
         XCTAssertEqual(try database.read { db in try EventReplay.disagreements(db) }, [])
     }
 
+    func testPresenceFollowsTheOperatorAcrossARestartedScreenAndTheirCommands() throws {
+        let (database, service, ids) = try cache()
+        let sam = member("sam")
+        // The screen that started the shift is gone (a process that ran and ended).
+        let gone = try ChildProcess.spawn(["true"])
+        _ = gone.wait()
+        _ = try service.startShift(by: sam, intro: "on", until: clock.now() + 3_600_000, processID: gone.pid)
+        func active() throws -> Bool? {
+            try database.read { db in try OnShift.roster(db, config: Self.config, now: clock.now()) }.first?.active
+        }
+        clock.advance(seconds: 60)
+        XCTAssertEqual(try active(), false, "the screen they were at is gone")
+        // A new screen, pressing keys: they are back, whatever the first screen was.
+        service.touchShift("sam")
+        try waitUntilWritten(database)
+        XCTAssertEqual(try active(), true)
+        // That screen goes too, and they act from the command line: still at it.
+        clock.advance(seconds: 1)
+        service.touchShift("sam", processID: gone.pid)
+        try waitUntilWritten(database)
+        XCTAssertEqual(try active(), false)
+        clock.advance(seconds: 30)
+        try service.perform(.tag(add: ["late"], remove: []), on: ids[0], by: sam)
+        XCTAssertEqual(try active(), true, "an action from anywhere counts")
+        clock.advance(seconds: 11 * 60)
+        XCTAssertEqual(try active(), false, "away after ten minutes of nothing")
+    }
+
+    /// The heartbeat is written without waiting: wait for it here.
+    private func waitUntilWritten(_ database: AppDatabase) throws {
+        let deadline = Date().addingTimeInterval(5)
+        let expected = clock.now()
+        while Date() < deadline {
+            if try database.read({ db in try Int64.fetchOne(db, sql: "SELECT last_active_at FROM shift WHERE ended_at IS NULL") }) == expected { return }
+            usleep(10_000)
+        }
+        XCTFail("the heartbeat was not written")
+    }
+
     func testTimelineSplitsActiveAndAway() {
         let minute: Int64 = 60_000
         let spans = ShiftLog.spans(seen: [0, 2 * minute, 30 * minute, 31 * minute], end: 60 * minute, gap: 10 * minute)

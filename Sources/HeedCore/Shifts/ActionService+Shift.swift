@@ -165,12 +165,15 @@ extension ActionService {
         }
     }
 
-    /// The screen's heartbeat: `handle` is at it now (without waiting for the write lock); the
-    /// minute is kept for their timeline while they are on shift.
-    public func touchShift(_ handle: String) {
+    /// The screen's heartbeat: `handle` is at it now, at this screen (without waiting for the
+    /// write lock); the minute is kept for their timeline while they are on shift. The screen
+    /// that beats is the one whose end means they left: a screen restarted takes over from the
+    /// one that started the shift.
+    public func touchShift(_ handle: String, processID: Int32 = getpid(), host: String = ProcessInfo.processInfo.hostName) {
         let now = clock.now()
         database.writeInBackground { db in
-            try db.execute(sql: "UPDATE shift SET last_active_at = ? WHERE operator = ? AND ended_at IS NULL", arguments: [now, handle])
+            try db.execute(sql: "UPDATE shift SET last_active_at = ?, process_id = ?, host = ? WHERE operator = ? AND ended_at IS NULL",
+                           arguments: [now, processID, host, handle])
             if db.changesCount > 0 {
                 try db.execute(sql: "INSERT OR IGNORE INTO activity (operator, at) VALUES (?, ?)", arguments: [handle, now / 60_000 * 60_000])
             }

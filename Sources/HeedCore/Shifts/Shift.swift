@@ -103,8 +103,11 @@ public struct OnShift: Sendable, Equatable, Codable {
                                            arguments: [shift.operatorHandle, shift.startedAt]) ?? 0
             let last = max(shift.startedAt, shift.lastActiveAt ?? 0, acted)
             var active = now - last <= Int64(config.awayAfterMinutes) * 60_000
-            // A screen that vanished leaves no one at it, whatever its last key.
-            if let pid = shift.processID, shift.host == host, kill(pid, 0) != 0 && errno == ESRCH { active = false }
+            // The screen they were last at vanished: no one is at it, whatever its last key — unless
+            // they acted since from elsewhere (a command, another screen).
+            if let pid = shift.processID, shift.host == host, kill(pid, 0) != 0 && errno == ESRCH, acted <= (shift.lastActiveAt ?? shift.startedAt) {
+                active = false
+            }
             return OnShift(operatorHandle: shift.operatorHandle, name: config.operator(handle: shift.operatorHandle)?.name ?? shift.operatorHandle,
                            shiftID: shift.id, since: shift.startedAt, until: shift.plannedEndAt, intro: shift.intro, lastActiveAt: last,
                            active: active)

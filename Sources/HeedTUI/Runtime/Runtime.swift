@@ -109,6 +109,9 @@ public final class Runtime {
         // Someone at the keyboard with no shift running is offered one, once.
         if !offered, let offer = data.shiftOffer() { _ = state.handle(.shiftOffered(offer)) }
         offered = true
+        // Opened on a running shift: this screen is where the operator is now.
+        touchedAt = clock.now()
+        data.touchShift()
         terminal.present(RootScreen.render(state))
     }
 
