@@ -17,7 +17,6 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "CNcursesw",
-            pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
         .target(name: "CCursesShim", dependencies: ["CNcursesw"]),

@@ -18,7 +18,7 @@ public final class TemporaryFolder {
     @discardableResult
     public func write(_ name: String, _ text: String) -> String {
         let target = file(name)
-        FileManager.default.createFile(atPath: target, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: target, contents: Data(text.utf8))
         return target
     }
 

@@ -127,7 +127,7 @@ struct IngestBench: ParsableCommand {
     struct Output {
         let handle: FileHandle
         init(_ path: String) throws {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             guard let handle = FileHandle(forWritingAtPath: path) else { throw ValidationError("cannot write \(path)") }
             self.handle = handle
         }
@@ -137,7 +137,7 @@ struct IngestBench: ParsableCommand {
 
     /// `count` demo mentions in heed's format (seed 7, relative to `benchNow`): the same bytes every run.
     static func writeMentions(count: Int, to path: String, config: Config) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: path) else { throw ValidationError("cannot write \(path)") }
         defer { try? handle.close() }
         var chunk = ""

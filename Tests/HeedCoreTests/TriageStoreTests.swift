@@ -224,7 +224,7 @@ final class TriageStoreTests: XCTestCase {
         try database.write { db in try db.execute(sql: "UPDATE conversation SET status = 'resolved' WHERE id % 3 = 0") }
         let triager = Triager(config: try ExampleConfig.load())
         let queue = try database.write { db -> [QueueRow] in
-            try triager.refreshWaiting(in: db, now: RFC3339.milliseconds(from: "2026-11-24T00:00:00Z")!)
+            _ = try triager.refreshWaiting(in: db, now: RFC3339.milliseconds(from: "2026-11-24T00:00:00Z")!)
             return try Queue.open(db, limit: 1_000)
         }
         XCTAssertFalse(queue.isEmpty)

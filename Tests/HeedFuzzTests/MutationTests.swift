@@ -25,10 +25,18 @@ final class MutationTests: XCTestCase {
 
     func testEveryPayloadSurvivesItsCorruptedVariants() throws {
         let folder = TemporaryFolder("heed-fuzz")
+        let started = Date()
         for (index, payload) in Self.payloads.enumerated() {
             let clean = try ImportReader.read(path: payload)
             XCTAssertNotNil(clean.format, payload)
-            let run = FuzzRun(iterations: Self.iterations, seed: UInt64(index + 1), scratch: folder.file("variant"))
+            var run = FuzzRun(iterations: Self.iterations, seed: UInt64(index + 1), scratch: folder.file("variant"))
+            // A line every few seconds, so that a long pass is seen to be going.
+            let name = URL(fileURLWithPath: payload).lastPathComponent
+            run.onProgress = { done in
+                // Standard error is not buffered: the line shows when it is written, through a pipe too.
+                FileHandle.standardError.write(Data(("mutations: payload \(index + 1) of \(Self.payloads.count) (\(name)): \(done) of \(Self.iterations) "
+                    + "variants, \(Int(Date().timeIntervalSince(started))) s in\n").utf8))
+            }
             let totals = try run.run(payload: payload)
             XCTAssertGreaterThan(totals.mentions + totals.rejections + totals.refused, 0, payload)
         }

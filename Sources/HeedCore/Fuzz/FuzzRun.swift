@@ -16,6 +16,9 @@ public struct FuzzRun {
     public var seed: UInt64
     /// Where each variant is written (one file, rewritten).
     public var scratch: String
+    /// Told how many variants are done, every `progressEvery` and at the end.
+    public var onProgress: ((Int) -> Void)?
+    public var progressEvery = 5_000
 
     public init(iterations: Int, seed: UInt64, scratch: String) {
         self.iterations = iterations
@@ -30,6 +33,7 @@ public struct FuzzRun {
         var mutator = Mutator(seed: seed)
         var totals = (mentions: 0, rejections: 0, refused: 0)
         for iteration in 0..<iterations {
+            if iteration > 0 && iteration % progressEvery == 0 { onProgress?(iteration) }
             let variant = mutator.mutate(original)
             guard FileManager.default.createFile(atPath: scratch, contents: Data(variant)) else {
                 throw HeedError("cannot write the variant to \(scratch)", .cannotWrite)
@@ -57,6 +61,7 @@ public struct FuzzRun {
                 totals.refused += 1
             }
         }
+        onProgress?(iterations)
         return totals
     }
 }

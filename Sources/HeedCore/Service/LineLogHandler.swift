@@ -28,13 +28,13 @@ public struct LineLogHandler: LogHandler {
 
     public static let standardError: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data(line.utf8)) }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String,
-                    function: String, line: UInt) {
+    public func log(event: LogEvent) {
         var fields: [(String, String)] = [("at", RFC3339.string(fromMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))),
-                                          ("level", level.rawValue), ("logger", label)]
-        let merged = metadata.merging(explicit ?? [:]) { _, new in new }
+                                          ("level", event.level.rawValue), ("logger", label)]
+        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         fields += merged.sorted { $0.key < $1.key }.map { ($0.key, "\($0.value)") }
-        fields.append(("msg", message.description))
+        if let error = event.error { fields.append(("error", "\(error)")) }
+        fields.append(("msg", event.message.description))
         write(Self.line(fields, format: format))
     }
 

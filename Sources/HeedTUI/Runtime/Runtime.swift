@@ -105,7 +105,7 @@ public final class Runtime {
         let size = terminal.size
         _ = state.handle(.resized(width: size.width, height: size.height))
         token = try changeToken()
-        try perform([.reload])
+        _ = try perform([.reload])
         // Someone at the keyboard with no shift running is offered one, once.
         if !offered, let offer = data.shiftOffer() { _ = state.handle(.shiftOffered(offer)) }
         offered = true

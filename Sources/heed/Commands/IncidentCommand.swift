@@ -71,7 +71,7 @@ struct IncidentCommand: ParsableCommand {
                 print("  recognised by: " + incident.terms.map { DisplayText(untrusted: $0).string }.joined(separator: ", "))
                 print("  started \(RFC3339.string(fromMilliseconds: incident.startedAt)), last member \(RFC3339.string(fromMilliseconds: incident.lastMemberAt))")
                 print("")
-                let width = terminalWidth()
+                let width = outputWidth()
                 for row in members { print(QueueLine.format(row, now: now, width: width)) }
                 if incident.conversations > members.count { print("… and \(incident.conversations - members.count) more (--limit)") }
             }
