@@ -42,10 +42,12 @@ func printJSON<T: Encodable>(_ value: T) throws {
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
-/// Columns of the terminal on standard output, or 80 when it is not a terminal.
-func terminalWidth() -> Int {
+/// The width lines are cut to: `--width` when given, else the terminal's on standard output,
+/// else `COLUMNS` when set; nil — whole lines — when standard output is a pipe or a file.
+func outputWidth(_ flag: Int? = nil) -> Int? {
+    if let flag { return max(40, flag) }
     var size = winsize()
     if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
     if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
-    return 80
+    return nil
 }

@@ -1,20 +1,22 @@
 import HeedCore
 
 /// One conversation as a line of `heed queue`: priority (▲ when it rose), SLA due time, channel,
-/// author, the text, and on a wide terminal the reasons that weigh most; cut to the width.
+/// author, the text, and on a wide terminal the reasons that weigh most; cut to the width, or
+/// whole when there is none (standard output is not a terminal: `grep` must see all of it).
 enum QueueLine {
-    static func format(_ row: QueueRow, now: Int64, width: Int) -> String {
+    static func format(_ row: QueueRow, now: Int64, width: Int?) -> String {
         let rose = (row.previousPriority ?? row.priority) < row.priority ? "▲" : " "
         let head = "\(DisplayWidth.fit(String(row.conversationID), to: 5)) \(DisplayWidth.fit(String(row.priority), to: 3))\(rose) "
             + "\(DisplayWidth.fit(Age.due(row.dueAt, now: now), to: 9)) "
             + "\(DisplayWidth.fit(row.channel, to: 8)) \(DisplayWidth.fit(row.authorLabel(width: 20), to: 20)) "
         let tags = row.tags.isEmpty ? "" : "  " + row.tags.map { DisplayText(untrusted: $0).string }.joined(separator: " ")
         var reasons = ""
-        if width >= 110 {
+        if width ?? .max >= 110 {
             let why = row.topReasons(3).map { DisplayText(untrusted: $0.text).string }.joined(separator: "; ")
-            if !why.isEmpty { reasons = "  (" + DisplayWidth.truncate(why, to: width / 4) + ")" }
+            if !why.isEmpty { reasons = "  (" + (width.map { DisplayWidth.truncate(why, to: $0 / 4) } ?? why) + ")" }
         }
         let text = DisplayText(untrusted: row.text).string
+        guard let width else { return head + text + tags + reasons }
         let room = max(10, width - DisplayWidth.of(head) - DisplayWidth.of(tags) - DisplayWidth.of(reasons))
         let tail = tags + reasons
         return head + (tail.isEmpty ? DisplayWidth.truncate(text, to: room) : DisplayWidth.fit(text, to: room)) + tail

@@ -62,7 +62,7 @@ final class HostileInputTests: XCTestCase {
         ]
         for test in cases {
             let path = folder.file(test.name)
-            FileManager.default.createFile(atPath: path, contents: Data(test.bytes))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(test.bytes))
             let run = try HeedRun.run(["ingest", "--cache", cache] + (test.format.map { ["--format", $0] } ?? []) + [path], in: folder)
             XCTAssertEqual(run.status, test.status, "\(test.name): \(run.stderr)")
             if test.message.isEmpty {

@@ -45,9 +45,9 @@ final class IngestCommandTests: XCTestCase {
         XCTAssertEqual(check.status, 78)
         XCTAssertEqual(check.stderr, run.stderr)
 
-        let example = try HeedRun.run(["config", "check", "--config", Paths.packageRoot + "/config.example.json"], in: folder)
+        let example = try HeedRun.run(["config", "check", Paths.packageRoot + "/config.example.json"], in: folder)
         XCTAssertEqual(example.status, 0, example.stderr)
-        XCTAssertTrue(example.stdout.contains("ok — 3 operator(s), 6 team(s), 5 rule(s)"), example.stdout)
+        XCTAssertTrue(example.stdout.contains("ok — 3 operators, 6 teams, 5 rules, 4 canned replies"), example.stdout)
     }
 
     func testQueueAndShowReadItBack() throws {

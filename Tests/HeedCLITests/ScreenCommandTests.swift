@@ -15,6 +15,7 @@ final class ScreenCommandTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stderr)
         let lines = run.stdout.split(separator: "\n")
         XCTAssertTrue(lines[0].hasPrefix("demo: 200 mentions in "), run.stdout)
-        XCTAssertEqual(lines.count, 21, "the summary and the first 20 conversations")
+        XCTAssertEqual(lines.count, 22, "the summary, the first 20 conversations and how many more")
+        XCTAssertTrue(lines[21].hasPrefix("… ") && lines[21].contains(" more: heed queue --cache "), String(lines[21]))
     }
 }

@@ -39,7 +39,8 @@ struct DemoCommand: ParsableCommand {
                 print(summary)
                 let rows = try database.read { db in try Queue.open(db, limit: 20) }
                 let now = SystemClock().now()
-                for row in rows { print(QueueLine.format(row, now: now, width: terminalWidth())) }
+                for row in rows { print(QueueLine.format(row, now: now, width: outputWidth())) }
+                if open > rows.count { print("… \(open - rows.count) more: heed queue --cache \(path)") }
                 return
             }
             // The demo's team is the example's: you are its first operator unless heed knows you.

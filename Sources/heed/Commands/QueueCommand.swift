@@ -15,6 +15,9 @@ struct QueueCommand: ParsableCommand {
     @Flag(help: "Print JSON objects with every field.")
     var json = false
 
+    @Option(help: "Cut lines to this many columns (default: the terminal's; whole lines into a pipe or a file).")
+    var width: Int?
+
     @Argument(parsing: .allUnrecognized, help: "A search, e.g. tag:billing -is:breached \"charged twice\" (terms may be given as separate arguments).")
     var query: [String] = []
 
@@ -29,15 +32,17 @@ struct QueueCommand: ParsableCommand {
             let me = workspace.config.currentOperator(environment: ProcessInfo.processInfo.environment)
             let rows: [QueueRow]
             let incidents: [Int64: Incident]
+            let found: Int
             do {
                 let search = try Query.parse(text)
                 // The clock's part of each priority moves on while nobody imports: bring it up to now,
                 // with the conversations whose snooze ran out back in the queue.
                 try triager.catchUp(database, now: now)
-                (rows, incidents) = try database.read { db in
+                (rows, incidents, found) = try database.read { db in
                     let rows = try Queue.search(db, search, now: now, me: me, limit: max(0, limit))
+                    let found = rows.count < max(0, limit) ? rows.count : try Queue.count(db, search, now: now, me: me)
                     let incidents = try Set(rows.compactMap(\.incidentID)).compactMap { try Incident.fetch(db, id: $0, now: now, quietMinutes: quiet) }
-                    return (rows, Dictionary(uniqueKeysWithValues: incidents.map { ($0.id, $0) }))
+                    return (rows, Dictionary(uniqueKeysWithValues: incidents.map { ($0.id, $0) }), found)
                 }
             } catch let error as QueryError {
                 throw HeedError("bad query:\n" + error.explained(text), .refused)
@@ -46,7 +51,11 @@ struct QueueCommand: ParsableCommand {
                 try printJSON(rows)
                 return
             }
-            let width = terminalWidth()
+            if rows.isEmpty {
+                print(text.isEmpty ? "nothing open in \(workspace.cachePath)" + Self.demoHint(workspace) : "nothing matches \(DisplayText(untrusted: text))")
+                return
+            }
+            let width = outputWidth(self.width)
             // An incident's members stand together, under it, where the most urgent of them is.
             for entry in QueueEntry.grouped(rows) {
                 switch entry {
@@ -54,12 +63,20 @@ struct QueueCommand: ParsableCommand {
                     print(QueueLine.format(row, now: now, width: width))
                 case .incident(let id, let members):
                     if let incident = incidents[id] { print(IncidentLine.format(incident, now: now)) }
-                    for row in members { print("  " + QueueLine.format(row, now: now, width: width - 2)) }
+                    for row in members { print("  " + QueueLine.format(row, now: now, width: width.map { $0 - 2 })) }
                     if let open = incidents[id]?.open, open > members.count {
                         print("  … \(open - members.count) more open in it (heed incident show \(id))")
                     }
                 }
             }
+            if found > rows.count { print("… \(found - rows.count) more (--limit \(found) shows them all)") }
         }
+    }
+
+    /// Where the demo is, when this cache is the usual empty one and the demo's is beside it.
+    static func demoHint(_ workspace: Workspace) -> String {
+        let demo = DemoCache.defaultPath()
+        guard demo != workspace.cachePath, FileManager.default.fileExists(atPath: demo) else { return "" }
+        return "; the demo is in \(demo): heed queue --cache \(demo)"
     }
 }

@@ -32,7 +32,7 @@ struct ShiftCommand: ParsableCommand {
                 let config = try global.workspace().config
                 for shift in started.handovers {
                     print("")
-                    for line in shift.handover?.lines(now: SystemClock().now(), config: config) ?? [] { print(line) }
+                    for line in shift.handover?.lines(now: SystemClock().now(), config: config, reader: actor.handle) ?? [] { print(line) }
                     print("  (acknowledge: heed shift ack \(shift.id))")
                 }
             }
@@ -93,7 +93,7 @@ struct ShiftCommand: ParsableCommand {
                 let ended = try service.endShift(by: actor, note: note, passTo: passTo, signOff: !noSignOff)
                 if options.json { return try printJSON(ShiftJSON(ended)) }
                 print(ended.summary)
-                for line in ended.handover?.lines(now: SystemClock().now(), config: try global.workspace().config) ?? [] { print(line) }
+                for line in ended.handover?.lines(now: SystemClock().now(), config: try global.workspace().config, reader: actor.handle) ?? [] { print(line) }
             }
         }
     }

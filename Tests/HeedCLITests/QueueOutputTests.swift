@@ -1,0 +1,52 @@
+import Foundation
+import HeedCore
+import HeedTestSupport
+import XCTest
+
+/// What the command line prints where a newcomer looks first: whole lines into a pipe, what an
+/// empty queue means, how many more there are, a config checked by its path.
+final class QueueOutputTests: XCTestCase {
+    let folder = TemporaryFolder()
+
+    func testLinesAreWholeIntoAPipeAndCutOnRequest() throws {
+        let cache = folder.file("c.sqlite")
+        let text = "my card was charged twice and the branch says it is the app's fault while the app says call the branch, for the third day now"
+        folder.write("in.jsonl", MentionLines.line(id: "1", text: text, author: "dana") + "\n")
+        XCTAssertEqual(try HeedRun.run(["ingest", "--cache", cache, folder.file("in.jsonl")], in: folder).status, 0)
+        let piped = try HeedRun.run(["queue", "--cache", cache], in: folder, environment: ["COLUMNS": ""])
+        XCTAssertTrue(piped.stdout.contains(text), "grep sees all of it:\n\(piped.stdout)")
+        let cut = try HeedRun.run(["queue", "--cache", cache, "--width", "80"], in: folder, environment: ["COLUMNS": ""])
+        XCTAssertFalse(cut.stdout.contains(text))
+        XCTAssertTrue(cut.stdout.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) <= 80 }, cut.stdout)
+    }
+
+    func testAnEmptyQueueSaysSoAndWhereTheDemoIs() throws {
+        let demo = try HeedRun.run(["demo", "--no-ui", "--size", "300"], in: folder)
+        XCTAssertEqual(demo.status, 0, demo.stderr)
+        let lines = demo.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.filter { !$0.hasPrefix("demo:") && !$0.hasPrefix("…") }.count, 20)
+        XCTAssertTrue(lines.last?.hasPrefix("… ") == true && lines.last?.contains("more: heed queue --cache ") == true, demo.stdout)
+        let empty = try HeedRun.run(["queue"], in: folder)
+        XCTAssertEqual(empty.status, 0)
+        let usual = folder.file("data-home") + "/heed/cache.sqlite"
+        XCTAssertEqual(empty.stdout, "nothing open in \(usual); the demo is in \(folder.file("data-home"))/heed/demo.sqlite: "
+            + "heed queue --cache \(folder.file("data-home"))/heed/demo.sqlite\n")
+        let some = try HeedRun.run(["queue", "--cache", folder.file("data-home") + "/heed/demo.sqlite", "--limit", "5"], in: folder)
+        let more = try XCTUnwrap(some.stdout.split(separator: "\n").last)
+        XCTAssertTrue(more.hasPrefix("… ") && more.hasSuffix("more (--limit \(Int(more.split(separator: " ")[1])! + 5) shows them all)"), String(more))
+        XCTAssertEqual(try HeedRun.run(["queue", "--cache", folder.file("data-home") + "/heed/demo.sqlite", "zzzqqq"], in: folder).stdout,
+                       "nothing matches zzzqqq\n")
+    }
+
+    func testAConfigIsCheckedByItsPathAndCountedInWords() throws {
+        let example = Paths.packageRoot + "/config.example.json"
+        let check = try HeedRun.run(["config", "check", example], in: folder)
+        XCTAssertEqual(check.status, 0, check.stderr)
+        XCTAssertTrue(check.stdout.hasPrefix("\(example): ok — 3 operators, 6 teams, 5 rules, 4 canned replies, 2 views, 1 connected account"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("canned replies") && check.stdout.contains("1 connected account"), check.stdout)
+        folder.write("bad.json", #"{"brand": 3}"#)
+        let bad = try HeedRun.run(["config", "check", folder.file("bad.json")], in: folder)
+        XCTAssertEqual(bad.status, 78)
+        XCTAssertTrue(bad.stderr.contains("bad.json:1: brand:"), bad.stderr)
+    }
+}
