@@ -58,7 +58,26 @@ public struct ActionService: Sendable {
                                                               subject: Self.subject(of: command), now: now, { fields in
                 fields = try changed(fields, by: command, conversation: id, in: db, now: now)
             }) else { throw ActionError.unchanged("#\(id): nothing to change (\(kind.rawValue))") }
-            return outcome(applied, id: id, kind: kind, by: actor)
+            return outcome(applied, id: id, kind: kind, by: actor,
+                           summary: "\(actor.handle) \(kind.phrase("#\(id)"))" + (try remark(on: command, applied, actor: actor, db, now)))
+        }
+    }
+
+    /// What the one acting should know of what they just did: until when a snooze lasts, that
+    /// the operator they assigned it to is not on shift.
+    private func remark(on command: TriageCommand, _ applied: ConversationChange.Applied, actor: Operator, _ db: Database, _ now: Int64) throws -> String {
+        switch command {
+        case .snooze(let until?):
+            return " until " + ShiftClock.string(until, timeZone: config.timeZone(for: actor.handle), now: now)
+        case .snooze(nil):
+            return " until the customer writes again"
+        case .assign:
+            guard let assignee = applied.after?.assignee, assignee != applied.before?.assignee, assignee != actor.handle,
+                  try Shift.running(db, operator: assignee) == nil,
+                  try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM shift WHERE ended_at IS NULL)") == true else { return "" }
+            return " to \(assignee) — who is not on shift now"
+        default:
+            return ""
         }
     }
 

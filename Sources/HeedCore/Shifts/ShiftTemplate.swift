@@ -41,4 +41,16 @@ public enum ShiftClock {
         let parts = calendar.dateComponents([.hour, .minute], from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
         return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
     }
+
+    /// `14:30` when it is the same day as `now` there, else `Tue 24 Nov 09:00`.
+    public static func string(_ milliseconds: Int64, timeZone: String, now: Int64) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
+        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        if calendar.isDate(date, inSameDayAs: Date(timeIntervalSince1970: Double(now) / 1000)) { return string(milliseconds, timeZone: timeZone) }
+        let parts = calendar.dateComponents([.weekday, .day, .month], from: date)
+        let weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][(parts.weekday ?? 1) - 1]
+        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][(parts.month ?? 1) - 1]
+        return "\(weekday) \(parts.day ?? 1) \(month) " + string(milliseconds, timeZone: timeZone)
+    }
 }

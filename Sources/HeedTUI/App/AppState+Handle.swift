@@ -55,9 +55,13 @@ extension AppState {
             prompt?.warned = true
             prompt?.error = QueryError(position: 0, message: message + " — Enter sends yours as it is, Esc gives it up")
             return [.reload]
-        case .replyHeld(let message, let id):
-            status = message + " — r again takes it over"
-            takeOverOffer = id
+        case .replyHeld(let message, let id, let canTakeOver):
+            if canTakeOver {
+                status = message + " — \(keyMap.label(.reply, in: .queue)) again takes it over"
+                takeOverOffer = id
+            } else {
+                status = message + " — only a lead may take it over: leave it, or ask them"
+            }
         case .cannedFilled(let text), .edited(let text):
             prompt?.text = text
             prompt?.cursor = text.count

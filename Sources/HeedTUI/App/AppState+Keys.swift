@@ -166,7 +166,9 @@ extension AppState {
             takeOverOffer = nil
             return [.claimReply(conversation: target.conversationID, channel: target.channel, takeOver: takeOver)]
         default:
-            prompt = Prompt(.action(kind: action.rawValue, conversation: target.conversationID, version: target.version))
+            var line = Prompt(.action(kind: action.rawValue, conversation: target.conversationID, version: target.version))
+            line.example = (now / 86_400_000 + 1) * 86_400_000 + 9 * 3_600_000
+            prompt = line
             return []
         }
     }

@@ -149,9 +149,11 @@ public struct ServiceView: Sendable, Equatable {
 public struct ShiftOffer: Sendable, Equatable {
     public var intro: String
     public var until: Int64
+    /// The operator's signature, so the offer can say what it is in the intro.
+    public var signature: String
 
-    public init(intro: String, until: Int64) {
-        (self.intro, self.until) = (intro, until)
+    public init(intro: String, until: Int64, signature: String = "") {
+        (self.intro, self.until, self.signature) = (intro, until, signature)
     }
 }
 
@@ -198,8 +200,8 @@ public enum Event: Sendable, Equatable {
     /// The reply was not sent: the thread grew since it began (what came is in the message).
     /// The reply line opens again with the text, marked from now: Enter sends it as it is.
     case replyStale(String, since: ThreadMark, channel: String, text: String)
-    /// Someone else is replying to it: said, and `r` again takes it over.
-    case replyHeld(String, conversation: Int64)
+    /// Someone else is replying to it: said, and — when this operator may — `r` again takes it over.
+    case replyHeld(String, conversation: Int64, canTakeOver: Bool = true)
     /// A canned reply, filled, for the reply line.
     case cannedFilled(String)
     /// What went wrong with the line being typed, shown on it.

@@ -11,6 +11,8 @@ public struct Prompt: Sendable, Equatable {
     public var error: QueryError?
     /// A reply that seems to hold private data was warned about: Enter again sends it.
     public var warned = false
+    /// A time to come, for the snooze line's example (tomorrow at nine, UTC): set when it opens.
+    public var example: Int64 = 0
 
     public enum Purpose: Sendable, Equatable {
         case search
@@ -57,7 +59,7 @@ public struct Prompt: Sendable, Equatable {
             case "note": return "note on #\(id): "
             case "assign": return "assign #\(id) to (operator or team): "
             case "escalate": return "escalate #\(id) to TEAM, then a note: "
-            case "snooze": return "snooze #\(id) until (2h, 1d, 2026-11-24T09:00:00Z, reply): "
+            case "snooze": return "snooze #\(id) until (90m, 2h, 1d, a time such as \(RFC3339.string(fromMilliseconds: example)), or reply): "
             default: return "\(kind) #\(id): "
             }
         }
