@@ -64,7 +64,7 @@ final class ShiftTests: XCTestCase {
         clock.advance(seconds: 15 * 60)
         service.touchShift("priya")
         try database.write { _ in }  // the heartbeat is written without waiting; wait for it here
-        var roster = try database.read { db in try OnShift.roster(db, config: Self.config, now: clock.now()) }
+        let roster = try database.read { db in try OnShift.roster(db, config: Self.config, now: clock.now()) }
         XCTAssertEqual(roster.map { "\($0.operatorHandle) \($0.active ? "active" : "away")" }, ["sam away", "priya active"])
 
         // 09:30 Sam ends his shift with a note; his conversations go back to the pool, his sign-off is queued.
@@ -80,7 +80,7 @@ final class ShiftTests: XCTestCase {
         XCTAssertEqual(try database.read { db in try String.fetchAll(db, sql: "SELECT text FROM outbox WHERE kind = 'signoff'") },
                        ["Sam signing off, the team carries on. ^SB", "Sam signing off, the team carries on. ^SB"])
         XCTAssertTrue(ended.summary.hasPrefix("sam's shift 1 ended; 2 conversations released to the pool; sign-off queued"), ended.summary)
-        XCTAssertTrue(handover.lines(now: clock.now(), config: Self.config).contains("  note: refund for #\(ids[1]) is with billing"))
+        XCTAssertTrue(handover.lines(now: clock.now(), config: Self.config, reader: "priya").contains("  note: refund for #\(ids[1]) is with billing"))
 
         // 09:35 Tomás starts: he is shown Sam's handover and acknowledges it.
         clock.advance(seconds: 5 * 60)
@@ -155,6 +155,19 @@ final class ShiftTests: XCTestCase {
         XCTAssertEqual(try active(), false, "away after ten minutes of nothing")
     }
 
+    func testWhatWasDoneSaysUntilWhenAndWhoIsNotOnShift() throws {
+        let (_, service, ids) = try cache()
+        let sam = member("sam")
+        _ = try service.startShift(by: sam, intro: "on", until: clock.now() + 3_600_000)
+        XCTAssertEqual(try service.perform(.assign("priya"), on: ids[0], by: sam).summary,
+                       "sam assigned #\(ids[0]) to priya — who is not on shift now")
+        XCTAssertEqual(try service.perform(.assign("sam"), on: ids[1], by: sam).summary, "sam assigned #\(ids[1])")
+        XCTAssertEqual(try service.perform(.snooze(until: clock.now() + 2 * 3_600_000), on: ids[2], by: sam).summary,
+                       "sam snoozed #\(ids[2]) until 08:00", "in the team's time zone")
+        XCTAssertEqual(try service.perform(.snooze(until: clock.now() + 86_400_000), on: ids[3], by: sam).summary,
+                       "sam snoozed #\(ids[3]) until Wed 25 Nov 06:00")
+    }
+
     /// The heartbeat is written without waiting: wait for it here.
     private func waitUntilWritten(_ database: AppDatabase) throws {
         let deadline = Date().addingTimeInterval(5)
@@ -180,5 +193,25 @@ final class ShiftTests: XCTestCase {
         clock.advance(seconds: 60)
         let line = MentionLines.line(id: id, text: "any news?", at: RFC3339.string(fromMilliseconds: clock.now()), author: author, inReplyTo: replyTo)
         _ = try Ingester(database: database, config: Self.config, clock: clock).ingest(path: folder.write("\(id).jsonl", line + "\n"))
+    }
+
+    func testTheHandoverReadsWholeNoteFirstGroupedPostsInTheReadersZone() {
+        var config = Self.config
+        config.operators[1].timeZone = "Asia/Kolkata"
+        let start = clock.now()
+        let posts = (1...15).map { Handover.Post(id: Int64($0), kind: $0 <= 12 ? "reply" : "intro", state: $0 <= 10 ? "queued" : "failed", conversation: nil) }
+        let handover = Handover(shift: 3, operatorHandle: "sam", startedAt: start, endedAt: start + 420_000,
+                                note: "Line one is long enough to matter and goes on past where the old panel cut it: URGENT: #123 needs billing\n"
+                                    + "second line\u{1b}[31m red",
+                                automatic: false, assigned: [], escalations: [], unsent: posts, atRisk: [], incidents: [],
+                                figures: .init(handled: 2, replied: 1, medianFirstResponseMs: nil), passedTo: nil)
+        let lines = handover.lines(now: start + 600_000, config: config, reader: "priya")
+        XCTAssertEqual(lines[0], "handover from sam: 11:30–11:37, ended 3m ago", "06:00Z is 11:30 in Kolkata, the reader's zone")
+        XCTAssertEqual(lines[1], "  note: Line one is long enough to matter and goes on past where the old panel cut it: URGENT: #123 needs billing")
+        XCTAssertEqual(lines[2], "        second line\u{FFFD}[31m red", "the note's own lines kept, the escape taken out")
+        XCTAssertEqual(lines.filter { $0.contains("not sent") },
+                       ["  15 posts not sent: 5 failed (intro ×3, reply ×2); 10 queued (reply ×10) — the Outbox view lists them"])
+        XCTAssertEqual(handover.lines(now: start + 600_000, config: config, reader: "sam")[0], "handover from sam: 06:00–06:07, ended 3m ago",
+                       "sam reads it in the team's zone (London, UTC in November)")
     }
 }

@@ -71,4 +71,43 @@ final class ShiftScreenTests: XCTestCase {
         _ = s.handle(.key(.char("S")))
         XCTAssertEqual(s.handle(.key(.char("s"))), [.offerShift], "not on shift: s offers one")
     }
+
+    func testHandoversWrapScrollAndSayTheirKeys() {
+        var s = state()
+        s.width = 72
+        let note = "  note: " + String(repeating: "word ", count: 30) + "URGENT: #123 is the one to watch"
+        let notice = HandoverNotice(shiftID: 4, lines: ["handover from priya: 22:00–06:00, ended 1m ago", note]
+                                        + (1...30).map { "  #\($0) ▲50 due 5m thing \($0)" })
+        _ = s.handle(.shiftStarted("sam is on shift", handovers: [notice]))
+        var screen = RootScreen.render(s)
+        XCTAssertEqual(screen.line(3).trimmingCharacters(in: .whitespaces), "handover from priya: 22:00–06:00, ended 1m ago")
+        XCTAssertTrue(screen.line(4).hasPrefix("   note: word word"), screen.line(4))
+        let text = screen.lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("        word") && text.contains("URGENT: #123 is the one to") && screen.line(7).trimmingCharacters(in: .whitespaces) == "watch", "wrapped under the note, whole: \(text)")
+        _ = s.handle(.key(.char("j")))
+        screen = RootScreen.render(s)
+        XCTAssertEqual(screen.line(3).trimmingCharacters(in: .whitespaces).hasPrefix("note: word"), true)
+        XCTAssertEqual(screen.line(23).trimmingCharacters(in: .whitespaces), "j/k scroll (2–21 of 36)  PgDn page  Enter acknowledge  Esc later")
+        _ = s.handle(.key(.char("G")))
+        screen = RootScreen.render(s)
+        XCTAssertTrue(screen.lines.contains { $0.contains("#30 ▲50 due 5m thing 30") }, "the end in sight")
+        let bottom = s.handoversTop
+        _ = s.handle(.key(.char("j")))
+        XCTAssertEqual(s.handoversTop, bottom, "no scrolling past the end")
+        _ = s.handle(.key(.char("k")))
+        XCTAssertEqual(s.handoversTop, bottom - 1, "one k after the end moves one line")
+        _ = s.handle(.key(.char("g")))
+        XCTAssertEqual(s.handoversTop, 0)
+        XCTAssertEqual(s.handle(.key(.char("y"))), [.acknowledge([4])])
+    }
+
+    func testTheOfferKeepsTheListInSightAndExplainsTheSignature() {
+        var s = state()
+        _ = s.handle(.shiftOffered(ShiftOffer(intro: "Morning! Sam here until 14:00 ^SB", until: Rows.now + 3_600_000, signature: "^SB")))
+        let screen = RootScreen.render(s)
+        let text = screen.lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("(^SB is your signature, from the config)"), text)
+        XCTAssertTrue(screen.lines[8...].contains { $0.contains("#") }, "rows of the list below the offer: \(text)")
+        XCTAssertEqual(screen.line(23).trimmingCharacters(in: .whitespaces), "Enter start the shift  Esc work without a shift")
+    }
 }

@@ -78,6 +78,12 @@ public struct KeyMap: Sendable, Equatable {
 
             Binding(.handovers, .acknowledge, [.enter, .char("y")]),
             Binding(.handovers, .back, [.escape], "later (they are shown again)"),
+            Binding(.handovers, .down, [.char("j"), .down], "scroll down"),
+            Binding(.handovers, .up, [.char("k"), .up], "scroll up"),
+            Binding(.handovers, .pageDown, [.pageDown, .char(" ")]),
+            Binding(.handovers, .pageUp, [.pageUp]),
+            Binding(.handovers, .first, [.char("g"), .home], "their start"),
+            Binding(.handovers, .last, [.char("G"), .end], "their end"),
 
             Binding(.shiftPanel, .endShift, [.char("e")]),
             Binding(.shiftPanel, .startShift, [.char("s")]),

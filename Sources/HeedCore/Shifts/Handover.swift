@@ -116,12 +116,19 @@ public struct Handover: Sendable, Equatable, Codable {
         return Figures(handled: handled, replied: replied, medianFirstResponseMs: waits.isEmpty ? nil : waits[(waits.count - 1) / 2])
     }
 
-    /// The handover as lines for people; public text sanitised.
-    public func lines(now: Int64, config: Config) -> [String] {
-        let zone = config.timeZone(for: operatorHandle)
+    /// The handover as lines for people, for `reader` (their time zone): the note first and
+    /// whole (its own line breaks kept), then what heed found, posts not sent counted by state and
+    /// kind rather than listed; public text sanitised.
+    public func lines(now: Int64, config: Config, reader: String?) -> [String] {
+        let zone = config.timeZone(for: reader)
         var lines = ["handover from \(operatorHandle)" + (automatic ? " (ended automatically after \(config.maxShiftHours) h)" : "")
-            + ": \(ShiftClock.string(startedAt, timeZone: zone))–\(ShiftClock.string(endedAt, timeZone: zone)), ended \(Age.short(milliseconds: now - endedAt)) ago"]
-        if let note, !note.isEmpty { lines.append("  note: " + DisplayText(untrusted: note).string) }
+            + ": \(ShiftClock.string(startedAt, timeZone: zone, now: now))–\(ShiftClock.string(endedAt, timeZone: zone, now: now)), "
+            + "ended \(Age.short(milliseconds: now - endedAt)) ago"]
+        if let note, !note.isEmpty {
+            let noteLines = DisplayText(untrusted: note, keepNewlines: true).string.split(separator: "\n", omittingEmptySubsequences: false)
+            lines.append("  note: " + (noteLines.first.map(String.init) ?? ""))
+            lines += noteLines.dropFirst().map { "        " + $0 }
+        }
         let response = figures.medianFirstResponseMs.map { ", median first response \(Age.short(milliseconds: $0))" } ?? ""
         lines.append("  handled \(figures.handled), replied \(figures.replied)\(response)")
         func due(_ at: Int64?) -> String { at.map { $0 > now ? "due \(Age.short(milliseconds: $0 - now))" : "late \(Age.short(milliseconds: now - $0))" } ?? "" }
@@ -131,7 +138,14 @@ public struct Handover: Sendable, Equatable, Codable {
             if assigned.count > 10 { lines.append("    … and \(assigned.count - 10) more") }
         }
         for escalation in escalations { lines.append("  escalation \(escalation.id) of #\(escalation.conversation) to \(escalation.team) still open") }
-        for post in unsent { lines.append("  post \(post.id) (\(post.kind)\(post.conversation.map { " to #\($0)" } ?? "")) not sent: \(post.state)") }
+        if !unsent.isEmpty {
+            // Fifteen posts waiting are one line: how many, in which state, of which kind.
+            let byState = Dictionary(grouping: unsent, by: \.state).sorted { $0.key < $1.key }.map { state, posts in
+                let kinds = Dictionary(grouping: posts, by: \.kind).sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value.count)" }
+                return "\(posts.count) \(state) (\(kinds.joined(separator: ", ")))"
+            }
+            lines.append("  \(unsent.count) post\(unsent.count == 1 ? "" : "s") not sent: " + byState.joined(separator: "; ") + " — the Outbox view lists them")
+        }
         if !atRisk.isEmpty {
             lines.append("  SLA at risk in the next hour:")
             for item in atRisk.prefix(10) { lines.append("    #\(item.conversation) ▲\(item.priority) \(due(item.dueAt)) \(DisplayText(untrusted: item.text).string)") }

@@ -18,9 +18,18 @@ extension AppState {
         return []
     }
 
-    /// Handovers shown at the start of a shift: acknowledged (logged), or left for later.
+    /// Handovers shown at the start of a shift: read (scrolled), acknowledged (logged), or left for later.
     mutating func handoverAction(_ action: Action) -> [Effect] {
+        let room = ShiftScreen.handoverRoom(height: height)
+        let end = Swift.max(0, ShiftScreen.handoverLines(handovers, width: width).count - room)
+        func scroll(to top: Int) { handoversTop = Swift.min(end, Swift.max(0, top)) }
         switch action {
+        case .down: scroll(to: handoversTop + 1)
+        case .up: scroll(to: handoversTop - 1)
+        case .pageDown: scroll(to: handoversTop + Swift.max(1, room - 1))
+        case .pageUp: scroll(to: handoversTop - Swift.max(1, room - 1))
+        case .first: scroll(to: 0)
+        case .last: scroll(to: end)
         case .acknowledge:
             let ids = handovers.map(\.shiftID)
             handovers = []

@@ -14,8 +14,8 @@ public enum Overlay: Sendable, Equatable {
     case shiftPanel
     /// A shift offered as the screen opens.
     case shiftOffer(ShiftOffer)
-    /// Handovers to read and acknowledge as a shift starts.
-    case handovers([HandoverNotice])
+    /// Handovers to read and acknowledge as a shift starts, and how far they are scrolled.
+    case handovers([HandoverNotice], top: Int)
 
     var context: KeyContext {
         switch self {
@@ -63,8 +63,18 @@ extension AppState {
     }
 
     public var handovers: [HandoverNotice] {
-        get { overlays.lazy.compactMap { if case .handovers(let h) = $0 { h } else { nil } }.last ?? [] }
-        set { replace({ if case .handovers = $0 { true } else { false } }, with: newValue.isEmpty ? nil : .handovers(newValue)) }
+        get { overlays.lazy.compactMap { if case .handovers(let h, _) = $0 { h } else { nil } }.last ?? [] }
+        set { replace({ if case .handovers = $0 { true } else { false } }, with: newValue.isEmpty ? nil : .handovers(newValue, top: 0)) }
+    }
+
+    /// How far the handovers are scrolled.
+    public var handoversTop: Int {
+        get { overlays.lazy.compactMap { if case .handovers(_, let top) = $0 { top } else { nil } }.last ?? 0 }
+        set {
+            let notices = handovers
+            guard !notices.isEmpty else { return }
+            replace({ if case .handovers = $0 { true } else { false } }, with: .handovers(notices, top: Swift.max(0, newValue)))
+        }
     }
 
     public var showingHelp: Bool {

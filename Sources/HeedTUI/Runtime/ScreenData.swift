@@ -44,7 +44,7 @@ public struct ScreenData: Sendable {
                     try acting.service.claimReply(id, by: acting.actor, takeOver: takeOver)
                     return .replyClaimed(conversation: id, since: try acting.service.threadMark(id), channel: channel)
                 } catch let error as HeedError where error.kind == .conflict {
-                    return .replyHeld(error.message, conversation: id)
+                    return .replyHeld(error.message, conversation: id, canTakeOver: !config.leadOnlyTakeover || acting.actor.role == .lead)
                 }
             case .releaseReply(let id):
                 try acting.service.releaseReply(id, by: acting.actor)
@@ -94,7 +94,7 @@ public struct ScreenData: Sendable {
                 }
                 let now = clock.now()
                 return .shiftStarted(started.summary, handovers: started.handovers.map { shift in
-                    HandoverNotice(shiftID: shift.id, lines: shift.handover?.lines(now: now, config: config) ?? ["shift \(shift.id) of \(shift.operatorHandle)"])
+                    HandoverNotice(shiftID: shift.id, lines: shift.handover?.lines(now: now, config: config, reader: acting.actor.handle) ?? ["shift \(shift.id) of \(shift.operatorHandle)"])
                 })
             case .endShift(let note, let passTo):
                 do {
@@ -209,7 +209,7 @@ public struct ScreenData: Sendable {
         guard case .success(let acting) = acting,
               (try? database.read({ db in try Shift.running(db, operator: acting.actor.handle) })) == .some(nil),
               let until = try? acting.service.plannedEnd(nil, for: acting.actor) else { return nil }
-        return ShiftOffer(intro: acting.service.introText(for: acting.actor, until: until), until: until)
+        return ShiftOffer(intro: acting.service.introText(for: acting.actor, until: until), until: until, signature: acting.actor.signature)
     }
 
     /// The operator at the keyboard is at it (for who is away).

@@ -108,6 +108,21 @@ enum StatusLine {
     /// The reminder, from the key table (so a rebound key shows as bound).
     static func hints(_ state: AppState) -> String {
         let map = state.keyMap
+        // Over the list, the hints are the overlay's own: what works here, nothing that does not.
+        func pairs(_ context: KeyContext, _ items: [(Action, String)]) -> String {
+            items.map { map.label($0.0, in: context) + " " + $0.1 }.filter { !$0.hasPrefix(" ") }.joined(separator: "  ")
+        }
+        switch state.keyContext {
+        case .help: return pairs(.help, [(.back, "close the help")])
+        case .shiftOffer: return pairs(.shiftOffer, [(.accept, "start the shift"), (.decline, "work without a shift")])
+        case .handovers:
+            return "\(map.label(.down, in: .handovers))/\(map.label(.up, in: .handovers)) scroll\(ShiftScreen.handoverPosition(state))  "
+                + pairs(.handovers, [(.pageDown, "page"), (.acknowledge, "acknowledge"), (.back, "later")])
+        case .shiftPanel:
+            return pairs(.shiftPanel, state.onShift == true ? [(.endShift, "end your shift"), (.postRoster, "post the roster"), (.back, "close")]
+                                                          : [(.startShift, "start a shift"), (.postRoster, "post the roster"), (.back, "close")])
+        default: break
+        }
         if state.conversation != nil {
             func key(_ action: Action) -> String { map.label(action, in: .conversation) }
             return "\(key(.down))/\(key(.up)) scroll  \(key(.first))/\(key(.last)) top/end  \(key(.back)) back  \(key(.help)) keys"

@@ -9,8 +9,8 @@ enum ReplyPreviewScreen {
         grid.fill(y: 2, style: .header)
         grid.put(DisplayText(" Replies to \(previews.count) conversations, as each will get it" + (blocked > 0 ? " (\(blocked) cannot go)" : "")),
                  x: 0, y: 2, limit: grid.width, style: .header)
-        let lines = self.lines(previews, width: Swift.max(1, grid.width - 4))
-        let room = grid.height - 4
+        let lines = self.lines(previews, width: textWidth(grid.width))
+        let room = room(height: grid.height)
         let first = Swift.min(top, Swift.max(0, lines.count - room))
         for (offset, line) in lines.dropFirst(first).prefix(room).enumerated() {
             grid.put(line.text, x: line.indent, y: 3 + offset, limit: grid.width - line.indent, style: line.style)
@@ -22,6 +22,12 @@ enum ReplyPreviewScreen {
         grid.put(DisplayText(" \(keys.label(.send, in: .replyPreview)) queues them all · \(keys.label(.back, in: .replyPreview)) back to the text" + more),
                  x: 0, y: y, limit: grid.width, style: .status)
     }
+
+    /// Rows for the text: all but the header lines and the status line.
+    static func room(height: Int) -> Int { Swift.max(1, height - 4) }
+
+    /// Columns for a recipient's text, indented under their line.
+    static func textWidth(_ width: Int) -> Int { Swift.max(1, width - 4) }
 
     /// Each recipient's line, then their text wrapped under it, then why it cannot go, and a gap.
     static func lines(_ previews: [ReplyPreview], width: Int) -> [(text: DisplayText, indent: Int, style: Style)] {

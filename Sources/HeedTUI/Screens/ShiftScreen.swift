@@ -7,17 +7,27 @@ enum ShiftScreen {
         let keys = state.keyMap
         var lines: [(String, Style)] = []
         switch overlay {
-        case .handovers(let handovers):
-            lines.append(("Handovers to read — \(keys.label(.acknowledge, in: .handovers)) acknowledges \(handovers.count == 1 ? "it" : "them all") (logged), "
-                + "\(keys.label(.back, in: .handovers)): later", .header))
-            for notice in handovers { lines += notice.lines.map { ($0, Style.normal) } + [("", .normal)] }
+        case .handovers(let handovers, let top):
+            renderHandovers(handovers, top: top, keys: keys, into: &grid)
+            return
         case .shiftOffer(let offer):
             lines = [("Start your shift?", .header),
-                     ("\(state.me ?? "You") — no shift running. Your intro, queued to the help accounts after the undo window:", .normal),
-                     ("  " + offer.intro, .normal),
-                     ("", .normal),
-                     ("\(keys.label(.accept, in: .shiftOffer)): start (the intro is yours to edit first) · "
+                     ("\(state.me ?? "You") — no shift running. Your intro, queued to the help accounts after the undo window:", .normal)]
+            lines += QueueScreen.wrap(offer.intro, width: Swift.max(1, grid.width - 4)).map { ("  " + $0, Style.normal) }
+            if !offer.signature.isEmpty && offer.intro.contains(offer.signature) {
+                lines.append(("  (\(offer.signature) is your signature, from the config)", .dim))
+            }
+            lines += [("\(keys.label(.accept, in: .shiftOffer)): start (the intro is yours to edit first) · "
                         + "\(keys.label(.decline, in: .shiftOffer)): work without a shift", .dim)]
+            // The offer covers the top of the list only: the queue stays in sight behind it.
+            for (index, line) in lines.prefix(grid.height - 4).enumerated() {
+                grid.clear(y: 2 + index)
+                grid.put(DisplayText(untrusted: " " + line.0), x: 0, y: 2 + index, limit: grid.width, style: line.1)
+            }
+            let rule = Swift.min(grid.height - 2, 2 + lines.count)
+            grid.clear(y: rule)
+            grid.put(DisplayText(String(repeating: "─", count: grid.width)), x: 0, y: rule, style: .dim)
+            return
         case .shiftPanel:
             lines.append(("Shifts — who is on", .header))
             if state.roster.isEmpty { lines.append(("  nobody is on shift", .dim)) }
@@ -44,6 +54,50 @@ enum ShiftScreen {
         for y in 2..<(grid.height - 1) { grid.clear(y: y) }
         for (index, line) in lines.prefix(grid.height - 3).enumerated() {
             grid.put(DisplayText(untrusted: " " + line.0), x: 0, y: 2 + index, limit: grid.width, style: line.1)
+        }
+    }
+
+    /// Rows for the handovers' text: all but the header lines, their title and the status line.
+    static func handoverRoom(height: Int) -> Int { Swift.max(1, height - 4) }
+
+    /// The handovers as screen lines at `width`: each line wrapped, its continuation indented
+    /// under its text, and a gap between handovers.
+    static func handoverLines(_ handovers: [HandoverNotice], width: Int) -> [String] {
+        var lines: [String] = []
+        for notice in handovers {
+            for line in notice.lines {
+                let indent = line.prefix { $0 == " " }.count
+                let hanging = indent + (line.dropFirst(indent).hasPrefix("note: ") ? 6 : 2)
+                let rows = QueueScreen.wrap(String(line.dropFirst(indent)), width: Swift.max(1, width - 1 - hanging))
+                for (index, row) in rows.enumerated() {
+                    lines.append(String(repeating: " ", count: index == 0 ? indent : hanging) + row)
+                }
+                if rows.isEmpty { lines.append("") }
+            }
+            lines.append("")
+        }
+        return lines
+    }
+
+    /// Which lines are in sight, for the status line: "(2–21 of 40)", or "" when all are.
+    static func handoverPosition(_ state: AppState) -> String {
+        let count = handoverLines(state.handovers, width: state.width).count
+        let room = handoverRoom(height: state.height)
+        guard count > room else { return "" }
+        let first = Swift.min(state.handoversTop, count - room)
+        return " (\(first + 1)–\(first + room) of \(count))"
+    }
+
+    static func renderHandovers(_ handovers: [HandoverNotice], top: Int, keys: KeyMap, into grid: inout Grid) {
+        for y in 2..<(grid.height - 1) { grid.clear(y: y) }
+        let lines = handoverLines(handovers, width: grid.width)
+        let room = handoverRoom(height: grid.height)
+        let first = Swift.min(top, Swift.max(0, lines.count - room))
+        grid.fill(y: 2, style: .header)
+        grid.put(DisplayText(" Handovers to read — \(keys.label(.acknowledge, in: .handovers)) acknowledges \(handovers.count == 1 ? "it" : "them all") "
+                    + "(logged), \(keys.label(.back, in: .handovers)): later"), x: 0, y: 2, limit: grid.width, style: .header)
+        for (offset, line) in lines.dropFirst(first).prefix(room).enumerated() {
+            grid.put(DisplayText(untrusted: " " + line), x: 0, y: 3 + offset, limit: grid.width, style: .normal)
         }
     }
 
