@@ -276,6 +276,35 @@ final class ActionServiceTests: XCTestCase {
         XCTAssertEqual(try fields(database, ids[1]).status, .open)
     }
 
+    func testAnActionOnSeveralIsOneUndoStep() throws {
+        let (database, ids) = try cache()
+        let service = ActionService(database: database, config: Self.config, clock: clock)
+        try service.perform(.tag(add: ["billing"], remove: []), on: ids[2], by: sam)
+        let all = try service.targets(.conversations(ids), by: sam)
+        XCTAssertEqual(service.performEach(.resolve, on: all, by: sam).done.count, 3)
+
+        let undone = try service.undo(by: sam)
+        XCTAssertEqual(undone.summary, "sam undid resolve on 3 conversations")
+        XCTAssertEqual(try ids.map { try fields(database, $0).status }, [.open, .open, .open], "one u takes back all three")
+        XCTAssertEqual(try service.redo(by: sam).summary, "sam redid resolve on 3 conversations")
+        XCTAssertEqual(try ids.map { try fields(database, $0).status }, [.resolved, .resolved, .resolved])
+
+        // Someone reopens one meanwhile: the others are undone, that one is said, and the step is gone.
+        try service.perform(.reopen, on: ids[1], by: priya)
+        XCTAssertEqual(try service.undo(by: sam).summary.hasPrefix("sam undid resolve on 2 of 3 conversations; #\(ids[1]) changed since you looked: priya reopened"), true)
+        XCTAssertEqual(try ids.map { try fields(database, $0).status }, [.open, .open, .open])
+        XCTAssertEqual(try service.undo(by: sam).summary, "sam undid tag on #\(ids[2])", "the next u is the step before the batch")
+        XCTAssertEqual(try fields(database, ids[2]).tags, [])
+
+        // A reply to several is one step too, and survives a restart as one.
+        let replies = service.each(all, kind: .reply, by: sam) { id, _ in try service.reply(to: id, text: "Sorted, thanks!", by: sam) }
+        XCTAssertEqual(replies.done.count, 3)
+        let later = ActionService(database: try AppDatabase.open(path: folder.file("cache.sqlite")), config: Self.config, clock: clock)
+        XCTAssertEqual(try later.undo(by: sam).summary, "sam undid reply on 3 conversations")
+        let queued = try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE kind = 'reply' AND state = 'queued'") }
+        XCTAssertEqual(queued, 0, "all three taken back in the undo window")
+    }
+
     func testASnoozeEndsAtItsTimeOrWhenTheCustomerWrites() throws {
         let (database, ids) = try cache()
         let service = ActionService(database: database, config: Self.config, clock: clock)

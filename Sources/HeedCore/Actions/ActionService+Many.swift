@@ -67,7 +67,8 @@ extension ActionService {
     }
 
     /// `act` on each of `targets` in turn: each its own compare-and-set against the version
-    /// given and its own event, so one conflict stops only that conversation.
+    /// given and its own event, so one conflict stops only that conversation. What was done is
+    /// then one step for undo.
     public func each(_ targets: [(id: Int64, version: Int?)], kind: EventKind, by actor: Operator,
                      _ act: (Int64, Int?) throws -> Outcome) -> ManyOutcome {
         var outcome = ManyOutcome(actor: actor.handle, kind: kind)
@@ -81,6 +82,10 @@ extension ActionService {
             } catch {
                 outcome.failures.append(.init(conversationID: id, message: "#\(id): \(error)", kind: .failed))
             }
+        }
+        // Grouped after the fact: a crash before this leaves the actions done, each its own step.
+        if outcome.done.count > 1 {
+            try? database.write { db in try ActionHistory.group(db, outcome.done.map(\.eventID)) }
         }
         return outcome
     }

@@ -2,28 +2,56 @@ import GRDB
 
 /// Undo and redo, from the event log: they survive a restart.
 extension ActionService {
-    /// Takes back `actor`'s latest action that is not undone yet.
+    /// Takes back `actor`'s latest step that is not undone yet: one action, or all of one
+    /// action on several conversations.
     @discardableResult
     public func undo(by actor: Operator) throws -> Outcome {
         try transaction { db, now in
             let history = try ActionHistory.read(db, operator: actor.handle)
-            guard let target = history.undoable else { throw ActionError.refused("nothing of \(actor.handle)'s to undo") }
-            let applied = try revert(target, toBefore: true, by: actor, in: db, now: now)
-            return outcome(applied, id: target.conversationID, kind: .undo, by: actor,
-                           summary: "\(actor.handle) undid \(target.kind) on #\(target.conversationID)")
+            guard let step = history.undoable else { throw ActionError.refused("nothing of \(actor.handle)'s to undo") }
+            return try revert(step, toBefore: true, by: actor, in: db, now: now)
         }
     }
 
-    /// Does again the action `actor` undid last, if they did nothing new since.
+    /// Does again the step `actor` undid last, if they did nothing new since.
     @discardableResult
     public func redo(by actor: Operator) throws -> Outcome {
         try transaction { db, now in
             let history = try ActionHistory.read(db, operator: actor.handle)
-            guard let target = history.redoable else { throw ActionError.refused("nothing of \(actor.handle)'s to redo") }
-            let applied = try revert(target, toBefore: false, by: actor, in: db, now: now)
-            return outcome(applied, id: target.conversationID, kind: .redo, by: actor,
-                           summary: "\(actor.handle) redid \(target.kind) on #\(target.conversationID)")
+            guard let step = history.redoable else { throw ActionError.refused("nothing of \(actor.handle)'s to redo") }
+            return try revert(step, toBefore: false, by: actor, in: db, now: now)
         }
+    }
+
+    /// Each action of `step` reverted; what could not be (changed since) is said, not fatal,
+    /// unless nothing could. The marks of a batch are grouped as the batch, so the next undo or
+    /// redo sees the step whole. "sam undid resolve on 11 conversations; #42 changed since …"
+    private func revert(_ step: ActionHistory.Step, toBefore: Bool, by actor: Operator, in db: Database, now: Int64) throws -> Outcome {
+        let entries = try ActionHistory.entries(db, step, undone: !toBefore, operator: actor.handle)
+        guard let first = entries.first else { throw ActionError.refused("nothing of \(actor.handle)'s to \(toBefore ? "undo" : "redo")") }
+        let kind: EventKind = toBefore ? .undo : .redo
+        let verb = toBefore ? "undid" : "redid"
+        var done: [(entry: ActionHistory.Entry, applied: ConversationChange.Applied)] = []
+        var failures: [ActionError] = []
+        for entry in entries {
+            do {
+                done.append((entry, try revert(entry, toBefore: toBefore, by: actor, in: db, now: now)))
+            } catch let error as ActionError where entries.count > 1 {
+                // One conversation's refusal stops only that one, as the action on several did.
+                failures.append(error)
+            }
+        }
+        guard let applied = done.first else { throw failures[0] }
+        if case .batch(let batch) = step { try ActionHistory.group(db, done.map(\.applied.eventID), as: batch) }
+        if entries.count == 1 {
+            return outcome(applied.applied, id: first.conversationID, kind: kind, by: actor,
+                           summary: "\(actor.handle) \(verb) \(first.kind) on #\(first.conversationID)")
+        }
+        let kinds = Set(done.map(\.entry.kind)).sorted().joined(separator: " and ")
+        let count = entries.count == done.count ? "\(done.count)" : "\(done.count) of \(entries.count)"
+        let why = failures.map(\.heedError.message)
+        return outcome(applied.applied, id: applied.entry.conversationID, kind: kind, by: actor,
+                       summary: (["\(actor.handle) \(verb) \(kinds) on \(count) conversations"] + why).joined(separator: "; "))
     }
 
     /// Puts `target`'s conversation back as it was before it (or as it was after, for redo),

@@ -19,6 +19,7 @@ enum Schema {
         migrator.registerMigration("v9-screen-reads", migrate: v9ScreenReads)
         migrator.registerMigration("v10-activity", migrate: v10Activity)
         migrator.registerMigration("v11-connections", migrate: v11Connections)
+        migrator.registerMigration("v12-action-batches", migrate: v12ActionBatches)
         return migrator
     }
 
@@ -465,6 +466,19 @@ enum Schema {
                 last_error_at INTEGER,
                 restarts INTEGER NOT NULL DEFAULT 0
             ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Which events one action on several conversations wrote (a bulk resolve, a reply to
+    /// several, a macro on picks), so that undo takes them back as one step. The event log
+    /// stays append-only: the grouping is beside it.
+    private static func v12ActionBatches(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE action_batch (
+                event_id INTEGER PRIMARY KEY REFERENCES event(id),
+                batch INTEGER NOT NULL
+            );
+            CREATE INDEX action_batch_by_batch ON action_batch(batch);
             """)
     }
 }
