@@ -10,6 +10,39 @@ final class AppStateTests: XCTestCase {
         return s
     }
 
+    func testTeamsAndOperatorsCompleteWithTabAndATypoKeepsTheLine() {
+        var s = state(rows: 3)
+        s.teamNames = ["billing", "bills-abroad", "fraud"]
+        s.operatorHandles = ["sam", "priya"]
+        let row = s.rows[0]
+        _ = s.handle(.key(.char("e")))
+        for c in "billin double charge, card 4412" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.handle(.key(.enter)), [], "a team the config does not know is not sent")
+        XCTAssertEqual(s.prompt?.text, "billin double charge, card 4412", "the note is kept")
+        XCTAssertEqual(s.prompt?.error?.message, "no team \"billin\" — billing? (Tab completes)")
+        XCTAssertTrue(RootScreen.render(s).line(22).contains("no team \"billin\" — billing?"))
+
+        s.prompt = Prompt(.action(kind: "escalate", conversation: row.conversationID, version: row.version), text: "bil")
+        _ = s.handle(.key(.tab))
+        XCTAssertEqual(s.prompt?.text, "bill", "the start both share")
+        XCTAssertEqual(s.prompt?.error?.message, "billing bills-abroad", "and the choices")
+        _ = s.handle(.key(.char("i")))
+        _ = s.handle(.key(.tab))
+        XCTAssertEqual(s.prompt?.text, "billing ")
+        XCTAssertNil(s.prompt?.error)
+        for c in "double charge" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.handle(.key(.enter)), [.perform(.escalate(team: "billing", note: "double charge"), conversation: row.conversationID, version: row.version)])
+
+        _ = s.handle(.key(.char("a")))
+        for c in "pr" { _ = s.handle(.key(.char(c))) }
+        _ = s.handle(.key(.tab))
+        XCTAssertEqual(s.prompt?.text, "priya ")
+        _ = s.handle(.key(.ctrl("u")))
+        for c in "zed" { _ = s.handle(.key(.char(c))) }
+        _ = s.handle(.key(.tab))
+        XCTAssertEqual(s.prompt?.error?.message, "nothing starts with \"zed\": sam, priya, billing, bills-abroad, fraud")
+    }
+
     func testMovingStaysInsideTheList() {
         var s = state(rows: 3)
         _ = s.handle(.key(.char("k")))

@@ -107,7 +107,7 @@ public enum ConfigLoader {
                 guard let key = r.string(entry.value, entry.path) else { continue }
                 guard Action(rawValue: entry.key) != nil, entry.key != Action.view.rawValue else {
                     let names = Action.allCases.filter { $0 != .view }.map(\.rawValue)
-                    let near = ConfigReader.closest(to: entry.key.replacingOccurrences(of: "_", with: "-"), in: names)
+                    let near = Spelling.closest(to: entry.key.replacingOccurrences(of: "_", with: "-"), in: names)
                     r.problem(entry.value, entry.path, "no action \"\(entry.key)\" to bind" + (near.map { " (did you mean \"\($0)\"?)" } ?? "")
                         + ": the actions are " + names.joined(separator: ", "))
                     continue
@@ -174,7 +174,7 @@ public enum ConfigLoader {
     @discardableResult
     static func checkChannel(_ name: String, _ node: JSONNode, _ path: String, _ config: Config, _ r: inout ConfigReader) -> Bool {
         if config.isKnownChannel(name) { return true }
-        let hint = ConfigReader.closest(to: name, in: config.channels).map { " (did you mean \"\($0)\"?)" } ?? ""
+        let hint = Spelling.closest(to: name, in: config.channels).map { " (did you mean \"\($0)\"?)" } ?? ""
         r.problem(node, path, "unknown channel \"\(name)\"\(hint); known: \(config.channels.joined(separator: ", ")) (add others under \"channels\")")
         return false
     }

@@ -21,7 +21,7 @@ struct ConfigReader {
         for member in members {
             let memberPath = join(path, member.key)
             if !allowed.contains(member.key) {
-                let hint = Self.closest(to: member.key, in: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""
+                let hint = Spelling.closest(to: member.key, in: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""
                 problem(member.value, memberPath, "unknown key \"\(member.key)\"\(hint)")
             } else if result[member.key] != nil {
                 problem(member.value, memberPath, "duplicate key \"\(member.key)\"")
@@ -124,25 +124,4 @@ struct ConfigReader {
     }
 
     private func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
-
-    /// The allowed key nearest to a typo, when it is near enough to be a useful hint.
-    static func closest(to word: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, word.count / 3) else { return nil }
-        return best.0
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in stride(from: 1, through: b.count, by: 1) {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
-    }
 }

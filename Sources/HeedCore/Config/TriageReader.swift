@@ -8,7 +8,7 @@ enum TriageReader {
         if let n = f["weights"], let entries = r.map(n, path + ".weights") {
             for entry in entries {
                 guard TriageWeights.names.contains(entry.key) else {
-                    let hint = ConfigReader.closest(to: entry.key, in: TriageWeights.names).map { " (did you mean \"\($0)\"?)" } ?? ""
+                    let hint = Spelling.closest(to: entry.key, in: TriageWeights.names).map { " (did you mean \"\($0)\"?)" } ?? ""
                     r.problem(entry.value, entry.path, "unknown weight \"\(entry.key)\"\(hint); known: \(TriageWeights.names.joined(separator: ", "))")
                     continue
                 }

@@ -83,7 +83,7 @@ public enum Action: String, Sendable, CaseIterable {
         case .acknowledge: Info(help: "acknowledge the handovers (logged)", group: .shift, needs: .nothing, onPicks: false)
         case .submit: Info(help: "do it (a reply: queue it)", group: .write, needs: .nothing, onPicks: false)
         case .cancel: Info(help: "give it up", group: .write, needs: .nothing, onPicks: false)
-        case .complete: Info(help: "fill in the canned reply named so far", group: .write, needs: .nothing, onPicks: false)
+        case .complete: Info(help: "complete the name typed so far (a canned reply, a team, an operator)", group: .write, needs: .nothing, onPicks: false)
         case .editor: Info(help: "write it in your editor", group: .write, needs: .nothing, onPicks: false)
         case .send: Info(help: "queue every reply", group: .write, needs: .nothing, onPicks: false)
         }

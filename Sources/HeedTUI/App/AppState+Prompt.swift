@@ -9,6 +9,8 @@ extension AppState {
             // Type the start of a canned reply's name, then Tab.
             if case .reply(let id, _, _) = line.purpose { return [.canned(conversation: id, prefix: line.text)] }
             if case .bulkReply = line.purpose { return [.cannedTemplate(prefix: line.text)] }
+            completeName(&line)
+            prompt = line
         case .editor:
             if line.multiline { return [.editExternally(line.text)] }
         case .cancel:
@@ -58,6 +60,7 @@ extension AppState {
             let command: TriageCommand
             do {
                 command = try TriageCommand.parse(kind: kind, text: line.text, now: now)
+                try checkName(in: command)
             } catch {
                 line.error = error
                 prompt = line
@@ -82,5 +85,52 @@ extension AppState {
             search = text.isEmpty ? nil : text
             return resetList()
         }
+    }
+
+    /// Who an action's line names first, for Tab and the check: teams for escalate, operators
+    /// and teams for assign (nothing to complete for the others).
+    private func names(for purpose: Prompt.Purpose) -> [String] {
+        let kind: String
+        switch purpose {
+        case .action(let k, _, _), .bulk(let k, _): kind = k
+        default: return []
+        }
+        switch kind {
+        case "escalate": return teamNames
+        case "assign": return operatorHandles + teamNames
+        default: return []
+        }
+    }
+
+    /// Tab on an action's line: the first word completed to a team or operator, or the choices said.
+    private func completeName(_ line: inout Prompt) {
+        let candidates = names(for: line.purpose)
+        guard !candidates.isEmpty else { return }
+        let first = line.text.prefix { $0 != " " }
+        let rest = line.text.dropFirst(first.count)
+        let (completed, choices) = Spelling.complete(String(first), in: candidates)
+        line.error = nil
+        switch choices.count {
+        case 0: line.error = QueryError(position: 0, message: "nothing starts with \"\(first)\": " + candidates.joined(separator: ", "))
+        case 1: line.text = completed + (rest.isEmpty ? " " : String(rest))
+        default:
+            line.text = completed + rest
+            line.error = QueryError(position: 0, message: choices.joined(separator: " "))
+        }
+        line.cursor = choices.count == 1 ? completed.count + 1 : completed.count
+    }
+
+    /// A team or operator the config does not know is caught here, with the line kept: the
+    /// note after a misspelt team is not lost.
+    private func checkName(in command: TriageCommand) throws(QueryError) {
+        let (name, known, what): (String, [String], String)
+        switch command {
+        case .escalate(let team, _): (name, known, what) = (team, teamNames, "team")
+        case .assign(let target): (name, known, what) = (target, operatorHandles + teamNames, "operator or team")
+        default: return
+        }
+        guard !known.isEmpty, !known.contains(name) else { return }
+        let hint = Spelling.closest(to: name, in: known).map { " — \($0)?" } ?? ": " + known.joined(separator: ", ")
+        throw QueryError(position: 0, message: "no \(what) \"\(name)\"\(hint) (Tab completes)")
     }
 }

@@ -49,6 +49,9 @@ public struct AppState: Sendable, Equatable {
     public var service = ServiceView()
     /// The config's canned replies' names, offered as the reply's first word is typed.
     public var cannedNames: [String] = []
+    /// The config's teams and operators: Tab completes them, and a typo is caught on the line.
+    public var teamNames: [String] = []
+    public var operatorHandles: [String] = []
     /// The config's macros that have a key.
     public var macros: [MacroKey] = []
 

@@ -40,6 +40,8 @@ extension AppState {
         self.init(brand: config.brand, width: width, height: height, now: now)
         keyMap = KeyMap(overrides: config.keys)
         cannedNames = config.cannedReplies.map(\.name)
+        teamNames = config.teams.map(\.name)
+        operatorHandles = config.operators.map(\.handle)
         macros = config.macros.compactMap { macro in
             macro.key.flatMap(KeySpec.parse).map { MacroKey(name: macro.name, key: $0, steps: macro.steps) }
         }
