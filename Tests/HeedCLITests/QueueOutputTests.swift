@@ -36,6 +36,8 @@ final class QueueOutputTests: XCTestCase {
         XCTAssertTrue(more.hasPrefix("… ") && more.hasSuffix("more (--limit \(Int(more.split(separator: " ")[1])! + 5) shows them all)"), String(more))
         XCTAssertEqual(try HeedRun.run(["queue", "--cache", folder.file("data-home") + "/heed/demo.sqlite", "zzzqqq"], in: folder).stdout,
                        "nothing matches zzzqqq\n")
+        XCTAssertEqual(try HeedRun.run(["queue", "--cache", folder.file("data-home") + "/heed/demo.sqlite", "refnud"], in: folder).stdout,
+                       "nothing matches refnud — did you mean \"refund\"?\n")
     }
 
     func testAConfigIsCheckedByItsPathAndCountedInWords() throws {

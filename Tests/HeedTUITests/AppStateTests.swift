@@ -400,6 +400,36 @@ final class AppStateTests: XCTestCase {
 
     // MARK: Search
 
+    func testASearchSaysHowManyItFoundOrWhatItMightHaveMeant() {
+        var s = state(rows: 5)
+        _ = s.handle(.key(.char("/")))
+        for c in "tga:billing" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.handle(.key(.enter)), [])
+        let screen = RootScreen.render(s)
+        XCTAssertEqual(screen.line(22).trimmingCharacters(in: .whitespaces), "^", "the caret under the fault")
+        XCTAssertTrue(screen.line(21).hasPrefix(" unknown field tga: — tag:? (fields: from:"), "and the reason above it, not lost: \(screen.line(21))")
+
+        _ = s.handle(.key(.ctrl("u")))
+        for c in "refnud" { _ = s.handle(.key(.char(c))) }
+        _ = s.handle(.key(.enter))
+        var found = ListSnapshot(request: s.listRequest, rows: [])
+        found.found = 0
+        found.suggestion = "refund"
+        _ = s.handle(.loaded(found))
+        XCTAssertEqual(s.status, "nothing found — did you mean \"refund\"? (/ to search again)")
+        _ = s.handle(.key(.char("j")))
+        _ = s.handle(.loaded(found))
+        XCTAssertNil(s.status, "said once, not on every reload")
+        XCTAssertTrue(RootScreen.render(s).line(0).contains("search: refnud (0)"))
+
+        s.search = "refund"
+        var many = ListSnapshot(request: s.listRequest, rows: Rows.make(5))
+        many.found = 1_234
+        _ = s.handle(.loaded(many))
+        XCTAssertEqual(s.status, "1234 found")
+        XCTAssertTrue(RootScreen.render(s).line(0).contains("search: refund (1234)"))
+    }
+
     func testSearchMarksAMalformedQueryAndRunsAGoodOne() {
         var s = state(rows: 5)
         XCTAssertEqual(s.handle(.key(.char("/"))), [])
@@ -416,7 +446,7 @@ final class AppStateTests: XCTestCase {
         for c in "OR is:breached" { _ = s.handle(.key(.char(c))) }
         XCTAssertEqual(s.handle(.key(.enter)), [.reload])
         XCTAssertNil(s.prompt)
-        XCTAssertEqual(s.listRequest, ListRequest(query: "tag:billing OR is:breached", source: .triage))
+        XCTAssertEqual(s.listRequest, ListRequest(query: "tag:billing OR is:breached", source: .triage, isSearch: true))
         XCTAssertTrue(RootScreen.render(s).line(0).contains("search: tag:billing OR is:breached"))
         // The cache can still refuse it; the line comes back with the place marked.
         _ = s.handle(.searchFailed(QueryError(position: 3, message: "no")))

@@ -99,7 +99,8 @@ public struct Query: Sendable, Equatable {
             // A time or a link is searched as text ("10:30", "https://…"); an unknown word before a
             // colon is more likely a mistyped field.
             guard field.allSatisfy(\.isLetter), !value.hasPrefix("/") else { return Term(condition: .text(body), negated: negated, position: position) }
-            throw QueryError(position: position, message: "unknown field \(field): (fields: \(Self.fields.map { $0 + ":" }.joined(separator: " ")))")
+            let near = Spelling.closest(to: String(field), in: Self.fields).map { " — \($0):?" } ?? ""
+            throw QueryError(position: position, message: "unknown field \(field):\(near) (fields: \(Self.fields.map { $0 + ":" }.joined(separator: " ")))")
         }
         guard !value.isEmpty else { throw QueryError(position: valuePosition, message: "\(field): needs a value") }
         let fail = { (message: String) in QueryError(position: valuePosition, message: "\(field): " + message) }

@@ -20,6 +20,7 @@ enum Schema {
         migrator.registerMigration("v10-activity", migrate: v10Activity)
         migrator.registerMigration("v11-connections", migrate: v11Connections)
         migrator.registerMigration("v12-action-batches", migrate: v12ActionBatches)
+        migrator.registerMigration("v13-search-words", migrate: v13SearchWords)
         return migrator
     }
 
@@ -480,5 +481,11 @@ enum Schema {
             );
             CREATE INDEX action_batch_by_batch ON action_batch(batch);
             """)
+    }
+
+    /// The words of the full-text index with how many mentions hold each: a search that finds
+    /// nothing offers the nearest word the cache has. A view of the index, no storage of its own.
+    private static func v13SearchWords(_ db: Database) throws {
+        try db.execute(sql: "CREATE VIRTUAL TABLE mention_words USING fts5vocab('mention_fts', 'row')")
     }
 }

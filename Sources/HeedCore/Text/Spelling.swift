@@ -20,16 +20,21 @@ public enum Spelling {
         return (common.count >= prefix.count ? common : prefix, matching)
     }
 
+    /// Edits from one to the other, a swap of two neighbours counting as one ("refnud" is one
+    /// from "refund").
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var before = [Int](repeating: 0, count: b.count + 1)
         var previous = Array(0...b.count)
         for i in 1...a.count {
             var current = [i] + Array(repeating: 0, count: b.count)
-            for j in stride(from: 1, through: b.count, by: 1) {
+            for j in 1...b.count {
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { current[j] = min(current[j], before[j - 2] + 1) }
             }
-            previous = current
+            (before, previous) = (previous, current)
         }
         return previous[b.count]
     }

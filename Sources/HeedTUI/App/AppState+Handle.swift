@@ -106,6 +106,14 @@ extension AppState {
         if let known = snapshot.onShift { onShift = known }
         service = snapshot.service
         if !snapshot.viewCounts.isEmpty { viewCounts = snapshot.viewCounts }
+        // A search's count is said once as it arrives, and stays in the header.
+        if snapshot.request.isSearch, let count = snapshot.found, countedSearch != snapshot.request.query {
+            countedSearch = snapshot.request.query
+            let slash = keyMap.label(.search, in: .queue)
+            status = count > 0 ? "\(count) found" : "nothing found" + (snapshot.suggestion.map { " — did you mean \"\($0)\"? (\(slash) to search again)" } ?? "")
+        }
+        found = snapshot.request.isSearch ? snapshot.found : nil
+        if !snapshot.request.isSearch { countedSearch = nil }
         // The cursor stays on the same conversation, not the same row number.
         if let keep, let index = rows.firstIndex(where: { $0.conversationID == keep }) { selected = index }
         if let keepPost, let index = outbox.firstIndex(where: { $0.id == keepPost }) { selected = index }

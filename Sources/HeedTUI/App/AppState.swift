@@ -52,6 +52,10 @@ public struct AppState: Sendable, Equatable {
     /// The config's teams and operators: Tab completes them, and a typo is caught on the line.
     public var teamNames: [String] = []
     public var operatorHandles: [String] = []
+    /// How many the search finds (nil: no search, or not counted yet).
+    public var found: Int?
+    /// The search whose count the status line has said.
+    var countedSearch: String?
     /// The config's macros that have a key.
     public var macros: [MacroKey] = []
 
@@ -66,7 +70,7 @@ public struct AppState: Sendable, Equatable {
 
     /// What the list holds now: the search's results, or the view's.
     public var listRequest: ListRequest {
-        if let search { return ListRequest(query: search, source: .triage, limit: listLimit) }
+        if let search { return ListRequest(query: search, source: .triage, limit: listLimit, isSearch: true) }
         return ListRequest(query: view.query, source: view.source, limit: listLimit)
     }
 
@@ -92,6 +96,8 @@ public struct ListRequest: Sendable, Equatable {
     public var source: QueueView.Source
     /// Rows to load, from the top.
     public var limit = AppState.pageSize
+    /// A search typed at `/` (counted, and offered a correction when it finds nothing).
+    public var isSearch = false
 }
 
 /// A conversation as the conversation view shows it: the thread and who wrote it.
@@ -121,6 +127,9 @@ public struct ListSnapshot: Sendable, Equatable {
     /// Whether this screen's operator has a shift running (nil: nobody known at the keyboard).
     public var onShift: Bool?
     public var service = ServiceView()
+    /// For a search: how many conversations it finds, and when none, what it might have meant.
+    public var found: Int?
+    public var suggestion: String?
 
     public init(request: ListRequest, rows: [QueueRow] = [], outbox: [OutboxEntry] = [], counts: QueueCounts? = nil,
                 viewCounts: [Int?] = [], claims: Claims.Holders = Claims.Holders()) {

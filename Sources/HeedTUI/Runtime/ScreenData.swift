@@ -144,8 +144,13 @@ public struct ScreenData: Sendable {
             switch request.source {
             case .outbox: snapshot.outbox = try OutboxEntry.list(db, limit: request.limit)
             case .triage, .recent:
-                snapshot.rows = try Queue.search(db, try Query.parse(request.query), now: now, me: me,
-                                                 order: request.source == .recent ? .recent : .triage, limit: request.limit)
+                let query = try Query.parse(request.query)
+                snapshot.rows = try Queue.search(db, query, now: now, me: me, order: request.source == .recent ? .recent : .triage, limit: request.limit)
+                if request.isSearch {
+                    let found = snapshot.rows.count < request.limit ? snapshot.rows.count : try Queue.count(db, query, now: now, me: me)
+                    snapshot.found = found
+                    if found == 0 { snapshot.suggestion = try SearchSuggestion.suggest(db, text: request.query) }
+                }
             }
             snapshot.viewCounts = try (views ?? []).map { view in
                 switch view.source {

@@ -13,7 +13,7 @@ enum Header {
         var figures = shifts.isEmpty ? counts : counts.dropLast().map { shifts + " · " + $0 } + counts
         // What stops answers reaching customers comes first, before anything else fits.
         if let alert = alert(state) { figures = figures.map { "⚠ \(alert) · " + $0 } + ["⚠ " + alert] + figures }
-        var place = state.search.map { "search: \($0)" } ?? state.view.name
+        var place = state.search.map { "search: \($0)" + (state.found.map { " (\($0))" } ?? "") } ?? state.view.name
         if let page = state.conversation { place += " › #\(page.detail.summary.conversationID)" }
         let title = state.width >= 60 ? " heed · \(state.brand) · \(place)" : " \(place)"
         // The figures that fit beside the whole title; else the fewest, and the title is cut.
@@ -98,11 +98,18 @@ enum StatusLine {
         let caretX = labelWidth + DisplayWidth.of(String(characters[start..<Swift.min(characters.count, Swift.max(start, error.position))]))
         grid.clear(y: y - 1)
         grid.put(DisplayText("^"), x: caretX, y: y - 1, style: .error)
-        // The message beside the caret: after it when it fits, else before it.
+        // The message beside the caret: after it when it fits, else before it; a message longer
+        // than either side goes on the line above, from the left, as much as fits.
         let message = DisplayText(untrusted: error.message)
         let width = DisplayWidth.of(message.string)
-        let messageX = caretX + 2 + width <= grid.width ? caretX + 2 : Swift.max(0, caretX - 1 - width)
-        grid.put(message, x: messageX, y: y - 1, limit: caretX + 2 <= messageX ? nil : caretX - messageX - 1, style: .error)
+        if caretX + 2 + width <= grid.width {
+            grid.put(message, x: caretX + 2, y: y - 1, style: .error)
+        } else if width <= caretX - 1 {
+            grid.put(message, x: caretX - 1 - width, y: y - 1, style: .error)
+        } else {
+            grid.clear(y: y - 2)
+            grid.put(DisplayText(DisplayWidth.truncate(message.string, to: grid.width - 1)), x: 1, y: y - 2, style: .error)
+        }
     }
 
     /// The reminder, from the key table (so a rebound key shows as bound).

@@ -33,6 +33,7 @@ struct QueueCommand: ParsableCommand {
             let rows: [QueueRow]
             let incidents: [Int64: Incident]
             let found: Int
+            var suggestion: String?
             do {
                 let search = try Query.parse(text)
                 // The clock's part of each priority moves on while nobody imports: bring it up to now,
@@ -44,6 +45,7 @@ struct QueueCommand: ParsableCommand {
                     let incidents = try Set(rows.compactMap(\.incidentID)).compactMap { try Incident.fetch(db, id: $0, now: now, quietMinutes: quiet) }
                     return (rows, Dictionary(uniqueKeysWithValues: incidents.map { ($0.id, $0) }), found)
                 }
+                if found == 0 && !text.isEmpty { suggestion = try database.read { db in try SearchSuggestion.suggest(db, text: text) } }
             } catch let error as QueryError {
                 throw HeedError("bad query:\n" + error.explained(text), .refused)
             }
@@ -52,7 +54,8 @@ struct QueueCommand: ParsableCommand {
                 return
             }
             if rows.isEmpty {
-                print(text.isEmpty ? "nothing open in \(workspace.cachePath)" + Self.demoHint(workspace) : "nothing matches \(DisplayText(untrusted: text))")
+                print(text.isEmpty ? "nothing open in \(workspace.cachePath)" + Self.demoHint(workspace) : "nothing matches \(DisplayText(untrusted: text))"
+                      + (suggestion.map { " — did you mean \"\(DisplayText(untrusted: $0))\"?" } ?? ""))
                 return
             }
             let width = outputWidth(self.width)
