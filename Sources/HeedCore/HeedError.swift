@@ -35,6 +35,8 @@ public struct HeedError: Error, CustomStringConvertible, Sendable, Equatable {
         case identify
         /// Check the config after changing it.
         case checkConfig
+        /// Use the config the cache is bound to (a path, `example` or `defaults`), or apply yours to it.
+        case useConfig(bound: String, mine: String)
     }
 
     public var kind: Kind

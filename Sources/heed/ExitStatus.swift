@@ -55,6 +55,10 @@ extension HeedError {
         case .otherCache: message + "; point --cache at another file"
         case .identify: message + ": pass --as HANDLE, set HEED_OPERATOR, or add yourself to the config's \"operators\" with your \"unix_user\""
         case .checkConfig: message + " and check it with `heed config check`"
+        case .useConfig(let bound, let mine):
+            message + ". Use " + (bound == ConfigBinding.example ? "--config config.example.json (the demo's)"
+                                  : bound == ConfigBinding.defaults ? "no config file" : "--config \(bound)")
+                + (mine.hasPrefix("/") ? ", or make yours the cache's with `heed config apply \(mine)` (re-scores every open conversation)" : "")
         }
     }
 }

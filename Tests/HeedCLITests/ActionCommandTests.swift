@@ -11,11 +11,18 @@ final class ActionCommandTests: XCTestCase {
     override func setUpWithError() throws {
         let demo = try HeedRun.run(["demo", "--no-ui", "--cache", cache, "--size", "60"], in: folder)
         XCTAssertEqual(demo.status, 0, demo.stderr)
-        _ = folder.write("team.json", """
+        try team("""
             {"teams": [{"name": "billing"}],
              "operators": [{"handle": "sam", "name": "Sam Brooks", "unix_user": "sbrooks", "role": "lead"},
                            {"handle": "priya", "name": "Priya Nair"}]}
             """)
+    }
+
+    /// The team's config, made the demo cache's (as a team adopting heed would).
+    func team(_ json: String) throws {
+        folder.write("team.json", json)
+        let applied = try HeedRun.run(["config", "apply", config, "--cache", cache], in: folder)
+        XCTAssertEqual(applied.status, 0, applied.stderr)
     }
 
     func heed(_ arguments: [String], as user: String? = "sam", environment: [String: String] = [:]) throws -> HeedRun {
@@ -69,7 +76,7 @@ final class ActionCommandTests: XCTestCase {
     }
 
     func testReplyOutboxAndDelivery() throws {
-        _ = folder.write("team.json", """
+        try team("""
             {"accounts": {"x": ["NorthwindHelp"]}, "undo_seconds": 0,
              "operators": [{"handle": "sam", "name": "Sam Brooks", "role": "lead"}]}
             """)
@@ -90,7 +97,7 @@ final class ActionCommandTests: XCTestCase {
     }
 
     func testOneActionOnSeveralConversations() throws {
-        _ = folder.write("team.json", """
+        try team("""
             {"accounts": {"x": ["NorthwindHelp"]},
              "canned_replies": [{"name": "outage", "text": "Hi {first_name}, we are on it ({case}). {signature}"}],
              "macros": [{"name": "calmed", "actions": ["tag +calmed", "snooze reply"]}],

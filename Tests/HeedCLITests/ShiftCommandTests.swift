@@ -15,6 +15,7 @@ final class ShiftCommandTests: XCTestCase {
                             "intro": "Morning! {first_name} here until {until} {signature}"},
                            {"handle": "priya", "name": "Priya Nair", "signature": "^PN"}]}
             """)
+        XCTAssertEqual(try HeedRun.run(["config", "apply", folder.file("team.json"), "--cache", cache], in: folder).status, 0)
     }
 
     func heed(_ arguments: [String], as user: String? = "sam") throws -> HeedRun {

@@ -11,8 +11,12 @@ final class RuntimeTests: XCTestCase {
 
     let clock = FixedClock("2026-11-23T12:00:00Z")
 
+    var sessions = 0
+
     func session(keys: [Key], width: Int = 80, height: Int = 24, me: String? = nil) throws -> (Runtime, GridTerminal, AppDatabase) {
-        let (database, _) = try DemoCache.build(path: folder.file("demo.sqlite"), size: 300, seed: 5, clock: clock)
+        // A cache of its own each time: the one before may still be open in this process.
+        sessions += 1
+        let (database, _) = try DemoCache.build(path: folder.file("demo-\(sessions).sqlite"), size: 300, seed: 5, clock: clock)
         let (runtime, terminal) = try screen(on: database, keys: keys, width: width, height: height, me: me)
         return (runtime, terminal, database)
     }

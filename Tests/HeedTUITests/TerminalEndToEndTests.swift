@@ -20,8 +20,15 @@ final class TerminalEndToEndTests: XCTestCase {
         // The shell line is the test's own; only paths made here go into it.
         try tmux.start("'\(Paths.heedBinary)' --cache '\(cache)'; echo \"heed exited $?\" > '\(marker)'; stty -a > '\(marker).stty'; sleep 30",
                        width: 100, height: 30, environment: ["HOME": folder.path, "TERM": "tmux-256color", "HEED_OPERATOR": "sam"])
-        let first = try tmux.waitFor(text: "heed · our brand · Triage")
-        XCTAssertTrue(first.contains("j/k move"), first)
+        // The demo's cache is scored by the example config, so heed opens it with that one: sam is
+        // one of its operators, offered a shift, with the queue in sight behind the offer.
+        let offer = try tmux.waitFor(text: "Start your shift?")
+        XCTAssertTrue(offer.contains("Enter start the shift  Esc work without a shift"), offer)
+        XCTAssertTrue(offer.contains("(^SB is your signature, from the config)"), offer)
+        XCTAssertTrue(offer.split(separator: "\n").dropFirst(9).contains { $0.contains(" late ") || $0.contains(" due ") }, offer)
+        try tmux.send("Escape")
+        let first = try tmux.waitFor(text: "working without a shift")
+        XCTAssertTrue(first.contains("heed · Northwind Bank · Triage"), first)
         XCTAssertTrue(first.contains("1 Triage"), first)
         let open = try XCTUnwrap(Self.openCount(first), first)
 
@@ -47,13 +54,13 @@ final class TerminalEndToEndTests: XCTestCase {
         XCTAssertFalse(rows.isEmpty, found)
         XCTAssertTrue(rows.allSatisfy { $0.dropFirst(15).hasPrefix("R ") }, "every row is a Reddit one:\n\(found)")
         try tmux.send("Escape")
-        try tmux.waitFor(text: "our brand · Triage")
+        try tmux.waitFor(text: "Northwind Bank · Triage")
 
         // Views: Resolved by number, back to Triage by Tab round the ring.
         try tmux.send("6")
-        try tmux.waitFor(text: "our brand · Resolved")
+        try tmux.waitFor(text: "Northwind Bank · Resolved")
         try tmux.send("BTab", "BTab", "BTab", "BTab", "BTab")
-        try tmux.waitFor(text: "our brand · Triage")
+        try tmux.waitFor(text: "Northwind Bank · Triage")
 
         // Another process imports a mention: it shows without a key, within two seconds.
         let line = MentionLines.line(channel: "x", id: "e2e-live-1", text: "my account was hacked and money is gone, help now",
@@ -73,7 +80,7 @@ final class TerminalEndToEndTests: XCTestCase {
         try tmux.resize(width: 15, height: 4)
         try tmux.waitFor(text: "small: 15x4")
         try tmux.resize(width: 100, height: 30)
-        try tmux.waitFor(text: "our brand · Triage")
+        try tmux.waitFor(text: "Northwind Bank · Triage")
         try tmux.send("q")
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline && !FileManager.default.fileExists(atPath: marker + ".stty") { usleep(50_000) }
@@ -100,12 +107,12 @@ final class TerminalEndToEndTests: XCTestCase {
 
         try tmux.send("-l", heed)
         try tmux.send("Enter")
-        try tmux.waitFor(text: "our brand · Triage")
+        try tmux.waitFor(text: "Northwind Bank · Triage")
         try tmux.send("C-z")
         let stopped = try tmux.waitFor(text: "Stopped")
         // bash puts its own terminal modes back when a job stops; what shows that heed left
         // curses is the shell's screen back in place of heed's.
-        XCTAssertFalse(stopped.contains("our brand · Triage"), stopped)
+        XCTAssertFalse(stopped.contains("Northwind Bank · Triage"), stopped)
         XCTAssertTrue(stopped.contains("shell> '"), stopped)
         try tmux.send("-l", "stty -a > '\(folder.file("suspended.stty"))'")
         try tmux.send("Enter")
@@ -113,13 +120,13 @@ final class TerminalEndToEndTests: XCTestCase {
         XCTAssertTrue(suspended.contains(" icanon") && suspended.contains(" echo"), "the shell has a cooked terminal:\n\(suspended)")
         try tmux.send("-l", "fg")
         try tmux.send("Enter")
-        try tmux.waitFor("the screen redrawn after fg") { $0.contains("our brand · Triage") && $0.contains("j/k move") && !$0.contains("Stopped") }
+        try tmux.waitFor("the screen redrawn after fg") { $0.contains("Northwind Bank · Triage") && $0.contains("j/k move") && !$0.contains("Stopped") }
 
         for (index, signal) in [SIGTERM, SIGHUP].enumerated() {
             if index > 0 {
                 try tmux.send("-l", heed)
                 try tmux.send("Enter")
-                try tmux.waitFor("the screen") { $0.contains("our brand · Triage") && $0.contains("j/k move") }
+                try tmux.waitFor("the screen") { $0.contains("Northwind Bank · Triage") && $0.contains("j/k move") }
             }
             let shell = try XCTUnwrap(Int32(tmux.tmux(["display-message", "-p", "-t", "t", "#{pane_pid}"]).output.trimmingCharacters(in: .whitespacesAndNewlines)))
             let pid = try XCTUnwrap(Self.child(of: shell, named: "heed"), "heed runs under the shell")
@@ -202,11 +209,17 @@ final class TerminalEndToEndTests: XCTestCase {
         XCTAssertTrue(text.hasPrefix("Hi ") && text.contains("our engineers are on it") && text.hasSuffix("^SB\nPS: the status page\nhas the latest"),
                       text)
 
-        // Once its undo window is over, `heed deliver` puts it in the spool folder, as written.
-        let spool = folder.file("outbox-spool")
+        // Once its undo window is over, `heed deliver` puts it in the example's spool folder, as
+        // written: with the example's config sending everything there (its X program is not on
+        // this machine) — a config that scores as the demo's does, so the cache takes it.
+        let example = try String(contentsOfFile: Paths.packageRoot + "/config.example.json", encoding: .utf8)
+        let spoolOnly = example.replacingOccurrences(of: #""channels": \{\s*"x": \{[^}]*\}\s*\}"#, with: #""channels": {}"#, options: .regularExpression)
+        XCTAssertNotEqual(spoolOnly, example)
+        let config = folder.write("spool-only.json", spoolOnly)
+        let spool = folder.file(".local/share/heed/outbox")
         let sent = Date().addingTimeInterval(30)
         while Date() < sent && ((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).isEmpty {
-            let deliver = try HeedRun.run(["deliver", "--cache", cache], in: folder, environment: ["HOME": folder.path])
+            let deliver = try HeedRun.run(["deliver", "--cache", cache, "--config", config], in: folder, environment: ["HOME": folder.path])
             XCTAssertEqual(deliver.status, 0, deliver.stderr)
             usleep(500_000)
         }

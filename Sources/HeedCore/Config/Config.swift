@@ -37,6 +37,8 @@ public struct Config: Sendable, Equatable {
     public var afterIngestHook: Program?
     /// A folder `heed run` imports every file that appears in (as `heed ingest --watch`).
     public var watchFolder: String?
+    /// What of this config decides the cache's stored results (see `ConfigBinding`).
+    public var scoring = ScoringFingerprint(root: nil)
 
     public init() {}
 

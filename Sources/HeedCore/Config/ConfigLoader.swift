@@ -34,6 +34,7 @@ public enum ConfigLoader {
 
     private static func read(_ root: JSONNode, _ r: inout ConfigReader) -> Config {
         var config = Config()
+        config.scoring = ScoringFingerprint(root: root)
         guard let top = r.fields(root, "", allowed: topLevelKeys) else { return config }
         if let node = top["brand"], let v = r.string(node, "brand") { config.brand = v }
         if let node = top["cache"], let v = r.string(node, "cache") { config.cache = v }

@@ -6,6 +6,9 @@ public struct Workspace: Sendable {
     /// The config file read, or nil when none exists and the defaults apply.
     public var configPath: String?
     public var cachePath: String
+    /// Where the config came from, as the cache's binding names it: the file's absolute path,
+    /// `example` or `defaults`.
+    public var configSource: String
 
     /// Config: `--config`, else `HEED_CONFIG`, else `$XDG_CONFIG_HOME/heed/config.json` when it exists.
     /// Cache: `--cache`, else `HEED_CACHE`, else the config's `cache`, else `$XDG_DATA_HOME/heed/cache.sqlite`.
@@ -29,7 +32,22 @@ public struct Workspace: Sendable {
         } else {
             cachePath = xdg("XDG_DATA_HOME", fallback: ".local/share", environment: environment) + "/heed/cache.sqlite"
         }
-        return Workspace(config: config, configPath: configPath, cachePath: cachePath)
+        // No config file of one's own: the cache's own config, as it is bound, when it can be read.
+        if configPath == nil, let bound = ConfigBinding.peek(path: cachePath) {
+            switch bound.source {
+            case ConfigBinding.example:
+                return Workspace(config: try ExampleConfig.load(), configPath: nil, cachePath: cachePath, configSource: ConfigBinding.example)
+            case ConfigBinding.defaults:
+                break
+            case let path where FileManager.default.isReadableFile(atPath: path):
+                let (bound, _) = try loadConfig(flag: path, environment: environment)
+                return Workspace(config: bound, configPath: path, cachePath: cachePath, configSource: path)
+            default:
+                break
+            }
+        }
+        let source = configPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? ConfigBinding.defaults
+        return Workspace(config: config, configPath: configPath, cachePath: cachePath, configSource: source)
     }
 
     public static func loadConfig(flag: String?, environment: [String: String]) throws -> (Config, String?) {
@@ -72,7 +90,19 @@ public struct Workspace: Sendable {
 
     /// Opens (creating or upgrading) the cache this workspace names.
     /// The cache; `memoryMapped` for those that read the whole queue (see `AppDatabase.open`).
-    public func openCache(memoryMapped: Bool = false, readers: Int? = nil) throws -> AppDatabase {
-        try AppDatabase.open(path: cachePath, memoryMapped: memoryMapped, readers: readers)
+    /// A cache no config scores yet is bound to this one; one bound to a config that scores
+    /// differently is refused (see `ConfigBinding`).
+    public func openCache(memoryMapped: Bool = false, readers: Int? = nil,
+                          environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppDatabase {
+        let database = try AppDatabase.open(path: cachePath, memoryMapped: memoryMapped, readers: readers)
+        do {
+            try ConfigBinding.settle(database, config: config, source: configSource,
+                                     by: config.currentOperator(environment: environment) ?? Config.loginUser(environment: environment),
+                                     now: SystemClock().now())
+        } catch {
+            try? database.close()
+            throw error
+        }
+        return database
     }
 }

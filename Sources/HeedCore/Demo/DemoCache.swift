@@ -14,14 +14,20 @@ public enum DemoCache {
             guard try isDemo(path: path) else {
                 throw HeedError("\(path) holds a real cache, not a demo", .cannotWrite, hint: .otherCache)
             }
+            // Rebuilding it under a screen or `heed run` would pull their cache away mid-shift.
+            guard !AppDatabase.inUse(path: path) else {
+                throw HeedError("the demo cache \(path) is open in another heed (a screen, `heed run` or a command): "
+                    + "close it before rebuilding the demo", .cannotWrite, hint: .otherCache)
+            }
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
         let config = try ExampleConfig.load()
         let database = try AppDatabase.open(path: path)
         try database.write { db in
-            try EventLog.append(db, at: clock.now(), by: EventLog.ingestOperator, kind: .demo, conversation: nil,
+            _ = try EventLog.append(db, at: clock.now(), by: EventLog.ingestOperator, kind: .demo, conversation: nil,
                                 subject: "demo cache", before: nil, after: JSONWriter.object([("size", .number(String(size))), ("seed", .number(String(seed)))]))
         }
+        try ConfigBinding.settle(database, config: config, source: ConfigBinding.example, by: nil, now: clock.now())
         let ingester = Ingester(database: database, config: config, clock: clock)
         let report = try ingester.ingest(mentions: DemoGenerator(size: size, seed: seed, now: clock.now(), config: config),
                                          source: "demo")

@@ -12,14 +12,32 @@ public final class AppDatabase: Sendable {
     private let writer: any DatabaseWriter
     /// Where the file is, or nil for an in-memory cache (tests).
     public let path: String?
+    /// A shared lock on `CACHE-users.lock` while this process has the cache open, so that what
+    /// would replace the file (rebuilding the demo) can tell it is in use.
+    private let usersLock: Int32?
 
     /// Several processes share the file, so a writer waits for the lock instead of failing.
     public static let busyTimeout: TimeInterval = 5
 
-    init(writer: any DatabaseWriter, path: String?) throws {
+    init(writer: any DatabaseWriter, path: String?, usersLock: Int32? = nil) throws {
         self.writer = writer
         self.path = path
+        self.usersLock = usersLock
         try Self.migrate(writer, path: path ?? ":memory:")
+    }
+
+    deinit {
+        if let usersLock { Foundation.close(usersLock) }
+    }
+
+    /// Whether any process has the cache at `path` open (a screen, `heed run`, a command).
+    public static func inUse(path: String) -> Bool {
+        let descriptor = Foundation.open(path + "-users.lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { return false }
+        defer { Foundation.close(descriptor) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return true }
+        flock(descriptor, LOCK_UN)
+        return false
     }
 
     /// SQLite's memory statistics cost a global mutex per allocation; heed never reads them.
@@ -55,15 +73,25 @@ public final class AppDatabase: Sendable {
             // 2 MB default its pages spill and it takes twice as long. Taken only as used.
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -32768") }
         }
+        let users = Foundation.open(path + "-users.lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o660)
+        if users >= 0 { flock(users, LOCK_SH) }
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-            throw HeedError("\(path) is not a heed cache (not an SQLite database)", .badData, hint: .otherCache)
         } catch {
-            throw HeedError("cannot open the cache \(path): \(error)", .cannotWrite)
+            if users >= 0 { Foundation.close(users) }
+            throw Self.openingError(error, path: path)
         }
-        return try AppDatabase(writer: pool, path: path)
+        return try AppDatabase(writer: pool, path: path, usersLock: users >= 0 ? users : nil)
+    }
+
+    private static func openingError(_ error: Error, path: String) -> HeedError {
+        switch error {
+        case let error as DatabaseError where error.resultCode == .SQLITE_NOTADB:
+            HeedError("\(path) is not a heed cache (not an SQLite database)", .badData, hint: .otherCache)
+        default:
+            HeedError("cannot open the cache \(path): \(error)", .cannotWrite)
+        }
     }
 
     /// A private in-memory cache with the real schema, for tests and benchmarks.
@@ -152,6 +180,7 @@ public final class AppDatabase: Sendable {
     /// Closes the connections; the object must not be used after.
     public func close() throws {
         try writer.close()
+        if let usersLock { flock(usersLock, LOCK_UN) }
     }
 
     /// A cheap "has anything changed?" probe: SQLite's data_version on a connection of its own

@@ -34,6 +34,7 @@ public enum EventKind: String, Sendable, CaseIterable {
     case shiftEnd = "shift-end"
     case handoverAck = "handover-ack"
     case roster
+    case configApplied = "config-applied"
 
     /// Kinds whose events change the conversation's own fields (`ConversationFields`): undo
     /// puts back the fields they changed.
@@ -67,6 +68,7 @@ public enum EventKind: String, Sendable, CaseIterable {
         case .merge: "merged a thread into \(object)"
         case .incidentJoin: "added \(object) to an incident"
         case .sent: "sent a post on \(object)"
+        case .configApplied: "made \(object) the cache's config"
         default: "changed \(object) (\(rawValue))"
         }
     }

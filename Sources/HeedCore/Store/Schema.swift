@@ -21,6 +21,7 @@ enum Schema {
         migrator.registerMigration("v11-connections", migrate: v11Connections)
         migrator.registerMigration("v12-action-batches", migrate: v12ActionBatches)
         migrator.registerMigration("v13-search-words", migrate: v13SearchWords)
+        migrator.registerMigration("v14-config-binding", migrate: v14ConfigBinding)
         return migrator
     }
 
@@ -487,5 +488,19 @@ enum Schema {
     /// nothing offers the nearest word the cache has. A view of the index, no storage of its own.
     private static func v13SearchWords(_ db: Database) throws {
         try db.execute(sql: "CREATE VIRTUAL TABLE mention_words USING fts5vocab('mention_fts', 'row')")
+    }
+
+    /// Which config scores the cache: its scoring sections' hashes and where it was read from.
+    private static func v14ConfigBinding(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE config_binding (
+                only INTEGER PRIMARY KEY CHECK (only = 1),
+                scoring TEXT NOT NULL,
+                -- a file's path, or 'example' (the built-in example, the demo's) or 'defaults' (no file)
+                source TEXT NOT NULL,
+                bound_at INTEGER NOT NULL,
+                bound_by TEXT
+            );
+            """)
     }
 }
