@@ -214,4 +214,29 @@ final class ShiftTests: XCTestCase {
         XCTAssertEqual(handover.lines(now: start + 600_000, config: config, reader: "sam")[0], "handover from sam: 06:00–06:07, ended 3m ago",
                        "sam reads it in the team's zone (London, UTC in November)")
     }
+
+    func testDraftsOutlastARestartGoWithTheReplyAndAreInTheHandover() throws {
+        let (_, service, ids) = try cache()
+        let sam = member("sam")
+        let until = try service.plannedEnd("14:00", for: sam)
+        _ = try service.startShift(by: sam, intro: "on", until: until)
+        try service.saveDraft(ids[0], text: "Hi Chloe,\nthe refund went out this morning", by: sam)
+        try service.saveDraft(ids[1], text: "Checking with billing", by: sam)
+        try service.saveDraft(ids[2], text: "   ", by: sam)
+
+        let later = ActionService(database: try AppDatabase.open(path: folder.file("cache.sqlite")), config: Self.config, clock: clock)
+        XCTAssertEqual(try later.draft(ids[0], by: sam)?.text, "Hi Chloe,\nthe refund went out this morning", "kept across a restart")
+        XCTAssertNil(try later.draft(ids[2], by: sam), "blank is no draft")
+        XCTAssertNil(try later.draft(ids[0], by: member("priya")), "a draft is its writer's")
+
+        try later.reply(to: ids[1], text: "Checking with billing, back within the hour", by: sam)
+        XCTAssertNil(try later.draft(ids[1], by: sam), "sent: the draft is gone")
+
+        clock.advance(seconds: 600)
+        let handover = try XCTUnwrap(try later.endShift(by: sam, note: nil).handover)
+        XCTAssertEqual(handover.drafts?.map(\.conversation), [ids[0]])
+        let lines = handover.lines(now: clock.now(), config: Self.config, reader: "priya")
+        XCTAssertTrue(lines.contains("  1 reply begun and not sent (drafts):"), lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains("    #\(ids[0]) Hi Chloe, the refund went out this morning"), lines.joined(separator: "\n"))
+    }
 }

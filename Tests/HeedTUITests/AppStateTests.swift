@@ -122,20 +122,21 @@ final class AppStateTests: XCTestCase {
         let mark = ThreadMark(conversationID: row.conversationID, latestMentionID: 40, latestPostID: 0)
         XCTAssertEqual(s.handle(.key(.char("r"))), [.claimReply(conversation: row.conversationID, channel: "mastodon", takeOver: false)])
         XCTAssertNil(s.prompt, "not before the claim is had")
-        _ = s.handle(.replyClaimed(conversation: row.conversationID, since: mark, channel: "mastodon"))
+        _ = s.handle(.replyClaimed(conversation: row.conversationID, since: mark, channel: "mastodon", draft: nil))
         XCTAssertEqual(s.prompt?.label, "reply to #\(row.conversationID) (0/500): ", "a Mastodon conversation")
         for c in "Sorry! see https://example.com/status/of/the/outage" { _ = s.handle(.key(.char(c))) }
         XCTAssertEqual(s.prompt?.label, "reply to #\(row.conversationID) (34/500): ", "a link counts 23")
         XCTAssertEqual(s.handle(.key(.enter)), [.reply(since: mark, channel: "mastodon",
                                                        text: "Sorry! see https://example.com/status/of/the/outage", anyway: false)])
-        _ = s.handle(.replyClaimed(conversation: row.conversationID, since: mark, channel: "mastodon"))
+        _ = s.handle(.replyClaimed(conversation: row.conversationID, since: mark, channel: "mastodon", draft: nil))
         for _ in 0..<501 { _ = s.handle(.key(.char("a"))) }
         XCTAssertEqual(s.handle(.key(.enter)), [])
         XCTAssertEqual(s.prompt?.error?.message, "too long: 501 of 500 characters as mastodon counts them: 1 too many")
-        XCTAssertEqual(s.handle(.key(.escape)), [.releaseReply(conversation: row.conversationID)])
+        XCTAssertEqual(s.handle(.key(.escape)), [], "text of its own is not dropped without asking")
+        XCTAssertEqual(s.handle(.key(.char("n"))), [.saveDraft(conversation: row.conversationID, text: ""), .releaseReply(conversation: row.conversationID)])
 
         // Tab fills the line with the canned reply whose name starts with what was typed.
-        _ = s.handle(.replyClaimed(conversation: row.conversationID, since: mark, channel: "mastodon"))
+        _ = s.handle(.replyClaimed(conversation: row.conversationID, since: mark, channel: "mastodon", draft: nil))
         for c in "move" { _ = s.handle(.key(.char(c))) }
         XCTAssertEqual(s.handle(.key(.tab)), [.canned(conversation: row.conversationID, prefix: "move")])
         _ = s.handle(.cannedFilled("Hi Lee, please send us a DM."))

@@ -9,7 +9,7 @@ final class ComposeTests: XCTestCase {
     func composing(_ text: String = "", height: Int = 24) -> AppState {
         var s = AppState(brand: "Northwind Bank", width: 80, height: height, now: Rows.now)
         _ = s.handle(Rows.loaded(5))
-        _ = s.handle(.replyClaimed(conversation: 2, since: mark, channel: "x"))
+        _ = s.handle(.replyClaimed(conversation: 2, since: mark, channel: "x", draft: nil))
         for c in text { _ = s.handle(.key(.char(c))) }
         return s
     }
@@ -112,5 +112,34 @@ final class ComposeTests: XCTestCase {
         _ = s.handle(.repliesPreviewed(previews))
         XCTAssertEqual(s.handle(.key(.enter)), [.replyAll(previews, versions: picked)])
         XCTAssertNil(s.prompt)
+    }
+
+    func testEscAsksBeforeAReplyIsThrownAwayAndADraftComesBack() {
+        var s = composing("Hi Dana, the refund of £120 went out this morning and should reach you by Friday.")
+        XCTAssertEqual(s.handle(.key(.escape)), [], "86 characters are not dropped on one key")
+        XCTAssertTrue(RootScreen.render(s).lines.joined().contains("keep this reply as a draft? y keeps it"))
+        XCTAssertEqual(s.handle(.key(.char("q"))), [], "only y, n and Esc answer")
+        XCTAssertEqual(s.prompt?.text, "Hi Dana, the refund of £120 went out this morning and should reach you by Friday.")
+        XCTAssertEqual(s.handle(.key(.escape)), [], "Esc writes on")
+        XCTAssertEqual(s.prompt?.leaving, false)
+        type(" Thanks!".map { .char($0) }, into: &s)
+        _ = s.handle(.key(.escape))
+        let text = "Hi Dana, the refund of £120 went out this morning and should reach you by Friday. Thanks!"
+        XCTAssertEqual(s.handle(.key(.char("y"))), [.saveDraft(conversation: 2, text: text), .releaseReply(conversation: 2)])
+        XCTAssertNil(s.prompt)
+        XCTAssertEqual(s.status, "the draft of #2 is kept: r on it goes on with it")
+
+        // r again: the draft comes back; left as it was, Esc closes it without a question.
+        _ = s.handle(.replyClaimed(conversation: 2, since: mark, channel: "x", draft: text))
+        XCTAssertEqual(s.prompt?.text, text)
+        XCTAssertEqual(s.handle(.key(.escape)), [.releaseReply(conversation: 2)])
+        // Emptied on purpose, the draft goes.
+        _ = s.handle(.replyClaimed(conversation: 2, since: mark, channel: "x", draft: text))
+        type([.ctrl("a"), .ctrl("k")], into: &s)
+        XCTAssertEqual(s.prompt?.text, "")
+        XCTAssertEqual(s.handle(.key(.escape)), [.saveDraft(conversation: 2, text: ""), .releaseReply(conversation: 2)])
+        // Nothing written, nothing asked.
+        _ = s.handle(.replyClaimed(conversation: 2, since: mark, channel: "x", draft: nil))
+        XCTAssertEqual(s.handle(.key(.escape)), [.releaseReply(conversation: 2)])
     }
 }

@@ -82,6 +82,7 @@ extension ActionService {
                 throw ActionError.conflict("\(who) is replying to #\(id): not sent, so that the customer does not get two answers")
             }
             try db.execute(sql: "DELETE FROM claim WHERE conversation_id = ? AND operator = ? AND kind = 'replying'", arguments: [id, actor.handle])
+            try Draft.discard(db, conversation: id, by: actor.handle)
             guard let target = try Row.fetchOne(db, sql: """
                 SELECT m.id, m.channel FROM conversation c JOIN mention m ON m.id = coalesce(c.latest_customer_mention_id, c.latest_mention_id)
                 WHERE c.id = ?

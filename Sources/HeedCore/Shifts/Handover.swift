@@ -59,10 +59,12 @@ public struct Handover: Sendable, Equatable, Codable {
     public var figures: Figures
     /// Where their conversations went: nil released to the pool, else the operator they went to.
     public var passedTo: String?
+    /// Replies they began and did not send (nil in handovers written before drafts were kept).
+    public var drafts: [Item]? = nil
 
     enum CodingKeys: String, CodingKey {
         case shift, operatorHandle = "operator", startedAt = "started_at", endedAt = "ended_at", note, automatic, assigned, escalations,
-             unsent, atRisk = "at_risk", incidents, figures, passedTo = "passed_to"
+             unsent, atRisk = "at_risk", incidents, figures, passedTo = "passed_to", drafts
     }
 
     var json: String { String(decoding: try! JSONEncoder().encode(self), as: UTF8.self) }
@@ -94,9 +96,14 @@ public struct Handover: Sendable, Equatable, Codable {
         let incidents = try Incident.list(db, now: now, quietMinutes: config.triage.incidents.quietMinutes)
             .filter { $0.state == .active && $0.lastMemberAt >= quiet }
             .map { ActiveIncident(id: $0.id, title: $0.title, open: $0.open) }
+        let drafts = try Draft.all(db, by: handle).map { draft in
+            Item(conversation: draft.conversationID, priority: try Int.fetchOne(db, sql: "SELECT priority FROM conversation WHERE id = ?",
+                                                                                 arguments: [draft.conversationID]) ?? 0,
+                 dueAt: nil, text: Self.line(draft.text))
+        }
         return Handover(shift: shift.id, operatorHandle: handle, startedAt: shift.startedAt, endedAt: now, note: note, automatic: automatic,
                         assigned: assigned, escalations: escalations, unsent: unsent, atRisk: atRisk, incidents: incidents,
-                        figures: try figures(db, operator: handle, from: shift.startedAt, to: now), passedTo: passedTo)
+                        figures: try figures(db, operator: handle, from: shift.startedAt, to: now), passedTo: passedTo, drafts: drafts)
     }
 
     static func figures(_ db: Database, operator handle: String, from start: Int64, to end: Int64) throws -> Figures {
@@ -145,6 +152,11 @@ public struct Handover: Sendable, Equatable, Codable {
                 return "\(posts.count) \(state) (\(kinds.joined(separator: ", ")))"
             }
             lines.append("  \(unsent.count) post\(unsent.count == 1 ? "" : "s") not sent: " + byState.joined(separator: "; ") + " — the Outbox view lists them")
+        }
+        if let drafts, !drafts.isEmpty {
+            lines.append("  \(drafts.count) repl\(drafts.count == 1 ? "y" : "ies") begun and not sent (drafts):")
+            for item in drafts.prefix(10) { lines.append("    #\(item.conversation) \(DisplayText(untrusted: item.text).string)") }
+            if drafts.count > 10 { lines.append("    … and \(drafts.count - 10) more") }
         }
         if !atRisk.isEmpty {
             lines.append("  SLA at risk in the next hour:")

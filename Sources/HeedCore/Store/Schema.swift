@@ -22,6 +22,7 @@ enum Schema {
         migrator.registerMigration("v12-action-batches", migrate: v12ActionBatches)
         migrator.registerMigration("v13-search-words", migrate: v13SearchWords)
         migrator.registerMigration("v14-config-binding", migrate: v14ConfigBinding)
+        migrator.registerMigration("v15-drafts", migrate: v15Drafts)
         return migrator
     }
 
@@ -501,6 +502,21 @@ enum Schema {
                 bound_at INTEGER NOT NULL,
                 bound_by TEXT
             );
+            """)
+    }
+
+    /// Replies begun and not sent, one an operator and conversation: they outlast leaving the
+    /// conversation and a restart, and the handover lists them.
+    private static func v15Drafts(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE draft (
+                conversation_id INTEGER NOT NULL REFERENCES conversation(id),
+                operator TEXT NOT NULL,
+                text TEXT NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (conversation_id, operator)
+            ) WITHOUT ROWID;
+            CREATE INDEX draft_by_operator ON draft(operator, updated_at);
             """)
     }
 }

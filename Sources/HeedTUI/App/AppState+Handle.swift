@@ -48,8 +48,9 @@ extension AppState {
             status = summary
             selection = [:]
             return [.reload]
-        case .replyClaimed(let id, let mark, let channel):
-            prompt = Prompt(.reply(conversation: id, since: mark, channel: channel))
+        case .replyClaimed(let id, let mark, let channel, let draft):
+            prompt = Prompt(.reply(conversation: id, since: mark, channel: channel), text: draft ?? "")
+            prompt?.draft = draft
         case .replyStale(let message, let mark, let channel, let text):
             prompt = Prompt(.reply(conversation: mark.conversationID, since: mark, channel: channel), text: text)
             prompt?.warned = true

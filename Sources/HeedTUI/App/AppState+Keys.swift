@@ -9,6 +9,7 @@ extension AppState {
         let offer = takeOverOffer
         takeOverOffer = nil
         let context = keyContext
+        if context == .prompt, prompt?.leaving == true { return answerLeaving(key) }
         // A line being written takes every key its editing knows.
         if context == .prompt, var line = prompt, line.edit(key) {
             prompt = line

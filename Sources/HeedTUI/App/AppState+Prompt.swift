@@ -14,8 +14,8 @@ extension AppState {
         case .editor:
             if line.multiline { return [.editExternally(line.text)] }
         case .cancel:
+            if case .reply(let id, _, _) = line.purpose { return leaveReply(&line, conversation: id) }
             prompt = nil
-            if case .reply(let id, _, _) = line.purpose { return [.releaseReply(conversation: id)] }
         case .submit:
             return submit(&line)
         default:
@@ -132,5 +132,49 @@ extension AppState {
         guard !known.isEmpty, !known.contains(name) else { return }
         let hint = Spelling.closest(to: name, in: known).map { " — \($0)?" } ?? ": " + known.joined(separator: ", ")
         throw QueryError(position: 0, message: "no \(what) \"\(name)\"\(hint) (Tab completes)")
+    }
+
+    /// Esc on a reply: nothing written, or the draft as it was kept, closes it; text of its own
+    /// is never dropped without asking — y keeps it as the draft, n throws it away.
+    private mutating func leaveReply(_ line: inout Prompt, conversation id: Int64) -> [Effect] {
+        let empty = line.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        if line.text == line.draft || (empty && line.draft == nil) {
+            prompt = nil
+            if line.draft != nil { status = "the draft of #\(id) is kept: \(keyMap.label(.reply, in: .queue)) on it goes on with it" }
+            return [.releaseReply(conversation: id)]
+        }
+        if empty {
+            // Emptied on purpose: the draft goes with it.
+            prompt = nil
+            status = "the draft of #\(id) is thrown away"
+            return [.saveDraft(conversation: id, text: ""), .releaseReply(conversation: id)]
+        }
+        line.leaving = true
+        line.error = QueryError(position: 0, message: "keep this reply as a draft? y keeps it (\(keyMap.label(.reply, in: .queue)) on #\(id) goes on with it) · "
+            + "n throws it away · Esc writes on")
+        prompt = line
+        return []
+    }
+
+    /// The answer to "keep this reply as a draft?".
+    mutating func answerLeaving(_ key: Key) -> [Effect] {
+        guard var line = prompt, case .reply(let id, _, _) = line.purpose else { return [] }
+        switch key {
+        case .char("y"), .char("Y"):
+            prompt = nil
+            status = "the draft of #\(id) is kept: \(keyMap.label(.reply, in: .queue)) on it goes on with it"
+            return [.saveDraft(conversation: id, text: line.text), .releaseReply(conversation: id)]
+        case .char("n"), .char("N"):
+            prompt = nil
+            status = "the reply to #\(id) is thrown away"
+            return [.saveDraft(conversation: id, text: ""), .releaseReply(conversation: id)]
+        case .escape:
+            line.leaving = false
+            line.error = nil
+            prompt = line
+        default:
+            status = "y keeps the draft, n throws it away, Esc writes on"
+        }
+        return []
     }
 }

@@ -208,7 +208,8 @@ public enum Event: Sendable, Equatable {
     /// An action on the selection was done where it could be: how many, and why not the rest.
     case actedOnAll(String)
     /// The conversation is ours to reply to: the reply line opens.
-    case replyClaimed(conversation: Int64, since: ThreadMark, channel: String)
+    /// The reply may be written, going on from the operator's draft of it, if any.
+    case replyClaimed(conversation: Int64, since: ThreadMark, channel: String, draft: String?)
     /// The reply was not sent: the thread grew since it began (what came is in the message).
     /// The reply line opens again with the text, marked from now: Enter sends it as it is.
     case replyStale(String, since: ThreadMark, channel: String, text: String)
@@ -273,6 +274,8 @@ public enum Effect: Sendable, Equatable {
     case canned(conversation: Int64, prefix: String)
     /// Let go of the reply claim: the reply was given up.
     case releaseReply(conversation: Int64)
+    /// Keep the reply's text as the operator's draft of it (empty: throw the draft away).
+    case saveDraft(conversation: Int64, text: String)
     case undo, redo
     /// Take the most urgent conversation nobody holds, and open it.
     case next

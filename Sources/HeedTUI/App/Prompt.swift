@@ -13,6 +13,10 @@ public struct Prompt: Sendable, Equatable {
     public var warned = false
     /// A time to come, for the snooze line's example (tomorrow at nine, UTC): set when it opens.
     public var example: Int64 = 0
+    /// A reply's text as its draft was kept (nil: no draft): leaving it unchanged needs no question.
+    public var draft: String?
+    /// Esc on a reply with text asks whether to keep it: y keeps it, n throws it away, Esc writes on.
+    public var leaving = false
 
     public enum Purpose: Sendable, Equatable {
         case search

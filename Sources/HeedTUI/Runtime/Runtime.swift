@@ -56,7 +56,13 @@ public final class Runtime {
     /// Runs until quit; with `untilIdle`, also stops when no key is waiting (scripted tests).
     public func run(untilIdle: Bool = false) throws {
         try start()
-        defer { try? data.showNothing(previous: shown.conversation, now: clock.now()) }
+        defer {
+            // A reply being written when the screen goes (the terminal closed, heed told to stop) is kept as a draft.
+            if let line = state.prompt, case .reply(let id, _, _) = line.purpose, line.text != (line.draft ?? "") {
+                _ = data.act(.saveDraft(conversation: id, text: line.text))
+            }
+            try? data.showNothing(previous: shown.conversation, now: clock.now())
+        }
         var polled = clock.now()
         while true {
             var events: [Event] = []
@@ -155,7 +161,7 @@ public final class Runtime {
                 pending += state.handle(.tick(now: clock.now()))
                 pending += state.handle(try loadList())
                 if let open = state.conversation?.detail.summary.conversationID { pending += state.handle(try loadConversation(open)) }
-            case .perform, .performAll, .runMacro, .reply, .canned, .claimReply, .releaseReply, .undo, .redo, .next,
+            case .perform, .performAll, .runMacro, .reply, .canned, .claimReply, .releaseReply, .saveDraft, .undo, .redo, .next,
                  .previewReplies, .replyAll, .cannedTemplate, .startShift, .endShift, .acknowledge, .postRoster, .offerShift:
                 if let event = data.act(effect) { pending += state.handle(event) }
                 if case .claimReply = effect { replyRenewedAt = clock.now() }

@@ -42,12 +42,16 @@ public struct ScreenData: Sendable {
             case .claimReply(let id, let channel, let takeOver):
                 do {
                     try acting.service.claimReply(id, by: acting.actor, takeOver: takeOver)
-                    return .replyClaimed(conversation: id, since: try acting.service.threadMark(id), channel: channel)
+                    return .replyClaimed(conversation: id, since: try acting.service.threadMark(id), channel: channel,
+                                         draft: try acting.service.draft(id, by: acting.actor)?.text)
                 } catch let error as HeedError where error.kind == .conflict {
                     return .replyHeld(error.message, conversation: id, canTakeOver: !config.leadOnlyTakeover || acting.actor.role == .lead)
                 }
             case .releaseReply(let id):
                 try acting.service.releaseReply(id, by: acting.actor)
+                return nil
+            case .saveDraft(let id, let text):
+                try acting.service.saveDraft(id, text: text, by: acting.actor)
                 return nil
             case .perform(let command, let id, let version):
                 outcome = try acting.service.perform(command, on: id, by: acting.actor, expecting: version)
