@@ -43,6 +43,33 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(s.prompt?.error?.message, "nothing starts with \"zed\": sam, priya, billing, bills-abroad, fraud")
     }
 
+    func testNewArrivalsAreMarkedUntilSeenAndCounted() {
+        var s = state(rows: 4)
+        XCTAssertFalse(s.rows.contains(where: s.isNew), "what was there when the screen opened is not new")
+        var rows = Rows.make(4)
+        for i in [1, 3] { rows[i].lastCustomerAt = Rows.now + 60_000 }   // two customers wrote again
+        var extra = Rows.make(6)[5]
+        extra.lastCustomerAt = Rows.now + 30_000                          // and a new conversation
+        _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, rows: rows + [extra])))
+        XCTAssertEqual(s.status, "3 new")
+        XCTAssertEqual(s.rows.filter(s.isNew).map(\.conversationID), [2, 4, 6])
+        let screen = RootScreen.render(s)
+        XCTAssertEqual(screen.line(3).first, "•", screen.line(3))
+        XCTAssertEqual(screen[30, 3].style, .unread)
+        XCTAssertNotEqual(screen.line(2).first, "•")
+
+        _ = s.handle(.key(.char("j")))
+        XCTAssertEqual(s.rows.filter(s.isNew).map(\.conversationID), [4, 6], "the cursor on it is seeing it")
+        _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, rows: rows + [extra])))
+        XCTAssertNil(s.status, "nothing newer: nothing said")
+        XCTAssertEqual(s.rows.filter(s.isNew).map(\.conversationID), [4, 6], "still marked until seen")
+        rows[3].lastCustomerAt = Rows.now + 120_000
+        _ = s.handle(.key(.char("j")))
+        _ = s.handle(.key(.char("j")))
+        _ = s.handle(.loaded(ListSnapshot(request: s.listRequest, rows: rows + [extra])))
+        XCTAssertEqual(s.rows.filter(s.isNew).map(\.conversationID), [6], "seen at its latest")
+    }
+
     func testMovingStaysInsideTheList() {
         var s = state(rows: 3)
         _ = s.handle(.key(.char("k")))

@@ -70,12 +70,13 @@ final class TerminalEndToEndTests: XCTestCase {
         let ingest = try HeedRun.run(["ingest", "--cache", cache, folder.file("live.jsonl")], in: folder)
         XCTAssertEqual(ingest.status, 0, ingest.stderr)
         try tmux.waitFor("the open count to become \(open + 1)", timeout: 2) { Self.openCount($0) == open + 1 }
+        try tmux.waitFor("the arrival said") { $0.split(separator: "\n").last?.hasPrefix(" 1 new") == true }
 
         // Resize down, too small, and back.
         try tmux.resize(width: 80, height: 24)
         try tmux.waitFor("the screen redrawn at 80 columns") { screen in
             let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
-            return lines.first.map { $0.contains("Triage") && $0.count <= 80 } == true && lines.contains { $0.hasPrefix(" j/k move") }
+            return lines.first.map { $0.contains("Triage") && $0.count <= 80 } == true && lines.contains { $0.hasPrefix(" 1 new") }
         }
         try tmux.resize(width: 15, height: 4)
         try tmux.waitFor(text: "small: 15x4")

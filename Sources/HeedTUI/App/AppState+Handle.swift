@@ -9,6 +9,22 @@ extension AppState {
     var listHeight: Int { layout.listHeight }
 
     public mutating func handle(_ event: Event) -> [Effect] {
+        defer { markSelectedSeen() }
+        return handleEvent(event)
+    }
+
+    /// A row is new while its customer's latest message came after the screen opened and the
+    /// operator has not looked at it: not had the cursor on it, not opened it.
+    public func isNew(_ row: QueueRow) -> Bool {
+        (row.lastCustomerAt ?? 0) > (seenUpTo[row.conversationID] ?? openedAt)
+    }
+
+    private mutating func markSelectedSeen() {
+        let looked = [selectedRow.map { ($0.conversationID, $0.lastCustomerAt) }, conversation.map { ($0.detail.summary.conversationID, $0.detail.summary.lastCustomerAt) }]
+        for case let (id, at?)? in looked where at > (seenUpTo[id] ?? openedAt) { seenUpTo[id] = at }
+    }
+
+    private mutating func handleEvent(_ event: Event) -> [Effect] {
         switch event {
         case .key(let key): return handleKey(key)
         case .resized(let w, let h):
@@ -99,7 +115,11 @@ extension AppState {
         guard snapshot.request == listRequest else { return }
         let keep = selectedRow?.conversationID
         let keepPost = listRequest.source == .outbox && outbox.indices.contains(selected) ? outbox[selected].id : nil
+        let wasNew = Set(rows.filter(isNew).map(\.conversationID))
         rows = snapshot.rows
+        // What came in since the last load is said once, where nothing else is being said.
+        let arrived = rows.filter { isNew($0) && !wasNew.contains($0.conversationID) && $0.conversationID != keep }.count
+        if arrived > 0 && status == nil && !rows.isEmpty { status = "\(arrived) new" }
         outbox = snapshot.outbox
         if let counted = snapshot.counts { counts = counted }
         claims = snapshot.claims

@@ -52,6 +52,10 @@ public struct AppState: Sendable, Equatable {
     /// The config's teams and operators: Tab completes them, and a typo is caught on the line.
     public var teamNames: [String] = []
     public var operatorHandles: [String] = []
+    /// When this screen opened: a customer's message after it, not yet looked at, is new.
+    public var openedAt: Int64
+    /// Each conversation's latest customer message the operator has looked at (the cursor rested on it, or opened it).
+    var seenUpTo: [Int64: Int64] = [:]
     /// How many the search finds (nil: no search, or not counted yet).
     public var found: Int?
     /// The search whose count the status line has said.
@@ -64,6 +68,7 @@ public struct AppState: Sendable, Equatable {
         self.width = width
         self.height = height
         self.now = now
+        openedAt = now
     }
 
     public var view: QueueView { views[viewIndex] }

@@ -30,7 +30,7 @@ public enum QueueScreen {
             guard index < state.rows.count else { break }
             let row = state.rows[index]
             renderRow(row, others: state.claimMarks(at: row.conversationID), picked: state.selection[row.conversationID] != nil,
-                      selected: index == state.selected, now: state.now,
+                      new: state.isNew(row), selected: index == state.selected, now: state.now,
                       y: listTop + line, into: &grid)
         }
         if state.rows.isEmpty { grid.put(DisplayText(emptyText(state)), x: 1, y: listTop, limit: grid.width - 2, style: .dim) }
@@ -53,8 +53,9 @@ public enum QueueScreen {
         }
     }
 
-    static func renderRow(_ row: QueueRow, others: ClaimMarks, picked: Bool, selected: Bool, now: Int64, y: Int, into grid: inout Grid) {
-        let style: Style = selected ? .selectedRow : .normal
+    static func renderRow(_ row: QueueRow, others: ClaimMarks, picked: Bool, new: Bool, selected: Bool, now: Int64, y: Int,
+                          into grid: inout Grid) {
+        let style: Style = selected ? .selectedRow : (new ? .unread : .normal)
         if selected { grid.fill(y: y, style: .selectedRow) }
         let columns = Columns(width: grid.width)
         // Picked for `;` shows in the margin; else someone else at it, by name where there is room.
@@ -62,6 +63,8 @@ public enum QueueScreen {
             grid.put(DisplayText("+"), x: 0, y: y, style: selected ? style : .tabActive)
         } else if let mark = others.mark {
             grid.put(DisplayText(mark), x: 0, y: y, style: selected ? style : .tab)
+        } else if new {
+            grid.put(DisplayText("•"), x: 0, y: y, style: style)
         }
         var x = 1
         let rose = (row.previousPriority ?? row.priority) < row.priority

@@ -199,7 +199,7 @@ public final class CursesTerminal: Terminal {
         case .tab: return (0, pair)
         case .error: return (CCursesShim_A_BOLD() | (colors ? 0 : CCursesShim_A_UNDERLINE()), pair)
         case .dim, .separator: return (CCursesShim_A_DIM(), pair)
-        case .urgencyHigh: return (CCursesShim_A_BOLD(), pair)
+        case .urgencyHigh, .unread: return (CCursesShim_A_BOLD(), pair)
         case .ours, .normal: return (0, pair)
         }
     }
@@ -211,7 +211,7 @@ public final class CursesTerminal: Terminal {
         case .tab: (Int16(COLOR_CYAN), -1)
         case .ours: (Int16(COLOR_GREEN), -1)
         case .dim, .separator: (Int16(COLOR_CYAN), -1)
-        case .normal, .selectedRow, .tabActive: (-1, -1)
+        case .normal, .selectedRow, .tabActive, .unread: (-1, -1)
         }
     }
 
