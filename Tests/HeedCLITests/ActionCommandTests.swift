@@ -75,6 +75,31 @@ final class ActionCommandTests: XCTestCase {
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [String: Any])?["kind"] as? String, "next")
     }
 
+    func testShowSaysWhoHoldsItItsNotesAndPostsInTheReadersZone() throws {
+        try team("""
+            {"timezone": "Asia/Kolkata", "accounts": {"x": ["NorthwindHelp"]}, "teams": [{"name": "billing"}],
+             "operators": [{"handle": "sam", "name": "Sam Brooks", "role": "lead", "signature": "^SB", "timezone": "America/New_York"},
+                           {"handle": "priya", "name": "Priya Nair"}]}
+            """)
+        XCTAssertEqual(try heed(["assign", "7", "--to", "priya"]).status, 0)
+        XCTAssertEqual(try heed(["note", "7", "--text", "called back;\nrefund on its way"]).status, 0)
+        XCTAssertEqual(try heed(["reply", "7", "--text", "Refund is on its way"]).status, 0)
+        let show = try HeedRun.run(["show", "7", "--cache", cache, "--config", config], in: folder, environment: ["HEED_OPERATOR": "sam"])
+        XCTAssertEqual(show.status, 0, show.stderr)
+        let lines = show.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertTrue(lines[0].hasPrefix("#7 · ") && lines[0].contains(" · → priya · "), lines[0])
+        XCTAssertEqual(lines[1], "times in America/New_York", "sam's own zone")
+        XCTAssertTrue(lines.contains { $0.range(of: #"^\d{4}-\d\d-\d\d \d\d:\d\d (EST|GMT-5)  @"#, options: .regularExpression) != nil }, show.stdout)
+        let note = try XCTUnwrap(lines.firstIndex { $0.hasSuffix("  note by sam (the team's only)") }, show.stdout)
+        XCTAssertEqual(lines[note + 1], "  called back;")
+        XCTAssertEqual(lines[note + 2], "  refund on its way")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("post 1 by sam · goes in ") && $0.hasSuffix(" unless taken back") }, show.stdout)
+        XCTAssertTrue(lines.contains("  Refund is on its way ^SB"), show.stdout)
+        let json = try HeedRun.run(["show", "7", "--json", "--cache", cache, "--config", config], in: folder)
+        let notes = (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["notes"] as? [[String: Any]]
+        XCTAssertEqual(notes?.first?["operator"] as? String, "sam")
+    }
+
     func testReplyOutboxAndDelivery() throws {
         try team("""
             {"accounts": {"x": ["NorthwindHelp"]}, "undo_seconds": 0,

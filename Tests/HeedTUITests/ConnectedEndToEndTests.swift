@@ -139,7 +139,7 @@ final class ConnectedEndToEndTests: XCTestCase {
         XCTAssertEqual(body["status"]?.string, "@admin Sorry, checking now ^SB")
 
         // A newsletter reply lands in the Maildir; its answer goes through sendmail, threaded.
-        FileManager.default.createFile(atPath: maildir + "/new/1.host", contents: Data("""
+        _ = FileManager.default.createFile(atPath: maildir + "/new/1.host", contents: Data("""
             From: Dana K <dana@example.org>\r\nSubject: Re: News\r\nDate: Mon, 23 Nov 2026 09:41:07 +0000\r\nMessage-ID: <r1@example.org>\r\n\r\nplease call me about my mortgage\r\n
             """.utf8))
         try tmux.send("Escape")

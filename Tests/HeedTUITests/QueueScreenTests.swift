@@ -137,7 +137,7 @@ final class QueueScreenTests: XCTestCase {
             rows[i].reasons = [Reason(signal: "rule", points: 5, text: text)]
             page.detail.mentions[i % 3].text += text
             page.detail.mentions[i % 3].authorHandle += text
-            page.detail.notes.append(text)
+            page.detail.notes.append(ConversationDetail.Note(operatorHandle: text, text: text, createdAt: Rows.now))
             page.card?.notes.append(text)
             page.card?.tags.append(text)
             page.card?.handles[0].handle += text

@@ -47,7 +47,7 @@ enum Rows {
             mention(1, ours: false, minutesAgo: 95, "@NorthwindHelp my card was charged twice for the same coffee. Who do I talk to?"),
             mention(2, ours: true, minutesAgo: 80, "Sorry about that, Dana! Could you DM us the last four digits and the date?\nWe'll sort it. ^SB"),
             mention(3, ours: false, minutesAgo: 4, "my card was charged twice and nobody answers. third time asking!!"),
-        ], notes: ["refund ticket R-2231 opened with billing"])
+        ], notes: [ConversationDetail.Note(operatorHandle: "sam", text: "refund ticket R-2231 opened with billing", createdAt: now - 60 * 60_000)])
         let card = ContactCard(contactID: 7, name: "Dana K",
                                handles: [ContactCard.Handle(channel: "x", handle: "dana_k", followers: 18_204, verified: false),
                                          ContactCard.Handle(channel: "mastodon", handle: "dana@mstdn.io", followers: 240, verified: false)],

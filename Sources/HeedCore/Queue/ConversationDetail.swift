@@ -4,10 +4,23 @@ import GRDB
 public struct ConversationDetail: Sendable, Equatable, Codable {
     public var summary: QueueRow
     public var mentions: [MentionView]
-    public var notes: [String]
+    public var notes: [Note]
     public var escalations: [Escalation] = []
     /// Our posts not in the thread yet, with their state.
     public var unsent: [OutboxEntry] = []
+
+    /// An internal note: never sent, seen by the team only.
+    public struct Note: Sendable, Equatable, Codable {
+        public var operatorHandle: String
+        public var text: String
+        public var createdAt: Int64
+
+        public init(operatorHandle: String, text: String, createdAt: Int64) {
+            (self.operatorHandle, self.text, self.createdAt) = (operatorHandle, text, createdAt)
+        }
+
+        enum CodingKeys: String, CodingKey { case operatorHandle = "operator", text, createdAt = "created_at" }
+    }
 
     public struct MentionView: Sendable, Equatable, Codable {
         public var id: Int64
@@ -45,7 +58,8 @@ public struct ConversationDetail: Sendable, Equatable, Codable {
                         text: row["text"], createdAt: row["created_at"], url: row["url"], inReplyTo: row["in_reply_to"],
                         lang: row["lang"], likes: row["likes"], reposts: row["reposts"], replies: row["replies"])
         }
-        let notes = try String.fetchAll(db, sql: "SELECT text FROM note WHERE conversation_id = ? ORDER BY created_at", arguments: [id])
+        let notes = try Row.fetchAll(db, sql: "SELECT operator, text, created_at FROM note WHERE conversation_id = ? ORDER BY created_at, id",
+                                     arguments: [id]).map { Note(operatorHandle: $0["operator"], text: $0["text"], createdAt: $0["created_at"]) }
         return ConversationDetail(summary: summary, mentions: mentions, notes: notes, escalations: try Escalation.of(db, conversation: id),
                                   unsent: try OutboxEntry.unsent(db, conversation: id))
     }

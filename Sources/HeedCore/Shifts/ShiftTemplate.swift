@@ -42,6 +42,17 @@ public enum ShiftClock {
         return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
     }
 
+    /// `2026-11-24 09:12 GMT`: a whole time for the command line, in the reader's zone.
+    public static func stamp(_ milliseconds: Int64, timeZone: String) -> String {
+        let zone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d ", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0) + string(milliseconds, timeZone: timeZone)
+            + " " + (zone.abbreviation(for: date) ?? timeZone)
+    }
+
     /// `14:30` when it is the same day as `now` there, else `Tue 24 Nov 09:00`.
     public static func string(_ milliseconds: Int64, timeZone: String, now: Int64) -> String {
         var calendar = Calendar(identifier: .gregorian)

@@ -63,7 +63,21 @@ enum ThreadLayout {
         facts += page.detail.escalations.filter { $0.state != "closed" }.map(\.summary)
         lines.append(Layout.Line(text: DisplayText(untrusted: facts.joined(separator: " · ")).string, style: .dim))
         lines += QueueScreen.wrap(DisplayText(untrusted: QueueScreen.why(summary)).string, width: width).map { Layout.Line(text: $0, style: .dim) }
+        // Notes stand where they were written among the messages, marked as the team's own.
+        var notes = page.detail.notes[...]
+        func notesUntil(_ time: Int64) {
+            while let note = notes.first, note.createdAt <= time {
+                notes.removeFirst()
+                lines.append(Layout.Line(text: ""))
+                let head = "▪ note · \(note.operatorHandle) · \(LocalTime.stamp(note.createdAt, in: timeZone, now: now)) (the team's only)"
+                lines.append(Layout.Line(text: DisplayText(untrusted: head).string, style: .dim))
+                for paragraph in DisplayText(untrusted: note.text, keepNewlines: true).string.split(separator: "\n", omittingEmptySubsequences: false) {
+                    lines += QueueScreen.wrap(String(paragraph), width: width - 2).map { Layout.Line(text: $0, style: .dim, indent: 2) }
+                }
+            }
+        }
         for mention in page.detail.mentions {
+            notesUntil(mention.createdAt - 1)
             lines.append(Layout.Line(text: ""))
             let when = LocalTime.stamp(mention.createdAt, in: timeZone, now: now)
             let head = mention.ours
@@ -76,6 +90,7 @@ enum ThreadLayout {
                 lines += wrapped.map { Layout.Line(text: $0, style: mention.ours ? .ours : .normal, indent: 2) }
             }
         }
+        notesUntil(Int64.max)
         // Ours not in the thread yet, each with where it stands: nothing looks sent that is not.
         for post in page.detail.unsent {
             lines.append(Layout.Line(text: ""))
@@ -85,10 +100,6 @@ enum ThreadLayout {
             for paragraph in DisplayText(untrusted: post.text, keepNewlines: true).string.split(separator: "\n", omittingEmptySubsequences: false) {
                 lines += QueueScreen.wrap(String(paragraph), width: width - 2).map { Layout.Line(text: $0, style: .dim, indent: 2) }
             }
-        }
-        for note in page.detail.notes {
-            lines.append(Layout.Line(text: ""))
-            lines += QueueScreen.wrap(DisplayText(untrusted: "✎ note: " + note).string, width: width).map { Layout.Line(text: $0, style: .dim) }
         }
         return lines
     }

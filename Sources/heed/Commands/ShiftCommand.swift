@@ -151,11 +151,12 @@ struct ShiftCommand: ParsableCommand {
                 if json {
                     return try printJSON(LogJSON(entries: entries, timeline: timeline.map { TimelineJSON(shift: $0.0.id, intervals: $0.1) }))
                 }
-                let zone = workspace.config.timeZone(for: handle)
+                // In the reader's zone, whoever's log it is.
+                let zone = workspace.config.timeZone(for: workspace.config.currentOperator(environment: ProcessInfo.processInfo.environment))
                 if entries.isEmpty { print("no shifts" + (from == nil ? "" : " since then")) }
                 for entry in entries {
-                    print("\(RFC3339.string(fromMilliseconds: entry.at)) · \(entry.operatorHandle) · \(entry.kind)"
-                        + (entry.shift.map { " · shift \($0)" } ?? "") + (entry.text.isEmpty ? "" : " · " + entry.text))
+                    print("\(ShiftClock.stamp(entry.at, timeZone: zone)) · \(entry.operatorHandle) · \(entry.kind)"
+                        + (entry.shift.map { " · shift \($0)" } ?? "") + (entry.text.isEmpty ? "" : " · " + DisplayText(untrusted: entry.text).string))
                 }
                 for (shift, intervals) in timeline {
                     print("")
