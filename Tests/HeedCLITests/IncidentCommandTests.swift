@@ -13,7 +13,7 @@ final class IncidentCommandTests: XCTestCase {
         XCTAssertEqual(list.status, 0, list.stderr)
         let lines = list.stdout.split(separator: "\n")
         XCTAssertEqual(lines.count, 1, list.stdout)
-        XCTAssertTrue(lines[0].hasPrefix("incident 1 · active · app · down · "), list.stdout)
+        XCTAssertTrue(lines[0].hasPrefix("incident 1 · active · app down · "), list.stdout)
 
         let show = try HeedRun.run(["incident", "show", "1", "--json", "--cache", cache], in: folder)
         XCTAssertEqual(show.status, 0, show.stderr)

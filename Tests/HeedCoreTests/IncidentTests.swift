@@ -201,4 +201,12 @@ final class IncidentTests: XCTestCase {
             (id: "\(prefix)\(index)", text: random.pick(texts), at: from + Int64(random.int(0...(minutes * 60_000))))
         }.sorted { $0.at < $1.at }
     }
+
+    func testATitleIsTheTermAsMembersWriteIt() {
+        let pair = IncidentTerms.key(IncidentTerms.pair("app", "down"))
+        XCTAssertEqual(IncidentDetector.title(words: ["down", "app", "log"], key: pair, sample: ["Is the app down? can't log in"]), "app down")
+        XCTAssertEqual(IncidentDetector.title(words: ["charged", "twice", "card"], key: IncidentTerms.key(IncidentTerms.pair("charged", "twice")),
+                                              sample: ["my card was charged twice"]), "charged twice")
+        XCTAssertEqual(IncidentDetector.title(words: ["outage", "app", "down"], key: IncidentTerms.key("outage"), sample: []), "outage, app")
+    }
 }

@@ -4,7 +4,7 @@ import GRDB
 /// conversations.
 public struct Incident: Sendable, Equatable {
     public var id: Int64
-    /// Its members' top words, joined with " · ".
+    /// What it is about, in its members' words ("app down").
     public var title: String
     public var terms: [String]
     public var state: State

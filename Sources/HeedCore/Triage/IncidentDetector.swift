@@ -251,7 +251,7 @@ final class IncidentDetector {
     }
 
     private func create(_ burst: Burst, words: [String], members: [Complaint], db: Database, now: Int64) throws {
-        let title = words.prefix(3).joined(separator: " · ")
+        let title = Self.title(words: words, key: burst.key, sample: try members.prefix(5).map { try Self.text(of: $0.mention, db) })
         try db.execute(sql: """
             INSERT INTO incident (title, terms, state, started_at, last_member_at, term_key) VALUES (?, ?, 'active', ?, ?, ?)
             """, arguments: [title, JSONWriter.array(words),
@@ -267,8 +267,22 @@ final class IncidentDetector {
         try String.fetchOne(db, sql: "SELECT text FROM mention WHERE id = ?", arguments: [mention]) ?? ""
     }
 
-    /// The words the members share most, the term's own first: the first three are its title,
-    /// all six what later complaints are matched by.
+    /// What people call it: the burst's own term as it is written ("app down", "charged twice"),
+    /// else its most shared word, with the next most shared word after it ("outage, app").
+    /// `sample`: some members' texts, for the order the pair's words are written in.
+    static func title(words: [String], key: Int64, sample: [String]) -> String {
+        for (index, first) in words.enumerated() {
+            for second in words.dropFirst(index + 1) where IncidentTerms.key(IncidentTerms.pair(first, second)) == key {
+                let reversed = second + " " + first
+                return sample.contains { $0.lowercased().contains(reversed) } ? reversed : first + " " + second
+            }
+        }
+        guard let word = words.first(where: { IncidentTerms.key($0) == key }) ?? words.first else { return "incident" }
+        return ([word] + words.filter { $0 != word }.prefix(1)).joined(separator: ", ")
+    }
+
+    /// The words the members share most, the term's own first: the first ones name it, all
+    /// six are what later complaints are matched by.
     static func topWords(of terms: [IncidentTerms], key: Int64) -> [String] {
         var counts: [String: Int] = [:]
         var order: [String] = []
