@@ -77,7 +77,7 @@ final class IngestCommandTests: XCTestCase {
 
         let show = try HeedRun.run(["show", "--cache", cache, "\(id)"], in: folder)
         XCTAssertEqual(show.status, 0, show.stderr)
-        XCTAssertTrue(show.stdout.contains("2026-11-23T09:00:00Z  @dana_k  (18k followers)\n  my card was charged twice"), show.stdout)
+        XCTAssertTrue(show.stdout.contains("times in UTC\n\n2026-11-23 09:00 UTC  @dana_k  (18k followers)\n  my card was charged twice"), show.stdout)
         XCTAssertTrue(show.stdout.contains("  third time asking!!"))
         let missing = try HeedRun.run(["show", "--cache", cache, "999"], in: folder)
         XCTAssertEqual(missing.status, 65)

@@ -70,6 +70,38 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(s.rows.filter(s.isNew).map(\.conversationID), [6], "seen at its latest")
     }
 
+    func testIncidentsShowInTheHeaderGroupTheirConversationsAndNameThem() {
+        var s = AppState(brand: "Northwind Bank", width: 120, height: 30, now: Rows.now)
+        var rows = Rows.make(6)
+        for i in [1, 4] { rows[i].incidentID = 4 }
+        var snapshot = ListSnapshot(request: s.listRequest, rows: rows, counts: QueueCounts(open: 6, breached: 0, escalated: 0))
+        snapshot.incidents = [Incident(id: 4, title: "app down", terms: ["app", "down"], state: .active, startedAt: Rows.now - 600_000,
+                                       lastMemberAt: Rows.now - 60_000, conversations: 2, open: 2)]
+        _ = s.handle(.loaded(snapshot))
+        XCTAssertEqual(s.rows.map(\.conversationID), [1, 2, 5, 3, 4, 6], "the members together, where the most urgent of them is")
+        let screen = RootScreen.render(s)
+        XCTAssertTrue(screen.line(0).contains("⚑ app down (2) · "), screen.line(0))
+        XCTAssertTrue(screen.line(3).contains("⚑ app down is the app down?"), screen.line(3))
+        XCTAssertTrue(screen.line(4).contains("⚑ app down evil"), screen.line(4))
+        XCTAssertFalse(screen.line(2).contains("⚑"))
+        _ = s.handle(.key(.char("j")))
+        _ = s.handle(.conversationLoaded(ConversationPage(detail: ConversationDetail(summary: s.rows[1], mentions: [], notes: []), card: nil)))
+        XCTAssertTrue(RootScreen.render(s).lines.joined().contains("⚑ incident 4: app down (2 open)"))
+
+        // However narrow, what is wrong, who is on and the incident stay; the brand and the
+        // counts (which the tabs repeat) give way first.
+        snapshot.service = ServiceView(notSending: true)
+        _ = s.handle(.loaded(snapshot))
+        _ = s.handle(.key(.char("q")))
+        s.roster = [OnShift(operatorHandle: "sam", name: "Sam Brooks", shiftID: 5, since: Rows.now - 3_600_000, until: nil, intro: nil,
+                            lastActiveAt: Rows.now, active: true)]
+        for (width, title) in [(120, " heed · Northwind Bank · Triage "), (80, " Triage ")] {
+            s.width = width
+            let header = RootScreen.render(s).line(0)
+            XCTAssertTrue(header.hasPrefix(title) && header.contains("⚠ not sending: no heed run · on: sam · ⚑ app down (2)"), header)
+        }
+    }
+
     func testMovingStaysInsideTheList() {
         var s = state(rows: 3)
         _ = s.handle(.key(.char("k")))

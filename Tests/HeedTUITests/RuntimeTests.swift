@@ -81,8 +81,9 @@ final class RuntimeTests: XCTestCase {
         let (runtime, terminal, database) = try session(keys: [.char("j"), .char("j"), .char("j")])
         try runtime.run(untilIdle: true)
         let chosen = try XCTUnwrap(runtime.state.selectedRow)
-        // Someone else raises the fifth conversation above the chosen one.
-        let fifth = runtime.state.rows[4].conversationID
+        // Someone else raises a conversation below the chosen one (one of no incident, which
+        // would bring its whole group) above it.
+        let fifth = try XCTUnwrap(runtime.state.rows[4...].first { $0.incidentID == nil }).conversationID
         try database.write { db in
             try db.execute(sql: "UPDATE conversation SET priority = 1000 WHERE id = ?", arguments: [fifth])
         }

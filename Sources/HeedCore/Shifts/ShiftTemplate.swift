@@ -50,7 +50,13 @@ public enum ShiftClock {
         let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
         return String(format: "%04d-%02d-%02d ", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0) + string(milliseconds, timeZone: timeZone)
-            + " " + (zone.abbreviation(for: date) ?? timeZone)
+            + " " + abbreviation(zone, at: date)
+    }
+
+    /// Foundation calls UTC "GMT"; a reader who set UTC should see UTC.
+    static func abbreviation(_ zone: TimeZone, at date: Date) -> String {
+        if zone.secondsFromGMT(for: date) == 0, ["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z"].contains(zone.identifier) { return "UTC" }
+        return zone.abbreviation(for: date) ?? zone.identifier
     }
 
     /// `14:30` when it is the same day as `now` there, else `Tue 24 Nov 09:00`.

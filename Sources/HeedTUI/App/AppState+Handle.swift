@@ -19,6 +19,11 @@ extension AppState {
         (row.lastCustomerAt ?? 0) > (seenUpTo[row.conversationID] ?? openedAt)
     }
 
+    /// The active incident `id` belongs to (nil: none, or one that is over).
+    public func incident(_ id: Int64?) -> Incident? {
+        id.flatMap { id in incidents.first { $0.id == id } }
+    }
+
     private mutating func markSelectedSeen() {
         let looked = [selectedRow.map { ($0.conversationID, $0.lastCustomerAt) }, conversation.map { ($0.detail.summary.conversationID, $0.detail.summary.lastCustomerAt) }]
         for case let (id, at?)? in looked where at > (seenUpTo[id] ?? openedAt) { seenUpTo[id] = at }
@@ -116,7 +121,14 @@ extension AppState {
         let keep = selectedRow?.conversationID
         let keepPost = listRequest.source == .outbox && outbox.indices.contains(selected) ? outbox[selected].id : nil
         let wasNew = Set(rows.filter(isNew).map(\.conversationID))
-        rows = snapshot.rows
+        if let active = snapshot.incidents { incidents = active }
+        // The triage order with each incident's conversations together, where its most urgent one is (as `heed queue` prints them).
+        rows = snapshot.request.source == .triage ? QueueEntry.grouped(snapshot.rows).flatMap { entry -> [QueueRow] in
+            switch entry {
+            case .conversation(let row): [row]
+            case .incident(_, let members): members
+            }
+        } : snapshot.rows
         // What came in since the last load is said once, where nothing else is being said.
         let arrived = rows.filter { isNew($0) && !wasNew.contains($0.conversationID) && $0.conversationID != keep }.count
         if arrived > 0 && status == nil && !rows.isEmpty { status = "\(arrived) new" }
@@ -216,11 +228,16 @@ extension AppState {
         clampScroll()
     }
 
+    /// The conversation's thread as this screen lays it out at `width`.
+    func threadLines(_ page: ConversationPage, width: Int) -> [Layout.Line] {
+        ThreadLayout.lines(page, width: width, timeZone: timeZone, now: now, others: claimMarks(at: page.detail.summary.conversationID),
+                           delivering: service.delivering, incident: incident(page.detail.summary.incidentID))
+    }
+
     mutating func clampScroll() {
         guard var page = conversation else { return }
         let area = layout.threadArea
-        let total = ThreadLayout.lines(page, width: area.width, timeZone: timeZone, now: now,
-                                                   others: claimMarks(at: page.detail.summary.conversationID), delivering: service.delivering).count
+        let total = threadLines(page, width: area.width).count
         page.scrollFromEnd = Swift.max(0, Swift.min(page.scrollFromEnd, total - area.height))
         conversation = page
     }

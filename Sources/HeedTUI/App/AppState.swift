@@ -56,6 +56,8 @@ public struct AppState: Sendable, Equatable {
     public var openedAt: Int64
     /// Each conversation's latest customer message the operator has looked at (the cursor rested on it, or opened it).
     var seenUpTo: [Int64: Int64] = [:]
+    /// Incidents still taking members, the latest first: in the header, and naming their conversations.
+    public var incidents: [Incident] = []
     /// How many the search finds (nil: no search, or not counted yet).
     public var found: Int?
     /// The search whose count the status line has said.
@@ -134,6 +136,8 @@ public struct ListSnapshot: Sendable, Equatable {
     public var service = ServiceView()
     /// For a search: how many conversations it finds, and when none, what it might have meant.
     public var found: Int?
+    /// Incidents still taking members (nil: not read this time, the last stand).
+    public var incidents: [Incident]?
     public var suggestion: String?
 
     public init(request: ListRequest, rows: [QueueRow] = [], outbox: [OutboxEntry] = [], counts: QueueCounts? = nil,

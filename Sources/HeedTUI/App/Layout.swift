@@ -52,7 +52,8 @@ public struct Layout: Sendable, Equatable {
 /// conversation screen draws.
 enum ThreadLayout {
     /// The thread as lines of `width` columns: a summary, then each message under its author line.
-    static func lines(_ page: ConversationPage, width: Int, timeZone: TimeZone, now: Int64, others: ClaimMarks, delivering: Bool = true) -> [Layout.Line] {
+    static func lines(_ page: ConversationPage, width: Int, timeZone: TimeZone, now: Int64, others: ClaimMarks, delivering: Bool = true,
+                      incident: Incident? = nil) -> [Layout.Line] {
         let summary = page.detail.summary
         var lines: [Layout.Line] = []
         var facts = ["#\(summary.conversationID)", summary.status.rawValue, "priority \(summary.priority)"]
@@ -60,6 +61,11 @@ enum ThreadLayout {
         if let assignee = summary.assignee { facts.append("→ \(assignee)") }
         if !summary.tags.isEmpty { facts.append("tags: " + summary.tags.joined(separator: " ")) }
         if let label = others.label { facts.append(label) }
+        if let incident {
+            facts.append("⚑ incident \(incident.id): \(incident.title) (\(incident.open) open)")
+        } else if let id = summary.incidentID {
+            facts.append("incident \(id)")
+        }
         facts += page.detail.escalations.filter { $0.state != "closed" }.map(\.summary)
         lines.append(Layout.Line(text: DisplayText(untrusted: facts.joined(separator: " · ")).string, style: .dim))
         lines += QueueScreen.wrap(DisplayText(untrusted: QueueScreen.why(summary)).string, width: width).map { Layout.Line(text: $0, style: .dim) }

@@ -142,6 +142,7 @@ public struct ScreenData: Sendable {
             var snapshot = ListSnapshot(request: request, counts: counts || views != nil ? try Queue.counts(db) : nil)
             snapshot.claims = try Claims.holders(db, now: now, except: me)
             snapshot.roster = try OnShift.roster(db, config: config, now: now)
+            snapshot.incidents = try Incident.list(db, now: now, quietMinutes: config.triage.incidents.quietMinutes)
             if let me, config.operator(handle: me) != nil { snapshot.onShift = snapshot.roster.contains { $0.operatorHandle == me } }
             let alerts = try ServiceReport.alerts(db, config: config, cache: database.path, now: now)
             snapshot.service = ServiceView(notSending: alerts.notSending, troubles: alerts.troubles)

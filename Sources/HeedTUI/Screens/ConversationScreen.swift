@@ -6,9 +6,7 @@ import HeedCore
 enum ConversationScreen {
     static func render(_ page: ConversationPage, state: AppState, into grid: inout Grid) {
         let area = state.layout.threadArea
-        let lines = ThreadLayout.lines(page, width: area.width, timeZone: state.timeZone, now: state.now,
-                                others: state.claimMarks(at: page.detail.summary.conversationID),
-                                      delivering: state.service.delivering)
+        let lines = state.threadLines(page, width: area.width)
         let first = Swift.max(0, lines.count - area.height - page.scrollFromEnd)
         for (offset, line) in lines[first..<Swift.min(lines.count, first + area.height)].enumerated() {
             grid.put(DisplayText(line.text), x: area.x + line.indent, y: area.y + offset, limit: area.width - line.indent, style: line.style)

@@ -6,20 +6,31 @@ enum Header {
         grid.fill(y: 0, style: .header)
         let clock = LocalTime.clock(state.now, in: state.timeZone)
         let c = state.counts
-        // As much of the figures as fits beside a readable title.
+        // As much of the figures as fits; the tabs below count each view again.
         let counts = ["\(c.open) open · \(c.breached) breached · \(c.escalated) escalated", "\(c.open) open · \(c.breached) late · \(c.escalated) esc", "\(c.open) open", ""]
-        // Who is on shift first, where it fits with the figures.
+        // What stops answers reaching customers, who is on shift, and an incident under way are
+        // what the header is for: the brand and the counts go before any of them.
+        var essentials: [String] = []
+        if let alert = alert(state) { essentials.append("⚠ " + alert) }
         let shifts = ShiftScreen.headerLabel(state)
-        var figures = shifts.isEmpty ? counts : counts.dropLast().map { shifts + " · " + $0 } + counts
-        // What stops answers reaching customers comes first, before anything else fits.
-        if let alert = alert(state) { figures = figures.map { "⚠ \(alert) · " + $0 } + ["⚠ " + alert] + figures }
+        if !shifts.isEmpty { essentials.append(shifts) }
+        if let first = state.incidents.first {
+            essentials.append("⚑ \(first.title) (\(first.open))" + (state.incidents.count > 1 ? " +\(state.incidents.count - 1)" : ""))
+        }
+        let whole = counts.map { (essentials + [$0]).filter { !$0.isEmpty }.joined(separator: " · ") }
+        let fewer = (0..<essentials.count).reversed().map { essentials[..<$0].joined(separator: " · ") }
         var place = state.search.map { "search: \($0)" + (state.found.map { " (\($0))" } ?? "") } ?? state.view.name
         if let page = state.conversation { place += " › #\(page.detail.summary.conversationID)" }
-        let title = state.width >= 60 ? " heed · \(state.brand) · \(place)" : " \(place)"
-        // The figures that fit beside the whole title; else the fewest, and the title is cut.
-        let titleWidth = DisplayWidth.of(title)
-        let right = figures.map { $0.isEmpty ? clock + " " : "\($0)  \(clock) " }
-            .first { DisplayWidth.of($0) + titleWidth + 2 <= grid.width } ?? (grid.width >= 40 ? "\(c.open) open  \(clock) " : "")
+        let titles = state.width >= 60 ? [" heed · \(state.brand) · \(place)", " \(place)"] : [" \(place)"]
+        func right(_ figures: String) -> String { figures.isEmpty ? clock + " " : "\(figures)  \(clock) " }
+        let width = grid.width
+        func fits(_ title: String, _ figures: String) -> Bool { DisplayWidth.of(right(figures)) + DisplayWidth.of(title) + 2 <= width }
+        // The whole title with everything that matters; else the place alone; else fewer
+        // figures, and at last the title is cut.
+        let choice = titles.lazy.compactMap { title in whole.first { fits(title, $0) }.map { (title, $0) } }.first
+            ?? fewer.first { fits(titles.last!, $0) }.map { (titles.last!, $0) }
+        let title = choice?.0 ?? titles.last!
+        let right = choice.map { right($0.1) } ?? (grid.width >= 40 ? right("\(c.open) open") : "")
         let rightWidth = DisplayWidth.of(right)
         grid.put(DisplayText(untrusted: title), x: 0, y: 0, limit: grid.width - rightWidth - 1, style: .header)
         grid.put(DisplayText(untrusted: right), x: grid.width - rightWidth, y: 0, style: .header)

@@ -30,7 +30,7 @@ public enum QueueScreen {
             guard index < state.rows.count else { break }
             let row = state.rows[index]
             renderRow(row, others: state.claimMarks(at: row.conversationID), picked: state.selection[row.conversationID] != nil,
-                      new: state.isNew(row), selected: index == state.selected, now: state.now,
+                      new: state.isNew(row), incident: state.incident(row.incidentID)?.title, selected: index == state.selected, now: state.now,
                       y: listTop + line, into: &grid)
         }
         if state.rows.isEmpty { grid.put(DisplayText(emptyText(state)), x: 1, y: listTop, limit: grid.width - 2, style: .dim) }
@@ -53,7 +53,7 @@ public enum QueueScreen {
         }
     }
 
-    static func renderRow(_ row: QueueRow, others: ClaimMarks, picked: Bool, new: Bool, selected: Bool, now: Int64, y: Int,
+    static func renderRow(_ row: QueueRow, others: ClaimMarks, picked: Bool, new: Bool, incident: String?, selected: Bool, now: Int64, y: Int,
                           into grid: inout Grid) {
         let style: Style = selected ? .selectedRow : (new ? .unread : .normal)
         if selected { grid.fill(y: y, style: .selectedRow) }
@@ -86,6 +86,11 @@ public enum QueueScreen {
         // On a narrow terminal the text comes before the tags.
         let tagWidth = tags.isEmpty || right - x < 24 ? 0 : Swift.min(16, DisplayWidth.of(tags)) + 1
         right -= tagWidth
+        // An incident's conversations say so before their text.
+        if let incident {
+            x += grid.put(DisplayText(untrusted: "⚑ " + DisplayWidth.truncate(incident, to: 16) + " "), x: x, y: y, limit: Swift.max(0, right - x),
+                          style: selected ? style : .tab)
+        }
         grid.put(DisplayText(untrusted: row.text), x: x, y: y, limit: Swift.max(0, right - x), style: style)
         if tagWidth > 0 {
             grid.put(DisplayText(untrusted: tags), x: right + 1, y: y, limit: tagWidth - 1, style: selected ? style : .dim)
