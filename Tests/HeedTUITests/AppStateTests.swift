@@ -420,6 +420,15 @@ final class AppStateTests: XCTestCase {
         XCTAssertTrue(text.contains("z            snooze"), text)
         XCTAssertTrue(text.contains("N            claim the most urgent"), text)
         XCTAssertFalse(text.contains("a wider"), "80x24 shows every key in two columns")
+        // The legend: every channel letter and every mark on the screen, with what it means.
+        for item in ["X\u{00A0}x", "TR\u{00A0}trustpilot", "D\u{00A0}forum", "▲\u{00A0}priority\u{00A0}rose", "✎\u{00A0}someone\u{00A0}replying",
+                     "◉\u{00A0}someone\u{00A0}viewing", "→\u{00A0}assigned\u{00A0}to", "+\u{00A0}picked", "•\u{00A0}new", "▪\u{00A0}note", "⚑\u{00A0}incident"] {
+            XCTAssertTrue(text.contains(item), item)
+        }
+        // At 120 columns no description is cut.
+        _ = s.handle(.resized(width: 120, height: 30))
+        let wide = RootScreen.render(s).lines.joined(separator: "\n")
+        for line in s.keyMap.helpLines(.queue) { XCTAssertTrue(wide.contains(line.help), line.help + "\n" + wide) }
         _ = s.handle(.resized(width: 40, height: 12))
         XCTAssertTrue(RootScreen.render(s).lines.joined(separator: "\n").contains("… a wider or taller terminal shows all"))
     }

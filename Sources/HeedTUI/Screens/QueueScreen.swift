@@ -116,21 +116,16 @@ public enum QueueScreen {
         grid.put(DisplayText(untrusted: text), x: x, y: y, limit: Swift.max(0, grid.width - x - 1), style: style)
     }
 
-    /// The one- or two-letter channel mark shown in the queue.
+    /// Each channel's mark in the queue, in the order the help's legend lists them.
+    static let channelMarks: [(channel: String, mark: String)] = [
+        ("x", "X"), ("mastodon", "M"), ("bluesky", "B"), ("reddit", "R"), ("facebook", "F"), ("youtube", "Y"),
+        ("linkedin", "L"), ("blog", "W"), ("forum", "D"), ("email", "E"), ("trustpilot", "TR"),
+    ]
+
+    /// The one- or two-letter channel mark shown in the queue; a channel heed does not know by
+    /// its first two letters.
     static func channelLabel(_ channel: String) -> String {
-        switch channel {
-        case "x": "X"
-        case "mastodon": "M"
-        case "bluesky": "B"
-        case "reddit": "R"
-        case "facebook": "F"
-        case "youtube": "Y"
-        case "linkedin": "L"
-        case "blog": "W"
-        case "forum": "D"
-        case "email": "E"
-        default: String(channel.prefix(2)).uppercased()
-        }
+        channelMarks.first { $0.channel == channel }?.mark ?? String(channel.prefix(2)).uppercased()
     }
 
     static func renderPreview(_ state: AppState, y: Int, into grid: inout Grid) {
