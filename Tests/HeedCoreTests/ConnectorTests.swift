@@ -237,7 +237,7 @@ final class ConnectorTests: XCTestCase {
             I was charged twice this month, can someone call me?
 
             """
-        FileManager.default.createFile(atPath: maildir + "/new/1700000000.1.host", contents: Data(message.replacingOccurrences(of: "\n", with: "\r\n").utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: maildir + "/new/1700000000.1.host", contents: Data(message.replacingOccurrences(of: "\n", with: "\r\n").utf8)))
         let capture = folder.file("sent.eml")
         folder.write("sendmail", "#!/bin/sh\nprintf '%s\\n' \"$@\" > '\(capture).args'\ncat > '\(capture)'\n")
         chmod(folder.file("sendmail"), 0o755)

@@ -102,6 +102,28 @@ final class AppStateTests: XCTestCase {
         }
     }
 
+    func testPipeGivesTheConversationToACommandAsTextOrJSONWithoutAShell() {
+        var s = state(rows: 3)
+        let row = s.rows[0]
+        _ = s.handle(.key(.char("|")))
+        XCTAssertEqual(s.prompt?.label, "pipe #\(row.conversationID) as text (Tab: JSON) to: ")
+        XCTAssertEqual(s.handle(.key(.enter)), [], "no command, nothing run")
+        XCTAssertEqual(s.prompt?.error?.message, "type a command (less, grep -i refund, jq .mentions)")
+        for c in "grep -i 'charged twice'" { _ = s.handle(.key(.char(c))) }
+        _ = s.handle(.key(.tab))
+        XCTAssertEqual(s.prompt?.label, "pipe #\(row.conversationID) as JSON (Tab: text) to: ")
+        XCTAssertEqual(s.handle(.key(.enter)), [.pipe(conversation: row.conversationID, json: true, command: ["grep", "-i", "charged twice"])])
+        XCTAssertNil(s.prompt)
+        _ = s.handle(.piped("grep exited with status 1"))
+        XCTAssertEqual(s.status, "grep exited with status 1")
+        // The last command is offered again; an open quote is marked, not run.
+        _ = s.handle(.key(.char("|")))
+        XCTAssertEqual(s.prompt?.text, "grep -i 'charged twice'")
+        _ = s.handle(.key(.backspace))
+        XCTAssertEqual(s.handle(.key(.enter)), [])
+        XCTAssertEqual(s.prompt?.error, QueryError(position: 8, message: "this quote is not closed"))
+    }
+
     func testMovingStaysInsideTheList() {
         var s = state(rows: 3)
         _ = s.handle(.key(.char("k")))
@@ -338,8 +360,8 @@ final class AppStateTests: XCTestCase {
         _ = s.handle(.key(.char("?")))
         XCTAssertEqual(s.handle(.key(.char("q"))), [], "q closes the help; it does not quit in the middle of a shift")
         XCTAssertFalse(s.showingHelp)
-        XCTAssertEqual(s.handle(.key(.char("|"))), [])
-        XCTAssertEqual(s.status, "no key | here (? lists the keys)", "a key that does nothing says so")
+        XCTAssertEqual(s.handle(.key(.char(":"))), [])
+        XCTAssertEqual(s.status, "no key : here (? lists the keys)", "a key that does nothing says so")
         let actions = Set(KeyMap.defaults.map(\.action))
         XCTAssertEqual(actions, Set(Action.allCases), "every action has its place in the table")
         for context in KeyContext.allCases {

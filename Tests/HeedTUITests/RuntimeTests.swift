@@ -301,3 +301,37 @@ final class RuntimeTests: XCTestCase {
         XCTAssertEqual(runtime.state.selected, 0)
     }
 }
+
+extension RuntimeTests {
+    func testPipeGivesTheConversationToTheCommandAndSaysHowItEnded() throws {
+        let (runtime, terminal, _) = try session(keys: [])
+        try runtime.run(untilIdle: true)
+        let row = try XCTUnwrap(runtime.state.selectedRow)
+        let text = folder.file("piped.txt"), json = folder.file("piped.json"), marker = folder.file("expanded")
+        func pipe(_ command: String, json: Bool = false) throws {
+            terminal.type([.char("|"), .ctrl("u")] + command.map { .char($0) } + (json ? [.tab] : []) + [.enter])
+            try runtime.run(untilIdle: true)
+        }
+        try pipe("dd status=none of=\(text)")
+        let piped = try String(contentsOfFile: text, encoding: .utf8)
+        XCTAssertTrue(piped.hasPrefix("#\(row.conversationID) · \(row.channel) · open · priority \(row.priority)"), piped)
+        XCTAssertTrue(piped.contains("times in UTC\n\n2026-"), piped)
+        XCTAssertEqual(runtime.state.status, "piped to dd")
+        XCTAssertEqual(terminal.waits, ["[heed] piped to dd — Enter goes back to heed"])
+        try pipe("dd status=none of=\(json)", json: true)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        XCTAssertEqual((object["summary"] as? [String: Any])?["id"] as? Int, Int(row.conversationID), "\(object.keys)")
+        // No shell: what a shell would run is only an argument.
+        try pipe("echo $(touch \(marker)) ; touch \(marker)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: marker))
+        XCTAssertEqual(runtime.state.status, "piped to echo")
+        // A command that reads nothing of a long thread, one that fails, one that is not there.
+        try pipe("true")
+        XCTAssertEqual(runtime.state.status, "piped to true")
+        XCTAssertEqual(PipeCommand.run(["head", "-c", "1"], input: Data(repeating: 65, count: 4 << 20)), "piped to head", "heed outlives a closed pipe")
+        try pipe("false")
+        XCTAssertEqual(runtime.state.status, "false exited with status 1")
+        try pipe("no-such-program-here")
+        XCTAssertEqual(runtime.state.status, "no program no-such-program-here (it was run without a shell)")
+    }
+}

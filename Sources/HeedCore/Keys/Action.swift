@@ -7,7 +7,7 @@ public enum Action: String, Sendable, CaseIterable {
     case open, back, quit, help, search, reload
     case nextView = "next-view", previousView = "previous-view", view
     // Acting on a conversation (or the picks).
-    case reply, tag, note, assign, escalate, snooze, resolve, spam, next, undo, redo
+    case reply, tag, note, assign, escalate, snooze, resolve, spam, next, undo, redo, pipe
     // Picking several.
     case select
     case selectAll = "select-all"
@@ -71,6 +71,7 @@ public enum Action: String, Sendable, CaseIterable {
         case .next: Info(help: "claim the most urgent", group: .act, needs: .nothing, onPicks: false)
         case .undo: Info(help: "undo your latest action", group: .act, needs: .nothing, onPicks: false)
         case .redo: Info(help: "redo what you undid", group: .act, needs: .nothing, onPicks: false)
+        case .pipe: Info(help: "pipe the conversation to a command (text; Tab: JSON)", group: .act, needs: .conversation, onPicks: false)
         case .select: Info(help: "pick (or let go) and move on", group: .pick, needs: .conversation, onPicks: false)
         case .selectAll: Info(help: "pick all the view or search finds", group: .pick, needs: .nothing, onPicks: false)
         case .apply: Info(help: "then an action: to every pick", group: .pick, needs: .picks, onPicks: false)

@@ -37,6 +37,7 @@ public struct KeyMap: Sendable, Equatable {
             Binding(.global, .next, [.char("N")]),
             Binding(.global, .undo, [.char("u")]),
             Binding(.global, .redo, [.ctrl("r")]),
+            Binding(.global, .pipe, [.char("|")]),
             Binding(.global, .shifts, [.char("S")]),
 
             Binding(.queue, .down, [.char("j"), .down]),
@@ -47,8 +48,8 @@ public struct KeyMap: Sendable, Equatable {
             Binding(.queue, .pageUp, [.pageUp]),
             Binding(.queue, .halfPageDown, [.ctrl("d")]),
             Binding(.queue, .halfPageUp, [.ctrl("u")]),
-            Binding(.queue, .open, [.enter, .right]),
-            Binding(.queue, .back, [.escape, .left]),
+            Binding(.queue, .open, [.enter, .right, .char("l")]),
+            Binding(.queue, .back, [.escape, .left, .char("h")]),
             Binding(.queue, .select, [.char("x"), .char(" ")]),
             Binding(.queue, .selectAll, [.char("*")]),
             Binding(.queue, .apply, [.char(";")]),
@@ -62,7 +63,7 @@ public struct KeyMap: Sendable, Equatable {
             Binding(.conversation, .pageUp, [.pageUp]),
             Binding(.conversation, .halfPageDown, [.ctrl("d")]),
             Binding(.conversation, .halfPageUp, [.ctrl("u")]),
-            Binding(.conversation, .back, [.escape, .left, .char("q")], "back to the list"),
+            Binding(.conversation, .back, [.escape, .left, .char("h"), .char("q")], "back to the list"),
 
             Binding(.picks, .cancel, [.escape], "keep the picks, do nothing"),
 
@@ -180,7 +181,11 @@ extension KeyMap {
             guard !lines.isEmpty else { continue }
             out += "\(context.title):\n\n| key | action | what it does |\n|---|---|---|\n"
             for binding in lines {
-                let keys = binding.keys.map { "`\(KeySpec.spec($0) == " " ? "Space" : KeySpec.spec($0))`" }.joined(separator: " ")
+                // A `|` would end the table's cell, even in code: GitHub's tables want it escaped.
+                let keys = binding.keys.map { key -> String in
+                    let spec = KeySpec.spec(key)
+                    return "`" + (spec == " " ? "Space" : spec.replacingOccurrences(of: "|", with: "\\|")) + "`"
+                }.joined(separator: " ")
                 out += "| \(keys) | `\(binding.action.rawValue)` | \(binding.help) |\n"
             }
             out += "\n"

@@ -55,8 +55,12 @@ public enum ShiftClock {
 
     /// Foundation calls UTC "GMT"; a reader who set UTC should see UTC.
     static func abbreviation(_ zone: TimeZone, at date: Date) -> String {
-        if zone.secondsFromGMT(for: date) == 0, ["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z"].contains(zone.identifier) { return "UTC" }
-        return zone.abbreviation(for: date) ?? zone.identifier
+        zoneName(zone.identifier) == "UTC" ? "UTC" : zone.abbreviation(for: date) ?? zone.identifier
+    }
+
+    /// A zone as the reader names it: UTC, not GMT, for the zone without an offset.
+    public static func zoneName(_ identifier: String) -> String {
+        ["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z"].contains(identifier) ? "UTC" : identifier
     }
 
     /// `14:30` when it is the same day as `now` there, else `Tue 24 Nov 09:00`.

@@ -89,6 +89,8 @@ extension AppState {
             prompt?.cursor = text.count
             prompt?.error = nil
             prompt?.warned = false
+        case .piped(let message):
+            status = message
         case .promptFault(let message):
             prompt?.error = QueryError(position: 0, message: message)
         case .shiftOffered(let offer):

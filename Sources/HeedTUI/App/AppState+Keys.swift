@@ -143,6 +143,9 @@ extension AppState {
         case .undo: return [.undo]
         case .redo: return [.redo]
         case .next: return [.next]
+        case .pipe:
+            guard let target = conversation?.detail.summary ?? selectedRow else { return [] }
+            prompt = Prompt(.pipe(conversation: target.conversationID, json: false), text: lastPipe)
         case .reply, .tag, .note, .assign, .escalate, .snooze, .resolve, .spam: return act(action)
         default: break
         }

@@ -9,6 +9,7 @@ extension AppState {
             // Type the start of a canned reply's name, then Tab.
             if case .reply(let id, _, _) = line.purpose { return [.canned(conversation: id, prefix: line.text)] }
             if case .bulkReply = line.purpose { return [.cannedTemplate(prefix: line.text)] }
+            if case .pipe(let id, let json) = line.purpose { line.purpose = .pipe(conversation: id, json: !json) }
             completeName(&line)
             prompt = line
         case .editor:
@@ -37,6 +38,18 @@ extension AppState {
                 return [.endShift(note: words.count > 1 ? String(words[1]) : "", passTo: String(first.dropFirst()))]
             }
             return [.endShift(note: line.text, passTo: nil)]
+        case .pipe(let id, let json):
+            do {
+                let words = try CommandWords.split(line.text)
+                guard !words.isEmpty else { throw QueryError(position: 0, message: "type a command (less, grep -i refund, jq .mentions)") }
+                prompt = nil
+                lastPipe = line.text
+                return [.pipe(conversation: id, json: json, command: words)]
+            } catch {
+                line.error = error as? QueryError
+                prompt = line
+                return []
+            }
         case .bulkReply(let conversations):
             return line.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? [] : [.previewReplies(line.text, conversations: conversations)]
         case .reply(_, let mark, let channel):

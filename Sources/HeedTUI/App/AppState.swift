@@ -64,6 +64,8 @@ public struct AppState: Sendable, Equatable {
     var countedSearch: String?
     /// The config's macros that have a key.
     public var macros: [MacroKey] = []
+    /// The last command a conversation was piped to, offered again by `|`.
+    public var lastPipe = ""
 
     public init(brand: String, width: Int, height: Int, now: Int64) {
         self.brand = brand
@@ -240,6 +242,8 @@ public enum Event: Sendable, Equatable {
     case edited(String)
     /// Every conversation the list finds, with its version, to add to the selection.
     case picked([Int64: Int])
+    /// A command given a conversation ran: how it ended.
+    case piped(String)
 }
 
 /// Something the runtime must do after an event: state changes are pure, effects are values.
@@ -288,4 +292,6 @@ public enum Effect: Sendable, Equatable {
     case undo, redo
     /// Take the most urgent conversation nobody holds, and open it.
     case next
+    /// Give the conversation (as text or JSON) to a command: its words, run without a shell.
+    case pipe(conversation: Int64, json: Bool, command: [String])
 }

@@ -33,6 +33,8 @@ public struct Prompt: Sendable, Equatable {
         case handoverNote
         /// One reply to every selected conversation, its variables filled for each (previewed first).
         case bulkReply(conversations: [Int64: Int])
+        /// A command to give the conversation to, as text or as JSON.
+        case pipe(conversation: Int64, json: Bool)
     }
 
     public init(_ purpose: Purpose = .search, text: String = "") {
@@ -57,6 +59,8 @@ public struct Prompt: Sendable, Equatable {
             return "reply to \(conversations.count) selected ({first_name} {handle} {case} filled for each; \(text.count) characters): "
         case .bulk(let kind, let conversations):
             return "\(kind) \(conversations.count) selected: "
+        case .pipe(let id, let json):
+            return "pipe #\(id) as \(json ? "JSON" : "text") (Tab: \(json ? "text" : "JSON")) to: "
         case .action(let kind, let id, _):
             switch kind {
             case "tag": return "tag #\(id) (+add -remove): "

@@ -2,7 +2,7 @@ import Foundation
 import HeedCore
 
 /// The operator's own editor on a reply: the text in a private temporary file, the editor run
-/// on it (its words as arguments, no shell), what it saved read back.
+/// on it (its words as arguments, quoted as a shell would, but no shell), what it saved read back.
 enum ExternalEditor {
     static func edit(_ text: String, with editor: String) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("heed-\(getpid())-\(UUID().uuidString.prefix(8))")
@@ -12,7 +12,12 @@ enum ExternalEditor {
         guard FileManager.default.createFile(atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw HeedError("cannot write \(file.path) for the editor: the reply is as it was")
         }
-        let words = editor.split(separator: " ").map(String.init)
+        let words: [String]
+        do {
+            words = try CommandWords.split(editor)
+        } catch let error as QueryError {
+            throw HeedError("cannot read the editor \"\(editor)\" (VISUAL or EDITOR): \(error.message)")
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = words + [file.path]

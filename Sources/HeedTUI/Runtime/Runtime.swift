@@ -171,6 +171,17 @@ public final class Runtime {
                 case .success(let text): pending += state.handle(.edited(text))
                 case .failure(let error): pending += state.handle(.promptFault((error as? HeedError)?.message ?? "\(error)"))
                 }
+            case .pipe(let id, let json, let command):
+                guard let input = try data.pipeInput(id, json: json, timeZone: state.timeZone.identifier) else {
+                    pending += state.handle(.conversationMissing(id))
+                    continue
+                }
+                let result = terminal.withoutScreen {
+                    let result = PipeCommand.run(command, input: input)
+                    terminal.waitForEnter("[heed] \(result) — Enter goes back to heed")
+                    return result
+                }
+                pending += state.handle(.piped(result))
             case .pickAll(let request):
                 pending += state.handle(try data.pickAll(request, now: clock.now()))
             case .openConversation(let id):

@@ -253,5 +253,16 @@ public struct ScreenData: Sendable {
         }
     }
 
+    /// A conversation as `heed show` prints it (or its JSON), for a command it is piped to.
+    func pipeInput(_ id: Int64, json: Bool, timeZone: String) throws -> Data? {
+        let now = clock.now()
+        return try database.read { db in
+            guard let detail = try ConversationDetail.fetch(db, id: id) else { return nil }
+            if json { return try ConversationText.json(detail) }
+            let delivering = !(try ServiceReport.alerts(db, config: config, cache: database.path, now: now).notSending)
+            return Data(ConversationText.render(detail, timeZone: timeZone, now: now, delivering: delivering).utf8)
+        }
+    }
+
     public func changeToken() throws -> @Sendable () throws -> Int { try database.changeWatcher() }
 }

@@ -186,6 +186,11 @@ public final class CursesTerminal: Terminal {
         return try body()
     }
 
+    public func waitForEnter(_ message: String) {
+        FileHandle.standardOutput.write(Data("\n\(message) ".utf8))
+        _ = readLine()
+    }
+
     public func stop() {
         bracketedPaste(false)
         endwin()

@@ -25,4 +25,9 @@ public final class GridTerminal: Terminal {
     public func withoutScreen<T>(_ body: () throws -> T) rethrows -> T { try body() }
 
     public func suspend() { suspensions += 1 }
+
+    /// What it was asked to wait on, in order.
+    public private(set) var waits: [String] = []
+
+    public func waitForEnter(_ message: String) { waits.append(message) }
 }

@@ -11,4 +11,7 @@ public protocol Terminal: AnyObject {
     func withoutScreen<T>(_ body: () throws -> T) rethrows -> T
     /// Stops the process as Ctrl-Z does in a shell, the terminal given back until it resumes.
     func suspend()
+    /// Inside `withoutScreen`: says `message` and waits for Enter, so that what a command
+    /// printed can be read before the screen comes back.
+    func waitForEnter(_ message: String)
 }
