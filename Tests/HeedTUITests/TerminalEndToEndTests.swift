@@ -231,9 +231,11 @@ final class TerminalEndToEndTests: XCTestCase {
         XCTAssertEqual(post["conversation"] as? Int, Int(replied))
     }
 
-    /// Sam starts his shift from the screen and sees himself in the header, then ends it with a
-    /// note; Priya, starting hers afterwards, is shown his handover and acknowledges it.
-    func testAShiftStartedAndHandedOverOnTheScreen() throws {
+    /// A whole shift from the keyboard: Sam starts his shift and sees himself in the header,
+    /// triages (a tag, an escalation, a reply, two resolved at once and taken back, a thread
+    /// piped out), then ends it with a note; Priya, starting hers afterwards, is shown his
+    /// handover and acknowledges it.
+    func testAWholeShiftOnTheScreen() throws {
         XCTAssertTrue(Tmux.isAvailable, "tmux is needed for the screen tests: apt-get install tmux")
         let folder = TemporaryFolder()
         let cache = folder.file("demo.sqlite")
@@ -249,6 +251,37 @@ final class TerminalEndToEndTests: XCTestCase {
         try tmux.send("-l", " See you later!")
         try tmux.send("Enter")
         try tmux.waitFor(text: "on: sam ·")
+        try tmux.send("t")
+        try tmux.waitFor(text: "(+add -remove):")
+        try tmux.send("-l", "+callback")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "sam tagged #")
+        try tmux.send("e")
+        try tmux.waitFor(text: "to TEAM, then a note:")
+        try tmux.send("-l", "billing double charge")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "sam escalated #")
+        try tmux.send("j", "r")
+        try tmux.waitFor(text: "Enter send")
+        try tmux.send("-l", "Sorry about that, we are looking into it now")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "sam queued a reply to #")
+        try tmux.send("j", "x", "x")
+        try tmux.send("\\;")  // a lone ; would end tmux's command
+        try tmux.waitFor(text: "2 selected:")
+        try tmux.send("c")
+        try tmux.waitFor(text: "sam resolved 2 of 2 conversations")
+        try tmux.send("u")
+        try tmux.waitFor(text: "sam undid resolve on 2 conversations")
+        let piped = folder.file("piped.txt")
+        try tmux.send("|")
+        try tmux.waitFor(text: "as text (Tab: JSON) to:")
+        try tmux.send("-l", "dd status=none of=\(piped)")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "[heed] piped to dd — Enter goes back to heed")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: " piped to dd")
+        XCTAssertTrue(folder.read("piped.txt").contains("\ntimes in "), folder.read("piped.txt"))
         try tmux.send("S")
         try tmux.waitFor(text: "You are on shift: e ends it")
         try tmux.send("e")
@@ -271,6 +304,7 @@ final class TerminalEndToEndTests: XCTestCase {
         try second.send("Enter")
         let shown = try second.waitFor(text: "Handovers to read")
         XCTAssertTrue(shown.contains("handover from sam") && shown.contains("note: #12 waits on billing"), shown)
+        XCTAssertTrue(shown.contains("to billing still open") && shown.contains("reply ×1") && shown.contains("replied 1"), shown)
         try second.send("Enter")
         try second.waitFor(text: "priya acknowledged sam's handover (shift 1)")
         try second.send("q")
@@ -281,10 +315,14 @@ final class TerminalEndToEndTests: XCTestCase {
             try String.fetchAll(db, sql: "SELECT operator || ' ' || kind FROM event WHERE kind LIKE 'shift-%' OR kind = 'handover-ack' ORDER BY id")
         }
         XCTAssertEqual(events, ["sam shift-start", "sam shift-end", "priya shift-start", "priya handover-ack"])
+        let acts = try database.read { db in
+            try String.fetchAll(db, sql: "SELECT kind FROM event WHERE operator = 'sam' AND kind NOT LIKE 'shift-%' ORDER BY id")
+        }
+        XCTAssertEqual(acts, ["tag", "escalate", "reply", "resolve", "resolve", "undo", "undo"])
         let intro = try database.read { db in try String.fetchOne(db, sql: "SELECT intro FROM shift WHERE id = 1") }
         XCTAssertEqual(intro?.hasSuffix("^SB See you later!"), true, intro ?? "")
         let posts = try database.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT kind FROM outbox ORDER BY kind") }
-        XCTAssertEqual(posts, ["intro", "signoff"])
+        XCTAssertEqual(posts, ["intro", "reply", "signoff"])
     }
 
     /// Colour by default; with `NO_COLOR` none at all, the selection and header still marked.
