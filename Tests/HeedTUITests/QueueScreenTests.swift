@@ -32,6 +32,58 @@ final class QueueScreenTests: XCTestCase {
 
     func testQueueStillUsableAt40x12() { Golden.assert(rendered(width: 40, height: 12, select: 2), named: "queue-40x12") }
 
+    /// Information is laid out by priority: a number or a name is shown whole or not at all,
+    /// text is cut at a word with `…`, and empty columns give their width to the text.
+    func testNothingIsCutMidNameAndTheWidthIsUsed() throws {
+        var s = state(width: 120, height: 30, rows: 6)
+        var rows = Rows.make(6)
+        rows[0].assignee = "priya"
+        rows[0].reasons += [Reason(signal: "rule", points: 15, text: "rule: press"), Reason(signal: "vip", points: 20, text: "VIP customer"),
+                            Reason(signal: "complaint", points: 8, text: "complaint: negative"), Reason(signal: "address", points: 4, text: "addresses us")]
+        rows[1].assignee = nil
+        rows[1].tags = []
+        var snapshot = ListSnapshot(request: s.listRequest, rows: rows, counts: QueueCounts(open: 6),
+                                    claims: Claims.Holders(viewing: [1: ["tomas", "alexandria"]], replying: [1: ["sam"]]))
+        snapshot.viewCounts = [6]
+        _ = s.handle(.loaded(snapshot))
+        var screen = RootScreen.render(s)
+        // Whole names in the column, the rest counted.
+        XCTAssertTrue(screen.line(2).contains(" →priya ✎sam +2 "), screen.line(2))
+        // A row with no tags and nobody at it has the whole width for its text.
+        XCTAssertTrue(screen.line(3).contains("is the app down? can't log in since 9"), screen.line(3))
+        rows[1].text = String(repeating: "the refund was promised in 5 minutes ", count: 4)
+        snapshot.rows = rows
+        _ = s.handle(.loaded(snapshot))
+        screen = RootScreen.render(s)
+        let line = screen.line(3)
+        let cut = try XCTUnwrap(line.range(of: "…"), line)
+        let kept = String(line[line.range(of: "the refund")!.lowerBound..<cut.lowerBound])
+        XCTAssertTrue(rows[1].text.hasPrefix(kept + " "), "cut at a word: \(line)")
+        XCTAssertLessThanOrEqual(line.distance(from: cut.upperBound, to: line.endIndex), 12, "to within a word of the edge: \(line)")
+        // The preview and the why line at 80 columns: the number first, every reason whole.
+        for width in [80, 120] {
+            _ = s.handle(.resized(width: width, height: 24))
+            screen = RootScreen.render(s)
+            let preview = try XCTUnwrap(screen.lines.firstIndex { $0.hasPrefix("─") })
+            XCTAssertTrue(screen.line(preview + 1).hasPrefix(" #1 open · @dana_k"), screen.line(preview + 1))
+            let why = screen.line(preview + 2).trimmingCharacters(in: .whitespaces)
+            XCTAssertTrue(why.hasPrefix("why ▲90 (was 50): "), why)
+            let parts = why.dropFirst("why ▲90 (was 50): ".count).components(separatedBy: " · ")
+            let reasons = ["charged twice +25", "VIP customer +20", "18k followers +12", "rule: press +15", "complaint: negative +8", "angry +8",
+                           "addresses us +4"]
+            for part in parts { XCTAssertTrue(reasons.contains(part) || part.hasSuffix(" more"), "\(part) is a whole reason (\(width))") }
+            XCTAssertGreaterThanOrEqual(parts.count, width == 80 ? 2 : 6, why)
+            if width == 80 { XCTAssertEqual(parts.last, "+\(7 - (parts.count - 1)) more", why) }
+        }
+        // In the thread, the facts wrap whole: the escalation is not cut.
+        var page = Rows.page()
+        page.detail.escalations = [Escalation(row: ["id": 3, "conversation_id": 1, "team": "pr", "note": "press asking", "state": "open",
+                                                    "opened_by": "sam", "opened_at": Rows.now])]
+        _ = s.handle(.conversationLoaded(page))
+        let thread = RootScreen.render(s).lines.joined(separator: "\n")
+        XCTAssertTrue(thread.contains(page.detail.escalations[0].summary), thread)
+    }
+
     /// Every other view at both sizes, with rows as that view would hold them (Triage is above).
     func testEachViewAt80x24And120x40() {
         for number in 2...8 {

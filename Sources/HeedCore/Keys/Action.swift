@@ -71,7 +71,7 @@ public enum Action: String, Sendable, CaseIterable {
         case .next: Info(help: "claim the most urgent", group: .act, needs: .nothing, onPicks: false)
         case .undo: Info(help: "undo your latest action", group: .act, needs: .nothing, onPicks: false)
         case .redo: Info(help: "redo what you undid", group: .act, needs: .nothing, onPicks: false)
-        case .pipe: Info(help: "pipe the conversation to a command (text; Tab: JSON)", group: .act, needs: .conversation, onPicks: false)
+        case .pipe: Info(help: "pipe it to a command (text or JSON)", group: .act, needs: .conversation, onPicks: false)
         case .select: Info(help: "pick (or let go) and move on", group: .pick, needs: .conversation, onPicks: false)
         case .selectAll: Info(help: "pick all the view or search finds", group: .pick, needs: .nothing, onPicks: false)
         case .apply: Info(help: "then an action: to every pick", group: .pick, needs: .picks, onPicks: false)

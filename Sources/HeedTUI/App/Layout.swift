@@ -67,8 +67,12 @@ enum ThreadLayout {
             facts.append("incident \(id)")
         }
         facts += page.detail.escalations.filter { $0.state != "closed" }.map(\.summary)
-        lines.append(Layout.Line(text: DisplayText(untrusted: facts.joined(separator: " · ")).string, style: .dim))
-        lines += QueueScreen.wrap(DisplayText(untrusted: QueueScreen.why(summary)).string, width: width).map { Layout.Line(text: $0, style: .dim) }
+        // Facts and reasons whole on their lines: a name or a number is never cut.
+        lines += Fit.lines(facts.map { DisplayText(untrusted: $0).string }, width: width).map { Layout.Line(text: $0, style: .dim) }
+        let why = QueueScreen.why(summary)
+        var reasons = why.reasons.map { DisplayText(untrusted: $0).string }
+        if !reasons.isEmpty { reasons[0] = why.head + " " + reasons[0] }
+        lines += Fit.lines(reasons, width: width).map { Layout.Line(text: $0, style: .dim) }
         // Notes stand where they were written among the messages, marked as the team's own.
         var notes = page.detail.notes[...]
         func notesUntil(_ time: Int64) {

@@ -25,11 +25,13 @@ public enum QueueScreen {
             }
             return
         }
+        let shown = state.rows[Swift.min(state.top, state.rows.count)..<Swift.min(state.rows.count, state.top + state.listHeight)]
+        let columns = Columns(width: grid.width, rows: shown.map { (who($0, others: state.claimMarks(at: $0.conversationID)), $0.tags) })
         for line in 0..<state.listHeight {
             let index = state.top + line
             guard index < state.rows.count else { break }
             let row = state.rows[index]
-            renderRow(row, others: state.claimMarks(at: row.conversationID), picked: state.selection[row.conversationID] != nil,
+            renderRow(row, columns: columns, others: state.claimMarks(at: row.conversationID), picked: state.selection[row.conversationID] != nil,
                       new: state.isNew(row), incident: state.incident(row.incidentID)?.title, selected: index == state.selected, now: state.now,
                       y: listTop + line, into: &grid)
         }
@@ -42,22 +44,35 @@ public enum QueueScreen {
         return "Nothing in \(state.view.name)."
     }
 
-    /// Columns of a queue row, narrower on narrow terminals.
+    /// Columns of the rows shown: the author narrower on a narrow terminal; the tags and (from
+    /// 110 columns) who holds it or is at it as wide as the rows shown need, so that the text
+    /// has the rest.
     struct Columns {
         var author: Int
-        var assignee: Int
+        var who: Int
+        var tags: Int
 
-        init(width: Int) {
+        init(width: Int, rows: [(who: [String], tags: [String])]) {
             author = width >= 120 ? 24 : (width >= 80 ? 20 : 14)
-            assignee = width >= 110 ? 16 : 0
+            let widest = { (items: [String]) in items.isEmpty ? 0 : DisplayWidth.of(items.joined(separator: " ")) }
+            who = width >= 110 ? Swift.min(width >= 140 ? 24 : 16, rows.map { widest($0.who) }.max() ?? 0) : 0
+            // On a narrow terminal the text (after the margin, ▲, priority, timing, channel and
+            // author) comes before the tags.
+            let text = width - 1 - (19 + author) - (who > 0 ? who + 1 : 0)
+            let most = width >= 120 ? 20 : 12
+            tags = text - most - 1 < 24 ? 0 : Swift.min(most, rows.map { widest($0.tags) }.max() ?? 0)
         }
     }
 
-    static func renderRow(_ row: QueueRow, others: ClaimMarks, picked: Bool, new: Bool, incident: String?, selected: Bool, now: Int64, y: Int,
-                          into grid: inout Grid) {
+    /// `→sam ✎priya ◉lee`: who holds a conversation and who else is at it.
+    static func who(_ row: QueueRow, others: ClaimMarks) -> [String] {
+        (row.assignee.map { ["→" + $0] } ?? []) + others.names
+    }
+
+    static func renderRow(_ row: QueueRow, columns: Columns, others: ClaimMarks, picked: Bool, new: Bool, incident: String?, selected: Bool,
+                          now: Int64, y: Int, into grid: inout Grid) {
         let style: Style = selected ? .selectedRow : (new ? .unread : .normal)
         if selected { grid.fill(y: y, style: .selectedRow) }
-        let columns = Columns(width: grid.width)
         // Picked for `;` shows in the margin; else someone else at it, by name where there is room.
         if picked {
             grid.put(DisplayText("+"), x: 0, y: y, style: selected ? style : .tabActive)
@@ -76,25 +91,28 @@ public enum QueueScreen {
         x += grid.put(DisplayText(DisplayWidth.fit(when, to: 8)), x: x, y: y, style: selected ? style : (late ? .urgencyHigh : .dim)) + 1
         x += grid.put(DisplayText(DisplayWidth.fit(channelLabel(row.channel), to: 2)), x: x, y: y, style: style) + 1
         x += grid.put(DisplayText(DisplayWidth.fit(row.authorLabel(width: columns.author), to: columns.author)), x: x, y: y, style: style) + 1
+        // The columns on the right, each whole names or none (`+2` for those left out); the text
+        // runs on over those this row leaves empty.
         var right = grid.width - 1
-        if columns.assignee > 0 {
-            right -= columns.assignee
-            let who = ((row.assignee.map { ["→" + $0] } ?? []) + others.names).joined(separator: " ")
-            grid.put(DisplayText(untrusted: who), x: right + 1, y: y, limit: columns.assignee - 1, style: selected ? style : .dim)
+        let who = who(row, others: others)
+        if columns.who > 0 {
+            let whoX = right - columns.who
+            if !who.isEmpty {
+                grid.put(DisplayText(untrusted: Fit.items(who, width: columns.who)), x: whoX, y: y, style: selected ? style : .dim)
+                right = whoX - 1
+            }
         }
-        let tags = row.tags.joined(separator: " ")
-        // On a narrow terminal the text comes before the tags.
-        let tagWidth = tags.isEmpty || right - x < 24 ? 0 : Swift.min(16, DisplayWidth.of(tags)) + 1
-        right -= tagWidth
+        if columns.tags > 0, !row.tags.isEmpty {
+            let tagsX = grid.width - 1 - (columns.who > 0 ? columns.who + 1 : 0) - columns.tags
+            grid.put(DisplayText(untrusted: Fit.items(row.tags, width: columns.tags)), x: tagsX, y: y, style: selected ? style : .dim)
+            right = tagsX - 1
+        }
         // An incident's conversations say so before their text.
         if let incident {
             x += grid.put(DisplayText(untrusted: "⚑ " + DisplayWidth.truncate(incident, to: 16) + " "), x: x, y: y, limit: Swift.max(0, right - x),
                           style: selected ? style : .tab)
         }
-        grid.put(DisplayText(untrusted: row.text), x: x, y: y, limit: Swift.max(0, right - x), style: style)
-        if tagWidth > 0 {
-            grid.put(DisplayText(untrusted: tags), x: right + 1, y: y, limit: tagWidth - 1, style: selected ? style : .dim)
-        }
+        grid.put(DisplayText(Fit.words(DisplayText(untrusted: row.text).string, width: Swift.max(0, right - x))), x: x, y: y, style: style)
     }
 
     /// The SLA countdown while one runs (`due 4m`, `late 12m`), else how long ago the customer wrote.
@@ -135,12 +153,14 @@ public enum QueueScreen {
             return
         }
         guard let row = state.selectedRow else { return }
-        let name = row.authorName.map { " (\($0))" } ?? ""
-        let who = "@\(row.authorHandle)\(name) · \(row.channel) · \(Age.count(row.followers)) followers\(row.verified ? " · verified" : "")"
-            + " · \(row.mentionCount) message\(row.mentionCount == 1 ? "" : "s") · #\(row.conversationID) \(row.status.rawValue)"
-            + (state.claimMarks(at: row.conversationID).label.map { " · " + $0 } ?? "")
-        grid.put(DisplayText(untrusted: who), x: 1, y: y + 1, limit: grid.width - 2, style: .dim)
-        grid.put(DisplayText(untrusted: why(row)), x: 1, y: y + 2, limit: grid.width - 2, style: .dim)
+        // By priority, whole or not at all: the number and state, who wrote, who else is at it.
+        let facts = ["#\(row.conversationID) \(row.status.rawValue)", "@\(row.authorHandle)" + (row.authorName.map { " (\($0))" } ?? "")]
+            + (state.claimMarks(at: row.conversationID).label.map { [$0] } ?? [])
+            + [row.channel, "\(Age.count(row.followers)) followers"] + (row.verified ? ["verified"] : [])
+            + ["\(row.mentionCount) message\(row.mentionCount == 1 ? "" : "s")"]
+        let who = Fit.items(facts.map { DisplayText(untrusted: $0).string }, width: grid.width - 2, separator: " · ", more: nil)
+        grid.put(DisplayText(who), x: 1, y: y + 1, limit: grid.width - 2, style: .dim)
+        grid.put(DisplayText(why(row, width: grid.width - 2)), x: 1, y: y + 2, limit: grid.width - 2, style: .dim)
         let lines = wrap(DisplayText(untrusted: row.text).string, width: grid.width - 2)
         for (offset, line) in lines.prefix(state.layout.previewHeight - 3).enumerated() {
             grid.put(DisplayText(line), x: 1, y: y + 3 + offset)
@@ -161,11 +181,18 @@ public enum QueueScreen {
         }
     }
 
-    /// `why ▲72 (was 40): VIP +20 · charged twice +15 · waiting 45m +8`.
-    static func why(_ row: QueueRow) -> String {
+    /// `why ▲72 (was 40):` and its reasons (`VIP +20`, `charged twice +15`, `waiting 45m +8`).
+    static func why(_ row: QueueRow) -> (head: String, reasons: [String]) {
         let rose = row.previousPriority.map { $0 < row.priority ? " (was \($0))" : "" } ?? ""
-        let reasons = row.topReasons(6).map { "\($0.text) \($0.points >= 0 ? "+" : "−")\(Int(abs($0.points).rounded()))" }
-        return "why ▲\(row.priority)\(rose): " + (reasons.isEmpty ? "no signal beyond the base" : reasons.joined(separator: " · "))
+        let reasons = row.topReasons(Int.max).map { "\($0.text) \($0.points >= 0 ? "+" : "−")\(Int(abs($0.points).rounded()))" }
+        return ("why ▲\(row.priority)\(rose):", reasons.isEmpty ? ["no signal beyond the base"] : reasons)
+    }
+
+    /// The reasons on one line of `width`: whole ones, the rest counted.
+    static func why(_ row: QueueRow, width: Int) -> String {
+        let (head, reasons) = why(row)
+        let safe = reasons.map { DisplayText(untrusted: $0).string }
+        return head + " " + Fit.items(safe, width: width - DisplayWidth.of(head) - 1, separator: " · ", more: { "+\($0) more" })
     }
 
     /// Splits text into lines of at most `width` columns, at spaces where it can.
