@@ -335,3 +335,28 @@ extension RuntimeTests {
         XCTAssertEqual(runtime.state.status, "no program no-such-program-here (it was run without a shell)")
     }
 }
+
+extension RuntimeTests {
+    /// On the demo, where most conversations are late, bold red marks only the top band and
+    /// late ones are not all alike: colour ranks.
+    func testColourRanksRatherThanShouts() throws {
+        let (runtime, terminal, _) = try session(keys: [.char("j")], width: 120, height: 60)
+        try runtime.run(untilIdle: true)
+        let screen = try XCTUnwrap(terminal.presented)
+        let rows = runtime.state.rows.prefix(runtime.state.listHeight)
+        var boldRed = 0, late = 0, lateStyles = Set<Style>()
+        for (offset, row) in rows.enumerated() where offset != runtime.state.selected {
+            let y = 2 + offset
+            let priorityStyle = screen.cells[y * screen.width + 4].style
+            XCTAssertEqual(priorityStyle == .urgencyHigh, row.priority >= 90, "row \(offset): \(row.priority)")
+            if priorityStyle == .urgencyHigh { boldRed += 1 }
+            if QueueScreen.timing(row, now: runtime.state.now).late {
+                late += 1
+                lateStyles.insert(screen.cells[y * screen.width + 7].style)
+            }
+        }
+        XCTAssertGreaterThan(late, rows.count / 3, "the demo has many late conversations")
+        XCTAssertLessThan(boldRed, rows.count / 4, "bold red is for the few at the top")
+        XCTAssertEqual(lateStyles, [.late, .urgencyMedium], "late and important is red; late and lesser, yellow")
+    }
+}

@@ -205,14 +205,15 @@ public final class CursesTerminal: Terminal {
         case .error: return (CCursesShim_A_BOLD() | (colors ? 0 : CCursesShim_A_UNDERLINE()), pair)
         case .dim, .separator: return (CCursesShim_A_DIM(), pair)
         case .urgencyHigh, .unread: return (CCursesShim_A_BOLD(), pair)
-        case .ours, .normal: return (0, pair)
+        case .ours, .normal, .urgencyMedium, .late: return (0, pair)
         }
     }
 
     private static func palette(_ style: Style) -> (Int16, Int16) {
         switch style {
         case .header, .status: (Int16(COLOR_WHITE), Int16(COLOR_BLUE))
-        case .urgencyHigh, .error: (Int16(COLOR_RED), -1)
+        case .urgencyHigh, .error, .late: (Int16(COLOR_RED), -1)
+        case .urgencyMedium: (Int16(COLOR_YELLOW), -1)
         case .tab: (Int16(COLOR_CYAN), -1)
         case .ours: (Int16(COLOR_GREEN), -1)
         case .dim, .separator: (Int16(COLOR_CYAN), -1)
