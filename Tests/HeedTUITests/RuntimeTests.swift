@@ -360,3 +360,20 @@ extension RuntimeTests {
         XCTAssertEqual(lateStyles, [.late, .urgencyMedium], "late and important is red; late and lesser, yellow")
     }
 }
+
+extension RuntimeTests {
+    /// The README shows the screen as it is: the demo (seed 5, 300 conversations, at a fixed
+    /// time) at 100x30, drawn by the real loop.
+    func testTheReadmesScreenshotIsTheDemoScreen() throws {
+        let (runtime, terminal, _) = try session(keys: [.char("j")], width: 100, height: 30)
+        try runtime.run(untilIdle: true)
+        let screen = try XCTUnwrap(terminal.presented).lines.map { line -> String in
+            var line = line
+            while line.last == " " { line.removeLast() }
+            return line
+        }.joined(separator: "\n")
+        let block = "<!-- screen: the demo at 100x30, drawn by the tests -->\n```text\n" + screen + "\n```\n<!-- end of screen -->"
+        let readme = try String(contentsOfFile: Paths.packageRoot + "/README.md", encoding: .utf8)
+        XCTAssertTrue(readme.contains(block), "the README's screenshot differs from the screen; it should read:\n\n" + block)
+    }
+}
