@@ -15,7 +15,7 @@ final class PriorityTests: XCTestCase {
 
     func testEachSignalAddsItsWeightWithItsReason() {
         let w = settings.weights
-        let plain = signals("New card arrived today")
+        let plain = signals("New card arrived in the post")
         let base = points(plain)
         XCTAssertEqual(base, w.base)
         let table: [(String, (inout TriageSignals) -> Void, Double, String)] = [
@@ -37,7 +37,7 @@ final class PriorityTests: XCTestCase {
         }
         var weighted = settings
         weighted.channelWeights = ["email": -5]
-        XCTAssertEqual(PriorityModel.staticPart(signals("New card arrived today", channel: "email"), settings: weighted).points, base - 5)
+        XCTAssertEqual(PriorityModel.staticPart(signals("New card arrived in the post", channel: "email"), settings: weighted).points, base - 5)
     }
 
     func testTextSignalsReadAsTheIssueShowsThem() {
@@ -50,7 +50,7 @@ final class PriorityTests: XCTestCase {
     }
 
     func testRulesAddPointsAndFloors() {
-        var s = signals("New card arrived today")
+        var s = signals("New card arrived in the post")
         s.rules = [Rule(name: "vip-list", when: RuleConditions(), then: RuleActions(addPriority: 15)),
                    Rule(name: "fraud", when: RuleConditions(), then: RuleActions(priorityFloor: 80))]
         let part = PriorityModel.staticPart(s, settings: settings)

@@ -81,7 +81,10 @@ public enum PriorityModel {
             add("repeat", min(w.repeatMax, Double(s.recentConversations) * w.repeatContact),
                 "\(Ordinal.of(s.recentConversations + 1)) contact in \(settings.repeatWindowHours)h")
         }
-        if s.firstContact { add("first-contact", w.firstContact, "first contact") }
+        // "Third time asking" is not a first contact, whatever the cache has seen of them.
+        if s.firstContact && !s.analysis.urgency.contains(where: { $0.category == "repeated" }) {
+            add("first-contact", w.firstContact, "first contact")
+        }
         if s.direct { add("direct", w.direct, "addressed to us") }
         if let points = settings.channelWeights[s.channel] { add("channel", points, "channel \(s.channel)") }
         var floor: Int?

@@ -7,6 +7,8 @@ public struct TriageCues: Sendable {
     var questionStarts: [String] = []
     var idea: [String] = []
     var spam: [String] = []
+    /// Spam on its own: follow-bait, bought followers, investment pitches.
+    var spamAlone: [String] = []
     var complaint: [String] = []
     var praise: [String] = []
     /// Words too common to name an incident.
@@ -14,7 +16,7 @@ public struct TriageCues: Sendable {
     /// Urgency category (money, access, safety, outage, legal) → its keywords.
     public var urgency: [String: [String]] = [:]
 
-    public static let urgencyCategories = ["money", "access", "safety", "outage", "legal"]
+    public static let urgencyCategories = ["money", "access", "safety", "outage", "legal", "fraud", "vulnerable", "deadline", "repeated"]
 
     public static let builtIn: TriageCues = {
         var cues = TriageCues()
@@ -26,6 +28,7 @@ public struct TriageCues: Sendable {
             case "question": cues.questionStarts.append(fields[1])
             case "idea": cues.idea.append(fields[1])
             case "spam": cues.spam.append(fields[1])
+            case "spam-alone": cues.spamAlone.append(fields[1])
             case "complaint": cues.complaint.append(fields[1])
             case "praise": cues.praise.append(fields[1])
             case "common": cues.common.insert(fields[1])

@@ -26,7 +26,8 @@ public struct TriageWeights: Sendable, Equatable {
     public var positive = 8.0
     public var kinds: [MentionKind: Double] = [.question: 8, .complaint: 8, .praise: -6, .idea: -4, .spam: -40, .other: 0]
     /// By urgency category; a category the config adds counts `otherKeyword`.
-    public var keywords: [String: Double] = ["money": 10, "access": 8, "safety": 20, "outage": 8, "legal": 15]
+    public var keywords: [String: Double] = ["money": 10, "access": 8, "safety": 20, "outage": 8, "legal": 15, "fraud": 35, "vulnerable": 20,
+                                             "deadline": 6, "repeated": 8]
     public var otherKeyword = 8.0
     /// Per tenfold followers (10 → 3, 1,000 → 9, 100,000 → 15), up to `followersMax`.
     public var followersPerTenfold = 3.0

@@ -43,8 +43,12 @@ public final class Triager {
     /// What `retriage` reads of one conversation, column by column (`signalsSQL`).
     private enum Signal: Int32, SelectedColumn {
         case channel, status, lastOursAt, contactID, priority, text, lang, createdAt, handle, authorID, followers, verified
-        case contactTags, conversationTags, recentConversations, firstContact, waitingSince, repliesToUs, mentionID, copies
+        case contactTags, conversationTags, recentConversations, firstContact, waitingSince, repliesToUs, mentionID, copies, earlier
     }
+
+    /// The customer's other messages since our last reply that triage reads with the latest:
+    /// what the thread has established is kept (a threat added to a complaint raises it).
+    static let earlierLimit = 10
 
     private static let signalsSQL = """
         SELECT c.channel AS channel, c.status AS status, c.last_ours_at AS lastOursAt, c.contact_id AS contactID, c.priority AS priority,
@@ -64,7 +68,10 @@ public final class Triager {
                m.id AS mentionID,
                CASE WHEN m.text_hash IS NULL THEN 0 ELSE
                    (SELECT count(*) FROM (SELECT DISTINCT x.handle_id FROM mention x WHERE x.text_hash = m.text_hash
-                        AND x.created_at BETWEEN m.created_at - ?2 AND m.created_at + ?2 AND x.handle_id <> m.handle_id LIMIT 12)) END AS copies
+                        AND x.created_at BETWEEN m.created_at - ?2 AND m.created_at + ?2 AND x.handle_id <> m.handle_id LIMIT 12)) END AS copies,
+               (SELECT group_concat(e.text, char(30)) FROM (SELECT w.text FROM mention w WHERE w.conversation_id = c.id AND w.ours = 0
+                    AND w.id <> m.id AND w.created_at > coalesce(c.last_ours_at, -9223372036854775807)
+                    ORDER BY w.created_at DESC LIMIT \(earlierLimit)) e) AS earlier
         FROM conversation c JOIN mention m ON m.id = c.latest_customer_mention_id JOIN contact_handle h ON h.id = m.handle_id
         WHERE c.id = ?1
         """
@@ -94,8 +101,13 @@ public final class Triager {
                 }
                 let channel = read.text(Signal.channel) ?? ""
                 let status = ConversationStatus(rawValue: read.text(Signal.status) ?? "") ?? .open
-                let text = read.text(Signal.text) ?? ""
-                let analysis = analyzed[read.int64(Signal.mentionID)] ?? analyzer.analyze(text)
+                let latest = read.text(Signal.text) ?? ""
+                let earlier = (read.text(Signal.earlier) ?? "").split(separator: "\u{1E}").map(String.init)
+                let latestAnalysis = analyzed[read.int64(Signal.mentionID)] ?? analyzer.analyze(latest)
+                let analysis = earlier.isEmpty ? latestAnalysis
+                    : latestAnalysis.keeping(earlier.map(analyzer.analyze), kindWeights: config.triage.weights.kinds)
+                // Rules read the thread since our last reply, the latest message first.
+                let text = ([latest] + earlier).joined(separator: "\n")
                 var signals = TriageSignals(analysis: analysis, channel: channel)
                 signals.followers = read.int(Signal.followers)
                 signals.verified = read.int(Signal.verified) != 0

@@ -112,11 +112,13 @@ struct PhraseMatcher: Sendable {
 
     /// The phrases found in the words, each once, in the order they occur; a phrase inside a
     /// longer one found ("giveaway" in "crypto giveaway") is not counted again.
-    func matches(in tokens: [MessageTokens.Token]) -> [Phrase] {
+    /// `negated`: a phrase right after one of these words does not count ("no idea", "no thanks").
+    func matches(in tokens: [MessageTokens.Token], negated: Set<Int32> = []) -> [Phrase] {
         var found: [Phrase] = []
         var coveredUntil = 0
         for index in tokens.indices where tokens[index].isWord {
             guard let phrase = longest(at: index, in: tokens), index + phrase.ids.count > coveredUntil else { continue }
+            if index > 0, tokens[index - 1].isWord, negated.contains(tokens[index - 1].id) { continue }
             if !found.contains(where: { $0.text == phrase.text }) { found.append(phrase) }
             coveredUntil = index + phrase.ids.count
         }
