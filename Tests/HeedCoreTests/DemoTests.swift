@@ -38,6 +38,23 @@ final class DemoTests: XCTestCase {
         XCTAssertFalse(mentions.contains { $0.text.lowercased().contains("lorem") })
     }
 
+    /// At the demo's moment a team has been at work: what waits is mostly recent, so "late"
+    /// means something (under a fifth of the open conversations), and the top band is small.
+    func testTheDemoClockTellsTheTruth() throws {
+        for size in [300, 2_000] {
+            let folder = TemporaryFolder()
+            let (database, _) = try DemoCache.build(path: folder.file("truth-\(size).sqlite"), size: size, seed: DemoCache.defaultSeed, clock: clock)
+            let (open, breached, top) = try database.read { db in
+                let row = try Row.fetchOne(db, sql: "SELECT count(*) AS open, sum(breached) AS breached, sum(priority >= 90) AS top FROM conversation WHERE status = 'open'")!
+                return (row["open"] as Int, row["breached"] as Int, row["top"] as Int)
+            }
+            XCTAssertGreaterThan(open, size / 20, "a queue to work (\(size))")
+            XCTAssertLessThan(Double(breached), Double(open) / 5, "\(breached) of \(open) late (\(size))")
+            XCTAssertGreaterThan(breached, 0, "some are late (\(size))")
+            XCTAssertLessThan(Double(top), Double(open) / 10, "\(top) of \(open) in the top band (\(size))")
+        }
+    }
+
     func testARealCacheIsNeverOverwrittenByTheDemo() throws {
         let folder = TemporaryFolder()
         let path = folder.file("real.sqlite")

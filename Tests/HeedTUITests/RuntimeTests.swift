@@ -206,22 +206,22 @@ final class RuntimeTests: XCTestCase {
     }
 
     func testStarPicksWhatTheSearchFindsAndAMacroKeyRunsOnThem() throws {
-        let (runtime, _, database) = try actingSession(keys: "/channel:reddit is:open".map { .char($0) } + [.enter, .char("*"), .char(";"), .char("R")],
+        let (runtime, _, database) = try actingSession(keys: "/channel:x is:open".map { .char($0) } + [.enter, .char("*"), .char(";"), .char("R")],
                                                        macros: [MacroKey(name: "calmed", key: .char("R"), steps: ["tag +calmed", "snooze reply"])])
         try runtime.start()
-        let reddit = try database.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation WHERE channel = 'reddit' AND status = 'open'")
+        let found = try database.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation WHERE channel = 'x' AND status = 'open'")
         } ?? 0
         try runtime.run(untilIdle: true)
-        XCTAssertGreaterThan(reddit, 0)
-        XCTAssertEqual(runtime.state.status, "sam ran a macro on \(reddit) of \(reddit) conversations")
+        XCTAssertGreaterThan(found, 1)
+        XCTAssertEqual(runtime.state.status, "sam ran a macro on \(found) of \(found) conversations")
         let calmed = try database.read { db in
             try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM conversation c JOIN conversation_tag ct ON ct.conversation_id = c.id JOIN tag t ON t.id = ct.tag_id
-                WHERE c.channel = 'reddit' AND c.status = 'snoozed' AND t.name = 'calmed'
+                WHERE c.channel = 'x' AND c.status = 'snoozed' AND t.name = 'calmed'
                 """)
         }
-        XCTAssertEqual(calmed, reddit, "every one the search found")
+        XCTAssertEqual(calmed, found, "every one the search found")
     }
 
     func testCtrlXHandsTheReplyToTheOperatorsEditor() throws {
@@ -337,14 +337,13 @@ extension RuntimeTests {
 }
 
 extension RuntimeTests {
-    /// On the demo, where most conversations are late, bold red marks only the top band and
-    /// late ones are not all alike: colour ranks.
+    /// On the demo, bold red marks only the top band and late ones are not all alike: colour ranks.
     func testColourRanksRatherThanShouts() throws {
         let (runtime, terminal, _) = try session(keys: [.char("j")], width: 120, height: 60)
         try runtime.run(untilIdle: true)
         let screen = try XCTUnwrap(terminal.presented)
         let rows = runtime.state.rows.prefix(runtime.state.listHeight)
-        var boldRed = 0, late = 0, lateStyles = Set<Style>()
+        var boldRed = 0, late = 0
         for (offset, row) in rows.enumerated() where offset != runtime.state.selected {
             let y = 2 + offset
             let priorityStyle = screen.cells[y * screen.width + 4].style
@@ -352,12 +351,12 @@ extension RuntimeTests {
             if priorityStyle == .urgencyHigh { boldRed += 1 }
             if QueueScreen.timing(row, now: runtime.state.now).late {
                 late += 1
-                lateStyles.insert(screen.cells[y * screen.width + 7].style)
+                XCTAssertEqual(screen.cells[y * screen.width + 7].style, row.priority >= 70 ? .late : .urgencyMedium,
+                               "late and important is red; late and lesser, yellow (row \(offset))")
             }
         }
-        XCTAssertGreaterThan(late, rows.count / 3, "the demo has many late conversations")
+        XCTAssertGreaterThan(late, 0, "the demo has late conversations")
         XCTAssertLessThan(boldRed, rows.count / 4, "bold red is for the few at the top")
-        XCTAssertEqual(lateStyles, [.late, .urgencyMedium], "late and important is red; late and lesser, yellow")
     }
 }
 

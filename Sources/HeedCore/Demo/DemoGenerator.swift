@@ -85,6 +85,10 @@ public struct DemoGenerator: Sequence, IteratorProtocol {
         return 90_000 + Int64(u * u * 72 * 3_600_000)
     }
 
+    /// A team at work has answered what came in hours ago: a thread older than this was
+    /// answered, its follow-ups too, so that what waits (and is late) is mostly recent.
+    static let answeredAfter: Int64 = 2 * 3_600_000
+
     private mutating func thread(_ persona: Persona, opening: String, at start: Int64, answerChance: Double,
                                  lang: String = "en") -> [IncomingMention] {
         let root = mention(persona, text: opening, at: start, lang: lang, parent: nil)
@@ -92,27 +96,43 @@ public struct DemoGenerator: Sequence, IteratorProtocol {
         var time = start
         var last = root
         var turns = 0
-        while turns < 3, rng.chance(turns == 0 ? answerChance : 0.5) {
+        let old = now - start > Self.answeredAfter
+        while turns < 3, old || rng.chance(turns == 0 ? answerChance : 0.5) {
             time += Int64(rng.int(3...90)) * 60_000
-            guard time < now, let ours = ourPersona(root.channel) else { break }
-            let op = operators.isEmpty ? "NW" : String(rng.pick(operators).signature.dropFirst())
-            let reply = rng.pick(DemoCorpus.ourReplies)
-                .replacingOccurrences(of: "{first_name}", with: persona.firstName)
-                .replacingOccurrences(of: "^{sig}", with: "^" + op)
-            last = mention(ours, text: reply, at: time, lang: "en", parent: last, root: root)
+            guard time < now, let reply = ourReply(to: persona, after: last, root: root, at: time) else { break }
+            last = reply
             messages.append(last)
             time += Int64(rng.int(5...180)) * 60_000
             guard time < now, rng.chance(0.6) else { break }
             last = mention(persona, text: rng.pick(DemoCorpus.followUps), at: time, lang: lang, parent: last, root: root)
             messages.append(last)
             turns += 1
+            // An old thread's follow-up was answered within the hour, unless it is still recent.
+            if old && (turns == 3 || !rng.chance(0.5)), now - time > Self.answeredAfter / 3 {
+                time += Int64(rng.int(5...55)) * 60_000
+                guard time < now, let reply = ourReply(to: persona, after: last, root: root, at: time) else { break }
+                last = reply
+                messages.append(last)
+                break
+            }
         }
         return messages
     }
 
+    /// One of our canned answers to `persona`, signed by one of the team, from our account on the channel.
+    private mutating func ourReply(to persona: Persona, after parent: IncomingMention, root: IncomingMention, at time: Int64) -> IncomingMention? {
+        guard let ours = ourPersona(root.channel) else { return nil }
+        let op = operators.isEmpty ? "NW" : String(rng.pick(operators).signature.dropFirst())
+        let reply = rng.pick(DemoCorpus.ourReplies)
+            .replacingOccurrences(of: "{first_name}", with: persona.firstName)
+            .replacingOccurrences(of: "^{sig}", with: "^" + op)
+        return mention(ours, text: reply, at: time, lang: "en", parent: parent, root: root)
+    }
+
     private mutating func outageMention() -> IncomingMention {
         let persona = makePersona(channel: rng.chance(0.6) ? "x" : pickChannel())
-        let at = now - 35 * 60_000 + Int64(rng.int(0...600_000))
+        // It began a quarter of an hour ago: the first complaints are close to their targets.
+        let at = now - 20 * 60_000 + Int64(rng.int(0...900_000))
         return mention(persona, text: fill(rng.pick(DemoCorpus.outage)), at: Swift.min(at, now), lang: "en", parent: nil)
     }
 
