@@ -31,7 +31,7 @@ let package = Package(
                 "CSQLiteTuning",
             ],
             resources: [.embedInCode("Resources/config.example.json"), .embedInCode("Resources/sentiment-lexicon.tsv"),
-                        .embedInCode("Resources/triage-cues.tsv")]
+                        .embedInCode("Resources/triage-cues.tsv"), .embedInCode("Resources/vader-lexicon.tsv")]
         ),
         .target(name: "HeedTUI", dependencies: ["HeedCore", "CNcursesw", "CCursesShim"]),
         .executableTarget(

@@ -71,14 +71,42 @@ final class SentimentEvaluationTests: XCTestCase {
             }
         }
         let floors: [String: (precision: Double, recall: Double)] = [
-            "negative": (0.96, 0.67), "neutral": (0.73, 0.88), "positive": (0.70, 0.89),
-            "question": (0.82, 0.98), "complaint": (0.99, 0.62), "praise": (0.77, 0.86), "idea": (0.99, 0.95),
-            "spam": (0.99, 0.79), "other": (0.40, 0.82),
+            "negative": (0.93, 0.71), "neutral": (0.74, 0.87), "positive": (0.73, 0.87),
+            "question": (0.82, 0.98), "complaint": (0.99, 0.65), "praise": (0.82, 0.84), "idea": (0.99, 0.95),
+            "spam": (0.99, 0.86), "other": (0.39, 0.82),
         ]
         for (label, floor) in floors {
             let score = sentiment[label] ?? kind[label]!
             XCTAssertGreaterThanOrEqual(score.precision, floor.precision, "\(label) precision")
             XCTAssertGreaterThanOrEqual(score.recall, floor.recall, "\(label) recall")
+        }
+    }
+}
+
+/// On tweets people labelled (published sets, read as published): heed beside VADER's lexicon
+/// read by the same scorer. The floors are the figures reached less 0.01 (docs/triage.md);
+/// `heed-bench triage-eval` prints the whole table.
+final class LabelledSetTests: XCTestCase {
+    func testHeedFindsMoreOfTheNegativeThanVADERWithoutLosingOverall() throws {
+        let shared = Paths.sharedFixtures
+        let vader = MessageAnalyzer(lexicon: try Lexicon.vader(path: shared + "/lexicons/vader/vader_lexicon.txt"))
+        let heed = MessageAnalyzer()
+        let floors: [(String, count: Int, macroF1: Double, negativeRecall: Double)] = [
+            ("Apple-Twitter-Sentiment-DFE.csv", 3_886, 0.57, 0.56),
+            ("judge-1377884607_tweet_product_company.csv", 8_937, 0.44, 0.46),
+        ]
+        let classes = LabelledMessage.Sentiment.allCases.map(\.rawValue)
+        for (name, count, macroF1, negativeRecall) in floors {
+            let messages = try LabelledSet.read(path: shared + "/labelled/" + name)
+            XCTAssertEqual(messages.count, count, "every labelled message of \(name), Latin-1 and line breaks in quotes read")
+            func scores(_ analyzer: MessageAnalyzer) -> ClassScores {
+                ClassScores(messages.map { ($0.sentiment.rawValue, SentimentEvaluationTests.polarity(analyzer.analyze($0.text).sentiment)) }, labels: classes)
+            }
+            let (ours, theirs) = (scores(heed), scores(vader))
+            XCTAssertGreaterThanOrEqual(ours.macroF1, macroF1, name)
+            XCTAssertGreaterThanOrEqual(ours.score("negative")!.recall, negativeRecall, name)
+            XCTAssertGreaterThanOrEqual(ours.macroF1, theirs.macroF1 - 0.01, name)
+            XCTAssertGreaterThanOrEqual(ours.score("negative")!.recall, theirs.score("negative")!.recall, name)
         }
     }
 }

