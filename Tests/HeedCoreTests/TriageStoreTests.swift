@@ -229,8 +229,13 @@ final class TriageStoreTests: XCTestCase {
         }
         XCTAssertFalse(queue.isEmpty)
         XCTAssertTrue(queue.allSatisfy { $0.conversationID % 3 != 0 })
+        let own = try database.read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, static_points FROM conversation").map { ($0["id"] as Int64, $0["static_points"] as Double) })
+        }
         for (a, b) in zip(queue, queue.dropFirst()) {
-            XCTAssertTrue(a.priority > b.priority || (a.priority == b.priority && (a.dueAt ?? 0) <= (b.dueAt ?? 0)), "queue order")
+            let (pa, pb) = (own[a.conversationID]!, own[b.conversationID]!)
+            XCTAssertTrue(a.priority > b.priority || (a.priority == b.priority && (pa > pb || (pa == pb && (a.dueAt ?? 0) <= (b.dueAt ?? 0)))),
+                          "queue order: priority, its own points, due time")
         }
     }
 

@@ -100,4 +100,31 @@ final class TriageTrustTests: XCTestCase {
         let reasons = try database.read { db in try String.fetchOne(db, sql: "SELECT reasons FROM conversation_reasons")! }
         XCTAssertTrue(reasons.contains("refund") && reasons.contains("ombudsman"), reasons)
     }
+
+    /// The most urgent all show 100 (their points add up past it): they are still ordered by how
+    /// urgent they are, their own points first, not by due time alone.
+    func testTheTopIsOrderedBeyondTheCap() throws {
+        let folder = TemporaryFolder()
+        let database = try AppDatabase.inMemory()
+        let ingester = Ingester(database: database, config: Config(), clock: FixedClock("2026-11-23T09:10:00Z"))
+        _ = try ingester.ingest(path: folder.write("in.jsonl", ["a", "b", "c"].enumerated().map { index, id in
+            MentionLines.line(id: id, text: "message \(id)", at: "2026-11-23T09:0\(index):00Z", author: "u\(id)")
+        }.joined(separator: "\n") + "\n"))
+        try database.write { db in
+            // a is due first but has the fewest points of its own.
+            for (id, points, due) in [("a", 105.0, 1), ("b", 128.0, 3), ("c", 117.0, 2)] as [(String, Double, Int)] {
+                try db.execute(sql: """
+                    UPDATE conversation SET priority = 100, static_points = ?, due_at = ?
+                    WHERE id = (SELECT conversation_id FROM mention WHERE source_id = ?)
+                    """, arguments: [points, due, id])
+            }
+        }
+        let order = try database.read { db in try Queue.open(db, limit: 3).map(\.text) }
+        XCTAssertEqual(order, ["message b", "message c", "message a"])
+        let plan = try database.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT c.id FROM conversation c WHERE c.status = 'open' ORDER BY \(Queue.triageOrderSQL) LIMIT 50")
+                .map { $0["detail"] as String }
+        }.joined(separator: " ")
+        XCTAssertTrue(plan.contains("conversation_queue") && !plan.contains("TEMP B-TREE"), "the index gives the order: \(plan)")
+    }
 }

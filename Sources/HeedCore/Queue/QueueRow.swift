@@ -68,7 +68,9 @@ public struct QueueRow: Sendable, Equatable, Codable {
 
 /// How a list of conversations is ordered.
 public enum QueueOrder: Sendable, Equatable {
-    /// Priority, then SLA due time, then the longest waiting (it follows the `conversation_queue` index).
+    /// Priority, then the points of its own (so that the most urgent, all shown as 100, are still
+    /// ordered by how urgent they are), then SLA due time, then the longest waiting (it follows
+    /// the `conversation_queue` index).
     case triage
     /// Latest first: the Resolved and Spam views, where urgency no longer matters.
     case recent
@@ -81,7 +83,7 @@ public enum QueueOrder: Sendable, Equatable {
         switch self {
         case .triage: Queue.triageOrderSQL
         case .recent: "c.last_at DESC, c.id DESC"
-        case .incident: "c.status <> 'open', c.priority DESC, c.due_at, c.waiting_since, c.last_at DESC, c.id"
+        case .incident: "c.status <> 'open', c.priority DESC, c.static_points DESC, c.due_at, c.waiting_since, c.last_at DESC, c.id"
         case .number: "c.id"
         }
     }
@@ -90,7 +92,7 @@ public enum QueueOrder: Sendable, Equatable {
 /// Reads of the queue.
 public enum Queue {
     /// The triage order as SQL over `conversation c`, for reads that pick from it (`next`, a handover).
-    static let triageOrderSQL = "c.priority DESC, c.due_at, c.waiting_since, c.id"
+    static let triageOrderSQL = "c.priority DESC, c.static_points DESC, c.due_at, c.waiting_since, c.id"
 
     /// Open conversations in triage order.
     public static func open(_ db: Database, limit: Int, offset: Int = 0) throws -> [QueueRow] {

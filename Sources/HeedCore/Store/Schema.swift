@@ -23,6 +23,7 @@ enum Schema {
         migrator.registerMigration("v13-search-words", migrate: v13SearchWords)
         migrator.registerMigration("v14-config-binding", migrate: v14ConfigBinding)
         migrator.registerMigration("v15-drafts", migrate: v15Drafts)
+        migrator.registerMigration("v16-finer-order", migrate: v16FinerOrder)
         return migrator
     }
 
@@ -517,6 +518,15 @@ enum Schema {
                 PRIMARY KEY (conversation_id, operator)
             ) WITHOUT ROWID;
             CREATE INDEX draft_by_operator ON draft(operator, updated_at);
+            """)
+    }
+
+    /// Among equal priorities (the most urgent all show 100) the one with more points of its own
+    /// comes first: the queue's index orders by them too.
+    private static func v16FinerOrder(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP INDEX conversation_queue;
+            CREATE INDEX conversation_queue ON conversation(status, priority DESC, static_points DESC, due_at, waiting_since);
             """)
     }
 }
