@@ -92,7 +92,7 @@ final class LabelledSetTests: XCTestCase {
         let vader = MessageAnalyzer(lexicon: try Lexicon.vader(path: shared + "/lexicons/vader/vader_lexicon.txt"))
         let heed = MessageAnalyzer()
         let floors: [(String, count: Int, macroF1: Double, negativeRecall: Double)] = [
-            ("Apple-Twitter-Sentiment-DFE.csv", 3_886, 0.57, 0.56),
+            ("Apple-Twitter-Sentiment-DFE.csv", 3_886, 0.57, 0.55),
             ("judge-1377884607_tweet_product_company.csv", 8_937, 0.44, 0.46),
         ]
         let classes = LabelledMessage.Sentiment.allCases.map(\.rawValue)

@@ -127,4 +127,26 @@ final class TriageTrustTests: XCTestCase {
         }.joined(separator: " ")
         XCTAssertTrue(plan.contains("conversation_queue") && !plan.contains("TEMP B-TREE"), "the index gives the order: \(plan)")
     }
+
+    /// A mixed queue (Fixtures/triage/mixed-queue.tsv): at least 11 of the 12 urgent messages
+    /// in the top 12, no spam in the top 20, scored as they arrive (no history, no followers).
+    func testOnAMixedQueueTheUrgentAreOnTopAndNoSpamNearIt() throws {
+        let text = try String(contentsOfFile: MoreFormatTests.ownFixtures + "/triage/mixed-queue.tsv", encoding: .utf8)
+        let messages = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line -> (label: String, text: String) in
+            let fields = line.split(separator: "\t", maxSplits: 1)
+            return (String(fields[0]), String(fields[1]))
+        }
+        let ranked = messages.map { message -> (label: String, text: String, points: Double) in
+            var signals = TriageSignals(analysis: analyzer.analyze(message.text), channel: "x")
+            signals.firstContact = true
+            let part = PriorityModel.staticPart(signals, settings: settings)
+            let spam = SpamScore.of(signals.analysis, copies: 0, followers: 10, handle: "someone")
+            // Spam at the threshold leaves the queue for the spam view.
+            return (message.label, message.text, spam.value >= settings.spamThreshold ? -100 : part.points)
+        }.sorted { $0.points > $1.points }
+        let urgentOnTop = ranked.prefix(12).filter { $0.label == "urgent" }.count
+        XCTAssertGreaterThanOrEqual(urgentOnTop, 11, ranked.prefix(14).map { "\($0.points) \($0.label) \($0.text)" }.joined(separator: "\n"))
+        XCTAssertFalse(ranked.prefix(20).contains { $0.label == "spam" }, ranked.prefix(20).map { "\($0.points) \($0.label) \($0.text)" }.joined(separator: "\n"))
+        XCTAssertEqual(messages.filter { $0.label == "urgent" }.count, 12)
+    }
 }
