@@ -6,45 +6,69 @@
 /// subset such servers emit (the Mastodon sanitiser's allow-list) and treats anything else as text.
 public enum HTMLText {
     public static func plain(_ html: String) -> String {
-        var out = ""
-        var index = html.startIndex
-        var link: (href: String, isMention: Bool, text: String)?
-        func emit(_ s: String) {
+        // Over the UTF-8 bytes (tags and entities are ASCII), copying text in runs, with the next
+        // `>` and `;` each found once: linear however many `<` or `&` never close.
+        let bytes = Array(html.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var link: (href: String, isMention: Bool, text: [UInt8])?
+        func emit<C: Collection<UInt8>>(_ s: C) {
             if link != nil { link!.text += s } else { out += s }
         }
-        while index < html.endIndex {
-            let c = html[index]
-            if c == "<", let close = html[index...].firstIndex(of: ">") {
-                let tag = html[html.index(after: index)..<close]
+        func endsWith(_ suffix: String) -> Bool { out.count >= suffix.utf8.count && out.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) }
+        var nextClose = -1
+        var index = 0
+        var runStart = 0
+        while index < bytes.count {
+            let c = bytes[index]
+            guard c == UInt8(ascii: "<") || c == UInt8(ascii: "&") else {
+                index += 1
+                continue
+            }
+            if c == UInt8(ascii: "<") {
+                if nextClose < index { nextClose = bytes[index...].firstIndex(of: UInt8(ascii: ">")) ?? bytes.count }
+                guard nextClose < bytes.count else {
+                    index += 1
+                    continue
+                }
+                emit(bytes[runStart..<index])
+                let tag = String(decoding: bytes[(index + 1)..<nextClose], as: UTF8.self)
                 let name = tag.prefix { $0.isLetter || $0 == "/" }.lowercased()
                 switch name {
-                case "br", "br/": emit("\n")
+                case "br", "br/": emit("\n".utf8)
                 case "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "div":
-                    if !out.isEmpty && !out.hasSuffix("\n\n") { emit(out.hasSuffix("\n") ? "\n" : "\n\n") }
-                case "li": if !out.isEmpty && !out.hasSuffix("\n") { emit("\n") }
+                    if !out.isEmpty && !endsWith("\n\n") { emit((endsWith("\n") ? "\n" : "\n\n").utf8) }
+                case "li": if !out.isEmpty && !endsWith("\n") { emit("\n".utf8) }
                 case "a":
-                    let href = attribute("href", in: String(tag)) ?? ""
-                    let classes = attribute("class", in: String(tag)) ?? ""
-                    link = (href, classes.split(separator: " ").contains("mention"), "")
+                    let href = attribute("href", in: tag) ?? ""
+                    let classes = attribute("class", in: tag) ?? ""
+                    link = (href, classes.split(separator: " ").contains("mention"), [])
                 case "/a":
                     if let l = link {
                         link = nil
-                        out += rendered(link: l)
+                        out += rendered(link: (l.href, l.isMention, String(decoding: l.text, as: UTF8.self))).utf8
                     }
                 default: break
                 }
-                index = html.index(after: close)
-            } else if c == "&", let semicolon = html[index...].prefix(12).firstIndex(of: ";"),
-                      let decoded = entity(String(html[html.index(after: index)..<semicolon])) {
-                emit(decoded)
-                index = html.index(after: semicolon)
+                index = nextClose + 1
+                runStart = index
             } else {
-                emit(String(c))
-                index = html.index(after: index)
+                // An entity is at most a dozen bytes: `&` then a name or number and `;`.
+                let end = Swift.min(bytes.count, index + 12)
+                guard let semicolon = bytes[index..<end].firstIndex(of: UInt8(ascii: ";")),
+                      let decoded = entity(String(decoding: bytes[(index + 1)..<semicolon], as: UTF8.self)) else {
+                    index += 1
+                    continue
+                }
+                emit(bytes[runStart..<index])
+                emit(decoded.utf8)
+                index = semicolon + 1
+                runStart = index
             }
         }
-        if let l = link { out += rendered(link: l) }
-        return Bytes.trimmed(out)
+        emit(bytes[runStart..<bytes.count])
+        if let l = link { out += rendered(link: (l.href, l.isMention, String(decoding: l.text, as: UTF8.self))).utf8 }
+        return Bytes.trimmed(String(decoding: out, as: UTF8.self))
     }
 
     /// Text with HTML entities (`&amp;`, `&gt;`, `&#8212;`) decoded and nothing else touched:

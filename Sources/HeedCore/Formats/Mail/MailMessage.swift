@@ -67,13 +67,24 @@ struct MIMEPart {
         return (type, parameters)
     }
 
-    /// The first text/plain part, else the first text/html part as text, searched depth first.
-    func plainText() -> String? {
+    /// Multiparts nested deeper than this are not read: no mail program nests more than a few,
+    /// and a hostile message nests hundreds.
+    static let maximumNesting = 8
+
+    /// The first text/plain part, else the first text/html part as text, searched depth first;
+    /// each part read once (time linear in the message), no deeper than `maximumNesting`.
+    func plainText(depth: Int = 0) -> String? {
         let (type, parameters) = contentType
         if type.hasPrefix("multipart/"), let boundary = parameters["boundary"] {
+            guard depth < Self.maximumNesting else { return nil }
             let parts = MIMEPart.split(body, boundary: boundary)
-            return parts.lazy.compactMap { $0.contentType.type == "text/plain" ? $0.plainText() : nil }.first
-                ?? parts.lazy.compactMap { $0.contentType.type != "text/plain" ? $0.plainText() : nil }.first
+            for part in parts where part.contentType.type == "text/plain" {
+                if let text = part.plainText(depth: depth + 1) { return text }
+            }
+            for part in parts where part.contentType.type != "text/plain" {
+                if let text = part.plainText(depth: depth + 1) { return text }
+            }
+            return nil
         }
         guard type == "text/plain" || type == "text/html" else { return nil }
         var text = Charset.decode(decodedBody(), charset: parameters["charset"] ?? "us-ascii")

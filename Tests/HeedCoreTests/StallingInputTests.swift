@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+import HeedTestSupport
+import XCTest
+@testable import HeedCore
+
+/// Input written to stall heed is read in time linear in its size. The time bounds are a
+/// hundred times what the work takes: they catch a quadratic or exponential parser (which
+/// took minutes to hours on these inputs), not a slow machine.
+final class StallingInputTests: XCTestCase {
+    func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = Date()
+        try body()
+        return Date().timeIntervalSince(start)
+    }
+
+    /// A 2 KB e-mail of 40 nested multiparts, each level with its own boundary.
+    static func nestedMail(depth: Int, text: String = "the text at the bottom") -> String {
+        var body = "Content-Type: text/plain; charset=utf-8\n\n\(text)\n"
+        for level in (0..<depth).reversed() {
+            body = "Content-Type: multipart/mixed; boundary=\"b\(level)\"\n\n--b\(level)\n\(body)--b\(level)--\n"
+        }
+        return """
+            From dana@example.com Mon Nov 23 09:00:00 2026
+            From: Dana <dana@example.com>
+            Date: Mon, 23 Nov 2026 09:00:00 +0000
+            Message-ID: <nested@example.com>
+            MIME-Version: 1.0
+            \(body)
+            """
+    }
+
+    func testDeeplyNestedMailIsReadInLinearTimeAndItsDepthIsBounded() throws {
+        let folder = TemporaryFolder()
+        let shallow = folder.write("shallow.mbox", Self.nestedMail(depth: 5))
+        let probe = try IngestProbe.file(shallow)
+        let text = try probe.database.read { db in try String.fetchOne(db, sql: "SELECT text FROM mention") }
+        XCTAssertEqual(text, "the text at the bottom", "a message nested as mail programs nest is read")
+
+        let deep = folder.write("deep.mbox", Self.nestedMail(depth: 40))
+        XCTAssertLessThan(Data(Self.nestedMail(depth: 40).utf8).count, 3_000)
+        var rejections: [Rejection] = []
+        let time = try seconds { rejections = try IngestProbe.file(deep).rejections }
+        XCTAssertLessThan(time, 5, "40 levels took longer than any mail needs: \(time) s")
+        XCTAssertLessThanOrEqual(rejections.count, 1)
+    }
+
+    func testHTMLToTextIsLinearInTheInput() {
+        let angles = "x" + String(repeating: "<", count: 10_000_000)
+        var text = ""
+        let time = seconds { text = HTMLText.plain(angles) }
+        XCTAssertEqual(text.count, angles.count, "an unclosed < is text")
+        XCTAssertLessThan(time, 30, "10 MB of < took \(time) s")
+        let ampersands = String(repeating: "&amp", count: 2_500_000)
+        XCTAssertLessThan(seconds { _ = HTMLText.plain(ampersands) }, 30)
+        // What it reads still reads right.
+        XCTAssertEqual(HTMLText.plain("<p>Hi <a href=\"https://mstdn.io/@lee\" class=\"u-url mention\">@lee</a> &amp; all</p><p>two<br>lines &lt;3</p>"),
+                       "Hi @lee@mstdn.io & all\n\ntwo\nlines <3")
+    }
+}
