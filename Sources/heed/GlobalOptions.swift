@@ -39,7 +39,7 @@ func printError(_ message: String) {
 func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    print(JSONWriter.terminalSafe(String(decoding: try encoder.encode(value), as: UTF8.self)))
 }
 
 /// The width lines are cut to: `--width` when given, else the terminal's on standard output,

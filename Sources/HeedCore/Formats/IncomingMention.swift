@@ -84,3 +84,18 @@ public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
         field.map { "line \(line): \($0): \(reason)" } ?? "line \(line): \(reason)"
     }
 }
+
+extension IncomingMention {
+    /// SQLite's text functions and C strings stop at a NUL: a text, handle or name holding one
+    /// would be read back cut ("h" for "h\0andle"). Each becomes U+FFFD, as bad UTF-8 does.
+    func withoutNUL() -> IncomingMention {
+        func has(_ s: String?) -> Bool { s?.utf8.contains(0) ?? false }
+        guard has(text) || has(author.handle) || has(author.name) || has(author.id) || has(sourceID) || has(url) || has(inReplyTo)
+            || has(threadID) else { return self }
+        func clean(_ s: String) -> String { s.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") }
+        var m = self
+        (m.text, m.sourceID, m.url, m.inReplyTo, m.threadID) = (clean(text), clean(sourceID), url.map(clean), inReplyTo.map(clean), threadID.map(clean))
+        (m.author.handle, m.author.name, m.author.id) = (clean(author.handle), author.name.map(clean), clean(author.id))
+        return m
+    }
+}

@@ -59,7 +59,8 @@ final class MentionUpsert {
         sql = nil
     }
 
-    func store(_ m: IncomingMention, in db: Database) throws -> Outcome {
+    func store(_ incoming: IncomingMention, in db: Database) throws -> Outcome {
+        let m = incoming.withoutNUL()
         let handle = try upsertHandle(m, in: db)
         let find = sql.findMention
         find.bind(m.channel, m.sourceID)

@@ -26,9 +26,16 @@ extension CannedReply {
             "case": "#\(id)",
         ]
         var result = text
-        for (variable, value) in values { result = result.replacingOccurrences(of: "{\(variable)}", with: value) }
+        // What the public wrote (a name, a handle, an incident's words) goes into our post
+        // without the controls a terminal or a network would act on.
+        for (variable, value) in values { result = result.replacingOccurrences(of: "{\(variable)}", with: Self.clean(value)) }
         // A variable with nothing to say ({incident} outside one) leaves no empty brackets behind.
         result = result.replacingOccurrences(of: " ()", with: "").replacingOccurrences(of: "()", with: "")
         return result.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+    }
+
+    /// A value without control, separator or bidi characters (`JSONWriter.escapedForTerminals`).
+    static func clean(_ value: String) -> String {
+        String(String.UnicodeScalarView(value.unicodeScalars.filter { !JSONWriter.escapedForTerminals($0) }))
     }
 }

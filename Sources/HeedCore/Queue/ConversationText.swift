@@ -50,6 +50,6 @@ public enum ConversationText {
     public static func json(_ detail: ConversationDetail) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(detail) + Data("\n".utf8)
+        return Data(JSONWriter.terminalSafe(String(decoding: try encoder.encode(detail), as: UTF8.self)).utf8) + Data("\n".utf8)
     }
 }

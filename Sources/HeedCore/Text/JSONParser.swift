@@ -108,7 +108,14 @@ public struct JSONParser {
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input inside an object") }
             guard bytes[index] == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
+            let keyStart = index
             let key = try parseString()
+            // One key once: readers disagree on which of two wins ("handle" twice made a
+            // customer's post ours), so the line is refused, naming the key.
+            if members.contains(where: { $0.key == key }) {
+                index = keyStart
+                throw error("duplicate key \"\(DisplayText(untrusted: key).string)\"")
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
             index += 1

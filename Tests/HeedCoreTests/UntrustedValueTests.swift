@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+import HeedTestSupport
+import XCTest
+@testable import HeedCore
+
+/// What the public writes reaches heed's posts, JSON and cache without what would act on a
+/// terminal or change who wrote it.
+final class UntrustedValueTests: XCTestCase {
+    func testADuplicateKeyRefusesTheLineNamingIt() throws {
+        XCTAssertThrowsError(try JSONParser.parse(#"{"a": 1, "author": {"handle": "NorthwindHelp", "handle": "evil"}}"#)) { error in
+            XCTAssertEqual((error as? JSONSyntaxError)?.reason, "duplicate key \"handle\"")
+        }
+        let folder = TemporaryFolder()
+        var config = Config()
+        config.accounts = ["x": ["NorthwindHelp"]]
+        let line = MentionLines.line(id: "1", text: "hello", handle: "someone")
+            .replacingOccurrences(of: #""handle":"someone""#, with: #""handle":"NorthwindHelp","handle":"someone""#)
+        XCTAssertTrue(line.contains(#""handle":"NorthwindHelp","handle":"someone""#), line)
+        let probe = try IngestProbe.file(folder.write("dup.jsonl", line + "\n" + MentionLines.line(id: "2", text: "fine") + "\n"), config: config)
+        XCTAssertEqual(probe.rejections.map(\.line), [1])
+        XCTAssertTrue(probe.rejections[0].reason.contains("duplicate key \"handle\""), probe.rejections[0].reason)
+        XCTAssertEqual(try probe.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") }, 1, "the good line is stored")
+    }
+
+    func testANULIsNeverStoredToCutWhatFollows() throws {
+        let folder = TemporaryFolder()
+        let probe = try IngestProbe.file(folder.write("nul.jsonl", MentionLines.line(id: "1", text: "before\u{0}after", handle: "h\u{0}andle") + "\n"))
+        let (text, handle) = try probe.database.read { db -> (String, String) in
+            let row = try Row.fetchOne(db, sql: "SELECT m.text, h.handle FROM mention m JOIN contact_handle h ON h.id = m.handle_id")!
+            return (row["text"], row["handle"])
+        }
+        XCTAssertEqual(text, "before\u{FFFD}after")
+        XCTAssertEqual(handle, "h\u{FFFD}andle")
+    }
+
+    func testFilledVariablesCarryNoControls() throws {
+        let folder = TemporaryFolder()
+        let probe = try IngestProbe.file(folder.write("in.jsonl", MentionLines.line(id: "1", text: "help", handle: "dana\u{202E}k") + "\n"))
+        try probe.database.write { db in try db.execute(sql: "UPDATE contact_handle SET name = ?", arguments: ["Dana\u{1B}]0;pwned\u{07}\u{9B}31m K"]) }
+        let reply = CannedReply(name: "hi", text: "Hi {first_name} ({handle}), on it. {signature}")
+        let actor = Operator(handle: "sam", name: "Sam Brooks", unixUser: nil, role: .agent, signature: "^SB", intro: nil, teams: [], maxAssigned: nil)
+        let filled = try probe.database.read { db in try reply.filled(db, conversation: 1, by: actor) }
+        XCTAssertEqual(filled, "Hi Dana]0;pwned31m (@danak), on it. ^SB")
+        XCTAssertFalse(filled.unicodeScalars.contains(where: JSONWriter.escapedForTerminals))
+    }
+
+    func testJSONHeedPrintsEscapesWhatATerminalWouldActOn() throws {
+        struct Post: Codable, Equatable { var text: String }
+        let hostile = Post(text: "a\u{9B}31m b\u{202E}c\u{2028}d\u{7F}e\u{85}f")
+        let json = JSONWriter.terminalSafe(String(decoding: try JSONEncoder().encode(hostile), as: UTF8.self))
+        XCTAssertFalse(json.unicodeScalars.contains(where: JSONWriter.escapedForTerminals), json)
+        XCTAssertTrue(json.contains("\\u009b") && json.contains("\\u202e") && json.contains("\\u2028") && json.contains("\\u007f") && json.contains("\\u0085"), json)
+        XCTAssertEqual(try JSONDecoder().decode(Post.self, from: Data(json.utf8)), hostile, "the same text, escaped")
+        var quoted = ""
+        JSONWriter.quote(hostile.text, into: &quoted)
+        XCTAssertFalse(quoted.unicodeScalars.contains(where: JSONWriter.escapedForTerminals), quoted)
+    }
+}
