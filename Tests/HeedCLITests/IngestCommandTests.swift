@@ -81,6 +81,12 @@ final class IngestCommandTests: XCTestCase {
         XCTAssertTrue(show.stdout.contains("  third time asking!!"))
         let missing = try HeedRun.run(["show", "--cache", cache, "999"], in: folder)
         XCTAssertEqual(missing.status, 65)
+
+        // A search of a thousand terms is refused at once, saying why, with no SQL in sight.
+        let huge = try HeedRun.run(["queue", "--cache", cache, (0..<1_000).map { "word\($0)" }.joined(separator: " ")], in: folder)
+        XCTAssertEqual(huge.status, 64)
+        XCTAssertTrue(huge.stderr.contains("more than \(Query.maximumTerms) terms"), huge.stderr)
+        XCTAssertFalse(huge.stderr.contains("SELECT") || huge.stderr.contains("Expression tree"), huge.stderr)
     }
 
     /// Killing an import at any moment leaves a consistent cache, and running it again gives

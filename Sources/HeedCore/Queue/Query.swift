@@ -55,10 +55,15 @@ public struct Query: Sendable, Equatable {
     public var isEmpty: Bool { groups.isEmpty }
 
     /// Parses a query; a malformed one throws `QueryError` saying where and what.
+    /// More terms than anyone types: SQLite's expression tree (and the time to search) grows
+    /// with each.
+    public static let maximumTerms = 64
+
     public static func parse(_ text: String) throws -> Query {
         var groups: [[Term]] = []
         var pendingOr = false
         var lastOr = 0
+        var terms = 0
         for token in try QueryTokens.split(text) {
             if token.text == "OR" && !token.quoted {
                 guard !groups.isEmpty, !pendingOr else {
@@ -67,6 +72,10 @@ public struct Query: Sendable, Equatable {
                 pendingOr = true
                 lastOr = token.position
                 continue
+            }
+            terms += 1
+            guard terms <= maximumTerms else {
+                throw QueryError(position: token.position, message: "more than \(maximumTerms) terms: narrow the search (a view or a tag may say it in one)")
             }
             let term = try Self.term(token)
             if pendingOr {

@@ -47,7 +47,7 @@ struct QueueCommand: ParsableCommand {
                 }
                 if found == 0 && !text.isEmpty { suggestion = try database.read { db in try SearchSuggestion.suggest(db, text: text) } }
             } catch let error as QueryError {
-                throw HeedError("bad query:\n" + error.explained(text), .refused)
+                throw HeedError("bad query:\n" + error.explained(DisplayText(untrusted: text).string), .refused)
             }
             if json {
                 try printJSON(rows)
