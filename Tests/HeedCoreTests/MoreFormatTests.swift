@@ -153,6 +153,38 @@ final class SupportCSVTests: XCTestCase {
         XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention WHERE ours = 1") }, 14)
     }
 
+    /// The sample as a data-frame library re-saves it: an unnamed index column first, parent ids
+    /// written as floats (`3.0`, since the column has gaps), True/False; and one id a spreadsheet
+    /// rounded (`5.40E+17`). Built here from the shared sample rather than copied.
+    func testTheSampleAsDataFrameLibrariesResaveIt() throws {
+        let fd = open(Paths.sharedFixtures + "/x/twcs_sample.csv", O_RDONLY)
+        defer { close(fd) }
+        var reader = CSVRecordReader(fd: fd)
+        var lines = [",tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id"]
+        _ = try reader.next()
+        var index = 0
+        while let (fields, _) = try reader.next() {
+            var row = fields
+            row[2] = row[2] == "TRUE" ? "True" : "False"
+            if !row[6].isEmpty { row[6] += ".0" }
+            lines.append((["\(index)"] + row).map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ","))
+            index += 1
+        }
+        lines.append("\(index),5.40E+17,115712,True,Tue Oct 31 22:20:00 +0000 2017,lost id,,1.0")
+        let folder = TemporaryFolder()
+        let (resaved, report, rejections) = try ingest(folder.write("twcs-resaved.csv", lines.joined(separator: "\n") + "\n"))
+        XCTAssertEqual(report.format, "x-csv, its unnamed first column (a row index) ignored")
+        XCTAssertEqual([report.new, report.rejected], [32, 1])
+        XCTAssertEqual(rejections.first?.line, lines.dropLast().joined(separator: "\n").filter { $0 == "\n" }.count + 2, "the last line")
+        XCTAssertEqual(rejections.first?.field, "tweet_id")
+        XCTAssertTrue(rejections.first?.reason.contains("the id is lost") == true, "\(rejections)")
+        let (original, _, _) = try ingest(Paths.sharedFixtures + "/x/twcs_sample.csv")
+        func threads(_ database: AppDatabase) throws -> [String] {
+            try database.read { db in try String.fetchAll(db, sql: "SELECT source_id || ' ' || coalesce(in_reply_to, '') || ' ' || conversation_id FROM mention ORDER BY source_id") }
+        }
+        XCTAssertEqual(try threads(resaved), try threads(original), "every reply joins its parent, as in the original")
+    }
+
     func testBadRecordsNameTheirLineAndTheRestIsKept() throws {
         let folder = TemporaryFolder()
         let path = folder.write("support.csv", """

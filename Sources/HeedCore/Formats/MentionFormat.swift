@@ -89,10 +89,18 @@ public enum MentionFormats {
 
     /// The CSV format whose header is `line` (a file's first line), if any.
     public static func csv(header line: String) -> (any CSVMentionFormat)? {
-        let names = line.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").map {
+        let names = line.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",", omittingEmptySubsequences: false).map {
             $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
         }
-        return all.compactMap { $0 as? any CSVMentionFormat }.first { $0.header == names }
+        return all.compactMap { $0 as? any CSVMentionFormat }.first { indexColumns(names, $0.header) != nil }
+    }
+
+    /// How many leading columns a data-frame library added as its row index (an unnamed first
+    /// column, or `Unnamed: 0`) before the format's own header; nil when the header is not it.
+    static func indexColumns(_ names: [String], _ header: [String]) -> Int? {
+        if names == header { return 0 }
+        if names.count == header.count + 1, ["", "Unnamed: 0", "index"].contains(names[0]), Array(names.dropFirst()) == header { return 1 }
+        return nil
     }
 
     public static func detect(_ document: JSONNode) -> (any MentionFormat)? { all.first { $0.recognises(document) } }

@@ -20,8 +20,8 @@ struct XSupportCSVFormat: CSVMentionFormat {
             guard let value = fields[key], !value.isEmpty else { throw FieldError(field: key, reason: "missing") }
             return value
         }
-        let id = try required("tweet_id")
-        let author = try required("author_id")
+        let id = try Self.id(try required("tweet_id"), field: "tweet_id")
+        let author = try Self.id(try required("author_id"), field: "author_id")
         let inbound: Bool
         switch try required("inbound").lowercased() {
         case "true": inbound = true
@@ -32,13 +32,27 @@ struct XSupportCSVFormat: CSVMentionFormat {
         guard let createdAt = Self.twitterTime(created) else {
             throw FieldError(field: "created_at", reason: "\"\(DisplayText(untrusted: String(created.prefix(40))))\" is not a time like Tue Oct 31 22:10:47 +0000 2017")
         }
-        let parent = fields["in_response_to_tweet_id"].flatMap { $0.isEmpty ? nil : $0 }
+        let parent = try fields["in_response_to_tweet_id"].flatMap { $0.isEmpty ? nil : try Self.id($0, field: "in_response_to_tweet_id") }
         // The data set keeps Twitter's HTML escaping (&gt;, &amp;); anything else is plain text.
         let text = HTMLText.decodeEntities(fields["text"] ?? "")
         var mention = IncomingMention(channel: "x", sourceID: id, text: text, createdAt: createdAt,
                                       author: IncomingAuthor(id: author, handle: author), inReplyTo: parent)
         mention.ours = !inbound
         return mention
+    }
+
+    /// An id as data-frame libraries and spreadsheets re-save it: `3.0` is 3; `5.40E+17` was
+    /// rounded to three digits — the id is lost, and the row is refused saying so. A handle
+    /// (`sprintcare`) is kept as it is.
+    static func id(_ value: String, field: String) throws -> String {
+        let digits = value.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+        if digits { return value }
+        if value.hasSuffix(".0"), value.dropLast(2).utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), value.count > 2 { return String(value.dropLast(2)) }
+        let upper = value.uppercased()
+        if upper.contains("E+") || upper.contains("E-"), Double(value) != nil {
+            throw FieldError(field: field, reason: "\"\(DisplayText(untrusted: String(value.prefix(24))))\" is an id a spreadsheet rounded to a number: the id is lost")
+        }
+        return value
     }
 
     /// `Tue Oct 31 22:10:47 +0000 2017`, Twitter's classic time format → Unix milliseconds.

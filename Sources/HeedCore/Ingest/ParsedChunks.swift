@@ -288,11 +288,15 @@ final class ParsedChunks: @unchecked Sendable {
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw HeedError("\(source): cannot rewind", .unreadable) }
         var reader = CSVRecordReader(fd: fd)
         guard let header = try reader.next() else { return true }
-        guard header.fields == csv.header else {
-            throw HeedError("\(source): its header is \(header.fields.joined(separator: ",")), not the "
+        guard let skip = MentionFormats.indexColumns(header.fields, csv.header) else {
+            throw HeedError("\(source): its header is \(DisplayText(untrusted: header.fields.joined(separator: ",")).string), not the "
                                 + "\(csv.name) format's \(csv.header.joined(separator: ","))", .badData)
         }
-        while let (row, line) = try reader.next() {
+        // A data-frame library's row index before the format's columns: ignored, and said so.
+        let name = skip == 0 ? csv.name : csv.name + ", its unnamed first column (a row index) ignored"
+        chunk.format = name
+        while let (fields, line) = try reader.next() {
+            let row = skip > 0 && fields.count == csv.header.count + skip ? Array(fields.dropFirst(skip)) : fields
             if row.count != csv.header.count {
                 chunk.items.append(.rejected(Rejection(line: line, field: nil, reason: "expected \(csv.header.count) fields, found \(row.count)"),
                                              raw: Self.csvLine(row)))
@@ -304,7 +308,7 @@ final class ParsedChunks: @unchecked Sendable {
             }
             if chunk.items.count >= Self.chunkSize {
                 guard push() else { return false }
-                chunk = Chunk(format: csv.name)
+                chunk = Chunk(format: name)
             }
         }
         return true
