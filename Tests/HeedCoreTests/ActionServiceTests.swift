@@ -181,7 +181,7 @@ final class ActionServiceTests: XCTestCase {
         try service.reply(to: ids[0], text: "Looking into it", by: sam, since: mark)
         // Priya answers, then the customer writes again (with an escape sequence): both are told.
         let second = try service.threadMark(ids[0])
-        try service.reply(to: ids[0], text: "Hi, a refund is on its way", by: priya)
+        try service.reply(to: ids[0], text: "Hi, a refund is on its way", by: priya, anyway: true)
         let line = MentionLines.line(id: "a2", text: "hello?? \u{1b}]52;c;ZXZpbA==\u{07} anyone", at: "2026-11-23T11:59:00Z", author: "a",
                                      inReplyTo: "a")
         _ = try Ingester(database: database, config: Self.config, clock: clock).ingest(path: folder.write("more.jsonl", line + "\n"))
@@ -405,6 +405,32 @@ final class ActionServiceTests: XCTestCase {
         clock.advance(seconds: Int64(Self.config.claimSeconds) + 1)
         XCTAssertNoThrow(try service.claimReply(ids[1], by: lee))
         XCTAssertEqual(try events(database, ids[0]), ["sam take-over", "sam reply"])
+    }
+
+    /// Commands racing each other (no claim, no screen): the first answer goes, another
+    /// operator's answer to the same message is refused unless sent on purpose.
+    func testAMessageSomeoneElseAnsweredIsNotAnsweredTwiceByAccident() throws {
+        let (database, ids) = try cache()
+        let service = ActionService(database: database, config: Self.config, clock: clock)
+        let lee = Self.config.operators[2]
+        try service.reply(to: ids[0], text: "On it, DM us", by: sam)
+        XCTAssertNoThrow(try service.reply(to: ids[0], text: "PS: our DMs are open", by: sam), "a second word of one's own")
+        XCTAssertThrowsError(try service.reply(to: ids[0], text: "Sorry!", by: priya)) {
+            XCTAssertEqual(($0 as! HeedError).kind, .conflict)
+            XCTAssertTrue(($0 as! HeedError).message.hasPrefix("sam has answered this message already (post 1, queued): not sent"), ($0 as! HeedError).message)
+        }
+        XCTAssertNoThrow(try service.reply(to: ids[0], text: "From billing: refunded", by: lee, anyway: true), "on purpose")
+        // Eight commands at once by three operators: one operator's answers only.
+        let posts = try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE conversation_id = ?", arguments: [ids[1]]) }
+        XCTAssertEqual(posts, 0)
+        let group = DispatchGroup()
+        let operators = [sam, priya, lee, sam, priya, lee, sam, priya]
+        for actor in operators {
+            DispatchQueue.global().async(group: group) { _ = try? service.reply(to: ids[1], text: "Sorry about this", by: actor) }
+        }
+        group.wait()
+        let who = try database.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT operator FROM outbox WHERE conversation_id = ?", arguments: [ids[1]]) }
+        XCTAssertEqual(who.count, 1, "\(who)")
     }
 
     func testContactsAreTaggedNotedAndMergedAcrossChannels() throws {

@@ -88,6 +88,16 @@ extension ActionService {
                 WHERE c.id = ?
                 """, arguments: [id]) else { throw ActionError.noConversation(id) }
             let channel: String = target["channel"]
+            // Nor, from a command (which shows no thread), when someone else has already answered
+            // this message: asked for on purpose with `anyway`. A screen's reply carries the
+            // thread its operator saw (`mark`), checked above.
+            if !anyway, mark == nil, let other = try Row.fetchOne(db, sql: """
+                SELECT id, operator, state FROM outbox WHERE kind = 'reply' AND in_reply_to_mention_id = ? AND operator <> ?
+                    AND state NOT IN ('cancelled', 'failed') ORDER BY id LIMIT 1
+                """, arguments: [target["id"] as Int64, actor.handle]) {
+                throw ActionError.conflict("\(other["operator"] as String) has answered this message already (post \(other["id"] as Int64), "
+                    + "\(other["state"] as String)): not sent, so that the customer does not get two answers; send another on purpose with --anyway")
+            }
             if let problem = ChannelLength.problem(text, channel: channel) { throw ActionError.refused("too long to send: \(problem)") }
             let sendAfter = now + Int64(config.undoSeconds) * 1000
             try db.execute(sql: """
