@@ -21,6 +21,8 @@ public struct HeedError: Error, CustomStringConvertible, Sendable, Equatable {
         case config
         /// heed itself went wrong.
         case failed
+        /// The disk (or the cache's size limit) is full: nothing of the failed step was written.
+        case diskFull
     }
 
     /// What would help next, for a surface that has it (the command line names its command).

@@ -14,6 +14,8 @@ enum ExitStatus {
     static let noInput: Int32 = 66
     static let software: Int32 = 70
     static let cantCreate: Int32 = 73
+    /// The disk is full (EX_IOERR).
+    static let ioError: Int32 = 74
     /// Someone changed the conversation first (compare-and-set): look again and retry.
     static let conflict: Int32 = 75
     /// Not allowed: an operator heed does not know, or a role that may not do it.
@@ -32,6 +34,7 @@ enum ExitStatus {
         case .notPermitted: noPermission
         case .config: config
         case .failed: software
+        case .diskFull: ioError
         }
     }
 }

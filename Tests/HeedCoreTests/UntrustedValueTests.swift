@@ -57,3 +57,27 @@ final class UntrustedValueTests: XCTestCase {
         XCTAssertFalse(quoted.unicodeScalars.contains(where: JSONWriter.escapedForTerminals), quoted)
     }
 }
+
+/// A full disk (here the cache's page limit) says so, keeps what was committed, and the same
+/// import goes through once there is room again.
+final class DiskFullTests: XCTestCase {
+    func testAFullDiskSaysSoKeepsWhatWasWrittenAndRecovers() throws {
+        let folder = TemporaryFolder()
+        let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
+        let ingester = Ingester(database: database, config: Config(), clock: FixedClock("2026-11-23T12:00:00Z"))
+        _ = try ingester.ingest(path: folder.write("first.jsonl", MentionLines.line(id: "kept", text: "stored before the disk filled") + "\n"))
+        let pages = try database.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count")! }
+        try database.write { db in _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages + 2)") }
+        let many = (0..<2_000).map { MentionLines.line(id: "m\($0)", text: String(repeating: "a long complaint about fees ", count: 20), author: "u\($0)") }
+        let big = folder.write("big.jsonl", many.joined(separator: "\n") + "\n")
+        XCTAssertThrowsError(try ingester.ingest(path: big)) { error in
+            XCTAssertEqual((error as? HeedError)?.kind, .diskFull, "\(error)")
+            XCTAssertTrue((error as? HeedError)?.message.hasPrefix("disk full: the cache \(folder.file("cache.sqlite")) could not be written") == true, "\(error)")
+        }
+        XCTAssertEqual(try database.read { db in try String.fetchAll(db, sql: "SELECT source_id FROM mention WHERE source_id = 'kept'") }, ["kept"])
+        try database.write { db in _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = 1073741823") }
+        let report = try ingester.ingest(path: big)
+        XCTAssertEqual(report.new + report.unchanged, 2_000)
+        XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") }, 2_001)
+    }
+}

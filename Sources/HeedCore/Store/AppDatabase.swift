@@ -158,12 +158,27 @@ public final class AppDatabase: Sendable {
 
     /// One IMMEDIATE write transaction: committed when `body` returns, rolled back when it throws.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try writer.write(body)
+        do {
+            return try writer.write(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw diskFull()
+        }
     }
 
     /// For work that opens its own transactions (an import commits batch by batch).
     func writeWithoutTransaction<T>(_ body: (Database) throws -> T) throws -> T {
-        try writer.writeWithoutTransaction(body)
+        do {
+            return try writer.writeWithoutTransaction(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw diskFull()
+        }
+    }
+
+    /// SQLite's "database or disk is full": what it means and that what was committed before
+    /// is kept (the transaction that failed was rolled back whole).
+    func diskFull() -> HeedError {
+        HeedError("disk full: the cache \(path ?? "in memory") could not be written; what was written before is kept — "
+                  + "free some space and run it again", .diskFull)
     }
 
     /// A write the caller does not wait for (the screen must not freeze behind an import's
