@@ -13,7 +13,7 @@ final class ActionLock: @unchecked Sendable {
     /// in-memory cache, a read-only folder): actions then rely on SQLite's lock alone.
     init?(cache path: String?) {
         guard let path else { return nil }
-        let descriptor = open(path + "-actions.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o660)
+        let descriptor = CacheSideFile.open(path, suffix: "-actions.lock")
         guard descriptor >= 0 else { return nil }
         self.descriptor = descriptor
     }

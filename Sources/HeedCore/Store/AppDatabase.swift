@@ -73,7 +73,7 @@ public final class AppDatabase: Sendable {
             // 2 MB default its pages spill and it takes twice as long. Taken only as used.
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -32768") }
         }
-        let users = Foundation.open(path + "-users.lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o660)
+        let users = CacheSideFile.open(path, suffix: "-users.lock")
         if users >= 0 { flock(users, LOCK_SH) }
         let pool: DatabasePool
         do {
@@ -143,7 +143,7 @@ public final class AppDatabase: Sendable {
 
     private static func migrationLock(_ path: String, _ body: () throws -> Void) throws {
         guard path != ":memory:" else { return try body() }
-        let descriptor = Foundation.open(path + "-migrate.lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o660)
+        let descriptor = CacheSideFile.open(path, suffix: "-migrate.lock")
         guard descriptor >= 0 else { return try body() }
         defer { Foundation.close(descriptor) }
         while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
