@@ -58,3 +58,20 @@ final class StallingInputTests: XCTestCase {
                        "Hi @lee@mstdn.io & all\n\ntwo\nlines <3")
     }
 }
+
+extension StallingInputTests {
+    /// One text limit for every format: an X post of 3 MB is refused naming its line and field,
+    /// the rest of the file is stored.
+    func testEveryFormatRefusesATextOverTheLimit() throws {
+        let folder = TemporaryFolder()
+        let huge = String(repeating: "fees ", count: 600_000)
+        let document = #"{"data": [{"id": "1", "text": "\#(huge)", "author_id": "9", "created_at": "2026-11-23T09:00:00.000Z"}, "#
+            + #"{"id": "2", "text": "a fine one", "author_id": "9", "created_at": "2026-11-23T09:01:00.000Z"}], "#
+            + #""includes": {"users": [{"id": "9", "username": "dana", "name": "Dana"}]}}"#
+        let probe = try IngestProbe.file(folder.write("x.json", document))
+        XCTAssertEqual(probe.report.new, 1)
+        XCTAssertEqual(probe.rejections.map(\.field), ["text"])
+        XCTAssertTrue(probe.rejections.first?.reason.contains("longer than the \(HeedJSONLines.maximumTextBytes) bytes a text may have") == true,
+                      "\(probe.rejections)")
+    }
+}

@@ -217,7 +217,7 @@ final class ParsedChunks: @unchecked Sendable {
         var start = 0
         func flush() {
             guard start > 0 else { return }
-            chunk.items.append(Self.item(messages.record(message: message[...], line: start)))
+            chunk.items.append(Self.item(messages.record(message: message[...], line: start), line: start))
             message.removeAll(keepingCapacity: true)
         }
         while true {
@@ -246,11 +246,21 @@ final class ParsedChunks: @unchecked Sendable {
         }
     }
 
-    private static func item(_ record: FormatRecord) -> Item {
+    private static func item(_ record: FormatRecord, line: Int = 0) -> Item {
         switch record {
-        case .mention(let mention): .mention(mention)
+        case .mention(let mention): checked(mention, line: line)
         case .rejected(let rejection, _): .rejected(rejection, raw: nil)
         }
+    }
+
+    /// One limit for every format: a text longer than heed's own format allows is refused,
+    /// saying so, rather than stored (no post on any network comes near it).
+    static func checked(_ mention: IncomingMention, line: Int) -> Item {
+        let bytes = mention.text.utf8.count
+        guard bytes <= HeedJSONLines.maximumTextBytes else {
+            return .rejected(Rejection(line: line, field: "text", reason: "\(bytes) bytes, longer than the \(HeedJSONLines.maximumTextBytes) bytes a text may have"), raw: nil)
+        }
+        return .mention(mention)
     }
 
     /// Reads a whole-file format (a feed); an interrupted import of one starts again.
@@ -302,7 +312,7 @@ final class ParsedChunks: @unchecked Sendable {
                                              raw: Self.csvLine(row)))
             } else {
                 switch csv.record(Dictionary(uniqueKeysWithValues: zip(csv.header, row)), line: line) {
-                case .mention(let mention): chunk.items.append(.mention(mention))
+                case .mention(let mention): chunk.items.append(Self.checked(mention, line: line))
                 case .rejected(let rejection, _): chunk.items.append(.rejected(rejection, raw: Self.csvLine(row)))
                 }
             }
@@ -333,7 +343,7 @@ final class ParsedChunks: @unchecked Sendable {
         }
         for record in format!.records(in: document, context: context) {
             switch record {
-            case .mention(let mention): chunk.items.append(.mention(mention))
+            case .mention(let mention): chunk.items.append(Self.checked(mention, line: document.line))
             case .rejected(let rejection, let node): chunk.items.append(.rejected(rejection, raw: node.map { Array(JSONWriter.string($0).utf8) } ?? raw))
             }
         }
