@@ -8,6 +8,7 @@ struct HeedCommand: ParsableCommand {
         commandName: "heed",
         abstract: "A terminal inbox for social listening: every mention of your brand, one triage queue.",
         discussion: "With no command, heed opens the screen on the cache.",
+        version: EngineVersion.line,
         subcommands: [InitCommand.self, IngestCommand.self, QueueCommand.self, ShowCommand.self, ExplainCommand.self, IncidentCommand.self, DemoCommand.self,
                       TagCommand.self, NoteCommand.self, AssignCommand.self, UnassignCommand.self, EscalateCommand.self, SnoozeCommand.self,
                       StatusCommand<Resolve>.self, StatusCommand<Reopen>.self, StatusCommand<Spam>.self, StatusCommand<NotSpam>.self,
