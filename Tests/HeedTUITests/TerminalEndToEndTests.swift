@@ -158,16 +158,7 @@ final class TerminalEndToEndTests: XCTestCase {
         try tmux.waitFor(text: "Start your shift?")
         try tmux.send("Escape")
         try tmux.waitFor(text: "working without a shift")
-        try tmux.send("t")
-        try tmux.waitFor(text: "(+add -remove):")
-        try tmux.send("-l", "+callback")
-        try tmux.send("Enter")
-        try tmux.waitFor(text: "sam tagged #")
-        try tmux.send("e")
-        try tmux.waitFor(text: "to TEAM, then a note:")
-        try tmux.send("-l", "tech the app logs them out")
-        try tmux.send("Enter")
-        try tmux.waitFor(text: "sam escalated #")
+        try tagAndEscalate(tmux)
         try tmux.send("c")
         let resolved = try tmux.waitFor(text: "sam resolved #")
         let id = try XCTUnwrap(resolved.split(separator: "\n").last { $0.contains("sam resolved #") }?.split(separator: "#").last
@@ -251,16 +242,7 @@ final class TerminalEndToEndTests: XCTestCase {
         try tmux.send("-l", " See you later!")
         try tmux.send("Enter")
         try tmux.waitFor(text: "on: sam ·")
-        try tmux.send("t")
-        try tmux.waitFor(text: "(+add -remove):")
-        try tmux.send("-l", "+callback")
-        try tmux.send("Enter")
-        try tmux.waitFor(text: "sam tagged #")
-        try tmux.send("e")
-        try tmux.waitFor(text: "to TEAM, then a note:")
-        try tmux.send("-l", "tech the app logs them out")
-        try tmux.send("Enter")
-        try tmux.waitFor(text: "sam escalated #")
+        try tagAndEscalate(tmux)
         try tmux.send("j", "r")
         try tmux.waitFor(text: "Enter send")
         try tmux.send("-l", "Sorry about that, we are looking into it now")
@@ -353,6 +335,20 @@ final class TerminalEndToEndTests: XCTestCase {
     }
 
     /// A file the shell writes, once it is complete (its writer ends with a newline).
+    /// Sam tags the selected conversation and escalates it to tech, from the keyboard.
+    func tagAndEscalate(_ tmux: Tmux) throws {
+        try tmux.send("t")
+        try tmux.waitFor(text: "(+add -remove):")
+        try tmux.send("-l", "+callback")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "sam tagged #")
+        try tmux.send("e")
+        try tmux.waitFor(text: "to TEAM, then a note:")
+        try tmux.send("-l", "tech the app logs them out")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "sam escalated #")
+    }
+
     func waitForFile(_ path: String, timeout: TimeInterval = 10) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
