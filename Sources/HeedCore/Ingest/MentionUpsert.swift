@@ -202,6 +202,13 @@ final class MentionUpsert {
         let merged = touched.removeValue(forKey: from)
         touched[into, default: Delta()].recompute = true
         if merged?.newCustomerMessage == true { touched[into]!.newCustomerMessage = true }
+        // The contact's other conversations count one fewer: all of them are scored again with
+        // the survivor (a merge is rare).
+        if touched[into]!.contact == nil {
+            touched[into]!.contact = try merged?.contact ?? Int64.fetchOne(db, sql: "SELECT contact_id FROM conversation WHERE id IN (?, ?) LIMIT 1",
+                                                                          arguments: [into, from])
+        }
+        touched[into]!.firstAt = Int64.min
         if created.removeValue(forKey: from) != nil {
             // Never stored: only its mentions and keys point at it.
             try db.execute(sql: """
@@ -241,8 +248,12 @@ final class MentionUpsert {
     /// Folds the batch into the summary columns and status of every conversation it touched,
     /// then indexes the batch's text.
     func finishBatch(in db: Database) throws {
-        let changed = Array(touched.keys)
+        var changed = Array(touched.keys)
         let customerWrote = Set(touched.compactMap { $0.value.newCustomerMessage ? $0.key : nil })
+        // A message earlier than others of its contact's (files imported out of order) changes
+        // their repeat contact and first contact: they are scored again too, so that how
+        // mentions were grouped into files does not change a priority.
+        let begun = touched.compactMap { id, delta in delta.contact.map { (id, $0, delta.firstAt) } }
         for (id, channel) in created {
             guard let delta = touched.removeValue(forKey: id) else { continue }
             let status = ConversationStatus.afterIngest(current: .open, lastCustomerAt: delta.lastCustomerAt, lastOursAt: delta.lastOursAt,
@@ -285,6 +296,15 @@ final class MentionUpsert {
         }
         touched.removeAll(keepingCapacity: true)
         created.removeAll(keepingCapacity: true)
+        if !begun.isEmpty {
+            var seen = Set(changed)
+            let others = try db.cachedStatement(sql: """
+                SELECT id FROM conversation WHERE contact_id = ? AND id <> ? AND last_customer_at >= ? ORDER BY id LIMIT \(Self.othersRescored)
+                """)
+            for (id, contact, firstAt) in begun {
+                for other in try Int64.fetchAll(others, arguments: [contact, id, firstAt]) where seen.insert(other).inserted { changed.append(other) }
+            }
+        }
         try triager.retriage(changed, newCustomerMessage: customerWrote, in: db, now: now)
         try triager.incidents.finishBatch(in: db, now: now)
         try FullTextIndex.catchUp(db)
@@ -293,6 +313,10 @@ final class MentionUpsert {
 
 extension MentionUpsert {
     /// What a batch added to one conversation, folded into its summary columns at the end.
+    /// At most this many of a contact's other conversations are scored again when one begins
+    /// before them (a spammer's thousands are not).
+    static let othersRescored = 50
+
     struct Delta {
         var count = 0
         var firstAt = Int64.max
