@@ -31,8 +31,10 @@ func guardedAsync(_ body: @escaping @Sendable () async throws -> Void) throws {
     try guarded { try waitFor(body) }
 }
 
+/// Every error heed prints may echo what someone typed or sent (a file name, a query, an `--as`
+/// value, a customer's words): neutralised here, once, whatever the message.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data(("heed: " + message + "\n").utf8))
+    FileHandle.standardError.write(Data(("heed: " + DisplayText(untrusted: message, keepNewlines: true).string + "\n").utf8))
 }
 
 /// Writes a value as pretty JSON to standard output.

@@ -83,4 +83,19 @@ final class HostileInputTests: XCTestCase {
         XCTAssertNotEqual(try CacheDump.text(after), before, "the hostile files' good records were stored too")
         XCTAssertEqual(try after.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }, ["ok"])
     }
+
+    /// What a person typed comes back in an error neutralised: a file name, an `--as` value.
+    func testEchoesInErrorsAreNeutralised() throws {
+        let folder = TemporaryFolder()
+        let cache = folder.file("c.sqlite")
+        let name = folder.file("no\u{1B}[31mfile\u{07}.jsonl")
+        let missing = try HeedRun.run(["ingest", "--cache", cache, name], in: folder)
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("file"), missing.stderr)
+        XCTAssertFalse(missing.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, missing.stderr.debugDescription)
+        XCTAssertEqual(try HeedRun.run(["ingest", "--cache", cache, folder.write("a.jsonl", MentionLines.line(id: "1") + "\n")], in: folder).status, 0)
+        let who = try HeedRun.run(["tag", "1", "+x", "--as", "evil\u{1B}]0;pwned\u{07}", "--cache", cache], in: folder)
+        XCTAssertEqual(who.status, 77, who.stderr)
+        XCTAssertFalse(who.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, who.stderr.debugDescription)
+    }
 }
