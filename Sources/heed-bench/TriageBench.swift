@@ -19,10 +19,14 @@ struct TriageBench: ParsableCommand {
     @Option(help: "Open conversations in the cache; the rest are resolved.")
     var open = 100_000
 
+    @Flag(help: "Only the scoring rate (no cache is built).")
+    var rateOnly = false
+
     func run() throws {
         try options.prepare()
         let config = try ExampleConfig.load()
         try scoringRate(config: config)
+        if rateOnly { return }
         let cache = try cacheWithOpenConversations(config: config)
         let database = try AppDatabase.open(path: cache, memoryMapped: true)
         let triager = Triager(config: config)
