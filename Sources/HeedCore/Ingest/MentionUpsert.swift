@@ -252,8 +252,10 @@ final class MentionUpsert {
         let customerWrote = Set(touched.compactMap { $0.value.newCustomerMessage ? $0.key : nil })
         // A message earlier than others of its contact's (files imported out of order) changes
         // their repeat contact and first contact: they are scored again too, so that how
-        // mentions were grouped into files does not change a priority.
-        let begun = touched.compactMap { id, delta in delta.contact.map { (id, $0, delta.firstAt) } }
+        // mentions were grouped into files does not change a priority. One read a contact, from
+        // its earliest message in the batch less the repeat window, through the contact index.
+        var begun: [Int64: Int64] = [:]
+        for delta in touched.values { if let contact = delta.contact { begun[contact] = Swift.min(begun[contact] ?? .max, delta.firstAt) } }
         for (id, channel) in created {
             guard let delta = touched.removeValue(forKey: id) else { continue }
             let status = ConversationStatus.afterIngest(current: .open, lastCustomerAt: delta.lastCustomerAt, lastOursAt: delta.lastOursAt,
@@ -298,11 +300,13 @@ final class MentionUpsert {
         created.removeAll(keepingCapacity: true)
         if !begun.isEmpty {
             var seen = Set(changed)
+            let window = Int64(triager.config.triage.repeatWindowHours) * 3_600_000
             let others = try db.cachedStatement(sql: """
-                SELECT id FROM conversation WHERE contact_id = ? AND id <> ? AND last_customer_at >= ? ORDER BY id LIMIT \(Self.othersRescored)
+                SELECT id FROM conversation WHERE contact_id = ? AND first_at >= ? ORDER BY first_at LIMIT \(Self.othersRescored)
                 """)
-            for (id, contact, firstAt) in begun {
-                for other in try Int64.fetchAll(others, arguments: [contact, id, firstAt]) where seen.insert(other).inserted { changed.append(other) }
+            for (contact, firstAt) in begun {
+                let since = firstAt == .min ? firstAt : firstAt - window
+                for other in try Int64.fetchAll(others, arguments: [contact, since]) where seen.insert(other).inserted { changed.append(other) }
             }
         }
         try triager.retriage(changed, newCustomerMessage: customerWrote, in: db, now: now)

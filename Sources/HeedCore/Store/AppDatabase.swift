@@ -77,12 +77,26 @@ public final class AppDatabase: Sendable {
         if users >= 0 { flock(users, LOCK_SH) }
         let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try openPool(path, configuration)
         } catch {
             if users >= 0 { Foundation.close(users) }
             throw Self.openingError(error, path: path)
         }
         return try AppDatabase(writer: pool, path: path, usersLock: users >= 0 ? users : nil)
+    }
+
+    /// Switching a new cache to WAL can meet another process doing the same (a screen and
+    /// `heed run` opening it together), and SQLite then answers "busy" without waiting: tried
+    /// again for as long as the busy timeout allows.
+    private static func openPool(_ path: String, _ configuration: Configuration) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(20_000)
+            }
+        }
     }
 
     private static func openingError(_ error: Error, path: String) -> HeedError {
