@@ -35,9 +35,7 @@ final class RunCommandTests: XCTestCase {
     }
 
     func instance() throws -> LocalServer {
-        let page = try JSONParser.parse(try Data(contentsOf: URL(fileURLWithPath: Self.fixtures + "/test_notifications_mentions_only.1.json")))
-        guard case .array(let items) = page.value, let status = items.first?["status"] else { throw XCTSkip("fixture changed") }
-        let statusJSON = JSONWriter.string(status)
+        let statusJSON = try RecordedMastodon.mentionStatusJSON()
         return try LocalServer { request in
             switch (request.method, request.path) {
             case ("GET", "/api/v1/notifications"):

@@ -33,11 +33,7 @@ final class MastodonConnectorTests: XCTestCase {
     static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
     /// The status the mention notification carries, as `GET /api/v1/statuses/:id` answers it.
-    static func statusJSON() throws -> String {
-        let page = try JSONParser.parse(try Data(contentsOf: URL(fileURLWithPath: Self.page)))
-        guard case .array(let items) = page.value, let status = items.first?["status"] else { throw XCTSkip("fixture changed") }
-        return JSONWriter.string(status)
-    }
+    static func statusJSON() throws -> String { try RecordedMastodon.mentionStatusJSON() }
 
     /// An instance with one mention waiting, that takes one reply.
     func instance() throws -> LocalServer {
@@ -240,8 +236,9 @@ final class MastodonConnectorTests: XCTestCase {
     }
 
     func testABacklogIsPagedForwardAndStoredInBatchesWithTheMark() async throws {
-        let page = try JSONParser.parse(try Data(contentsOf: URL(fileURLWithPath: Self.page)))
-        guard case .array(let items) = page.value, let template = items.first else { throw XCTSkip("fixture changed") }
+        guard case .array(let items) = try RecordedMastodon.notificationsPage().value, let template = items.first else {
+            throw FixtureError("\(Self.page) no longer holds a notification")
+        }
         // 100 notifications, ids 1…100, each its own status.
         let all = (1...100).map { n -> String in
             JSONWriter.string(template).replacingOccurrences(of: #""id":"21""#, with: #""id":"\#(n)""#)

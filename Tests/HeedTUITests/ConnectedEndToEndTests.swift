@@ -22,9 +22,7 @@ final class ConnectedEndToEndTests: XCTestCase {
         var server: LocalServer!
 
         init() throws {
-            let page = try JSONParser.parse(try Data(contentsOf: URL(fileURLWithPath: mastodon + "/test_notifications_mentions_only.1.json")))
-            guard case .array(let items) = page.value, let status = items.first?["status"] else { throw XCTSkip("fixture changed") }
-            let statusJSON = JSONWriter.string(status)
+            let statusJSON = try RecordedMastodon.mentionStatusJSON()
             server = try LocalServer { [unowned self] request in
                 switch (request.method, request.path) {
                 case ("GET", "/api/v1/notifications"):
