@@ -42,19 +42,20 @@ final class UntrustedValueTests: XCTestCase {
         let actor = Operator(handle: "sam", name: "Sam Brooks", unixUser: nil, role: .agent, signature: "^SB", intro: nil, teams: [], maxAssigned: nil)
         let filled = try probe.database.read { db in try reply.filled(db, conversation: 1, by: actor) }
         XCTAssertEqual(filled, "Hi Dana]0;pwned31m (@danak), on it. ^SB")
-        XCTAssertFalse(filled.unicodeScalars.contains(where: JSONWriter.escapedForTerminals))
+        XCTAssertFalse(filled.unicodeScalars.contains(where: DisplayText.isNeutralised))
     }
 
     func testJSONHeedPrintsEscapesWhatATerminalWouldActOn() throws {
         struct Post: Codable, Equatable { var text: String }
-        let hostile = Post(text: "a\u{9B}31m b\u{202E}c\u{2028}d\u{7F}e\u{85}f")
+        let hostile = Post(text: "a\u{9B}31m b\u{202E}c\u{2028}d\u{7F}e\u{85}f\u{E0041}g")
         let json = JSONWriter.terminalSafe(String(decoding: try JSONEncoder().encode(hostile), as: UTF8.self))
-        XCTAssertFalse(json.unicodeScalars.contains(where: JSONWriter.escapedForTerminals), json)
-        XCTAssertTrue(json.contains("\\u009b") && json.contains("\\u202e") && json.contains("\\u2028") && json.contains("\\u007f") && json.contains("\\u0085"), json)
+        XCTAssertFalse(json.unicodeScalars.contains(where: DisplayText.isNeutralised), json)
+        XCTAssertTrue(json.contains("\\u009b") && json.contains("\\u202e") && json.contains("\\u2028") && json.contains("\\u007f") && json.contains("\\u0085")
+                      && json.contains("\\udb40\\udc41"), json)
         XCTAssertEqual(try JSONDecoder().decode(Post.self, from: Data(json.utf8)), hostile, "the same text, escaped")
         var quoted = ""
         JSONWriter.quote(hostile.text, into: &quoted)
-        XCTAssertFalse(quoted.unicodeScalars.contains(where: JSONWriter.escapedForTerminals), quoted)
+        XCTAssertFalse(quoted.unicodeScalars.contains(where: DisplayText.isNeutralised), quoted)
     }
 }
 

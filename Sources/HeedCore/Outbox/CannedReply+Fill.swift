@@ -34,8 +34,9 @@ extension CannedReply {
         return result.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
     }
 
-    /// A value without control, separator or bidi characters (`JSONWriter.escapedForTerminals`).
+    /// A value without what `DisplayText` neutralises (controls, separators, bidi and other
+    /// invisible format characters): left out, not replaced.
     static func clean(_ value: String) -> String {
-        String(String.UnicodeScalarView(value.unicodeScalars.filter { !JSONWriter.escapedForTerminals($0) }))
+        String(String.UnicodeScalarView(value.unicodeScalars.filter { !DisplayText.isNeutralised($0) }))
     }
 }

@@ -31,28 +31,23 @@ public enum JSONWriter {
         }
     }
 
-    /// What a terminal would act on rather than show: C0 and C1 controls, DEL, NEL, the line and
-    /// paragraph separators and the bidi controls. JSON heed prints carries them as `\\uXXXX`.
-    public static func escapedForTerminals(_ c: Unicode.Scalar) -> Bool {
-        let v = c.value
-        return v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029 || v == 0x061C || v == 0x200E || v == 0x200F
-            || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
-    }
-
+    /// `\uXXXX` for one character (a surrogate pair beyond the first plane).
     static func escape(_ c: Unicode.Scalar) -> String {
-        let hex = String(c.value, radix: 16)
-        return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        String(c).utf16.map { unit in
+            let hex = String(unit, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }.joined()
     }
 
-    /// JSON text (from any encoder) with every character `escapedForTerminals` written as
-    /// `\\uXXXX`: such characters can only stand inside its strings, where the escape means
-    /// the same.
+    /// JSON text (from any encoder) with every character a terminal would act on rather than
+    /// show (`DisplayText.isNeutralised`) written as `\\uXXXX`: such characters can only stand
+    /// inside its strings, where the escape means the same.
     public static func terminalSafe(_ json: String) -> String {
-        guard json.unicodeScalars.contains(where: escapedForTerminals) else { return json }
+        guard json.unicodeScalars.contains(where: { $0 != "\n" && DisplayText.isNeutralised($0) }) else { return json }
         var out = String.UnicodeScalarView()
         for c in json.unicodeScalars {
             // The encoder's own line breaks between members stay.
-            if escapedForTerminals(c) && c != "\n" { out.append(contentsOf: escape(c).unicodeScalars) } else { out.append(c) }
+            if c != "\n" && DisplayText.isNeutralised(c) { out.append(contentsOf: escape(c).unicodeScalars) } else { out.append(c) }
         }
         return String(out)
     }
@@ -78,9 +73,8 @@ public enum JSONWriter {
     }
 
     public static func quote(_ s: String, into out: inout String) {
-        // Most strings need no escape: copy them whole (0xC2 leads C1 controls and NEL, 0xD8 the
-        // Arabic letter mark, 0xE2 the separators and bidi controls).
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0x7F && $0 != 0xC2 && $0 != 0xD8 && $0 != 0xE2 }) {
+        // Most strings are printable ASCII and need no escape: copy them whole.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
             out += "\""
             out += s
             out += "\""
@@ -94,7 +88,7 @@ public enum JSONWriter {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case let c where escapedForTerminals(c):
+            case let c where DisplayText.isNeutralised(c):
                 out += escape(c)
             default: out.unicodeScalars.append(scalar)
             }
