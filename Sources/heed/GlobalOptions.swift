@@ -39,9 +39,7 @@ func printError(_ message: String) {
 
 /// Writes a value as pretty JSON to standard output.
 func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(JSONWriter.terminalSafe(String(decoding: try encoder.encode(value), as: UTF8.self)))
+    print(try JSONWriter.pretty(value))
 }
 
 /// The width lines are cut to: `--width` when given, else the terminal's on standard output,

@@ -48,8 +48,6 @@ public enum ConversationText {
 
     /// The conversation as `heed show --json` prints it.
     public static func json(_ detail: ConversationDetail) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Data(JSONWriter.terminalSafe(String(decoding: try encoder.encode(detail), as: UTF8.self)).utf8) + Data("\n".utf8)
+        Data((try JSONWriter.pretty(detail) + "\n").utf8)
     }
 }

@@ -172,27 +172,23 @@ public final class AppDatabase: Sendable {
 
     /// One IMMEDIATE write transaction: committed when `body` returns, rolled back when it throws.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try writer.write(body)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
-            throw diskFull()
-        }
+        try sayingDiskFull { try writer.write(body) }
     }
 
     /// For work that opens its own transactions (an import commits batch by batch).
     func writeWithoutTransaction<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try writer.writeWithoutTransaction(body)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
-            throw diskFull()
-        }
+        try sayingDiskFull { try writer.writeWithoutTransaction(body) }
     }
 
-    /// SQLite's "database or disk is full": what it means and that what was committed before
-    /// is kept (the transaction that failed was rolled back whole).
-    func diskFull() -> HeedError {
-        HeedError("disk full: the cache \(path ?? "in memory") could not be written; what was written before is kept — "
-                  + "free some space and run it again", .diskFull)
+    /// SQLite's "database or disk is full" said for what it means, and that what was committed
+    /// before is kept (the transaction that failed was rolled back whole).
+    private func sayingDiskFull<T>(_ write: () throws -> T) throws -> T {
+        do {
+            return try write()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            throw HeedError("disk full: the cache \(path ?? "in memory") could not be written; what was written before is kept — "
+                            + "free some space and run it again", .diskFull)
+        }
     }
 
     /// A write the caller does not wait for (the screen must not freeze behind an import's

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Compact JSON text from a `JSONNode` (used to keep unknown fields as they came).
 public enum JSONWriter {
     public static func string(_ node: JSONNode) -> String {
@@ -50,6 +52,14 @@ public enum JSONWriter {
             if c != "\n" && DisplayText.isNeutralised(c) { out.append(contentsOf: escape(c).unicodeScalars) } else { out.append(c) }
         }
         return String(out)
+    }
+
+    /// A value as the JSON heed prints (`--json`, a piped conversation): pretty, keys sorted,
+    /// safe for a terminal.
+    public static func pretty<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return terminalSafe(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
     /// A JSON object of these members, in this order.

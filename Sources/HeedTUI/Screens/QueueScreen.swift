@@ -86,10 +86,10 @@ public enum QueueScreen {
         grid.put(DisplayText(rose ? "▲" : " "), x: x, y: y, style: selected ? style : .urgencyMedium)
         x += 1
         x += grid.put(DisplayText(DisplayWidth.fit(String(row.priority).leftPadded(to: 3), to: 3)), x: x, y: y,
-                      style: selected ? style : Urgency.priority(row.priority)) + 1
+                      style: selected ? style : UrgencyColour.priority(row.priority)) + 1
         let (when, late) = timing(row, now: now)
         x += grid.put(DisplayText(DisplayWidth.fit(when, to: 8)), x: x, y: y,
-                      style: selected ? style : Urgency.timing(row, late: late, now: now)) + 1
+                      style: selected ? style : UrgencyColour.timing(row, late: late, now: now)) + 1
         x += grid.put(DisplayText(DisplayWidth.fit(channelLabel(row.channel), to: 2)), x: x, y: y, style: style) + 1
         x += grid.put(DisplayText(DisplayWidth.fit(row.authorLabel(width: columns.author), to: columns.author)), x: x, y: y, style: style) + 1
         // The columns on the right, each whole names or none (`+2` for those left out); the text

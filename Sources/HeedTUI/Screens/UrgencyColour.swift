@@ -2,7 +2,7 @@ import HeedCore
 
 /// Colour that ranks rather than shouts: bold red only for the top band, so that on a queue
 /// where most conversations are late the few that matter most still stand out.
-enum Urgency {
+enum UrgencyColour {
     static let topBand = 90
     static let highBand = 70
     /// A due time this close is about to be missed.
