@@ -34,7 +34,7 @@ struct TriageEvalBench: ParsableCommand {
                 let start = DispatchTime.now()
                 let analyses = messages.map { analyzer.analyze($0.text) }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-                let sentiment = ClassScores(zip(messages, analyses).map { ($0.sentiment.rawValue, Self.polarity($1.sentiment)) }, labels: classes)
+                let sentiment = ClassScores(zip(messages, analyses).map { ($0.sentiment.rawValue, LabelledMessage.Sentiment(score: $1.sentiment).rawValue) }, labels: classes)
                 for (label, s) in sentiment.scores {
                     print(name.padding(toLength: 8, withPad: " ", startingAt: 0) + label.padding(toLength: 10, withPad: " ", startingAt: 0)
                         + String(format: "%7d  %9.2f  %6.2f  %6.2f", s.support, s.precision, s.recall, s.f1))
@@ -49,9 +49,5 @@ struct TriageEvalBench: ParsableCommand {
                              Double(messages.count) / Swift.max(seconds, 1e-9)))
             }
         }
-    }
-
-    static func polarity(_ sentiment: Double) -> String {
-        sentiment >= MessageAnalyzer.polarityThreshold ? "positive" : sentiment <= -MessageAnalyzer.polarityThreshold ? "negative" : "neutral"
     }
 }

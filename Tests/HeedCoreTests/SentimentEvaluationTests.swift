@@ -24,28 +24,7 @@ final class SentimentEvaluationTests: XCTestCase {
         }
     }
 
-    struct Score {
-        var precision: Double
-        var recall: Double
-        var support: Int
-    }
-
-    /// Precision and recall of each label, from (expected, predicted) pairs.
-    static func scores(_ pairs: [(String, String)], labels: [String]) -> [String: Score] {
-        var result: [String: Score] = [:]
-        for label in labels {
-            let predicted = pairs.filter { $0.1 == label }.count
-            let actual = pairs.filter { $0.0 == label }.count
-            let right = pairs.filter { $0.0 == label && $0.1 == label }.count
-            result[label] = Score(precision: predicted == 0 ? 0 : Double(right) / Double(predicted),
-                                  recall: actual == 0 ? 0 : Double(right) / Double(actual), support: actual)
-        }
-        return result
-    }
-
-    static func polarity(_ sentiment: Double) -> String {
-        sentiment >= MessageAnalyzer.polarityThreshold ? "positive" : sentiment <= -MessageAnalyzer.polarityThreshold ? "negative" : "neutral"
-    }
+    static func polarity(_ sentiment: Double) -> String { LabelledMessage.Sentiment(score: sentiment).rawValue }
 
     func testTheSetIsLargeAndCoversEveryClass() throws {
         let examples = try Self.examples()
@@ -58,11 +37,11 @@ final class SentimentEvaluationTests: XCTestCase {
         let analyzer = MessageAnalyzer()
         let examples = try Self.examples()
         let results = examples.map { analyzer.analyze($0.text) }
-        let sentiment = Self.scores(zip(examples, results).map { ($0.sentiment, Self.polarity($1.sentiment)) },
-                                    labels: ["negative", "neutral", "positive"])
-        let kind = Self.scores(zip(examples, results).map { ($0.kind, $1.kind.rawValue) }, labels: MentionKind.allCases.map(\.rawValue))
+        let sentiment = ClassScores(zip(examples, results).map { ($0.sentiment, Self.polarity($1.sentiment)) },
+                                    labels: LabelledMessage.Sentiment.allCases.map(\.rawValue))
+        let kind = ClassScores(zip(examples, results).map { ($0.kind, $1.kind.rawValue) }, labels: MentionKind.allCases.map(\.rawValue))
         if ProcessInfo.processInfo.environment["HEED_EVALUATION"] != nil {
-            for (label, s) in sentiment.sorted(by: { $0.key < $1.key }).map({ ($0.key, $0.value) }) + kind.sorted(by: { $0.key < $1.key }).map({ ($0.key, $0.value) }) {
+            for (label, s) in (sentiment.scores + kind.scores).sorted(by: { $0.label < $1.label }) {
                 print(String(format: "| %@ | %d | %.2f | %.2f |", label, s.support, s.precision, s.recall))
             }
             for (example, result) in zip(examples, results) where example.sentiment != Self.polarity(result.sentiment) || example.kind != result.kind.rawValue {
@@ -76,7 +55,7 @@ final class SentimentEvaluationTests: XCTestCase {
             "spam": (0.99, 0.86), "other": (0.39, 0.82),
         ]
         for (label, floor) in floors {
-            let score = sentiment[label] ?? kind[label]!
+            let score = try XCTUnwrap(sentiment.score(label) ?? kind.score(label))
             XCTAssertGreaterThanOrEqual(score.precision, floor.precision, "\(label) precision")
             XCTAssertGreaterThanOrEqual(score.recall, floor.recall, "\(label) recall")
         }

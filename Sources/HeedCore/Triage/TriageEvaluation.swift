@@ -5,7 +5,14 @@ import Foundation
 /// (`tweet_text`, `is_there_an_emotion_directed_at_a_brand_or_product`). Messages whose label
 /// says nothing ("not_relevant", "I can't tell") are left out.
 public struct LabelledMessage: Sendable, Equatable {
-    public enum Sentiment: String, Sendable, CaseIterable { case negative, neutral, positive }
+    public enum Sentiment: String, Sendable, CaseIterable {
+        case negative, neutral, positive
+
+        /// The class heed gives a sentiment score (`MessageAnalyzer.polarityThreshold` either way).
+        public init(score: Double) {
+            self = score >= MessageAnalyzer.polarityThreshold ? .positive : score <= -MessageAnalyzer.polarityThreshold ? .negative : .neutral
+        }
+    }
     public var text: String
     public var sentiment: Sentiment
 }
