@@ -100,24 +100,24 @@ extension AppState {
         }
     }
 
-    /// Who an action's line names first, for Tab and the check: teams for escalate, operators
-    /// and teams for assign (nothing to complete for the others).
-    private func names(for purpose: Prompt.Purpose) -> [String] {
-        let kind: String
-        switch purpose {
-        case .action(let k, _, _), .bulk(let k, _): kind = k
-        default: return []
-        }
+    /// Who an action names first, for Tab and the check: teams for escalate, operators and
+    /// teams for assign (nothing for the others).
+    private func names(forKind kind: String) -> (known: [String], what: String) {
         switch kind {
-        case "escalate": return teamNames
-        case "assign": return operatorHandles + teamNames
-        default: return []
+        case "escalate": (teamNames, "team")
+        case "assign": (operatorHandles + teamNames, "operator or team")
+        default: ([], "")
         }
     }
 
     /// Tab on an action's line: the first word completed to a team or operator, or the choices said.
     private func completeName(_ line: inout Prompt) {
-        let candidates = names(for: line.purpose)
+        let kind: String
+        switch line.purpose {
+        case .action(let k, _, _), .bulk(let k, _): kind = k
+        default: return
+        }
+        let candidates = names(forKind: kind).known
         guard !candidates.isEmpty else { return }
         let first = line.text.prefix { $0 != " " }
         let rest = line.text.dropFirst(first.count)
@@ -136,12 +136,13 @@ extension AppState {
     /// A team or operator the config does not know is caught here, with the line kept: the
     /// note after a misspelt team is not lost.
     private func checkName(in command: TriageCommand) throws(QueryError) {
-        let (name, known, what): (String, [String], String)
+        let name: String
         switch command {
-        case .escalate(let team, _): (name, known, what) = (team, teamNames, "team")
-        case .assign(let target): (name, known, what) = (target, operatorHandles + teamNames, "operator or team")
+        case .escalate(let team, _): name = team
+        case .assign(let target): name = target
         default: return
         }
+        let (known, what) = names(forKind: command.kind.rawValue)
         guard !known.isEmpty, !known.contains(name) else { return }
         let hint = Spelling.closest(to: name, in: known).map { " — \($0)?" } ?? ": " + known.joined(separator: ", ")
         throw QueryError(position: 0, message: "no \(what) \"\(name)\"\(hint) (Tab completes)")
