@@ -50,14 +50,9 @@ public struct ScoringFingerprint: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// FNV-1a, 64 bits: stable across runs and machines (Swift's `Hasher` is seeded per process).
+    /// Stable across runs and machines, as a stored binding must be.
     static func hash(_ text: String) -> String {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            value ^= UInt64(byte)
-            value = value &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(value, radix: 16)
+        let hex = String(FNV1a.hash(text.utf8), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

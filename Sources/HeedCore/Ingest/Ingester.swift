@@ -303,10 +303,7 @@ public final class Ingester {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, 0) }
         guard count >= 0 else { throw HeedError("cannot read: \(String(cString: strerror(errno)))", .unreadable) }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in buffer[0..<count] {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
+        let hash = FNV1a.hash(buffer[0..<count])
         return "\(count):\(String(hash, radix: 16))"
     }
 }

@@ -115,8 +115,7 @@ struct IncidentTerms: Sendable {
 
     /// A term's key: FNV-1a of its text (a pair's words sorted, one space between).
     static func key(_ term: String) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in term.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hash = FNV1a.hash(term.utf8)
         // Zero is the key of all traffic together (`IncidentDetector.allTraffic`).
         return hash == 0 ? 1 : Int64(bitPattern: hash)
     }

@@ -23,7 +23,7 @@ struct MessageTokens {
     private(set) var hasLink = false
     /// The text's fingerprint for finding copies (see `TextFingerprint`), nil when it has too few words.
     var fingerprint: Int64? { fingerprintWords >= TextFingerprint.minimumWords ? Int64(bitPattern: fingerprintHash) : nil }
-    private var fingerprintHash: UInt64 = 0xcbf2_9ce4_8422_2325
+    private var fingerprintHash = FNV1a.offset
     private var fingerprintWords = 0
     /// The current run of non-space characters: its words join the fingerprint unless it turns
     /// out to be a link or path (it holds a "/") or a handle or hashtag.
@@ -85,7 +85,7 @@ struct MessageTokens {
         func endRun() {
             if !runSkipped {
                 // Each word's bytes and a space, as the fingerprint has always been made.
-                for byte in runBytes { fingerprintHash = (fingerprintHash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                for byte in runBytes { fingerprintHash = (fingerprintHash ^ UInt64(byte)) &* FNV1a.prime }
                 fingerprintWords += runWords
             }
             runBytes.removeAll(keepingCapacity: true)

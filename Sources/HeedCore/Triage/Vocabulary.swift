@@ -51,11 +51,7 @@ struct Vocabulary: Sendable {
         }
     }
 
-    private static func hash<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
-    }
+    private static func hash<C: Collection<UInt8>>(_ bytes: C) -> UInt64 { FNV1a.hash(bytes) }
 
     /// A phrase's words as ids, adding them.
     mutating func add(phrase: String) -> [Int32] {
