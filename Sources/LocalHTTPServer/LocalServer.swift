@@ -23,9 +23,19 @@ public final class LocalServer: @unchecked Sendable {
         public var body: Data
         /// Seconds to wait before answering (a slow network).
         public var delay: Double
+        /// An answer that goes on arriving: `body` first, then what the test sends into it,
+        /// chunked, until it is closed.
+        public var stream: ResponseStream?
 
         public init(status: Int = 200, headers: [(String, String)] = [], body: Data = Data(), delay: Double = 0) {
             (self.status, self.headers, self.body, self.delay) = (status, headers, body, delay)
+        }
+
+        /// Server-sent events: `stream`'s text as the test sends it.
+        public static func events(_ stream: ResponseStream, first: String = "") -> Response {
+            var response = Response(headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "private, no-store")], body: Data(first.utf8))
+            response.stream = stream
+            return response
         }
 
         public static func json(_ text: String, status: Int = 200, headers: [(String, String)] = []) -> Response {
@@ -108,14 +118,29 @@ public final class LocalServer: @unchecked Sendable {
         if response.delay > 0 { usleep(useconds_t(response.delay * 1_000_000)) }
         var head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
         for (name, value) in response.headers { head += "\(name): \(value)\r\n" }
-        head += "Content-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
-        let bytes = Array(head.utf8) + Array(response.body)
+        guard let stream = response.stream else {
+            head += "Content-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
+            _ = Self.write(Array(head.utf8) + Array(response.body), to: client)
+            return
+        }
+        head += "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        guard Self.write(Array(head.utf8), to: client) else { return }
+        var next: [UInt8]? = Array(response.body)
+        while let chunk = next {
+            if !chunk.isEmpty, !Self.write(Array(String(chunk.count, radix: 16).utf8) + [13, 10] + chunk + [13, 10], to: client) { break }
+            next = stream.next()
+        }
+        _ = Self.write(Array("0\r\n\r\n".utf8), to: client)
+    }
+
+    private static func write(_ bytes: [UInt8], to client: Int32) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { send(client, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
-            if sent <= 0 { return }
+            if sent <= 0 { return false }
             offset += sent
         }
+        return true
     }
 
     private static func read(_ client: Int32) -> Request? {
@@ -167,6 +192,38 @@ public final class LocalServer: @unchecked Sendable {
         case 500: "Internal Server Error"
         case 503: "Service Unavailable"
         default: "Status"
+        }
+    }
+}
+
+/// What a streamed answer of `LocalServer` sends next: the test sends text into it and closes it.
+public final class ResponseStream: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var waiting: [[UInt8]] = []
+    private var closed = false
+
+    public init() {}
+
+    public func send(_ text: String) {
+        condition.withLock {
+            waiting.append(Array(text.utf8))
+            condition.signal()
+        }
+    }
+
+    /// Ends the answer (the server closes the connection).
+    public func close() {
+        condition.withLock {
+            closed = true
+            condition.broadcast()
+        }
+    }
+
+    /// The next text sent, waiting for it; nil once closed.
+    func next() -> [UInt8]? {
+        condition.withLock {
+            while waiting.isEmpty && !closed { condition.wait() }
+            return waiting.isEmpty ? nil : waiting.removeFirst()
         }
     }
 }

@@ -12,11 +12,12 @@ final class RunCommandTests: XCTestCase {
     var config: String { folder.file("team.json") }
     static let fixtures = Paths.sharedFixtures + "/mastodon"
 
-    func writeConfig(_ server: LocalServer) {
+    func writeConfig(_ server: LocalServer, stream: Bool = false) {
         folder.write("team.json", """
             {"operators": [{"handle": "sam", "name": "Sam Brooks", "role": "lead", "signature": "^SB"}],
              "undo_seconds": 2,
-             "accounts": {"mastodon": [{"name": "mastodon-help", "handle": "mastodonpy_test", "url": "\(server.url.absoluteString)", "poll_seconds": 1}]}}
+             "accounts": {"mastodon": [{"name": "mastodon-help", "handle": "mastodonpy_test", "url": "\(server.url.absoluteString)", "poll_seconds": 1,
+                                        "stream": \(stream)}]}}
             """)
     }
 
@@ -95,6 +96,49 @@ final class RunCommandTests: XCTestCase {
         XCTAssertFalse(lines.contains("On it!") || lines.contains("hello!"), "no customer text, nor ours, above debug")
         XCTAssertFalse(lines.contains("token-123"), "no secret")
         XCTAssertEqual(try heed(["status"]).status, 3, "gone with its process")
+    }
+
+    /// The instance streams from its own host (it names none); the stream carries the recorded
+    /// notification 14 (Mastodon.py's recording, `Tests/HeedCoreTests/Fixtures/recorded`).
+    func testRunStreamsMentionsAsTheyHappenAndStopsMidStream() throws {
+        let stream = ResponseStream()
+        defer { stream.close() }
+        let server = try LocalServer { request in
+            switch request.path {
+            case "/api/v1/notifications": return .json("[]")
+            case "/api/v1/streaming/user/notification": return .events(stream, first: ":)\n")
+            default: return .json(#"{"error":"Record not found"}"#, status: 404)
+            }
+        }
+        writeConfig(server, stream: true)
+        XCTAssertEqual(try heed(["init"]).status, 0)
+        let log = folder.file("run.log")
+        let run = try ChildProcess.spawn([Paths.heedBinary, "run", "--cache", cache, "--config", config], stdout: log, stderr: log,
+                                         environment: ["HEED_SECRET_MASTODON_HELP": "token-123", "HOME": folder.path])
+        defer { run.kill() }
+        let database = try AppDatabase.open(path: cache)
+        try wait(10, for: "the stream to open") {
+            try database.read { db in try Int64.fetchOne(db, sql: "SELECT streaming_since FROM account_state") } != nil
+        }
+        let recorded = try String(contentsOfFile: Paths.packageRoot + "/Tests/HeedCoreTests/Fixtures/recorded/mastodon-streaming-user.sse", encoding: .utf8)
+        let notification = try XCTUnwrap(recorded.components(separatedBy: "\n").first { $0.hasPrefix(#"data: {"id":"14","type":"mention""#) })
+        let sent = Date()
+        stream.send("event: notification\n\(notification)\n\n")
+        try wait(2, for: "the streamed mention, within 2 s") {
+            try database.read { db in try String.fetchOne(db, sql: "SELECT source_id FROM mention") } == "117024236408130890"
+        }
+        print("streamed mention stored after \(Int(Date().timeIntervalSince(sent) * 1000)) ms")
+        let status = try heed(["status"])
+        XCTAssertTrue(status.stdout.contains("ok; streaming for "), status.stdout)
+        XCTAssertTrue(status.stdout.contains("cursor 14"), status.stdout)
+        let stopping = Date()
+        run.kill(SIGTERM)
+        XCTAssertEqual(run.wait().status, 0, "a clean stop, the stream open")
+        XCTAssertLessThan(Date().timeIntervalSince(stopping), 5)
+        XCTAssertFalse(try heed(["status"]).stdout.contains("streaming for"), "not shown as streaming once stopped")
+        let lines = try String(contentsOfFile: log, encoding: .utf8)
+        XCTAssertTrue(lines.contains("msg=streaming"), lines)
+        XCTAssertEqual(server.requests.filter { $0.path == "/api/v1/streaming/user/notification" }.count, 1, "one stream, held open")
     }
 
     func testAccountCheckSaysWhatIsWrongAndTheUnitRunsIt() throws {

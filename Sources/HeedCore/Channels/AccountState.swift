@@ -18,12 +18,16 @@ public struct AccountState: Sendable, Equatable, Codable, FetchableRecord, Persi
     public var rateRemaining: Int?
     public var rateLimit: Int?
     public var rateResetAt: Int64?
+    /// The stream open now, since when; nil when the account is polled.
+    public var streamingSince: Int64?
+    /// Why an account that asks for the stream is polled instead.
+    public var streamError: String?
     public var updatedAt: Int64
 
     enum CodingKeys: String, CodingKey {
         case account, cursor, etag, lastModified = "last_modified", lastPollAt = "last_poll_at", lastOkAt = "last_ok_at"
         case lastError = "last_error", lastErrorAt = "last_error_at", stopped, rateRemaining = "rate_remaining", rateLimit = "rate_limit"
-        case rateResetAt = "rate_reset_at", updatedAt = "updated_at"
+        case rateResetAt = "rate_reset_at", streamingSince = "streaming_since", streamError = "stream_error", updatedAt = "updated_at"
     }
 
     public init(account: String, now: Int64) {

@@ -29,6 +29,16 @@ protocol Listener: Sendable {
     func listen(since mark: ListenMark, known: @Sendable (String, String) -> Bool) async throws -> ListenedPage
 }
 
+/// A listener that is also told what is new as it happens (Mastodon's streaming API). The
+/// stream is opened before the backlog is polled, so nothing falls between the two.
+protocol StreamingListener: Listener {
+    /// Pages as the network streams them, each with the mark of what it holds; thrown when the
+    /// stream cannot be opened (the account is polled instead).
+    func stream(known: @escaping @Sendable (String, String) -> Bool) async throws -> AsyncThrowingStream<ListenedPage, Error>
+    /// Where listening goes on from once `streamed` is stored: the later of the two.
+    func mark(_ mark: ListenMark, after streamed: ListenMark) -> ListenMark
+}
+
 /// A post of ours as a poster sends it, with what it answers.
 struct OutgoingPost: Sendable, Equatable {
     var id: Int64

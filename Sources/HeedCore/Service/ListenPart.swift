@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import GRDB
 import Logging
+import ServiceLifecycle
 
 /// Hears one connected account: polls its listener, stores each page with its new mark in one
 /// transaction, and keeps the account's state (`account_state`) for `heed status` and the
@@ -17,6 +18,7 @@ struct ListenPart: ServicePart {
     let logger: Logger
     private let queue: DispatchQueue
     private let failures = Counter()
+    private let streamBackoff = StreamBackoff()
 
     /// `queue` is where the part writes the cache: the listeners share one (their imports take
     /// turns on the cache's lock anyway, and one at a time holds one import's memory).
@@ -33,6 +35,11 @@ struct ListenPart: ServicePart {
 
     var name: String { "listen:" + account.name }
 
+    /// A stream a killed run left marked open is not open.
+    func start() async throws {
+        try await setStreaming(since: nil)
+    }
+
     /// Mentions taken together at most, before they are stored.
     static let batch = 2_000
 
@@ -41,29 +48,103 @@ struct ListenPart: ServicePart {
         let state = try await blocking(queue) { try database.read { db in try AccountState.of(db, account: account.name, now: clock.now()) } }
         let now = clock.now()
         if let reset = state.rateResetAt, state.rateRemaining == 0, reset > now { return reset - now }
-        var page: ListenedPage
         let listener: any Listener
         do {
             listener = try connectors.listener(for: account)
-            page = try await take(listener, since: state.mark)
-        } catch let error as NetworkError {
-            return try await trouble(error, state: state)
         } catch let error as HeedError {
             // A secret that cannot be had: the account's trouble until someone adds it.
             return try await trouble(.unauthorized(error.message), state: state)
         }
+        if account.stream, let streaming = listener as? any StreamingListener, streamBackoff.due(now) {
+            return try await stream(streaming, state: state)
+        }
+        return try await poll(listener, state: state).wait
+    }
+
+    /// One poll: every page waiting, stored batch by batch. `caughtUp` is false when the
+    /// network's trouble cut it short.
+    private func poll(_ listener: any Listener, state: AccountState) async throws -> (wait: Int64, caughtUp: Bool) {
+        let now = clock.now()
+        var page: ListenedPage
+        do {
+            page = try await take(listener, since: state.mark)
+        } catch let error as NetworkError {
+            return (try await trouble(error, state: state), false)
+        }
         failures.reset()
         let quiet = page.mentions.isEmpty && page.mark == state.mark && state.trouble == nil && !state.stopped
             && now - (state.lastPollAt ?? 0) < ServiceStatus.beatEvery
-        if quiet { return Int64(account.pollSeconds) * 1000 }
+        if quiet { return (Int64(account.pollSeconds) * 1000, true) }
         // A backlog: while one batch is stored, the next is fetched.
         while true {
             let batch = page
             async let following = batch.more && !Task.isShuttingDownGracefully ? try? take(listener, since: batch.mark) : nil
             try await store(batch)
-            guard let next = await following else { return batch.more ? 0 : Int64(account.pollSeconds) * 1000 }
+            guard let next = await following else { return batch.more ? (0, false) : (Int64(account.pollSeconds) * 1000, true) }
             page = next
         }
+    }
+
+    /// Listens by the stream for as long as it lasts: opened first, then the backlog polled,
+    /// then each streamed page stored as it comes with the later mark. A stream that cannot be
+    /// opened, or breaks, is tried again after a backoff (a minute, doubling to a quarter of an
+    /// hour), the account polled meanwhile; refused credentials are the account's trouble.
+    private func stream(_ listener: any StreamingListener, state: AccountState) async throws -> Int64 {
+        let (database, clock, account) = (database, clock, account)
+        let events: AsyncThrowingStream<ListenedPage, Error>
+        do {
+            events = try await listener.stream { channel, sourceID in Self.known(database, channel, sourceID) }
+        } catch let error as NetworkError {
+            if case .unauthorized = error { return try await trouble(error, state: state) }
+            try await streamBroke(error.description)
+            return try await poll(listener, state: state).wait
+        }
+        let caughtUp = try await poll(listener, state: state)
+        guard caughtUp.caughtUp, !Task.isShuttingDownGracefully else { return caughtUp.wait }
+        let opened = clock.now()
+        try await setStreaming(since: opened)
+        logger.info("streaming")
+        var mark = try await blocking(queue) { try database.read { db in try AccountState.of(db, account: account.name, now: clock.now()).mark } }
+        do {
+            for try await streamed in events.cancelOnGracefulShutdown() {
+                var page = streamed
+                page.mark = listener.mark(mark, after: streamed.mark)
+                try await store(page)
+                mark = page.mark
+            }
+        } catch let error as NetworkError {
+            try await streamBroke(error.description)
+            return 0
+        } catch is CancellationError {}
+        if Task.isShuttingDownGracefully || Task.isCancelled {
+            try await setStreaming(since: nil)
+            return 0
+        }
+        // The server ended it: at once again if it had lasted, else as a failure.
+        if clock.now() - opened < 60_000 { try await streamBroke("the stream ended at once") } else { try await setStreaming(since: nil) }
+        return 0
+    }
+
+    private func streamBroke(_ reason: String) async throws {
+        let retry = streamBackoff.failed(now: clock.now())
+        logger.warning("polling instead of streaming", metadata: ["error": "\(reason)", "stream_again_in_ms": "\(retry)"])
+        try await setStreaming(since: nil, error: reason)
+    }
+
+    private func setStreaming(since: Int64?, error: String? = nil) async throws {
+        if since != nil { streamBackoff.reset() }
+        let (database, clock, account) = (database, clock, account)
+        try await blocking(queue) {
+            try database.write { db in
+                try AccountState.update(db, account: account.name, now: clock.now()) { s in (s.streamingSince, s.streamError) = (since, error) }
+            }
+        }
+    }
+
+    private static func known(_ database: AppDatabase, _ channel: String, _ sourceID: String) -> Bool {
+        (try? database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mention WHERE channel = ? AND source_id = ?)", arguments: [channel, sourceID])
+        }) == true
     }
 
     /// Pages that wait, taken together up to a batch, to be stored in one transaction with the
@@ -75,11 +156,7 @@ struct ListenPart: ServicePart {
         var mark = start
         do {
             while true {
-                let next = try await listener.listen(since: mark) { channel, sourceID in
-                    (try? database.read { db in
-                        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mention WHERE channel = ? AND source_id = ?)", arguments: [channel, sourceID])
-                    }) == true
-                }
+                let next = try await listener.listen(since: mark) { channel, sourceID in Self.known(database, channel, sourceID) }
                 taken = taken.map { $0.followed(by: next) } ?? next
                 mark = next.mark
                 guard next.more, taken!.mentions.count < Self.batch, !Task.isShuttingDownGracefully else { break }
@@ -153,6 +230,28 @@ extension ListenedPage {
         joined.rateLimit = next.rateLimit ?? rateLimit
         return joined
     }
+}
+
+/// When a stream that broke is tried again: a minute after the first failure, doubling to a
+/// quarter of an hour.
+final class StreamBackoff: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failures = 0
+    private var retryAt: Int64 = 0
+
+    func due(_ now: Int64) -> Bool { lock.withLock { now >= retryAt } }
+
+    /// Counts a failure; milliseconds until the stream is tried again.
+    func failed(now: Int64) -> Int64 {
+        lock.withLock {
+            let wait: Int64 = min(900_000, 60_000 << Int64(min(failures, 4)))
+            failures += 1
+            retryAt = now + wait
+            return wait
+        }
+    }
+
+    func reset() { lock.withLock { (failures, retryAt) = (0, 0) } }
 }
 
 /// A count that parts keep across rounds (they are values; the count is shared).

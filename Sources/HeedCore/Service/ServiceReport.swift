@@ -15,6 +15,8 @@ public struct ServiceReport: Sendable, Equatable, Encodable {
         public var name: String
         public var network: String
         public var handle: String
+        /// The config asks for the network's stream.
+        public var streams: Bool
         public var state: AccountState?
     }
 
@@ -30,7 +32,7 @@ public struct ServiceReport: Sendable, Equatable, Encodable {
                 .map { ($0["state"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
             return ServiceReport(
                 running: lock.running, holder: lock.holder, parts: try ServicePartState.all(db),
-                accounts: config.connectedAccounts.map { Account(name: $0.name, network: $0.network.rawValue, handle: $0.handle, state: states[$0.name]) },
+                accounts: config.connectedAccounts.map { Account(name: $0.name, network: $0.network.rawValue, handle: $0.handle, streams: $0.stream, state: states[$0.name]) },
                 outbox: Outbox(waiting: (counts["queued"] ?? 0) + (counts["sending"] ?? 0), failed: counts["failed"] ?? 0, checking: counts["checking"] ?? 0))
         }
     }
@@ -70,6 +72,11 @@ public struct ServiceReport: Sendable, Equatable, Encodable {
                 line += ", " + (state.stopped ? "stopped: " : "trouble: ") + trouble
             } else {
                 line += ", ok"
+            }
+            if let since = state.streamingSince {
+                line += "; streaming for \(Age.short(milliseconds: now - since))"
+            } else if account.streams, let why = state.streamError {
+                line += "; polled, not streaming: \(why)"
             }
             if let cursor = state.cursor { line += "; cursor \(cursor)" }
             if let remaining = state.rateRemaining { line += "; rate limit \(remaining)" + (state.rateLimit.map { "/\($0)" } ?? "") + " left" }

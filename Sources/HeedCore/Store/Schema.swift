@@ -24,6 +24,7 @@ enum Schema {
         migrator.registerMigration("v14-config-binding", migrate: v14ConfigBinding)
         migrator.registerMigration("v15-drafts", migrate: v15Drafts)
         migrator.registerMigration("v16-finer-order", migrate: v16FinerOrder)
+        migrator.registerMigration("v17-streaming", migrate: v17Streaming)
         return migrator
     }
 
@@ -527,6 +528,14 @@ enum Schema {
         try db.execute(sql: """
             DROP INDEX conversation_queue;
             CREATE INDEX conversation_queue ON conversation(status, priority DESC, static_points DESC, due_at, waiting_since);
+            """)
+    }
+
+    /// An account listened to by a stream: since when, or why it is polled instead.
+    private static func v17Streaming(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE account_state ADD COLUMN streaming_since INTEGER;
+            ALTER TABLE account_state ADD COLUMN stream_error TEXT;
             """)
     }
 }

@@ -4,8 +4,10 @@ import Foundation
 /// and `write:statuses`): mentions from `GET /api/v1/notifications?types[]=mention` (paged
 /// with `min_id`), threads completed with `GET /api/v1/statuses/:id/context`, replies with
 /// `POST /api/v1/statuses` (the answered message's visibility, its author addressed, the
-/// outbox's idempotency key as `Idempotency-Key`).
-struct Mastodon: Listener, Poster, AccountChecker {
+/// outbox's idempotency key as `Idempotency-Key`). With `"stream": true`, new mentions come as
+/// they happen from the streaming API (`GET /api/v1/streaming/user/notification`, server-sent
+/// events, on the streaming host `GET /api/v2/instance` names).
+struct Mastodon: StreamingListener, Poster, AccountChecker {
     let account: ConnectedAccount
     let token: Secret
     let http: any HTTPClient
@@ -43,17 +45,89 @@ struct Mastodon: Listener, Poster, AccountChecker {
         let ids = items.compactMap { $0["id"]?.string }
         if let newest = ids.max(by: Self.idOrder) { page.mark.cursor = newest }
         page.add(MastodonFormat().records(in: document, context: FormatContext(config: Config())))
-        // A reply whose parent heed has not seen comes with its thread.
+        try await completeThreads(&page, known: known)
+        return page
+    }
+
+    /// A reply whose parent heed has not seen comes with its thread (a thread gone meanwhile
+    /// leaves the reply on its own).
+    private func completeThreads(_ page: inout ListenedPage, known: @Sendable (String, String) -> Bool) async throws {
         for mention in page.mentions where mention.inReplyTo != nil {
             guard let parent = mention.inReplyTo, !known("mastodon", parent), !page.mentions.contains(where: { $0.sourceID == parent }) else { continue }
-            let context = try await get("api/v1/statuses/\(mention.sourceID)/context", what: "the thread of \(mention.sourceID)")
-            page.add(MastodonFormat().records(in: try context.json(), context: FormatContext(config: Config())))
+            do {
+                let context = try await get("api/v1/statuses/\(mention.sourceID)/context", what: "the thread of \(mention.sourceID)")
+                page.add(MastodonFormat().records(in: try context.json(), context: FormatContext(config: Config())))
+            } catch NetworkError.refused(let message) where message.contains("HTTP 404") {
+                continue
+            }
         }
-        return page
     }
 
     /// Snowflake ids as numbers: a longer id is a later one.
     static func idOrder(_ a: String, _ b: String) -> Bool { a.count != b.count ? a.count < b.count : a < b }
+
+    // MARK: Streaming
+
+    /// The streaming server sends a comment every few seconds; this long without one, the
+    /// connection is taken for dead.
+    static let streamIdleSeconds = 90.0
+
+    func stream(known: @escaping @Sendable (String, String) -> Bool) async throws -> AsyncThrowingStream<ListenedPage, Error> {
+        let url = await streamingBase().appendingPathComponent("api/v1/streaming/user/notification")
+        let opened = try await http.open(HTTPRequest("GET", url, headers: [("Authorization", "Bearer " + token.reveal()), ("Accept", "text/event-stream")]),
+                                         idleSeconds: Self.streamIdleSeconds)
+        guard opened.status == 200 else { throw NetworkError.from(try await opened.response(), now: clock.now(), what: "the stream") }
+        let (pages, continuation) = AsyncThrowingStream.makeStream(of: ListenedPage.self, throwing: Error.self)
+        let reading = Task {
+            var events = ServerSentEvents()
+            do {
+                for try await chunk in opened.body {
+                    for event in events.feed(chunk) where event.name == "notification" {
+                        if let page = try await page(of: event, known: known) { continuation.yield(page) }
+                    }
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in reading.cancel() }
+        return pages
+    }
+
+    /// A notification event as a page: its mention (a follow or a favourite has none) with its
+    /// thread, and its id as the mark.
+    private func page(of event: ServerSentEvents.Event, known: @Sendable (String, String) -> Bool) async throws -> ListenedPage? {
+        guard let node = try? JSONParser.parse(Data(event.data.utf8)) else {
+            return ListenedPage(rejected: [Rejection(line: 1, field: "notification", reason: "the streamed event is not JSON")], mark: ListenMark())
+        }
+        guard let id = node["id"]?.string else { return nil }
+        var page = ListenedPage(mark: ListenMark(cursor: id))
+        page.add(MastodonFormat().records(in: node, context: FormatContext(config: Config())))
+        guard !page.mentions.isEmpty || !page.rejected.isEmpty else { return nil }
+        try await completeThreads(&page, known: known)
+        return page
+    }
+
+    func mark(_ mark: ListenMark, after streamed: ListenMark) -> ListenMark {
+        guard let newer = streamed.cursor else { return mark }
+        guard let cursor = mark.cursor else { return streamed }
+        return Self.idOrder(cursor, newer) ? streamed : mark
+    }
+
+    /// Where the instance streams from: `configuration.urls.streaming` of `GET /api/v2/instance`
+    /// (often a host of its own), as HTTP; the instance itself when it does not say.
+    private func streamingBase() async -> URL {
+        guard let instance = try? await get("api/v2/instance", what: "the instance").json(),
+              let named = instance["configuration"]?["urls"]?["streaming"]?.string,
+              var components = URLComponents(string: named), let scheme = components.scheme?.lowercased() else { return base }
+        switch scheme {
+        case "wss", "https": components.scheme = "https"
+        case "ws", "http": components.scheme = "http"
+        default: return base
+        }
+        return components.url ?? base
+    }
 
     // MARK: Answering
 
