@@ -1,11 +1,51 @@
-/// What to do on a network's side before heed can connect to it, as `heed account add` says it
+import Foundation
+
+/// What `heed account add` asks for each network, and what to do on the network's side first
 /// (docs/channels.md has it in full).
 public enum AccountGuide {
+    /// One thing to ask: the config field it fills, the question, and what is wrong with an
+    /// answer (nil when it will do).
+    public struct Question: Sendable {
+        public let field: String
+        public let prompt: String
+        public let problem: @Sendable (String) -> String?
+    }
+
+    public static func questions(for network: ConnectedAccount.Network) -> [Question] {
+        let url = Question(field: "url", prompt: "its address: " + AccountReader.urlExample(network), problem: urlProblem)
+        let handle = Question(field: "handle", prompt: "our account's name there", problem: { $0.isEmpty ? "give our account's name" : nil })
+        switch network {
+        case .mastodon, .bluesky, .discourse: return [url, handle]
+        case .feed: return [url]
+        case .email:
+            return [Question(field: "maildir", prompt: "the Maildir folder mbsync, fetchmail or offlineimap fill", problem: { $0.isEmpty ? "give the folder" : nil }),
+                    Question(field: "from", prompt: "the address our replies come from", problem: { $0.contains("@") ? nil : "an e-mail address, like help@northwind.example" })]
+        }
+    }
+
+    /// The channel an account of `network` is listed under.
+    public static func channel(of network: ConnectedAccount.Network) -> String {
+        switch network {
+        case .mastodon: "mastodon"
+        case .bluesky: "bluesky"
+        case .discourse: "forum"
+        case .feed: "blog"
+        case .email: "email"
+        }
+    }
+
+    @Sendable static func urlProblem(_ text: String) -> String? {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host?.isEmpty == false else {
+            return "\"\(text)\" is not an http(s) address"
+        }
+        return nil
+    }
+
     public static func steps(for network: ConnectedAccount.Network) -> [String] {
         switch network {
         case .mastodon:
-            ["Mastodon: on the instance, Preferences → Development → New application, with the scopes read:notifications, read:statuses "
-                + "and write:statuses; its \"access token\" is the secret."]
+            ["Mastodon: on the instance, Preferences → Development → New application, with the scopes read:notifications, read:statuses, "
+                + "read:accounts and write:statuses; its \"access token\" is the secret. With --stream, mentions come as they happen."]
         case .bluesky:
             ["Bluesky: Settings → Privacy and security → App passwords → Add; the app password is the secret (never the account's own). "
                 + "The handle is the account's (northwind.bsky.social); the address its service (https://bsky.social)."]
@@ -16,7 +56,7 @@ public enum AccountGuide {
             ["A comment feed: its address is all heed needs (it asks with ETag and If-Modified-Since, so an unchanged feed costs nothing)."]
         case .email:
             ["E-mail: heed reads a Maildir that mbsync, fetchmail or offlineimap fill (it never changes it) and sends replies through a "
-                + "sendmail-compatible program (msmtp, sendmail): give \"maildir\", \"from\", and \"sendmail\" if it is not `sendmail -t -i`."]
+                + "sendmail-compatible program (msmtp, sendmail; `sendmail -t -i` unless the config's \"sendmail\" says otherwise)."]
         }
     }
 }

@@ -58,7 +58,7 @@ enum AccountReader {
         return account
     }
 
-    private static func urlExample(_ network: ConnectedAccount.Network) -> String {
+    static func urlExample(_ network: ConnectedAccount.Network) -> String {
         switch network {
         case .mastodon: "the instance, such as https://mastodon.social"
         case .bluesky: "the account's service, such as https://bsky.social"

@@ -56,13 +56,18 @@ public struct Workspace: Sendable {
         if let explicit {
             path = explicit
         } else {
-            path = xdg("XDG_CONFIG_HOME", fallback: ".config", environment: environment) + "/heed/config.json"
+            path = defaultConfigPath(environment: environment)
             if !FileManager.default.fileExists(atPath: path) { return (Config(), nil) }
         }
         switch ConfigLoader.load(path: path) {
         case .success(let config): return (config, path)
         case .failure(let error): throw HeedError(error.description, .config)
         }
+    }
+
+    /// Where the config is looked for when neither `--config` nor `HEED_CONFIG` says.
+    public static func defaultConfigPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        xdg("XDG_CONFIG_HOME", fallback: ".config", environment: environment) + "/heed/config.json"
     }
 
     /// `$NAME` when set and absolute (as the XDG spec requires), else `~/fallback`.

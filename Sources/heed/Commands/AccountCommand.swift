@@ -67,8 +67,13 @@ struct AccountCheck: ParsableCommand {
 
 struct AccountAdd: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "add", abstract: "Walk through connecting an account: what the network needs, its secret stored beside the config.",
-        discussion: "Prints the entry to put under \"accounts\" in the config; the secret goes to secrets.json beside it (readable by you only).")
+        commandName: "add", abstract: "Connect an account: asks what its network needs, checks it, and adds it to the config.",
+        discussion: """
+            Asks for what is not given as an option (one answer a line when standard input is not a terminal), makes one \
+            authenticated request with the secret, and only when the network answers adds the account to the config file (the \
+            rest of the file left as written) and the secret to secrets.json beside it (readable by you only). Nothing is saved \
+            when the check fails.
+            """)
 
     @OptionGroup var global: GlobalOptions
 
@@ -84,40 +89,119 @@ struct AccountAdd: ParsableCommand {
     @Option(help: "Our account's name there.")
     var handle: String?
 
-    @Flag(help: "Read the secret from standard input (a line) instead of asking for it.")
+    @Option(help: "E-mail: the Maildir folder mbsync, fetchmail or offlineimap fill.")
+    var maildir: String?
+
+    @Option(help: "E-mail: the address our replies come from.")
+    var from: String?
+
+    @Flag(help: "Mastodon: hear mentions as they happen, by the streaming API.")
+    var stream = false
+
+    @Flag(help: "Read the secret from standard input (a line) without asking for it.")
     var secretStdin = false
 
+    @Flag(help: "Add it without checking it with the network (when the network cannot be reached from here).")
+    var noCheck = false
+
     func run() throws {
-        try guarded {
+        try guardedAsync { [self] in
             let workspace = try global.workspace()
-            guard workspace.configPath != nil else { throw HeedError("there is no config file yet: make one from config.example.json first", .config) }
-            guard let network = ConnectedAccount.Network(rawValue: network ?? ask("network (mastodon, bluesky, discourse, feed, email)")) else {
-                throw HeedError("the networks heed connects to are mastodon, bluesky, discourse, feed and email", .refused)
+            // With no config yet, this account begins one where heed looks for it.
+            let path = workspace.configPath ?? Workspace.defaultConfigPath()
+            guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !name.isEmpty else {
+                throw HeedError("\"\(name)\": an account's name is letters, digits, - and _ (it names its secret)", .refused)
             }
-            let guide = AccountGuide.steps(for: network)
-            print(guide.joined(separator: "\n"))
-            var fields: [(String, String)] = [("name", name)]
-            if network != .email {
-                fields.append(("url", url ?? ask(network == .feed ? "the feed's address" : "the \(network.rawValue) address (https://…)")))
+            guard workspace.config.connectedAccount(named: name) == nil else {
+                throw HeedError("\(path) connects an account \"\(name)\" already: `heed account check \(name)`, or choose another name", .refused)
             }
-            if network != .feed { fields.append(("handle", handle ?? ask("our account's name there"))) }
-            if network == .email {
-                fields.append(("maildir", ask("the Maildir folder mbsync or fetchmail fill")))
-                fields.append(("from", ask("the address our replies come from")))
+            let prompter = Prompter()
+            let all = ConnectedAccount.Network.allCases.map(\.rawValue).joined(separator: ", ")
+            let network = try ConnectedAccount.Network(rawValue: network ?? prompter.ask("network (\(all))") {
+                ConnectedAccount.Network(rawValue: $0) == nil ? "the networks heed connects to are \(all)" : nil
+            }) ?? { throw HeedError("--network: the networks heed connects to are \(all)", .refused) }()
+            prompter.say(AccountGuide.steps(for: network).joined(separator: "\n"))
+            let given = ["url": url, "handle": handle, "maildir": maildir, "from": from]
+            var fields: [(String, JSONValue)] = [("name", .string(name))]
+            for question in AccountGuide.questions(for: network) {
+                let answer: String
+                if let value = given[question.field] ?? nil {
+                    if let problem = question.problem(value) { throw HeedError("--\(question.field): \(problem)", .refused) }
+                    answer = value
+                } else {
+                    answer = try prompter.ask(question.prompt, problem: question.problem)
+                }
+                fields.append((question.field, .string(answer)))
             }
-            if network != .feed && network != .email {
-                let secret = secretStdin ? (readLine(strippingNewline: true) ?? "") : ask("the secret (it is stored in secrets.json, never in config.json)")
-                guard !secret.isEmpty else { throw HeedError("no secret given", .refused) }
-                try Secrets(configPath: workspace.configPath).store(Secret(secret), for: name)
+            if stream {
+                guard network == .mastodon else { throw HeedError("--stream: only Mastodon accounts stream", .refused) }
+                fields.append(("stream", .bool(true)))
             }
-            let channel = ["mastodon": "mastodon", "bluesky": "bluesky", "discourse": "forum", "feed": "blog", "email": "email"][network.rawValue]!
-            print("\nAdd this to \"accounts\" in \(workspace.configPath!) (under \"\(channel)\"), then `heed account check \(name)`:\n")
-            print("  \"\(channel)\": [" + JSONWriter.object(fields.map { ($0.0, JSONValue.string($0.1)) }) + "]")
+            let channel = AccountGuide.channel(of: network)
+            let original = workspace.configPath == nil ? "{}\n" : try String(contentsOfFile: path, encoding: .utf8)
+            let edited = try ConfigEdit.addingAccount(JSONWriter.object(fields), channel: channel, to: original, file: path)
+            let config = try ConfigLoader.parse(edited, file: path).get()
+            guard let account = config.connectedAccount(named: name) else { throw HeedError("\(path): the account was not read back", .failed) }
+            var secret: Secret?
+            if account.needsSecret {
+                let text = secretStdin ? (readLine(strippingNewline: true) ?? "") : try prompter.askSecret("the secret (kept in secrets.json, never in the config)")
+                guard !text.isEmpty else { throw HeedError("no secret given", .refused) }
+                secret = Secret(text)
+            }
+            if !noCheck {
+                let secrets = Secrets(configPath: nil, environment: secret.map { [Secrets.variable(for: name): $0.reveal()] } ?? [:])
+                switch await Connectors(config: config, secrets: secrets, clock: SystemClock()).check(account) {
+                case .success(let line): print("\(name): ok, \(line)")
+                case .failure(let error):
+                    throw HeedError(error.message + "\nnothing was saved: run `heed account add` again once that is mended (or with --no-check)", error.kind)
+                }
+            }
+            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+            if let secret { try Secrets(configPath: path).store(secret, for: name) }
+            try ConfigEdit.replace(path, with: edited)
+            print("added \(name) to \(path) under accounts.\(channel)" + (secret == nil ? "" : ", its secret to secrets.json beside it")
+                + "; `heed run` hears it (a running one once restarted)")
+        }
+    }
+}
+
+/// Asks on the terminal (standard error, so that standard output stays the result); with
+/// standard input not a terminal, takes one answer a line and stops at the first wrong one.
+private struct Prompter {
+    let interactive = isatty(STDIN_FILENO) == 1
+
+    func say(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    func ask(_ question: String, problem: (String) -> String?) throws -> String {
+        while true {
+            FileHandle.standardError.write(Data((question + ": ").utf8))
+            guard let line = readLine(strippingNewline: true) else { throw HeedError("no answer to \"\(question)\"", .refused) }
+            let answer = line.trimmingCharacters(in: .whitespaces)
+            guard let wrong = problem(answer) else { return answer }
+            guard interactive else { throw HeedError("\(question): \(wrong)", .refused) }
+            say(wrong)
         }
     }
 
-    private func ask(_ question: String) -> String {
+    /// A secret is not echoed.
+    func askSecret(_ question: String) throws -> String {
         FileHandle.standardError.write(Data((question + ": ").utf8))
-        return readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces) ?? ""
+        var saved = termios()
+        let hidden = interactive && tcgetattr(STDIN_FILENO, &saved) == 0
+        if hidden {
+            var quiet = saved
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
+        }
+        defer {
+            if hidden {
+                tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+                say("")
+            }
+        }
+        guard let line = readLine(strippingNewline: true) else { throw HeedError("no answer to \"\(question)\"", .refused) }
+        return line.trimmingCharacters(in: .whitespaces)
     }
 }
