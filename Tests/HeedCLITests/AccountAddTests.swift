@@ -38,11 +38,14 @@ final class AccountAddTests: XCTestCase {
     func testAnAccountIsAskedForCheckedAndAddedWithItsSecretBeside() throws {
         let server = try instance()
         folder.write("team.json", Self.original)
+        XCTAssertEqual(try HeedRun.run(["init", "--config", config], in: folder).status, 0, "a cache scored by the config as it was")
         let run = try add(["mastodon-help", "--stream"], answers: ["mastodon", server.url.absoluteString, "mastodonpy_test", "token-123"])
         XCTAssertEqual(run.status, 0, run.stderr)
+        let cache = folder.file("data-home") + "/heed/cache.sqlite"
         XCTAssertEqual(run.stdout, """
             mastodon-help: ok, signed in as @admin on 127.0.0.1 (id 117020565693913441)
             added mastodon-help to \(config) under accounts.mastodon, its secret to secrets.json beside it; `heed run` hears it (a running one once restarted)
+            mastodonpy_test is new to \(config) as one of ours: the cache \(cache) counts it so once the config is applied — `heed config apply \(config)` (scores every open conversation again)
 
             """)
         XCTAssertTrue(run.stderr.contains("network (mastodon, bluesky, discourse, feed, email): "), run.stderr)

@@ -7,14 +7,39 @@ public struct ScoringFingerprint: Sendable, Equatable, CustomStringConvertible {
 
     /// Each section's hash (absent sections hash as absent: a file without them scores as the defaults do).
     public var hashes: [String: String]
+    /// Sections' hashes as an earlier heed took them, where they differ: a cache bound then
+    /// still matches the config it was bound to.
+    public var earlier: [String: String] = [:]
 
     /// From a config file's parsed root (nil: no file, the defaults).
     public init(root: JSONNode?) {
         var members: [String: JSONNode] = [:]
         if case .object(let top)? = root?.value { for member in top { members[member.key] = member.value } }
         hashes = Dictionary(uniqueKeysWithValues: Self.sections.map { section in
-            (section, members[section].map { Self.hash(Self.canonical($0)) } ?? "-")
+            (section, members[section].map { Self.hash(Self.canonical(section == "accounts" ? Self.ourHandles($0) : $0)) } ?? "-")
         })
+        if let accounts = members["accounts"], case let whole = Self.hash(Self.canonical(accounts)), whole != hashes["accounts"] {
+            earlier["accounts"] = whole
+        }
+    }
+
+    /// What the accounts decide of the cache is who counts as us: each channel's handles, once
+    /// each. How heed connects to an account — its address, interval, stream, secret — is not.
+    static func ourHandles(_ accounts: JSONNode) -> JSONNode {
+        guard case .object(let channels) = accounts.value else { return accounts }
+        return JSONNode(.object(channels.map { channel in
+            guard case .array(let items) = channel.value.value else { return channel }
+            var seen = Set<String>()
+            var handles: [JSONNode] = []
+            for item in items {
+                guard let handle = item.string ?? item["handle"]?.string ?? item["name"]?.string else {
+                    handles.append(item)
+                    continue
+                }
+                if seen.insert(handle).inserted { handles.append(JSONNode(.string(handle))) }
+            }
+            return JSONMember(key: channel.key, value: JSONNode(.array(handles)))
+        }))
     }
 
     /// As stored: `accounts=… business_hours=- …`, sections in order.
@@ -30,9 +55,9 @@ public struct ScoringFingerprint: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { Self.sections.map { "\($0)=\(hashes[$0] ?? "-")" }.joined(separator: " ") }
 
-    /// The sections where `other` differs from this one.
+    /// The sections where `other` differs from this one (taken as stored: its earlier form counts).
     public func differences(from other: ScoringFingerprint) -> [String] {
-        Self.sections.filter { hashes[$0] != other.hashes[$0] }
+        Self.sections.filter { hashes[$0] != other.hashes[$0] && (other.earlier[$0] == nil || hashes[$0] != other.earlier[$0]) }
     }
 
     /// JSON with object keys sorted, so that reordering a file changes nothing.

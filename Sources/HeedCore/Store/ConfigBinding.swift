@@ -37,6 +37,11 @@ public struct ConfigBinding: Sendable, Equatable {
     static func settle(_ database: AppDatabase, config: Config, source: String, by actor: String?, now: Int64) throws {
         if let bound = try database.read(read) {
             try check(bound, config: config, source: source, cache: database.path ?? "the cache")
+            if bound.scoring.description != config.scoring.description {
+                // Bound in an earlier form of the same scoring: kept in today's, so that what
+                // changes next is compared with it.
+                try database.write { db in try db.execute(sql: "UPDATE config_binding SET scoring = ?", arguments: [config.scoring.description]) }
+            }
             return
         }
         try database.write { db in

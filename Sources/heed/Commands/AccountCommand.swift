@@ -161,6 +161,12 @@ struct AccountAdd: ParsableCommand {
             try ConfigEdit.replace(path, with: edited)
             print("added \(name) to \(path) under accounts.\(channel)" + (secret == nil ? "" : ", its secret to secrets.json beside it")
                 + "; `heed run` hears it (a running one once restarted)")
+            // A handle new to the config changes who counts as us: the cache takes that only when told.
+            if let bound = ConfigBinding.peek(path: workspace.cachePath), bound.scoring.differences(from: workspace.config.scoring).isEmpty,
+               !bound.scoring.differences(from: config.scoring).isEmpty {
+                print("\(account.handle) is new to \(path) as one of ours: the cache \(workspace.cachePath) counts it so once the config is applied — "
+                    + "`heed config apply \(path)` (scores every open conversation again)")
+            }
         }
     }
 }
