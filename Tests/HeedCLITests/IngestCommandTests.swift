@@ -31,6 +31,28 @@ final class IngestCommandTests: XCTestCase {
         XCTAssertTrue(stdin.stdout.contains("\"unchanged\" : 2"), stdin.stdout)
     }
 
+    func testProgressIsForTerminalsAndForScriptsThatAskForIt() throws {
+        let folder = TemporaryFolder()
+        let path = folder.write("many.jsonl", (1...3_000).map { MentionLines.line(id: String($0)) }.joined(separator: "\n") + "\n")
+        let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        let json = try HeedRun.run(["ingest", "--cache", folder.file("c.sqlite"), "--progress", "json", path], in: folder)
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let last = try XCTUnwrap(json.stderr.split(separator: "\n").last.map(String.init))
+        let figures = try JSONParser.parse(Data(last.utf8))
+        XCTAssertEqual(figures["records"]?.int, 3_000)
+        XCTAssertEqual(figures["bytes"]?.int, size)
+        XCTAssertEqual(figures["total_bytes"]?.int, size)
+        XCTAssertEqual(json.stdout, "\(path) (heed): 3000 new, 0 updated, 0 unchanged, 0 rejected\n", "standard output as without it")
+        let piped = try HeedRun.run(["ingest", "--cache", folder.file("d.sqlite"), path], in: folder)
+        XCTAssertEqual(piped.stderr, "", "no progress when standard error is not a terminal")
+        let quiet = try HeedRun.run(["ingest", "--cache", folder.file("e.sqlite"), "--progress", "line", "--quiet", path], in: folder)
+        XCTAssertEqual(quiet.stderr, "")
+        let demo = try HeedRun.run(["demo", "--no-ui", "--size", "1500", "--cache", folder.file("demo.sqlite"), "--progress", "json"], in: folder)
+        XCTAssertEqual(demo.status, 0, demo.stderr)
+        XCTAssertTrue(demo.stderr.contains(#""total_records":1500"#), demo.stderr)
+        XCTAssertTrue(demo.stderr.split(separator: "\n").last?.hasPrefix(#"{"records":1500,"#) == true, demo.stderr)
+    }
+
     func testBrokenConfigFailsBeforeTheCacheIsTouched() throws {
         let folder = TemporaryFolder()
         let config = folder.write("config.json", "{\n  \"brand\": \"B\",\n  \"operators\": [{\"handle\": \"Sam Brooks\", \"name\": \"Sam\"}]\n}\n")

@@ -307,6 +307,21 @@ final class TerminalEndToEndTests: XCTestCase {
         XCTAssertEqual(posts, ["intro", "reply", "signoff"])
     }
 
+    /// A long build says how far it has got on the terminal, on one line it clears when done.
+    func testALongBuildShowsItsProgressAndClearsIt() throws {
+        XCTAssertTrue(Tmux.isAvailable, "tmux is needed for the screen tests: apt-get install tmux")
+        let folder = TemporaryFolder()
+        let tmux = Tmux(folder: folder)
+        let cache = folder.file("demo.sqlite")
+        try tmux.start("'\(Paths.heedBinary)' demo --no-ui --size 20000 --cache '\(cache)' > '\(folder.file("queue.txt"))'; echo \"heed exited $?\"; sleep 30",
+                       width: 100, height: 30, environment: ["HOME": folder.path, "TERM": "tmux-256color"])
+        let drawing = try tmux.waitFor(text: " of 20,000 records (", timeout: 30)
+        XCTAssertTrue(drawing.contains("/s"), drawing)
+        let done = try tmux.waitFor(text: "heed exited 0", timeout: 120)
+        XCTAssertFalse(done.contains("records"), "the line is cleared:\n\(done)")
+        XCTAssertTrue(folder.read("queue.txt").hasPrefix("demo: 20000 mentions in "), "standard output untouched")
+    }
+
     /// Colour by default; with `NO_COLOR` none at all, the selection and header still marked.
     func testNoColorTurnsColourOff() throws {
         XCTAssertTrue(Tmux.isAvailable, "tmux is needed for the screen tests: apt-get install tmux")

@@ -9,7 +9,7 @@ public enum DemoCache {
 
     /// Creates (or rebuilds) a demo cache at `path`. Refuses to touch a cache that is not a demo.
     @discardableResult
-    public static func build(path: String, size: Int, seed: UInt64, clock: any Clock) throws -> (AppDatabase, IngestReport) {
+    public static func build(path: String, size: Int, seed: UInt64, clock: any Clock, progress: IngestProgress? = nil) throws -> (AppDatabase, IngestReport) {
         if FileManager.default.fileExists(atPath: path) {
             guard try isDemo(path: path) else {
                 throw HeedError("\(path) holds a real cache, not a demo", .cannotWrite, hint: .otherCache)
@@ -29,6 +29,7 @@ public enum DemoCache {
         }
         try ConfigBinding.settle(database, config: config, source: ConfigBinding.example, by: nil, now: clock.now())
         let ingester = Ingester(database: database, config: config, clock: clock)
+        ingester.progress = progress
         let report = try ingester.ingest(mentions: DemoGenerator(size: size, seed: seed, now: clock.now(), config: config),
                                          source: "demo")
         return (database, report)

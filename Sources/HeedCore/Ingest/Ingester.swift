@@ -23,6 +23,8 @@ public final class Ingester {
     /// Asked after each committed batch: true stops the import there (it resumes from that
     /// batch when run again), as `--watch` does on SIGINT or SIGTERM.
     public var shouldStop: (() -> Bool)?
+    /// Moved on as records are read, for a progress line.
+    public var progress: IngestProgress?
 
     /// Whether the connection's page cache was set (once per ingester, not per file).
     private var prepared = false
@@ -100,6 +102,7 @@ public final class Ingester {
                     }
                     file.started = true
                     records += chunk.items.count
+                    progress?.advance(chunk.items.count, file: current.path, offset: chunk.nextOffset)
                     file.report.format = chunk.format ?? file.report.format
                     file.position = (chunk.nextOffset, chunk.lastLine)
                     for item in chunk.items {
@@ -120,7 +123,9 @@ public final class Ingester {
                     outcomes.append((current.path, .success(file.report)))
                     run = files.next()
                 }
+                progress?.doing("scoring")
                 try upsert.finishBatch(in: db)
+                progress?.doing(nil)
                 // The position is committed with the rows it covers: a killed import resumes exactly here.
                 if let current = run, case .success(let file) = current.file, file.started, file.resumable {
                     try db.execute(sql: """
@@ -249,14 +254,19 @@ public final class Ingester {
             try database.write { db in
                 try upsert.begin(db)
                 defer { upsert.end() }
-                for _ in 0..<batchSize {
+                for index in 1...batchSize {
                     guard let mention = iterator.next() else {
                         finished = true
+                        progress?.advance((index - 1) % 1_000)
                         break
                     }
                     count(try upsert.store(mention, in: db), into: &report)
+                    if index % 1_000 == 0 { progress?.advance(1_000) }
                 }
+                if !finished { progress?.advance(batchSize % 1_000) }
+                progress?.doing("scoring")
                 try upsert.finishBatch(in: db)
+                progress?.doing(nil)
                 if finished { try alongside?(db) }
             }
         }

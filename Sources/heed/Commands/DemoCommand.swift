@@ -21,6 +21,8 @@ struct DemoCommand: ParsableCommand {
     @Flag(name: .customLong("no-ui"), help: "Print the queue instead of opening the screen.")
     var noUI = false
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         if size < 1 || size > 50_000_000 { throw ValidationError("--size must be between 1 and 50000000") }
     }
@@ -29,7 +31,10 @@ struct DemoCommand: ParsableCommand {
         try guarded {
             let path = global.cache ?? DemoCache.defaultPath()
             let started = Date()
-            let (database, report) = try DemoCache.build(path: path, size: size, seed: seed, clock: SystemClock())
+            let display = progress.display(IngestProgress(totalRecords: size))
+            let built = Result { try DemoCache.build(path: path, size: size, seed: seed, clock: SystemClock(), progress: display.progress) }
+            display.finish()
+            let (database, report) = try built.get()
             let seconds = Date().timeIntervalSince(started)
             let config = try ExampleConfig.load()
             let open = try database.read { db in try Queue.countOpen(db) }

@@ -34,6 +34,8 @@ struct IngestCommand: ParsableCommand {
                                valueName: "folder"))
     var watch: String?
 
+    @OptionGroup var progress: ProgressOptions
+
     @Argument(help: ArgumentHelp("Files to import; - reads standard input.", valueName: "file"))
     var files: [String] = []
 
@@ -76,22 +78,26 @@ struct IngestCommand: ParsableCommand {
                 return
             }
             let rejectsFile = try rejects.map(RejectsFile.init(path:))
+            let display = progress.display(IngestProgress.files(files))
+            ingester.progress = display.progress
             ingester.onReject = { file, rejection, bytes in
-                printError("\(Self.shown(file)):\(rejection)")
+                display.around { printError("\(Self.shown(file)):\(rejection)") }
                 rejectsFile?.write(bytes)
             }
             var reports: [IngestReport] = []
             var failures: [Int32] = []
+            defer { display.finish() }
             try ingester.ingest(paths: files, format: format.flatMap(MentionFormats.named)) { file, outcome in
                 switch outcome {
                 case .success(let report):
                     reports.append(report)
-                    if !json { print(Self.summary(of: report, name: Self.shown(file))) }
+                    if !json { display.around { print(Self.summary(of: report, name: Self.shown(file))) } }
                 case .failure(let error):
-                    printError(error.commandLineMessage)
+                    display.around { printError(error.commandLineMessage) }
                     failures.append(error.exitCode)
                 }
             }
+            display.finish()
             if json { try printJSON(reports.map(ReportJSON.init)) }
             if failures.contains(ExitStatus.noInput) { throw ExitCode(ExitStatus.noInput) }
             if !failures.isEmpty || reports.contains(where: { $0.rejected > 0 }) { throw ExitCode(ExitStatus.dataError) }
