@@ -128,6 +128,54 @@ final class DeliveryTests: XCTestCase {
         close(first)
     }
 
+    /// The window between a post's file landing in the folder and the post marked sent: the
+    /// folder's reader takes the file at once, then the worker is killed. The journal beside the
+    /// cache, written before the hand-over, is what says it went.
+    func testAPostTakenFromTheFolderInTheCrashWindowIsNotSentAgain() throws {
+        let (database, id) = try cache()
+        let service = ActionService(database: database, config: config, clock: clock)
+        try service.reply(to: id, text: "only once", by: sam)
+        clock.advance(seconds: 10)
+        let taken = folder.file("taken")
+        try FileManager.default.createDirectory(atPath: taken, withIntermediateDirectories: true)
+        let (handedOver, killed, stopped) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+        var dying = Delivery(database: database, config: config, clock: clock)
+        dying.afterHandOver = { path in
+            XCTAssertEqual(rename(path, taken + "/" + URL(fileURLWithPath: path).lastPathComponent), 0, "the reader takes it")
+            handedOver.signal()
+            killed.wait()
+        }
+        Thread { [dying] in
+            _ = try? dying.runOnceWaiting()
+            stopped.signal()
+        }.start()
+        XCTAssertEqual(handedOver.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(try posts(database).map { $0["state"] as String }, ["sending"])
+
+        let restarted = Delivery(database: database, config: config, clock: clock)
+        XCTAssertEqual(try restarted.recoverWaiting(), 1)
+        XCTAssertEqual(try posts(database).map { $0["state"] as String }, ["sent"], "its key was journalled before the rename")
+        XCTAssertEqual(try restarted.runOnceWaiting().sent, 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.file("outbox-spool")).filter { $0.hasSuffix(".json") }, [],
+                       "not written again")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: taken).count, 1)
+        XCTAssertEqual(folder.read("cache.sqlite-spooled"), "", "settled keys are not kept")
+        killed.signal()
+        XCTAssertEqual(stopped.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(try ours(database).count, 1, "in the thread once")
+
+        // Killed before the rename: the half-made file is removed and the post goes again.
+        try service.reply(to: id, text: "after a crash before the rename", by: sam)
+        clock.advance(seconds: 10)
+        let key = try XCTUnwrap(try database.read { db in try String.fetchOne(db, sql: "SELECT idempotency_key FROM outbox WHERE id = 2") })
+        try database.write { db in try db.execute(sql: "UPDATE outbox SET state = 'sending', attempts = 1 WHERE id = 2") }
+        try "{\"half".write(toFile: folder.file("outbox-spool/\(key).json.tmp"), atomically: false, encoding: .utf8)
+        XCTAssertEqual(try restarted.recoverWaiting(), 1)
+        XCTAssertEqual(try posts(database).last?["state"], "queued")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("outbox-spool/\(key).json.tmp")))
+        XCTAssertEqual(try restarted.runOnceWaiting().sent, 1)
+    }
+
     func testCannedRepliesTheSignatureAndTheSafetyNet() throws {
         var config = self.config
         config.cannedReplies = [CannedReply(name: "move-to-dm", text: "Hi {first_name}, DM us about {case}, {operator} here. {signature}"),

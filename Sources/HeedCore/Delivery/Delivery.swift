@@ -18,6 +18,11 @@ public struct Delivery: Sendable {
     let connectors: Connectors
     /// The cache is written here, off the threads the network calls share.
     private let queue = DispatchQueue(label: "heed.delivery")
+    /// Spool posts about to be handed over, kept beside the cache.
+    private let journal: SpoolJournal?
+    /// Called right after a spool post's file is in the folder, before it is marked sent (the
+    /// window a killed worker leaves open; the tests hold it open).
+    var afterHandOver: (@Sendable (String) -> Void)?
 
     /// A failed send is tried again after 10 s, 20 s, 40 s … and given up after this many tries.
     public static let maxAttempts = 5
@@ -34,6 +39,7 @@ public struct Delivery: Sendable {
         self.clock = clock
         self.connectors = connectors ?? Connectors(config: config, secrets: Secrets(configPath: nil), clock: clock)
         base = database.path.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? FileManager.default.currentDirectoryPath
+        journal = SpoolJournal(cache: database.path)
     }
 
     /// The worker's lock beside the cache: nil when another worker holds it.
@@ -64,17 +70,26 @@ public struct Delivery: Sendable {
         return try await blocking(queue) { try database.write(body) }
     }
 
-    /// Posts a worker that died left `sending`: a spool post whose file is there was sent; a
-    /// network post is looked for on the network (found: sent; surely not there: queued again);
+    /// Posts a worker that died left `sending`: a spool post whose file is there, or whose key the
+    /// journal holds with no half-written file left (its reader took it), was sent; a network post is looked for on the network (found: sent; surely not there: queued again);
     /// anything heed cannot tell is marked `checking`, for a person to look and then retry or
     /// cancel it. Returns how many were looked at.
     public func recover() async throws -> Int {
         let stuck = try await blocking(queue) { [database] in try database.read { db in try Post.fetch(db, where: "state = 'sending'") } }
+        let handedOver = journal?.keys() ?? []
         for post in stuck {
             let search: PostSearch
             switch route(for: post) {
             case .adapter(.spool(let folder)):
-                search = FileManager.default.fileExists(atPath: spoolFile(post, folder: folder)) ? .sent("") : .notSent
+                let file = spoolFile(post, folder: folder)
+                if FileManager.default.fileExists(atPath: file) {
+                    search = .sent("")
+                } else if unlink(file + ".tmp") == 0 {
+                    // Killed before the rename: it never reached the folder.
+                    search = .notSent
+                } else {
+                    search = handedOver.contains(post.idempotencyKey) ? .sent("") : .notSent
+                }
             case .adapter(.command):
                 search = .cannotTell("the delivery worker stopped while its command was sending")
             case .account(let account):
@@ -94,7 +109,17 @@ public struct Delivery: Sendable {
                 }
             }
         }
+        try await keepJournalShort()
         return stuck.count
+    }
+
+    /// The journal keeps the keys of posts still being sent, no others.
+    private func keepJournalShort() async throws {
+        guard let journal else { return }
+        let sending = try await blocking(queue) { [database] in
+            try database.read { db in try String.fetchAll(db, sql: "SELECT idempotency_key FROM outbox WHERE state = 'sending'") }
+        }
+        try await blocking(queue) { try journal.keep(Set(sending)) }
     }
 
     /// Sends every post that is due now; `shouldStop` is asked between posts.
@@ -175,8 +200,12 @@ public struct Delivery: Sendable {
             return try await connectors.poster(for: account).send(post.outgoing)
         case .adapter(.spool(let folder)):
             let path = spoolFile(post, folder: folder)
-            let json = post.json
-            try await blocking(queue) { try Self.spool(json, to: path) }
+            let (json, key, journal, after) = (post.json, post.idempotencyKey, journal, afterHandOver)
+            if journal?.isLong == true { try await keepJournalShort() }
+            try await blocking(queue) {
+                try Self.spool(json, to: path) { try journal?.record(key) }
+                after?(path)
+            }
             return nil
         case .adapter(.command(let program)):
             let json = post.json
@@ -185,8 +214,9 @@ public struct Delivery: Sendable {
     }
 
     /// Written whole under a new name, then renamed: a reader of the folder never sees half a
-    /// post, and nothing planted in the folder is written through.
-    private static func spool(_ json: String, to path: String) throws {
+    /// post, and nothing planted in the folder is written through. `beforeRename` records the
+    /// hand-over in the journal.
+    private static func spool(_ json: String, to path: String, beforeRename: () throws -> Void) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let temporary = path + ".tmp"
         unlink(temporary)
@@ -195,7 +225,9 @@ public struct Delivery: Sendable {
         let bytes = Array(json.utf8)
         let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, $0.count) }
         close(fd)
-        guard written == bytes.count, rename(temporary, path) == 0 else {
+        guard written == bytes.count else { throw HeedError("cannot write \(temporary): \(String(cString: strerror(errno)))", .cannotWrite) }
+        try beforeRename()
+        guard rename(temporary, path) == 0 else {
             throw HeedError("cannot write \(path): \(String(cString: strerror(errno)))", .cannotWrite)
         }
     }
