@@ -59,6 +59,9 @@ public final class LocalServer: @unchecked Sendable {
         self.respond = respond
         let fd = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
+        // Not inherited by the programs a test starts: a listening socket left open in a child
+        // outlives the test and takes connections nobody answers.
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
@@ -102,6 +105,7 @@ public final class LocalServer: @unchecked Sendable {
                 if lock.withLock({ stopped }) { return }
                 continue
             }
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             let thread = Thread { [weak self] in self?.serve(client) }
             thread.start()
         }
