@@ -10,7 +10,7 @@ import LocalHTTPServer
 struct ConnectorsBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connectors",
-        abstract: "heed run hearing a local Mastodon instance: backlog rate against file import, arrival delay, memory with 10 accounts.")
+        abstract: "heed run hearing a local Mastodon instance: backlog rate against file import, arrival delay polling and streaming, memory with 10 accounts.")
 
     @OptionGroup var options: BenchOptions
 
@@ -37,7 +37,7 @@ struct ConnectorsBench: ParsableCommand {
         try options.prepare()
         let config = try ExampleConfig.load()
         // The demo's mentions, as notifications of a Mastodon instance.
-        let mentions = Array(DemoGenerator(size: count + arrivals, seed: 11, now: benchNow, config: config).prefix(count + arrivals))
+        let mentions = Array(DemoGenerator(size: count + 2 * arrivals, seed: 11, now: benchNow, config: config).prefix(count + 2 * arrivals))
             .enumerated().map { index, mention -> IncomingMention in
             var m = mention
             (m.channel, m.sourceID, m.inReplyTo, m.threadID) = ("mastodon", String(100_000 + index), nil, nil)
@@ -45,7 +45,10 @@ struct ConnectorsBench: ParsableCommand {
         }
         let instance = Instance()
         instance.notifications = mentions.prefix(count).enumerated().map { Self.notification($0.offset + 1, $0.element) }
+        let stream = ResponseStream()
+        defer { stream.close() }
         let server = try LocalServer { request in
+            if request.path == "/api/v1/streaming/user/notification" { return .events(stream, first: ":)\n") }
             guard request.path == "/api/v1/notifications" else { return .json("[]") }
             return .json(instance.page(after: request.query("min_id").flatMap { Int($0) }))
         }
@@ -91,22 +94,28 @@ struct ConnectorsBench: ParsableCommand {
             + "the same pages imported as files \(format(fileRate, 0)) mentions/s, ratio \(format(runRate / fileRate, 2)) (target ≥ 0.70)")
 
         // New mentions appearing on the instance one at a time: how long until they are in the cache.
-        var delays: [Double] = []
-        for (index, mention) in mentions.dropFirst(count).enumerated() {
-            usleep(useconds_t.random(in: 100_000...900_000))
-            let appeared = DispatchTime.now()
-            instance.lock.withLock { instance.notifications.append(Self.notification(count + index + 1, mention)) }
-            try waitUntil(seconds: 30) {
-                try database.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mention WHERE source_id = ?)", arguments: [mention.sourceID]) } == true
-            }
-            delays.append(milliseconds(since: appeared))
+        let polled = try arrivalDelays(Array(mentions[count..<(count + arrivals)]), first: count + 1, database: database) { notification in
+            instance.lock.withLock { instance.notifications.append(notification) }
         }
-        delays.sort()
-        print("a new mention in the cache after it appeared on the instance, polling every second: p50 \(format(delays[delays.count / 2] / 1000, 2)) s, "
-            + "p90 \(format(delays[delays.count * 9 / 10] / 1000, 2)) s, max \(format(delays.last! / 1000, 2)) s "
+        print("a new mention in the cache after it appeared on the instance, polling every second: \(Self.spread(polled)) "
             + "(the screen shows it within its half-second poll after; target p50 ≤ 2 s)")
         run.kill(SIGTERM)
         _ = run.wait()
+
+        // The same by the streaming API, the account polled only every half minute.
+        try connectorConfig(server.url, accounts: 1, poll: 30, stream: true).write(toFile: configFile, atomically: true, encoding: .utf8)
+        let streaming = try ChildProcess.spawn([options.heedBinary, "run", "--config", configFile, "--cache", cache],
+                                               stdout: "\(options.dir)/connectors-stream.log", stderr: "\(options.dir)/connectors-stream.log",
+                                               environment: ProcessInfo.processInfo.environment.merging(["HEED_SECRET_MASTODON_1": "t"]) { $1 })
+        defer { streaming.kill() }
+        try waitUntil(seconds: 30) { try database.read { db in try Int64.fetchOne(db, sql: "SELECT streaming_since FROM account_state") } != nil }
+        let streamed = try arrivalDelays(Array(mentions.suffix(arrivals)), first: count + arrivals + 1, database: database) { notification in
+            instance.lock.withLock { instance.notifications.append(notification) }
+            stream.send("event: notification\ndata: \(notification)\n\n")
+        }
+        print("the same by the streaming API (polling every 30 s): \(Self.spread(streamed))")
+        streaming.kill(SIGTERM)
+        _ = streaming.wait()
 
         // Ten accounts polling every second for half a minute: the process's peak memory.
         try connectorConfig(server.url, accounts: 10, poll: 1).write(toFile: configFile, atomically: true, encoding: .utf8)
@@ -126,6 +135,26 @@ struct ConnectorsBench: ParsableCommand {
         print("heed run with 10 accounts polling every second for 30 s: peak memory \(format(peak / 1024)) MB (target < 60 MB)")
     }
 
+    /// Each mention appears on the instance (`appear` is given its notification) after a pause
+    /// of 0.1–0.9 s: milliseconds until it is in the cache, sorted.
+    private func arrivalDelays(_ mentions: [IncomingMention], first: Int, database: AppDatabase, appear: (String) -> Void) throws -> [Double] {
+        var delays: [Double] = []
+        for (index, mention) in mentions.enumerated() {
+            usleep(useconds_t.random(in: 100_000...900_000))
+            let appeared = DispatchTime.now()
+            appear(Self.notification(first + index, mention))
+            try waitUntil(seconds: 30) {
+                try database.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mention WHERE source_id = ?)", arguments: [mention.sourceID]) } == true
+            }
+            delays.append(milliseconds(since: appeared))
+        }
+        return delays.sorted()
+    }
+
+    private static func spread(_ sorted: [Double]) -> String {
+        "p50 \(format(sorted[sorted.count / 2] / 1000, 2)) s, p90 \(format(sorted[sorted.count * 9 / 10] / 1000, 2)) s, max \(format(sorted.last! / 1000, 2)) s"
+    }
+
     private func waitUntil(seconds: Double, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
@@ -135,8 +164,10 @@ struct ConnectorsBench: ParsableCommand {
         throw ValidationError("waited \(seconds) s in vain; see the logs in \(options.dir)")
     }
 
-    private func connectorConfig(_ url: URL, accounts: Int, poll: Int) -> String {
-        let entries = (1...accounts).map { #"{"name": "mastodon-\#($0)", "handle": "help\#($0)", "url": "\#(url.absoluteString)", "poll_seconds": \#(poll)}"# }
+    private func connectorConfig(_ url: URL, accounts: Int, poll: Int, stream: Bool = false) -> String {
+        let entries = (1...accounts).map {
+            #"{"name": "mastodon-\#($0)", "handle": "help\#($0)", "url": "\#(url.absoluteString)", "poll_seconds": \#(poll), "stream": \#(stream)}"#
+        }
         return #"{"brand": "Northwind", "accounts": {"mastodon": [\#(entries.joined(separator: ", "))]}}"#
     }
 
