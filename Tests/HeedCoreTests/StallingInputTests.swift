@@ -74,4 +74,20 @@ extension StallingInputTests {
         XCTAssertTrue(probe.rejections.first?.reason.contains("longer than the \(HeedJSONLines.maximumTextBytes) bytes a text may have") == true,
                       "\(probe.rejections)")
     }
+
+    /// A 40 MB attachment is refused while it is read, naming where its message starts, and the
+    /// message after it is read as usual.
+    func testAMessageOverTheLimitIsRefusedAsItIsRead() throws {
+        let folder = TemporaryFolder()
+        let line = String(repeating: "QUJD", count: 19) + "\n"
+        let attachment = String(repeating: line, count: (40 << 20) / line.utf8.count)
+        let huge = Self.nestedMail(depth: 1).replacingOccurrences(of: "Message-ID: <nested@example.com>", with: "Message-ID: <huge@example.com>")
+            .replacingOccurrences(of: "--b0--", with: "--b0\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n\(attachment)--b0--")
+        let path = folder.write("big.mbox", huge + "\n" + Self.nestedMail(depth: 1, text: "the next one"))
+        let probe = try IngestProbe.file(path)
+        XCTAssertEqual(probe.report.new, 1)
+        XCTAssertEqual(probe.rejections.map(\.line), [1])
+        XCTAssertEqual(probe.rejections.first?.reason, "a message longer than 32 MiB (its attachments are not read)")
+        XCTAssertEqual(try probe.database.read { db in try String.fetchOne(db, sql: "SELECT text FROM mention") }, "the next one")
+    }
 }

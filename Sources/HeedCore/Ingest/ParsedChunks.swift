@@ -208,17 +208,27 @@ final class ParsedChunks: @unchecked Sendable {
         return found as? Kind
     }
 
-    /// Reads messages one after another, each handed to the format whole; memory holds one message.
+    /// A message longer than this is refused: a customer's words never come near it, and parts
+    /// decoded from it would be held several times over.
+    static let maximumMessageBytes = 32 << 20
+
+    /// Reads messages one after another, each handed to the format whole; memory holds one message,
+    /// and a message over `maximumMessageBytes` is refused as it is read, never held whole.
     /// An interrupted import starts again, storing nothing twice.
     private func readMessages(fd: Int32, format messages: any MessageMentionFormat) throws -> Bool {
         chunk = Chunk(format: messages.name)
         var reader = LineReader(fd: fd)
         var message: [UInt8] = []
         var start = 0
+        var tooLong = false
         func flush() {
             guard start > 0 else { return }
-            chunk.items.append(Self.item(messages.record(message: message[...], line: start), line: start))
-            message.removeAll(keepingCapacity: true)
+            chunk.items.append(tooLong
+                ? .rejected(Rejection(line: start, field: nil, reason: "a message longer than \(Self.maximumMessageBytes >> 20) MiB (its attachments are not read)"),
+                            raw: nil)
+                : Self.item(messages.record(message: message[...], line: start), line: start))
+            message.removeAll(keepingCapacity: message.count <= 1 << 20)
+            tooLong = false
         }
         while true {
             let read: Void? = try reader.next { line in
@@ -227,9 +237,14 @@ final class ParsedChunks: @unchecked Sendable {
                     if messages.startsMessage(bytes) {
                         flush()
                         start = number
-                    } else if start > 0 {
-                        message.append(contentsOf: bytes)
-                        message.append(0x0A)
+                    } else if start > 0 && !tooLong {
+                        if message.count + bytes.count >= Self.maximumMessageBytes {
+                            tooLong = true
+                            message.removeAll()
+                        } else {
+                            message.append(contentsOf: bytes)
+                            message.append(0x0A)
+                        }
                     }
                 case .tooLong(let number, _):
                     chunk.items.append(.rejected(Rejection(line: number, field: nil, reason: "line longer than \(LineReader.maximumLineBytes) bytes"), raw: nil))
