@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import HeedCore
+
+/// Input written to hurt heed, each imported by `heed ingest` as a user runs it: the time it
+/// takes and the process's peak memory. Every one should take at most 2 s and 200 MB, except
+/// the corpora, which compare a repetitive vocabulary's rate with varied words'.
+struct HostileBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hostile",
+        abstract: "heed ingest on hostile input (nested MIME, runs of <, huge texts and attachments, a repetitive corpus): time and peak memory each.")
+
+    @OptionGroup var options: BenchOptions
+
+    @Option(help: "Posts in each corpus.")
+    var corpus = 60_000
+
+    func run() throws {
+        try options.prepare()
+        let configFile = "\(options.dir)/config.json"
+        try benchConfigText().write(toFile: configFile, atomically: true, encoding: .utf8)
+        let cases: [(name: String, file: String, write: (String) throws -> Void)] = [
+            ("a 2 KB mail of 40 nested multiparts", "nested.mbox", { try Self.mail(body: Self.nested(depth: 40)).write(toFile: $0, atomically: false, encoding: .utf8) }),
+            ("a feed item of x and 50,000 <", "less-than.rss", { try Self.feed("x" + String(repeating: "<", count: 50_000)).write(toFile: $0, atomically: false, encoding: .utf8) }),
+            ("a feed item of 10 MB of HTML", "html.rss", { try Self.feed(String(repeating: "<p>word &amp; <b>word</b></p>", count: 350_000)).write(toFile: $0, atomically: false, encoding: .utf8) }),
+            ("a post of 200 MB of text", "huge-post.jsonl", { try Self.hugePost(megabytes: 200, to: $0) }),
+            ("a mail of 150 MB of text", "huge-mail.mbox", { try Self.hugeMail(megabytes: 150, base64: false, to: $0) }),
+            ("a mail with a 64 MB base64 part", "base64.mbox", { try Self.hugeMail(megabytes: 64, base64: true, to: $0) }),
+        ]
+        for hostile in cases {
+            let path = "\(options.dir)/hostile-\(hostile.file)"
+            try hostile.write(path)
+            let (seconds, peak, status) = try ingest(path)
+            let met = seconds <= 2 && peak <= 200 ? "" : "  ← over the target"
+            print("\(hostile.name): \(format(seconds, 2)) s, peak \(format(peak)) MB, exit \(status)\(met)")
+        }
+        let varied = "\(options.dir)/corpus-varied.jsonl", repetitive = "\(options.dir)/corpus-repetitive.jsonl"
+        try Self.corpus(corpus, vocabulary: 5_000, to: varied)
+        try Self.corpus(corpus, vocabulary: 16, to: repetitive)
+        let (variedSeconds, variedPeak, _) = try ingest(varied)
+        let (repetitiveSeconds, repetitivePeak, _) = try ingest(repetitive)
+        print("\(corpus) posts of 5,000 words: \(Int(Double(corpus) / variedSeconds)) posts/s, peak \(format(variedPeak)) MB; "
+            + "of 16 words: \(Int(Double(corpus) / repetitiveSeconds)) posts/s, peak \(format(repetitivePeak)) MB "
+            + "(repetitive ÷ varied \(format(variedSeconds / repetitiveSeconds, 2)); near 1 is linear whatever the repetition)")
+    }
+
+    /// Seconds, peak memory in MB, exit status of `heed ingest` on a new cache.
+    private func ingest(_ path: String) throws -> (Double, Double, Int32) {
+        let cache = "\(options.dir)/hostile.sqlite"
+        options.removeCache(cache)
+        let start = DispatchTime.now()
+        let exit = try ChildProcess.spawn([options.heedBinary, "ingest", "--config", "\(options.dir)/config.json", "--cache", cache, path],
+                                          stdout: "\(options.dir)/hostile.out", stderr: "\(options.dir)/hostile.err").wait()
+        return (milliseconds(since: start) / 1000, Double(exit.maxResidentBytes) / 1_048_576, exit.status)
+    }
+
+    static func mail(body: String, id: String = "hostile") -> String {
+        """
+        From dana@example.com Mon Nov 23 09:00:00 2026
+        From: Dana <dana@example.com>
+        Date: Mon, 23 Nov 2026 09:00:00 +0000
+        Message-ID: <\(id)@example.com>
+        MIME-Version: 1.0
+        \(body)
+
+        """
+    }
+
+    static func nested(depth: Int) -> String {
+        var body = "Content-Type: text/plain; charset=utf-8\n\nthe text at the bottom\n"
+        for level in (0..<depth).reversed() {
+            body = "Content-Type: multipart/mixed; boundary=\"b\(level)\"\n\n--b\(level)\n\(body)--b\(level)--\n"
+        }
+        return body
+    }
+
+    static func feed(_ description: String) -> String {
+        let escaped = description.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0"><channel><title>Northwind blog comments</title><link>https://blog.example</link>
+            <item><title>Comment</title><link>https://blog.example/p/1#c1</link><guid isPermaLink="false">c1</guid>
+            <pubDate>Mon, 23 Nov 2026 09:00:00 +0000</pubDate><description>\(escaped)</description></item>
+            </channel></rss>
+            """
+    }
+
+    static func hugePost(megabytes: Int, to path: String) throws {
+        let output = try IngestBench.Output(path)
+        defer { output.close() }
+        try output.write(#"{"channel": "x", "id": "1", "created_at": "2026-11-23T09:00:00Z", "author": {"id": "9", "handle": "dana"}, "text": ""#)
+        let block = String(repeating: "fees ", count: 200_000)
+        for _ in 0..<megabytes { try output.write(block) }
+        try output.write("\"}\n")
+    }
+
+    static func hugeMail(megabytes: Int, base64: Bool, to path: String) throws {
+        let output = try IngestBench.Output(path)
+        defer { output.close() }
+        let head = base64
+            ? "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nsee the attachment\n--b\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n"
+            : "Content-Type: text/plain; charset=utf-8\n"
+        try output.write(mail(body: head).trimmingCharacters(in: .newlines) + "\n\n")
+        let line = base64 ? String(repeating: "QUJD", count: 19) + "\n" : String(repeating: "fees ", count: 15) + "\n"
+        let block = String(repeating: line, count: (1 << 20) / line.utf8.count)
+        for _ in 0..<megabytes { try output.write(block) }
+        try output.write(base64 ? "--b--\n" : "\n")
+    }
+
+    /// Posts of twelve words from a vocabulary of `vocabulary` words, by 5,000 authors over a day.
+    static func corpus(_ count: Int, vocabulary: Int, to path: String) throws {
+        var generator = SystemRandomNumberGenerator()
+        let words = (0..<vocabulary).map { "w\(String($0, radix: 36))x" }
+        let output = try IngestBench.Output(path)
+        defer { output.close() }
+        var chunk = ""
+        for index in 0..<count {
+            let text = (0..<12).map { _ in words[Int(generator.next() % UInt64(vocabulary))] }.joined(separator: " ")
+            let mention = IncomingMention(channel: "x", sourceID: String(index + 1), text: text, createdAt: benchNow - 86_400_000 + Int64(index) * 86_400_000 / Int64(count),
+                                          author: IncomingAuthor(id: String(index % 5_000), handle: "user\(index % 5_000)"))
+            chunk += HeedJSONLines.encode(mention) + "\n"
+            if chunk.utf8.count > 1 << 20 {
+                try output.write(chunk)
+                chunk = ""
+            }
+        }
+        try output.write(chunk)
+    }
+}
