@@ -322,6 +322,35 @@ final class TerminalEndToEndTests: XCTestCase {
         XCTAssertTrue(folder.read("queue.txt").hasPrefix("demo: 20000 mentions in "), "standard output untouched")
     }
 
+    /// Connecting an account at a terminal: asked again after a wrong answer, the secret never
+    /// shown as it is typed.
+    func testAccountAddAsksAgainAndNeverShowsTheSecret() throws {
+        XCTAssertTrue(Tmux.isAvailable, "tmux is needed for the screen tests: apt-get install tmux")
+        let folder = TemporaryFolder()
+        let server = try LocalServer { request in
+            request.headers["authorization"] == "Bearer sekrit-token" ? .file(Paths.sharedFixtures + "/mastodon/test_status_reply.1.json")
+                : .json(#"{"error":"The access token is invalid"}"#, status: 401)
+        }
+        let config = folder.write("team.json", "{}\n")
+        let tmux = Tmux(folder: folder)
+        try tmux.start("'\(Paths.heedBinary)' account add mastodon-help --config '\(config)'; echo \"heed exited $?\"; sleep 30",
+                       width: 120, height: 30, environment: ["HOME": folder.path, "TERM": "tmux-256color"])
+        try tmux.waitFor(text: "network (mastodon, bluesky, discourse, feed, email):")
+        try tmux.send("mastodon", "Enter")
+        try tmux.waitFor(text: "its address: the instance, such as https://mastodon.social:")
+        try tmux.send("mastodon.social", "Enter")
+        try tmux.waitFor(text: "\"mastodon.social\" is not an http(s) address")
+        try tmux.send(server.url.absoluteString, "Enter")
+        try tmux.waitFor(text: "our account's name there:")
+        try tmux.send("mastodonpy_test", "Enter")
+        try tmux.waitFor(text: "the secret (kept in secrets.json, never in the config):")
+        try tmux.send("sekrit-token", "Enter")
+        let done = try tmux.waitFor(text: "heed exited 0", timeout: 20)
+        XCTAssertFalse(done.contains("sekrit"), "the secret is not echoed:\n\(done)")
+        XCTAssertTrue(done.contains("mastodon-help: ok, signed in as @admin"), done)
+        XCTAssertTrue(folder.read("team.json").contains(#""name":"mastodon-help""#))
+    }
+
     /// Colour by default; with `NO_COLOR` none at all, the selection and header still marked.
     func testNoColorTurnsColourOff() throws {
         XCTAssertTrue(Tmux.isAvailable, "tmux is needed for the screen tests: apt-get install tmux")
