@@ -23,6 +23,8 @@ public struct HeedError: Error, CustomStringConvertible, Sendable, Equatable {
         case failed
         /// The disk (or the cache's size limit) is full: nothing of the failed step was written.
         case diskFull
+        /// Another process kept the cache's write lock past the busy timeout: nothing was written; try again.
+        case busy
     }
 
     /// What would help next, for a surface that has it (the command line names its command).

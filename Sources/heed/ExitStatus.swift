@@ -16,7 +16,8 @@ enum ExitStatus {
     static let cantCreate: Int32 = 73
     /// The disk is full (EX_IOERR).
     static let ioError: Int32 = 74
-    /// Someone changed the conversation first (compare-and-set): look again and retry.
+    /// Someone changed the conversation first (compare-and-set), or kept the cache busy: look
+    /// again and retry (EX_TEMPFAIL).
     static let conflict: Int32 = 75
     /// Not allowed: an operator heed does not know, or a role that may not do it.
     static let noPermission: Int32 = 77
@@ -35,6 +36,7 @@ enum ExitStatus {
         case .config: config
         case .failed: software
         case .diskFull: ioError
+        case .busy: conflict
         }
     }
 }

@@ -81,4 +81,33 @@ final class DiskFullTests: XCTestCase {
         XCTAssertEqual(report.new + report.unchanged, 2_000)
         XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") }, 2_001)
     }
+
+    /// Another process holding the write lock past the busy timeout: said for what it is, never
+    /// SQLite's bare "database is locked", and nothing half done.
+    func testABusyCacheSaysSoAndChangesNothing() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file("cache.sqlite")
+        let database = try AppDatabase.open(path: path)
+        let holder = try DatabaseQueue(path: path)
+        let (locked, release, released) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+        Thread {
+            try? holder.inDatabase { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                locked.signal()
+                release.wait()
+                try db.execute(sql: "COMMIT")
+            }
+            released.signal()
+        }.start()
+        locked.wait()
+        XCTAssertThrowsError(try database.write { db in try db.execute(sql: "INSERT INTO contact (name, created_at) VALUES ('x', 0)") }) { error in
+            XCTAssertEqual((error as? HeedError)?.kind, .busy, "\(error)")
+            XCTAssertEqual((error as? HeedError)?.message, "the cache \(path) is busy: another heed (a long import, most likely) has been writing it "
+                + "for more than 5 s; nothing was changed — try again in a moment")
+        }
+        release.signal()
+        released.wait()
+        XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM contact") }, 0)
+        try database.write { db in try db.execute(sql: "INSERT INTO contact (name, created_at) VALUES ('x', 0)") }
+    }
 }

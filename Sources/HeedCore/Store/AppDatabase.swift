@@ -172,22 +172,26 @@ public final class AppDatabase: Sendable {
 
     /// One IMMEDIATE write transaction: committed when `body` returns, rolled back when it throws.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try sayingDiskFull { try writer.write(body) }
+        try sayingWhyNot { try writer.write(body) }
     }
 
     /// For work that opens its own transactions (an import commits batch by batch).
     func writeWithoutTransaction<T>(_ body: (Database) throws -> T) throws -> T {
-        try sayingDiskFull { try writer.writeWithoutTransaction(body) }
+        try sayingWhyNot { try writer.writeWithoutTransaction(body) }
     }
 
-    /// SQLite's "database or disk is full" said for what it means, and that what was committed
-    /// before is kept (the transaction that failed was rolled back whole).
-    private func sayingDiskFull<T>(_ write: () throws -> T) throws -> T {
+    /// SQLite's "database or disk is full" and "database is locked" said for what they mean,
+    /// and that what was committed before is kept (the transaction that failed was rolled back
+    /// whole, or never began).
+    private func sayingWhyNot<T>(_ write: () throws -> T) throws -> T {
         do {
             return try write()
         } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
             throw HeedError("disk full: the cache \(path ?? "in memory") could not be written; what was written before is kept — "
                             + "free some space and run it again", .diskFull)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            throw HeedError("the cache \(path ?? "in memory") is busy: another heed (a long import, most likely) has been writing it for more than "
+                            + "\(Int(Self.busyTimeout)) s; nothing was changed — try again in a moment", .busy)
         }
     }
 
