@@ -81,15 +81,6 @@ public struct Secrets: Sendable {
         var secrets = try fileSecrets(at: path)
         secrets[account] = secret.reveal()
         let text = JSONWriter.object(secrets.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }) + "\n"
-        let temporary = path + ".tmp"
-        unlink(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw HeedError("cannot write \(temporary): \(String(cString: strerror(errno)))", .cannotWrite) }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-        close(fd)
-        guard written == bytes.count, rename(temporary, path) == 0 else {
-            throw HeedError("cannot write \(path): \(String(cString: strerror(errno)))", .cannotWrite)
-        }
+        try FileReplacement.write(Array(text.utf8), to: path, mode: 0o600)
     }
 }

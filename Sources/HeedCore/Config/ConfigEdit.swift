@@ -55,20 +55,7 @@ public enum ConfigEdit {
     public static func replace(_ path: String, with text: String) throws {
         var info = stat()
         let mode = stat(path, &info) == 0 ? info.st_mode & 0o7777 : 0o644
-        let temporary = path + ".heed-edit"
-        unlink(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw HeedError("cannot write \(temporary): \(String(cString: strerror(errno)))", .cannotWrite) }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-        let synced = fsync(fd) == 0
-        fchmod(fd, mode)
-        close(fd)
-        guard written == bytes.count, synced, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw HeedError("cannot write \(path): \(reason)", .cannotWrite)
-        }
+        try FileReplacement.write(Array(text.utf8), to: path, mode: mode, exactly: true)
     }
 
     /// Finds the members of objects in JSON text already known to be valid.

@@ -213,23 +213,11 @@ public struct Delivery: Sendable {
         }
     }
 
-    /// Written whole under a new name, then renamed: a reader of the folder never sees half a
-    /// post, and nothing planted in the folder is written through. `beforeRename` records the
-    /// hand-over in the journal.
+    /// Written whole under a new name, then renamed (`FileReplacement`): a reader of the folder
+    /// never sees half a post. `beforeRename` records the hand-over in the journal.
     private static func spool(_ json: String, to path: String, beforeRename: () throws -> Void) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let temporary = path + ".tmp"
-        unlink(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw HeedError("cannot write \(temporary): \(String(cString: strerror(errno)))", .cannotWrite) }
-        let bytes = Array(json.utf8)
-        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, $0.count) }
-        close(fd)
-        guard written == bytes.count else { throw HeedError("cannot write \(temporary): \(String(cString: strerror(errno)))", .cannotWrite) }
-        try beforeRename()
-        guard rename(temporary, path) == 0 else {
-            throw HeedError("cannot write \(path): \(String(cString: strerror(errno)))", .cannotWrite)
-        }
+        try FileReplacement.write(Array(json.utf8), to: path, mode: 0o640, beforeRename: beforeRename)
     }
 
     /// Never through a shell: the program and its arguments as the config lists them, the post
