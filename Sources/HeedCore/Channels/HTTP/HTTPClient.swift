@@ -85,14 +85,7 @@ public final class URLSessionHTTPClient: HTTPClient, @unchecked Sendable {
     public static let userAgent = "heed/1 (social listening inbox; +https://github.com/heed)"
 
     public init(timeoutSeconds: Double = 30) {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeoutSeconds
-        configuration.timeoutIntervalForResource = timeoutSeconds * 2
-        configuration.httpAdditionalHeaders = ["User-Agent": Self.userAgent]
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
-        session = URLSession(configuration: configuration)
+        session = URLSession(configuration: Self.configuration(idleSeconds: timeoutSeconds, totalSeconds: timeoutSeconds * 2))
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -111,12 +104,7 @@ public final class URLSessionHTTPClient: HTTPClient, @unchecked Sendable {
     /// A session of its own for each stream (a session's delegate is fixed when it is made): the
     /// idle limit is the one asked for, and nothing limits how long the stream lasts.
     public func open(_ request: HTTPRequest, idleSeconds: Double) async throws -> HTTPStream {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = idleSeconds
-        configuration.timeoutIntervalForResource = 7 * 86_400
-        configuration.httpAdditionalHeaders = ["User-Agent": Self.userAgent]
-        configuration.urlCache = nil
-        configuration.httpCookieStorage = nil
+        let configuration = Self.configuration(idleSeconds: idleSeconds, totalSeconds: 7 * 86_400)
         let reader = StreamReader(host: request.url.host ?? "the network", idleSeconds: idleSeconds)
         let session = URLSession(configuration: configuration, delegate: reader, delegateQueue: nil)
         let task = session.dataTask(with: Self.urlRequest(request))
@@ -133,6 +121,19 @@ public final class URLSessionHTTPClient: HTTPClient, @unchecked Sendable {
             task.cancel()
         }
         return HTTPStream(status: head.statusCode, headers: Self.headers(of: head), body: reader.stream)
+    }
+
+    /// Nothing kept between requests (no cache, no cookies), our User-Agent on each; a wait of
+    /// `idleSeconds` for more data, `totalSeconds` for the whole answer.
+    private static func configuration(idleSeconds: Double, totalSeconds: Double) -> URLSessionConfiguration {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = idleSeconds
+        configuration.timeoutIntervalForResource = totalSeconds
+        configuration.httpAdditionalHeaders = ["User-Agent": Self.userAgent]
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.urlCache = nil
+        configuration.httpCookieStorage = nil
+        return configuration
     }
 
     private static func urlRequest(_ request: HTTPRequest) -> URLRequest {
