@@ -123,9 +123,7 @@ public final class Ingester {
                     outcomes.append((current.path, .success(file.report)))
                     run = files.next()
                 }
-                progress?.doing("scoring")
-                try upsert.finishBatch(in: db)
-                progress?.doing(nil)
+                try finishBatch(upsert, in: db)
                 // The position is committed with the rows it covers: a killed import resumes exactly here.
                 if let current = run, case .success(let file) = current.file, file.started, file.resumable {
                     try db.execute(sql: """
@@ -254,24 +252,27 @@ public final class Ingester {
             try database.write { db in
                 try upsert.begin(db)
                 defer { upsert.end() }
-                for index in 1...batchSize {
+                for _ in 0..<batchSize {
                     guard let mention = iterator.next() else {
                         finished = true
-                        progress?.advance((index - 1) % 1_000)
                         break
                     }
                     count(try upsert.store(mention, in: db), into: &report)
-                    if index % 1_000 == 0 { progress?.advance(1_000) }
+                    progress?.advance(1)
                 }
-                if !finished { progress?.advance(batchSize % 1_000) }
-                progress?.doing("scoring")
-                try upsert.finishBatch(in: db)
-                progress?.doing(nil)
+                try finishBatch(upsert, in: db)
                 if finished { try alongside?(db) }
             }
         }
         try logIngest(report)
         return report
+    }
+
+    /// The batch's triage and incidents, said on the progress line while they run.
+    private func finishBatch(_ upsert: MentionUpsert, in db: Database) throws {
+        progress?.doing("scoring")
+        defer { progress?.doing(nil) }
+        try upsert.finishBatch(in: db)
     }
 
     /// A batch touches pages of several indexes and the full-text index all over the file; with
