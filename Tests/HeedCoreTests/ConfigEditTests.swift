@@ -9,7 +9,7 @@ final class ConfigEditTests: XCTestCase {
     let entry = #"{"name":"mastodon-help","url":"https://mastodon.social","handle":"help"}"#
 
     func add(_ text: String, channel: String = "mastodon") throws -> String {
-        try ConfigEdit.addingAccount(entry, channel: channel, to: text, file: "config.json")
+        try ConfigEdit.addingAccount(entry, channel: channel, to: text, file: "config.json").text
     }
 
     func testAnAccountJoinsItsChannelsListOnALineOfItsOwn() throws {

@@ -8,7 +8,7 @@ enum AccountReader {
     static func read(_ node: JSONNode, _ path: String, channel: String, _ r: inout ConfigReader) -> ConnectedAccount? {
         guard let f = r.fields(node, path, allowed: fields, required: ["name"]),
               let name = f["name"].flatMap({ r.string($0, path + ".name") }) else { return nil }
-        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+        guard ConnectedAccount.isValidName(name) else {
             r.problem(f["name"]!, path + ".name", "\"\(name)\": use letters, digits, - and _ (it names the account's secret)")
             return nil
         }

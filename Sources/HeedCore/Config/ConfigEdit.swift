@@ -5,8 +5,8 @@ import Foundation
 /// as a config before it replaces the file, atomically and with the file's mode.
 public enum ConfigEdit {
     /// `text` with `entry` (a JSON object) added to `accounts.CHANNEL`, creating either when
-    /// missing.
-    public static func addingAccount(_ entry: String, channel: String, to text: String, file: String) throws -> String {
+    /// missing, and the config it reads as.
+    public static func addingAccount(_ entry: String, channel: String, to text: String, file: String) throws -> (text: String, config: Config) {
         let bytes = Array(text.utf8)
         let scanner = Scanner(bytes: bytes, file: file)
         guard let top = scanner.skipSpace(from: 0), bytes[top] == UInt8(ascii: "{") else { throw HeedError("\(file): the config is not a JSON object", .config) }
@@ -34,10 +34,10 @@ public enum ConfigEdit {
             insertion = Self.firstMember("\"accounts\": {\"\(channel)\": [\(entry)]}", in: top..<(top + 1), members: members, bytes: bytes)
         }
         let edited = String(decoding: bytes[..<insertion.at], as: UTF8.self) + insertion.text + String(decoding: bytes[insertion.at...], as: UTF8.self)
-        if case .failure(let error) = ConfigLoader.parse(edited, file: file) {
-            throw HeedError("the account cannot be added: \(error.description)", .config)
+        switch ConfigLoader.parse(edited, file: file) {
+        case .success(let config): return (edited, config)
+        case .failure(let error): throw HeedError("the account cannot be added: \(error.description)", .config)
         }
-        return edited
     }
 
     /// A member put first in an object: on a line of its own, indented as the next one, when the

@@ -52,6 +52,12 @@ public struct ConnectedAccount: Sendable, Equatable {
         }
     }
 
+    /// An account's name names its secret (`HEED_SECRET_NAME`, a key of secrets.json): letters,
+    /// digits, - and _.
+    public static func isValidName(_ name: String) -> Bool {
+        name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+    }
+
     /// Whether it needs a secret at all (a public feed does not; a Maildir is the user's own).
     public var needsSecret: Bool { network != .feed && network != .email }
 }

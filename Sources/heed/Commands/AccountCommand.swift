@@ -109,7 +109,7 @@ struct AccountAdd: ParsableCommand {
             let workspace = try global.workspace()
             // With no config yet, this account begins one where heed looks for it.
             let path = workspace.configPath ?? Workspace.defaultConfigPath()
-            guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !name.isEmpty else {
+            guard ConnectedAccount.isValidName(name), !name.isEmpty else {
                 throw HeedError("\"\(name)\": an account's name is letters, digits, - and _ (it names its secret)", .refused)
             }
             guard workspace.config.connectedAccount(named: name) == nil else {
@@ -139,8 +139,7 @@ struct AccountAdd: ParsableCommand {
             }
             let channel = AccountGuide.channel(of: network)
             let original = workspace.configPath == nil ? "{}\n" : try String(contentsOfFile: path, encoding: .utf8)
-            let edited = try ConfigEdit.addingAccount(JSONWriter.object(fields), channel: channel, to: original, file: path)
-            let config = try ConfigLoader.parse(edited, file: path).get()
+            let (edited, config) = try ConfigEdit.addingAccount(JSONWriter.object(fields), channel: channel, to: original, file: path)
             guard let account = config.connectedAccount(named: name) else { throw HeedError("\(path): the account was not read back", .failed) }
             var secret: Secret?
             if account.needsSecret {
