@@ -179,6 +179,16 @@ final class ActionCommandTests: XCTestCase {
         XCTAssertEqual(unknown.status, 64)
         XCTAssertEqual(unknown.stderr, "heed: no customer nobody-at-all in the cache\n")
         XCTAssertEqual(try heed(["contact", "merge", "#7", "#7", "--if-version", "2"]).status, 64, "no version to compare")
+
+        let export = try heed(["contact", "export", "#7"])
+        XCTAssertEqual(export.status, 0, export.stderr)
+        XCTAssertTrue(export.stdout.hasPrefix("contact ") && export.stdout.contains(": everything heed holds about them, exported by sam\n"), export.stdout)
+        XCTAssertTrue(export.stdout.contains("\ncontact_notes (1)\n  ") && export.stdout.contains("text=\"prefers DMs\""), export.stdout)
+        let json = try heed(["contact", "export", "#7", "--json"])
+        let parsed = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((parsed["contact_tags"] as? [[String: Any]])?.first?["tag"] as? String, "vip")
+        XCTAssertEqual((parsed["messages"] as? [Any])?.isEmpty, false)
+        XCTAssertEqual(try heed(["contact", "export", "#7"], as: "mallory").status, 77, "only an operator heed knows")
     }
 
     func testJSONAndCompareAndSet() throws {

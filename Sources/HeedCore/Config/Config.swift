@@ -37,6 +37,8 @@ public struct Config: Sendable, Equatable {
     public var afterIngestHook: Program?
     /// A folder `heed run` imports every file that appears in (as `heed ingest --watch`).
     public var watchFolder: String?
+    /// Backups `heed run` takes on its own (`backup`), or none.
+    public var backup: BackupSchedule?
     /// What of this config decides the cache's stored results (see `ConfigBinding`).
     public var scoring = ScoringFingerprint(root: nil)
 
@@ -190,6 +192,13 @@ public struct DeliveryConfig: Sendable, Equatable {
     public init() {}
 
     public func adapter(for channel: String) -> DeliveryAdapter { channels[channel] ?? defaultAdapter }
+}
+
+/// `heed run`'s backups: one every `everyMilliseconds` into `folder`, the newest `keep` kept.
+public struct BackupSchedule: Sendable, Equatable {
+    public var folder: String
+    public var everyMilliseconds: Int64 = 86_400_000
+    public var keep = 7
 }
 
 /// A saved search shown as a view on the screen.

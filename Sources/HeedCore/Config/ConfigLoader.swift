@@ -5,7 +5,7 @@ public enum ConfigLoader {
     static let topLevelKeys = [
         "brand", "cache", "timezone", "accounts", "help_accounts", "channels", "operators", "teams", "sla",
         "business_hours", "canned_replies", "macros", "rules", "keys", "delivery", "views", "undo_seconds", "claims",
-        "presence", "shifts", "hooks", "triage", "watch",
+        "presence", "shifts", "hooks", "triage", "watch", "backup",
     ]
 
     /// Parses config text; `file` is only used in messages.
@@ -146,6 +146,7 @@ public enum ConfigLoader {
             for conflict in KeyMap.conflicts(overrides: config.keys, macros: macros, views: views) { r.problem(node, "keys", conflict) }
         }
         if let node = top["watch"], let folder = r.string(node, "watch") { config.watchFolder = Workspace.expandingHome(folder) }
+        if let node = top["backup"] { config.backup = readBackup(node, "backup", &r) }
         if let node = top["undo_seconds"], let v = r.int(node, "undo_seconds", in: 0...600) { config.undoSeconds = v }
         if let node = top["claims"], let f = r.fields(node, "claims", allowed: ["expiry_seconds", "lead_only_takeover"]) {
             if let n = f["expiry_seconds"], let v = r.int(n, "claims.expiry_seconds", in: 10...3600) { config.claimSeconds = v }
@@ -166,6 +167,21 @@ public enum ConfigLoader {
             if let n = f["after_ingest"] { config.afterIngestHook = readProgram(n, "hooks.after_ingest", &r) }
         }
         return config
+    }
+
+    static func readBackup(_ node: JSONNode, _ path: String, _ r: inout ConfigReader) -> BackupSchedule? {
+        guard let f = r.fields(node, path, allowed: ["every", "keep", "folder"], required: ["folder"]),
+              let folder = f["folder"].flatMap({ r.string($0, path + ".folder") }) else { return nil }
+        var schedule = BackupSchedule(folder: Workspace.expandingHome(folder))
+        if let n = f["every"], let text = r.string(n, path + ".every") {
+            if let every = Query.duration(text), every >= 60_000 {
+                schedule.everyMilliseconds = every
+            } else {
+                r.problem(n, path + ".every", "\"\(text)\" is not a time of a minute or more (such as \"30m\", \"6h\", \"1d\")")
+            }
+        }
+        if let n = f["keep"], let keep = r.int(n, path + ".keep", in: 1...10_000) { schedule.keep = keep }
+        return schedule
     }
 
     static func isChannelName(_ name: String) -> Bool {

@@ -93,6 +93,12 @@ public struct Workspace: Sendable {
         expandHome(path, environment: ProcessInfo.processInfo.environment)
     }
 
+    /// Who is running heed, for what the log records of work that is nobody's action (a config
+    /// bound, a backup taken): their operator handle, else their login name.
+    public func person(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        config.currentOperator(environment: environment) ?? Config.loginUser(environment: environment)
+    }
+
     /// Opens (creating or upgrading) the cache this workspace names.
     /// The cache; `memoryMapped` for those that read the whole queue (see `AppDatabase.open`).
     /// A cache no config scores yet is bound to this one; one bound to a config that scores
@@ -101,8 +107,7 @@ public struct Workspace: Sendable {
                           environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppDatabase {
         let database = try AppDatabase.open(path: cachePath, memoryMapped: memoryMapped, readers: readers)
         do {
-            try ConfigBinding.settle(database, config: config, source: configSource,
-                                     by: config.currentOperator(environment: environment) ?? Config.loginUser(environment: environment),
+            try ConfigBinding.settle(database, config: config, source: configSource, by: person(environment: environment),
                                      now: SystemClock().now())
         } catch {
             try? database.close()

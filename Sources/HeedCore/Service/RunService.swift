@@ -5,9 +5,9 @@ import ServiceLifecycle
 
 /// `heed run`: the one long-running service of a cache. For every connected account its
 /// listener; delivery of due posts; the clock (SLA re-scoring, snooze wake-ups, overdue
-/// shifts); the spool folder when the config names one. Each part is supervised on its own (a
-/// failing one restarts with backoff, the others go on); SIGTERM and SIGINT stop it gracefully,
-/// finishing what is in flight.
+/// shifts); the spool folder and backups when the config asks for them. Each part is supervised
+/// on its own (a failing one restarts with backoff, the others go on); SIGTERM and SIGINT stop
+/// it gracefully, finishing what is in flight.
 public struct RunService: Sendable {
     let database: AppDatabase
     let config: Config
@@ -44,6 +44,13 @@ public struct RunService: Sendable {
         parts.append(ClockPart(database: database, config: config, clock: clock, logger: logger("clock")))
         if let folder = config.watchFolder {
             parts.append(WatchPart(folder: folder, database: database, config: config, clock: clock, logger: logger("watch")))
+        }
+        if var schedule = config.backup {
+            // A relative folder is the cache's neighbour, as the spool folder is.
+            if !schedule.folder.hasPrefix("/") {
+                schedule.folder = URL(fileURLWithPath: cachePath).deletingLastPathComponent().appendingPathComponent(schedule.folder).path
+            }
+            parts.append(BackupPart(schedule: schedule, database: database, cachePath: cachePath, clock: clock, logger: logger("backup")))
         }
         return parts
     }

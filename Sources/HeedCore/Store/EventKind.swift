@@ -30,11 +30,17 @@ public enum EventKind: String, Sendable, CaseIterable {
     case contactTag = "contact-tag"
     case contactNote = "contact-note"
     case contactMerge = "contact-merge"
+    /// Everything held about a customer handed out (`heed contact export`).
+    case contactExport = "contact-export"
     case shiftStart = "shift-start"
     case shiftEnd = "shift-end"
     case handoverAck = "handover-ack"
     case roster
     case configApplied = "config-applied"
+    /// A copy of the cache taken (`heed backup`, or `heed run` on its schedule).
+    case backup
+    /// The cache replaced by a backup (`heed restore`): logged in the restored cache.
+    case restore
 
     /// Kinds whose events change the conversation's own fields (`ConversationFields`): undo
     /// puts back the fields they changed.
@@ -69,6 +75,8 @@ public enum EventKind: String, Sendable, CaseIterable {
         case .incidentJoin: "added \(object) to an incident"
         case .sent: "sent a post on \(object)"
         case .configApplied: "made \(object) the cache's config"
+        case .backup: "backed the cache up to \(object)"
+        case .restore: "restored the cache from \(object)"
         default: "changed \(object) (\(rawValue))"
         }
     }

@@ -4,9 +4,9 @@ import HeedCore
 struct ContactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contact",
-        abstract: "A customer across their channels: show their card, tag them, note, merge two into one.",
+        abstract: "A customer across their channels: show their card, tag them, note, merge two into one, export all held about them.",
         discussion: "A customer is named as #ID (the customer of conversation ID), CHANNEL:HANDLE, or a handle alone when only one customer has it.",
-        subcommands: [Show.self, Tag.self, Note.self, Merge.self])
+        subcommands: [Show.self, Tag.self, Note.self, Merge.self, Export.self])
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Their card: handles, tags, notes, first seen, conversations, sentiment.")
@@ -92,6 +92,51 @@ struct ContactCommand: ParsableCommand {
 
         func run() throws {
             try runAction(global, options) { service, actor in try service.mergeContacts(into, other, by: actor) }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Everything held about a customer, for a subject-access request (logged).",
+            discussion: "Their contact and handles, every message they wrote, their conversations with our replies, notes, tags, "
+                + "escalations, posts, drafts and every event on them; each row whole, times in RFC 3339.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var options: ActionOptions
+
+        func validate() throws { try options.refuseVersion() }
+
+        @Argument(help: "#ID, CHANNEL:HANDLE or HANDLE.")
+        var contact: String
+
+        func run() throws {
+            try guarded {
+                let (service, actor) = try acting(global, options)
+                let export = try service.exportContact(contact, by: actor)
+                if options.json {
+                    print(JSONWriter.terminalSafe(export.json))
+                    return
+                }
+                print("contact \(export.contactID): everything heed holds about them, exported by \(actor.handle)")
+                for section in export.sections {
+                    print("\n\(section.name) (\(section.rows.count))")
+                    for row in section.rows {
+                        let fields = row.filter { $0.value != .null }.map { "\($0.column)=\(Self.text($0.value))" }
+                        print("  " + DisplayText(untrusted: fields.joined(separator: " ")).string)
+                    }
+                }
+            }
+        }
+
+        /// A value on one line: strings quoted (newlines as \n), numbers bare.
+        static func text(_ value: JSONValue) -> String {
+            switch value {
+            case .string(let s): "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n") + "\""
+            case .number(let n): n
+            case .bool(let b): b ? "true" : "false"
+            default: "null"
+            }
         }
     }
 }

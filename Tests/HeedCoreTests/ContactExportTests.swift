@@ -1,0 +1,82 @@
+import GRDB
+import HeedTestSupport
+import XCTest
+@testable import HeedCore
+
+final class ContactExportTests: XCTestCase {
+    let folder = TemporaryFolder()
+    let clock = FixedClock("2026-11-23T12:00:00Z")
+
+    static let config: Config = {
+        var config = Config()
+        config.accounts = ["x": ["NorthwindHelp"]]
+        config.teams = [Team(name: "billing", description: nil, contact: nil)]
+        config.operators = [Operator(handle: "sam", name: "Sam Brooks", unixUser: nil, role: .lead, signature: "^SB", intro: nil, teams: [], maxAssigned: nil)]
+        return config
+    }()
+
+    /// Dana's conversation (with our reply and Eve chiming in), and Eve's own.
+    func cache() throws -> (AppDatabase, ActionService, dana: Int64) {
+        let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
+        let lines = [
+            MentionLines.line(id: "a1", text: "my card was charged twice, account ending 4411", at: "2026-11-23T10:00:00Z", author: "d1", handle: "dana"),
+            MentionLines.line(id: "a2", text: "Sorry Dana, looking now ^SB", at: "2026-11-23T10:05:00Z", author: "n1", handle: "NorthwindHelp", inReplyTo: "a1"),
+            MentionLines.line(id: "a3", text: "eve-private: same happened to me", at: "2026-11-23T10:06:00Z", author: "e1", handle: "eve", inReplyTo: "a1"),
+            MentionLines.line(id: "a4", text: "still nothing, day two", at: "2026-11-23T11:00:00Z", author: "d1", handle: "dana", inReplyTo: "a2"),
+            MentionLines.line(id: "b1", text: "eve-private: where is my parcel", at: "2026-11-23T10:30:00Z", author: "e1", handle: "eve"),
+        ]
+        _ = try Ingester(database: database, config: Self.config, clock: clock).ingest(path: folder.write("in.jsonl", lines.joined(separator: "\n") + "\n"))
+        let service = ActionService(database: database, config: Self.config, clock: clock)
+        let dana = try XCTUnwrap(database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT conversation_id FROM mention WHERE source_id = 'a1'")
+        })
+        return (database, service, dana)
+    }
+
+    func testAnExportHoldsEverythingAboutTheCustomerAndNothingAboutOthers() throws {
+        let (database, service, dana) = try cache()
+        let sam = Self.config.operators[0]
+        try service.perform(.note("called her back, bank is on it"), on: dana, by: sam)
+        try service.perform(.tag(add: ["+billing"], remove: []), on: dana, by: sam)
+        try service.perform(.escalate(team: "billing", note: "double charge 4411"), on: dana, by: sam)
+        try service.noteContact("x:dana", text: "prefers DMs", by: sam)
+        try service.tagContact("dana", add: ["vip"], remove: [], by: sam)
+        try service.reply(to: dana, text: "Refund is on its way", by: sam)
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO draft (conversation_id, operator, text, updated_at) VALUES (?, 'sam', 'half-written apology', 0)", arguments: [dana])
+        }
+
+        let export = try service.exportContact("#\(dana)", by: sam)
+        let json = export.json
+        for held in ["my card was charged twice", "still nothing, day two", "Sorry Dana, looking now", "called her back", "prefers DMs", "\"vip\"",
+                     "\"billing\"", "double charge 4411", "Refund is on its way", "half-written apology", "\"dana\"", "2026-11-23T10:00:00Z"] {
+            XCTAssertTrue(json.contains(held), "the export holds \(held)")
+        }
+        XCTAssertFalse(json.contains("eve-private"), "another customer's messages are theirs, not Dana's")
+        let counts = Dictionary(uniqueKeysWithValues: export.sections.map { ($0.name, $0.rows.count) })
+        XCTAssertEqual(counts["messages"], 2)
+        XCTAssertEqual(counts["our_replies"], 1)
+        XCTAssertEqual(counts["handles"], 1)
+        XCTAssertEqual(counts["contact_notes"], 1)
+        XCTAssertEqual(counts["conversation_notes"], 1)
+        XCTAssertEqual(counts["escalations"], 1)
+        XCTAssertEqual(counts["posts"], 1)
+        XCTAssertEqual(counts["drafts"], 1)
+        let kinds = try XCTUnwrap(export.sections.first { $0.name == "events" }).rows.compactMap { row in
+            row.first { $0.column == "kind" }.flatMap { if case .string(let kind) = $0.value { kind } else { nil } }
+        }
+        XCTAssertTrue(["note", "tag", "escalate", "contact-note", "contact-tag", "reply", "contact-export"].allSatisfy(kinds.contains), "\(kinds)")
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        XCTAssertEqual((parsed?["messages"] as? [[String: Any]])?.first?["created_at"] as? String, "2026-11-23T10:00:00Z", "times as RFC 3339")
+        XCTAssertEqual((parsed?["events"] as? [[String: Any]])?.last?["at"] as? String, "2026-11-23T12:00:00Z")
+        XCTAssertEqual((parsed?["posts"] as? [[String: Any]])?.first?["send_after"] as? String, "2026-11-23T12:00:10Z")
+
+        let logged = try database.read { db in try Row.fetchOne(db, sql: "SELECT operator, subject FROM event WHERE kind = 'contact-export'") }
+        XCTAssertEqual(logged?[0] as String?, "sam")
+        let contact = try database.read { db in try Int64.fetchOne(db, sql: "SELECT contact_id FROM conversation WHERE id = ?", arguments: [dana]) }
+        XCTAssertEqual(logged?[1] as String?, contact.map(String.init))
+        XCTAssertThrowsError(try service.exportContact("x:nobody", by: sam)) {
+            XCTAssertTrue(($0 as? HeedError)?.message.contains("no customer x:nobody") == true, "\($0)")
+        }
+    }
+}
