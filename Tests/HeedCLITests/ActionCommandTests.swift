@@ -189,6 +189,17 @@ final class ActionCommandTests: XCTestCase {
         XCTAssertEqual((parsed["contact_tags"] as? [[String: Any]])?.first?["tag"] as? String, "vip")
         XCTAssertEqual((parsed["messages"] as? [Any])?.isEmpty, false)
         XCTAssertEqual(try heed(["contact", "export", "#7"], as: "mallory").status, 77, "only an operator heed knows")
+
+        let agent = try heed(["contact", "forget", "#7", "--reason", "asked by email"], as: "priya")
+        XCTAssertEqual(agent.status, 77)
+        XCTAssertEqual(agent.stderr, "heed: only a lead may erase a customer; priya is an agent\n")
+        let forget = try heed(["contact", "forget", "#7", "--reason", "asked by email, ref 118"])
+        XCTAssertEqual(forget.status, 0, forget.stderr)
+        XCTAssertNotNil(forget.stdout.range(of: #"^sam erased contact \d+: \d+ messages and replies, 1 conversations, \d+ log entries redacted, "#,
+                                            options: .regularExpression), forget.stdout)
+        let card = try heed(["contact", "show", "#7"], as: nil)
+        XCTAssertTrue(card.stdout.contains(": @erased-") && card.stdout.contains("note: (erased at the customer's request "), card.stdout)
+        XCTAssertFalse(card.stdout.contains("prefers DMs"), card.stdout)
     }
 
     func testJSONAndCompareAndSet() throws {

@@ -9,7 +9,7 @@ public struct ActionService: Sendable {
     let database: AppDatabase
     let config: Config
     let clock: any Clock
-    private let lock: ActionLock?
+    let lock: ActionLock?
 
     public init(database: AppDatabase, config: Config, clock: any Clock) {
         self.database = database

@@ -32,6 +32,8 @@ public enum EventKind: String, Sendable, CaseIterable {
     case contactMerge = "contact-merge"
     /// Everything held about a customer handed out (`heed contact export`).
     case contactExport = "contact-export"
+    /// A customer erased on request (`heed contact forget`): who, whom, why — not what.
+    case contactForget = "contact-forget"
     case shiftStart = "shift-start"
     case shiftEnd = "shift-end"
     case handoverAck = "handover-ack"

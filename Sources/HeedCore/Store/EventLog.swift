@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// One entry of the append-only log of every state change: who, when, what, before and after.
@@ -48,8 +49,10 @@ public enum EventLog {
                        subject: String? = nil, before: String? = nil, after: String? = nil) throws -> Int64 {
         // A statement kept prepared rather than a record's insert: imports log an event for every
         // conversation a rule or an incident changes.
-        try db.cachedStatement(sql: "INSERT INTO event (at, operator, kind, conversation_id, subject, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [at, actor, kind.rawValue, conversation, subject, before, after])
+        let digest = AuditChain.digest(subject: subject, before: before, after: after)
+        let chain = AuditChain.link(previous: try AuditChain.head(db), at: at, operator: actor, kind: kind.rawValue, conversation: conversation, digest: digest)
+        try db.cachedStatement(sql: "INSERT INTO event (at, operator, kind, conversation_id, subject, before, after, digest, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [at, actor, kind.rawValue, conversation, subject, before, after, Data(digest), Data(chain)])
         return db.lastInsertedRowID
     }
 

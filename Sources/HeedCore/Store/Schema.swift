@@ -25,6 +25,7 @@ enum Schema {
         migrator.registerMigration("v15-drafts", migrate: v15Drafts)
         migrator.registerMigration("v16-finer-order", migrate: v16FinerOrder)
         migrator.registerMigration("v17-streaming", migrate: v17Streaming)
+        migrator.registerMigration("v18-audit", migrate: v18Audit)
         return migrator
     }
 
@@ -536,6 +537,34 @@ enum Schema {
         try db.execute(sql: """
             ALTER TABLE account_state ADD COLUMN streaming_since INTEGER;
             ALTER TABLE account_state ADD COLUMN stream_error TEXT;
+            """)
+    }
+
+    /// The event log's hash chain (`AuditChain`): every entry gets its digest and chain, those an
+    /// older heed wrote here, in order. And its one exception to append-only: a redaction (a
+    /// customer erased on request) may replace an entry's text — subject, before, after — while
+    /// the row in `redaction` says why, inside the transaction that does it (`Redaction`); who,
+    /// when, what kind, on which conversation and the hashes never change, and no entry is ever
+    /// deleted.
+    private static func v18Audit(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE event ADD COLUMN digest BLOB;
+            ALTER TABLE event ADD COLUMN chain BLOB;
+            CREATE TABLE redaction (
+                only INTEGER PRIMARY KEY CHECK (only = 1),
+                why TEXT NOT NULL
+            );
+            DROP TRIGGER event_no_update;
+            """)
+        try AuditChain.chainUnhashed(db)
+        try db.execute(sql: """
+            CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+            WHEN NOT EXISTS (SELECT 1 FROM redaction) OR new.id IS NOT old.id OR new.at IS NOT old.at
+                 OR new.operator IS NOT old.operator OR new.kind IS NOT old.kind OR new.conversation_id IS NOT old.conversation_id
+                 OR new.digest IS NOT old.digest OR new.chain IS NOT old.chain
+            BEGIN
+                SELECT RAISE(ABORT, 'the event log is append-only: only a redaction replaces an entry''s text');
+            END;
             """)
     }
 }

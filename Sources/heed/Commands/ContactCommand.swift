@@ -4,9 +4,9 @@ import HeedCore
 struct ContactCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contact",
-        abstract: "A customer across their channels: show their card, tag them, note, merge two into one, export all held about them.",
+        abstract: "A customer across their channels: show their card, tag them, note, merge two into one, export or erase all held about them.",
         discussion: "A customer is named as #ID (the customer of conversation ID), CHANNEL:HANDLE, or a handle alone when only one customer has it.",
-        subcommands: [Show.self, Tag.self, Note.self, Merge.self, Export.self])
+        subcommands: [Show.self, Tag.self, Note.self, Merge.self, Export.self, Forget.self])
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Their card: handles, tags, notes, first seen, conversations, sentiment.")
@@ -136,6 +136,42 @@ struct ContactCommand: ParsableCommand {
             case .number(let n): n
             case .bool(let b): b ? "true" : "false"
             default: "null"
+            }
+        }
+    }
+
+    struct Forget: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase a customer on request (leads only): their texts, names and handles everywhere, leaving tombstones and the figures.",
+            discussion: "Their messages and our replies to them, notes, posts (those not sent are withdrawn), escalations, drafts, the log's "
+                + "entries on them, others' messages naming them and the full-text index; one event records who erased whom and why.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var options: ActionOptions
+
+        func validate() throws { try options.refuseVersion() }
+
+        @Argument(help: "#ID, CHANNEL:HANDLE or HANDLE.")
+        var contact: String
+
+        @Option(help: "Why (a request's reference): kept in the log.")
+        var reason: String
+
+        func run() throws {
+            try guarded {
+                let (service, actor) = try acting(global, options)
+                let done = try service.forgetContact(contact, reason: reason, by: actor)
+                let summary = "\(actor.handle) erased contact \(done.contactID): \(done.mentions) messages and replies, \(done.conversations) conversations, "
+                    + "\(done.eventsRedacted) log entries redacted, \(done.elsewhere) places elsewhere naming them, \(done.postsCancelled) posts withdrawn"
+                if options.json {
+                    print(JSONWriter.object([
+                        ("contact", .number(String(done.contactID))), ("mentions", .number(String(done.mentions))),
+                        ("conversations", .number(String(done.conversations))), ("events_redacted", .number(String(done.eventsRedacted))),
+                        ("elsewhere", .number(String(done.elsewhere))), ("posts_cancelled", .number(String(done.postsCancelled))), ("summary", .string(summary)),
+                    ]))
+                } else {
+                    print(summary)
+                }
             }
         }
     }

@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+
+/// The event log's hash chain. Each entry, as it is appended, gets `digest` — SHA-256 of its
+/// text (subject, before, after) — and `chain` — SHA-256 of the previous entry's chain with its
+/// own time, operator, kind, conversation and digest. A redaction replaces an entry's text but
+/// never its digest or chain, so the chain stays whole across it; an entry changed, removed or
+/// slipped in by anything but heed breaks it where it happened. `verify` walks it.
+enum AuditChain {
+    /// The text of an entry, each field marked present or absent and length-prefixed, so that no
+    /// two different entries hash alike.
+    static func digest(subject: String?, before: String?, after: String?) -> [UInt8] {
+        var sha = SHA256()
+        for field in [subject, before, after] { append(field, to: &sha) }
+        return sha.finish()
+    }
+
+    static func link(previous: [UInt8]?, at: Int64, operator actor: String, kind: String, conversation: Int64?, digest: [UInt8]) -> [UInt8] {
+        var sha = SHA256()
+        sha.update(previous ?? [UInt8](repeating: 0, count: 32))
+        sha.update(bigEndian(at))
+        append(actor, to: &sha)
+        append(kind, to: &sha)
+        if let conversation { sha.update([1] + bigEndian(conversation)) } else { sha.update([0]) }
+        sha.update(digest)
+        return sha.finish()
+    }
+
+    /// The chain of the newest entry, which the next one continues.
+    static func head(_ db: Database) throws -> [UInt8]? {
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT chain FROM event ORDER BY id DESC LIMIT 1")).map { [UInt8]($0) }
+    }
+
+    private static func append(_ field: String?, to sha: inout SHA256) {
+        guard let field else { return sha.update([0]) }
+        let bytes = Array(field.utf8)
+        sha.update([1] + bigEndian(Int64(bytes.count)))
+        sha.update(bytes)
+    }
+
+    private static func bigEndian(_ n: Int64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: n >> (56 - 8 * $0)) }
+    }
+
+    /// Whether an entry's text is a redaction's tombstone.
+    static func isRedacted(before: String?, after: String?) -> Bool {
+        before == nil && (after?.hasPrefix(#"{"redacted":"#) ?? false)
+    }
+
+    /// Gives every entry without a hash its digest and chain, in order: entries an older heed wrote.
+    static func chainUnhashed(_ db: Database) throws {
+        var previous: [UInt8]?
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, at, operator, kind, conversation_id, subject, before, after, chain FROM event ORDER BY id")
+        var updates: [(Int64, [UInt8], [UInt8])] = []
+        while let row = try rows.next() {
+            if let chain = row["chain"] as Data? {
+                previous = [UInt8](chain)
+                continue
+            }
+            let digest = digest(subject: row["subject"], before: row["before"], after: row["after"])
+            let chain = link(previous: previous, at: row["at"], operator: row["operator"], kind: row["kind"], conversation: row["conversation_id"], digest: digest)
+            updates.append((row["id"], digest, chain))
+            previous = chain
+        }
+        let statement = try db.makeStatement(sql: "UPDATE event SET digest = ?, chain = ? WHERE id = ?")
+        for (id, digest, chain) in updates { try statement.execute(arguments: [Data(digest), Data(chain), id]) }
+    }
+
+    /// Walks the whole log.
+    static func verify(_ db: Database) throws -> AuditReport {
+        var report = AuditReport()
+        var previous: [UInt8]?
+        var previousID: Int64?
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, at, operator, kind, conversation_id, subject, before, after, digest, chain FROM event ORDER BY id")
+        while let row = try rows.next() {
+            let id: Int64 = row["id"]
+            report.entries += 1
+            guard let storedDigest = (row["digest"] as Data?).map([UInt8].init), let storedChain = (row["chain"] as Data?).map([UInt8].init) else {
+                report.problem("entry \(id) has no hash: it was written by something other than heed")
+                previousID = id
+                continue
+            }
+            let before: String? = row["before"], after: String? = row["after"]
+            if digest(subject: row["subject"], before: before, after: after) != storedDigest {
+                if isRedacted(before: before, after: after) {
+                    report.redacted += 1
+                } else {
+                    report.problem("entry \(id) (\(row["kind"] as String) by \(row["operator"] as String)) was changed after it was written")
+                }
+            }
+            let expected = link(previous: previous, at: row["at"], operator: row["operator"], kind: row["kind"], conversation: row["conversation_id"],
+                                digest: storedDigest)
+            if expected != storedChain {
+                report.problem("entry \(id) does not follow " + (previousID.map { "entry \($0)" } ?? "the start of the log")
+                               + ": an entry between them was removed, or this one's time, operator, kind or conversation changed")
+            }
+            previous = storedChain
+            previousID = id
+            report.head = (id, storedChain.hex, row["at"])
+        }
+        // A tombstone written by hand would pass for a redaction: there may be no more of them
+        // than the redactions say they made.
+        let recorded = try Int.fetchOne(db, sql: """
+            SELECT coalesce(sum(json_extract(after, '$.events_redacted')), 0) FROM event WHERE kind = 'contact-forget' AND json_valid(after)
+            """) ?? 0
+        if report.redacted > recorded {
+            report.problem("\(report.redacted) entries hold a redaction's tombstone but the redactions logged made \(recorded)")
+        }
+        return report
+    }
+}
+
+/// What `heed audit verify` found.
+public struct AuditReport: Sendable, Equatable {
+    public var entries = 0
+    /// Entries whose text a redaction replaced (their hashes kept).
+    public var redacted = 0
+    /// The newest entry: its id, chain (hex) and time — to write down and compare later, for the
+    /// one change a chain alone cannot show, entries removed from its end.
+    public var head: (id: Int64, chain: String, at: Int64)?
+    /// The first problems found, in the log's order.
+    public var problems: [String] = []
+    public var problemCount = 0
+
+    mutating func problem(_ text: String) {
+        problemCount += 1
+        if problems.count < 20 { problems.append(text) }
+    }
+
+    public var isWhole: Bool { problemCount == 0 }
+
+    public var json: String {
+        var members: [(String, JSONValue)] = [
+            ("whole", .bool(isWhole)), ("entries", .number(String(entries))), ("redacted", .number(String(redacted))),
+            ("problem_count", .number(String(problemCount))), ("problems", .array(problems.map { JSONNode(.string($0)) })),
+        ]
+        if let head {
+            members.append(("head", .object([
+                JSONMember(key: "id", value: JSONNode(.number(String(head.id)))), JSONMember(key: "chain", value: JSONNode(.string(head.chain))),
+                JSONMember(key: "at", value: JSONNode(.string(RFC3339.string(fromMilliseconds: head.at)))),
+            ])))
+        }
+        return JSONWriter.object(members)
+    }
+
+    public static func == (a: AuditReport, b: AuditReport) -> Bool {
+        a.entries == b.entries && a.redacted == b.redacted && a.head?.id == b.head?.id && a.head?.chain == b.head?.chain && a.problems == b.problems
+    }
+}
+
+extension AuditReport {
+    /// Walks the cache's whole event log, in one read.
+    public static func verify(_ database: AppDatabase) throws -> AuditReport {
+        try database.read(AuditChain.verify)
+    }
+}
