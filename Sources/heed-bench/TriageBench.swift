@@ -27,7 +27,7 @@ struct TriageBench: ParsableCommand {
         let config = try ExampleConfig.load()
         try scoringRate(config: config)
         if rateOnly { return }
-        let cache = try cacheWithOpenConversations(config: config)
+        let cache = try options.cache(mentions: count, open: open, config: config, name: "triage")
         let database = try AppDatabase.open(path: cache, memoryMapped: true)
         let triager = Triager(config: config)
 
@@ -91,37 +91,5 @@ struct TriageBench: ParsableCommand {
         let seconds = milliseconds(since: start) / 1000
         print("scoring: \(scored) mentions in \(format(seconds, 2)) s = \(Int(Double(scored) / seconds)) mentions/s on one core "
             + "(target ≥ 200,000; checksum \(Int(total)))")
-    }
-
-    /// A copy of a `count`-mention cache with exactly `open` open conversations.
-    private func cacheWithOpenConversations(config: Config) throws -> String {
-        let source = "\(options.dir)/triage-source-\(count).sqlite"
-        if !FileManager.default.fileExists(atPath: source) {
-            let file = "\(options.dir)/mentions-\(count).jsonl"
-            if !FileManager.default.fileExists(atPath: file) {
-                print("generating \(count) mentions → \(file) (not timed)")
-                try IngestBench.writeMentions(count: count, to: file, config: config)
-            }
-            print("importing them (not timed)")
-            let configFile = "\(options.dir)/config.json"
-            try benchConfigText().write(toFile: configFile, atomically: true, encoding: .utf8)
-            let exit = try ChildProcess.spawn([options.heedBinary, "ingest", "--config", configFile, "--cache", source, file],
-                                              stdout: "\(options.dir)/ingest.out", stderr: "\(options.dir)/ingest.err").wait()
-            guard exit.status == 0 else { throw ValidationError("heed ingest failed; see \(options.dir)/ingest.err") }
-        }
-        let cache = "\(options.dir)/triage-\(count)-\(open).sqlite"
-        options.removeCache(cache)
-        try AppDatabase.open(path: source).copy(to: cache)
-        // The bench's own fixture, not a change anyone makes: the rest resolved straight in the copy.
-        let copy = try DatabaseQueue(path: cache)
-        let available = try copy.write { db -> Int in
-            try db.execute(sql: """
-                UPDATE conversation SET status = 'resolved' WHERE status = 'open'
-                    AND id NOT IN (SELECT id FROM conversation WHERE status = 'open' ORDER BY id LIMIT ?);
-                """, arguments: [open])
-            return try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation WHERE status = 'open'") ?? 0
-        }
-        guard available == open else { throw ValidationError("the cache has only \(available) open conversations; raise --count") }
-        return cache
     }
 }

@@ -30,4 +30,17 @@ final class AuditCommandTests: XCTestCase {
         XCTAssertEqual(json["problems"] as? [String], ["entry 1 does not follow the start of the log: an entry between them was removed, "
                                                        + "or this one's time, operator, kind or conversation changed"])
     }
+
+    func testRetentionIsEnforcedOnRequestAndSaysWhatWent() throws {
+        XCTAssertEqual(try HeedRun.run(["demo", "--no-ui", "--size", "60", "--cache", cache], in: folder).status, 0)
+        let none = try HeedRun.run(["retention", "enforce", "--cache", cache, "--config", folder.write("none.json", "{}")], in: folder)
+        XCTAssertEqual(none.status, 64)
+        XCTAssertTrue(none.stderr.hasPrefix("heed: the config sets no retention"), none.stderr)
+        // The demo's conversations are hours old: a day's retention removes none of them yet.
+        let config = folder.write("team.json", #"{"retention": {"days": 1}}"#)
+        XCTAssertEqual(try HeedRun.run(["config", "apply", config, "--cache", cache], in: folder).status, 0)
+        let run = try HeedRun.run(["retention", "enforce", "--cache", cache, "--config", config], in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout, "removed the text of 0 conversations past retention: 0 messages, 0 log entries redacted, 0 customers' names and handles\n")
+    }
 }

@@ -39,6 +39,8 @@ public struct Config: Sendable, Equatable {
     public var watchFolder: String?
     /// Backups `heed run` takes on its own (`backup`), or none.
     public var backup: BackupSchedule?
+    /// How long resolved conversations' text is kept (`retention`), or for ever.
+    public var retention: RetentionPolicy?
     /// What of this config decides the cache's stored results (see `ConfigBinding`).
     public var scoring = ScoringFingerprint(root: nil)
 

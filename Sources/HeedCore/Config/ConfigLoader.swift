@@ -5,7 +5,7 @@ public enum ConfigLoader {
     static let topLevelKeys = [
         "brand", "cache", "timezone", "accounts", "help_accounts", "channels", "operators", "teams", "sla",
         "business_hours", "canned_replies", "macros", "rules", "keys", "delivery", "views", "undo_seconds", "claims",
-        "presence", "shifts", "hooks", "triage", "watch", "backup",
+        "presence", "shifts", "hooks", "triage", "watch", "backup", "retention",
     ]
 
     /// Parses config text; `file` is only used in messages.
@@ -147,6 +147,16 @@ public enum ConfigLoader {
         }
         if let node = top["watch"], let folder = r.string(node, "watch") { config.watchFolder = Workspace.expandingHome(folder) }
         if let node = top["backup"] { config.backup = readBackup(node, "backup", &r) }
+        if let node = top["retention"], let f = r.fields(node, "retention", allowed: ["days", "channels"]) {
+            var policy = RetentionPolicy()
+            if let n = f["days"] { policy.days = r.int(n, "retention.days", in: 1...36_500) }
+            if let n = f["channels"], let entries = r.map(n, "retention.channels") {
+                for entry in entries where checkChannel(entry.key, entry.value, entry.path, config, &r) {
+                    if let days = r.int(entry.value, entry.path, in: 1...36_500) { policy.channels[entry.key] = days }
+                }
+            }
+            config.retention = policy
+        }
         if let node = top["undo_seconds"], let v = r.int(node, "undo_seconds", in: 0...600) { config.undoSeconds = v }
         if let node = top["claims"], let f = r.fields(node, "claims", allowed: ["expiry_seconds", "lead_only_takeover"]) {
             if let n = f["expiry_seconds"], let v = r.int(n, "claims.expiry_seconds", in: 10...3600) { config.claimSeconds = v }

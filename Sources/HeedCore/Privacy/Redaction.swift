@@ -12,10 +12,12 @@ enum Redaction {
         "(\(why) \(RFC3339.string(fromMilliseconds: now).prefix(10)))"
     }
 
-    /// Runs `body` in one IMMEDIATE transaction in which event entries may be redacted, then
-    /// checkpoints the WAL so that no copy of an erased page is left in it (when no reader holds an
-    /// older snapshot: else at the next checkpoint).
-    static func run<T>(_ database: AppDatabase, why: String, _ body: (Database) throws -> T) throws -> T {
+    /// Runs `body` in one IMMEDIATE transaction in which event entries may be redacted. With
+    /// `thorough` (an erasure), the full-text index is merged so no deleted word stays in its
+    /// segments, and the WAL checkpointed and truncated so that no copy of an erased page is left
+    /// in it (when no reader holds an older snapshot: else at the next checkpoint); retention,
+    /// which runs in many small steps beside operators, leaves both to SQLite's own merging.
+    static func run<T>(_ database: AppDatabase, why: String, thorough: Bool = true, _ body: (Database) throws -> T) throws -> T {
         try database.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA secure_delete = ON")
             defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
@@ -24,11 +26,11 @@ enum Redaction {
                 try db.execute(sql: "INSERT INTO redaction (only, why) VALUES (1, ?)", arguments: [why])
                 result = try body(db)
                 // The index keeps deleted words in its segments until they are merged.
-                try db.execute(sql: "INSERT INTO mention_fts(mention_fts) VALUES ('optimize')")
+                if thorough { try db.execute(sql: "INSERT INTO mention_fts(mention_fts) VALUES ('optimize')") }
                 try db.execute(sql: "DELETE FROM redaction")
                 return .commit
             }
-            _ = try? Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            if thorough { _ = try? Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
             return result!
         }
     }

@@ -5,9 +5,9 @@ import ServiceLifecycle
 
 /// `heed run`: the one long-running service of a cache. For every connected account its
 /// listener; delivery of due posts; the clock (SLA re-scoring, snooze wake-ups, overdue
-/// shifts); the spool folder and backups when the config asks for them. Each part is supervised
-/// on its own (a failing one restarts with backoff, the others go on); SIGTERM and SIGINT stop
-/// it gracefully, finishing what is in flight.
+/// shifts); the spool folder, backups and retention when the config asks for them. Each part
+/// is supervised on its own (a failing one restarts with backoff, the others go on); SIGTERM and
+/// SIGINT stop it gracefully, finishing what is in flight.
 public struct RunService: Sendable {
     let database: AppDatabase
     let config: Config
@@ -51,6 +51,9 @@ public struct RunService: Sendable {
                 schedule.folder = URL(fileURLWithPath: cachePath).deletingLastPathComponent().appendingPathComponent(schedule.folder).path
             }
             parts.append(BackupPart(schedule: schedule, database: database, cachePath: cachePath, clock: clock, logger: logger("backup")))
+        }
+        if let policy = config.retention {
+            parts.append(RetentionPart(policy: policy, database: database, clock: clock, logger: logger("retention")))
         }
         return parts
     }

@@ -122,6 +122,15 @@ public final class AppDatabase: Sendable {
         if fd >= 0 {
             fchmod(fd, 0o660)
             Foundation.close(fd)
+            // A new cache gives the pages retention frees back to the disk (`shrink`): SQLite takes
+            // that only before the file is first written, WAL mode included.
+            do {
+                let queue = try DatabaseQueue(path: path)
+                try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL") }
+                try queue.close()
+            } catch {
+                throw HeedError("cannot create the cache \(path): \(error)", .cannotWrite)
+            }
         } else if errno != EEXIST {
             let reason = String(cString: strerror(errno))
             throw HeedError("cannot create the cache \(path): \(reason)", .cannotWrite)
@@ -204,6 +213,25 @@ public final class AppDatabase: Sendable {
     /// A consistent copy of the cache in a new file, taken while others keep working.
     public func copy(to path: String) throws {
         try writer.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
+    }
+
+    /// Gives free pages back to the disk, a few at a time so that no writer waits long (a cache
+    /// made before heed set `auto_vacuum` has none to give: it needs one `VACUUM`). Returns how
+    /// many pages went.
+    @discardableResult
+    func shrink(step: Int = 512) throws -> Int {
+        var freed = 0
+        while true {
+            let pages = try sayingWhyNot {
+                try writer.writeWithoutTransaction { db -> Int in
+                    let before = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+                    try db.execute(sql: "PRAGMA incremental_vacuum(\(step))")
+                    return before - (try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0)
+                }
+            }
+            guard pages > 0 else { return freed }
+            freed += pages
+        }
     }
 
     /// Closes the connections; the object must not be used after.

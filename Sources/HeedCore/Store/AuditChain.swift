@@ -101,7 +101,7 @@ enum AuditChain {
         // A tombstone written by hand would pass for a redaction: there may be no more of them
         // than the redactions say they made.
         let recorded = try Int.fetchOne(db, sql: """
-            SELECT coalesce(sum(json_extract(after, '$.events_redacted')), 0) FROM event WHERE kind = 'contact-forget' AND json_valid(after)
+            SELECT coalesce(sum(json_extract(after, '$.events_redacted')), 0) FROM event WHERE kind IN ('contact-forget', 'retention') AND json_valid(after)
             """) ?? 0
         if report.redacted > recorded {
             report.problem("\(report.redacted) entries hold a redaction's tombstone but the redactions logged made \(recorded)")

@@ -34,6 +34,8 @@ public enum EventKind: String, Sendable, CaseIterable {
     case contactExport = "contact-export"
     /// A customer erased on request (`heed contact forget`): who, whom, why — not what.
     case contactForget = "contact-forget"
+    /// Text past the config's retention removed (`heed run`, `heed retention enforce`).
+    case retention
     case shiftStart = "shift-start"
     case shiftEnd = "shift-end"
     case handoverAck = "handover-ack"

@@ -545,7 +545,7 @@ enum Schema {
     /// customer erased on request) may replace an entry's text — subject, before, after — while
     /// the row in `redaction` says why, inside the transaction that does it (`Redaction`); who,
     /// when, what kind, on which conversation and the hashes never change, and no entry is ever
-    /// deleted.
+    /// deleted. Retention marks the conversations whose text it removed.
     private static func v18Audit(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE event ADD COLUMN digest BLOB;
@@ -553,6 +553,11 @@ enum Schema {
             CREATE TABLE redaction (
                 only INTEGER PRIMARY KEY CHECK (only = 1),
                 why TEXT NOT NULL
+            );
+            -- Conversations whose text retention removed, and when.
+            CREATE TABLE text_removed (
+                conversation_id INTEGER PRIMARY KEY REFERENCES conversation(id),
+                removed_at INTEGER NOT NULL
             );
             DROP TRIGGER event_no_update;
             """)
