@@ -89,7 +89,7 @@ extension ActionService {
                        arguments: [id])
         forgotten.eventsRedacted = try Redaction.redactEvents(db, where: "conversation_id IN \(theirs)", arguments: [], tombstone: tombstone)
         forgotten.eventsRedacted += try Redaction.redactEvents(
-            db, where: "kind IN ('contact-tag', 'contact-note', 'contact-merge', 'contact-export') AND subject = CAST(? AS TEXT)", arguments: [id],
+            db, where: Redaction.contactEvents, arguments: [id],
             tombstone: tombstone, keepSubject: true)
         let scrubbed = try Redaction.scrub(db, names: Array(names), tombstone: tombstone)
         forgotten.elsewhere = scrubbed.changed

@@ -36,7 +36,7 @@ public struct ContactExport: Sendable {
         ("drafts", "SELECT * FROM draft WHERE conversation_id IN \(theirs) ORDER BY updated_at"),
         ("events", """
             SELECT * FROM event WHERE conversation_id IN \(theirs)
-                OR (kind IN ('contact-tag', 'contact-note', 'contact-merge', 'contact-export') AND subject = CAST(? AS TEXT))
+                OR (\(Redaction.contactEvents))
             ORDER BY id
             """),
     ]

@@ -35,6 +35,11 @@ enum Redaction {
         }
     }
 
+    /// A contact's own entries (tags, notes, merges, exports), `?` its id: written as the
+    /// `event_by_contact` index's condition so that SQLite uses it. An erasure's own entry is
+    /// never among them — it must stay whole, for the audit.
+    static let contactEvents = "kind LIKE 'contact-%' AND kind <> 'contact-forget' AND subject = CAST(? AS TEXT)"
+
     /// Replaces the text of the event entries `condition` selects with a tombstone; returns how many.
     @discardableResult
     static func redactEvents(_ db: Database, where condition: String, arguments: StatementArguments, tombstone: String,

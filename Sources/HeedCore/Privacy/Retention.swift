@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GRDB
 
@@ -25,7 +26,7 @@ public struct RetentionPolicy: Sendable, Equatable {
 public enum Retention {
     /// Conversations a transaction handles: small enough that an operator's action waits for
     /// at most one of them.
-    static let batchSize = 200
+    static let batchSize = 50
 
     public struct Report: Sendable, Equatable {
         public var conversations = 0
@@ -43,12 +44,18 @@ public enum Retention {
                                shouldStop: () -> Bool = { false }) throws -> Report {
         let due = try database.read { db in try dueConversations(db, policy: policy, now: now) }
         var report = Report()
+        // Operators' actions queue on this lock rather than poll SQLite's: a batch takes its turn
+        // among them, and rests as long as it took before the next, so they always get theirs.
+        let turns = ActionLock(cache: database.path)
         for start in stride(from: 0, to: due.count, by: batchSize) {
             if shouldStop() { break }
             let batch = Array(due[start..<min(start + batchSize, due.count)])
-            let done = try Redaction.run(database, why: "retention", thorough: false) { db in
-                try remove(db, conversations: batch, now: now, by: actor)
+            let began = DispatchTime.now()
+            let step = {
+                try Redaction.run(database, why: "retention", thorough: false) { db in try remove(db, conversations: batch, now: now, by: actor) }
             }
+            let done = try turns.map { try $0.holding(step) } ?? step()
+            usleep(useconds_t(min(50_000, (DispatchTime.now().uptimeNanoseconds - began.uptimeNanoseconds) / 1000)))
             report.conversations += done.conversations
             report.mentions += done.mentions
             report.eventsRedacted += done.eventsRedacted
@@ -107,9 +114,9 @@ public enum Retention {
             try db.execute(sql: "UPDATE contact SET name = NULL WHERE id IN \(contacts)")
             try db.execute(sql: "UPDATE contact_handle SET handle = 'erased-' || id, name = NULL, source_id = 'erased:' || id WHERE contact_id IN \(contacts)")
             try db.execute(sql: "UPDATE note SET text = ? WHERE contact_id IN \(contacts)", arguments: [tombstone])
-            report.eventsRedacted += try Redaction.redactEvents(
-                db, where: "kind IN ('contact-tag', 'contact-note', 'contact-merge', 'contact-export') AND subject IN (\(gone.map { "'\($0)'" }.joined(separator: ",")))",
-                arguments: [], tombstone: tombstone, keepSubject: true)
+            for contact in gone {
+                report.eventsRedacted += try Redaction.redactEvents(db, where: Redaction.contactEvents, arguments: [contact], tombstone: tombstone, keepSubject: true)
+            }
             report.contacts = gone.count
         }
         try EventLog.append(db, at: now, by: actor, kind: .retention, after: JSONWriter.object([

@@ -35,7 +35,7 @@ public enum Backup {
         }
         contents.file = target
         let logged = contents
-        try database.write { db in
+        _ = try database.write { db in
             try EventLog.append(db, at: now, by: actor, kind: .backup, subject: target, after: logged.json)
         }
         return contents

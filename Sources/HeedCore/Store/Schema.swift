@@ -545,7 +545,8 @@ enum Schema {
     /// customer erased on request) may replace an entry's text — subject, before, after — while
     /// the row in `redaction` says why, inside the transaction that does it (`Redaction`); who,
     /// when, what kind, on which conversation and the hashes never change, and no entry is ever
-    /// deleted. Retention marks the conversations whose text it removed.
+    /// deleted. Retention marks the conversations whose text it removed; a customer's messages
+    /// are found by their handle.
     private static func v18Audit(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE event ADD COLUMN digest BLOB;
@@ -560,6 +561,9 @@ enum Schema {
                 removed_at INTEGER NOT NULL
             );
             DROP TRIGGER event_no_update;
+            -- A customer's messages wherever they wrote them: erasure, export, retention.
+            CREATE INDEX mention_by_handle ON mention(handle_id);
+            CREATE INDEX event_by_contact ON event(subject) WHERE kind LIKE 'contact-%' AND kind <> 'contact-forget';
             """)
         try AuditChain.chainUnhashed(db)
         try db.execute(sql: """
