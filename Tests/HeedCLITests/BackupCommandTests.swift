@@ -35,7 +35,7 @@ final class BackupCommandTests: XCTestCase {
         let open = try AppDatabase.open(path: cache)
         let refused = try heed(["restore", folder.file("monday.sqlite")])
         XCTAssertEqual(refused.status, 75)
-        XCTAssertTrue(refused.stderr.contains("is in use (a screen or a command has it open): stop everyone using it, then restore — nothing was changed"),
+        XCTAssertTrue(refused.stderr.contains("is in use (a screen or a command has it open): stop everyone using it and run it again — nothing was changed"),
                       refused.stderr)
         try open.close()
 
@@ -49,5 +49,12 @@ final class BackupCommandTests: XCTestCase {
         let database = try AppDatabase.open(path: cache)
         let logged = try database.read { db in try String.fetchAll(db, sql: "SELECT operator || ' ' || kind FROM event WHERE kind IN ('backup', 'restore') ORDER BY id") }
         XCTAssertEqual(logged, ["admin restore"], "the copy holds what was before the backup; the restore is logged in it")
+
+        let busy = try heed(["vacuum"])
+        XCTAssertEqual(busy.status, 75, "the cache is open here")
+        try database.close()
+        let vacuumed = try heed(["vacuum"])
+        XCTAssertEqual(vacuumed.status, 0, vacuumed.stderr)
+        XCTAssertNotNil(vacuumed.stdout.range(of: #"^vacuumed .+demo\.sqlite: \d+ (kB|MB) → \d+ (kB|MB)\n$"#, options: .regularExpression), vacuumed.stdout)
     }
 }

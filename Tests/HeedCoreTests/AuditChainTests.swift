@@ -131,7 +131,7 @@ final class AuditChainUpgradeTests: XCTestCase {
         var report = try AuditReport.verify(database)
         XCTAssertTrue(report.isWhole, "\(report.problems)")
         XCTAssertEqual(report.entries, 5)
-        try database.write { db in try EventLog.append(db, at: 9000, by: "sam", kind: .shiftEnd) }
+        _ = try database.write { db in try EventLog.append(db, at: 9000, by: "sam", kind: .shiftEnd) }
         report = try AuditReport.verify(database)
         XCTAssertTrue(report.isWhole, "\(report.problems)")
         XCTAssertEqual(report.entries, 6)

@@ -113,6 +113,35 @@ final class RetentionTests: XCTestCase {
         XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "PRAGMA freelist_count") }, 0)
     }
 
+    /// A cache an older heed made (no incremental vacuum) keeps the pages retention emptied in
+    /// part until `heed vacuum` rewrites it, with everyone out; then it gives pages back itself.
+    func testVacuumGivesBackWhatRetentionEmptiedAndTakesUpIncrementalVacuum() throws {
+        let path = folder.file("old.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "v17-streaming")
+        try queue.close()
+        var database: AppDatabase? = try AppDatabase.open(path: path)
+        XCTAssertEqual(try database!.read { db in try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") }, 0)
+        try ingest(database!, (0..<2_000).map { MentionLines.line(id: "m\($0)", text: "parcel \($0) never came, tracking says delivered to the depot",
+                                                                 at: "2026-01-10T09:00:00Z", author: "c\($0)") })
+        let ids = try database!.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation") }
+        _ = ActionService(database: database!, config: Self.config, clock: clock).performEach(.resolve, on: ids.map { ($0, nil) }, by: Self.config.operators[0])
+        clock.advance(seconds: 31 * 86_400)
+        XCTAssertEqual(try Retention.enforce(database!, policy: Self.policy, now: clock.now()).conversations, 2_000)
+
+        XCTAssertThrowsError(try Backup.vacuum(path, by: "sam", now: clock.now())) {
+            XCTAssertEqual(($0 as? HeedError)?.kind, .conflict, "while the cache is open")
+        }
+        try database!.close()
+        database = nil
+        let done = try Backup.vacuum(path, by: "sam", now: clock.now())
+        XCTAssertLessThan(done.bytesAfter, done.bytesBefore * 3 / 4, "\(done)")
+        let reopened = try AppDatabase.open(path: path)
+        XCTAssertEqual(try reopened.read { db in try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") }, 2)
+        XCTAssertEqual(try reopened.read { db in try String.fetchOne(db, sql: "SELECT operator FROM event WHERE kind = 'vacuum'") }, "sam")
+        XCTAssertTrue(try AuditReport.verify(reopened).isWhole)
+    }
+
     func testThePolicyIsReadWithItsProblemsNamed() throws {
         let good = try ConfigLoader.parse(#"{"retention": {"days": 400, "channels": {"email": 730}}}"#, file: "c.json").get()
         XCTAssertEqual(good.retention, RetentionPolicy(days: 400, channels: ["email": 730]))

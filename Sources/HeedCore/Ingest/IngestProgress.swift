@@ -72,7 +72,7 @@ public final class IngestProgress: @unchecked Sendable {
             return out
         }
 
-        static func size(_ bytes: Int64) -> String {
+        public static func size(_ bytes: Int64) -> String {
             let value = Double(bytes)
             if value >= 1e9 { return String(format: "%.1f GB", value / 1e9) }
             if value >= 1e6 { return String(format: "%.0f MB", value / 1e6) }

@@ -20,7 +20,7 @@ public struct RetentionPolicy: Sendable, Equatable {
     }
 }
 
-/// Removes the text of conversations past their retention, in transactions of a few hundred
+/// Removes the text of conversations past their retention, in transactions of a few dozen
 /// conversations so that operators' actions never wait long behind it. Each transaction is a
 /// redaction (`Redaction`) that logs itself (`retention`, with how many entries it redacted).
 public enum Retention {

@@ -26,7 +26,7 @@ public enum Backup {
         var contents: BackupContents
         do {
             try createEmpty(temporary, like: cache)
-            try vacuum(cache, into: temporary, failure: { "cannot back up \(cache) to \(file): \($0)" })
+            try copy(cache, into: temporary, failure: { "cannot back up \(cache) to \(file): \($0)" })
             contents = try inspect(temporary, named: file)
             try place(temporary, at: target)
         } catch {
@@ -47,7 +47,7 @@ public enum Backup {
         let temporary = NSTemporaryDirectory() + "/heed-check-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite"
         defer { unlink(temporary) }
         try createEmpty(temporary, like: nil)
-        try vacuum(file, into: temporary, failure: { "\(file) is not a heed backup: \($0)" })
+        try copy(file, into: temporary, failure: { "\(file) is not a heed backup: \($0)" })
         var contents = try inspect(temporary, named: file)
         contents.file = absolute(file)
         contents.bytes = size(file)
@@ -75,20 +75,14 @@ public enum Backup {
         let folder = (cache as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: 0o770])
-        // Holding the users' lock exclusively: nobody has the cache open now, and whoever opens
-        // it next waits until the restored one is in place.
-        let users = CacheSideFile.open(cache, suffix: "-users.lock")
-        guard users >= 0 else { throw HeedError("cannot open \(cache)-users.lock: \(String(cString: strerror(errno)))", .cannotWrite) }
-        var contents: BackupContents
-        var replaced: String?
-        do {
-            defer { close(users) }
-            guard flock(users, LOCK_EX | LOCK_NB) == 0 else { throw inUse(cache) }
+        // Whoever opens the cache meanwhile waits until the restored one is in place.
+        let (copied, replaced) = try alone(cache) { () -> (BackupContents, String?) in
             let temporary = sibling(absolute(cache), "restoring")
             do {
                 try createEmpty(temporary, like: exists(cache) ? cache : nil)
-                try vacuum(file, into: temporary, failure: { "\(file) is not a heed backup: \($0)" })
-                contents = try inspect(temporary, named: file)
+                try copy(file, into: temporary, failure: { "\(file) is not a heed backup: \($0)" })
+                let contents = try inspect(temporary, named: file)
+                var replaced: String?
                 if exists(cache) {
                     let aside = absolute(cache) + ".replaced-" + stamp(now)
                     try move(cache, to: aside)
@@ -97,11 +91,13 @@ public enum Backup {
                     replaced = aside
                 }
                 try move(temporary, to: cache)
+                return (contents, replaced)
             } catch {
                 unlink(temporary)
                 throw error
             }
         }
+        var contents = copied
         contents.file = absolute(file)
         contents.bytes = size(file)
         // Opened as every heed opens it: an older backup's schema is brought up to date here.
@@ -121,6 +117,50 @@ public enum Backup {
             return checking
         }
         return Restored(contents: contents, replaced: replaced, leftForChecking: checking)
+    }
+
+    /// What `vacuum` did.
+    public struct Vacuumed: Sendable, Equatable {
+        public var bytesBefore: Int64
+        public var bytesAfter: Int64
+    }
+
+    /// Rewrites the cache whole (`VACUUM`), giving back to the disk every page retention and
+    /// erasure only emptied in part, and making a cache an older heed created able to give pages
+    /// back as it goes (`auto_vacuum`); refused while any process has the cache open.
+    public static func vacuum(_ cache: String, by actor: String, now: Int64) throws -> Vacuumed {
+        guard exists(cache) else { throw HeedError("no cache at \(cache)", .unreadable, hint: .otherCache) }
+        let before = size(cache) + size(cache + "-wal")
+        try alone(cache) {
+            do {
+                let queue = try DatabaseQueue(path: cache)
+                defer { try? queue.close() }
+                try queue.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL; VACUUM")
+                    _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+                throw HeedError("disk full: vacuuming \(cache) needs about its size again free; nothing was changed", .diskFull)
+            }
+        }
+        let after = size(cache) + size(cache + "-wal")
+        let database = try AppDatabase.open(path: cache)
+        defer { try? database.close() }
+        _ = try database.write { db in
+            try EventLog.append(db, at: now, by: actor, kind: .vacuum,
+                                after: JSONWriter.object([("bytes_before", .number(String(before))), ("bytes_after", .number(String(after)))]))
+        }
+        return Vacuumed(bytesBefore: before, bytesAfter: after)
+    }
+
+    /// Runs `body` holding the users' lock exclusively: nobody has the cache open meanwhile, and
+    /// whoever opens it waits until `body` is done.
+    private static func alone<T>(_ cache: String, _ body: () throws -> T) throws -> T {
+        let users = CacheSideFile.open(cache, suffix: "-users.lock")
+        guard users >= 0 else { throw HeedError("cannot open \(cache)-users.lock: \(String(cString: strerror(errno)))", .cannotWrite) }
+        defer { close(users) }
+        guard flock(users, LOCK_EX | LOCK_NB) == 0 else { throw inUse(cache) }
+        return try body()
     }
 
     // MARK: Scheduled backups
@@ -206,7 +246,7 @@ public enum Backup {
 
     /// `VACUUM INTO` from a read-only connection of its own: a snapshot, without this process's
     /// writer (delivery, the clock in `heed run`) waiting on it.
-    private static func vacuum(_ source: String, into target: String, failure: (String) -> String) throws {
+    private static func copy(_ source: String, into target: String, failure: (String) -> String) throws {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(AppDatabase.busyTimeout)
@@ -270,7 +310,7 @@ public enum Backup {
     private static func inUse(_ cache: String) -> HeedError {
         let run = RunLock.running(cache: cache)
         let who = run.running ? "heed run" + (run.holder.map { " (\($0))" } ?? "") + " has it open" : "a screen or a command has it open"
-        return HeedError("the cache \(cache) is in use (\(who)): stop everyone using it, then restore — nothing was changed", .conflict)
+        return HeedError("the cache \(cache) is in use (\(who)): stop everyone using it and run it again — nothing was changed", .conflict)
     }
 }
 

@@ -45,6 +45,8 @@ public enum EventKind: String, Sendable, CaseIterable {
     case backup
     /// The cache replaced by a backup (`heed restore`): logged in the restored cache.
     case restore
+    /// The cache rewritten whole, with everyone out (`heed vacuum`).
+    case vacuum
 
     /// Kinds whose events change the conversation's own fields (`ConversationFields`): undo
     /// puts back the fields they changed.

@@ -64,3 +64,20 @@ struct RestoreCommand: ParsableCommand {
         }
     }
 }
+
+struct VacuumCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vacuum",
+        abstract: "Rewrite the cache whole, giving back to the disk what retention and erasure emptied; refused while anyone has it open.",
+        discussion: "Needs about the cache's size free on its disk while it runs. A cache an older heed made gives pages back as it goes afterwards.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try guarded {
+            let workspace = try global.workspace()
+            let done = try Backup.vacuum(workspace.cachePath, by: workspace.person() ?? "heed", now: SystemClock().now())
+            print("vacuumed \(workspace.cachePath): \(IngestProgress.Snapshot.size(done.bytesBefore)) → \(IngestProgress.Snapshot.size(done.bytesAfter))")
+        }
+    }
+}
