@@ -25,7 +25,7 @@ public enum Backup {
         let temporary = sibling(target, "partial")
         var contents: BackupContents
         do {
-            try createEmpty(temporary, like: cache)
+            try createEmpty(temporary, like: cache, otherwise: 0o600)
             try copy(cache, into: temporary, failure: { "cannot back up \(cache) to \(file): \($0)" })
             contents = try inspect(temporary, named: file)
             try place(temporary, at: target)
@@ -46,7 +46,8 @@ public enum Backup {
         guard exists(file) else { throw HeedError("no file \(file)", .unreadable) }
         let temporary = NSTemporaryDirectory() + "/heed-check-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite"
         defer { unlink(temporary) }
-        try createEmpty(temporary, like: nil)
+        // A copy of customers' messages in a shared folder: the owner's alone, for the moments it lives.
+        try createEmpty(temporary, like: nil, otherwise: 0o600)
         try copy(file, into: temporary, failure: { "\(file) is not a heed backup: \($0)" })
         var contents = try inspect(temporary, named: file)
         contents.file = absolute(file)
@@ -79,7 +80,7 @@ public enum Backup {
         let (copied, replaced) = try alone(cache) { () -> (BackupContents, String?) in
             let temporary = sibling(absolute(cache), "restoring")
             do {
-                try createEmpty(temporary, like: exists(cache) ? cache : nil)
+                try createEmpty(temporary, like: exists(cache) ? cache : nil, otherwise: 0o660)
                 try copy(file, into: temporary, failure: { "\(file) is not a heed backup: \($0)" })
                 let contents = try inspect(temporary, named: file)
                 var replaced: String?
@@ -229,8 +230,9 @@ public enum Backup {
     }
 
     /// An empty file to copy into (SQLite's `VACUUM INTO` accepts one), with the cache's group
-    /// and mode, so that a backup is as private as the cache it copies, whatever the umask.
-    private static func createEmpty(_ path: String, like cache: String?) throws {
+    /// and mode (else `mode`), so that a backup is as private as the cache it copies, whatever the
+    /// umask.
+    private static func createEmpty(_ path: String, like cache: String?, otherwise mode: mode_t) throws {
         unlink(path)
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw HeedError("cannot create \(path): \(String(cString: strerror(errno)))", .cannotWrite) }
@@ -240,7 +242,7 @@ public enum Backup {
             _ = fchown(fd, uid_t.max, cacheStatus.st_gid)
             fchmod(fd, (cacheStatus.st_mode & 0o660) | 0o600)
         } else {
-            fchmod(fd, 0o660)
+            fchmod(fd, mode)
         }
     }
 
