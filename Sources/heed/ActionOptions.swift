@@ -4,7 +4,7 @@ import HeedCore
 
 /// What every action command takes besides the conversation: who acts, the version seen, JSON.
 struct ActionOptions: ParsableArguments {
-    @Option(name: .customLong("as"), help: ArgumentHelp("Act as this operator (else HEED_OPERATOR, else your login's unix_user in the config).",
+    @Option(name: .customLong("as"), help: ArgumentHelp("Act as this operator: for leads and whoever may change the config (else HEED_OPERATOR, else your own, whose unix_user is your login).",
                                                          valueName: "handle"))
     var actor: String?
 
@@ -38,7 +38,7 @@ func runAction(_ global: GlobalOptions, _ options: ActionOptions,
 /// The action service on the cache, and the operator acting (refused when heed does not know them).
 func acting(_ global: GlobalOptions, _ options: ActionOptions) throws -> (ActionService, Operator) {
     let workspace = try global.workspace()
-    let actor = try workspace.config.actingOperator(named: options.actor, environment: ProcessInfo.processInfo.environment)
+    let actor = try workspace.actingOperator(named: options.actor)
     return (ActionService(database: try workspace.openCache(), config: workspace.config, clock: SystemClock()), actor)
 }
 

@@ -58,7 +58,7 @@ extension HeedError {
         case .endShift: message + ": `heed shift end` first"
         case .nameFormat: message + "; name the format with --format (`heed ingest --formats` lists them)"
         case .otherCache: message + "; point --cache at another file"
-        case .identify: message + ": pass --as HANDLE, set HEED_OPERATOR, or add yourself to the config's \"operators\" with your \"unix_user\""
+        case .identify: message + ": add yourself to the config's \"operators\" with your \"unix_user\" (a lead may act for you with --as HANDLE)"
         case .checkConfig: message + " and check it with `heed config check`"
         case .useConfig(let bound, let mine):
             message + ". Use " + (bound == ConfigBinding.example ? "--config config.example.json (the demo's)"

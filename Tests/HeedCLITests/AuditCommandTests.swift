@@ -28,7 +28,7 @@ final class AuditCommandTests: XCTestCase {
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(broken.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(json["whole"] as? Bool, false)
         XCTAssertEqual(json["problems"] as? [String], ["entry 1 does not follow the start of the log: an entry between them was removed, "
-                                                       + "or this one's time, operator, kind or conversation changed"])
+                                                       + "or this one's time, operator, uid, kind or conversation changed"])
     }
 
     func testRetentionIsEnforcedOnRequestAndSaysWhatWent() throws {

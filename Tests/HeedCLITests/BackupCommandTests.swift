@@ -9,7 +9,7 @@ final class BackupCommandTests: XCTestCase {
     var cache: String { folder.file("demo.sqlite") }
 
     func heed(_ arguments: [String]) throws -> HeedRun {
-        try HeedRun.run(arguments + ["--cache", cache], in: folder, environment: ["USER": "admin"])
+        try HeedRun.run(arguments + ["--cache", cache], in: folder, environment: ["USER": "admin"])  // not believed: the log names the real login
     }
 
     func testBackUpCheckAndRestoreOnlyWhenNobodyHasTheCacheOpen() throws {
@@ -48,7 +48,7 @@ final class BackupCommandTests: XCTestCase {
         XCTAssertEqual(queue.status, 0, queue.stderr)
         let database = try AppDatabase.open(path: cache)
         let logged = try database.read { db in try String.fetchAll(db, sql: "SELECT operator || ' ' || kind FROM event WHERE kind IN ('backup', 'restore') ORDER BY id") }
-        XCTAssertEqual(logged, ["admin restore"], "the copy holds what was before the backup; the restore is logged in it")
+        XCTAssertEqual(logged, ["\(Identity.process(mayChangeConfig: false).unixUser ?? "heed") restore"], "the copy holds what was before the backup; the restore is logged in it")
 
         let busy = try heed(["vacuum"])
         XCTAssertEqual(busy.status, 75, "the cache is open here")

@@ -463,15 +463,43 @@ final class ActionServiceTests: XCTestCase {
 
     func testOnlyOperatorsTheConfigNamesMayAct() throws {
         let config = Self.config
-        XCTAssertEqual(try config.actingOperator(named: "priya", environment: ["HEED_OPERATOR": "sam"]).handle, "priya", "--as first")
-        XCTAssertEqual(try config.actingOperator(named: nil, environment: ["USER": "sbrooks"]).handle, "sam")
-        XCTAssertThrowsError(try config.actingOperator(named: "mallory", environment: [:])) { error in
+        let admin = Identity(uid: 0, unixUser: "root", mayChangeConfig: true)
+        XCTAssertEqual(try config.actingOperator(named: "priya", environment: ["HEED_OPERATOR": "sam"], identity: admin).handle, "priya", "--as first")
+        XCTAssertThrowsError(try config.actingOperator(named: "mallory", environment: [:], identity: admin)) { error in
             let error = error as! HeedError
             XCTAssertEqual(error.kind, HeedError.Kind.notPermitted)
             XCTAssertTrue(error.message.contains("\"mallory\" is not an operator (operators: sam, priya, lee); add them"), error.message)
         }
-        XCTAssertThrowsError(try config.actingOperator(named: nil, environment: ["USER": "nobody"])) { error in
-            XCTAssertEqual(error as? HeedError, HeedError("heed does not know who you are (your login is nobody)", .notPermitted, hint: .identify))
+        XCTAssertThrowsError(try config.actingOperator(named: nil, environment: ["USER": "sbrooks"], identity: admin)) { error in
+            XCTAssertEqual(error as? HeedError, HeedError("heed does not know who you are (your login is root)", .notPermitted, hint: .identify),
+                           "$USER is anyone's to set")
+        }
+        XCTAssertThrowsError(try config.actingOperator(named: nil, environment: [:], identity: Identity(uid: 4242, unixUser: nil, mayChangeConfig: false))) {
+            XCTAssertTrue(($0 as! HeedError).message.contains("(your login is uid 4242)"), "\($0)")
+        }
+    }
+
+    func testAnAgentActsOnlyAsThemselvesALeadForAnyone() throws {
+        var config = Self.config
+        config.operators[2].unixUser = "lpark"
+        let sbrooks = Identity(uid: 1001, unixUser: "sbrooks", mayChangeConfig: false)
+        XCTAssertEqual(try config.actingOperator(named: nil, environment: [:], identity: sbrooks).handle, "sam", "their own")
+        XCTAssertEqual(try config.actingOperator(named: "lee", environment: [:], identity: sbrooks).handle, "lee", "a lead acts for others")
+        let lpark = Identity(uid: 1003, unixUser: "lpark", mayChangeConfig: false)
+        XCTAssertEqual(try config.actingOperator(named: "lee", environment: [:], identity: lpark).handle, "lee", "naming oneself is no claim")
+        for (named, environment) in [("sam", [:]), (nil, ["HEED_OPERATOR": "sam"])] as [(String?, [String: String])] {
+            XCTAssertThrowsError(try config.actingOperator(named: named, environment: environment, identity: lpark)) {
+                XCTAssertEqual($0 as? HeedError, HeedError("lpark may act only as lee, not as sam: acting for someone else is for leads "
+                    + "and whoever may change the config", .notPermitted))
+            }
+        }
+        XCTAssertThrowsError(try config.actingOperator(named: "sam", environment: [:], identity: Identity(uid: 1009, unixUser: "mallory", mayChangeConfig: false))) {
+            XCTAssertTrue(($0 as! HeedError).message.hasPrefix("mallory may act as no one (the config gives no operator the unix_user mallory)"), "\($0)")
+        }
+        let copied = Identity(uid: 1003, unixUser: "lpark", mayChangeConfig: false, boundConfig: "/etc/heed/config.json")
+        XCTAssertThrowsError(try config.actingOperator(named: nil, environment: [:], identity: copied)) {
+            XCTAssertEqual($0 as? HeedError, HeedError("the cache is bound to the config /etc/heed/config.json, which you cannot change, "
+                + "and heed takes who you are from it: use --config /etc/heed/config.json", .notPermitted))
         }
     }
 }

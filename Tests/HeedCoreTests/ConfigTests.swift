@@ -95,9 +95,17 @@ final class ConfigTests: XCTestCase {
 
     func testWhoIsAtTheTerminalAndTheirTimeZone() throws {
         let config = try ConfigLoader.parse(ExampleConfig.text, file: "example.json").get()
-        XCTAssertEqual(config.currentOperator(environment: ["HEED_OPERATOR": "tomas", "USER": "pnair"]), "tomas", "HEED_OPERATOR first")
-        XCTAssertEqual(config.currentOperator(environment: ["USER": "pnair"]), "priya", "else the login user's operator")
-        XCTAssertNil(config.currentOperator(environment: ["USER": "mallory"]), "nobody is guessed")
+        let pnair = Identity(uid: 1002, unixUser: "pnair", mayChangeConfig: false)
+        XCTAssertEqual(config.currentOperator(environment: ["USER": "sbrooks"], identity: pnair), "priya", "the login's operator")
+        let sbrooks = Identity(uid: 1001, unixUser: "sbrooks", mayChangeConfig: false)
+        XCTAssertEqual(config.currentOperator(environment: ["HEED_OPERATOR": "tomas"], identity: sbrooks), "tomas", "HEED_OPERATOR for a lead")
+        let tortega = Identity(uid: 1003, unixUser: "tortega", mayChangeConfig: false)
+        XCTAssertEqual(config.currentOperator(environment: ["HEED_OPERATOR": "priya", "USER": "pnair"], identity: tortega), nil,
+                       "an agent names no one else, and $USER is not believed")
+        XCTAssertEqual(config.currentOperator(environment: ["HEED_OPERATOR": "priya"], identity: Identity(uid: 1003, unixUser: "tortega", mayChangeConfig: true)),
+                       "priya", "whoever may change the config may be anyone in it")
+        XCTAssertNil(config.currentOperator(environment: ["USER": "pnair"], identity: Identity(uid: 1009, unixUser: "mallory", mayChangeConfig: false)),
+                     "nobody is guessed")
         XCTAssertEqual(config.timeZone(for: "priya"), "Asia/Kolkata", "an operator's own zone")
         XCTAssertEqual(config.timeZone(for: "sam"), config.timeZone, "else the team's")
         XCTAssertEqual(config.timeZone(for: nil), config.timeZone)

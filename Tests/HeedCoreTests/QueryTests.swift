@@ -172,7 +172,7 @@ final class QueryTests: XCTestCase {
         for text in ["card", "charged twice", "\"charged twice\" OR tag:none", "-card"] {
             XCTAssertEqual(try found(database, text, commonHits: 0), try found(database, text), text)
         }
-        XCTAssertThrowsError(try found(database, "is:mine")) { XCTAssertTrue(($0 as! QueryError).message.contains("HEED_OPERATOR")) }
+        XCTAssertThrowsError(try found(database, "is:mine")) { XCTAssertTrue(($0 as! QueryError).message.contains("add your unix_user to the config's operators")) }
         XCTAssertThrowsError(try found(database, "!!!")) { XCTAssertEqual(($0 as! QueryError).message, "nothing to search for in !!!") }
     }
 

@@ -9,6 +9,8 @@ public struct Workspace: Sendable {
     /// Where the config came from, as the cache's binding names it: the file's absolute path,
     /// `example` or `defaults`.
     public var configSource: String
+    /// Who runs this process and whether they may act for others (see `Identity`).
+    public var identity: Identity
 
     /// Config: `--config`, else `HEED_CONFIG`, else `$XDG_CONFIG_HOME/heed/config.json` when it exists.
     /// Cache: `--cache`, else `HEED_CACHE`, else the config's `cache`, else `$XDG_DATA_HOME/heed/cache.sqlite`.
@@ -32,22 +34,30 @@ public struct Workspace: Sendable {
         } else {
             cachePath = xdg("XDG_DATA_HOME", fallback: ".local/share", environment: environment) + "/heed/cache.sqlite"
         }
+        let bound = ConfigBinding.peek(path: cachePath)
         // No config file of one's own: the cache's own config, as it is bound, when it can be read.
-        if configPath == nil, let bound = ConfigBinding.peek(path: cachePath) {
+        if configPath == nil, let bound {
             switch bound.source {
             case ConfigBinding.example:
-                return Workspace(config: try ExampleConfig.load(), configPath: nil, cachePath: cachePath, configSource: ConfigBinding.example)
+                return Workspace(config: try ExampleConfig.load(), configPath: nil, cachePath: cachePath, configSource: ConfigBinding.example,
+                                 identity: .process(mayChangeConfig: true))
             case ConfigBinding.defaults:
                 break
             case let path where FileManager.default.isReadableFile(atPath: path):
-                let (bound, _) = try loadConfig(flag: path, environment: environment)
-                return Workspace(config: bound, configPath: path, cachePath: cachePath, configSource: path)
+                let (config, _) = try loadConfig(flag: path, environment: environment)
+                return Workspace(config: config, configPath: path, cachePath: cachePath, configSource: path,
+                                 identity: .process(mayChangeConfig: Identity.mayChange(path)))
             default:
                 break
             }
         }
         let source = configPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? ConfigBinding.defaults
-        return Workspace(config: config, configPath: configPath, cachePath: cachePath, configSource: source)
+        // Roles and logins are read from the config the cache is bound to: one's own copy of it
+        // names whom its writer likes.
+        let authority = bound?.source ?? source
+        let mayChange = Identity.mayChange(authority)
+        let identity = Identity.process(mayChangeConfig: mayChange, boundConfig: authority != source && !mayChange ? authority : nil)
+        return Workspace(config: config, configPath: configPath, cachePath: cachePath, configSource: source, identity: identity)
     }
 
     public static func loadConfig(flag: String?, environment: [String: String]) throws -> (Config, String?) {
@@ -96,7 +106,28 @@ public struct Workspace: Sendable {
     /// Who is running heed, for what the log records of work that is nobody's action (a config
     /// bound, a backup taken): their operator handle, else their login name.
     public func person(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        config.currentOperator(environment: environment) ?? Config.loginUser(environment: environment)
+        currentOperator(environment: environment) ?? identity.unixUser
+    }
+
+    /// The operator at this terminal (see `Config.actingOperator`).
+    public func currentOperator(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        config.currentOperator(environment: environment, identity: identity)
+    }
+
+    /// The operator an action is done as: `--as` (`named`), `HEED_OPERATOR` or their own.
+    public func actingOperator(named: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Operator {
+        try config.actingOperator(named: named, environment: environment, identity: identity)
+    }
+
+    /// Refuses work on the team's cache as a whole (binding it to another config, replacing it by
+    /// a backup) to anyone but a lead or whoever may change the config it is bound to.
+    public func administer(_ what: String) throws {
+        if identity.mayChangeConfig && identity.boundConfig == nil { return }
+        if identity.boundConfig == nil, config.ownOperator(identity)?.role == .lead { return }
+        let login = identity.unixUser ?? "uid \(identity.uid)"
+        let bound = identity.boundConfig ?? configSource
+        throw HeedError("\(login) may not \(what): that is for leads and whoever may change the config \(ConfigBinding.describe(bound))",
+                        .notPermitted)
     }
 
     /// Opens (creating or upgrading) the cache this workspace names.

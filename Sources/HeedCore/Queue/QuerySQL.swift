@@ -61,7 +61,7 @@ public struct QuerySQL {
         case .escalated: return (Queue.escalatedSQL, [])
         case .unassigned: return ("c.assignee IS NULL", [])
         case .mine:
-            guard let me else { throw QueryError(position: term.position, message: "is:mine: heed does not know who you are (set HEED_OPERATOR, or your unix_user in the config's operators)") }
+            guard let me else { throw QueryError(position: term.position, message: "is:mine: heed does not know who you are (add your unix_user to the config's operators)") }
             return ("c.assignee = ? COLLATE NOCASE", [me])
         case .breached: return ("c.breached = 1", [])
         case .priority(let comparison, let value): return ("c.priority \(comparison.rawValue) ?", [value])

@@ -3,7 +3,7 @@ import GRDB
 
 /// The event log's hash chain. Each entry, as it is appended, gets `digest` — SHA-256 of its
 /// text (subject, before, after) — and `chain` — SHA-256 of the previous entry's chain with its
-/// own time, operator, kind, conversation and digest. A redaction replaces an entry's text but
+/// own time, operator, uid, kind, conversation and digest. A redaction replaces an entry's text but
 /// never its digest or chain, so the chain stays whole across it; an entry changed, removed or
 /// slipped in by anything but heed breaks it where it happened. `verify` walks it.
 enum AuditChain {
@@ -15,11 +15,14 @@ enum AuditChain {
         return sha.finish()
     }
 
-    static func link(previous: [UInt8]?, at: Int64, operator actor: String, kind: String, conversation: Int64?, digest: [UInt8]) -> [UInt8] {
+    static func link(previous: [UInt8]?, at: Int64, operator actor: String, uid: UInt32? = nil, kind: String, conversation: Int64?,
+                     digest: [UInt8]) -> [UInt8] {
         var sha = SHA256()
         sha.update(previous ?? [UInt8](repeating: 0, count: 32))
         sha.update(bigEndian(at))
         append(actor, to: &sha)
+        // Absent from entries written before uids were kept, so that their links stay as they were.
+        if let uid { sha.update([2] + bigEndian(Int64(uid))) }
         append(kind, to: &sha)
         if let conversation { sha.update([1] + bigEndian(conversation)) } else { sha.update([0]) }
         sha.update(digest)
@@ -71,7 +74,7 @@ enum AuditChain {
         var report = AuditReport()
         var previous: [UInt8]?
         var previousID: Int64?
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, at, operator, kind, conversation_id, subject, before, after, digest, chain FROM event ORDER BY id")
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, at, operator, uid, kind, conversation_id, subject, before, after, digest, chain FROM event ORDER BY id")
         while let row = try rows.next() {
             let id: Int64 = row["id"]
             report.entries += 1
@@ -88,11 +91,11 @@ enum AuditChain {
                     report.problem("entry \(id) (\(row["kind"] as String) by \(row["operator"] as String)) was changed after it was written")
                 }
             }
-            let expected = link(previous: previous, at: row["at"], operator: row["operator"], kind: row["kind"], conversation: row["conversation_id"],
-                                digest: storedDigest)
+            let expected = link(previous: previous, at: row["at"], operator: row["operator"], uid: row["uid"], kind: row["kind"],
+                                conversation: row["conversation_id"], digest: storedDigest)
             if expected != storedChain {
                 report.problem("entry \(id) does not follow " + (previousID.map { "entry \($0)" } ?? "the start of the log")
-                               + ": an entry between them was removed, or this one's time, operator, kind or conversation changed")
+                               + ": an entry between them was removed, or this one's time, operator, uid, kind or conversation changed")
             }
             previous = storedChain
             previousID = id

@@ -8,6 +8,8 @@ struct EventRecord: Codable, FetchableRecord, TableRecord {
     var id: Int64?
     var at: Int64
     var actor: String
+    /// The Unix uid of the process that wrote it (nil in entries an older heed wrote).
+    var uid: UInt32?
     var kind: String
     var conversationID: Int64?
     var subject: String?
@@ -15,13 +17,14 @@ struct EventRecord: Codable, FetchableRecord, TableRecord {
     var after: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, at, actor = "operator", kind, conversationID = "conversation_id", subject, before, after
+        case id, at, actor = "operator", uid, kind, conversationID = "conversation_id", subject, before, after
     }
 
     enum Columns {
         static let id = Column(CodingKeys.id)
         static let at = Column(CodingKeys.at)
         static let actor = Column(CodingKeys.actor)
+        static let uid = Column(CodingKeys.uid)
         static let kind = Column(CodingKeys.kind)
         static let conversationID = Column(CodingKeys.conversationID)
         static let subject = Column(CodingKeys.subject)
@@ -50,9 +53,11 @@ public enum EventLog {
         // A statement kept prepared rather than a record's insert: imports log an event for every
         // conversation a rule or an incident changes.
         let digest = AuditChain.digest(subject: subject, before: before, after: after)
-        let chain = AuditChain.link(previous: try AuditChain.head(db), at: at, operator: actor, kind: kind.rawValue, conversation: conversation, digest: digest)
-        try db.cachedStatement(sql: "INSERT INTO event (at, operator, kind, conversation_id, subject, before, after, digest, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [at, actor, kind.rawValue, conversation, subject, before, after, Data(digest), Data(chain)])
+        let uid = Identity.realUID
+        let chain = AuditChain.link(previous: try AuditChain.head(db), at: at, operator: actor, uid: uid, kind: kind.rawValue,
+                                    conversation: conversation, digest: digest)
+        try db.cachedStatement(sql: "INSERT INTO event (at, operator, uid, kind, conversation_id, subject, before, after, digest, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [at, actor, uid, kind.rawValue, conversation, subject, before, after, Data(digest), Data(chain)])
         return db.lastInsertedRowID
     }
 

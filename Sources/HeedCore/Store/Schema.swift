@@ -26,6 +26,7 @@ enum Schema {
         migrator.registerMigration("v16-finer-order", migrate: v16FinerOrder)
         migrator.registerMigration("v17-streaming", migrate: v17Streaming)
         migrator.registerMigration("v18-audit", migrate: v18Audit)
+        migrator.registerMigration("v19-event-uid", migrate: v19EventUID)
         return migrator
     }
 
@@ -571,6 +572,22 @@ enum Schema {
             WHEN NOT EXISTS (SELECT 1 FROM redaction) OR new.id IS NOT old.id OR new.at IS NOT old.at
                  OR new.operator IS NOT old.operator OR new.kind IS NOT old.kind OR new.conversation_id IS NOT old.conversation_id
                  OR new.digest IS NOT old.digest OR new.chain IS NOT old.chain
+            BEGIN
+                SELECT RAISE(ABORT, 'the event log is append-only: only a redaction replaces an entry''s text');
+            END;
+            """)
+    }
+
+    /// Each entry's Unix uid beside its operator: who ran the process, as the system knew them,
+    /// whatever handle it acted as. In the chain from here on; older entries have none.
+    private static func v19EventUID(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE event ADD COLUMN uid INTEGER;
+            DROP TRIGGER event_no_update;
+            CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+            WHEN NOT EXISTS (SELECT 1 FROM redaction) OR new.id IS NOT old.id OR new.at IS NOT old.at
+                 OR new.operator IS NOT old.operator OR new.uid IS NOT old.uid OR new.kind IS NOT old.kind
+                 OR new.conversation_id IS NOT old.conversation_id OR new.digest IS NOT old.digest OR new.chain IS NOT old.chain
             BEGIN
                 SELECT RAISE(ABORT, 'the event log is append-only: only a redaction replaces an entry''s text');
             END;

@@ -7,10 +7,10 @@ public enum Screen {
         // Not memory-mapped: every page a count or a search touches would stay in the
         // process's memory (180 MB on a 1M cache); read through SQLite's small page cache.
         let database = try workspace.openCache(memoryMapped: false)
-        try open(database: database, config: workspace.config)
+        try open(database: database, config: workspace.config, identity: workspace.identity)
     }
 
-    public static func open(database: AppDatabase, config: Config,
+    public static func open(database: AppDatabase, config: Config, identity: Identity,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let clock = SystemClock()
         let terminal: CursesTerminal
@@ -21,9 +21,9 @@ public enum Screen {
         }
         defer { terminal.stop() }
         let size = terminal.size
-        let me = config.currentOperator(environment: environment)
+        let me = config.currentOperator(environment: environment, identity: identity)
         let acting = Result { ScreenData.Acting(service: ActionService(database: database, config: config, clock: clock),
-                                                actor: try config.actingOperator(named: nil, environment: environment)) }
+                                                actor: try config.actingOperator(named: nil, environment: environment, identity: identity)) }
             .mapError { $0 as? HeedError ?? HeedError("\($0)") }
         let runtime = try Runtime(terminal: terminal,
                                   state: AppState(config: config, me: me, width: size.width, height: size.height, now: clock.now()),

@@ -46,7 +46,7 @@ enum ShiftScreen {
                 lines.append(("You are on shift: \(end) ends it (a note for whoever comes next, then the handover) · \(post) posts the roster · "
                     + "\(close) closes", .normal))
             case false?: lines.append(("You are not on shift: \(start) starts one · \(post) posts the roster · \(close) closes", .normal))
-            case nil: lines.append(("heed does not know who you are (HEED_OPERATOR, or your unix_user in the config) · \(close) closes", .normal))
+            case nil: lines.append(("heed does not know who you are (your unix_user in the config's operators) · \(close) closes", .normal))
             }
         default:
             return

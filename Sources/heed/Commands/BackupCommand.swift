@@ -54,6 +54,7 @@ struct RestoreCommand: ParsableCommand {
     func run() throws {
         try guarded {
             let workspace = try global.workspace()
+            try workspace.administer("restore the cache")
             let restored = try Backup.restore(from: file, into: workspace.cachePath, by: workspace.person() ?? "heed", now: SystemClock().now())
             print("restored \(workspace.cachePath) from \(restored.contents.file)")
             for line in restored.contents.lines(timeZone: workspace.config.timeZone) { print("  " + line) }

@@ -57,9 +57,9 @@ struct ConfigCommand: ParsableCommand {
         func run() throws {
             try guarded {
                 let workspace = try Workspace.resolve(configFlag: file ?? global.config, cacheFlag: global.cache)
-                let environment = ProcessInfo.processInfo.environment
+                try workspace.administer("bind the cache to a config")
                 let database = try AppDatabase.open(path: workspace.cachePath)
-                let actor = workspace.config.currentOperator(environment: environment) ?? environment["USER"]
+                let actor = workspace.person()
                 let (previous, rescored) = try ConfigBinding.apply(database, config: workspace.config, source: workspace.configSource,
                                                                    by: actor, now: SystemClock().now())
                 let before = previous.map { $0.source == workspace.configSource ? "" : " (it was \($0.source))" } ?? ""

@@ -49,13 +49,15 @@ struct DemoCommand: ParsableCommand {
                 return
             }
             // The demo's team is the example's: you are its first operator unless heed knows you.
+            // The demo's cache is the user's own, so they may be anyone in it.
+            let identity = Identity.process(mayChangeConfig: true)
             var environment = ProcessInfo.processInfo.environment
-            if config.currentOperator(environment: environment) == nil, let first = config.operators.first {
+            if config.currentOperator(environment: environment, identity: identity) == nil, let first = config.operators.first {
                 environment["HEED_OPERATOR"] = first.handle
             }
-            let me = config.currentOperator(environment: environment) ?? "nobody"
+            let me = config.currentOperator(environment: environment, identity: identity) ?? "nobody"
             FileHandle.standardError.write(Data((summary + "; you act as \(me) (HEED_OPERATOR picks another)\n").utf8))
-            try Screen.open(database: database, config: config, environment: environment)
+            try Screen.open(database: database, config: config, identity: identity, environment: environment)
         }
     }
 }

@@ -29,7 +29,7 @@ struct QueueCommand: ParsableCommand {
             let triager = Triager(config: workspace.config)
             let quiet = workspace.config.triage.incidents.quietMinutes
             let text = query.joined(separator: " ")
-            let me = workspace.config.currentOperator(environment: ProcessInfo.processInfo.environment)
+            let me = workspace.currentOperator()
             let rows: [QueueRow]
             let incidents: [Int64: Incident]
             let found: Int

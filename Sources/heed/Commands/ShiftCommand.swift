@@ -60,7 +60,7 @@ struct ShiftCommand: ParsableCommand {
                 if options.json { return try printJSON(roster) }
                 if roster.isEmpty { print("nobody is on shift") }
                 // Times in the reader's zone (else the team's), the same for every line.
-                let zone = workspace.config.timeZone(for: workspace.config.currentOperator(environment: ProcessInfo.processInfo.environment))
+                let zone = workspace.config.timeZone(for: workspace.currentOperator())
                 for person in roster {
                     print("\(person.operatorHandle) (\(person.name)) · \(person.active ? "active" : "away \(Age.short(milliseconds: now - person.lastActiveAt))") · "
                         + "since \(ShiftClock.string(person.since, timeZone: zone))" + (person.until.map { " until \(ShiftClock.string($0, timeZone: zone))" } ?? "")
@@ -152,7 +152,7 @@ struct ShiftCommand: ParsableCommand {
                     return try printJSON(LogJSON(entries: entries, timeline: timeline.map { TimelineJSON(shift: $0.0.id, intervals: $0.1) }))
                 }
                 // In the reader's zone, whoever's log it is.
-                let zone = workspace.config.timeZone(for: workspace.config.currentOperator(environment: ProcessInfo.processInfo.environment))
+                let zone = workspace.config.timeZone(for: workspace.currentOperator())
                 if entries.isEmpty { print("no shifts" + (from == nil ? "" : " since then")) }
                 for entry in entries {
                     print("\(ShiftClock.stamp(entry.at, timeZone: zone)) · \(entry.operatorHandle) · \(entry.kind)"

@@ -26,7 +26,7 @@ struct ShowCommand: ParsableCommand {
                 return
             }
             let now = SystemClock().now()
-            let zone = workspace.config.timeZone(for: workspace.config.currentOperator(environment: ProcessInfo.processInfo.environment))
+            let zone = workspace.config.timeZone(for: workspace.currentOperator())
             let delivering = try database.read { db in
                 !(try ServiceReport.alerts(db, config: workspace.config, cache: workspace.cachePath, now: now).notSending)
             }
