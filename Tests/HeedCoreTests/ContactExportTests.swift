@@ -7,44 +7,22 @@ final class ContactExportTests: XCTestCase {
     let folder = TemporaryFolder()
     let clock = FixedClock("2026-11-23T12:00:00Z")
 
-    static let config: Config = {
-        var config = Config()
-        config.accounts = ["x": ["NorthwindHelp"]]
-        config.teams = [Team(name: "billing", description: nil, contact: nil)]
-        config.operators = [Operator(handle: "sam", name: "Sam Brooks", unixUser: nil, role: .lead, signature: "^SB", intro: nil, teams: [], maxAssigned: nil)]
-        return config
-    }()
-
     /// Dana's conversation (with our reply and Eve chiming in), and Eve's own.
     func cache() throws -> (AppDatabase, ActionService, dana: Int64) {
-        let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
-        let lines = [
+        try PrivacyTeam.cache([
             MentionLines.line(id: "a1", text: "my card was charged twice, account ending 4411", at: "2026-11-23T10:00:00Z", author: "d1", handle: "dana"),
             MentionLines.line(id: "a2", text: "Sorry Dana, looking now ^SB", at: "2026-11-23T10:05:00Z", author: "n1", handle: "NorthwindHelp", inReplyTo: "a1"),
             MentionLines.line(id: "a3", text: "eve-private: same happened to me", at: "2026-11-23T10:06:00Z", author: "e1", handle: "eve", inReplyTo: "a1"),
             MentionLines.line(id: "a4", text: "still nothing, day two", at: "2026-11-23T11:00:00Z", author: "d1", handle: "dana", inReplyTo: "a2"),
             MentionLines.line(id: "b1", text: "eve-private: where is my parcel", at: "2026-11-23T10:30:00Z", author: "e1", handle: "eve"),
-        ]
-        _ = try Ingester(database: database, config: Self.config, clock: clock).ingest(path: folder.write("in.jsonl", lines.joined(separator: "\n") + "\n"))
-        let service = ActionService(database: database, config: Self.config, clock: clock)
-        let dana = try XCTUnwrap(database.read { db in
-            try Int64.fetchOne(db, sql: "SELECT conversation_id FROM mention WHERE source_id = 'a1'")
-        })
-        return (database, service, dana)
+        ], in: folder, clock: clock)
     }
 
     func testAnExportHoldsEverythingAboutTheCustomerAndNothingAboutOthers() throws {
         let (database, service, dana) = try cache()
-        let sam = Self.config.operators[0]
-        try service.perform(.note("called her back, bank is on it"), on: dana, by: sam)
-        try service.perform(.tag(add: ["+billing"], remove: []), on: dana, by: sam)
-        try service.perform(.escalate(team: "billing", note: "double charge 4411"), on: dana, by: sam)
-        try service.noteContact("x:dana", text: "prefers DMs", by: sam)
-        try service.tagContact("dana", add: ["vip"], remove: [], by: sam)
-        try service.reply(to: dana, text: "Refund is on its way", by: sam)
-        try database.write { db in
-            try db.execute(sql: "INSERT INTO draft (conversation_id, operator, text, updated_at) VALUES (?, 'sam', 'half-written apology', 0)", arguments: [dana])
-        }
+        let sam = PrivacyTeam.sam
+        try PrivacyTeam.work(.init(note: "called her back, bank is on it", escalation: "double charge 4411", contactNote: "prefers DMs",
+                                   reply: "Refund is on its way", draft: "half-written apology"), on: dana, contact: "dana", service, database)
 
         let export = try service.exportContact("#\(dana)", by: sam)
         let json = export.json

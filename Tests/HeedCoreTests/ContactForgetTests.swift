@@ -7,44 +7,24 @@ final class ContactForgetTests: XCTestCase {
     let folder = TemporaryFolder()
     let clock = FixedClock("2026-11-23T12:00:00Z")
 
-    static let config: Config = {
-        var config = Config()
-        config.accounts = ["x": ["NorthwindHelp"]]
-        config.teams = [Team(name: "billing", description: nil, contact: nil)]
-        config.operators = [
-            Operator(handle: "sam", name: "Sam Brooks", unixUser: nil, role: .lead, signature: "^SB", intro: nil, teams: [], maxAssigned: nil),
-            Operator(handle: "priya", name: "Priya Nair", unixUser: nil, role: .agent, signature: "^PN", intro: nil, teams: [], maxAssigned: nil),
-        ]
-        return config
-    }()
-    var sam: Operator { Self.config.operators[0] }
+    var sam: Operator { PrivacyTeam.sam }
 
     /// Words only Dana's data holds: none may be left in any byte of the cache.
     static let hers = ["zygomorphic", "quixotic", "xanadu-street", "half-written", "refund on its way", "double charge nine"]
 
     func testAForgottenCustomerLeavesNoByteBehindAndTheFiguresStay() throws {
         let path = folder.file("cache.sqlite")
-        let database = try AppDatabase.open(path: path)
-        let lines = [
+        let (database, service, dana) = try PrivacyTeam.cache([
             MentionLines.line(id: "a1", text: "my zygomorphic card was charged twice", at: "2026-11-23T10:00:00Z", author: "d1", handle: "danakowalski"),
             MentionLines.line(id: "a2", text: "Sorry @danakowalski, looking now ^SB", at: "2026-11-23T10:05:00Z", author: "n1", handle: "NorthwindHelp", inReplyTo: "a1"),
             MentionLines.line(id: "a3", text: "eve-keeps: @DanaKowalski same here", at: "2026-11-23T10:06:00Z", author: "e1", handle: "eve", inReplyTo: "a1"),
             MentionLines.line(id: "a4", text: "still quixotic nothing, day two", at: "2026-11-23T11:00:00Z", author: "d1", handle: "danakowalski", inReplyTo: "a2"),
             MentionLines.line(id: "b1", text: "eve-keeps: parcel late, ask danakowalski", at: "2026-11-23T10:30:00Z", author: "e1", handle: "eve"),
             MentionLines.line(id: "c1", text: "Danakowalskiesque is not her name", at: "2026-11-23T10:40:00Z", author: "f1", handle: "finn"),
-        ]
-        _ = try Ingester(database: database, config: Self.config, clock: clock).ingest(path: folder.write("in.jsonl", lines.joined(separator: "\n") + "\n"))
-        let service = ActionService(database: database, config: Self.config, clock: clock)
-        let dana = try XCTUnwrap(database.read { db in try Int64.fetchOne(db, sql: "SELECT conversation_id FROM mention WHERE source_id = 'a1'") })
-        try service.perform(.note("called danakowalski back re zygomorphic"), on: dana, by: sam)
-        try service.perform(.tag(add: ["+billing"], remove: []), on: dana, by: sam)
-        try service.perform(.escalate(team: "billing", note: "double charge nine"), on: dana, by: sam)
-        try service.noteContact("x:danakowalski", text: "prefers DMs, lives on Xanadu-Street", by: sam)
-        try service.tagContact("danakowalski", add: ["vip"], remove: [], by: sam)
-        try service.reply(to: dana, text: "Refund on its way", by: sam)
-        try database.write { db in
-            try db.execute(sql: "INSERT INTO draft (conversation_id, operator, text, updated_at) VALUES (?, 'priya', 'a half-written apology', 0)", arguments: [dana])
-        }
+        ], in: folder, clock: clock)
+        try PrivacyTeam.work(.init(note: "called danakowalski back re zygomorphic", escalation: "double charge nine",
+                                   contactNote: "prefers DMs, lives on Xanadu-Street", reply: "Refund on its way", draft: "a half-written apology",
+                                   drafter: "priya"), on: dana, contact: "danakowalski", service, database)
         _ = try service.exportContact("x:danakowalski", by: sam)
         let figures = { try database.read { db in
             try Row.fetchAll(db, sql: "SELECT id, status, first_at, last_at, sentiment, kind, mention_count, contact_id FROM conversation ORDER BY id").map(\.description)
@@ -54,7 +34,7 @@ final class ContactForgetTests: XCTestCase {
         let before = try figures()
         let events = try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event") }
 
-        XCTAssertThrowsError(try service.forgetContact("danakowalski", reason: "asked", by: Self.config.operators[1])) {
+        XCTAssertThrowsError(try service.forgetContact("danakowalski", reason: "asked", by: PrivacyTeam.priya)) {
             XCTAssertEqual(($0 as? HeedError)?.kind, .notPermitted)
         }
         XCTAssertThrowsError(try service.forgetContact("danakowalski", reason: "  ", by: sam)) { XCTAssertEqual(($0 as? HeedError)?.kind, .refused) }
@@ -90,7 +70,7 @@ final class ContactForgetTests: XCTestCase {
 
         // She writes again: a new customer, a new conversation.
         let back = MentionLines.line(id: "a9", text: "hello again", at: "2026-11-24T09:00:00Z", author: "d1", handle: "danakowalski")
-        _ = try Ingester(database: database, config: Self.config, clock: clock).ingest(path: folder.write("back.jsonl", back + "\n"))
+        _ = try Ingester(database: database, config: PrivacyTeam.config, clock: clock).ingest(path: folder.write("back.jsonl", back + "\n"))
         let again = try database.read { db in try Row.fetchOne(db, sql: "SELECT conversation_id, c.contact_id FROM mention m JOIN conversation c ON c.id = m.conversation_id WHERE source_id = 'a9'") }
         XCTAssertNotEqual(again?[0] as Int64?, dana)
         XCTAssertNotEqual(again?[1] as Int64?, forgotten.contactID)

@@ -74,23 +74,11 @@ extension ActionService {
         try db.execute(sql: "UPDATE outbox SET state = 'cancelled' WHERE state IN ('queued', 'failed', 'checking') AND conversation_id IN \(theirs)")
         forgotten.postsCancelled = db.changesCount
         try db.execute(sql: "UPDATE outbox SET text = ?, last_error = NULL WHERE conversation_id IN \(theirs)", arguments: [tombstone])
-        try db.execute(sql: "UPDATE note SET text = ? WHERE contact_id = ? OR conversation_id IN \(theirs)", arguments: [tombstone, id])
-        try db.execute(sql: """
-            UPDATE escalation SET note = CASE WHEN note IS NULL THEN NULL ELSE ?1 END, answer = CASE WHEN answer IS NULL THEN NULL ELSE ?1 END
-            WHERE conversation_id IN \(theirs)
-            """, arguments: [tombstone])
-        try db.execute(sql: "DELETE FROM draft WHERE conversation_id IN \(theirs)")
         try db.execute(sql: "DELETE FROM claim WHERE conversation_id IN \(theirs)")
-        try db.execute(sql: "UPDATE conversation_reasons SET reasons = '[]' WHERE conversation_id IN \(theirs)")
         // Their old thread's ids no longer lead to it: what they write next is a new conversation.
         try db.execute(sql: "DELETE FROM thread_key WHERE conversation_id IN \(theirs)")
-        try db.execute(sql: "UPDATE contact SET name = NULL WHERE id = ?", arguments: [id])
-        try db.execute(sql: "UPDATE contact_handle SET handle = 'erased-' || id, name = NULL, source_id = 'erased:' || id WHERE contact_id = ?",
-                       arguments: [id])
-        forgotten.eventsRedacted = try Redaction.redactEvents(db, where: "conversation_id IN \(theirs)", arguments: [], tombstone: tombstone)
-        forgotten.eventsRedacted += try Redaction.redactEvents(
-            db, where: Redaction.contactEvents, arguments: [id],
-            tombstone: tombstone, keepSubject: true)
+        forgotten.eventsRedacted = try Redaction.eraseConversations(db, list: theirs, tombstone: tombstone)
+        forgotten.eventsRedacted += try Redaction.anonymiseContacts(db, [id], tombstone: tombstone)
         let scrubbed = try Redaction.scrub(db, names: Array(names), tombstone: tombstone)
         forgotten.elsewhere = scrubbed.changed
         forgotten.eventsRedacted += scrubbed.redacted

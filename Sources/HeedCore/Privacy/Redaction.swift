@@ -40,15 +40,57 @@ enum Redaction {
     /// never among them — it must stay whole, for the audit.
     static let contactEvents = "kind LIKE 'contact-%' AND kind <> 'contact-forget' AND subject = CAST(? AS TEXT)"
 
+    /// A redacted entry's `after` (its `before` is NULL): the tombstone as JSON.
+    static func entryText(_ tombstone: String) -> String {
+        JSONWriter.object([("redacted", .string(tombstone))])
+    }
+
+    /// Whether an entry's text is a redaction's (`entryText`).
+    static func isRedactedEntry(before: String?, after: String?) -> Bool {
+        before == nil && (after?.hasPrefix(#"{"redacted":"#) ?? false)
+    }
+
     /// Replaces the text of the event entries `condition` selects with a tombstone; returns how many.
     @discardableResult
     static func redactEvents(_ db: Database, where condition: String, arguments: StatementArguments, tombstone: String,
                              keepSubject: Bool = false) throws -> Int {
+        let text = entryText(tombstone)
         try db.execute(sql: """
             UPDATE event SET before = NULL, after = ?\(keepSubject ? "" : ", subject = NULL")
             WHERE (\(condition)) AND NOT (before IS NULL AND after IS ?)
-            """, arguments: [JSONWriter.object([("redacted", .string(tombstone))])] + arguments + [JSONWriter.object([("redacted", .string(tombstone))])])
+            """, arguments: [text] + arguments + [text])
         return db.changesCount
+    }
+
+    /// What the team wrote on the conversations `list` (an SQL list of ids) names — notes,
+    /// escalations' notes and answers, drafts, triage's reasons, the log's entries on them —
+    /// erased; returns how many log entries were redacted. Messages and posts are the callers'
+    /// (they differ in which they keep).
+    static func eraseConversations(_ db: Database, list: String, tombstone: String) throws -> Int {
+        try db.execute(sql: "UPDATE note SET text = ? WHERE conversation_id IN \(list)", arguments: [tombstone])
+        try db.execute(sql: """
+            UPDATE escalation SET note = CASE WHEN note IS NULL THEN NULL ELSE ?1 END, answer = CASE WHEN answer IS NULL THEN NULL ELSE ?1 END
+            WHERE conversation_id IN \(list)
+            """, arguments: [tombstone])
+        try db.execute(sql: "DELETE FROM draft WHERE conversation_id IN \(list)")
+        try db.execute(sql: "UPDATE conversation_reasons SET reasons = '[]' WHERE conversation_id IN \(list)")
+        return try redactEvents(db, where: "conversation_id IN \(list)", arguments: [], tombstone: tombstone)
+    }
+
+    /// Customers made anonymous: no name, handles `erased-N` without the network's ids (so that
+    /// one who writes again starts afresh), their contact's notes and own log entries erased.
+    /// Returns how many log entries were redacted.
+    static func anonymiseContacts(_ db: Database, _ ids: [Int64], tombstone: String) throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        let list = "(" + ids.map(String.init).joined(separator: ",") + ")"
+        try db.execute(sql: "UPDATE contact SET name = NULL WHERE id IN \(list)")
+        try db.execute(sql: "UPDATE contact_handle SET handle = 'erased-' || id, name = NULL, source_id = 'erased:' || id WHERE contact_id IN \(list)")
+        try db.execute(sql: "UPDATE note SET text = ? WHERE contact_id IN \(list)", arguments: [tombstone])
+        var redacted = 0
+        for id in ids {
+            redacted += try redactEvents(db, where: contactEvents, arguments: [id], tombstone: tombstone, keepSubject: true)
+        }
+        return redacted
     }
 
     /// Every place outside the erased rows that may name the customer — other people's messages,

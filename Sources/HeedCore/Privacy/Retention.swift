@@ -87,16 +87,9 @@ public enum Retention {
         try db.execute(sql: "UPDATE mention SET text = ?, url = NULL, extra = NULL, text_hash = NULL WHERE conversation_id IN \(list) AND text <> ?",
                        arguments: [tombstone, tombstone])
         report.mentions = db.changesCount
-        try db.execute(sql: "UPDATE note SET text = ? WHERE conversation_id IN \(list)", arguments: [tombstone])
         try db.execute(sql: "UPDATE outbox SET text = ?, last_error = NULL WHERE conversation_id IN \(list) AND state IN ('sent', 'cancelled', 'failed')",
                        arguments: [tombstone])
-        try db.execute(sql: """
-            UPDATE escalation SET note = CASE WHEN note IS NULL THEN NULL ELSE ?1 END, answer = CASE WHEN answer IS NULL THEN NULL ELSE ?1 END
-            WHERE conversation_id IN \(list)
-            """, arguments: [tombstone])
-        try db.execute(sql: "DELETE FROM draft WHERE conversation_id IN \(list)")
-        try db.execute(sql: "UPDATE conversation_reasons SET reasons = '[]' WHERE conversation_id IN \(list)")
-        report.eventsRedacted = try Redaction.redactEvents(db, where: "conversation_id IN \(list)", arguments: [], tombstone: tombstone)
+        report.eventsRedacted = try Redaction.eraseConversations(db, list: list, tombstone: tombstone)
         try db.execute(sql: "INSERT INTO text_removed (conversation_id, removed_at) SELECT id, ? FROM conversation WHERE id IN \(list)", arguments: [now])
 
         // A customer with nothing left within retention — no conversation of theirs, no message
@@ -109,16 +102,8 @@ public enum Retention {
                               WHERE h.contact_id = c.contact_id
                                 AND NOT EXISTS (SELECT 1 FROM text_removed t WHERE t.conversation_id = m.conversation_id))
             """)
-        if !gone.isEmpty {
-            let contacts = "(" + gone.map(String.init).joined(separator: ",") + ")"
-            try db.execute(sql: "UPDATE contact SET name = NULL WHERE id IN \(contacts)")
-            try db.execute(sql: "UPDATE contact_handle SET handle = 'erased-' || id, name = NULL, source_id = 'erased:' || id WHERE contact_id IN \(contacts)")
-            try db.execute(sql: "UPDATE note SET text = ? WHERE contact_id IN \(contacts)", arguments: [tombstone])
-            for contact in gone {
-                report.eventsRedacted += try Redaction.redactEvents(db, where: Redaction.contactEvents, arguments: [contact], tombstone: tombstone, keepSubject: true)
-            }
-            report.contacts = gone.count
-        }
+        report.eventsRedacted += try Redaction.anonymiseContacts(db, gone, tombstone: tombstone)
+        report.contacts = gone.count
         try EventLog.append(db, at: now, by: actor, kind: .retention, after: JSONWriter.object([
             ("conversations", .number(String(report.conversations))), ("mentions", .number(String(report.mentions))),
             ("events_redacted", .number(String(report.eventsRedacted))), ("contacts", .number(String(report.contacts))),

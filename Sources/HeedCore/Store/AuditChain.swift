@@ -45,11 +45,6 @@ enum AuditChain {
         (0..<8).map { UInt8(truncatingIfNeeded: n >> (56 - 8 * $0)) }
     }
 
-    /// Whether an entry's text is a redaction's tombstone.
-    static func isRedacted(before: String?, after: String?) -> Bool {
-        before == nil && (after?.hasPrefix(#"{"redacted":"#) ?? false)
-    }
-
     /// Gives every entry without a hash its digest and chain, in order: entries an older heed wrote.
     static func chainUnhashed(_ db: Database) throws {
         var previous: [UInt8]?
@@ -85,7 +80,7 @@ enum AuditChain {
             }
             let before: String? = row["before"], after: String? = row["after"]
             if digest(subject: row["subject"], before: before, after: after) != storedDigest {
-                if isRedacted(before: before, after: after) {
+                if Redaction.isRedactedEntry(before: before, after: after) {
                     report.redacted += 1
                 } else {
                     report.problem("entry \(id) (\(row["kind"] as String) by \(row["operator"] as String)) was changed after it was written")
