@@ -24,7 +24,12 @@ public struct ConfigBinding: Sendable, Equatable {
     /// The binding of the cache at `path` without opening it for writing (nil: no cache, or
     /// one older than bindings, or not a cache at all — the open that follows says so).
     public static func peek(path: String) -> ConfigBinding? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        // Only a cache already in WAL mode: there a reader never stands in a writer's way, where
+        // one still being made (not yet WAL) would make its maker's writes fail as locked.
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        let header = (try? handle.read(upToCount: 20)) ?? Data()
+        try? handle.close()
+        guard header.count == 20, header.starts(with: Data("SQLite format 3\0".utf8)), header[18] == 2 else { return nil }
         var configuration = Configuration()
         configuration.readonly = true
         guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return nil }
