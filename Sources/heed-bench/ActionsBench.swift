@@ -23,15 +23,27 @@ struct ActionsBench: ParsableCommand {
     @Option(help: "For a second run: milliseconds each operator waits between actions (0: no second run).")
     var pause = 5.0
 
+    @Option(help: "Mentions of a file imported into the same cache while the operators act (0: none); the import stops when they are done.")
+    var besideImport = 0
+
     func run() throws {
         // Only this binary runs (as each operator's process): no release `heed` to build.
         try FileManager.default.createDirectory(atPath: options.dir, withIntermediateDirectories: true)
         let cache = "\(options.dir)/actions.sqlite"
         // Flat out (every process acting back to back: on 2 cores, 8 processes queue for the CPU
         // too), then at a pace still far above a person's.
-        for pause in pause > 0 ? [0, pause] : [0] {
+        let importFile = "\(options.dir)/beside-import.jsonl"
+        if besideImport > 0 { try IngestBench.writeMentions(count: besideImport, to: importFile, config: try ActionsRun.config(operators: operators)) }
+        // Beside an import, only the run at the operators' pace: flat out, eight processes and the
+        // import only contend for the two cores.
+        for pause in besideImport > 0 ? [pause] : pause > 0 ? [0, pause] : [0] {
+            let beside = besideImport > 0 ? BesideImport(file: importFile, operators: operators) : nil
             let result = try ActionsRun.run(worker: CommandLine.arguments[0], cache: cache, folder: options.dir, operators: operators, count: count,
-                                            conversations: conversations, pauseMilliseconds: pause)
+                                            conversations: conversations, pauseMilliseconds: pause, beside: beside)
+            if let done = result.besideImport {
+                print("beside them, an import of \(besideImport) mentions stored \(done.records) at \(format(Double(done.records) / done.seconds, 0)) a second "
+                    + "until they were done (target for the operators meanwhile: p99 < 50 ms)")
+            }
             let latencies = result.latencies.sorted()
             print("\(operators) operator processes × \(count) actions on \(conversations) conversations, "
                 + (pause == 0 ? "flat out" : "each pausing \(format(pause, 1)) ms between actions") + ": "
@@ -122,6 +134,8 @@ public enum ActionsRun {
         public var done = 0, refused = 0, conflicts = 0, locked = 0
         public var disagreements: [String] = []
         public var seconds = 0.0
+        /// What an import beside the operators did until they were done.
+        public var besideImport: (records: Int, seconds: Double)?
     }
 
     /// Operators `op1`…`opN` and a team.
@@ -148,7 +162,7 @@ public enum ActionsRun {
     }
 
     public static func run(worker: String, cache: String, folder: String, operators: Int, count: Int, conversations: Int,
-                           pauseMilliseconds: Double = 0) throws -> Result {
+                           pauseMilliseconds: Double = 0, beside: BesideImport? = nil) throws -> Result {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: cache + suffix) }
         let database = try AppDatabase.open(path: cache)
         let mentions = (0..<conversations).map { i in
@@ -157,6 +171,7 @@ public enum ActionsRun {
         }
         _ = try Ingester(database: database, config: try config(operators: operators), clock: FixedClock(benchNow)).ingest(mentions: mentions, source: "bench")
         try database.close()
+        try beside?.start(cache: cache)
 
         let started = DispatchTime.now()
         let workers = try (1...operators).map { n in
@@ -172,6 +187,7 @@ public enum ActionsRun {
             }
         }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        result.besideImport = try beside?.finish()
         for n in 1...operators {
             let lines = try String(contentsOfFile: "\(folder)/actions-op\(n).txt", encoding: .utf8).split(separator: "\n")
             let counts = lines[0].split(separator: " ").compactMap { Int($0) }
@@ -188,5 +204,42 @@ public enum ActionsRun {
 
     static func percentile(_ sorted: [Double], _ p: Double) -> Double {
         sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
+    }
+}
+
+/// An import running on a thread of its own beside the operators, until told to stop.
+public final class BesideImport: @unchecked Sendable {
+    let file: String
+    let operators: Int
+    private let lock = NSLock()
+    private var stopping = false
+    private var outcome: Swift.Result<(records: Int, seconds: Double), Error>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(file: String, operators: Int) {
+        (self.file, self.operators) = (file, operators)
+    }
+
+    func start(cache: String) throws {
+        let config = try ActionsRun.config(operators: operators)
+        Thread.detachNewThread { [self] in
+            let began = DispatchTime.now()
+            let result = Swift.Result { () throws -> (records: Int, seconds: Double) in
+                let database = try AppDatabase.open(path: cache)
+                defer { try? database.close() }
+                let ingester = Ingester(database: database, config: config, clock: FixedClock(benchNow))
+                ingester.shouldStop = { [self] in lock.withLock { stopping } }
+                let report = try ingester.ingest(path: file)
+                return (report.new + report.updated + report.unchanged, Double(DispatchTime.now().uptimeNanoseconds - began.uptimeNanoseconds) / 1e9)
+            }
+            lock.withLock { outcome = result }
+            done.signal()
+        }
+    }
+
+    func finish() throws -> (records: Int, seconds: Double) {
+        lock.withLock { stopping = true }
+        done.wait()
+        return try lock.withLock { outcome! }.get()
     }
 }
