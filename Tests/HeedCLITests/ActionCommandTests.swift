@@ -219,7 +219,7 @@ final class ActionCommandTests: XCTestCase {
         let login = try XCTUnwrap(Identity.process(mayChangeConfig: false).unixUser)
         let claimed = try heed(["resolve", "7"], as: nil, environment: ["USER": "sbrooks"])
         XCTAssertEqual(claimed.status, 77, "$USER is not believed")
-        XCTAssertTrue(claimed.stderr.contains("heed does not know who you are (your login is \(login))"), claimed.stderr)
+        XCTAssertTrue(claimed.stderr.contains("heed does not know who you are (your login is \(login); the config is yours to change"), claimed.stderr)
         try team(#"{"teams": [{"name": "billing"}], "operators": [{"handle": "sam", "name": "Sam Brooks", "unix_user": "\#(login)", "role": "lead"}, "#
             + #"{"handle": "priya", "name": "Priya Nair"}]}"#)
         XCTAssertEqual(try heed(["resolve", "7"], as: nil).stdout, "sam resolved #7\n", "the login's operator")

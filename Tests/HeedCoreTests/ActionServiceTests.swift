@@ -471,7 +471,8 @@ final class ActionServiceTests: XCTestCase {
             XCTAssertTrue(error.message.contains("\"mallory\" is not an operator (operators: sam, priya, lee); add them"), error.message)
         }
         XCTAssertThrowsError(try config.actingOperator(named: nil, environment: ["USER": "sbrooks"], identity: admin)) { error in
-            XCTAssertEqual(error as? HeedError, HeedError("heed does not know who you are (your login is root)", .notPermitted, hint: .identify),
+            XCTAssertEqual(error as? HeedError, HeedError("heed does not know who you are (your login is root; the config is yours to change, "
+                + "so --as HANDLE or HEED_OPERATOR may name whom you act as)", .notPermitted, hint: .identify),
                            "$USER is anyone's to set")
         }
         XCTAssertThrowsError(try config.actingOperator(named: nil, environment: [:], identity: Identity(uid: 4242, unixUser: nil, mayChangeConfig: false))) {

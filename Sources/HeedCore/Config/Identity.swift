@@ -69,7 +69,10 @@ extension Config {
         let own = ownOperator(identity)
         let requested = named ?? environment["HEED_OPERATOR"].flatMap { $0.isEmpty ? nil : $0 }
         guard let requested, requested != own?.handle else {
-            guard let own else { throw HeedError("heed does not know who you are (your login is \(login))", .notPermitted, hint: .identify) }
+            guard let own else {
+                let yours = identity.mayChangeConfig ? "; the config is yours to change, so --as HANDLE or HEED_OPERATOR may name whom you act as" : ""
+                throw HeedError("heed does not know who you are (your login is \(login)\(yours))", .notPermitted, hint: .identify)
+            }
             return own
         }
         guard let member = self.operator(handle: requested) else {
