@@ -34,9 +34,9 @@ public struct Workspace: Sendable {
         } else {
             cachePath = xdg("XDG_DATA_HOME", fallback: ".local/share", environment: environment) + "/heed/cache.sqlite"
         }
-        let bound = ConfigBinding.peek(path: cachePath)
         // No config file of one's own: the cache's own config, as it is bound, when it can be read.
-        if configPath == nil, let bound {
+        let bound = configPath == nil ? ConfigBinding.peek(path: cachePath) : nil
+        if let bound {
             switch bound.source {
             case ConfigBinding.example:
                 return Workspace(config: try ExampleConfig.load(), configPath: nil, cachePath: cachePath, configSource: ConfigBinding.example,
@@ -52,8 +52,7 @@ public struct Workspace: Sendable {
             }
         }
         let source = configPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? ConfigBinding.defaults
-        // Roles and logins are read from the config the cache is bound to: one's own copy of it
-        // names whom its writer likes.
+        // Without a config file of one's own, roles and logins are the bound config's.
         let authority = bound?.source ?? source
         let mayChange = Identity.mayChange(authority)
         let identity = Identity.process(mayChangeConfig: mayChange, boundConfig: authority != source && !mayChange ? authority : nil)
