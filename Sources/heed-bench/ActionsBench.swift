@@ -30,12 +30,11 @@ struct ActionsBench: ParsableCommand {
         // Only this binary runs (as each operator's process): no release `heed` to build.
         try FileManager.default.createDirectory(atPath: options.dir, withIntermediateDirectories: true)
         let cache = "\(options.dir)/actions.sqlite"
-        // Flat out (every process acting back to back: on 2 cores, 8 processes queue for the CPU
-        // too), then at a pace still far above a person's.
         let importFile = "\(options.dir)/beside-import.jsonl"
         if besideImport > 0 { try IngestBench.writeMentions(count: besideImport, to: importFile, config: try ActionsRun.config(operators: operators)) }
-        // Beside an import, only the run at the operators' pace: flat out, eight processes and the
-        // import only contend for the two cores.
+        // Flat out (every process acting back to back: on 2 cores, 8 processes queue for the CPU
+        // too), then at a pace still far above a person's. Beside an import, only the run at the
+        // operators' pace: flat out, eight processes and the import only contend for the two cores.
         for pause in besideImport > 0 ? [pause] : pause > 0 ? [0, pause] : [0] {
             let beside = besideImport > 0 ? BesideImport(file: importFile, operators: operators) : nil
             let result = try ActionsRun.run(worker: CommandLine.arguments[0], cache: cache, folder: options.dir, operators: operators, count: count,
@@ -135,7 +134,7 @@ public enum ActionsRun {
         public var disagreements: [String] = []
         public var seconds = 0.0
         /// What an import beside the operators did until they were done.
-        public var besideImport: (records: Int, seconds: Double)?
+        public var besideImport: BesideImport.Stored?
     }
 
     /// Operators `op1`…`opN` and a team.
@@ -209,11 +208,14 @@ public enum ActionsRun {
 
 /// An import running on a thread of its own beside the operators, until told to stop.
 public final class BesideImport: @unchecked Sendable {
+    /// Mentions stored, and in how long.
+    public typealias Stored = (records: Int, seconds: Double)
+
     let file: String
     let operators: Int
     private let lock = NSLock()
     private var stopping = false
-    private var outcome: Swift.Result<(records: Int, seconds: Double), Error>?
+    private var outcome: Swift.Result<Stored, Error>?
     private let done = DispatchSemaphore(value: 0)
 
     init(file: String, operators: Int) {
@@ -224,7 +226,7 @@ public final class BesideImport: @unchecked Sendable {
         let config = try ActionsRun.config(operators: operators)
         Thread.detachNewThread { [self] in
             let began = DispatchTime.now()
-            let result = Swift.Result { () throws -> (records: Int, seconds: Double) in
+            let result = Swift.Result { () throws -> Stored in
                 let database = try AppDatabase.open(path: cache)
                 defer { try? database.close() }
                 let ingester = Ingester(database: database, config: config, clock: FixedClock(benchNow))
@@ -237,7 +239,7 @@ public final class BesideImport: @unchecked Sendable {
         }
     }
 
-    func finish() throws -> (records: Int, seconds: Double) {
+    func finish() throws -> Stored {
         lock.withLock { stopping = true }
         done.wait()
         return try lock.withLock { outcome! }.get()

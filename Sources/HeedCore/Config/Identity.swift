@@ -18,6 +18,9 @@ public struct Identity: Sendable, Equatable {
         (self.uid, self.unixUser, self.mayChangeConfig, self.boundConfig) = (uid, unixUser, mayChangeConfig, boundConfig)
     }
 
+    /// The login name, else the uid: how messages name this user.
+    public var login: String { unixUser ?? "uid \(uid)" }
+
     /// This process's real uid and its name.
     public static func process(mayChangeConfig: Bool, boundConfig: String? = nil) -> Identity {
         Identity(uid: realUID, unixUser: realUser, mayChangeConfig: mayChangeConfig, boundConfig: boundConfig)
@@ -29,7 +32,7 @@ public struct Identity: Sendable, Equatable {
     static let realUser: String? = {
         var entry = passwd(), found: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 4096)
-        guard getpwuid_r(getuid(), &entry, &buffer, buffer.count, &found) == 0, found != nil, let name = entry.pw_name else { return nil }
+        guard getpwuid_r(realUID, &entry, &buffer, buffer.count, &found) == 0, found != nil, let name = entry.pw_name else { return nil }
         return String(cString: name)
     }()
 
@@ -39,9 +42,10 @@ public struct Identity: Sendable, Equatable {
     static func mayChange(_ source: String) -> Bool {
         guard source != ConfigBinding.example, source != ConfigBinding.defaults else { return true }
         if access(source, W_OK) == 0 { return true }
-        let folder = (source as NSString).deletingLastPathComponent
+        let parent = (source as NSString).deletingLastPathComponent
+        let folder = parent.isEmpty ? "." : parent
         var status = stat()
-        return access(folder.isEmpty ? "." : folder, W_OK) == 0 && stat(folder.isEmpty ? "." : folder, &status) == 0 && status.st_mode & S_ISVTX == 0
+        return access(folder, W_OK) == 0 && stat(folder, &status) == 0 && status.st_mode & S_ISVTX == 0
     }
 }
 
@@ -49,6 +53,12 @@ extension Config {
     /// The operator whose `unix_user` is this identity's login.
     public func ownOperator(_ identity: Identity) -> Operator? {
         identity.unixUser.flatMap { user in operators.first { $0.unixUser == user } }
+    }
+
+    /// Whether this identity may act for other operators, and do what concerns the whole team's
+    /// cache: a lead, or whoever may change the config.
+    func mayActForOthers(_ identity: Identity) -> Bool {
+        identity.boundConfig == nil && (identity.mayChangeConfig || ownOperator(identity)?.role == .lead)
     }
 
     /// The operator at this terminal, as `actingOperator` decides it; nil when heed does not know
@@ -61,7 +71,7 @@ extension Config {
     /// `--as` (`named`), else `HEED_OPERATOR` — only for a lead or whoever may change the config.
     /// Anyone the config does not list is refused with how to be added.
     public func actingOperator(named: String?, environment: [String: String], identity: Identity) throws -> Operator {
-        let login = identity.unixUser ?? "uid \(identity.uid)"
+        let login = identity.login
         if let bound = identity.boundConfig {
             throw HeedError("the cache is bound to the config \(bound), which you cannot change, and heed takes who you are from it: "
                 + "use --config \(bound)", .notPermitted)
@@ -80,7 +90,7 @@ extension Config {
             throw HeedError("\"\(requested)\" is not an operator (\(known)); add them to the config's \"operators\" "
                 + "(handle, name, unix_user)", .notPermitted, hint: .checkConfig)
         }
-        guard identity.mayChangeConfig || own?.role == .lead else {
+        guard mayActForOthers(identity) else {
             let yourself = own.map { "only as \($0.handle)" } ?? "as no one (the config gives no operator the unix_user \(login))"
             throw HeedError("\(login) may act \(yourself), not as \(member.handle): acting for someone else is for leads "
                 + "and whoever may change the config", .notPermitted)

@@ -121,11 +121,9 @@ public struct Workspace: Sendable {
     /// Refuses work on the team's cache as a whole (binding it to another config, replacing it by
     /// a backup) to anyone but a lead or whoever may change the config it is bound to.
     public func administer(_ what: String) throws {
-        if identity.mayChangeConfig && identity.boundConfig == nil { return }
-        if identity.boundConfig == nil, config.ownOperator(identity)?.role == .lead { return }
-        let login = identity.unixUser ?? "uid \(identity.uid)"
+        guard !config.mayActForOthers(identity) else { return }
         let bound = identity.boundConfig ?? configSource
-        throw HeedError("\(login) may not \(what): that is for leads and whoever may change the config \(ConfigBinding.describe(bound))",
+        throw HeedError("\(identity.login) may not \(what): that is for leads and whoever may change the config \(ConfigBinding.describe(bound))",
                         .notPermitted)
     }
 
