@@ -11,6 +11,17 @@ public enum Age {
         }
     }
 
+    /// A measured span to two units, as reports give them: `45s`, `12m`, `1h10m`, `4d2h`, `8w`.
+    public static func span(milliseconds: Int64) -> String {
+        let s = max(0, milliseconds / 1000)
+        switch s {
+        case ..<3600: return short(milliseconds: milliseconds)
+        case ..<86_400: return "\(s / 3600)h" + (s % 3600 / 60 == 0 ? "" : "\(s % 3600 / 60)m")
+        case ..<(86_400 * 14): return "\(s / 86_400)d" + (s % 86_400 / 3600 == 0 ? "" : "\(s % 86_400 / 3600)h")
+        default: return short(milliseconds: milliseconds)
+        }
+    }
+
     /// An SLA due time as the queue shows it: `due 4m`, `late 12m`; empty without one.
     public static func due(_ dueAt: Int64?, now: Int64) -> String {
         guard let dueAt else { return "" }

@@ -1,0 +1,215 @@
+import GRDB
+import GRDBSQLite
+
+/// What the reports are computed from, read in one transaction: every conversation with a
+/// customer message in the period (and, for repeat contact, those of the week before), each
+/// with its messages in order and our answers; the shifts, incidents and broadcasts of the period.
+struct ReportFacts {
+    struct Message {
+        var at: Int64
+        var ours: Bool
+        var sentiment: Double?
+        var kind: MentionKind?
+        var handle: Int64
+        /// Set on a complaint, so that a reply to it can be found (defenders).
+        var sourceID: String?
+        /// Set on a customer's praise that replies to something (defenders).
+        var inReplyTo: String?
+        /// Set on ours: what we said (moving the customer away is read from it).
+        var text: String?
+    }
+
+    /// A reply of ours: queued from heed (with its operator) or made on the network (without).
+    struct Answer {
+        var at: Int64
+        var operatorHandle: String?
+        var text: String
+    }
+
+    struct Conversation {
+        var id: Int64
+        var channel: String
+        var team: String?
+        var assignee: String?
+        var status: ConversationStatus
+        var kind: MentionKind?
+        var contact: Int64?
+        var slaMinutes: Int?
+        var messages: [Message] = []
+        var queued: [Answer] = []
+        var resolvedAt: Int64?
+        var tagged = false
+        var escalated = false
+        /// A customer's praise replying to a complaint in the thread: its message and the complaint's handle.
+        var defences: [(message: Int, complainer: Int64)] = []
+
+        mutating func findDefences() {
+            var complaints: [String: Int64] = [:]
+            for message in messages { if let source = message.sourceID { complaints[source] = message.handle } }
+            guard !complaints.isEmpty else { return }
+            for (at, message) in messages.enumerated() {
+                if let parent = message.inReplyTo, let complainer = complaints[parent], complainer != message.handle {
+                    defences.append((at, complainer))
+                }
+            }
+        }
+
+        /// The messages of the conversation's customer (others may write in their thread).
+        var customer: [Message] = []
+        var firstCustomerAt: Int64? { messages.first { !$0.ours }?.at }
+
+        /// Every answer, first first: replies queued in heed (not withdrawn) and ours imported or
+        /// delivered. A delivered reply shows twice; the queued time comes first, so counts once
+        /// where it matters (the first answer).
+        var answers: [Answer] {
+            let imported = messages.filter(\.ours).map { Answer(at: $0.at, operatorHandle: nil, text: $0.text ?? "") }
+            return (queued + imported).sorted { $0.at < $1.at }
+        }
+    }
+
+    struct ShiftRecord {
+        var shift: Shift
+        var introPosted: Bool
+        var firstAcknowledgedAt: Int64?
+        var figures: Handover.Figures
+    }
+
+    struct IncidentRecord {
+        var id: Int64
+        var title: String
+        var startedAt: Int64
+        var firstBroadcastAt: Int64?
+        var complaints: Int
+        var complaintsAfterBroadcast: Int
+    }
+
+    var conversations: [Conversation]
+    var contactOfHandle: [Int64: Int64]
+    /// Contacts who praised before the period (advocates are "new" when they had not).
+    var earlierPraisers: Set<Int64>
+    var advocateTagged: Set<Int64>
+    var shifts: [ShiftRecord]
+    var incidents: [IncidentRecord]
+
+    /// How far before the period conversations are read: repeat contact looks back a week.
+    static let lookBack: Int64 = 7 * 86_400_000
+
+    static func load(_ db: Database, since: Int64, until: Int64, now: Int64) throws -> ReportFacts {
+        var conversations: [Conversation] = []
+        var index: [Int64: Int] = [:]
+        let rows = try BoundStatement(db, """
+            SELECT id, channel, team, assignee, status, kind, contact_id, sla_minutes FROM conversation
+            WHERE last_at >= ?1 AND first_at < ?2 ORDER BY id
+            """)
+        rows.bind(since - lookBack, until)
+        while try rows.step() {
+            index[rows.int64(0)] = conversations.count
+            conversations.append(Conversation(
+                id: rows.int64(0), channel: rows.text(1) ?? "", team: rows.text(2), assignee: rows.text(3),
+                status: ConversationStatus(rawValue: rows.text(4) ?? "") ?? .open, kind: rows.text(5).flatMap(MentionKind.init(rawValue:)),
+                contact: rows.optionalInt64(6), slaMinutes: rows.optionalInt64(7).map(Int.init)))
+        }
+        try readMessages(db, into: &conversations, index: index, since: since - lookBack, until: until)
+        try readWork(db, into: &conversations, index: index)
+
+        var contactOfHandle: [Int64: Int64] = [:]
+        let handles = try BoundStatement(db, "SELECT id, contact_id FROM contact_handle")
+        while try handles.step() { contactOfHandle[handles.int64(0)] = handles.int64(1) }
+        var praisers = Set<Int64>()
+        for at in conversations.indices {
+            conversations[at].findDefences()
+            let contact = conversations[at].contact
+            conversations[at].customer = conversations[at].messages.filter { !$0.ours && contactOfHandle[$0.handle] == contact }
+            for message in conversations[at].messages where !message.ours && message.kind == .praise {
+                if let praiser = contactOfHandle[message.handle] { praisers.insert(praiser) }
+            }
+        }
+        let earlier = try Set(Int64.fetchAll(db, sql: """
+            SELECT DISTINCT h.contact_id FROM mention m JOIN contact_handle h ON h.id = m.handle_id
+            WHERE m.ours = 0 AND m.kind = 'praise' AND m.created_at < ? AND h.contact_id IN (SELECT value FROM json_each(?))
+            """, arguments: [since, "[" + praisers.map(String.init).joined(separator: ",") + "]"]))
+        let tagged = try Set(Int64.fetchAll(db, sql: """
+            SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE t.name = 'advocate'
+            """))
+        return ReportFacts(conversations: conversations, contactOfHandle: contactOfHandle, earlierPraisers: earlier, advocateTagged: tagged,
+                           shifts: try shifts(db, since: since, until: until, now: now), incidents: try incidents(db, since: since, until: until))
+    }
+
+    /// The messages of the conversations read, in order, through the conversation index.
+    private static func readMessages(_ db: Database, into conversations: inout [Conversation], index: [Int64: Int], since: Int64, until: Int64) throws {
+        let rows = try BoundStatement(db, """
+            SELECT m.conversation_id, m.created_at, m.ours, m.sentiment, m.kind, m.handle_id,
+                   CASE WHEN m.kind = 'complaint' THEN m.source_id END,
+                   CASE WHEN m.kind = 'praise' THEN m.in_reply_to END,
+                   CASE WHEN m.ours THEN m.text END
+            FROM conversation c JOIN mention m ON m.conversation_id = c.id
+            WHERE c.last_at >= ?1 AND c.first_at < ?2
+            ORDER BY c.id, m.created_at, m.id
+            """)
+        rows.bind(since, until)
+        var current: (id: Int64, at: Int) = (-1, -1)
+        while try rows.step() {
+            let conversation = rows.int64(0)
+            if conversation != current.id {
+                guard let at = index[conversation] else { continue }
+                current = (conversation, at)
+            }
+            conversations[current.at].messages.append(Message(
+                at: rows.int64(1), ours: rows.int(2) != 0, sentiment: rows.isNull(3) ? nil : rows.double(3),
+                kind: rows.text(4).flatMap(MentionKind.init(rawValue:)), handle: rows.int64(5), sourceID: rows.text(6),
+                inReplyTo: rows.text(7), text: rows.text(8)))
+        }
+    }
+
+    /// Replies queued, resolutions, tags on ideas, escalations.
+    private static func readWork(_ db: Database, into conversations: inout [Conversation], index: [Int64: Int]) throws {
+        for row in try Row.fetchAll(db, sql: """
+            SELECT conversation_id, created_at, operator, text FROM outbox
+            WHERE kind = 'reply' AND state <> 'cancelled' AND conversation_id IS NOT NULL
+            """) {
+            guard let at = index[row[0]] else { continue }
+            conversations[at].queued.append(Answer(at: row[1], operatorHandle: row[2], text: row[3]))
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT conversation_id, max(at) FROM event WHERE kind = 'resolve' AND conversation_id IS NOT NULL GROUP BY conversation_id") {
+            guard let at = index[row[0]], conversations[at].status == .resolved else { continue }
+            conversations[at].resolvedAt = row[1]
+        }
+        for id in try Int64.fetchAll(db, sql: """
+            SELECT DISTINCT ct.conversation_id FROM conversation_tag ct JOIN conversation c ON c.id = ct.conversation_id WHERE c.kind = 'idea'
+            """) {
+            if let at = index[id] { conversations[at].tagged = true }
+        }
+        for id in try Int64.fetchAll(db, sql: "SELECT DISTINCT conversation_id FROM escalation") {
+            if let at = index[id] { conversations[at].escalated = true }
+        }
+    }
+
+    /// The shifts on duty at any time in the period: answers are put in the shift they were given in.
+    private static func shifts(_ db: Database, since: Int64, until: Int64, now: Int64) throws -> [ShiftRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT \(Shift.columns) FROM shift WHERE started_at < ? AND (ended_at IS NULL OR ended_at >= ?) ORDER BY started_at, id
+            """, arguments: [until, since]).map(Shift.init).map { shift in
+            // The intro goes out as the shift starts, in the same transaction.
+            let intro = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = 'intro' AND operator = ? AND created_at = ? AND state <> 'cancelled')
+                """, arguments: [shift.operatorHandle, shift.startedAt]) ?? false
+            let acknowledged = try Int64.fetchOne(db, sql: "SELECT min(acknowledged_at) FROM handover_ack WHERE shift_id = ?", arguments: [shift.id])
+            let figures = try Handover.figures(db, operator: shift.operatorHandle, from: shift.startedAt, to: shift.endedAt ?? now)
+            return ShiftRecord(shift: shift, introPosted: intro, firstAcknowledgedAt: acknowledged, figures: figures)
+        }
+    }
+
+    private static func incidents(_ db: Database, since: Int64, until: Int64) throws -> [IncidentRecord] {
+        try Row.fetchAll(db, sql: "SELECT id, title, started_at FROM incident WHERE started_at >= ? AND started_at < ? ORDER BY started_at, id",
+                         arguments: [since, until]).map { row in
+            let id: Int64 = row[0]
+            let broadcast = try Int64.fetchOne(db, sql: "SELECT min(at) FROM event WHERE kind = 'broadcast' AND subject = ?", arguments: [String(id)])
+            let complaints = try Row.fetchOne(db, sql: """
+                SELECT count(*), count(CASE WHEN m.created_at > ?2 THEN 1 END) FROM conversation c JOIN mention m ON m.conversation_id = c.id
+                WHERE c.incident_id = ?1 AND m.ours = 0 AND m.kind = 'complaint'
+                """, arguments: [id, broadcast ?? Int64.max])
+            return IncidentRecord(id: id, title: row[1], startedAt: row[2], firstBroadcastAt: broadcast,
+                                  complaints: complaints?[0] ?? 0, complaintsAfterBroadcast: complaints?[1] ?? 0)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// How a report's rows are cut.
+public enum ReportGrouping: String, Sendable, CaseIterable, Codable {
+    case day, week, channel, team
+    /// Who gave the first answer (else whom the conversation is assigned to).
+    case `operator`
+    /// The shift the first answer was given in.
+    case shift
+
+    /// What a conversation's row is, for a grouping that does not go by time.
+    func key(channel: String, team: String?, answeredBy: String?, assignee: String?, shift: String?) -> String {
+        switch self {
+        case .channel: channel
+        case .team: team ?? "(no team)"
+        case .operator: answeredBy ?? assignee ?? "(nobody)"
+        case .shift: shift ?? "(no shift)"
+        case .day, .week: ""
+        }
+    }
+}
+
+/// Days and ISO weeks in the config's time zone.
+struct ReportCalendar {
+    private let calendar: Calendar
+    private let dayFormat: DateFormatter
+
+    init(timeZone: String) {
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
+        self.calendar = calendar
+        dayFormat = DateFormatter()
+        dayFormat.locale = Locale(identifier: "en_US_POSIX")
+        dayFormat.calendar = calendar
+        dayFormat.timeZone = calendar.timeZone
+        dayFormat.dateFormat = "yyyy-MM-dd"
+    }
+
+    func key(_ at: Int64, _ grouping: ReportGrouping) -> String {
+        let date = Date(timeIntervalSince1970: Double(at) / 1000)
+        if grouping == .week {
+            let parts = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)
+            return String(format: "%04d-W%02d", parts.yearForWeekOfYear ?? 0, parts.weekOfYear ?? 0)
+        }
+        return dayFormat.string(from: date)
+    }
+
+    /// The start of `day` (YYYY-MM-DD) in this time zone.
+    func start(of day: String) -> Int64? {
+        dayFormat.date(from: day).map { Int64($0.timeIntervalSince1970 * 1000) }
+    }
+
+    func dayAfter(_ at: Int64) -> Int64 {
+        let date = Date(timeIntervalSince1970: Double(at) / 1000)
+        return Int64((calendar.date(byAdding: .day, value: 1, to: date) ?? date).timeIntervalSince1970 * 1000)
+    }
+}

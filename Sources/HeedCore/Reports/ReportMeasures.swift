@@ -1,0 +1,106 @@
+/// The relationship measures of one group of conversations (a day, a channel, an operator…).
+/// `docs/reports.md` defines each; the names here are the JSON's and the CSV's.
+public struct ReportMeasures: Sendable, Equatable, Codable {
+    public struct Heard: Sendable, Equatable, Codable {
+        /// Customers' messages written in the period.
+        public var mentionsIn = 0
+        /// Conversations whose first customer message is in the period: the measures below count these.
+        public var opened = 0
+        public var answered = 0
+        /// Answered, and no answer of ours asked the customer to go elsewhere (DM, e-mail, phone).
+        public var answeredOnTheirChannel = 0
+        public var unansweredSpam = 0
+        public var unansweredResolved = 0
+        public var unansweredOpen = 0
+    }
+
+    /// Milliseconds, counted by the SLA clock (business hours only where the config says so).
+    public struct Durations: Sendable, Equatable, Codable {
+        public var count = 0
+        public var medianMs: Int64?
+        public var p90Ms: Int64?
+
+        init(_ values: [Int64]) {
+            let sorted = values.sorted()
+            count = sorted.count
+            medianMs = Self.rank(sorted, 0.5)
+            p90Ms = Self.rank(sorted, 0.9)
+        }
+
+        /// Nearest rank: the smallest value with at least `p` of them at or below it.
+        static func rank(_ sorted: [Int64], _ p: Double) -> Int64? {
+            sorted.isEmpty ? nil : sorted[max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1)]
+        }
+    }
+
+    public struct SLATarget: Sendable, Equatable, Codable {
+        public var targetMinutes: Int
+        public var conversations = 0
+        /// First answer within the target.
+        public var met = 0
+        /// Answered late, or still unanswered past the target.
+        public var breached = 0
+        /// How late the breaches were (unanswered ones: until now).
+        public var medianLateMs: Int64?
+    }
+
+    public struct Responsiveness: Sendable, Equatable, Codable {
+        public var firstResponse = Durations([])
+        public var resolution = Durations([])
+        public var sla: [SLATarget] = []
+        /// How late the breaches of every target were.
+        public var breachedLateMedianMs: Int64?
+    }
+
+    public struct Dialogue: Sendable, Equatable, Codable {
+        /// Answered conversations where the customer wrote again after our first answer.
+        public var twoWay = 0
+        /// Resolved after an answer, the customer's last word after it being thanks or praise.
+        public var closedWithThanks = 0
+        /// The same customer, about the same kind of thing, within 7 days of their previous conversation.
+        public var repeatWithin7Days = 0
+    }
+
+    public struct Mood: Sendable, Equatable, Codable {
+        /// Answered conversations with a customer message scored both before and after our first answer.
+        public var measured = 0
+        public var before: Double?
+        public var after: Double?
+        /// After minus before: how our first answer moved the customer.
+        public var shift: Double?
+        /// Conversations where the customer was negative at some point.
+        public var detractors = 0
+        /// Of those, the customer was positive later in the same conversation.
+        public var turned = 0
+    }
+
+    public struct Advocates: Sendable, Equatable, Codable {
+        /// Customers who praised us twice or more in the period.
+        public var praisedTwice = 0
+        /// Of those, who had not praised us before the period.
+        public var new = 0
+        /// Customers whose praise answered another customer's complaint.
+        public var defenders = 0
+    }
+
+    public struct Ideas: Sendable, Equatable, Codable {
+        public var received = 0
+        public var tagged = 0
+        public var passedToTeam = 0
+        public var closedWithAnswer = 0
+    }
+
+    public var heard = Heard()
+    public var responsiveness = Responsiveness()
+    public var dialogue = Dialogue()
+    public var mood = Mood()
+    public var advocates = Advocates()
+    public var ideas = Ideas()
+
+    public init() {}
+}
+
+extension ReportMeasures.Heard {
+    public var shareAnswered: Double? { opened == 0 ? nil : Double(answered) / Double(opened) }
+    public var shareOnTheirChannel: Double? { answered == 0 ? nil : Double(answeredOnTheirChannel) / Double(answered) }
+}
