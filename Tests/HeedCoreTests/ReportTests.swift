@@ -254,6 +254,22 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(byChannel.total, try report(by: .team).total, "the total does not depend on the cut")
     }
 
+    /// The messages read straight through the table or conversation by conversation: the same report.
+    func testBothWaysOfReadingGiveTheSameReport() throws {
+        _ = try month()
+        for (since, until) in [("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"), ("2026-11-17T00:00:00Z", "2026-11-18T00:00:00Z")] {
+            let (from, to) = (RFC3339.milliseconds(from: since)!, RFC3339.milliseconds(from: until)!)
+            let reports = try [ReportFacts.MessageRead.straight, .byConversation].map { read in
+                try database.read { db in
+                    Report(facts: try ReportFacts.load(db, since: from, until: to, now: clock.now(), read: read), config: Self.config,
+                           since: from, until: to, by: .day, now: clock.now())
+                }
+            }
+            XCTAssertEqual(reports[0], reports[1], since)
+            XCTAssertGreaterThan(reports[0].total.heard.mentionsIn, 0)
+        }
+    }
+
     func testJSONAndCSVCarryTheSameFigures() throws {
         _ = try month()
         let report = try report(by: .operator)
@@ -300,6 +316,16 @@ final class ReportTests: XCTestCase {
         let shift = try XCTUnwrap(lines.firstIndex(of: "  1 sam 2026-11-03 09:00 GMT – 2026-11-03 17:00 GMT, intro posted"), lines.joined(separator: "\n"))
         XCTAssertEqual(lines[shift + 1], "    handled 1, replied 1, 1st reply 20m, handover acknowledged in 30m")
         XCTAssertEqual(lines.last, "Advocates to tag (heed contact tag CHANNEL:HANDLE +advocate): x:frank (2)")
+    }
+
+    func testAnAnswerThatMovesTheCustomerAway() {
+        for text in ["Please DM us your details", "DMs are open", "send us a PM", "could you e-mail us at help@nw.example", "Give us a call on 0800 000",
+                     "Send us a Direct Message", "pop into a branch with ID"] {
+            XCTAssertTrue(MovingAway.asks(text), text)
+        }
+        for text in ["Our admin team fixed it", "Dmitri from billing will look", "we will call you back at 2pm", "the PM2.5 alert", "we called usually", ""] {
+            XCTAssertFalse(MovingAway.asks(text), text)
+        }
     }
 
     func testThePeriodFromTheCommandLine() throws {

@@ -78,28 +78,24 @@ public struct Report: Sendable, Equatable, Codable {
         let inPeriod = { (at: Int64) in at >= since && at < until }
         let shiftOf = Self.shiftFinder(facts.shifts.map(\.shift))
 
-        // The week before the period is read for repeat contact only: each customer's conversations in order.
-        var previous: [Int64: [(kind: MentionKind?, first: Int64, last: Int64)]] = [:]
-        for conversation in facts.conversations {
-            guard let contact = conversation.contact, let first = conversation.customer.first?.at, let last = conversation.customer.last?.at else { continue }
-            previous[contact, default: []].append((conversation.kind, first, last))
-        }
-
+        let repeats = Self.repeats(facts.conversations)
         for conversation in facts.conversations {
             let first = conversation.firstCustomerAt
             let answer = first.flatMap { start in conversation.answers.first { $0.at >= start } }
             let groupKey = grouping.key(channel: conversation.channel, team: conversation.team, answeredBy: answer?.operatorHandle,
                                         assignee: conversation.assignee, shift: answer.flatMap { shiftOf($0.operatorHandle, $0.at) })
             func key(at: Int64) -> String {
-                grouping == .day || grouping == .week ? calendar.key(at, grouping) : groupKey
+                grouping.isByTime ? calendar.key(at, grouping) : groupKey
             }
             func add(at: Int64, _ change: (inout ReportTally) -> Void) {
                 change(&tallies[key(at: at), default: ReportTally()])
                 change(&total)
             }
 
+            var written = 0
             for (index, message) in conversation.messages.enumerated() where !message.ours && inPeriod(message.at) {
-                add(at: message.at) { $0.measures.heard.mentionsIn += 1 }
+                // By time each message goes to its own day; otherwise the conversation's row takes them at once.
+                if grouping.isByTime { add(at: message.at) { $0.measures.heard.mentionsIn += 1 } } else { written += 1 }
                 if message.kind == .praise, let contact = facts.contactOfHandle[message.handle] {
                     add(at: message.at) { $0.praise[contact, default: 0] += 1 }
                 }
@@ -109,50 +105,10 @@ public struct Report: Sendable, Equatable, Codable {
                 }
             }
 
+            if written > 0 { add(at: 0) { $0.measures.heard.mentionsIn += written } }
             guard let first, inPeriod(first) else { continue }
-            let customer = conversation.customer
-            let repeated = conversation.contact.flatMap { previous[$0] }?.contains { other in
-                other.first < first && first - other.last <= ReportFacts.lookBack && other.kind == conversation.kind
-                    && conversation.kind.map { $0 != .spam && $0 != .other } == true
-            } ?? false
-            add(at: first) { tally in
-                tally.measures.heard.opened += 1
-                if let answer {
-                    tally.measures.heard.answered += 1
-                    if !conversation.answers.contains(where: { $0.at >= first && Self.movesAway($0.text) }) {
-                        tally.measures.heard.answeredOnTheirChannel += 1
-                    }
-                    tally.firstResponses.append(clock.elapsed(from: first, to: answer.at))
-                    if customer.contains(where: { $0.at > answer.at }) { tally.measures.dialogue.twoWay += 1 }
-                    if let last = customer.last, last.at > answer.at, last.kind == .praise, conversation.status == .resolved {
-                        tally.measures.dialogue.closedWithThanks += 1
-                    }
-                    Self.addMood(customer, answer: answer.at, to: &tally)
-                } else {
-                    switch conversation.status {
-                    case .spam: tally.measures.heard.unansweredSpam += 1
-                    case .resolved: tally.measures.heard.unansweredResolved += 1
-                    default: tally.measures.heard.unansweredOpen += 1
-                    }
-                }
-                if let resolved = conversation.resolvedAt { tally.resolutions.append(clock.elapsed(from: first, to: resolved)) }
-                // Spam, and what was resolved without a word (nothing asked for one), have no SLA.
-                if let target = conversation.slaMinutes, conversation.status != .spam, answer != nil || conversation.status != .resolved {
-                    Self.addSLA(target: target, waited: clock.elapsed(from: first, to: answer?.at ?? now), answered: answer != nil, to: &tally)
-                }
-                if repeated { tally.measures.dialogue.repeatWithin7Days += 1 }
-                let negative = customer.firstIndex { ($0.sentiment ?? 0) <= -MessageAnalyzer.polarityThreshold }
-                if let negative {
-                    tally.measures.mood.detractors += 1
-                    if customer[negative...].contains(where: { ($0.sentiment ?? 0) >= MessageAnalyzer.polarityThreshold }) { tally.measures.mood.turned += 1 }
-                }
-                if conversation.kind == .idea {
-                    tally.measures.ideas.received += 1
-                    if conversation.tagged { tally.measures.ideas.tagged += 1 }
-                    if conversation.escalated { tally.measures.ideas.passedToTeam += 1 }
-                    if answer != nil && conversation.status == .resolved { tally.measures.ideas.closedWithAnswer += 1 }
-                }
-            }
+            let outcome = ConversationOutcome(conversation, first: first, answer: answer, clock: clock, now: now, repeated: repeats.contains(conversation.id))
+            add(at: first) { $0.count(outcome) }
         }
 
         let zone = config.timeZone
@@ -179,36 +135,33 @@ public struct Report: Sendable, Equatable, Codable {
             .map { Advocate(contact: $0.key, handle: "", praise: $0.value) }
     }
 
-    private static func addMood(_ customer: [ReportFacts.Message], answer: Int64, to tally: inout ReportTally) {
-        guard let before = customer.last(where: { $0.at <= answer && $0.sentiment != nil })?.sentiment,
-              let after = customer.first(where: { $0.at > answer && $0.sentiment != nil })?.sentiment else { return }
-        tally.measures.mood.measured += 1
-        tally.moodBefore += before
-        tally.moodAfter += after
-    }
-
-    private static func addSLA(target: Int, waited: Int64, answered: Bool, to tally: inout ReportTally) {
-        var entry = tally.sla[target] ?? (0, 0, [])
-        entry.conversations += 1
-        let limit = Int64(target) * 60_000
-        if waited > limit {
-            entry.late.append(waited - limit)
-        } else if answered {
-            entry.met += 1
+    /// Conversations whose customer had another of the same kind whose last message was at most
+    /// a week before this one's first. The week before the period is read for this only. Each
+    /// customer's conversations are walked in order once, keeping the latest end per kind: a
+    /// regular with thousands of conversations costs no more than thousands of customers.
+    static func repeats(_ conversations: [ReportFacts.Conversation]) -> Set<Int64> {
+        var byContact: [Int64: [(id: Int64, kind: MentionKind, first: Int64, last: Int64)]] = [:]
+        for conversation in conversations {
+            guard let contact = conversation.contact, let kind = conversation.kind, kind != .spam, kind != .other,
+                  let first = conversation.customer.first?.at, let last = conversation.customer.last?.at else { continue }
+            byContact[contact, default: []].append((conversation.id, kind, first, last))
         }
-        tally.sla[target] = entry
+        var repeats = Set<Int64>()
+        for list in byContact.values where list.count > 1 {
+            var latestEnd: [MentionKind: Int64] = [:]
+            var at = 0
+            let sorted = list.sorted { ($0.first, $0.id) < ($1.first, $1.id) }
+            for item in sorted {
+                // Those that began strictly before this one count; ties began together.
+                while at < sorted.count && sorted[at].first < item.first {
+                    latestEnd[sorted[at].kind] = max(latestEnd[sorted[at].kind] ?? .min, sorted[at].last)
+                    at += 1
+                }
+                if let end = latestEnd[item.kind], item.first - end <= ReportFacts.lookBack { repeats.insert(item.id) }
+            }
+        }
+        return repeats
     }
-
-    /// An answer that asks the customer to go elsewhere: a direct message, e-mail, a call.
-    static func movesAway(_ text: String) -> Bool {
-        let lower = text.lowercased()
-        let words = Set(lower.split { !$0.isLetter && $0 != "-" }.map(String.init))
-        if !words.isDisjoint(with: ["dm", "dms", "pm"]) { return true }
-        return movingPhrases.contains { lower.contains($0) }
-    }
-
-    static let movingPhrases = ["direct message", "private message", "message us privately", "inbox us", "email us", "e-mail us",
-                                "call us", "phone us", "give us a call", "ring us", "contact us at", "visit a branch", "pop into a branch"]
 
     /// The shift `operator` was on at `at`, as its row key: "shift 12 (sam)".
     private static func shiftFinder(_ shifts: [Shift]) -> (String?, Int64) -> String? {

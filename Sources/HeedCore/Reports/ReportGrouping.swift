@@ -9,6 +9,8 @@ public enum ReportGrouping: String, Sendable, CaseIterable, Codable {
     case shift
 
     /// What a conversation's row is, for a grouping that does not go by time.
+    var isByTime: Bool { self == .day || self == .week }
+
     func key(channel: String, team: String?, answeredBy: String?, assignee: String?, shift: String?) -> String {
         switch self {
         case .channel: channel
@@ -21,9 +23,12 @@ public enum ReportGrouping: String, Sendable, CaseIterable, Codable {
 }
 
 /// Days and ISO weeks in the config's time zone.
-struct ReportCalendar {
+final class ReportCalendar {
     private let calendar: Calendar
     private let dayFormat: DateFormatter
+    /// Keys by quarter hour: every zone's offset is a whole number of quarter hours, so a quarter
+    /// hour lies in one day; a report asks for a million of them.
+    private var keys: [Int64: String] = [:]
 
     init(timeZone: String) {
         var calendar = Calendar(identifier: .iso8601)
@@ -37,6 +42,14 @@ struct ReportCalendar {
     }
 
     func key(_ at: Int64, _ grouping: ReportGrouping) -> String {
+        let quarter = at.dividedRoundingDown(by: 900_000) * 2 + (grouping == .week ? 1 : 0)
+        if let known = keys[quarter] { return known }
+        let key = computeKey(at, grouping)
+        keys[quarter] = key
+        return key
+    }
+
+    private func computeKey(_ at: Int64, _ grouping: ReportGrouping) -> String {
         let date = Date(timeIntervalSince1970: Double(at) / 1000)
         if grouping == .week {
             let parts = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)
@@ -53,5 +66,13 @@ struct ReportCalendar {
     func dayAfter(_ at: Int64) -> Int64 {
         let date = Date(timeIntervalSince1970: Double(at) / 1000)
         return Int64((calendar.date(byAdding: .day, value: 1, to: date) ?? date).timeIntervalSince1970 * 1000)
+    }
+}
+
+extension Int64 {
+    /// Floor division: times before 1970 fall in the quarter hour before, as after.
+    func dividedRoundingDown(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return self % divisor < 0 ? quotient - 1 : quotient
     }
 }

@@ -61,6 +61,12 @@ struct BoundStatement {
         return String(cString: pointer)
     }
 
+    /// The column's text as bytes, read in place (empty for NULL): for a test run on every row.
+    func withBytes<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        let pointer = sqlite3_column_text(handle, column)
+        return body(UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : Int(sqlite3_column_bytes(handle, column))))
+    }
+
     /// Whether column `column` holds exactly `value` (nil matching NULL), without making a String.
     func textEquals(_ column: Int32, _ expected: String?) -> Bool {
         guard var value = expected else { return isNull(column) }

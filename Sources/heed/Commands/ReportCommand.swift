@@ -40,7 +40,7 @@ struct ReportCommand: ParsableCommand {
             let workspace = try global.workspace()
             let now = SystemClock().now()
             let period = try ReportPeriod(since: since, until: until, now: now, timeZone: workspace.config.timeZone)
-            let report = try Report.make(try workspace.openCache(), config: workspace.config, since: period.since, until: period.until, by: by, now: now)
+            let report = try Report.make(try workspace.openCache(memoryMapped: true), config: workspace.config, since: period.since, until: period.until, by: by, now: now)
             if json {
                 print(report.json)
             } else if csv {
