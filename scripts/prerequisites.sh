@@ -31,4 +31,5 @@ need_swift() {
 NCURSES_CHECK='test -f /usr/include/ncursesw/curses.h'
 SQLITE_CHECK='test -f /usr/include/sqlite3.h'
 TMUX_CHECK='command -v tmux'
+CHROMIUM_CHECK='command -v chromium'
 TERMINFO_CHECK='test -e /usr/share/terminfo/t/tmux-256color -o -e /lib/terminfo/t/tmux-256color'

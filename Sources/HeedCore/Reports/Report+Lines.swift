@@ -80,7 +80,7 @@ extension Report {
     private static func signed(_ value: Double?) -> String { value.map { String(format: "%+.2f", $0) } ?? "–" }
 
     /// A time of the report in the config's zone, as the other commands print times.
-    private func stamp(_ rfc3339: String) -> String {
+    func stamp(_ rfc3339: String) -> String {
         RFC3339.milliseconds(from: rfc3339).map { ShiftClock.stamp($0, timeZone: timeZone) } ?? rfc3339
     }
 }

@@ -28,11 +28,14 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Print CSV: a row per group and a total; cells that a spreadsheet would run are quoted.")
     var csv = false
 
+    @Option(help: ArgumentHelp("Write the report as one self-contained page (charts inline, nothing fetched) to FILE.", valueName: "file"))
+    var html: String?
+
     @Option(help: "Cut lines to this width (default: the terminal's).")
     var width: Int?
 
     func validate() throws {
-        if json && csv { throw ValidationError("--json and --csv: choose one") }
+        if [json, csv, html != nil].filter({ $0 }).count > 1 { throw ValidationError("--json, --csv and --html: choose one") }
     }
 
     func run() throws {
@@ -40,8 +43,15 @@ struct ReportCommand: ParsableCommand {
             let workspace = try global.workspace()
             let now = SystemClock().now()
             let period = try ReportPeriod(since: since, until: until, now: now, timeZone: workspace.config.timeZone)
-            let report = try Report.make(try workspace.openCache(memoryMapped: true), config: workspace.config, since: period.since, until: period.until, by: by, now: now)
-            if json {
+            let report = try Report.make(try workspace.openCache(), config: workspace.config, since: period.since, until: period.until, by: by, now: now)
+            if let html {
+                do {
+                    try report.html.write(toFile: html, atomically: true, encoding: .utf8)
+                } catch {
+                    throw HeedError("cannot write \(html): \(error.localizedDescription)", .cannotWrite)
+                }
+                print("wrote \(html): \(report.total.heard.opened) conversations opened, by \(by.rawValue)")
+            } else if json {
                 print(report.json)
             } else if csv {
                 print(report.csv, terminator: "")
