@@ -78,7 +78,7 @@ public struct Report: Sendable, Equatable, Codable {
         let inPeriod = { (at: Int64) in at >= since && at < until }
         let shiftOf = Self.shiftFinder(facts.shifts.map(\.shift))
 
-        let repeats = Self.repeats(facts.conversations)
+        let repeats = Self.repeats(facts.recent)
         for conversation in facts.conversations {
             let first = conversation.firstCustomerAt
             let answer = first.flatMap { start in conversation.answers.first { $0.at >= start } }
@@ -136,18 +136,12 @@ public struct Report: Sendable, Equatable, Codable {
     }
 
     /// Conversations whose customer had another of the same kind whose last message was at most
-    /// a week before this one's first. The week before the period is read for this only. Each
-    /// customer's conversations are walked in order once, keeping the latest end per kind: a
-    /// regular with thousands of conversations costs no more than thousands of customers.
-    static func repeats(_ conversations: [ReportFacts.Conversation]) -> Set<Int64> {
-        var byContact: [Int64: [(id: Int64, kind: MentionKind, first: Int64, last: Int64)]] = [:]
-        for conversation in conversations {
-            guard let contact = conversation.contact, let kind = conversation.kind, kind != .spam, kind != .other,
-                  let first = conversation.customer.first?.at, let last = conversation.customer.last?.at else { continue }
-            byContact[contact, default: []].append((conversation.id, kind, first, last))
-        }
+    /// a week before this one's first. Each customer's conversations are walked in order once,
+    /// keeping the latest end per kind: a regular with thousands of conversations costs no more
+    /// than thousands of customers.
+    static func repeats(_ recent: [(id: Int64, contact: Int64, kind: MentionKind, first: Int64, last: Int64)]) -> Set<Int64> {
         var repeats = Set<Int64>()
-        for list in byContact.values where list.count > 1 {
+        for list in Dictionary(grouping: recent, by: \.contact).values where list.count > 1 {
             var latestEnd: [MentionKind: Int64] = [:]
             var at = 0
             let sorted = list.sorted { ($0.first, $0.id) < ($1.first, $1.id) }

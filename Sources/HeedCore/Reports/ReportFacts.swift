@@ -85,6 +85,8 @@ struct ReportFacts {
     /// Contacts who praised before the period (advocates are "new" when they had not).
     var earlierPraisers: Set<Int64>
     var advocateTagged: Set<Int64>
+    /// For repeat contact (`recentByCustomer`).
+    var recent: [(id: Int64, contact: Int64, kind: MentionKind, first: Int64, last: Int64)]
     var shifts: [ShiftRecord]
     var incidents: [IncidentRecord]
 
@@ -101,7 +103,7 @@ struct ReportFacts {
             SELECT id, channel, team, assignee, status, kind, contact_id, sla_minutes, mention_count FROM conversation
             WHERE last_at >= ?1 AND first_at < ?2 ORDER BY id
             """)
-        rows.bind(since - lookBack, until)
+        rows.bind(since, until)
         while try rows.step() {
             index[rows.int64(0)] = conversations.count
             conversations.append(Conversation(
@@ -110,12 +112,22 @@ struct ReportFacts {
                 contact: rows.optionalInt64(6), slaMinutes: rows.optionalInt64(7).map(Int.init)))
             conversations[conversations.count - 1].messages.reserveCapacity(rows.int(8))
         }
-        try readMessages(db, into: &conversations, index: index, since: since - lookBack, until: until, read: read)
-        try readWork(db, into: &conversations, index: index)
+        let all = try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation") ?? 0
+        // Most of the cache: read whole tables straight through; a short period: only its own rows.
+        let straight = switch read {
+        case .chosen: conversations.count * 8 >= all
+        case .straight: true
+        case .byConversation: false
+        }
+        let ids = straight ? nil : "[" + conversations.map { String($0.id) }.joined(separator: ",") + "]"
+        try readMessages(db, into: &conversations, index: index, since: since, until: until, straight: straight)
+        try readWork(db, into: &conversations, index: index, ids: ids)
 
         var contactOfHandle: [Int64: Int64] = [:]
-        contactOfHandle.reserveCapacity(try Int.fetchOne(db, sql: "SELECT max(id) FROM contact_handle") ?? 0)
-        let handles = try BoundStatement(db, "SELECT id, contact_id FROM contact_handle")
+        let seen = straight ? nil : "[" + Set(conversations.flatMap { $0.messages.map(\.handle) }).map(String.init).joined(separator: ",") + "]"
+        let handles = try BoundStatement(db, seen == nil ? "SELECT id, contact_id FROM contact_handle"
+                                             : "SELECT id, contact_id FROM contact_handle WHERE id IN (SELECT value FROM json_each(?1))")
+        if let seen { handles.bind(seen) }
         while try handles.step() { contactOfHandle[handles.int64(0)] = handles.int64(1) }
         var praisers = Set<Int64>()
         for at in conversations.indices {
@@ -128,14 +140,18 @@ struct ReportFacts {
                 if let praiser = contactOfHandle[message.handle] { praisers.insert(praiser) }
             }
         }
-        let earlier = try Set(Int64.fetchAll(db, sql: """
+        let earlier = try Set(Int64.fetchAll(db, sql: straight ? """
             SELECT DISTINCT h.contact_id FROM mention m JOIN contact_handle h ON h.id = m.handle_id
-            WHERE m.ours = 0 AND m.kind = 'praise' AND m.created_at < ?
-            """, arguments: [since])).intersection(praisers)
+            WHERE m.ours = 0 AND m.kind = 'praise' AND m.created_at < ?1
+            """ : """
+            SELECT DISTINCT h.contact_id FROM contact_handle h JOIN mention m ON m.handle_id = h.id
+            WHERE h.contact_id IN (SELECT value FROM json_each(?2)) AND m.ours = 0 AND m.kind = 'praise' AND m.created_at < ?1
+            """, arguments: straight ? [since] : [since, "[" + praisers.map(String.init).joined(separator: ",") + "]"])).intersection(praisers)
         let tagged = try Set(Int64.fetchAll(db, sql: """
             SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE t.name = 'advocate'
             """))
         return ReportFacts(conversations: conversations, contactOfHandle: contactOfHandle, earlierPraisers: earlier, advocateTagged: tagged,
+                           recent: try recentByCustomer(db, since: since, until: until),
                            shifts: try shifts(db, since: since, until: until, now: now), incidents: try incidents(db, since: since, until: until))
     }
 
@@ -144,17 +160,12 @@ struct ReportFacts {
     /// faster than a lookup per row); otherwise through the conversation index, so that a short
     /// period of a long history reads only its own conversations.
     private static func readMessages(_ db: Database, into conversations: inout [Conversation], index: [Int64: Int], since: Int64, until: Int64,
-                                     read: MessageRead) throws {
+                                     straight: Bool) throws {
         let columns = """
             m.conversation_id, m.created_at, m.ours, m.sentiment, m.kind, m.handle_id,
             CASE WHEN m.kind = 'complaint' THEN m.source_id END, CASE WHEN m.kind = 'praise' THEN m.in_reply_to END,
             CASE WHEN m.ours THEN m.text END
             """
-        let straight = switch read {
-        case .chosen: conversations.count * 8 >= (try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation") ?? 0)
-        case .straight: true
-        case .byConversation: false
-        }
         let rows = try BoundStatement(db, straight ? "SELECT \(columns) FROM mention m WHERE m.conversation_id >= ?1" : """
             SELECT \(columns) FROM conversation c JOIN mention m ON m.conversation_id = c.id
             WHERE c.last_at >= ?2 AND c.first_at < ?3 ORDER BY c.id, m.created_at, m.id
@@ -192,27 +203,48 @@ struct ReportFacts {
         }
     }
 
-    /// Replies queued, resolutions, tags on ideas, escalations.
-    private static func readWork(_ db: Database, into conversations: inout [Conversation], index: [Int64: Int]) throws {
+    /// Replies queued, resolutions, tags on ideas, escalations: of the conversations `ids` (JSON)
+    /// names, or of all when nil.
+    private static func readWork(_ db: Database, into conversations: inout [Conversation], index: [Int64: Int], ids: String?) throws {
+        let only = ids == nil ? "" : " AND conversation_id IN (SELECT value FROM json_each(?))"
+        let arguments: StatementArguments = ids.map { [$0] } ?? []
         for row in try Row.fetchAll(db, sql: """
             SELECT conversation_id, created_at, operator, text FROM outbox
-            WHERE kind = 'reply' AND state <> 'cancelled' AND conversation_id IS NOT NULL
-            """) {
+            WHERE kind = 'reply' AND state <> 'cancelled' AND conversation_id IS NOT NULL\(only)
+            """, arguments: arguments) {
             guard let at = index[row[0]] else { continue }
             conversations[at].queued.append(Answer(at: row[1], operatorHandle: row[2], movesAway: MovingAway.asks(row[3] as String)))
         }
-        for row in try Row.fetchAll(db, sql: "SELECT conversation_id, max(at) FROM event WHERE kind = 'resolve' AND conversation_id IS NOT NULL GROUP BY conversation_id") {
+        for row in try Row.fetchAll(db, sql: """
+            SELECT conversation_id, max(at) FROM event WHERE kind = 'resolve' AND conversation_id IS NOT NULL\(only) GROUP BY conversation_id
+            """, arguments: arguments) {
             guard let at = index[row[0]], conversations[at].status == .resolved else { continue }
             conversations[at].resolvedAt = row[1]
         }
         for id in try Int64.fetchAll(db, sql: """
-            SELECT DISTINCT ct.conversation_id FROM conversation_tag ct JOIN conversation c ON c.id = ct.conversation_id WHERE c.kind = 'idea'
-            """) {
+            SELECT DISTINCT ct.conversation_id FROM conversation_tag ct JOIN conversation c ON c.id = ct.conversation_id WHERE c.kind = 'idea'\(only)
+            """, arguments: arguments) {
             if let at = index[id] { conversations[at].tagged = true }
         }
-        for id in try Int64.fetchAll(db, sql: "SELECT DISTINCT conversation_id FROM escalation") {
+        for id in try Int64.fetchAll(db, sql: "SELECT DISTINCT conversation_id FROM escalation WHERE 1\(only)", arguments: arguments) {
             if let at = index[id] { conversations[at].escalated = true }
         }
+    }
+
+    /// Each customer's conversations whose last message of theirs is at most a week before the
+    /// period or in it, from the conversations' own columns: what repeat contact compares.
+    static func recentByCustomer(_ db: Database, since: Int64, until: Int64) throws -> [(id: Int64, contact: Int64, kind: MentionKind, first: Int64, last: Int64)] {
+        var recent: [(id: Int64, contact: Int64, kind: MentionKind, first: Int64, last: Int64)] = []
+        let rows = try BoundStatement(db, """
+            SELECT id, contact_id, kind, first_at, last_customer_at FROM conversation
+            WHERE last_customer_at >= ?1 AND first_at < ?2 AND contact_id IS NOT NULL AND kind IS NOT NULL
+            """)
+        rows.bind(since - lookBack, until)
+        while try rows.step() {
+            guard let kind = rows.withBytes(2, Self.kind), kind != .spam, kind != .other else { continue }
+            recent.append((rows.int64(0), rows.int64(1), kind, rows.int64(3), rows.int64(4)))
+        }
+        return recent
     }
 
     /// The shifts on duty at any time in the period: answers are put in the shift they were given in.
