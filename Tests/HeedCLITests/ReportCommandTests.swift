@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HeedCore
 import HeedTestSupport
 import XCTest
@@ -42,6 +43,35 @@ final class ReportCommandTests: XCTestCase {
         let grouping = try HeedRun.run(["report", "--cache", cache, "--by", "month"], in: folder)
         XCTAssertNotEqual(grouping.status, 0)
         XCTAssertTrue(grouping.stderr.contains("The value 'month' is invalid for '--by <by>'"), grouping.stderr)
+    }
+
+    func testIdeaDoneShowsEachReplyThenQueuesThemOnce() throws {
+        XCTAssertEqual(try HeedRun.run(["demo", "--no-ui", "--size", "400", "--cache", cache], in: folder).status, 0)
+        let queue = try DatabaseQueue(path: cache)
+        let two = try queue.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation WHERE kind = 'idea' ORDER BY id LIMIT 2") }.map(String.init)
+        try queue.close()
+        guard two.count == 2 else { return XCTFail("two ideas in the demo") }
+        let sam = ["--as", "sam", "--cache", cache]
+        XCTAssertEqual(try HeedRun.run(["tag"] + two + ["+dark-mode"] + sam, in: folder).status, 0)
+        let text = "Hi {first_name}, dark mode shipped today. Thank you!"
+
+        let preview = try HeedRun.run(["idea", "done", "dark-mode", "--text", text] + sam, in: folder)
+        XCTAssertEqual(preview.status, 0, preview.stderr)
+        let lines = preview.stdout.split(separator: "\n").map(String.init)
+        guard lines.count == 3 else { return XCTFail(preview.stdout + preview.stderr) }
+        XCTAssertTrue(lines[0].hasPrefix("#\(two[0]) ← Hi ") && lines[0].contains("dark mode shipped today. Thank you!"), preview.stdout)
+        XCTAssertFalse(lines[0].contains("{first_name}"), "filled")
+        XCTAssertEqual(lines[2], "nothing queued: 2 replies previewed; add --confirm to queue them")
+
+        let done = try HeedRun.run(["idea", "done", "dark-mode", "--text", text, "--confirm"] + sam, in: folder)
+        XCTAssertEqual(done.status, 0, done.stderr)
+        XCTAssertEqual(done.stdout, "sam replied to 2 of 2 conversations\n")
+        let again = try HeedRun.run(["idea", "done", "dark-mode", "--text", text, "--confirm"] + sam, in: folder)
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssertEqual(again.stdout, "sam replied to 0 of 2 conversations (2 already so)\n")
+        let none = try HeedRun.run(["idea", "done", "no-such-tag", "--text", text] + sam, in: folder)
+        XCTAssertNotEqual(none.status, 0)
+        XCTAssertTrue(none.stderr.contains("no conversation of kind idea is tagged no-such-tag"), none.stderr)
     }
 
     /// The page in a real browser: headless Chromium renders it and hands back its document; the

@@ -254,6 +254,32 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(byChannel.total, try report(by: .team).total, "the total does not depend on the cut")
     }
 
+    /// The idea shipped: Ivy, who suggested it, is told in a reply of her own (her answered
+    /// message notwithstanding), once; Alice's conversation, tagged the same but a complaint, is not.
+    func testEveryoneWhoSuggestedAnIdeaIsToldWhenItShips() throws {
+        let c = try month()
+        try service.perform(.tag(add: ["feature"], remove: []), on: c["A"]!, by: sam)
+        let text = "Hi {first_name}, dark mode is out today: thank you for the idea!"
+        let preview = try service.ideaFollowUps(tag: "feature", text: text, by: sam)
+        XCTAssertEqual(preview.map(\.preview.conversationID), [c["I"]!])
+        XCTAssertFalse(preview[0].told)
+
+        let done = try service.ideaDone(tag: "feature", text: text, by: sam)
+        XCTAssertEqual(done.done.map(\.conversationID), [c["I"]!])
+        let queued = try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT conversation_id, text, state FROM outbox WHERE kind = 'reply' AND text LIKE '%dark mode is out%'")
+        }
+        XCTAssertEqual(queued.map { $0["conversation_id"] as Int64 }, [c["I"]!])
+        XCTAssertEqual(queued.first?["text"] as String?, preview[0].preview.text)
+        XCTAssertTrue((queued.first?["text"] as String? ?? "").hasSuffix(" ^SB"), "signed")
+
+        let again = try service.ideaDone(tag: "feature", text: text, by: sam)
+        XCTAssertEqual([again.done.count, again.unchanged.count], [0, 1], "told already")
+        _ = try service.undo(by: sam)
+        XCTAssertEqual(try database.read { db in try String.fetchOne(db, sql: "SELECT state FROM outbox WHERE text LIKE '%dark mode is out%'") }, "cancelled")
+        XCTAssertFalse(try service.ideaFollowUps(tag: "feature", text: text, by: sam)[0].told, "withdrawn, so not told")
+    }
+
     /// The messages read straight through the table or conversation by conversation: the same report.
     func testBothWaysOfReadingGiveTheSameReport() throws {
         _ = try month()

@@ -57,8 +57,11 @@ extension ActionService {
     /// instead, if the conversation changed at all. The operator's signature is added when the
     /// text lacks it; text that looks like private data (`PrivateData`) is refused unless `anyway`.
     @discardableResult
+    ///
+    /// A `followUp` (news for the customer later, such as their idea shipped) goes even though
+    /// their latest message was answered already.
     public func reply(to id: Int64, text: String, by actor: Operator, expecting: Int? = nil, since mark: ThreadMark? = nil,
-                      anyway: Bool = false) throws -> Outcome {
+                      anyway: Bool = false, followUp: Bool = false) throws -> Outcome {
         try transaction { db, now in
             guard let (_, version) = try ConversationFields.fetch(db, conversation: id) else { throw ActionError.noConversation(id) }
             if let mark {
@@ -91,7 +94,7 @@ extension ActionService {
             // Nor, from a command (which shows no thread), when someone else has already answered
             // this message: asked for on purpose with `anyway`. A screen's reply carries the
             // thread its operator saw (`mark`), checked above.
-            if !anyway, mark == nil, let other = try Row.fetchOne(db, sql: """
+            if !anyway, !followUp, mark == nil, let other = try Row.fetchOne(db, sql: """
                 SELECT id, operator, state FROM outbox WHERE kind = 'reply' AND in_reply_to_mention_id = ? AND operator <> ?
                     AND state NOT IN ('cancelled', 'failed') ORDER BY id LIMIT 1
                 """, arguments: [target["id"] as Int64, actor.handle]) {
