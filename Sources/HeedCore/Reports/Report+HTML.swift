@@ -55,7 +55,7 @@ extension Report {
 
     private func headline() -> String {
         let h = total.heard, r = total.responsiveness
-        let met = r.sla.reduce(0) { $0 + $1.met }, judged = r.sla.reduce(0) { $0 + $1.met + $1.breached }
+        let met = r.slaMet, judged = r.slaMet + r.slaBreached
         let tiles: [(String, String)] = [
             ("conversations opened", String(h.opened)),
             ("answered", h.shareAnswered.map { "\(Int(($0 * 100).rounded()))%" } ?? "–"),

@@ -19,7 +19,7 @@ extension Report {
         table("Responsiveness", ["1st reply", "p90", "resolved in", "p90", "SLA met", "breached", "late by"]) { m in
             let r = m.responsiveness
             return [Self.age(r.firstResponse.medianMs), Self.age(r.firstResponse.p90Ms), Self.age(r.resolution.medianMs), Self.age(r.resolution.p90Ms),
-                    String(r.sla.reduce(0) { $0 + $1.met }), String(r.sla.reduce(0) { $0 + $1.breached }), Self.age(r.breachedLateMedianMs)]
+                    String(r.slaMet), String(r.slaBreached), Self.age(r.breachedLateMedianMs)]
         }
         table("Dialogue", ["answered", "two-way", "thanks", "repeat 7d"]) { m in
             [String(m.heard.answered), String(m.dialogue.twoWay), String(m.dialogue.closedWithThanks), String(m.dialogue.repeatWithin7Days)]

@@ -12,7 +12,6 @@ extension Report {
     /// The measures' columns, in the order the CSV and the text tables give them: name and value.
     static func columns(_ m: ReportMeasures) -> [(section: String, name: String, value: String)] {
         let h = m.heard, r = m.responsiveness, d = m.dialogue, mood = m.mood
-        let met = r.sla.reduce(0) { $0 + $1.met }, breached = r.sla.reduce(0) { $0 + $1.breached }
         return [
             ("heard", "mentions_in", n(h.mentionsIn)), ("heard", "opened", n(h.opened)), ("heard", "answered", n(h.answered)),
             ("heard", "share_answered", share(h.shareAnswered)), ("heard", "answered_on_their_channel", n(h.answeredOnTheirChannel)),
@@ -21,7 +20,7 @@ extension Report {
             ("responsiveness", "first_response_median_s", seconds(r.firstResponse.medianMs)),
             ("responsiveness", "first_response_p90_s", seconds(r.firstResponse.p90Ms)),
             ("responsiveness", "resolution_median_s", seconds(r.resolution.medianMs)), ("responsiveness", "resolution_p90_s", seconds(r.resolution.p90Ms)),
-            ("responsiveness", "sla_met", n(met)), ("responsiveness", "sla_breached", n(breached)),
+            ("responsiveness", "sla_met", n(r.slaMet)), ("responsiveness", "sla_breached", n(r.slaBreached)),
             ("responsiveness", "sla_late_median_s", seconds(r.breachedLateMedianMs)),
             ("dialogue", "two_way", n(d.twoWay)), ("dialogue", "closed_with_thanks", n(d.closedWithThanks)),
             ("dialogue", "repeat_within_7_days", n(d.repeatWithin7Days)),

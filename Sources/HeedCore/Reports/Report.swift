@@ -62,7 +62,7 @@ public struct Report: Sendable, Equatable, Codable {
             var report = Report(facts: facts, config: config, since: since, until: until, by: grouping, now: now)
             let handles = try Row.fetchAll(db, sql: """
                 SELECT contact_id, channel || ':' || handle FROM contact_handle WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY last_seen_at DESC
-                """, arguments: ["[" + report.suggestedAdvocates.map { String($0.contact) }.joined(separator: ",") + "]"])
+                """, arguments: [ReportFacts.idList(report.suggestedAdvocates.map(\.contact))])
             var handleOf: [Int64: String] = [:]
             for row in handles where handleOf[row[0]] == nil { handleOf[row[0]] = row[1] }
             for at in report.suggestedAdvocates.indices { report.suggestedAdvocates[at].handle = handleOf[report.suggestedAdvocates[at].contact] ?? "" }

@@ -119,12 +119,12 @@ struct ReportFacts {
         case .straight: true
         case .byConversation: false
         }
-        let ids = straight ? nil : "[" + conversations.map { String($0.id) }.joined(separator: ",") + "]"
+        let ids = straight ? nil : idList(conversations.map(\.id))
         try readMessages(db, into: &conversations, index: index, since: since, until: until, straight: straight)
         try readWork(db, into: &conversations, index: index, ids: ids)
 
         var contactOfHandle: [Int64: Int64] = [:]
-        let seen = straight ? nil : "[" + Set(conversations.flatMap { $0.messages.map(\.handle) }).map(String.init).joined(separator: ",") + "]"
+        let seen = straight ? nil : idList(Set(conversations.flatMap { $0.messages.map(\.handle) }))
         let handles = try BoundStatement(db, seen == nil ? "SELECT id, contact_id FROM contact_handle"
                                              : "SELECT id, contact_id FROM contact_handle WHERE id IN (SELECT value FROM json_each(?1))")
         if let seen { handles.bind(seen) }
@@ -146,7 +146,7 @@ struct ReportFacts {
             """ : """
             SELECT DISTINCT h.contact_id FROM contact_handle h JOIN mention m ON m.handle_id = h.id
             WHERE h.contact_id IN (SELECT value FROM json_each(?2)) AND m.ours = 0 AND m.kind = 'praise' AND m.created_at < ?1
-            """, arguments: straight ? [since] : [since, "[" + praisers.map(String.init).joined(separator: ",") + "]"])).intersection(praisers)
+            """, arguments: straight ? [since] : [since, idList(praisers)])).intersection(praisers)
         let tagged = try Set(Int64.fetchAll(db, sql: """
             SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE t.name = 'advocate'
             """))
@@ -188,6 +188,11 @@ struct ReportFacts {
         for at in conversations.indices where !conversations[at].messages.isSorted(by: \.at) {
             conversations[at].messages = conversations[at].messages.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
         }
+    }
+
+    /// Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one argument however many.
+    static func idList(_ ids: some Sequence<Int64>) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
     }
 
     /// A mention's kind from its stored name, whose first letters differ: read on every row.

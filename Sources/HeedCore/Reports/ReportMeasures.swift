@@ -100,6 +100,12 @@ public struct ReportMeasures: Sendable, Equatable, Codable {
     public init() {}
 }
 
+extension ReportMeasures.Responsiveness {
+    /// Met and breached over every target.
+    public var slaMet: Int { sla.reduce(0) { $0 + $1.met } }
+    public var slaBreached: Int { sla.reduce(0) { $0 + $1.breached } }
+}
+
 extension ReportMeasures.Heard {
     public var shareAnswered: Double? { opened == 0 ? nil : Double(answered) / Double(opened) }
     public var shareOnTheirChannel: Double? { answered == 0 ? nil : Double(answeredOnTheirChannel) / Double(answered) }
