@@ -241,6 +241,10 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual([day["2026-11-03"]?.mentionsIn, day["2026-11-03"]?.opened], [3, 1])
         XCTAssertEqual([day["2026-11-17"]?.mentionsIn, day["2026-11-17"]?.opened], [1, 0], "Carol wrote again that day; nothing opened")
 
+        let byHour = try report(by: .hour)
+        XCTAssertEqual(byHour.groups.first?.key, "2026-11-03 10")
+        XCTAssertEqual(byHour.groups.first?.measures.heard.mentionsIn, 3, "alice twice and gina, between 10:00 and 11:00")
+
         let byWeek = try report(by: .week)
         XCTAssertEqual(byWeek.groups.map(\.key), ["2026-W45", "2026-W46", "2026-W47"])
         XCTAssertEqual(byWeek.groups.map(\.measures.heard.mentionsIn), [4, 6, 2])
@@ -278,6 +282,28 @@ final class ReportTests: XCTestCase {
         _ = try service.undo(by: sam)
         XCTAssertEqual(try database.read { db in try String.fetchOne(db, sql: "SELECT state FROM outbox WHERE text LIKE '%dark mode is out%'") }, "cancelled")
         XCTAssertFalse(try service.ideaFollowUps(tag: "feature", text: text, by: sam)[0].told, "withdrawn, so not told")
+    }
+
+    /// The screen's Reports view: today and the six days before it, each the report's own figures.
+    func testTheScreensDigestIsTheReportOfTodayAndTheWeekBefore() throws {
+        _ = try month()
+        let now = RFC3339.milliseconds(from: "2026-11-20T12:30:00Z")!
+        let digest = try ReportDigest.make(database, config: Self.config, now: now)
+        XCTAssertEqual(digest.days.map(\.key), (14...20).map { "2026-11-\($0)" })
+        let weekStart = RFC3339.milliseconds(from: "2026-11-14T00:00:00Z")!
+        let week = try Report.make(database, config: Self.config, since: weekStart, until: now, by: .channel, now: now)
+        XCTAssertEqual(digest.week, week.total)
+        XCTAssertEqual(digest.channels.map(\.key), week.groups.map(\.key))
+        let today = try Report.make(database, config: Self.config, since: RFC3339.milliseconds(from: "2026-11-20T00:00:00Z")!, until: now, by: .day, now: now).total
+        XCTAssertEqual([digest.today.heard, digest.week.heard].map(\.mentionsIn), [1, 2], "frank today; carol on the 17th")
+        XCTAssertEqual(digest.today.heard, today.heard)
+        XCTAssertEqual(digest.today.responsiveness, today.responsiveness)
+        XCTAssertEqual(digest.today.dialogue, today.dialogue)
+        XCTAssertEqual(digest.today.mood, today.mood)
+        XCTAssertEqual(digest.days[3].measures.heard.mentionsIn, 1, "carol wrote again on the 17th")
+        XCTAssertEqual(digest.hourlyMentions.count, 6 * 24 + 13, "every hour begun, the current one last")
+        XCTAssertEqual(digest.hourlyMentions.indices.filter { digest.hourlyMentions[$0] > 0 }, [3 * 24 + 12, 6 * 24 + 10])
+        XCTAssertEqual(digest.hourlyMentions.reduce(0, +), digest.week.heard.mentionsIn)
     }
 
     /// The messages read straight through the table or conversation by conversation: the same report.

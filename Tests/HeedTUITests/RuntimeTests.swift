@@ -190,6 +190,44 @@ final class RuntimeTests: XCTestCase {
         return (runtime, terminal, database)
     }
 
+    /// Steps the loop until `done` holds: what runs beside it (the reports' count) has its own time.
+    func step(_ runtime: Runtime, until done: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(20)
+        while !done() && Date() < deadline {
+            try runtime.step([], poll: true)
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        XCTAssertTrue(done(), "not within 20 s")
+    }
+
+    func testTheReportsViewIsCountedBesideTheKeysAndAgainAfterAChange() throws {
+        let (runtime, terminal, database) = try session(keys: [.char("%")])
+        try runtime.run(untilIdle: true)
+        XCTAssertTrue(runtime.state.showingReports)
+        try step(runtime) { runtime.state.digest != nil }
+        let digest = try XCTUnwrap(runtime.state.digest)
+        XCTAssertEqual(digest, try ReportDigest.make(database, config: Config(), now: clock.now()), "the figures of `heed report`'s own count")
+        XCTAssertGreaterThan(digest.week.heard.mentionsIn, 0)
+        let screen = try XCTUnwrap(terminal.presented).lines
+        XCTAssertTrue(screen[4].hasPrefix(" Mentions in") && screen[4].contains(" \(digest.week.heard.mentionsIn)  "), screen[4])
+
+        // Someone's import: counted again once the figures are five seconds old, not before.
+        let mention = IncomingMention(channel: "x", sourceID: "new-1", text: "my card was declined again", createdAt: clock.now() - 60_000,
+                                      author: IncomingAuthor(id: "n1", handle: "newcomer"))
+        _ = try Ingester(database: database, config: Config(), clock: clock).ingest(mentions: [mention], source: "test")
+        clock.advance(seconds: 2)
+        try runtime.step([], poll: true)
+        try runtime.step([], poll: true)
+        XCTAssertEqual(runtime.state.digest?.week.heard.mentionsIn, digest.week.heard.mentionsIn, "two seconds on: not yet")
+        clock.advance(seconds: 3)
+        try step(runtime) { runtime.state.digest?.week.heard.mentionsIn == digest.week.heard.mentionsIn + 1 }
+
+        terminal.type([.escape])
+        try runtime.run(untilIdle: true)
+        XCTAssertFalse(runtime.state.showingReports)
+        XCTAssertTrue(try XCTUnwrap(terminal.presented).line(2).contains("@"), "the list again")
+    }
+
     func testOneActionOnSeveralPickedConversations() throws {
         let (runtime, _, database) = try actingSession(keys: [.char("x"), .char("x"), .char("x"), .char(";"), .char("c")])
         try runtime.start()

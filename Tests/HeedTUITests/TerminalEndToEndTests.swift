@@ -84,6 +84,15 @@ final class TerminalEndToEndTests: XCTestCase {
         try tmux.waitFor(text: "small: 15x4")
         try tmux.resize(width: 100, height: 30)
         try tmux.waitFor(text: "Northwind Bank · Triage")
+
+        // The Reports view in a real terminal: its sparklines' blocks and the hours' braille drawn.
+        try tmux.send("%")
+        try tmux.waitFor("the reports counted and drawn") { screen in
+            screen.contains("Reports: today and the last 7 days") && screen.contains("Mentions in by hour")
+                && screen.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) } && screen.unicodeScalars.contains { (0x2581...0x2588).contains($0.value) }
+        }
+        try tmux.send("Escape")
+        try tmux.waitFor(text: "j/k move")
         try tmux.send("q")
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline && !FileManager.default.fileExists(atPath: marker + ".stty") { usleep(50_000) }

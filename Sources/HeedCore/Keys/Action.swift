@@ -5,7 +5,7 @@ public enum Action: String, Sendable, CaseIterable {
     case down, up, first, last
     case pageDown = "page-down", pageUp = "page-up", halfPageDown = "half-page-down", halfPageUp = "half-page-up"
     case open, back, quit, help, search, reload
-    case nextView = "next-view", previousView = "previous-view", view
+    case nextView = "next-view", previousView = "previous-view", view, reports
     // Acting on a conversation (or the picks).
     case reply, tag, note, assign, escalate, snooze, resolve, spam, next, undo, redo, pipe
     // Picking several.
@@ -60,6 +60,7 @@ public enum Action: String, Sendable, CaseIterable {
         case .nextView: Info(help: "next view", group: .view, needs: .nothing, onPicks: false)
         case .previousView: Info(help: "previous view", group: .view, needs: .nothing, onPicks: false)
         case .view: Info(help: "view by its number", group: .view, needs: .nothing, onPicks: false)
+        case .reports: Info(help: "reports: today and the last 7 days", group: .view, needs: .nothing, onPicks: false)
         case .reply: Info(help: "reply", group: .act, needs: .conversation, onPicks: true)
         case .tag: Info(help: "tag", group: .act, needs: .conversation, onPicks: true)
         case .note: Info(help: "internal note", group: .act, needs: .conversation, onPicks: true)
@@ -104,6 +105,7 @@ public enum KeyContext: String, Sendable, CaseIterable {
     case handovers
     case shiftPanel = "shift-panel"
     case replyPreview = "reply-preview"
+    case reports
 
     /// Whether a key not bound here is looked up in the global keys.
     public var fallsBack: Bool { self == .queue || self == .conversation || self == .picks }
@@ -121,6 +123,7 @@ public enum KeyContext: String, Sendable, CaseIterable {
         case .handovers: "Handovers to read"
         case .shiftPanel: "The Shift panel"
         case .replyPreview: "A reply to several, previewed"
+        case .reports: "The Reports view"
         }
     }
 }

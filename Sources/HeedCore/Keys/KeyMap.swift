@@ -39,6 +39,7 @@ public struct KeyMap: Sendable, Equatable {
             Binding(.global, .redo, [.ctrl("r")]),
             Binding(.global, .pipe, [.char("|")]),
             Binding(.global, .shifts, [.char("S")]),
+            Binding(.global, .reports, [.char("%")]),
 
             Binding(.queue, .down, [.char("j"), .down]),
             Binding(.queue, .up, [.char("k"), .up]),
@@ -90,6 +91,9 @@ public struct KeyMap: Sendable, Equatable {
             Binding(.shiftPanel, .startShift, [.char("s")]),
             Binding(.shiftPanel, .postRoster, [.char("p")]),
             Binding(.shiftPanel, .back, [.escape, .char("q"), .char("S")], "close the panel"),
+
+            Binding(.reports, .reload, [.char("r"), .ctrl("l")], "count again now"),
+            Binding(.reports, .back, [.escape, .char("q"), .char("%")], "close the reports"),
 
             Binding(.replyPreview, .send, [.enter, .char("y")]),
             Binding(.replyPreview, .back, [.escape, .char("q"), .ctrl("g")], "back to the text"),

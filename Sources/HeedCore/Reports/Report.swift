@@ -8,6 +8,10 @@ public struct Report: Sendable, Equatable, Codable {
     public struct Group: Sendable, Equatable, Codable {
         public var key: String
         public var measures: ReportMeasures
+
+        public init(key: String, measures: ReportMeasures) {
+            (self.key, self.measures) = (key, measures)
+        }
     }
 
     /// One shift that started in the period: the team's own measures.

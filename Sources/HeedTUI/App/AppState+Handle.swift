@@ -91,6 +91,13 @@ extension AppState {
             prompt?.warned = false
         case .piped(let message):
             status = message
+        case .reportsCounted(.success(let digest)):
+            self.digest = digest
+            digestFault = nil
+        case .reportsCounted(.failure(let error)):
+            digestFault = error.message
+            // The figures shown stay, marked old (their time in red); why is said once.
+            if digest != nil { status = "cannot count the reports again: \(error.message)" }
         case .promptFault(let message):
             prompt?.error = QueryError(position: 0, message: message)
         case .shiftOffered(let offer):

@@ -39,6 +39,7 @@ extension AppState {
         case .handovers: return handoverAction(action)
         case .shiftPanel: return shiftPanelAction(action)
         case .replyPreview: return previewAction(action)
+        case .reports: return reportsAction(action)
         }
     }
 
@@ -140,6 +141,9 @@ extension AppState {
         case .previousView: return switchView(to: (viewIndex + views.count - 1) % views.count)
         case .view: return viewNumber(key)
         case .shifts: showingShifts = true
+        case .reports:
+            showingReports = true
+            return [.countReports]
         case .undo: return [.undo]
         case .redo: return [.redo]
         case .next: return [.next]
@@ -147,6 +151,15 @@ extension AppState {
             guard let target = conversation?.detail.summary ?? selectedRow else { return [] }
             prompt = Prompt(.pipe(conversation: target.conversationID, json: false), text: lastPipe)
         case .reply, .tag, .note, .assign, .escalate, .snooze, .resolve, .spam: return act(action)
+        default: break
+        }
+        return []
+    }
+
+    private mutating func reportsAction(_ action: Action) -> [Effect] {
+        switch action {
+        case .reload: return [.countReports]
+        case .back: showingReports = false
         default: break
         }
         return []

@@ -66,6 +66,10 @@ public struct AppState: Sendable, Equatable {
     public var macros: [MacroKey] = []
     /// The last command a conversation was piped to, offered again by `|`.
     public var lastPipe = ""
+    /// What the Reports view shows: the latest counted (nil until the first count arrives).
+    public var digest: ReportDigest?
+    /// Why the reports could not be counted, until they are.
+    public var digestFault: String?
 
     public init(brand: String, width: Int, height: Int, now: Int64) {
         self.brand = brand
@@ -244,6 +248,8 @@ public enum Event: Sendable, Equatable {
     case picked([Int64: Int])
     /// A command given a conversation ran: how it ended.
     case piped(String)
+    /// The Reports view's figures, counted (or why they could not be).
+    case reportsCounted(Result<ReportDigest, HeedError>)
 }
 
 /// Something the runtime must do after an event: state changes are pure, effects are values.
@@ -294,4 +300,6 @@ public enum Effect: Sendable, Equatable {
     case next
     /// Give the conversation (as text or JSON) to a command: its words, run without a shell.
     case pipe(conversation: Int64, json: Bool, command: [String])
+    /// Count the Reports view's figures (away from the keys: on a large cache it takes a second).
+    case countReports
 }

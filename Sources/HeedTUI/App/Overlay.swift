@@ -16,6 +16,8 @@ public enum Overlay: Sendable, Equatable {
     case shiftOffer(ShiftOffer)
     /// Handovers to read and acknowledge as a shift starts, and how far they are scrolled.
     case handovers([HandoverNotice], top: Int)
+    /// The headline measures of today and the last 7 days (`AppState.digest`).
+    case reports
 
     var context: KeyContext {
         switch self {
@@ -26,6 +28,7 @@ public enum Overlay: Sendable, Equatable {
         case .shiftPanel: .shiftPanel
         case .shiftOffer: .shiftOffer
         case .handovers: .handovers
+        case .reports: .reports
         }
     }
 }
@@ -85,6 +88,11 @@ extension AppState {
     public var showingShifts: Bool {
         get { overlays.contains(.shiftPanel) }
         set { replace({ $0 == .shiftPanel }, with: newValue ? .shiftPanel : nil) }
+    }
+
+    public var showingReports: Bool {
+        get { overlays.contains(.reports) }
+        set { replace({ $0 == .reports }, with: newValue ? .reports : nil) }
     }
 
     /// After `;`, waiting for the action to do to every pick.

@@ -31,6 +31,12 @@ public final class Runtime {
     /// When the operator's presence on shift was last written (at most every `touchMilliseconds`).
     private var touchedAt: Int64 = 0
     static let touchMilliseconds: Int64 = 30_000
+    /// The Reports view's figures, counted away from the keys.
+    private let reportCounter = ReportCounter()
+    /// While the Reports view is open, its figures are counted again after a change at most this
+    /// often, and at least this often without one (today's ages and breaches grow by themselves).
+    static let reportsChangedMilliseconds: Int64 = 5_000
+    static let reportsStaleMilliseconds: Int64 = 60_000
     /// A key read while taking the waiting ones that must be handled on its own (resize, Ctrl-C, Ctrl-Z).
     private var waiting: Key?
     public private(set) var state: AppState
@@ -66,7 +72,8 @@ public final class Runtime {
         var polled = clock.now()
         while true {
             var events: [Event] = []
-            let key = waiting ?? terminal.readKey(timeoutMilliseconds: Int(Self.pollMilliseconds))
+            // A count being made is shown as soon as it is done, not at the next poll.
+            let key = waiting ?? terminal.readKey(timeoutMilliseconds: reportCounter.running ? 50 : Int(Self.pollMilliseconds))
             waiting = nil
             if let key {
                 if key == .resize {
@@ -125,6 +132,8 @@ public final class Runtime {
     /// cache whether anything changed and reloads if so. False when the operator quit.
     @discardableResult
     public func step(_ events: [Event], poll: Bool = false) throws -> Bool {
+        var events = events
+        if let counted = reportCounter.take() { events.append(.reportsCounted(counted)) }
         var changed = false
         if poll {
             let latest = try changeToken()
@@ -145,6 +154,7 @@ public final class Runtime {
         }
         let viewersDue = state.claims != Claims.Holders() && clock.now() - listLoadedAt >= Claims.viewingRenewMilliseconds
         if changed || (poll && (viewCountsDue || viewersDue)), try !perform([.reload]) { return false }
+        if state.showingReports && reportsDue { countReports() }
         terminal.present(RootScreen.render(state))
         showConversation()
         return true
@@ -186,6 +196,8 @@ public final class Runtime {
                 pending += state.handle(try data.pickAll(request, now: clock.now()))
             case .openConversation(let id):
                 pending += state.handle(try loadConversation(id))
+            case .countReports:
+                countReports()
             }
         }
         return true
@@ -198,6 +210,18 @@ public final class Runtime {
         guard showing != shown.conversation || (showing != nil && now - shown.at >= Claims.viewingRenewMilliseconds) else { return }
         data.show(showing, previous: shown.conversation, now: now)
         shown = (showing, now)
+    }
+
+    /// Counted again after a change, or when the figures are a minute old.
+    private var reportsDue: Bool {
+        let since = clock.now() - reportCounter.startedAt
+        return !reportCounter.running && ((reportCounter.startedToken != token && since >= Self.reportsChangedMilliseconds)
+            || since >= Self.reportsStaleMilliseconds)
+    }
+
+    private func countReports() {
+        let data = data, now = clock.now()
+        _ = reportCounter.start(now: now, token: token) { data.countReports(now: now) }
     }
 
     private var viewCountsDue: Bool {

@@ -264,5 +264,11 @@ public struct ScreenData: Sendable {
         }
     }
 
+    /// The Reports view's figures as the cache stands at `now`.
+    func countReports(now: Int64) -> Result<ReportDigest, HeedError> {
+        Result { try ReportDigest.make(database, config: config, now: now) }
+            .mapError { $0 as? HeedError ?? HeedError("\($0)", .failed) }
+    }
+
     public func changeToken() throws -> @Sendable () throws -> Int { try database.changeWatcher() }
 }

@@ -139,6 +139,7 @@ enum StatusLine {
         case .shiftPanel:
             return pairs(.shiftPanel, state.onShift == true ? [(.endShift, "end your shift"), (.postRoster, "post the roster"), (.back, "close")]
                                                           : [(.startShift, "start a shift"), (.postRoster, "post the roster"), (.back, "close")])
+        case .reports: return pairs(.reports, [(.reload, "count again now"), (.back, "close")])
         default: break
         }
         if state.conversation != nil {

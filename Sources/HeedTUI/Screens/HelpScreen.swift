@@ -12,17 +12,18 @@ enum HelpScreen {
                              + "(change them with \"keys\" in the config)"), x: 1, y: 1, limit: grid.width - 2, style: .dim)
         let lines = state.keyMap.helpLines(context) + state.macros.map { ($0.key.label, "macro \($0.name): " + $0.steps.joined(separator: ", ")) }
         // The legend at the foot, where it leaves the keys most of the screen: what the channel
-        // letters and the marks on the screen mean.
+        // letters and the marks on the screen mean. The keys come first: it goes where they need its room.
+        let top = 2
+        let most = Swift.max(1, (grid.width - 1) / minimumColumnWidth)
         let wrapped = QueueScreen.wrap(Self.legend.joined(separator: "\u{00A0}· "), width: grid.width - 2)
-        let legend = wrapped.count <= (grid.height - 4) / 3 ? wrapped : []
+        let keyRows = (lines.count + most - 1) / most
+        let legend = wrapped.count <= (grid.height - 4) / 3 && top + keyRows + wrapped.count <= grid.height - 1 ? wrapped : []
         let legendTop = grid.height - 1 - legend.count
         for (offset, line) in legend.enumerated() {
             grid.put(DisplayText(line), x: 1, y: legendTop + offset, limit: grid.width - 2, style: .dim)
         }
         // As few columns as hold every key, so that each is as wide as the screen allows.
-        let top = 2
         var rows = Swift.max(1, legendTop - top)
-        let most = Swift.max(1, (grid.width - 1) / minimumColumnWidth)
         let cut = lines.count > rows * most
         if cut { rows = Swift.max(1, rows - 1) }
         let columns = cut ? most : (lines.count + rows - 1) / rows

@@ -24,6 +24,7 @@ public enum RootScreen {
         for overlay in state.overlays {
             switch overlay {
             case .help: HelpScreen.render(state, into: &grid)
+            case .reports: ReportsScreen.render(state, into: &grid)
             case .shiftOffer, .handovers, .shiftPanel: if !writing { ShiftScreen.render(overlay, state: state, into: &grid) }
             case .replyPreview(let previews, let top):
                 ReplyPreviewScreen.render(previews, top: top, keys: state.keyMap, into: &grid)

@@ -19,7 +19,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "End, not included (a day is included whole). Default: now.")
     var until: String?
 
-    @Option(help: "Rows by day, week, channel, team, operator (who answered first) or shift (the shift the first answer was given in).")
+    @Option(help: "Rows by hour, day, week, channel, team, operator (who answered first) or shift (the shift the first answer was given in).")
     var by: ReportGrouping = .channel
 
     @Flag(help: "Print JSON.")

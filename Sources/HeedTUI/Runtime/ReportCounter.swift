@@ -1,0 +1,43 @@
+import Foundation
+import HeedCore
+
+/// Counts the Reports view's figures on a thread of its own: on a million mentions a count
+/// takes about a second, and the keys must not wait for it. One count at a time; the runtime
+/// takes what finished on its next turn.
+final class ReportCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var finished: Result<ReportDigest, HeedError>?
+    private var counting = false
+    /// When the latest count started, and the cache's change token then.
+    private(set) var startedAt: Int64 = 0
+    private(set) var startedToken: Int?
+
+    var running: Bool { lock.withLock { counting } }
+
+    /// Starts a count unless one is running (false then).
+    func start(now: Int64, token: Int, _ count: @escaping @Sendable () -> Result<ReportDigest, HeedError>) -> Bool {
+        let started = lock.withLock {
+            guard !counting else { return false }
+            counting = true
+            return true
+        }
+        guard started else { return false }
+        (startedAt, startedToken) = (now, token)
+        Thread.detachNewThread { [self] in
+            let result = count()
+            lock.withLock {
+                finished = result
+                counting = false
+            }
+        }
+        return true
+    }
+
+    /// What the latest count found, once.
+    func take() -> Result<ReportDigest, HeedError>? {
+        lock.withLock {
+            defer { finished = nil }
+            return finished
+        }
+    }
+}
