@@ -284,6 +284,29 @@ final class ReportTests: XCTestCase {
         XCTAssertFalse(try service.ideaFollowUps(tag: "feature", text: text, by: sam)[0].told, "withdrawn, so not told")
     }
 
+    /// Each handover says how its operator's first answers landed: the report's measures of them.
+    func testTheHandoverGivesTheShiftsOwnMeasures() throws {
+        _ = try month()
+        let handovers = try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Shift.columns) FROM shift ORDER BY id").map(Shift.init).map(\.handover)
+        }
+        // Sam's shift answered Alice within 20 minutes; she wrote again, thanked us and was resolved.
+        let sam = try XCTUnwrap(handovers[0]?.measures)
+        XCTAssertEqual([sam.heard.answered, sam.heard.answeredOnTheirChannel, sam.responsiveness.slaMet, sam.responsiveness.slaBreached,
+                        sam.dialogue.twoWay, sam.responsiveness.resolution.count], [1, 1, 1, 0, 1, 1])
+        XCTAssertLessThan(try XCTUnwrap(sam.mood.before), 0)
+        XCTAssertGreaterThan(try XCTUnwrap(sam.mood.after), 0)
+        let samLines = try XCTUnwrap(handovers[0]).lines(now: clock.now(), config: Self.config, reader: "priya")
+        XCTAssertTrue(samLines.contains { $0.hasPrefix("  their first answers (1): on the customer's channel 1, SLA met 1 of 1, two-way 1, resolved 1, "
+            + "customers' mood -") && $0.contains(" → +") }, samLines.joined(separator: "\n"))
+        // Priya's evening shift answered nobody; on the Friday she asked Bob to DM us, in 25 business minutes.
+        XCTAssertEqual(handovers[1]?.measures?.heard.answered, 0)
+        XCTAssertFalse(try XCTUnwrap(handovers[1]).lines(now: clock.now(), config: Self.config, reader: "sam").contains { $0.contains("first answers") })
+        let priya = try XCTUnwrap(handovers[2]?.measures)
+        XCTAssertEqual([priya.heard.answered, priya.heard.answeredOnTheirChannel, priya.responsiveness.slaMet, priya.dialogue.twoWay], [1, 0, 1, 0])
+        XCTAssertEqual(priya.responsiveness.firstResponse.medianMs, 25 * Self.minute)
+    }
+
     /// The screen's Reports view: today and the six days before it, each the report's own figures.
     func testTheScreensDigestIsTheReportOfTodayAndTheWeekBefore() throws {
         _ = try month()

@@ -139,6 +139,19 @@ public struct Report: Sendable, Equatable, Codable {
             .map { Advocate(contact: $0.key, handle: "", praise: $0.value) }
     }
 
+    /// The measures of the conversations `ids` names, each counted as opened, followed to `now`:
+    /// a shift's handover gives those of the conversations its operator answered first.
+    static func measures(_ db: Database, conversations ids: [Int64], config: Config, now: Int64) throws -> ReportMeasures {
+        let clock = SLAClock(sla: config.sla, hours: config.businessHours)
+        var tally = ReportTally()
+        for conversation in try ReportFacts.conversations(db, ids: ids) {
+            guard let first = conversation.firstCustomerAt else { continue }
+            let answer = conversation.answers.first { $0.at >= first }
+            tally.count(ConversationOutcome(conversation, first: first, answer: answer, clock: clock, now: now, repeated: false))
+        }
+        return tally.finished(earlierPraisers: [])
+    }
+
     /// Conversations whose customer had another of the same kind whose last message was at most
     /// a week before this one's first. Each customer's conversations are walked in order once,
     /// keeping the latest end per kind: a regular with thousands of conversations costs no more

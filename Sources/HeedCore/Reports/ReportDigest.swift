@@ -34,15 +34,15 @@ public struct ReportDigest: Sendable, Equatable {
         return try database.read { db in
             let facts = try ReportFacts.load(db, since: since, until: now, now: now)
             let report = { (grouping: ReportGrouping) in Report(facts: facts, config: config, since: since, until: now, by: grouping, now: now) }
-            let byDay = report(.day), byHour = report(.hour), byChannel = report(.channel)
+            let byDay = report(.day), byChannel = report(.channel)
             let dayMeasures = Dictionary(uniqueKeysWithValues: byDay.groups.map { ($0.key, $0.measures) })
-            let hourMentions = Dictionary(uniqueKeysWithValues: byHour.groups.map { ($0.key, $0.measures.heard.mentionsIn) })
-            // Hours by their start, so that a day of a clock change has 23 or 25 of them.
-            var hours: [Int] = []
-            var hour = since
-            while hour < now {
-                hours.append(hourMentions[calendar.key(hour, .hour)] ?? 0)
-                hour += 3_600_000
+            // Hours as they pass, so that a day of a clock change has 23 or 25 of them; counted
+            // here rather than as a report by hour, which would work out every measure of each.
+            var hours = Array(repeating: 0, count: Int((now - since + 3_599_999) / 3_600_000))
+            for conversation in facts.conversations {
+                for message in conversation.messages where !message.ours && message.at >= since && message.at < now {
+                    hours[Int((message.at - since) / 3_600_000)] += 1
+                }
             }
             return ReportDigest(
                 since: since, now: now, timeZone: config.timeZone,

@@ -96,22 +96,16 @@ struct ReportFacts {
     /// How the messages are read: `readMessages` chooses, tests ask for each.
     enum MessageRead { case chosen, straight, byConversation }
 
+    /// Which conversations are read: a condition on `conversation c` and its values (?1, ?2…).
+    private struct Scope {
+        var filter: String
+        var values: [any SQLiteBindable]
+    }
+
     static func load(_ db: Database, since: Int64, until: Int64, now: Int64, read: MessageRead = .chosen) throws -> ReportFacts {
-        var conversations: [Conversation] = []
-        var index: [Int64: Int] = [:]
-        let rows = try BoundStatement(db, """
-            SELECT id, channel, team, assignee, status, kind, contact_id, sla_minutes, mention_count FROM conversation
-            WHERE last_at >= ?1 AND first_at < ?2 ORDER BY id
-            """)
-        rows.bind(since, until)
-        while try rows.step() {
-            index[rows.int64(0)] = conversations.count
-            conversations.append(Conversation(
-                id: rows.int64(0), channel: rows.text(1) ?? "", team: rows.text(2), assignee: rows.text(3),
-                status: ConversationStatus(rawValue: rows.text(4) ?? "") ?? .open, kind: rows.text(5).flatMap(MentionKind.init(rawValue:)),
-                contact: rows.optionalInt64(6), slaMinutes: rows.optionalInt64(7).map(Int.init)))
-            conversations[conversations.count - 1].messages.reserveCapacity(rows.int(8))
-        }
+        let scope = Scope(filter: "c.last_at >= ?1 AND c.first_at < ?2", values: [since, until])
+        let (found, index) = try readConversations(db, scope)
+        var conversations = found
         let all = try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation") ?? 0
         // Most of the cache: read whole tables straight through; a short period: only its own rows.
         let straight = switch read {
@@ -120,26 +114,10 @@ struct ReportFacts {
         case .byConversation: false
         }
         let ids = straight ? nil : idList(conversations.map(\.id))
-        try readMessages(db, into: &conversations, index: index, since: since, until: until, straight: straight)
+        try readMessages(db, into: &conversations, index: index, scope: scope, straight: straight)
         try readWork(db, into: &conversations, index: index, ids: ids)
-
-        var contactOfHandle: [Int64: Int64] = [:]
-        let seen = straight ? nil : idList(Set(conversations.flatMap { $0.messages.map(\.handle) }))
-        let handles = try BoundStatement(db, seen == nil ? "SELECT id, contact_id FROM contact_handle"
-                                             : "SELECT id, contact_id FROM contact_handle WHERE id IN (SELECT value FROM json_each(?1))")
-        if let seen { handles.bind(seen) }
-        while try handles.step() { contactOfHandle[handles.int64(0)] = handles.int64(1) }
-        var praisers = Set<Int64>()
-        for at in conversations.indices {
-            let imported = conversations[at].messages.filter(\.ours).map { Answer(at: $0.at, operatorHandle: nil, movesAway: $0.movesAway) }
-            conversations[at].answers = (conversations[at].queued + imported).sorted { $0.at < $1.at }
-            conversations[at].findDefences()
-            let contact = conversations[at].contact
-            conversations[at].customer = conversations[at].messages.filter { !$0.ours && contactOfHandle[$0.handle] == contact }
-            for message in conversations[at].messages where !message.ours && message.kind == .praise {
-                if let praiser = contactOfHandle[message.handle] { praisers.insert(praiser) }
-            }
-        }
+        let contactOfHandle = try contacts(db, of: conversations, all: straight)
+        let praisers = finish(&conversations, contactOfHandle: contactOfHandle)
         let earlier = try Set(Int64.fetchAll(db, sql: straight ? """
             SELECT DISTINCT h.contact_id FROM mention m JOIN contact_handle h ON h.id = m.handle_id
             WHERE m.ours = 0 AND m.kind = 'praise' AND m.created_at < ?1
@@ -155,11 +133,73 @@ struct ReportFacts {
                            shifts: try shifts(db, since: since, until: until, now: now), incidents: try incidents(db, since: since, until: until))
     }
 
+    /// Only the conversations `ids` names, with their messages, answers and resolutions: what a
+    /// shift's handover measures, read in its closing transaction, so no more than its own work.
+    static func conversations(_ db: Database, ids: [Int64]) throws -> [Conversation] {
+        let list = idList(ids)
+        let scope = Scope(filter: "c.id IN (SELECT value FROM json_each(?1))", values: [list])
+        let (found, index) = try readConversations(db, scope)
+        var conversations = found
+        try readMessages(db, into: &conversations, index: index, scope: scope, straight: false)
+        try readWork(db, into: &conversations, index: index, ids: list)
+        _ = finish(&conversations, contactOfHandle: try contacts(db, of: conversations, all: false))
+        return conversations
+    }
+
+    /// The conversations `scope` picks, in id order, and where each is in the list.
+    private static func readConversations(_ db: Database, _ scope: Scope) throws -> ([Conversation], [Int64: Int]) {
+        var conversations: [Conversation] = []
+        var index: [Int64: Int] = [:]
+        let rows = try BoundStatement(db, """
+            SELECT id, channel, team, assignee, status, kind, contact_id, sla_minutes, mention_count FROM conversation c
+            WHERE \(scope.filter) ORDER BY id
+            """)
+        rows.bind(scope.values)
+        while try rows.step() {
+            index[rows.int64(0)] = conversations.count
+            conversations.append(Conversation(
+                id: rows.int64(0), channel: rows.text(1) ?? "", team: rows.text(2), assignee: rows.text(3),
+                status: ConversationStatus(rawValue: rows.text(4) ?? "") ?? .open, kind: rows.text(5).flatMap(MentionKind.init(rawValue:)),
+                contact: rows.optionalInt64(6), slaMinutes: rows.optionalInt64(7).map(Int.init)))
+            conversations[conversations.count - 1].messages.reserveCapacity(rows.int(8))
+        }
+        return (conversations, index)
+    }
+
+    /// The contact of every handle that wrote in the conversations (`all`: of every handle, read
+    /// straight through when the conversations are most of the cache).
+    private static func contacts(_ db: Database, of conversations: [Conversation], all: Bool) throws -> [Int64: Int64] {
+        var contactOfHandle: [Int64: Int64] = [:]
+        let seen = all ? nil : idList(Set(conversations.flatMap { $0.messages.map(\.handle) }))
+        let handles = try BoundStatement(db, seen == nil ? "SELECT id, contact_id FROM contact_handle"
+                                             : "SELECT id, contact_id FROM contact_handle WHERE id IN (SELECT value FROM json_each(?1))")
+        if let seen { handles.bind(seen) }
+        while try handles.step() { contactOfHandle[handles.int64(0)] = handles.int64(1) }
+        return contactOfHandle
+    }
+
+    /// Once everything is read: each conversation's answers in order, the defences in its thread
+    /// and its own customer's messages. Returns the contacts who praised in them.
+    private static func finish(_ conversations: inout [Conversation], contactOfHandle: [Int64: Int64]) -> Set<Int64> {
+        var praisers = Set<Int64>()
+        for at in conversations.indices {
+            let imported = conversations[at].messages.filter(\.ours).map { Answer(at: $0.at, operatorHandle: nil, movesAway: $0.movesAway) }
+            conversations[at].answers = (conversations[at].queued + imported).sorted { $0.at < $1.at }
+            conversations[at].findDefences()
+            let contact = conversations[at].contact
+            conversations[at].customer = conversations[at].messages.filter { !$0.ours && contactOfHandle[$0.handle] == contact }
+            for message in conversations[at].messages where !message.ours && message.kind == .praise {
+                if let praiser = contactOfHandle[message.handle] { praisers.insert(praiser) }
+            }
+        }
+        return praisers
+    }
+
     /// The messages of the conversations read, each conversation's in order. When the period
     /// takes in much of the cache, the mention table is read straight through (four times
     /// faster than a lookup per row); otherwise through the conversation index, so that a short
     /// period of a long history reads only its own conversations.
-    private static func readMessages(_ db: Database, into conversations: inout [Conversation], index: [Int64: Int], since: Int64, until: Int64,
+    private static func readMessages(_ db: Database, into conversations: inout [Conversation], index: [Int64: Int], scope: Scope,
                                      straight: Bool) throws {
         let columns = """
             m.conversation_id, m.created_at, m.ours, m.sentiment, m.kind, m.handle_id,
@@ -168,9 +208,9 @@ struct ReportFacts {
             """
         let rows = try BoundStatement(db, straight ? "SELECT \(columns) FROM mention m WHERE m.conversation_id >= ?1" : """
             SELECT \(columns) FROM conversation c JOIN mention m ON m.conversation_id = c.id
-            WHERE c.last_at >= ?2 AND c.first_at < ?3 ORDER BY c.id, m.created_at, m.id
+            WHERE \(scope.filter) ORDER BY c.id, m.created_at, m.id
             """)
-        rows.bind(conversations.first?.id ?? 0, since, until)
+        rows.bind(straight ? [conversations.first?.id ?? 0] : scope.values)
         var current: (id: Int64, at: Int) = (-1, -1)
         while try rows.step() {
             let conversation = rows.int64(0)

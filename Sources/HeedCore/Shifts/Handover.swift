@@ -61,10 +61,13 @@ public struct Handover: Sendable, Equatable, Codable {
     public var passedTo: String?
     /// Replies they began and did not send (nil in handovers written before drafts were kept).
     public var drafts: [Item]? = nil
+    /// The report's measures (`docs/reports.md`) of the conversations they answered first in the
+    /// shift, followed to its end: how their answers landed (nil in handovers written before).
+    public var measures: ReportMeasures? = nil
 
     enum CodingKeys: String, CodingKey {
         case shift, operatorHandle = "operator", startedAt = "started_at", endedAt = "ended_at", note, automatic, assigned, escalations,
-             unsent, atRisk = "at_risk", incidents, figures, passedTo = "passed_to", drafts
+             unsent, atRisk = "at_risk", incidents, figures, passedTo = "passed_to", drafts, measures
     }
 
     var json: String { String(decoding: try! JSONEncoder().encode(self), as: UTF8.self) }
@@ -101,25 +104,33 @@ public struct Handover: Sendable, Equatable, Codable {
                                                                                  arguments: [draft.conversationID]) ?? 0,
                  dueAt: nil, text: Self.line(draft.text))
         }
+        let firsts = try firstAnswers(db, operator: handle, from: shift.startedAt, to: now)
         return Handover(shift: shift.id, operatorHandle: handle, startedAt: shift.startedAt, endedAt: now, note: note, automatic: automatic,
                         assigned: assigned, escalations: escalations, unsent: unsent, atRisk: atRisk, incidents: incidents,
-                        figures: try figures(db, operator: handle, from: shift.startedAt, to: now), passedTo: passedTo, drafts: drafts)
+                        figures: try figures(db, operator: handle, from: shift.startedAt, to: now, firsts: firsts), passedTo: passedTo, drafts: drafts,
+                        measures: try Report.measures(db, conversations: firsts.map(\.conversation), config: config, now: now))
     }
 
-    static func figures(_ db: Database, operator handle: String, from start: Int64, to end: Int64) throws -> Figures {
+    /// The conversations whose first reply (not withdrawn) was theirs in [start, end], with how
+    /// long the customer had waited for it since their first message.
+    static func firstAnswers(_ db: Database, operator handle: String, from start: Int64, to end: Int64) throws -> [(conversation: Int64, wait: Int64)] {
+        try Row.fetchAll(db, sql: """
+            SELECT o.conversation_id, o.created_at - (SELECT min(m.created_at) FROM mention m WHERE m.conversation_id = o.conversation_id AND m.ours = 0)
+            FROM outbox o
+            WHERE o.operator = ? AND o.kind = 'reply' AND o.state <> 'cancelled' AND o.created_at >= ? AND o.created_at <= ?
+              AND o.id = (SELECT min(f.id) FROM outbox f WHERE f.conversation_id = o.conversation_id AND f.kind = 'reply' AND f.state <> 'cancelled')
+            """, arguments: [handle, start, end]).map { ($0[0], $0[1] ?? -1) }
+    }
+
+    static func figures(_ db: Database, operator handle: String, from start: Int64, to end: Int64,
+                        firsts: [(conversation: Int64, wait: Int64)]? = nil) throws -> Figures {
         let handled = try Int.fetchOne(db, sql: """
             SELECT count(DISTINCT conversation_id) FROM event WHERE operator = ? AND at >= ? AND at <= ? AND conversation_id IS NOT NULL
             """, arguments: [handle, start, end]) ?? 0
         let replied = try Int.fetchOne(db, sql: """
             SELECT count(*) FROM outbox WHERE operator = ? AND kind = 'reply' AND state <> 'cancelled' AND created_at >= ? AND created_at <= ?
             """, arguments: [handle, start, end]) ?? 0
-        // Conversations whose first reply (not withdrawn) was theirs, in this shift.
-        let waits = try Int64.fetchAll(db, sql: """
-            SELECT o.created_at - (SELECT min(m.created_at) FROM mention m WHERE m.conversation_id = o.conversation_id AND m.ours = 0)
-            FROM outbox o
-            WHERE o.operator = ? AND o.kind = 'reply' AND o.state <> 'cancelled' AND o.created_at >= ? AND o.created_at <= ?
-              AND o.id = (SELECT min(f.id) FROM outbox f WHERE f.conversation_id = o.conversation_id AND f.kind = 'reply' AND f.state <> 'cancelled')
-            """, arguments: [handle, start, end]).filter { $0 >= 0 }.sorted()
+        let waits = try (firsts ?? firstAnswers(db, operator: handle, from: start, to: end)).map(\.wait).filter { $0 >= 0 }.sorted()
         return Figures(handled: handled, replied: replied, medianFirstResponseMs: waits.isEmpty ? nil : waits[(waits.count - 1) / 2])
     }
 
@@ -138,6 +149,17 @@ public struct Handover: Sendable, Equatable, Codable {
         }
         let response = figures.medianFirstResponseMs.map { ", median first response \(Age.short(milliseconds: $0))" } ?? ""
         lines.append("  handled \(figures.handled), replied \(figures.replied)\(response)")
+        if let measures, measures.heard.answered > 0 {
+            let responsiveness = measures.responsiveness
+            var landed = ["on the customer's channel \(measures.heard.answeredOnTheirChannel)"]
+            let timed = responsiveness.slaMet + responsiveness.slaBreached
+            if timed > 0 { landed.append("SLA met \(responsiveness.slaMet) of \(timed)") }
+            landed += ["two-way \(measures.dialogue.twoWay)", "resolved \(responsiveness.resolution.count)"]
+            if let before = measures.mood.before, let after = measures.mood.after {
+                landed.append(String(format: "customers' mood %+.2f → %+.2f", before, after))
+            }
+            lines.append("  their first answers (\(measures.heard.answered)): " + landed.joined(separator: ", "))
+        }
         func due(_ at: Int64?) -> String { at.map { $0 > now ? "due \(Age.short(milliseconds: $0 - now))" : "late \(Age.short(milliseconds: now - $0))" } ?? "" }
         if !assigned.isEmpty {
             lines.append("  their conversations (\(passedTo.map { "passed to \($0)" } ?? "released to the pool")):")

@@ -20,7 +20,7 @@ struct BoundStatement {
         bind(values)
     }
 
-    private func bind(_ values: [any SQLiteBindable]) {
+    func bind(_ values: [any SQLiteBindable]) {
         sqlite3_reset(handle)
         for (offset, value) in values.enumerated() {
             value.bind(to: handle, at: Int32(offset + 1))
