@@ -43,7 +43,40 @@ struct ReportBench: ParsableCommand {
             print("  \(name): median \(format(times[times.count / 2])) ms, slowest \(format(times.last!)) ms, peak memory \(format(Double(peak) / 1_048_576)) MB")
         }
         try reportsView(cache, config: config)
+        try handover(cache, config: config)
         options.removeCache(cache)
+    }
+
+    /// A shift ended on the same cache after its operator answered 200 conversations first:
+    /// the handover works out their measures inside the end's one write.
+    private func handover(_ cache: String, config: Config) throws {
+        let database = try AppDatabase.open(path: cache)
+        let clock = FixedClock(benchNow)
+        let service = ActionService(database: database, config: config, clock: clock)
+        let actor = try firstOperator(config)
+        _ = try service.startShift(by: actor, intro: "On shift for the benchmark", until: benchNow + 8 * 3_600_000)
+        let open = try database.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation WHERE status = 'open' ORDER BY id LIMIT 400") }
+        var answered: [Int64] = []
+        for id in open where answered.count < 200 {
+            clock.advance(seconds: 5)
+            if (try? service.reply(to: id, text: "Sorry about that, we are looking into it now.", by: actor)) != nil { answered.append(id) }
+        }
+        clock.advance(seconds: 60)
+        let start = DispatchTime.now()
+        let ended = try service.endShift(by: actor, note: "benchmark")
+        let took = milliseconds(since: start)
+        let measuring = DispatchTime.now()
+        _ = try database.read { db in try Report.measures(db, conversations: answered, config: config, now: clock.now()) }
+        print("ending a shift that answered \(answered.count) conversations first: \(format(took)) ms in its one write, of which its handover's "
+            + "measures (\(ended.handover?.measures?.heard.answered ?? 0) conversations) \(format(milliseconds(since: measuring))) ms")
+        try database.close()
+    }
+
+    private func firstOperator(_ config: Config) throws -> Operator {
+        guard let actor = config.operators.first(where: { $0.role == .lead }) ?? config.operators.first else {
+            throw ValidationError("the example config names no operator")
+        }
+        return actor
     }
 
     /// The screen's Reports view on the same cache, in this process as the screen has it: the

@@ -143,7 +143,7 @@ final class ReportTests: XCTestCase {
     }
 
     func testTheMonthWorkedOutByHand() throws {
-        _ = try month()
+        let c = try month()
         let kinds = try database.read { db in
             try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT source_id, kind, sentiment FROM mention WHERE ours = 0").map {
                 ($0["source_id"] as String, ($0["kind"] as String?, $0["sentiment"] as Double?))
@@ -168,8 +168,21 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual([r.resolution.count, Int(r.resolution.medianMs! / Self.minute), Int(r.resolution.p90Ms! / Self.minute)], [5, 45, 330])
         // A, B, I met; C 10 minutes late; D and B2 never answered, late until now in business minutes
         // (D from Monday the 9th 11:00: 6 + 32 + 32 + 40 + 8 hours; B2 from Wednesday the 11th 10:00: 7 + 16 + 32 + 40 + 8).
-        XCTAssertEqual(r.sla, [.init(targetMinutes: 60, conversations: 6, met: 3, breached: 3, medianLateMs: (103 * 60 - 60) * Self.minute)])
-        XCTAssertEqual(r.breachedLateMedianMs, (103 * 60 - 60) * Self.minute)
+        // Per urgency as triage judged them: normal A and B met, C 10 minutes late, B2 (103 hours less
+        // the hour); low I met, D late (118 hours less the hour).
+        let urgency = try database.read { db in
+            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT id, urgency FROM conversation").map { ($0[0] as Int64, $0[1] as String?) })
+        }
+        XCTAssertEqual(["A", "B", "C", "B2", "D", "I"].map { urgency[c[$0]!] }, ["normal", "normal", "normal", "normal", "low", "low"])
+        XCTAssertEqual(r.sla, [.init(urgency: "normal", targetMinutes: 60, conversations: 4, met: 2, breached: 2, medianLateMs: 10 * Self.minute),
+                               .init(urgency: "low", targetMinutes: 60, conversations: 2, met: 1, breached: 1, medianLateMs: (118 * 60 - 60) * Self.minute)])
+        XCTAssertEqual([r.slaMet, r.slaBreached], [3, 3])
+        XCTAssertEqual(r.breachedLateMedianMs, (103 * 60 - 60) * Self.minute, "over every urgency: C, B2 and D")
+        let text = try report().lines()
+        let sla = try XCTUnwrap(text.firstIndex { $0.hasPrefix("SLA by urgency") })
+        XCTAssertEqual(Array(text[sla...(sla + 2)]), ["SLA by urgency  target  conversations  met  breached  late by",
+                                                     "normal             60m              4    2         2      10m",
+                                                     "low                60m              2    1         1    4d21h"])
 
         XCTAssertEqual(m.dialogue, .init(twoWay: 2, closedWithThanks: 1, repeatWithin7Days: 1), "A and C wrote again; A thanked; B2 is Bob again")
 

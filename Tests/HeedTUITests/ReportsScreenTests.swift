@@ -34,7 +34,7 @@ final class ReportsScreenTests: XCTestCase {
             return Report.Group(key: "2026-11-\(17 + index)", measures: measures)
         }
         var today = days[6].measures
-        today.responsiveness.sla = [ReportMeasures.SLATarget(targetMinutes: 30, conversations: 3, met: 2, breached: 1)]
+        today.responsiveness.sla = [ReportMeasures.SLATarget(urgency: "high", targetMinutes: 30, conversations: 3, met: 2, breached: 1)]
         var week = ReportMeasures()
         week.heard.mentionsIn = perDay.reduce(0, +)
         week.heard.opened = 16

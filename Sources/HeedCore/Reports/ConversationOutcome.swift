@@ -11,8 +11,9 @@ struct ConversationOutcome {
     var mood: (before: Double, after: Double)?
     var unanswered: ConversationStatus?
     var resolution: Int64?
-    /// The SLA target, how long the customer waited against it, and whether an answer ended the wait.
-    var sla: (target: Int, waited: Int64, answered: Bool)?
+    /// The SLA target and the urgency it is for, how long the customer waited against it, and
+    /// whether an answer ended the wait.
+    var sla: (target: ReportTally.SLAKey, waited: Int64, answered: Bool)?
     var repeated = false
     var detractor = false
     var turned = false
@@ -37,7 +38,7 @@ struct ConversationOutcome {
         resolution = conversation.resolvedAt.map { clock.elapsed(from: first, to: $0) }
         // Spam, and what was resolved without a word (nothing asked for one), have no SLA.
         if let target = conversation.slaMinutes, conversation.status != .spam, answered || conversation.status != .resolved {
-            sla = (target, clock.elapsed(from: first, to: answer?.at ?? now), answered)
+            sla = (.init(urgency: conversation.urgency, minutes: target), clock.elapsed(from: first, to: answer?.at ?? now), answered)
         }
         self.repeated = repeated
         if let negative = customer.firstIndex(where: { ($0.sentiment ?? 0) <= -MessageAnalyzer.polarityThreshold }) {
@@ -125,7 +126,7 @@ extension ReportTally {
         if let sla = outcome.sla {
             // In place: a copy of the entry would copy its list of breaches every time.
             self.sla[sla.target, default: (0, 0, [])].conversations += 1
-            let limit = Int64(sla.target) * 60_000
+            let limit = Int64(sla.target.minutes) * 60_000
             if sla.waited > limit {
                 self.sla[sla.target]!.late.append(sla.waited - limit)
             } else if sla.answered {

@@ -43,6 +43,15 @@ extension Report {
                 page += "</tr>\n"
             }
             page += "</table>\n"
+            if section == "responsiveness" && !slaRows.isEmpty {
+                page += "<h3>SLA by urgency</h3>\n<table><tr><th>urgency</th>" + Self.slaHeaders.map { "<th>\($0)</th>" }.joined() + "</tr>\n"
+                for row in slaRows {
+                    page += "<tr><td>\(Self.escape(row.key))</td>" + zip(Self.slaHeaders, row.cells).map { name, value in
+                        "<td data-group=\"\(Self.escape(row.key))\" data-measure=\"sla.\(name.replacingOccurrences(of: " ", with: "_"))\">\(Self.escape(value))</td>"
+                    }.joined() + "</tr>\n"
+                }
+                page += "</table>\n"
+            }
         }
         if !shifts.isEmpty || !incidents.isEmpty || !suggestedAdvocates.isEmpty {
             page += "<h2>Shifts, incidents, advocates</h2>\n<ul>\n"

@@ -21,6 +21,10 @@ extension Report {
             return [Self.age(r.firstResponse.medianMs), Self.age(r.firstResponse.p90Ms), Self.age(r.resolution.medianMs), Self.age(r.resolution.p90Ms),
                     String(r.slaMet), String(r.slaBreached), Self.age(r.breachedLateMedianMs)]
         }
+        if !total.responsiveness.sla.isEmpty {
+            out.append("")
+            out += Self.table(title: "SLA by urgency", headers: Self.slaHeaders, rows: slaRows, width: width)
+        }
         table("Dialogue", ["answered", "two-way", "thanks", "repeat 7d"]) { m in
             [String(m.heard.answered), String(m.dialogue.twoWay), String(m.dialogue.closedWithThanks), String(m.dialogue.repeatWithin7Days)]
         }
@@ -69,6 +73,16 @@ extension Report {
                 + zip(cells, widths).map { String(repeating: " ", count: $1 - $0.count + 2) + $0 }.joined()
         }
         return [line(title, headers)] + rows.map { line($0.key, $0.cells) }
+    }
+
+    static let slaHeaders = ["target", "conversations", "met", "breached", "late by"]
+
+    /// The total's SLA, a row per urgency and target, the most urgent first.
+    var slaRows: [(key: String, cells: [String])] {
+        total.responsiveness.sla.map { line in
+            (line.urgency ?? "(not judged)", ["\(line.targetMinutes)m", String(line.conversations), String(line.met), String(line.breached),
+                                              Self.age(line.medianLateMs)])
+        }
     }
 
     private static func count(_ value: Int, _ share: Double?) -> String {

@@ -141,7 +141,7 @@ public struct Report: Sendable, Equatable, Codable {
 
     /// The measures of the conversations `ids` names, each counted as opened, followed to `now`:
     /// a shift's handover gives those of the conversations its operator answered first.
-    static func measures(_ db: Database, conversations ids: [Int64], config: Config, now: Int64) throws -> ReportMeasures {
+    public static func measures(_ db: Database, conversations ids: [Int64], config: Config, now: Int64) throws -> ReportMeasures {
         let clock = SLAClock(sla: config.sla, hours: config.businessHours)
         var tally = ReportTally()
         for conversation in try ReportFacts.conversations(db, ids: ids) {

@@ -35,6 +35,8 @@ struct ReportFacts {
         var kind: MentionKind?
         var contact: Int64?
         var slaMinutes: Int?
+        /// What triage made of it: its SLA target is this urgency's (unless a rule set one).
+        var urgency: Urgency?
         var messages: [Message] = []
         var queued: [Answer] = []
         var resolvedAt: Int64?
@@ -151,7 +153,7 @@ struct ReportFacts {
         var conversations: [Conversation] = []
         var index: [Int64: Int] = [:]
         let rows = try BoundStatement(db, """
-            SELECT id, channel, team, assignee, status, kind, contact_id, sla_minutes, mention_count FROM conversation c
+            SELECT id, channel, team, assignee, status, kind, contact_id, sla_minutes, mention_count, urgency FROM conversation c
             WHERE \(scope.filter) ORDER BY id
             """)
         rows.bind(scope.values)
@@ -160,7 +162,7 @@ struct ReportFacts {
             conversations.append(Conversation(
                 id: rows.int64(0), channel: rows.text(1) ?? "", team: rows.text(2), assignee: rows.text(3),
                 status: ConversationStatus(rawValue: rows.text(4) ?? "") ?? .open, kind: rows.text(5).flatMap(MentionKind.init(rawValue:)),
-                contact: rows.optionalInt64(6), slaMinutes: rows.optionalInt64(7).map(Int.init)))
+                contact: rows.optionalInt64(6), slaMinutes: rows.optionalInt64(7).map(Int.init), urgency: rows.text(9).flatMap(Urgency.init(rawValue:))))
             conversations[conversations.count - 1].messages.reserveCapacity(rows.int(8))
         }
         return (conversations, index)

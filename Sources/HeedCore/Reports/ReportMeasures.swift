@@ -33,7 +33,10 @@ public struct ReportMeasures: Sendable, Equatable, Codable {
         }
     }
 
+    /// The SLA of one urgency and target (a channel or a rule may give an urgency another target).
     public struct SLATarget: Sendable, Equatable, Codable {
+        /// `high`, `normal` or `low`, as triage judged the conversation (nil: not judged).
+        public var urgency: String?
         public var targetMinutes: Int
         public var conversations = 0
         /// First answer within the target.

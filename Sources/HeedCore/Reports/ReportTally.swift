@@ -3,7 +3,7 @@ struct ReportTally {
     var measures = ReportMeasures()
     var firstResponses: [Int64] = []
     var resolutions: [Int64] = []
-    var sla: [Int: (conversations: Int, met: Int, late: [Int64])] = [:]
+    var sla: [SLAKey: (conversations: Int, met: Int, late: [Int64])] = [:]
     var moodBefore = 0.0
     var moodAfter = 0.0
     var praise: [Int64: Int] = [:]
@@ -15,8 +15,8 @@ struct ReportTally {
         result.responsiveness.resolution = .init(resolutions)
         result.responsiveness.sla = sla.keys.sorted().map { target in
             let entry = sla[target]!
-            return .init(targetMinutes: target, conversations: entry.conversations, met: entry.met, breached: entry.late.count,
-                         medianLateMs: ReportMeasures.Durations.rank(entry.late.sorted(), 0.5))
+            return .init(urgency: target.urgency?.rawValue, targetMinutes: target.minutes, conversations: entry.conversations, met: entry.met,
+                         breached: entry.late.count, medianLateMs: ReportMeasures.Durations.rank(entry.late.sorted(), 0.5))
         }
         result.responsiveness.breachedLateMedianMs = ReportMeasures.Durations.rank(sla.values.flatMap(\.late).sorted(), 0.5)
         if result.mood.measured > 0 {
@@ -30,6 +30,18 @@ struct ReportTally {
         result.advocates.new = advocates.filter { !earlierPraisers.contains($0) }.count
         result.advocates.defenders = defenders.count
         return result
+    }
+
+    /// An SLA line: the urgency triage gave (nil where none) and the target in minutes, the most
+    /// urgent first.
+    struct SLAKey: Hashable, Comparable {
+        var urgency: Urgency?
+        var minutes: Int
+
+        static func < (a: SLAKey, b: SLAKey) -> Bool {
+            let rank = { (key: SLAKey) in key.urgency.flatMap { Urgency.allCases.firstIndex(of: $0) } ?? Urgency.allCases.count }
+            return (rank(a), a.minutes) < (rank(b), b.minutes)
+        }
     }
 
     /// Three decimals: sentiment is not known finer, and the JSON stays readable.
