@@ -99,6 +99,8 @@ final class KindTests: XCTestCase {
             ("Feature request: export to CSV", .idea, "\"feature request\""),
             ("Crypto giveaway! DM me for guaranteed returns", .spam, "\"crypto giveaway\", \"dm me\", \"guaranteed returns\""),
             ("free followers at bit.ly/x", .spam, "\"free followers\", a link"),
+            ("WIN FREE CRYPTO now!!! click bit.ly/free-crypto-win dm for promo", .spam, "\"free crypto\", a link"),
+            ("free bitcoin for the first 100 to reply", .spam, "\"free bitcoin\""),
             ("New card arrived today", .other, "no cue"),
         ]
         for (text, kind, reason) in table {
