@@ -83,6 +83,29 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(try incidents(database).map(\.state), [.quiet])
     }
 
+    /// The same file in one transaction or in a hundred: the terms of complaints earlier
+    /// transactions stored are remembered rather than read again, and find the same incident.
+    func testOneFileInSmallTransactionsFindsTheSameIncident() throws {
+        var random = SeededRandom(seed: 11)
+        let burstStart = start + 3 * 24 * 60 * minute - 10 * 60 * minute
+        let lines = ordinary(&random, from: start, days: 3, perHour: 40).filter { $0.at < burstStart }
+            + outage(&random, count: 26, from: burstStart, minutes: 9, prefix: "burst")
+        let text = lines.map { MentionLines.line(id: $0.id, text: $0.text, at: RFC3339.string(fromMilliseconds: $0.at), author: "a-\($0.id)") }
+        let path = folder.write("whole.jsonl", text.joined(separator: "\n") + "\n")
+        var found: [[String]] = []
+        for batch in [50_000, 30] {
+            let database = try AppDatabase.inMemory()
+            let ingester = Ingester(database: database, config: Config(), clock: FixedClock(RFC3339.string(fromMilliseconds: burstStart + 10 * minute)))
+            ingester.batchSize = batch
+            _ = try ingester.ingest(path: path)
+            let incidents = try self.incidents(database, now: burstStart + 10 * minute)
+            XCTAssertEqual(incidents.count, 1, "batches of \(batch)")
+            found.append(try incidents.flatMap { [$0.title] + (try memberSources(database, $0.id)).sorted() })
+        }
+        XCTAssertEqual(found[0], found[1])
+        XCTAssertGreaterThan(found[0].count, 20)
+    }
+
     func testATermThatIsUsuallyThisBusyIsNoBurstButARareOneIs() throws {
         let database = try AppDatabase.inMemory()
         var config = Config()

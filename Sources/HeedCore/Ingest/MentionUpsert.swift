@@ -76,6 +76,7 @@ final class MentionUpsert {
             let analysis = handle.ours ? nil : triager.analyzer.analyze(m.text)
             try sql.updateMention.run(m.text, m.url, m.lang, m.metrics.likes, m.metrics.reposts, m.metrics.replies, m.extra, now, id,
                                       analysis?.sentiment, analysis?.kind.rawValue, analysis?.fingerprint)
+            triager.incidents.forget(mention: id)
             return .updated
         }
         find.reset()

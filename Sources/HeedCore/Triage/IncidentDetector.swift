@@ -15,6 +15,11 @@ final class IncidentDetector {
     private let common: Set<String>
     /// The complaints stored in this batch.
     private var fresh: [Int64: (at: Int64, terms: IncidentTerms)] = [:]
+    /// Complaints earlier batches of this import stored, with their terms: the next batch's
+    /// window reads them again, and telling their terms again was the largest part of a small
+    /// batch's cost. The latest `rememberedLimit` or so are kept.
+    private var remembered: [Int64: (at: Int64, terms: IncidentTerms)] = [:]
+    static let rememberedLimit = 50_000
 
     /// The messages incidents are made of, as SQL over `mention` (the index
     /// `mention_complaint_time` is on exactly this) and as a test of an analysis.
@@ -57,7 +62,7 @@ final class IncidentDetector {
     /// bursts among the rest and the complaints stored before around them.
     func finishBatch(in db: Database, now: Int64) throws {
         guard !fresh.isEmpty else { return }
-        defer { fresh.removeAll(keepingCapacity: true) }
+        defer { rememberFresh() }
         try count(db)
         let ordered = fresh.map { (id: $0.key, at: $0.value.at) }.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
         var baseline = Baseline(db: db, window: settings.window)
@@ -72,6 +77,23 @@ final class IncidentDetector {
             if !open.isEmpty { try detect(in: try complaints(around: open.map(\.at), in: db), baseline: &baseline, db: db, now: now) }
             start = end
         }
+    }
+
+    /// A stored complaint's text changed: its terms are read from the cache again when needed.
+    func forget(mention id: Int64) {
+        remembered[id] = nil
+    }
+
+    /// The batch's complaints join those remembered; past the limit, only those near the latest
+    /// of them stay (an import in time order reads no further back).
+    private func rememberFresh() {
+        let latest = fresh.values.map(\.at).max() ?? 0
+        remembered.merge(fresh) { _, new in new }
+        fresh.removeAll(keepingCapacity: true)
+        guard remembered.count > Self.rememberedLimit else { return }
+        let keepFrom = latest - 2 * settings.window - Self.stretch
+        remembered = remembered.filter { $0.value.at >= keepFrom }
+        if remembered.count > Self.rememberedLimit { remembered.removeAll(keepingCapacity: true) }
     }
 
     /// Adds the batch to the per-day counts of every term and of all complaints.
@@ -152,7 +174,8 @@ final class IncidentDetector {
                 let id = read.int64(StoredComplaint.id)
                 let own = fresh[id]
                 found.append(Complaint(mention: id, at: read.int64(StoredComplaint.at),
-                                       terms: own?.terms ?? IncidentTerms(read.text(StoredComplaint.text) ?? "", common: common, keepWords: false),
+                                       terms: own?.terms ?? remembered[id]?.terms
+                                           ?? IncidentTerms(read.text(StoredComplaint.text) ?? "", common: common, keepWords: false),
                                        taken: read.int(StoredComplaint.taken) != 0, isNew: own != nil))
             }
             read.reset()
