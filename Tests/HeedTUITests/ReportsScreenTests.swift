@@ -44,8 +44,7 @@ final class ReportsScreenTests: XCTestCase {
         (mastodon.heard.opened, mastodon.heard.answered) = (4, 3)
         return ReportDigest(since: since, now: now, timeZone: "UTC", days: days.dropLast() + [Report.Group(key: "2026-11-23", measures: today)],
                             week: week, hourlyMentions: (0..<(6 * 24 + 12)).map { $0 % 24 == 14 ? 6 : $0 % 24 < 8 ? 0 : 1 },
-                            channels: [Report.Group(key: "x", measures: x), Report.Group(key: "mastodon\u{1b}[31m", measures: mastodon)],
-                            incidents: 0)
+                            channels: [Report.Group(key: "x", measures: x), Report.Group(key: "mastodon\u{1b}[31m", measures: mastodon)])
     }
 
     func testTheViewOpensCountsAndCloses() {

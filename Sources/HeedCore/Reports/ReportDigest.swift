@@ -14,16 +14,15 @@ public struct ReportDigest: Sendable, Equatable {
     public var hourlyMentions: [Int]
     /// Each channel's measures over the week, the busiest first.
     public var channels: [Report.Group]
-    public var incidents: Int
 
     public var today: ReportMeasures { days.last?.measures ?? ReportMeasures() }
 
     public static let dayCount = 7
 
     public init(since: Int64, now: Int64, timeZone: String, days: [Report.Group], week: ReportMeasures, hourlyMentions: [Int],
-                channels: [Report.Group], incidents: Int) {
+                channels: [Report.Group]) {
         (self.since, self.now, self.timeZone, self.days, self.week) = (since, now, timeZone, days, week)
-        (self.hourlyMentions, self.channels, self.incidents) = (hourlyMentions, channels, incidents)
+        (self.hourlyMentions, self.channels) = (hourlyMentions, channels)
     }
 
     public static func make(_ database: AppDatabase, config: Config, now: Int64) throws -> ReportDigest {
@@ -51,8 +50,7 @@ public struct ReportDigest: Sendable, Equatable {
                     return Report.Group(key: key, measures: dayMeasures[key] ?? ReportMeasures())
                 },
                 week: byDay.total, hourlyMentions: hours,
-                channels: byChannel.groups.sorted { ($0.measures.heard.mentionsIn, $1.key) > ($1.measures.heard.mentionsIn, $0.key) },
-                incidents: byDay.incidents.count)
+                channels: byChannel.groups.sorted { ($0.measures.heard.mentionsIn, $1.key) > ($1.measures.heard.mentionsIn, $0.key) })
         }
     }
 }

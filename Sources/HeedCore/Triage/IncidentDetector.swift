@@ -16,7 +16,7 @@ final class IncidentDetector {
     /// The complaints stored in this batch.
     private var fresh: [Int64: (at: Int64, terms: IncidentTerms)] = [:]
     /// Complaints earlier batches of this import stored, with their terms: the next batch's
-    /// window reads them again, and telling their terms again was the largest part of a small
+    /// window reads them again, and telling their terms again was a large part of a small
     /// batch's cost. The latest `rememberedLimit` or so are kept.
     private var remembered: [Int64: (at: Int64, terms: IncidentTerms)] = [:]
     static let rememberedLimit = 50_000

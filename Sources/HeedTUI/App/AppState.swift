@@ -300,6 +300,6 @@ public enum Effect: Sendable, Equatable {
     case next
     /// Give the conversation (as text or JSON) to a command: its words, run without a shell.
     case pipe(conversation: Int64, json: Bool, command: [String])
-    /// Count the Reports view's figures (away from the keys: on a large cache it takes a second).
+    /// Count the Reports view's figures (away from the keys: on a large cache it takes seconds).
     case countReports
 }

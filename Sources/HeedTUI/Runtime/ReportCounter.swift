@@ -2,8 +2,8 @@ import Foundation
 import HeedCore
 
 /// Counts the Reports view's figures on a thread of its own: on a million mentions a count
-/// takes about a second, and the keys must not wait for it. One count at a time; the runtime
-/// takes what finished on its next turn.
+/// takes seconds, and the keys must not wait for it. One count at a time; the runtime takes
+/// what finished on its next turn.
 final class ReportCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var finished: Result<ReportDigest, HeedError>?
@@ -14,14 +14,14 @@ final class ReportCounter: @unchecked Sendable {
 
     var running: Bool { lock.withLock { counting } }
 
-    /// Starts a count unless one is running (false then).
-    func start(now: Int64, token: Int, _ count: @escaping @Sendable () -> Result<ReportDigest, HeedError>) -> Bool {
+    /// Starts a count unless one is running (its figures come soon enough).
+    func start(now: Int64, token: Int, _ count: @escaping @Sendable () -> Result<ReportDigest, HeedError>) {
         let started = lock.withLock {
             guard !counting else { return false }
             counting = true
             return true
         }
-        guard started else { return false }
+        guard started else { return }
         (startedAt, startedToken) = (now, token)
         Thread.detachNewThread { [self] in
             let result = count()
@@ -30,7 +30,6 @@ final class ReportCounter: @unchecked Sendable {
                 counting = false
             }
         }
-        return true
     }
 
     /// What the latest count found, once.

@@ -221,7 +221,7 @@ public final class Runtime {
 
     private func countReports() {
         let data = data, now = clock.now()
-        _ = reportCounter.start(now: now, token: token) { data.countReports(now: now) }
+        reportCounter.start(now: now, token: token) { data.countReports(now: now) }
     }
 
     private var viewCountsDue: Bool {

@@ -45,7 +45,8 @@ enum Chart {
 
     /// `values` summed in runs of `size`, the last run taking what is left.
     static func buckets(_ values: [Int], size: Int) -> [Int] {
-        stride(from: 0, to: values.count, by: Swift.max(1, size)).map { values[$0..<Swift.min($0 + size, values.count)].reduce(0, +) }
+        let size = Swift.max(1, size)
+        return stride(from: 0, to: values.count, by: size).map { values[$0..<Swift.min($0 + size, values.count)].reduce(0, +) }
     }
 
     /// A bar `share` (0…1) of `width` characters, to an eighth of one.
