@@ -72,7 +72,7 @@ extension Report {
             ("median first response", r.firstResponse.medianMs.map { Age.span(milliseconds: $0) } ?? "–"),
             ("SLA met", judged == 0 ? "–" : "\(Int((Double(met) / Double(judged) * 100).rounded()))%"),
             ("two-way", h.answered == 0 ? "–" : "\(Int((Double(total.dialogue.twoWay) / Double(h.answered) * 100).rounded()))%"),
-            ("mood after our answer", total.mood.shift.map { String(format: "%+.2f", $0) } ?? "–"),
+            ("mood after our answer", Self.signed(total.mood.shift)),
             ("advocates", String(total.advocates.praisedTwice)),
         ]
         return "<div class=\"headline\">" + tiles.map { "<div><b>\(Self.escape($0.1))</b>\(Self.escape($0.0))</div>" }.joined() + "</div>\n"

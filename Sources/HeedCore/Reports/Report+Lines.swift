@@ -13,7 +13,7 @@ extension Report {
         }
         table("Heard", ["in", "opened", "answered", "their channel", "spam", "resolved", "open"]) { m in
             let h = m.heard
-            return [String(h.mentionsIn), String(h.opened), Self.count(h.answered, h.shareAnswered), Self.count(h.answeredOnTheirChannel, h.shareOnTheirChannel),
+            return [String(h.mentionsIn), String(h.opened), Self.withShare(h.answered, h.shareAnswered), Self.withShare(h.answeredOnTheirChannel, h.shareOnTheirChannel),
                     String(h.unansweredSpam), String(h.unansweredResolved), String(h.unansweredOpen)]
         }
         table("Responsiveness", ["1st reply", "p90", "resolved in", "p90", "SLA met", "breached", "late by"]) { m in
@@ -85,13 +85,18 @@ extension Report {
         }
     }
 
-    private static func count(_ value: Int, _ share: Double?) -> String {
+    // How the text tables write their figures; the screen's Reports view writes them the same way.
+
+    /// A count and its share: `12 75%`.
+    public static func withShare(_ value: Int, _ share: Double?) -> String {
         share.map { "\(value) \(Int(($0 * 100).rounded()))%" } ?? String(value)
     }
 
-    private static func age(_ ms: Int64?) -> String { ms.map { Age.span(milliseconds: $0) } ?? "–" }
+    /// A measured span (`1h10m`), or `–` when there is none.
+    public static func age(_ ms: Int64?) -> String { ms.map { Age.span(milliseconds: $0) } ?? "–" }
 
-    private static func signed(_ value: Double?) -> String { value.map { String(format: "%+.2f", $0) } ?? "–" }
+    /// A sentiment or its shift, signed to two decimals, or `–`.
+    public static func signed(_ value: Double?) -> String { value.map { String(format: "%+.2f", $0) } ?? "–" }
 
     /// A time of the report in the config's zone, as the other commands print times.
     func stamp(_ rfc3339: String) -> String {

@@ -155,8 +155,8 @@ public struct Handover: Sendable, Equatable, Codable {
             let timed = responsiveness.slaMet + responsiveness.slaBreached
             if timed > 0 { landed.append("SLA met \(responsiveness.slaMet) of \(timed)") }
             landed += ["two-way \(measures.dialogue.twoWay)", "resolved \(responsiveness.resolution.count)"]
-            if let before = measures.mood.before, let after = measures.mood.after {
-                landed.append(String(format: "customers' mood %+.2f → %+.2f", before, after))
+            if measures.mood.measured > 0 {
+                landed.append("customers' mood \(Report.signed(measures.mood.before)) → \(Report.signed(measures.mood.after))")
             }
             lines.append("  their first answers (\(measures.heard.answered)): " + landed.joined(separator: ", "))
         }

@@ -61,14 +61,14 @@ enum ReportsScreen {
         return [
             row("Mentions in", { String($0.heard.mentionsIn) }, count(\.heard.mentionsIn)),
             row("Conversations opened", { String($0.heard.opened) }, count(\.heard.opened)),
-            row("Answered", { share($0.heard.answered, $0.heard.shareAnswered) }, { $0.heard.shareAnswered }),
-            row("  on their own channel", { share($0.heard.answeredOnTheirChannel, $0.heard.shareOnTheirChannel) }, { $0.heard.shareOnTheirChannel }),
-            row("First reply, median", { age($0.responsiveness.firstResponse.medianMs) }, { $0.responsiveness.firstResponse.medianMs.map(Double.init) }),
+            row("Answered", { Report.withShare($0.heard.answered, $0.heard.shareAnswered) }, { $0.heard.shareAnswered }),
+            row("  on their own channel", { Report.withShare($0.heard.answeredOnTheirChannel, $0.heard.shareOnTheirChannel) }, { $0.heard.shareOnTheirChannel }),
+            row("First reply, median", { Report.age($0.responsiveness.firstResponse.medianMs) }, { $0.responsiveness.firstResponse.medianMs.map(Double.init) }),
             breaches,
             row("Two-way", { String($0.dialogue.twoWay) }, count(\.dialogue.twoWay)),
             row("Closed with thanks", { String($0.dialogue.closedWithThanks) }, count(\.dialogue.closedWithThanks)),
             row("Repeat within 7 days", { String($0.dialogue.repeatWithin7Days) }, count(\.dialogue.repeatWithin7Days)),
-            row("Mood shift after reply", { $0.mood.shift.map { String(format: "%+.2f", $0) } ?? "–" }, { $0.mood.shift }),
+            row("Mood shift after reply", { Report.signed($0.mood.shift) }, { $0.mood.shift }),
             row("Detractors turned", { "\($0.mood.turned)/\($0.mood.detractors)" }, count(\.mood.turned)),
             row("Ideas in / answered", { "\($0.ideas.received)/\($0.ideas.closedWithAnswer)" }, count(\.ideas.received)),
             row("Advocates (praised 2+)", { String($0.advocates.praisedTwice) }, count(\.advocates.praisedTwice)),
@@ -115,16 +115,10 @@ enum ReportsScreen {
             let name = fit(DisplayText(untrusted: channel.key).string, nameWidth)
             grid.put(DisplayText(name), x: 1, y: y)
             grid.put(DisplayText(Chart.bar(heard.shareAnswered ?? 0, width: barWidth)), x: nameWidth + 2, y: y)
-            grid.put(DisplayText(share(heard.answered, heard.shareAnswered) + " of \(heard.opened)"), x: nameWidth + barWidth + 3, y: y, style: .dim)
+            grid.put(DisplayText(Report.withShare(heard.answered, heard.shareAnswered) + " of \(heard.opened)"), x: nameWidth + barWidth + 3, y: y, style: .dim)
             y += 1
         }
     }
-
-    private static func share(_ count: Int, _ share: Double?) -> String {
-        share.map { "\(count) \(Int(($0 * 100).rounded()))%" } ?? String(count)
-    }
-
-    private static func age(_ ms: Int64?) -> String { ms.map { Age.span(milliseconds: $0) } ?? "–" }
 
     private static func fit(_ text: String, _ width: Int) -> String { DisplayWidth.fit(text, to: width) }
 
