@@ -20,7 +20,8 @@ let package = Package(
             providers: [.apt(["libncurses-dev"])]
         ),
         .target(name: "CCursesShim", dependencies: ["CNcursesw"]),
-        .target(name: "CSQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
+        // The SQLite heed runs on, whatever the system has (Sources/CSQLite/README.md).
+        .target(name: "CSQLite", exclude: ["README.md"], cSettings: sqliteSettings),
         .target(
             name: "HeedCore",
             dependencies: [
@@ -28,7 +29,7 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                "CSQLiteTuning",
+                "CSQLite",
             ],
             resources: [.embedInCode("Resources/config.example.json"), .embedInCode("Resources/sentiment-lexicon.tsv"),
                         .embedInCode("Resources/triage-cues.tsv"), .embedInCode("Resources/vader-lexicon.tsv")]
@@ -65,3 +66,17 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// Debian's own build options, so heed behaves as it did on the system's SQLite, and two of
+/// heed's: memory statistics off (their global mutex is taken on every allocation, and heed
+/// never reads them) and SQLite optimised in debug builds too, since the tests exercise it hard.
+var sqliteSettings: [CSetting] {
+    ["SQLITE_DEFAULT_MEMSTATUS=0", "SQLITE_THREADSAFE=1", "SQLITE_USE_URI=1", "SQLITE_SECURE_DELETE", "SQLITE_DEFAULT_RECURSIVE_TRIGGERS=1",
+     "SQLITE_ENABLE_FTS3", "SQLITE_ENABLE_FTS3_PARENTHESIS", "SQLITE_ENABLE_FTS4", "SQLITE_ENABLE_FTS5", "SQLITE_ENABLE_RTREE",
+     "SQLITE_ENABLE_MATH_FUNCTIONS", "SQLITE_ENABLE_COLUMN_METADATA", "SQLITE_ENABLE_DBSTAT_VTAB", "SQLITE_ENABLE_UNLOCK_NOTIFY",
+     "SQLITE_ENABLE_PREUPDATE_HOOK", "SQLITE_LIKE_DOESNT_MATCH_BLOBS", "SQLITE_MAX_VARIABLE_NUMBER=250000",
+     "HAVE_USLEEP=1", "HAVE_FDATASYNC=1", "HAVE_LOCALTIME_R=1", "HAVE_GMTIME_R=1", "HAVE_ISNAN=1", "HAVE_STRCHRNUL=1"].map { setting in
+        let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
+        return .define(parts[0], to: parts.count > 1 ? parts[1] : nil)
+    } + [.unsafeFlags(["-w"]), .unsafeFlags(["-O2"], .when(configuration: .debug))]
+}

@@ -1,4 +1,3 @@
-import CSQLiteTuning
 import Foundation
 import GRDB
 
@@ -40,10 +39,6 @@ public final class AppDatabase: Sendable {
         return false
     }
 
-    /// SQLite's memory statistics cost a global mutex per allocation; heed never reads them.
-    /// This must run before the first connection of the process, so every open calls it.
-    private static let tuned: Void = { _ = CSQLiteTuning_disableMemoryStatistics() }()
-
     /// Opens (creating if needed) the cache at `path`, upgrading an older schema.
     ///
     /// `memoryMapped`: pages are read through the file's memory map rather than a read call
@@ -53,7 +48,6 @@ public final class AppDatabase: Sendable {
     /// `readers`: connections for reading at once (GRDB's default, 5, unless given): a long-running
     /// service reading little keeps fewer, each with its own page cache.
     public static func open(path: String, memoryMapped: Bool = false, readers: Int? = nil) throws -> AppDatabase {
-        _ = tuned
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         do {
