@@ -11,6 +11,9 @@ public struct Workspace: Sendable {
     public var configSource: String
     /// Who runs this process and whether they may act for others (see `Identity`).
     public var identity: Identity
+    /// Whether this process's uid may change a config file (`Identity.mayChange`); tests stand
+    /// in for another user with it.
+    var mayChange: @Sendable (String) -> Bool = Identity.mayChange
 
     /// Config: `--config`, else `HEED_CONFIG`, else `$XDG_CONFIG_HOME/heed/config.json` when it exists.
     /// Cache: `--cache`, else `HEED_CACHE`, else the config's `cache`, else `$XDG_DATA_HOME/heed/cache.sqlite`.
@@ -127,6 +130,17 @@ public struct Workspace: Sendable {
                         .notPermitted)
     }
 
+    /// Refuses a config of one's own on a cache bound to a config file this user cannot change:
+    /// roles and logins are that file's, and a copy of it in which they are a lead (same scoring,
+    /// so the binding lets it in) would let an agent act as anyone or bind the cache anew. Checked
+    /// where the cache is opened anyway, so that it costs no read of its own.
+    public func refuseOwnCopy(of bound: ConfigBinding?) throws {
+        guard let bound, bound.source != configSource, bound.source != ConfigBinding.example, bound.source != ConfigBinding.defaults,
+              identity.boundConfig == nil, FileManager.default.fileExists(atPath: bound.source), !mayChange(bound.source) else { return }
+        throw HeedError("the cache \(cachePath) is bound to the config \(bound.source), which you cannot change, and heed takes who you are "
+            + "and what you may do from it, not from \(ConfigBinding.describe(configSource)): use --config \(bound.source)", .notPermitted)
+    }
+
     /// Opens (creating or upgrading) the cache this workspace names.
     /// The cache; `memoryMapped` for those that read the whole queue (see `AppDatabase.open`).
     /// A cache no config scores yet is bound to this one; one bound to a config that scores
@@ -135,8 +149,8 @@ public struct Workspace: Sendable {
                           environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppDatabase {
         let database = try AppDatabase.open(path: cachePath, memoryMapped: memoryMapped, readers: readers)
         do {
-            try ConfigBinding.settle(database, config: config, source: configSource, by: person(environment: environment),
-                                     now: SystemClock().now())
+            try refuseOwnCopy(of: ConfigBinding.settle(database, config: config, source: configSource, by: person(environment: environment),
+                                                       now: SystemClock().now()))
         } catch {
             try? database.close()
             throw error

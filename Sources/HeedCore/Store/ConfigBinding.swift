@@ -38,8 +38,9 @@ public struct ConfigBinding: Sendable, Equatable {
     }
 
     /// Binds the cache to `config` if nothing does yet; refuses a config that scores differently
-    /// from the one bound, naming both and what differs.
-    static func settle(_ database: AppDatabase, config: Config, source: String, by actor: String?, now: Int64) throws {
+    /// from the one bound, naming both and what differs. Returns the binding in force.
+    @discardableResult
+    static func settle(_ database: AppDatabase, config: Config, source: String, by actor: String?, now: Int64) throws -> ConfigBinding {
         if let bound = try database.read(read) {
             try check(bound, config: config, source: source, cache: database.path ?? "the cache")
             if bound.scoring.description != config.scoring.description {
@@ -47,16 +48,17 @@ public struct ConfigBinding: Sendable, Equatable {
                 // changes next is compared with it.
                 try database.write { db in try db.execute(sql: "UPDATE config_binding SET scoring = ?", arguments: [config.scoring.description]) }
             }
-            return
+            return bound
         }
-        try database.write { db in
+        return try database.write { db in
             // Two processes binding a new cache at once: the first one's stands, the second is checked against it.
             if let bound = try read(db) {
                 try check(bound, config: config, source: source, cache: database.path ?? "the cache")
-                return
+                return bound
             }
             try db.execute(sql: "INSERT INTO config_binding (only, scoring, source, bound_at, bound_by) VALUES (1, ?, ?, ?, ?)",
                            arguments: [config.scoring.description, source, now, actor])
+            return ConfigBinding(scoring: config.scoring, source: source, boundAt: now, boundBy: actor)
         }
     }
 

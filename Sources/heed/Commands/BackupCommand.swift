@@ -55,6 +55,8 @@ struct RestoreCommand: ParsableCommand {
         try guarded {
             let workspace = try global.workspace()
             try workspace.administer("restore the cache")
+            // Nobody has the cache open while it is restored, so reading its binding apart is safe.
+            try workspace.refuseOwnCopy(of: ConfigBinding.peek(path: workspace.cachePath))
             let restored = try Backup.restore(from: file, into: workspace.cachePath, by: workspace.person() ?? "heed", now: SystemClock().now())
             print("restored \(workspace.cachePath) from \(restored.contents.file)")
             for line in restored.contents.lines(timeZone: workspace.config.timeZone) { print("  " + line) }

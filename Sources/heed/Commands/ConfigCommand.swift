@@ -59,6 +59,7 @@ struct ConfigCommand: ParsableCommand {
                 let workspace = try Workspace.resolve(configFlag: file ?? global.config, cacheFlag: global.cache)
                 try workspace.administer("bind the cache to a config")
                 let database = try AppDatabase.open(path: workspace.cachePath)
+                try workspace.refuseOwnCopy(of: try database.read(ConfigBinding.read))
                 let actor = workspace.person()
                 let (previous, rescored) = try ConfigBinding.apply(database, config: workspace.config, source: workspace.configSource,
                                                                    by: actor, now: SystemClock().now())
