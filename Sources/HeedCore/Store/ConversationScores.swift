@@ -10,13 +10,14 @@ struct ConversationScores {
     private let score: BoundStatement
     private let reasons: BoundStatement
     private let clock: BoundStatement
+    private let check: BoundStatement
 
     init(_ db: Database) throws {
         score = try BoundStatement(db, """
             UPDATE conversation SET priority = ?2,
                 previous_priority = CASE WHEN urgency IS NULL THEN NULL WHEN priority <> ?2 THEN priority ELSE previous_priority END,
                 static_points = ?3, priority_floor = ?4, waiting_since = ?5, sla_minutes = ?6, urgency = ?7,
-                due_at = ?8, breached = ?9, kind = ?10, sentiment = ?11, spam_score = ?12, lang = ?13
+                due_at = ?8, breached = ?9, kind = ?10, sentiment = ?11, spam_score = ?12, lang = ?13, clock_check_at = ?14
             WHERE id = ?1
             """)
         reasons = try BoundStatement(db, """
@@ -25,14 +26,16 @@ struct ConversationScores {
             """)
         clock = try BoundStatement(db, """
             UPDATE conversation SET previous_priority = CASE WHEN priority <> ?2 THEN priority ELSE previous_priority END,
-                priority = ?2, breached = ?3 WHERE id = ?1
+                priority = ?2, breached = ?3, clock_check_at = ?4 WHERE id = ?1
             """)
+        check = try BoundStatement(db, "UPDATE conversation SET clock_check_at = ?2 WHERE id = ?1")
     }
 
     /// Everything a full triage of conversation `id` found.
     func write(_ id: Int64, priority: Int, staticPoints: Double, floor: Int?, waitingSince: Int64?, slaMinutes: Int, urgency: Urgency,
-               due: Int64?, breached: Bool, kind: MentionKind, sentiment: Double, spam: Double, lang: String?) throws {
-        try score.run(id, priority, staticPoints, floor, waitingSince, slaMinutes, urgency.rawValue, due, breached, kind.rawValue, sentiment, spam, lang)
+               due: Int64?, breached: Bool, kind: MentionKind, sentiment: Double, spam: Double, lang: String?, clockCheck: Int64?) throws {
+        try score.run(id, priority, staticPoints, floor, waitingSince, slaMinutes, urgency.rawValue, due, breached, kind.rawValue, sentiment, spam, lang,
+                      clockCheck)
     }
 
     /// The reasons shown for its priority (JSON: `ReasonsJSON`), written only when they changed.
@@ -40,8 +43,13 @@ struct ConversationScores {
         try reasons.run(id, json)
     }
 
-    /// The clock's part moved: the new priority and whether it is breached.
-    func writeClock(_ id: Int64, priority: Int, breached: Bool) throws {
-        try clock.run(id, priority, breached)
+    /// The clock's part moved: the new priority, whether it is breached, and when it may move next.
+    func writeClock(_ id: Int64, priority: Int, breached: Bool, clockCheck: Int64?) throws {
+        try clock.run(id, priority, breached, clockCheck)
+    }
+
+    /// The clock's part did not move: only when to look again.
+    func writeCheck(_ id: Int64, clockCheck: Int64?) throws {
+        try check.run(id, clockCheck)
     }
 }

@@ -27,6 +27,7 @@ enum Schema {
         migrator.registerMigration("v17-streaming", migrate: v17Streaming)
         migrator.registerMigration("v18-audit", migrate: v18Audit)
         migrator.registerMigration("v19-event-uid", migrate: v19EventUID)
+        migrator.registerMigration("v20-clock-check", migrate: v20ClockCheck)
         return migrator
     }
 
@@ -591,6 +592,28 @@ enum Schema {
             BEGIN
                 SELECT RAISE(ABORT, 'the event log is append-only: only a redaction replaces an entry''s text');
             END;
+            """)
+    }
+
+    /// When the clock's part of an open conversation's priority may next change (its waiting
+    /// points' next step, or its breach: `Triager.clockCheck`), so that the re-score every minute
+    /// reads the few due rather than every open conversation. NULL: never again; 0: at the next.
+    private static func v20ClockCheck(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE conversation ADD COLUMN clock_check_at INTEGER DEFAULT 0;
+            CREATE INDEX conversation_clock_check ON conversation(clock_check_at) WHERE status = 'open';
+            -- Whatever path changes what the clock's part is computed from without saying when to
+            -- check it next, has it checked at the next re-score.
+            CREATE TRIGGER conversation_clock_inputs
+            AFTER UPDATE OF status, static_points, priority_floor, waiting_since, sla_minutes ON conversation
+            WHEN new.clock_check_at IS old.clock_check_at
+                 AND (new.status IS NOT old.status OR new.static_points IS NOT old.static_points OR new.priority_floor IS NOT old.priority_floor
+                      OR new.waiting_since IS NOT old.waiting_since OR new.sla_minutes IS NOT old.sla_minutes)
+            BEGIN
+                UPDATE conversation SET clock_check_at = 0 WHERE id = new.id;
+            END;
+            -- When the clock's part was last brought up to date: a clock set back re-scores all.
+            CREATE TABLE clock_refresh (only INTEGER PRIMARY KEY CHECK (only = 1), at INTEGER NOT NULL);
             """)
     }
 }

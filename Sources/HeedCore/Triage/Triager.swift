@@ -152,7 +152,8 @@ public final class Triager {
                 }
                 try scores.write(id, priority: priority, staticPoints: part.points, floor: part.floor, waitingSince: waitingSince, slaMinutes: target,
                                  urgency: urgency, due: due, breached: breached, kind: analysis.kind, sentiment: analysis.sentiment,
-                                 spam: spam.value, lang: subject.lang)
+                                 spam: spam.value, lang: subject.lang,
+                                 clockCheck: status == .open ? waitingSince.flatMap { clockCheck(since: $0, minutes: target, now: now) } : nil)
                 if shiftsRunning && newCustomerMessage.contains(id), let away = try Self.backToPool(db, conversation: id, now: now) {
                     reasons.append(Reason(signal: "pool", points: 0, text: "back to the pool: \(away) is off shift"))
                 }
@@ -215,18 +216,29 @@ public final class Triager {
         case id, static_points, priority_floor, waiting_since, sla_minutes, priority, breached
     }
 
-    /// Adds the clock's part again to every open conversation's priority: the share of its SLA
-    /// used, and whether it is breached. Reads five numbers a conversation and writes only those
-    /// that changed. Returns how many changed.
+    /// Adds the clock's part again to the priority of every open conversation whose clock's part
+    /// may have moved since it was last computed (its `clock_check_at` is due; all of them when
+    /// the clock was set back): the share of its SLA used, and whether it is breached. Reads five
+    /// numbers a conversation, writes the priorities that changed and when to look at each again.
+    /// Returns how many priorities changed.
     @discardableResult
     public func refreshWaiting(in db: Database, now: Int64) throws -> Int {
+        let setBack = try Int64.fetchOne(db, sql: "SELECT at FROM clock_refresh").map { now < $0 } ?? false
+        // Named: the planner would otherwise walk every open conversation through the queue's index.
         let read = try BoundStatement(db, """
             SELECT id, static_points, priority_floor, waiting_since, sla_minutes, priority, breached FROM conversation
-            WHERE status = 'open' AND waiting_since IS NOT NULL AND sla_minutes IS NOT NULL
+            \(setBack ? "WHERE status = 'open'" : "INDEXED BY conversation_clock_check WHERE status = 'open' AND clock_check_at <= ?1")
             """, columns: Waiting.self)
-        var changes: [(id: Int64, priority: Int, breached: Bool)] = []
+        if !setBack { read.bind(now) }
+        var changes: [(id: Int64, priority: Int, breached: Bool, check: Int64?)] = []
+        var checks: [(id: Int64, check: Int64?)] = []
         let weights = config.triage.weights
         while try read.step() {
+            let id = read.int64(Waiting.id)
+            guard !read.isNull(Waiting.waiting_since), !read.isNull(Waiting.sla_minutes) else {
+                checks.append((id, nil))
+                continue
+            }
             let since = read.int64(Waiting.waiting_since)
             let minutes = read.int(Waiting.sla_minutes)
             let breached = now > clock.due(from: since, minutes: minutes)
@@ -234,16 +246,40 @@ public final class Triager {
             let priority = PriorityModel.priority(staticPoints: read.double(Waiting.static_points),
                                                   waitingPoints: PriorityModel.waitingPoints(used: used, breached: breached, weights: weights),
                                                   floor: read.isNull(Waiting.priority_floor) ? nil : read.int(Waiting.priority_floor))
+            let check = clockCheck(since: since, minutes: minutes, now: now)
             if priority != read.int(Waiting.priority) || breached != (read.int(Waiting.breached) != 0) {
-                changes.append((read.int64(Waiting.id), priority, breached))
+                changes.append((id, priority, breached, check))
+            } else {
+                checks.append((id, check))
             }
         }
         read.reset()
         // In table order: the writes then walk the file once instead of jumping about.
         changes.sort { $0.id < $1.id }
+        checks.sort { $0.id < $1.id }
         let scores = try ConversationScores(db)
-        for change in changes { try scores.writeClock(change.id, priority: change.priority, breached: change.breached) }
+        for change in changes { try scores.writeClock(change.id, priority: change.priority, breached: change.breached, clockCheck: change.check) }
+        for check in checks { try scores.writeCheck(check.id, clockCheck: check.check) }
+        try db.execute(sql: "INSERT INTO clock_refresh (only, at) VALUES (1, ?) ON CONFLICT (only) DO UPDATE SET at = excluded.at", arguments: [now])
         return changes.count
+    }
+
+    /// The earliest time after `now` at which the clock's part of a priority may change — the
+    /// waiting points' next step or the breach — or nil when it never will again (breached, every
+    /// point counted). The SLA's elapsed time counts business hours only, so it never runs ahead
+    /// of the wall clock: the step's wall time is at least this far. Early is safe (the priority
+    /// is computed again and found unchanged); late never happens.
+    func clockCheck(since: Int64, minutes: Int, now: Int64) -> Int64? {
+        let due = clock.due(from: since, minutes: minutes)
+        guard now <= due else { return nil }
+        let weight = config.triage.weights.waiting
+        let target = Double(Int64(minutes) * 60_000)
+        let elapsed = Double(max(0, clock.elapsed(from: since, to: now)))
+        let step = (weight * min(1, elapsed / target)).rounded()
+        guard weight > 0, step < weight else { return due + 1 }
+        // The next step is taken where weight × used reaches step + ½ (rounded half up).
+        let needed = (step + 0.5) / weight * target
+        return min(due + 1, now + max(1, Int64((needed - elapsed).rounded(.down)) - 1))
     }
 }
 
