@@ -9,7 +9,9 @@ import GRDB
 /// from what `retriage` stored (static points, floor, SLA start and target).
 public final class Triager {
     public let config: Config
-    public let analyzer: MessageAnalyzer
+    /// Built when first needed: its lexicon takes ~20 ms to load, and bringing the clock's part
+    /// up to date (what `heed queue` and the screen do on start) never reads a message.
+    public private(set) lazy var analyzer = MessageAnalyzer(keywords: config.triage.keywords)
     let rules: RuleSet
     let clock: SLAClock
     let incidents: IncidentDetector
@@ -21,7 +23,6 @@ public final class Triager {
 
     public init(config: Config) {
         self.config = config
-        analyzer = MessageAnalyzer(keywords: config.triage.keywords)
         rules = RuleSet(config.rules)
         clock = SLAClock(sla: config.sla, hours: config.businessHours)
         incidents = IncidentDetector(settings: config.triage.incidents)
