@@ -107,7 +107,7 @@ final class QueryTests: XCTestCase {
         return database
     }
 
-    func found(_ database: AppDatabase, _ text: String, me: String? = nil, commonHits: Int = 20_000) throws -> Set<String> {
+    func found(_ database: AppDatabase, _ text: String, me: String? = nil, commonHits: Int? = 20_000) throws -> Set<String> {
         try database.read { db in
             let sql = try QuerySQL(Query.parse(text), in: db, now: now, me: me, commonHits: commonHits)
             return Set(try String.fetchAll(db, sql: """
@@ -168,9 +168,13 @@ final class QueryTests: XCTestCase {
         for (text, expected) in cases {
             XCTAssertEqual(try found(database, text, me: "sam"), expected, text)
         }
-        // A word in most mentions is tested a conversation at a time: the same answer.
+        // A word in most mentions is tested a conversation at a time, and a count gathers every
+        // match whatever the word: the same answer.
         for text in ["card", "charged twice", "\"charged twice\" OR tag:none", "-card"] {
             XCTAssertEqual(try found(database, text, commonHits: 0), try found(database, text), text)
+            XCTAssertEqual(try found(database, text, commonHits: nil), try found(database, text), text)
+            let count = try database.read { db in try Queue.count(db, Query.parse(text), now: now) }
+            XCTAssertEqual(count, try found(database, text).count, text)
         }
         XCTAssertThrowsError(try found(database, "is:mine")) { XCTAssertTrue(($0 as! QueryError).message.contains("add your unix_user to the config's operators")) }
         XCTAssertThrowsError(try found(database, "!!!")) { XCTAssertEqual(($0 as! QueryError).message, "nothing to search for in !!!") }

@@ -9,8 +9,10 @@ public struct QuerySQL {
     /// `me` is the operator asking, for `is:mine`; `now` is the time `age:` and `due:` count
     /// from. Without an `is:` status the query searches the open queue. A word or phrase in more
     /// than `commonHits` mentions is tested conversation by conversation, in queue order, instead
-    /// of gathering every match first ("the" is in most of them).
-    public init(_ query: Query, in db: Database, now: Int64, me: String? = nil, commonHits: Int = 20_000) throws {
+    /// of gathering every match first ("the" is in most of them): the first page is then found
+    /// without reading them all. A count reads them all anyway, and gathering is then far
+    /// cheaper than a test per open conversation: nil gathers whatever the word.
+    public init(_ query: Query, in db: Database, now: Int64, me: String? = nil, commonHits: Int? = 20_000) throws {
         var clauses: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         // A term with its own small index (a customer, an assignee, a language) leads: the status
@@ -34,7 +36,7 @@ public struct QuerySQL {
         self.arguments = StatementArguments(arguments)
     }
 
-    private static func condition(_ term: Query.Term, db: Database, now: Int64, me: String?, commonHits: Int, leads: Bool) throws
+    private static func condition(_ term: Query.Term, db: Database, now: Int64, me: String?, commonHits: Int?, leads: Bool) throws
         -> (String, [(any DatabaseValueConvertible)?]) {
         switch term.condition {
         case .text(let text):
@@ -42,11 +44,13 @@ public struct QuerySQL {
                 throw QueryError(position: term.position, message: "nothing to search for in \(text)")
             }
             let match = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            let hits = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM mention_fts WHERE mention_fts MATCH ? LIMIT ?)",
-                                        arguments: [match, commonHits + 1]) ?? 0
-            if hits > commonHits {
-                return ("EXISTS (SELECT 1 FROM mention tm JOIN mention_fts tf ON tf.rowid = tm.id WHERE tm.conversation_id = c.id AND mention_fts MATCH ?)",
-                        [match])
+            if let commonHits, try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM mention_fts WHERE mention_fts MATCH ? LIMIT ?)",
+                                                arguments: [match, commonHits + 1]) ?? 0 > commonHits {
+                // CROSS JOIN fixes the order: the conversation's few mentions, each probed in the
+                // index by rowid. Left to choose, SQLite 3.54 walks every match of the word for
+                // each conversation ("card" on a 1M cache: 0.3 s → minutes).
+                return ("EXISTS (SELECT 1 FROM mention tm CROSS JOIN mention_fts tf ON tf.rowid = tm.id "
+                        + "WHERE tm.conversation_id = c.id AND mention_fts MATCH ?)", [match])
             }
             return ("c.id IN (SELECT tm.conversation_id FROM mention tm WHERE tm.id IN (SELECT rowid FROM mention_fts WHERE mention_fts MATCH ?))", [match])
         case .from(let handle):

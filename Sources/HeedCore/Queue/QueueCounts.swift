@@ -29,7 +29,7 @@ extension Queue {
 
     /// How many conversations `query` finds (what a view's tab shows).
     public static func count(_ db: Database, _ query: Query, now: Int64, me: String? = nil) throws -> Int {
-        let sql = try QuerySQL(query, in: db, now: now, me: me)
+        let sql = try QuerySQL(query, in: db, now: now, me: me, commonHits: nil)
         return try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation c WHERE \(sql.whereSQL)", arguments: sql.arguments) ?? 0
     }
 }
