@@ -2,7 +2,7 @@ import CSQLite
 import GRDBSQLite
 
 /// heed's version and the SQLite it runs on, for `heed --version` and bug reports. heed carries
-/// its own SQLite (`Sources/CSQLite`, docs/sqlite.md) rather than the system's, which may
+/// its own SQLite (`Sources/CSQLite`, its README) rather than the system's, which may
 /// predate 3.51.3: that release fixed a corruption of WAL caches written by several
 /// connections at once — heed's shape with an import and operators.
 public enum EngineVersion {
