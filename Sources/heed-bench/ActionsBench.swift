@@ -42,6 +42,9 @@ struct ActionsBench: ParsableCommand {
             if let done = result.besideImport {
                 print("beside them, an import of \(besideImport) mentions stored \(done.records) at \(format(Double(done.records) / done.seconds, 0)) a second "
                     + "until they were done (target for the operators meanwhile: p99 < 50 ms)")
+                let held = done.lockHeld.sorted().map { $0 * 1000 }
+                print("  the import's transactions (\(held.count)) held the write lock: median \(format(ActionsRun.percentile(held, 0.5), 1)) ms, "
+                    + "p99 \(format(ActionsRun.percentile(held, 0.99), 1)) ms, max \(format(held.last ?? 0, 1)) ms (target: ≤ 100 ms)")
             }
             let latencies = result.latencies.sorted()
             print("\(operators) operator processes × \(count) actions on \(conversations) conversations, "
@@ -64,7 +67,8 @@ struct ActionsBench: ParsableCommand {
         let clock = FixedClock(benchNow)
         let service = ActionService(database: database, config: config, clock: clock)
         let actor = config.operators[0]
-        let ids = try database.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation ORDER BY id") }
+        // The operators' conversations (an import beside them added many more).
+        let ids = try database.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation ORDER BY id LIMIT ?", arguments: [conversations]) }
         var queued = 0
         for round in 0..<10 {
             for id in ids where (try? service.reply(to: id, text: "Sorry about that! DM us, round \(round).", by: actor)) != nil { queued += 1 }
@@ -91,6 +95,7 @@ struct ActionsWorker: ParsableCommand {
     @Option var seed: UInt64
     @Option var out: String
     @Option var operators: Int
+    @Option var conversations: Int
     @Option var pause = 0.0
 
     func run() throws {
@@ -98,7 +103,8 @@ struct ActionsWorker: ParsableCommand {
         let database = try AppDatabase.open(path: cache)
         let service = ActionService(database: database, config: config, clock: SystemClock())
         guard let actor = config.operator(handle: handle) else { throw ValidationError("no operator \(handle)") }
-        let ids = try database.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation ORDER BY id") }
+        // The operators' conversations (an import beside them added many more).
+        let ids = try database.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM conversation ORDER BY id LIMIT ?", arguments: [conversations]) }
         var random = SeededRandom(seed: seed)
         var lines: [String] = []
         var counts = [0, 0, 0, 0]   // done, refused, conflicts, locked
@@ -175,7 +181,7 @@ public enum ActionsRun {
         let started = DispatchTime.now()
         let workers = try (1...operators).map { n in
             try ChildProcess.spawn([worker, "actions-worker", "--cache", cache, "--operator", "op\(n)", "--count", String(count),
-                                    "--seed", String(n * 7919), "--out", "\(folder)/actions-op\(n).txt", "--operators", String(operators), "--pause", String(pauseMilliseconds)],
+                                    "--seed", String(n * 7919), "--out", "\(folder)/actions-op\(n).txt", "--operators", String(operators), "--conversations", String(conversations), "--pause", String(pauseMilliseconds)],
                                    stdout: "\(folder)/actions-op\(n).out", stderr: "\(folder)/actions-op\(n).err")
         }
         var result = Result()
@@ -208,8 +214,8 @@ public enum ActionsRun {
 
 /// An import running on a thread of its own beside the operators, until told to stop.
 public final class BesideImport: @unchecked Sendable {
-    /// Mentions stored, and in how long.
-    public typealias Stored = (records: Int, seconds: Double)
+    /// Mentions stored, in how long, and how long each transaction held the write lock (seconds).
+    public typealias Stored = (records: Int, seconds: Double, lockHeld: [Double])
 
     let file: String
     let operators: Int
@@ -232,7 +238,8 @@ public final class BesideImport: @unchecked Sendable {
                 let ingester = Ingester(database: database, config: config, clock: FixedClock(benchNow))
                 ingester.shouldStop = { [self] in lock.withLock { stopping } }
                 let report = try ingester.ingest(path: file)
-                return (report.new + report.updated + report.unchanged, Double(DispatchTime.now().uptimeNanoseconds - began.uptimeNanoseconds) / 1e9)
+                return (report.new + report.updated + report.unchanged, Double(DispatchTime.now().uptimeNanoseconds - began.uptimeNanoseconds) / 1e9,
+                        ingester.lockHeld)
             }
             lock.withLock { outcome = result }
             done.signal()

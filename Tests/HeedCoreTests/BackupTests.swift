@@ -48,7 +48,10 @@ final class BackupTests: XCTestCase {
         let clock = self.clock
         DispatchQueue.global().async(group: group) {
             let ingester = Ingester(database: database, config: Self.config, clock: clock)
-            ingester.batchSize = 500
+            // Batches of exactly 512 (whole chunks of 64), whatever they take, so that the copy can
+            // be seen to hold whole ones.
+            ingester.batchSize = 512
+            ingester.lockBudget = nil
             ingester.afterBatch = { _ in batches.add() }
             ingester.shouldStop = { stop.isSet }
             do { _ = try ingester.ingest(path: burstFile) } catch { failures.add("import: \(error)") }
@@ -93,7 +96,7 @@ final class BackupTests: XCTestCase {
             }
             let mentions = try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") ?? 0
             XCTAssertEqual(contents.mentions, mentions)
-            XCTAssertEqual((mentions - 40) % 500, 0, "whole import batches only: \(mentions)")
+            XCTAssertEqual((mentions - 40) % 512, 0, "whole import batches only: \(mentions)")
             XCTAssertGreaterThan(mentions, 40)
         }
         let logged = try database.read { db in try Row.fetchOne(db, sql: "SELECT operator, subject FROM event WHERE kind = 'backup'") }

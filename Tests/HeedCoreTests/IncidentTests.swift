@@ -83,8 +83,8 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(try incidents(database).map(\.state), [.quiet])
     }
 
-    /// The same file in one transaction or in a hundred: the terms of complaints earlier
-    /// transactions stored are remembered rather than read again, and find the same incident.
+    /// The same file in one transaction or in a hundred: the complaints earlier transactions
+    /// stored or read are remembered rather than read again, and find the same incident.
     func testOneFileInSmallTransactionsFindsTheSameIncident() throws {
         var random = SeededRandom(seed: 11)
         let burstStart = start + 3 * 24 * 60 * minute - 10 * 60 * minute
@@ -97,6 +97,7 @@ final class IncidentTests: XCTestCase {
             let database = try AppDatabase.inMemory()
             let ingester = Ingester(database: database, config: Config(), clock: FixedClock(RFC3339.string(fromMilliseconds: burstStart + 10 * minute)))
             ingester.batchSize = batch
+            ingester.lockBudget = nil
             _ = try ingester.ingest(path: path)
             let incidents = try self.incidents(database, now: burstStart + 10 * minute)
             XCTAssertEqual(incidents.count, 1, "batches of \(batch)")

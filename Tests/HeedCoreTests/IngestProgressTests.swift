@@ -26,6 +26,7 @@ final class IngestProgressTests: XCTestCase {
         let path = folder.write("many.jsonl", lines.joined(separator: "\n") + "\n")
         let ingester = Ingester(database: try AppDatabase.open(path: folder.file("c.sqlite")), config: Config())
         ingester.batchSize = 1_000
+        ingester.lockBudget = nil
         let progress = IngestProgress.files([path])
         ingester.progress = progress
         var seen: [Int] = []

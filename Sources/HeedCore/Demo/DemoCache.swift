@@ -29,6 +29,8 @@ public enum DemoCache {
         }
         try ConfigBinding.settle(database, config: config, source: ConfigBinding.example, by: nil, now: clock.now())
         let ingester = Ingester(database: database, config: config, clock: clock)
+        // No one works in a demo cache while it is made: whole batches.
+        ingester.lockBudget = nil
         ingester.progress = progress
         let report = try ingester.ingest(mentions: DemoGenerator(size: size, seed: seed, now: clock.now(), config: config),
                                          source: "demo")

@@ -3,18 +3,31 @@ import GRDB
 
 /// Imports files of heed's JSON Lines format into the cache.
 ///
-/// Streams each file (memory does not grow with its size) and commits every `batchSize`
-/// lines in one transaction together with the position reached, so that a killed import
-/// leaves a consistent cache and the same command resumes where it stopped.
+/// Streams each file (memory does not grow with its size) and commits each batch of lines in
+/// one transaction together with the position reached, so that a killed import leaves a
+/// consistent cache and the same command resumes where it stopped.
+///
+/// Operators share the cache's write lock with an import: a batch ends when its time is up
+/// (`lockBudget`), each transaction takes its turn on the operators' action lock, and
+/// incident detection reads outside the lock (docs/performance.md, "Beside an import").
 public final class Ingester {
     private let database: AppDatabase
     private let config: Config
     private let clock: any Clock
-    /// Lines per transaction. Larger batches mean fewer full-text segments to merge and fewer
-    /// commits; 50,000 keeps an import's memory under 140 MB (measured in docs/performance.md),
-    /// and a killed import redoes at most one batch.
+    /// Lines per transaction at most. A killed import redoes at most one batch.
     public static let defaultBatchSize = 50_000
     public var batchSize = defaultBatchSize
+    /// How long a transaction may hold the cache's write lock, in seconds: storing stops when
+    /// the time spent plus what scoring the batch is expected to take reaches it. Nil: batches
+    /// of `batchSize` whatever they take (a cache no one else is using).
+    public var lockBudget: Double? = defaultLockBudget
+    public static let defaultLockBudget = 0.05
+    /// Seconds each recent transaction held the write lock (from its start to its commit), for the benchmarks.
+    public private(set) var lockHeld: [Double] = []
+    /// What scoring a batch took per record stored, seconds (a running estimate).
+    private var finishPerRecord = 0.000_1
+    /// The operators' action lock: each transaction takes its turn on it with them.
+    private lazy var turns = ActionLock(cache: database.path)
     /// Called for each rejected line, as soon as it is found, with the file's path (as given)
     /// and the line's raw bytes.
     public var onReject: ((String, Rejection, [UInt8]?) -> Void)?
@@ -72,17 +85,16 @@ public final class Ingester {
         while let first = run {
             if shouldStop?() == true, case .success(let file) = first.file {
                 file.report.interrupted = true
+                try detectIncidents(upsert)
                 try logIngest(file.report)
                 try each(first.path, .success(file.report))
                 return
             }
             var outcomes: [(String, Result<IngestReport, HeedError>)] = []
             var fresh: [IncomingMention] = []
-            try database.write { db in
-                try upsert.begin(db)
-                defer { upsert.end() }
+            try transaction(upsert) { db, budget in
                 var records = 0
-                while records < batchSize, let current = run {
+                while records < batchSize, !budget.spent(records), let current = run {
                     guard case .success(let file) = current.file else {
                         if case .failure(let error) = current.file { outcomes.append((current.path, .failure(error))) }
                         run = files.next()
@@ -123,7 +135,7 @@ public final class Ingester {
                     outcomes.append((current.path, .success(file.report)))
                     run = files.next()
                 }
-                try finishBatch(upsert, in: db)
+                try finishBatch(upsert, records: records, budget: budget, in: db)
                 // The position is committed with the rows it covers: a killed import resumes exactly here.
                 if let current = run, case .success(let file) = current.file, file.started, file.resumable {
                     try db.execute(sql: """
@@ -133,6 +145,7 @@ public final class Ingester {
                         """, arguments: [file.source, file.fingerprint, file.position.offset, file.position.line, clock.now()])
                 }
             }
+            try detectIncidents(upsert, unlessFewerThan: run == nil ? 0 : Self.detectionBatch)
             for (path, outcome) in outcomes { try each(path, outcome) }
             if !fresh.isEmpty { afterBatch?(fresh) }
         }
@@ -249,30 +262,102 @@ public final class Ingester {
         var iterator = mentions.makeIterator()
         var finished = false
         while !finished {
-            try database.write { db in
-                try upsert.begin(db)
-                defer { upsert.end() }
-                for _ in 0..<batchSize {
+            try transaction(upsert) { db, budget in
+                var records = 0
+                // Whether an operator waits is asked every few records (two system calls).
+                while records < batchSize && (records % 32 != 0 || !budget.spent(records)) {
                     guard let mention = iterator.next() else {
                         finished = true
                         break
                     }
                     count(try upsert.store(mention, in: db), into: &report)
+                    records += 1
                     progress?.advance(1)
                 }
-                try finishBatch(upsert, in: db)
+                try finishBatch(upsert, records: records, budget: budget, in: db)
                 if finished { try alongside?(db) }
             }
+            try detectIncidents(upsert, unlessFewerThan: finished ? 0 : Self.detectionBatch)
         }
         try logIngest(report)
         return report
     }
 
-    /// The batch's triage and incidents, said on the progress line while they run.
-    private func finishBatch(_ upsert: MentionUpsert, in db: Database) throws {
+    /// One batch's transaction, in turn with the operators' actions.
+    private func transaction(_ upsert: MentionUpsert, _ body: (Database, Budget) throws -> Void) throws {
+        try takingTurns {
+            let budget = Budget(limit: lockBudget, finishPerRecord: finishPerRecord, turns: turns)
+            try database.write { db in
+                try upsert.begin(db)
+                defer { upsert.end() }
+                try body(db, budget)
+            }
+            let held = budget.elapsed
+            if lockHeld.count >= 10_000 { lockHeld.removeFirst(5_000) }
+            lockHeld.append(held)
+            // Everything after storing, to the commit, as the next batch's estimate.
+            if budget.records > 0 { finishPerRecord = 0.5 * finishPerRecord + 0.5 * (held - budget.stored) / Double(budget.records) }
+        }
+    }
+
+    /// Incidents among the complaints stored since they were last looked for, once there are
+    /// `count` or more: looked for outside the lock, and written in a transaction of their own
+    /// when there are any. Every `detectionBatch` complaints and at the end of an import,
+    /// whatever its transactions: when they end depends on the machine's speed, and what is
+    /// found must not.
+    private func detectIncidents(_ upsert: MentionUpsert, unlessFewerThan count: Int = 0) throws {
+        guard upsert.pendingComplaints > 0, upsert.pendingComplaints >= count else { return }
+        let plan = try database.read { db in try upsert.planIncidents(reading: db) }
+        guard !plan.isEmpty else { return }
+        try takingTurns { try database.write { db in try upsert.applyIncidents(plan, in: db) } }
+    }
+
+    static let detectionBatch = 5_000
+
+    /// Holds the action lock for `body`, then rests a moment so that an operator woken as it
+    /// was let go takes it before the next batch does.
+    private func takingTurns(_ body: () throws -> Void) throws {
+        guard let turns else { return try body() }
+        try turns.holding(body)
+        usleep(Self.restMicroseconds)
+    }
+
+    static let restMicroseconds: UInt32 = 1_000
+
+    /// The batch's triage, said on the progress line while it runs.
+    private func finishBatch(_ upsert: MentionUpsert, records: Int, budget: Budget, in db: Database) throws {
         progress?.doing("scoring")
         defer { progress?.doing(nil) }
+        budget.stored(records)
         try upsert.finishBatch(in: db)
+    }
+
+    /// When a transaction's time is up: the time since it began plus what scoring and committing
+    /// what it stored is expected to take reaches the limit, or an operator is waiting for the
+    /// lock (then the batch ends with what it has).
+    final class Budget {
+        let limit: Double?
+        let finishPerRecord: Double
+        let turns: ActionLock?
+        private let began = DispatchTime.now().uptimeNanoseconds
+        /// Records stored, and when storing ended (seconds into the transaction).
+        private(set) var records = 0
+        private(set) var stored = 0.0
+
+        init(limit: Double?, finishPerRecord: Double, turns: ActionLock?) {
+            (self.limit, self.finishPerRecord, self.turns) = (limit, finishPerRecord, turns)
+        }
+
+        var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 }
+
+        func spent(_ records: Int) -> Bool {
+            guard let limit, records > 0 else { return false }
+            return elapsed + Double(records) * finishPerRecord >= limit || turns?.othersWaiting() == true
+        }
+
+        func stored(_ count: Int) {
+            (records, stored) = (count, elapsed)
+        }
     }
 
     /// A batch touches pages of several indexes and the full-text index all over the file; with

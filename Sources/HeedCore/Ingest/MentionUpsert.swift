@@ -76,7 +76,7 @@ final class MentionUpsert {
             let analysis = handle.ours ? nil : triager.analyzer.analyze(m.text)
             try sql.updateMention.run(m.text, m.url, m.lang, m.metrics.likes, m.metrics.reposts, m.metrics.replies, m.extra, now, id,
                                       analysis?.sentiment, analysis?.kind.rawValue, analysis?.fingerprint)
-            triager.incidents.forget(mention: id)
+            triager.incidents.forget(mention: id, at: m.createdAt)
             return .updated
         }
         find.reset()
@@ -87,7 +87,7 @@ final class MentionUpsert {
                                   m.inReplyTo, m.threadID, m.lang, m.metrics.likes, m.metrics.reposts, m.metrics.replies,
                                   m.extra, now, now, analysis?.sentiment, analysis?.kind.rawValue,
                                   analysis?.fingerprint)
-        if let analysis { triager.remember(analysis, mention: db.lastInsertedRowID, at: m.createdAt, text: m.text) }
+        if let analysis { triager.remember(analysis, mention: db.lastInsertedRowID, conversation: conversation, at: m.createdAt, text: m.text) }
         touched[conversation, default: Delta()].add(id: db.lastInsertedRowID, at: m.createdAt, ours: handle.ours, contact: handle.contact)
         return .new
     }
@@ -247,14 +247,17 @@ final class MentionUpsert {
     // MARK: Batch end
 
     /// Folds the batch into the summary columns and status of every conversation it touched,
-    /// then indexes the batch's text.
+    /// scores them, counts its complaints and indexes its text. Incidents are looked for after
+    /// the transaction (`planIncidents`, `applyIncidents`).
     func finishBatch(in db: Database) throws {
         var changed = Array(touched.keys)
         let customerWrote = Set(touched.compactMap { $0.value.newCustomerMessage ? $0.key : nil })
         // A message earlier than others of its contact's (files imported out of order) changes
         // their repeat contact and first contact: they are scored again too, so that how
         // mentions were grouped into files does not change a priority. One read a contact, from
-        // its earliest message in the batch less the repeat window, through the contact index.
+        // its earliest message in the batch less the repeat window, through the contact index;
+        // only conversations whose latest customer message or beginning is not before that
+        // message can have changed, so an import in time order scores none again.
         var begun: [Int64: Int64] = [:]
         for delta in touched.values { if let contact = delta.contact { begun[contact] = Swift.min(begun[contact] ?? .max, delta.firstAt) } }
         for (id, channel) in created {
@@ -303,16 +306,29 @@ final class MentionUpsert {
             var seen = Set(changed)
             let window = Int64(triager.config.triage.repeatWindowHours) * 3_600_000
             let others = try db.cachedStatement(sql: """
-                SELECT id FROM conversation WHERE contact_id = ? AND first_at >= ? ORDER BY first_at LIMIT \(Self.othersRescored)
+                SELECT id FROM conversation WHERE contact_id = ?1 AND first_at >= ?2 AND (last_customer_at >= ?3 OR first_at > ?3)
+                ORDER BY first_at LIMIT \(Self.othersRescored)
                 """)
             for (contact, firstAt) in begun {
                 let since = firstAt == .min ? firstAt : firstAt - window
-                for other in try Int64.fetchAll(others, arguments: [contact, since]) where seen.insert(other).inserted { changed.append(other) }
+                for other in try Int64.fetchAll(others, arguments: [contact, since, firstAt]) where seen.insert(other).inserted { changed.append(other) }
             }
         }
         try triager.retriage(changed, newCustomerMessage: customerWrote, in: db, now: now)
-        try triager.incidents.finishBatch(in: db, now: now)
+        try triager.incidents.countBatch(in: db)
         try FullTextIndex.catchUp(db)
+    }
+
+    /// Complaints stored that incident detection has not looked at yet.
+    var pendingComplaints: Int { triager.incidents.pending }
+
+    /// What the complaints stored since the last plan join and start, read from a snapshot outside the write lock.
+    func planIncidents(reading db: Database) throws -> IncidentPlan {
+        try triager.incidents.plan(reading: db)
+    }
+
+    func applyIncidents(_ plan: IncidentPlan, in db: Database) throws {
+        try triager.incidents.apply(plan, in: db, now: now)
     }
 }
 

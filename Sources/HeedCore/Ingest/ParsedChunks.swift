@@ -16,8 +16,9 @@ final class ParsedChunks: @unchecked Sendable {
         case blank
     }
 
-    /// Records handed over at a time; the writer commits several chunks per transaction.
-    static let chunkSize = 1_000
+    /// Records handed over at a time; the writer commits several chunks per transaction, and
+    /// looks at its time budget between chunks (a few milliseconds of storing and scoring each).
+    static let chunkSize = 64
     /// A single JSON document larger than this is refused (API pages are far smaller).
     static let maximumDocumentBytes = 256 << 20
 

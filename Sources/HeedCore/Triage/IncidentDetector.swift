@@ -13,12 +13,15 @@ import GRDB
 final class IncidentDetector {
     let settings: IncidentSettings
     private let common: Set<String>
-    /// The complaints stored in this batch.
-    private var fresh: [Int64: (at: Int64, terms: IncidentTerms)] = [:]
-    /// Complaints earlier batches of this import stored, with their terms: the next batch's
-    /// window reads them again, and telling their terms again was a large part of a small
-    /// batch's cost. The latest `rememberedLimit` or so are kept.
-    private var remembered: [Int64: (at: Int64, terms: IncidentTerms)] = [:]
+    /// The complaints stored since detection last ran, with their conversation.
+    private var fresh: [Int64: (at: Int64, conversation: Int64, terms: IncidentTerms)] = [:]
+    /// Those not yet added to the per-day counts (each transaction adds its own).
+    private var uncounted: [(at: Int64, keys: [Int64])] = []
+    /// How many complaints wait for detection.
+    var pending: Int { fresh.count }
+    /// Complaints of this import's earlier batches and of the windows it read, with their terms.
+    /// The latest `rememberedLimit` or so are kept.
+    private var memory = ComplaintMemory()
     static let rememberedLimit = 50_000
 
     /// The messages incidents are made of, as SQL over `mention` (the index
@@ -38,14 +41,17 @@ final class IncidentDetector {
         self.common = common
     }
 
-    func note(mention id: Int64, at: Int64, text: String) {
-        fresh[id] = (at, IncidentTerms(text, common: common, keepWords: false))
+    func note(mention id: Int64, at: Int64, conversation: Int64, text: String) {
+        let terms = IncidentTerms(text, common: common, keepWords: false)
+        fresh[id] = (at, conversation, terms)
+        uncounted.append((at, terms.keys))
     }
 
     /// One complaint as detection sees it.
     private struct Complaint {
         var mention: Int64
         var at: Int64
+        var conversation: Int64
         var terms: IncidentTerms
         /// Already in an incident (its conversation is): counts as traffic, joins nothing new.
         var taken: Bool
@@ -58,12 +64,28 @@ final class IncidentDetector {
     /// (153 MB), an hour 189 s (156 MB), six hours 161 s (179 MB).
     static let stretch: Int64 = 3_600_000
 
-    /// Counts the batch's complaints, lets them join the incidents they match, and looks for new
-    /// bursts among the rest and the complaints stored before around them.
-    func finishBatch(in db: Database, now: Int64) throws {
-        guard !fresh.isEmpty else { return }
-        defer { rememberFresh() }
-        try count(db)
+    /// Adds the transaction's complaints to the per-day counts, inside it (the counts are the
+    /// baseline later complaints are measured against).
+    func countBatch(in db: Database) throws {
+        var counts = TermDayCounts()
+        for (at, keys) in uncounted { counts.add(at: at, keys: keys) }
+        uncounted.removeAll(keepingCapacity: true)
+        try counts.save(db)
+    }
+
+    /// What the complaints stored since the last plan join and start, worked out from what `db`
+    /// shows without writing: an import does this after its transactions, outside the write
+    /// lock, reading however much of the window they need while operators act (the window
+    /// around a batch out of time order can be hours of complaints). They are then done with.
+    func plan(reading db: Database) throws -> IncidentPlan {
+        guard !fresh.isEmpty else { return IncidentPlan() }
+        var plan = IncidentPlan()
+        defer { rememberFresh(plan) }
+        let conversations = Set(fresh.values.map(\.conversation))
+        memory.inIncident.formUnion(try Int64.fetchAll(db, sql: """
+            SELECT id FROM conversation WHERE incident_id IS NOT NULL AND id IN (\(conversations.map(String.init).joined(separator: ",")))
+            """))
+        for (id, complaint) in fresh { memory.add(id, .init(at: complaint.at, conversation: complaint.conversation, terms: complaint.terms)) }
         let ordered = fresh.map { (id: $0.key, at: $0.value.at) }.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
         var baseline = Baseline(db: db, window: settings.window)
         var start = 0
@@ -72,64 +94,84 @@ final class IncidentDetector {
             while end < ordered.count && ordered[end].at - ordered[start].at < Self.stretch { end += 1 }
             // Incidents found in an earlier hour of the batch are joined like older ones.
             let stretch = ordered[start..<end]
-            let joined = try joinActive(stretch, db: db, now: now)
+            let joined = try joinActive(stretch, plan: &plan, db: db)
             let open = stretch.filter { !joined.contains($0.id) }
-            if !open.isEmpty { try detect(in: try complaints(around: open.map(\.at), in: db), baseline: &baseline, db: db, now: now) }
+            if !open.isEmpty {
+                try detect(in: try complaints(around: open.map(\.at), taken: plan.conversations, in: db), baseline: &baseline, plan: &plan, db: db)
+            }
             start = end
         }
+        return plan
     }
 
-    /// A stored complaint's text changed: its terms are read from the cache again when needed.
-    func forget(mention id: Int64) {
-        remembered[id] = nil
+    /// Writes what `plan` found. Between the plan and now an operator may have closed an
+    /// incident or put a conversation in another: a closed incident is joined by nothing, and a
+    /// conversation already in an incident stays there.
+    func apply(_ plan: IncidentPlan, in db: Database, now: Int64) throws {
+        for incident in plan.incidents {
+            if let existing = incident.existing {
+                let active = try Bool.fetchOne(db, sql: "SELECT state = 'active' FROM incident WHERE id = ?", arguments: [existing]) ?? false
+                if active && !incident.joined.isEmpty {
+                    try db.execute(sql: "UPDATE incident SET last_member_at = max(last_member_at, ?) WHERE id = ?", arguments: [incident.last, existing])
+                    try Self.adopt(incident.joined, into: existing, db: db, now: now)
+                }
+            } else {
+                try db.execute(sql: """
+                    INSERT INTO incident (title, terms, state, started_at, last_member_at, term_key) VALUES (?, ?, 'active', ?, ?, ?)
+                    """, arguments: [incident.title, JSONWriter.array(incident.words), incident.start, incident.last, incident.match.key])
+                let id = db.lastInsertedRowID
+                try Self.adopt(incident.joined, into: id, db: db, now: now)
+                try EventLog.append(db, at: now, by: EventLog.triageOperator, kind: .incident, conversation: nil,
+                                    subject: "incident \(id): \(incident.title) (\(incident.burst) in \(settings.windowMinutes) min)",
+                                    before: nil, after: JSONWriter.object([("incident", String(id))]))
+            }
+        }
     }
 
-    /// The batch's complaints join those remembered; past the limit, only those near the latest
-    /// of them stay (an import in time order reads no further back).
-    private func rememberFresh() {
+    /// A stored complaint's text changed: it is read from the cache again when needed.
+    func forget(mention id: Int64, at: Int64) {
+        memory.forget(id, at: at)
+    }
+
+    /// The batch is done with; past the limit, only the complaints near its latest stay (an
+    /// import in time order reads no further back).
+    private func rememberFresh(_ plan: IncidentPlan) {
         let latest = fresh.values.map(\.at).max() ?? 0
-        remembered.merge(fresh) { _, new in new }
         fresh.removeAll(keepingCapacity: true)
-        guard remembered.count > Self.rememberedLimit else { return }
-        let keepFrom = latest - 2 * settings.window - Self.stretch
-        remembered = remembered.filter { $0.value.at >= keepFrom }
-        if remembered.count > Self.rememberedLimit { remembered.removeAll(keepingCapacity: true) }
+        memory.inIncident.formUnion(plan.conversations)
+        memory.trim(limit: Self.rememberedLimit, keepFrom: latest - 2 * settings.window - Self.stretch)
     }
 
-    /// Adds the batch to the per-day counts of every term and of all complaints.
-    private func count(_ db: Database) throws {
-        var counts = TermDayCounts()
-        for (at, terms) in fresh.values { counts.add(at: at, keys: terms.keys) }
-        try counts.save(db)
-    }
-
-    /// Complaints that match an active incident (`IncidentMatch`), inside its quiet time, join it.
-    private func joinActive(_ stretch: ArraySlice<(id: Int64, at: Int64)>, db: Database, now: Int64) throws -> Set<Int64> {
+    /// Complaints that match an active incident (`IncidentMatch`), inside its quiet time, join it:
+    /// one stored, or one this plan starts.
+    private func joinActive(_ stretch: ArraySlice<(id: Int64, at: Int64)>, plan: inout IncidentPlan, db: Database) throws -> Set<Int64> {
         let earliest = stretch.first!.at
         let quiet = settings.quiet
-        var incidents = try Row.fetchAll(db, sql: """
+        let planned = Set(plan.incidents.compactMap(\.existing))
+        for row in try Row.fetchAll(db, sql: """
             SELECT id, term_key, terms, started_at, last_member_at FROM incident
             WHERE state = 'active' AND term_key IS NOT NULL AND last_member_at >= ?
-            """, arguments: [earliest - quiet]).map { row in
-            (id: row["id"] as Int64, match: IncidentMatch(key: row["term_key"], words: Incident.words(ofTerms: row["terms"])),
-             start: row["started_at"] as Int64, last: row["last_member_at"] as Int64, joined: [Int64]())
+            """, arguments: [earliest - quiet]) where !planned.contains(row["id"]) {
+            plan.incidents.append(IncidentPlan.Incident(existing: row["id"], match: IncidentMatch(key: row["term_key"], words: Incident.words(ofTerms: row["terms"])),
+                                                        start: row["started_at"], last: row["last_member_at"]))
         }
-        guard !incidents.isEmpty else { return [] }
+        // Stored incidents first, oldest first, then those the plan starts: the first that matches is joined.
+        let order = plan.incidents.indices.sorted { a, b in
+            let (x, y) = (plan.incidents[a].existing, plan.incidents[b].existing)
+            return x != nil && y != nil ? x! < y! : x != nil || (y == nil && a < b)
+        }
         var joined: Set<Int64> = []
         for (mention, _) in stretch {
             let complaint = fresh[mention]!
-            for index in incidents.indices where incidents[index].match.matches(complaint.terms) {
-                let incident = incidents[index]
+            for index in order where plan.incidents[index].match.matches(complaint.terms) {
+                let incident = plan.incidents[index]
                 guard complaint.at >= incident.start - settings.window, complaint.at <= incident.last + quiet else { continue }
-                incidents[index].last = max(incident.last, complaint.at)
-                incidents[index].joined.append(mention)
+                plan.incidents[index].last = max(incident.last, complaint.at)
+                plan.incidents[index].joined.append(mention)
+                plan.conversations.insert(complaint.conversation)
                 joined.insert(mention)
                 break
             }
-        }
-        for incident in incidents where !incident.joined.isEmpty {
-            try db.execute(sql: "UPDATE incident SET last_member_at = ? WHERE id = ?", arguments: [incident.last, incident.id])
-            try Self.adopt(incident.joined, into: incident.id, db: db, now: now)
         }
         return joined
     }
@@ -148,10 +190,11 @@ final class IncidentDetector {
         }
     }
 
-    private enum StoredComplaint: Int32, SelectedColumn { case id, at, taken, text }
+    private enum StoredComplaint: Int32, SelectedColumn { case id, at, conversation, taken, text }
 
-    /// Every complaint stored within a window of the given times, in time order.
-    private func complaints(around times: [Int64], in db: Database) throws -> [Complaint] {
+    /// Every complaint stored within a window of the given times, in time order; those of
+    /// conversations in `taken` are taken already (the plan puts them in an incident).
+    private func complaints(around times: [Int64], taken: Set<Int64>, in db: Database) throws -> [Complaint] {
         let window = settings.window
         var spans: [(Int64, Int64)] = []
         for at in times {
@@ -161,26 +204,50 @@ final class IncidentDetector {
                 spans.append((at - window, at + window))
             }
         }
+        return try spans.flatMap { try stored(from: $0.0, to: $0.1, taken: taken, in: db) }
+    }
+
+    /// The untaken complaints matching `match` before `first`, each within the quiet time of the
+    /// next, latest first.
+    private func chain(before first: Complaint, matching match: IncidentMatch, takenMentions: Set<Int64>, taken: Set<Int64>,
+                       db: Database) throws -> [Complaint] {
+        var found: [Complaint] = []
+        var bound = (at: first.at, id: first.mention)
+        while true {
+            let candidates = try stored(from: bound.at - settings.quiet, to: bound.at, taken: taken, in: db)
+            guard let next = candidates.last(where: { ($0.at, $0.mention) < (bound.at, bound.id) && !$0.taken
+                                                        && !takenMentions.contains($0.mention) && match.matches($0.terms) }) else { return found }
+            found.append(next)
+            bound = (next.at, next.mention)
+        }
+    }
+
+    /// Every complaint stored from `from` to `to`, in time order: read from the cache only where
+    /// this import has not read before.
+    private func stored(from: Int64, to: Int64, taken: Set<Int64>, in db: Database) throws -> [Complaint] {
         let read = try BoundStatement(db, """
-            SELECT m.id AS id, m.created_at AS at, c.incident_id IS NOT NULL AS taken, m.text AS text
+            SELECT m.id AS id, m.created_at AS at, c.id AS conversation, c.incident_id IS NOT NULL AS taken, m.text AS text
             FROM (SELECT id, conversation_id, created_at, text FROM mention WHERE created_at BETWEEN ?1 AND ?2 AND \(Self.complaintSQL)) m
             JOIN conversation c ON c.id = m.conversation_id
-            ORDER BY m.created_at, m.id
             """, columns: StoredComplaint.self)
-        var found: [Complaint] = []
-        for (from, to) in spans {
-            read.bind(from, to)
+        for gap in memory.uncovered(from, to) {
+            read.bind(gap.lowerBound, gap.upperBound)
             while try read.step() {
                 let id = read.int64(StoredComplaint.id)
-                let own = fresh[id]
-                found.append(Complaint(mention: id, at: read.int64(StoredComplaint.at),
-                                       terms: own?.terms ?? remembered[id]?.terms
-                                           ?? IncidentTerms(read.text(StoredComplaint.text) ?? "", common: common, keepWords: false),
-                                       taken: read.int(StoredComplaint.taken) != 0, isNew: own != nil))
+                let conversation = read.int64(StoredComplaint.conversation)
+                if read.int(StoredComplaint.taken) != 0 { memory.inIncident.insert(conversation) }
+                guard memory.terms(of: id) == nil else { continue }
+                memory.add(id, .init(at: read.int64(StoredComplaint.at), conversation: conversation,
+                                     terms: IncidentTerms(read.text(StoredComplaint.text) ?? "", common: common, keepWords: false)))
             }
             read.reset()
+            memory.cover(gap)
         }
-        return found
+        return memory.ids(from: from, to: to).map { at, id in
+            let entry = memory.entries[id]!
+            return Complaint(mention: id, at: at, conversation: entry.conversation, terms: entry.terms,
+                             taken: memory.inIncident.contains(entry.conversation) || taken.contains(entry.conversation), isNew: fresh[id] != nil)
+        }
     }
 
     /// A term seen often enough in one window, and how often.
@@ -190,10 +257,11 @@ final class IncidentDetector {
         var count: Int
     }
 
-    private func detect(in complaints: [Complaint], baseline: inout Baseline, db: Database, now: Int64) throws {
+    private func detect(in complaints: [Complaint], baseline: inout Baseline, plan: inout IncidentPlan, db: Database) throws {
         let window = settings.window
         let times = complaints.map(\.at)
         var taken = complaints.map(\.taken)
+        var takenMentions: Set<Int64> = []
         // Only terms a new complaint carries can make a new burst.
         var wanted: Set<Int64> = []
         for complaint in complaints where complaint.isNew && !complaint.taken { wanted.formUnion(complaint.terms.keys) }
@@ -223,25 +291,30 @@ final class IncidentDetector {
             guard let (burst, span) = best else { return }
             let words = Self.topWords(of: try span.map { try IncidentTerms(Self.text(of: complaints[$0].mention, db), common: common) }, key: burst.key)
             let match = IncidentMatch(key: burst.key, words: words)
-            // Complaints around the burst that match it belong to it too, while it is not quiet.
+            // Complaints around the burst that match it belong to it too, while it is not quiet:
+            // those before it as far back as they go on (read beyond the batch's window when
+            // needed, so that where a transaction began does not change the members), those
+            // after it within the window (later ones join it as they come).
             let quiet = settings.quiet
+            let earlier = try chain(before: complaints[span.first!], matching: match, takenMentions: takenMentions, taken: plan.conversations, db: db)
             var members = span
             let inSpan = Set(span)
-            var edge = times[span.first!]
-            for index in stride(from: span.first! - 1, through: 0, by: -1) where !taken[index] && match.matches(complaints[index].terms) {
-                guard edge - times[index] <= quiet else { break }
-                members.append(index)
-                edge = times[index]
-            }
-            edge = times[span.last!]
+            var edge = times[span.last!]
             for index in span.first!..<complaints.count where !taken[index] && !inSpan.contains(index) && match.matches(complaints[index].terms) {
                 guard times[index] - edge <= quiet else { break }
                 members.append(index)
                 edge = max(edge, times[index])
             }
             members.sort()
-            for index in members { taken[index] = true }
-            try create(burst, words: words, members: members.map { complaints[$0] }, db: db, now: now)
+            let joined = earlier.reversed() + members.map { complaints[$0] }
+            let mentions = Set(joined.map(\.mention))
+            for index in complaints.indices where mentions.contains(complaints[index].mention) { taken[index] = true }
+            takenMentions.formUnion(mentions)
+            let sample = try joined.prefix(5).map { try Self.text(of: $0.mention, db) }
+            plan.incidents.append(IncidentPlan.Incident(match: match, words: words, title: Self.title(words: words, key: burst.key, sample: sample),
+                                                        burst: burst.count, start: joined.first!.at, last: joined.last!.at,
+                                                        joined: joined.map(\.mention)))
+            plan.conversations.formUnion(joined.map(\.conversation))
         }
     }
 
@@ -271,19 +344,6 @@ final class IncidentDetector {
             return low
         }
         return firstIndex(atLeast: to + 1) - firstIndex(atLeast: from)
-    }
-
-    private func create(_ burst: Burst, words: [String], members: [Complaint], db: Database, now: Int64) throws {
-        let title = Self.title(words: words, key: burst.key, sample: try members.prefix(5).map { try Self.text(of: $0.mention, db) })
-        try db.execute(sql: """
-            INSERT INTO incident (title, terms, state, started_at, last_member_at, term_key) VALUES (?, ?, 'active', ?, ?, ?)
-            """, arguments: [title, JSONWriter.array(words),
-                             members.first!.at, members.last!.at, burst.key])
-        let id = db.lastInsertedRowID
-        try Self.adopt(members.map(\.mention), into: id, db: db, now: now)
-        try EventLog.append(db, at: now, by: EventLog.triageOperator, kind: .incident, conversation: nil,
-                            subject: "incident \(id): \(title) (\(burst.count) in \(settings.windowMinutes) min)",
-                            before: nil, after: JSONWriter.object([("incident", String(id))]))
     }
 
     private static func text(of mention: Int64, _ db: Database) throws -> String {
@@ -408,4 +468,28 @@ struct TermDayCounts {
         }
         counts.removeAll()
     }
+}
+
+/// What incident detection decided for a batch, to be written in one short transaction
+/// (`IncidentDetector.apply`): stored incidents that complaints join, and new ones.
+struct IncidentPlan {
+    struct Incident {
+        /// A stored incident's id; nil for one the plan starts.
+        var existing: Int64?
+        var match: IncidentMatch
+        var words: [String] = []
+        var title = ""
+        /// How many complaints made the burst (in its window), for the event's text.
+        var burst = 0
+        var start: Int64
+        var last: Int64
+        /// The complaints (mention ids) it gains.
+        var joined: [Int64] = []
+    }
+
+    var incidents: [Incident] = []
+    /// Conversations the plan puts in an incident: their complaints are taken.
+    var conversations: Set<Int64> = []
+
+    var isEmpty: Bool { !incidents.contains { !$0.joined.isEmpty } }
 }

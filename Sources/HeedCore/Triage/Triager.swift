@@ -36,9 +36,9 @@ public final class Triager {
 
     /// Keeps the analysis of a customer message just stored for this batch's `retriage`, and a
     /// complaint for incident detection.
-    func remember(_ analysis: MessageAnalysis, mention id: Int64, at: Int64, text: String) {
+    func remember(_ analysis: MessageAnalysis, mention id: Int64, conversation: Int64, at: Int64, text: String) {
         analyzed[id] = analysis
-        if IncidentDetector.isComplaint(analysis) { incidents.note(mention: id, at: at, text: text) }
+        if IncidentDetector.isComplaint(analysis) { incidents.note(mention: id, at: at, conversation: conversation, text: text) }
     }
 
     /// What `retriage` reads of one conversation, column by column (`signalsSQL`).

@@ -21,6 +21,10 @@ struct IngestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Lines committed per transaction (and so redone after an interruption).", visibility: .hidden))
     var batchSize = Ingester.defaultBatchSize
 
+    @Option(help: ArgumentHelp("Longest the import holds the cache's write lock at a time, so operators' actions never wait longer "
+                               + "(0: batches of any length, for a cache no one else is using).", valueName: "ms"))
+    var lockBudget = Ingester.defaultLockBudget * 1000
+
     @Flag(help: "Print the reports as JSON.")
     var json = false
 
@@ -47,6 +51,7 @@ struct IngestCommand: ParsableCommand {
             throw ValidationError("unknown format \"\(format)\"; known: \(MentionFormats.all.map(\.name).joined(separator: ", "))")
         }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if !(0...60_000).contains(lockBudget) { throw ValidationError("--lock-budget must be between 0 and 60000 milliseconds") }
     }
 
     func run() throws {
@@ -59,6 +64,7 @@ struct IngestCommand: ParsableCommand {
             let database = try workspace.openCache()
             let ingester = Ingester(database: database, config: workspace.config)
             ingester.batchSize = batchSize
+            ingester.lockBudget = lockBudget > 0 ? lockBudget / 1000 : nil
             if let program = workspace.config.afterIngestHook {
                 let hook = IngestHook(program: program, cachePath: workspace.cachePath)
                 if hook.programExists {

@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+import HeedTestSupport
+import XCTest
+@testable import HeedCore
+
+/// An import shares the cache with operators: it commits in short transactions, takes turns
+/// with their actions, and ends a batch early when one of them waits.
+final class ImportBesideOperatorsTests: XCTestCase {
+    let folder = TemporaryFolder()
+    let clock = FixedClock("2026-11-23T12:00:00Z")
+
+    func testAnOperatorActsWhileAnImportRunsWithoutWaitingForIt() throws {
+        let config = try ExampleConfig.load()
+        let cache = folder.file("cache.sqlite")
+        let mentions = Array(DemoGenerator(size: 3_000, seed: 5, now: clock.now(), config: config))
+        let path = folder.write("burst.jsonl", mentions.map(HeedJSONLines.encode).joined(separator: "\n") + "\n")
+        let first = try AppDatabase.open(path: cache)
+        _ = try Ingester(database: first, config: config, clock: clock).ingest(mentions: mentions.prefix(50), source: "first")
+        let target = try first.read { db in try Int64.fetchOne(db, sql: "SELECT min(id) FROM conversation") }!
+
+        let imported = DispatchSemaphore(value: 0)
+        let run = ImportRun(Ingester(database: try AppDatabase.open(path: cache), config: config, clock: clock))
+        Thread.detachNewThread {
+            run.outcome = Result { try run.ingester.ingest(path: path) }
+            imported.signal()
+        }
+        let service = ActionService(database: first, config: config, clock: clock)
+        var waits: [Double] = []
+        // Until the import is done: each action is timed from asking to done.
+        while imported.wait(timeout: .now() + .milliseconds(20)) == .timedOut {
+            let began = DispatchTime.now()
+            _ = try service.perform(.note("still with us \(waits.count)"), on: target, by: config.operators[0])
+            waits.append(Double(DispatchTime.now().uptimeNanoseconds - began.uptimeNanoseconds) / 1e9)
+        }
+        let report = try XCTUnwrap(run.outcome).get()
+        let ingester = run.ingester
+        XCTAssertEqual(report.new, 2_950)
+        XCTAssertGreaterThan(waits.count, 5, "the operator kept acting during the import")
+        XCTAssertGreaterThan(ingester.lockHeld.count, 5, "the import committed in several transactions")
+        // In one transaction the import holds the lock for the whole file (0.6 s in a debug
+        // build here, and an action waits that long); in turns, an action waits for at most a
+        // short transaction (0.05 s here).
+        XCTAssertLessThan(waits.max()!, 0.3, "slowest action: \(waits.max()!) s")
+
+        // In many transactions or in one, the cache holds the same.
+        let alone = try AppDatabase.open(path: folder.file("alone.sqlite"))
+        _ = try Ingester(database: alone, config: config, clock: clock).ingest(mentions: mentions.prefix(50), source: "first")
+        let whole = Ingester(database: alone, config: config, clock: clock)
+        whole.lockBudget = nil
+        _ = try whole.ingest(path: path)
+        XCTAssertEqual(whole.lockHeld.count, 1)
+        XCTAssertEqual(try CacheDump.text(first), try CacheDump.text(alone))
+    }
+
+    func testTheHolderSeesThatSomeoneWaits() throws {
+        let cache = folder.file("cache.sqlite")
+        _ = try AppDatabase.open(path: cache)
+        let holder = try XCTUnwrap(ActionLock(cache: cache))
+        let other = try XCTUnwrap(ActionLock(cache: cache))
+        let done = DispatchSemaphore(value: 0)
+        var sawWaiting = false
+        var sawAlone = true
+        holder.holding {
+            sawAlone = !holder.othersWaiting()
+            Thread.detachNewThread {
+                other.holding { _ = done.signal() }
+            }
+            let deadline = Date().addingTimeInterval(5)
+            while !sawWaiting && Date() < deadline {
+                sawWaiting = holder.othersWaiting()
+                usleep(1_000)
+            }
+        }
+        XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
+        XCTAssertTrue(sawAlone, "no one waited at first")
+        XCTAssertTrue(sawWaiting, "the holder saw the other waiting")
+        XCTAssertFalse(holder.othersWaiting(), "no one waits once the other is done")
+    }
+}
+
+/// An import on a thread of its own, and how it ended (read once the thread has signalled).
+private final class ImportRun: @unchecked Sendable {
+    let ingester: Ingester
+    var outcome: Result<IngestReport, Error>?
+
+    init(_ ingester: Ingester) {
+        self.ingester = ingester
+    }
+}
