@@ -14,9 +14,10 @@ struct ComplaintMemory {
     }
 
     private(set) var entries: [Int64: Entry] = [:]
-    /// Entries by time, then id; sorted again when something was added since.
+    /// Entries by time, then id; those added since are merged in when next asked for (sorting
+    /// the few new ones, not all of them again: a detection pass asks hundreds of times).
     private var order: [(at: Int64, id: Int64)] = []
-    private var sorted = true
+    private var added: [(at: Int64, id: Int64)] = []
     /// Disjoint, in time order: every complaint stored with a time in them is in `entries`.
     private var covered: [ClosedRange<Int64>] = []
     /// Conversations known to be in an incident: their complaints are taken.
@@ -27,10 +28,7 @@ struct ComplaintMemory {
     func terms(of id: Int64) -> IncidentTerms? { entries[id]?.terms }
 
     mutating func add(_ id: Int64, _ entry: Entry) {
-        if entries.updateValue(entry, forKey: id) == nil {
-            order.append((entry.at, id))
-            sorted = false
-        }
+        if entries.updateValue(entry, forKey: id) == nil { added.append((entry.at, id)) }
     }
 
     /// A stored message at `at` changed (it may have become a complaint, or stopped being one):
@@ -38,6 +36,7 @@ struct ComplaintMemory {
     mutating func forget(_ id: Int64, at: Int64) {
         if let entry = entries.removeValue(forKey: id) {
             order.removeAll { $0.id == id }
+            added.removeAll { $0.id == id }
             uncover(entry.at)
         }
         uncover(at)
@@ -79,10 +78,7 @@ struct ComplaintMemory {
 
     /// Ids of the entries with a time in `from...to`, in time order.
     mutating func ids(from: Int64, to: Int64) -> ArraySlice<(at: Int64, id: Int64)> {
-        if !sorted {
-            order.sort { ($0.at, $0.id) < ($1.at, $1.id) }
-            sorted = true
-        }
+        if !added.isEmpty { mergeAdded() }
         func firstIndex(atLeast value: Int64) -> Int {
             var (low, high) = (0, order.count)
             while low < high {
@@ -104,7 +100,30 @@ struct ComplaintMemory {
             covered.removeAll()
             inIncident.removeAll()
         }
-        order = entries.map { ($0.value.at, $0.key) }
-        sorted = false
+        order = entries.map { ($0.value.at, $0.key) }.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+        added.removeAll()
+    }
+
+    private mutating func mergeAdded() {
+        added.sort { ($0.at, $0.id) < ($1.at, $1.id) }
+        guard let first = added.first, let last = order.last, (first.at, first.id) < (last.at, last.id) else {
+            order += added
+            added.removeAll(keepingCapacity: true)
+            return
+        }
+        var merged: [(at: Int64, id: Int64)] = []
+        merged.reserveCapacity(order.count + added.count)
+        var (i, j) = (0, 0)
+        while i < order.count || j < added.count {
+            if j == added.count || (i < order.count && (order[i].at, order[i].id) < (added[j].at, added[j].id)) {
+                merged.append(order[i])
+                i += 1
+            } else {
+                merged.append(added[j])
+                j += 1
+            }
+        }
+        order = merged
+        added.removeAll(keepingCapacity: true)
     }
 }

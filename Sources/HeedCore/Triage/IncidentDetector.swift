@@ -207,21 +207,6 @@ final class IncidentDetector {
         return try spans.flatMap { try stored(from: $0.0, to: $0.1, taken: taken, in: db) }
     }
 
-    /// The untaken complaints matching `match` before `first`, each within the quiet time of the
-    /// next, latest first.
-    private func chain(before first: Complaint, matching match: IncidentMatch, takenMentions: Set<Int64>, taken: Set<Int64>,
-                       db: Database) throws -> [Complaint] {
-        var found: [Complaint] = []
-        var bound = (at: first.at, id: first.mention)
-        while true {
-            let candidates = try stored(from: bound.at - settings.quiet, to: bound.at, taken: taken, in: db)
-            guard let next = candidates.last(where: { ($0.at, $0.mention) < (bound.at, bound.id) && !$0.taken
-                                                        && !takenMentions.contains($0.mention) && match.matches($0.terms) }) else { return found }
-            found.append(next)
-            bound = (next.at, next.mention)
-        }
-    }
-
     /// Every complaint stored from `from` to `to`, in time order: read from the cache only where
     /// this import has not read before.
     private func stored(from: Int64, to: Int64, taken: Set<Int64>, in db: Database) throws -> [Complaint] {
@@ -261,7 +246,6 @@ final class IncidentDetector {
         let window = settings.window
         let times = complaints.map(\.at)
         var taken = complaints.map(\.taken)
-        var takenMentions: Set<Int64> = []
         // Only terms a new complaint carries can make a new burst.
         var wanted: Set<Int64> = []
         for complaint in complaints where complaint.isNew && !complaint.taken { wanted.formUnion(complaint.terms.keys) }
@@ -291,30 +275,29 @@ final class IncidentDetector {
             guard let (burst, span) = best else { return }
             let words = Self.topWords(of: try span.map { try IncidentTerms(Self.text(of: complaints[$0].mention, db), common: common) }, key: burst.key)
             let match = IncidentMatch(key: burst.key, words: words)
-            // Complaints around the burst that match it belong to it too, while it is not quiet:
-            // those before it as far back as they go on (read beyond the batch's window when
-            // needed, so that where a transaction began does not change the members), those
-            // after it within the window (later ones join it as they come).
+            // Complaints around the burst that match it belong to it too, while it is not quiet.
             let quiet = settings.quiet
-            let earlier = try chain(before: complaints[span.first!], matching: match, takenMentions: takenMentions, taken: plan.conversations, db: db)
             var members = span
             let inSpan = Set(span)
-            var edge = times[span.last!]
+            var edge = times[span.first!]
+            for index in stride(from: span.first! - 1, through: 0, by: -1) where !taken[index] && match.matches(complaints[index].terms) {
+                guard edge - times[index] <= quiet else { break }
+                members.append(index)
+                edge = times[index]
+            }
+            edge = times[span.last!]
             for index in span.first!..<complaints.count where !taken[index] && !inSpan.contains(index) && match.matches(complaints[index].terms) {
                 guard times[index] - edge <= quiet else { break }
                 members.append(index)
                 edge = max(edge, times[index])
             }
             members.sort()
-            let joined = earlier.reversed() + members.map { complaints[$0] }
-            let mentions = Set(joined.map(\.mention))
-            for index in complaints.indices where mentions.contains(complaints[index].mention) { taken[index] = true }
-            takenMentions.formUnion(mentions)
-            let sample = try joined.prefix(5).map { try Self.text(of: $0.mention, db) }
+            for index in members { taken[index] = true }
+            let sample = try members.prefix(5).map { try Self.text(of: complaints[$0].mention, db) }
             plan.incidents.append(IncidentPlan.Incident(match: match, words: words, title: Self.title(words: words, key: burst.key, sample: sample),
-                                                        burst: burst.count, start: joined.first!.at, last: joined.last!.at,
-                                                        joined: joined.map(\.mention)))
-            plan.conversations.formUnion(joined.map(\.conversation))
+                                                        burst: burst.count, start: times[members.first!], last: times[members.last!],
+                                                        joined: members.map { complaints[$0].mention }))
+            plan.conversations.formUnion(members.map { complaints[$0].conversation })
         }
     }
 
