@@ -50,6 +50,8 @@ final class ComplaintMemoryTests: XCTestCase {
         memory.trim(limit: 8, keepFrom: 5_000)
         XCTAssertEqual(memory.ids(from: 0, to: .max).map(\.id), [5, 6, 7, 8, 9])
         XCTAssertEqual(memory.uncovered(0, 10_000), [0...4_999], "what went is read again when needed")
+        memory.trim(limit: 2, keepFrom: 7_000, keepingLater: true)
+        XCTAssertEqual(memory.ids(from: 0, to: .max).map(\.id), [7, 8, 9], "a pass still needs the later ones")
         memory.inIncident = [1]
         memory.trim(limit: 2, keepFrom: 5_000)
         XCTAssertEqual(memory.count, 0)

@@ -90,12 +90,13 @@ struct ComplaintMemory {
         return order[firstIndex(atLeast: from)..<firstIndex(atLeast: to == .max ? to : to + 1)]
     }
 
-    /// Keeps at most `limit` entries: those from `keepFrom` on, or none.
-    mutating func trim(limit: Int, keepFrom: Int64) {
+    /// Past `limit` entries, keeps those from `keepFrom` on, and none when they are still too
+    /// many unless `keepingLater` (a detection pass still needs them).
+    mutating func trim(limit: Int, keepFrom: Int64, keepingLater: Bool = false) {
         guard entries.count > limit else { return }
         entries = entries.filter { $0.value.at >= keepFrom }
         covered = covered.compactMap { $0.upperBound < keepFrom ? nil : max($0.lowerBound, keepFrom)...$0.upperBound }
-        if entries.count > limit {
+        if entries.count > limit && !keepingLater {
             entries.removeAll(keepingCapacity: true)
             covered.removeAll()
             inIncident.removeAll()

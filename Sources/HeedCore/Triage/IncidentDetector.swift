@@ -100,6 +100,11 @@ final class IncidentDetector {
                 try detect(in: try complaints(around: open.map(\.at), taken: plan.conversations, in: db), baseline: &baseline, plan: &plan, db: db)
             }
             start = end
+            // What the next hours of the pass do not reach goes (a pass over a file out of time
+            // order would otherwise hold every complaint of the days it spans).
+            if start < ordered.count {
+                memory.trim(limit: Self.rememberedLimit, keepFrom: ordered[start].at - settings.window, keepingLater: true)
+            }
         }
         return plan
     }
