@@ -107,6 +107,31 @@ final class MigrationTests: XCTestCase {
         XCTAssertEqual(mode & 0o777, 0o660)
     }
 
+    /// A screen and `heed run` started together on a cache that is not there yet: one creates
+    /// it, and neither is told it is locked while the other is setting it up.
+    func testSeveralOpeningANewCacheAtOnceAllGetIt() throws {
+        let folder = TemporaryFolder()
+        for round in 0..<12 {
+            let path = folder.file("cache-\(round).sqlite")
+            let failures = NSLock()
+            nonisolated(unsafe) var failed: [String] = []
+            DispatchQueue.concurrentPerform(iterations: 6) { _ in
+                do {
+                    let database = try AppDatabase.open(path: path)
+                    _ = try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation") }
+                } catch {
+                    failures.withLock { failed.append("\(error)") }
+                }
+            }
+            XCTAssertEqual(failed, [], "round \(round)")
+            let database = try AppDatabase.open(path: path)
+            XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") }, 2, "incremental, whoever created it")
+            XCTAssertEqual(try database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }, "wal")
+        }
+        let strays = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix("cache-") || !$0.contains(".sqlite") }
+        XCTAssertEqual(strays, [], "nothing left beside the caches")
+    }
+
     func testEventLogRefusesRewrites() throws {
         let database = try AppDatabase.inMemory()
         try database.write { db in

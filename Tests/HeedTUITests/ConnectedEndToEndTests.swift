@@ -60,7 +60,8 @@ final class ConnectedEndToEndTests: XCTestCase {
         let networks = try Networks()
         let maildir = folder.file("Mail")
         for sub in ["new", "cur", "tmp"] { try FileManager.default.createDirectory(atPath: maildir + "/" + sub, withIntermediateDirectories: true) }
-        folder.write("sendmail", "#!/bin/sh\ncat > '\(folder.file("sent.eml"))'\n")
+        // Written aside and moved into place: the test looks for the file while sendmail writes it.
+        folder.write("sendmail", "#!/bin/sh\ncat > '\(folder.file("sending.eml"))' && mv '\(folder.file("sending.eml"))' '\(folder.file("sent.eml"))'\n")
         chmod(folder.file("sendmail"), 0o755)
         let url = networks.server.url.absoluteString
         folder.write("config.json", """

@@ -111,21 +111,32 @@ public final class AppDatabase: Sendable {
 
     /// A new cache file is readable and writable by its owner and group only, whatever the umask:
     /// it holds customers' messages. SQLite gives the -wal and -shm files the same mode.
+    ///
+    /// It is set up under another name and linked into place whole: a screen and `heed run`
+    /// started together would otherwise find it empty, open it, and lock the one still setting
+    /// it up out of its own new file.
     private static func createTeamReadable(_ path: String) throws {
-        let fd = Foundation.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o660)
-        if fd >= 0 {
-            fchmod(fd, 0o660)
-            Foundation.close(fd)
-            // A new cache gives the pages retention frees back to the disk (`shrink`): SQLite takes
-            // that only before the file is first written, WAL mode included.
-            do {
-                let queue = try DatabaseQueue(path: path)
-                try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL") }
-                try queue.close()
-            } catch {
-                throw HeedError("cannot create the cache \(path): \(error)", .cannotWrite)
-            }
-        } else if errno != EEXIST {
+        guard access(path, F_OK) != 0 else { return }
+        let staging = path + ".new-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { for suffix in ["", "-wal", "-shm", "-journal"] { unlink(staging + suffix) } }
+        let fd = Foundation.open(staging, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o660)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw HeedError("cannot create the cache \(path): \(reason)", .cannotWrite)
+        }
+        fchmod(fd, 0o660)
+        Foundation.close(fd)
+        // A new cache gives the pages retention frees back to the disk (`shrink`): SQLite takes
+        // that only before the file is first written, WAL mode included.
+        do {
+            let queue = try DatabaseQueue(path: staging)
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL") }
+            try queue.close()
+        } catch {
+            throw HeedError("cannot create the cache \(path): \(error)", .cannotWrite)
+        }
+        // Whoever links first made the cache; the others open theirs.
+        if link(staging, path) != 0 && errno != EEXIST {
             let reason = String(cString: strerror(errno))
             throw HeedError("cannot create the cache \(path): \(reason)", .cannotWrite)
         }
