@@ -17,6 +17,9 @@ public enum AccountGuide {
         switch network {
         case .mastodon, .bluesky, .discourse: return [url, handle]
         case .feed: return [url]
+        case .x, .reddit:
+            return [Question(field: "client_id", prompt: "the client id of the team's app there", problem: { $0.isEmpty ? "give the app's client id" : nil }),
+                    handle]
         case .email:
             return [Question(field: "maildir", prompt: "the Maildir folder mbsync, fetchmail or offlineimap fill", problem: { $0.isEmpty ? "give the folder" : nil }),
                     Question(field: "from", prompt: "the address our replies come from", problem: { $0.contains("@") ? nil : "an e-mail address, like help@northwind.example" })]
@@ -31,6 +34,8 @@ public enum AccountGuide {
         case .discourse: "forum"
         case .feed: "blog"
         case .email: "email"
+        case .x: "x"
+        case .reddit: "reddit"
         }
     }
 
@@ -57,6 +62,14 @@ public enum AccountGuide {
         case .email:
             ["E-mail: heed reads a Maildir that mbsync, fetchmail or offlineimap fill (it never changes it) and sends replies through a "
                 + "sendmail-compatible program (msmtp, sendmail; `sendmail -t -i` unless the config's \"sendmail\" says otherwise)."]
+        case .x:
+            ["X: in the developer portal, the team's app → User authentication settings: OAuth 2.0, type \"Native App\" (a public client), "
+                + "callback http://127.0.0.1:8765/callback (or any address you give as \"redirect_uri\"); its OAuth 2.0 Client ID is \"client_id\". "
+                + "Then `heed account login NAME` signs in as the help account (scopes tweet.read users.read tweet.write offline.access)."]
+        case .reddit:
+            ["Reddit: at https://www.reddit.com/prefs/apps, \"create another app\" of type \"installed app\", redirect "
+                + "http://127.0.0.1:8765/callback; the id under its name is \"client_id\". Then `heed account login NAME` signs in as the help "
+                + "account (scopes identity privatemessages read submit)."]
         }
     }
 }

@@ -9,6 +9,8 @@ public struct Connectors: Sendable {
     let clock: any Clock
     /// Bluesky sessions, kept between rounds.
     private let sessions = BlueskySessions()
+    /// What connectors asked their network once (X: our user id), kept between rounds.
+    private let memory = AccountMemory()
 
     public init(config: Config, secrets: Secrets, http: any HTTPClient = URLSessionHTTPClient(), clock: any Clock) {
         self.config = config
@@ -39,7 +41,13 @@ public struct Connectors: Sendable {
         case .discourse: Discourse(account: account, key: try secrets.secret(for: account), http: http, clock: clock)
         case .feed: FeedListener(account: account, http: http, clock: clock)
         case .email: Email(account: account, clock: clock)
+        case .x: X(account: account, session: try oauth(account), http: http, clock: clock, memory: memory)
+        case .reddit: Reddit(account: account, session: try oauth(account), http: http, clock: clock)
         }
+    }
+
+    private func oauth(_ account: ConnectedAccount) throws -> OAuthSession {
+        OAuthSession(account: account, app: try OAuthApp.of(account), secrets: secrets, http: http, clock: clock)
     }
 
     /// One authenticated request to `account`'s network, and what it said or what is wrong.

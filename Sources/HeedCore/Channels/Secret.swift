@@ -51,10 +51,20 @@ public struct Secrets: Sendable {
             .config)
     }
 
-    /// The secrets file's entries; none when it does not exist; refused when others may read it.
+    /// The secrets file's string entries (an OAuth account's tokens are an object, and left out).
     func fileSecrets(at path: String) throws -> [String: String] {
+        var secrets: [String: String] = [:]
+        for (name, value) in try fileEntries(at: path) {
+            if let text = value.string { secrets[name] = text }
+        }
+        return secrets
+    }
+
+    /// The secrets file's entries, a secret's text or a sign-in's tokens each; none when it does
+    /// not exist; refused when others may read it.
+    private func fileEntries(at path: String) throws -> [(String, JSONNode)] {
         var info = stat()
-        guard stat(path, &info) == 0 else { return [:] }
+        guard stat(path, &info) == 0 else { return [] }
         if info.st_mode & 0o077 != 0 {
             throw HeedError("\(path) may be read by others (mode \(String(info.st_mode & 0o777, radix: 8))): heed does not read secrets from it; "
                 + "chmod 600 \(path)", .config)
@@ -67,20 +77,49 @@ public struct Secrets: Sendable {
             throw HeedError("\(path): line \(error.line): not valid JSON: \(error.reason)", .config)
         }
         guard case .object(let members) = node.value else { throw HeedError("\(path): expected an object of account names to secrets", .config) }
-        var secrets: [String: String] = [:]
-        for member in members {
-            guard let value = member.value.string else { throw HeedError("\(path):\(member.value.line): \(member.key): expected a string", .config) }
-            secrets[member.key] = value
+        return try members.map { member in
+            guard member.value.string != nil || OAuthTokens.from(stored: member.value) != nil else {
+                throw HeedError("\(path):\(member.value.line): \(member.key): expected a string (or a sign-in's tokens, as `heed account login` writes them)", .config)
+            }
+            return (member.key, member.value)
         }
-        return secrets
     }
 
     /// Stores `secret` for `account` in the secrets file (created readable by this user only).
     public func store(_ secret: Secret, for account: String) throws {
+        try storeEntry(.string(secret.reveal()), for: account)
+    }
+
+    /// The tokens signing in to `account`'s network gave, from the environment (an access token
+    /// alone) or the secrets file; nil when it has not been signed in to.
+    public func tokens(for account: ConnectedAccount) throws -> OAuthTokens? {
+        if let value = environment[Self.variable(for: account.name)], !value.isEmpty { return OAuthTokens(access: Secret(value)) }
+        guard let path else { return nil }
+        return try fileEntries(at: path).first { $0.0 == account.name }.flatMap { OAuthTokens.from(stored: $0.1) }
+    }
+
+    /// Stores the tokens of `account`'s sign-in, replacing those before.
+    public func store(_ tokens: OAuthTokens, for account: String) throws {
+        try storeEntry(tokens.stored, for: account)
+    }
+
+    /// Holds the secrets file's lock for `body`: two processes renewing one sign-in at once would
+    /// each spend the same refresh token, and the network takes it only once.
+    func exclusively<T>(_ body: () async throws -> T) async throws -> T {
+        guard let path else { return try await body() }
+        let descriptor = Foundation.open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return try await body() }
+        defer { Foundation.close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
+        defer { flock(descriptor, LOCK_UN) }
+        return try await body()
+    }
+
+    private func storeEntry(_ value: JSONValue, for account: String) throws {
         guard let path else { throw HeedError("there is no config file to put secrets.json beside", .config) }
-        var secrets = try fileSecrets(at: path)
-        secrets[account] = secret.reveal()
-        let text = JSONWriter.object(secrets.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }) + "\n"
+        var entries = try fileEntries(at: path).filter { $0.0 != account }.map { ($0.0, $0.1.value) }
+        entries.append((account, value))
+        let text = JSONWriter.object(entries.sorted { $0.0 < $1.0 }) + "\n"
         try FileReplacement.write(Array(text.utf8), to: path, mode: 0o600)
     }
 }

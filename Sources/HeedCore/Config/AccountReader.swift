@@ -3,7 +3,8 @@ import Foundation
 /// Reads a connected account (`accounts.CHANNEL[i]` as an object) and says what is missing for
 /// its network.
 enum AccountReader {
-    static let fields = ["name", "network", "handle", "url", "id", "poll_seconds", "stream", "maildir", "sendmail", "from", "secret_command"]
+    static let fields = ["name", "network", "handle", "url", "id", "poll_seconds", "stream", "maildir", "sendmail", "from", "secret_command",
+                         "client_id", "redirect_uri"]
 
     static func read(_ node: JSONNode, _ path: String, channel: String, _ r: inout ConfigReader) -> ConnectedAccount? {
         guard let f = r.fields(node, path, allowed: fields, required: ["name"]),
@@ -42,6 +43,15 @@ enum AccountReader {
         account.maildir = f["maildir"].flatMap { r.string($0, path + ".maildir") }.map(Workspace.expandingHome)
         account.sendmail = f["sendmail"].flatMap { ConfigLoader.readProgram($0, path + ".sendmail", &r) }
         account.from = f["from"].flatMap { r.string($0, path + ".from") }
+        account.accountID = f["id"].flatMap { r.string($0, path + ".id") }
+        account.clientID = f["client_id"].flatMap { r.string($0, path + ".client_id") }
+        if let node = f["redirect_uri"], let text = r.string(node, path + ".redirect_uri") {
+            if let parsed = URL(string: text), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil {
+                account.redirectURI = text
+            } else {
+                r.problem(node, path + ".redirect_uri", "\"\(text)\" is not an http(s) URL (the redirect registered with the app)")
+            }
+        }
         if let node = f["secret_command"], let command = r.strings(node, path + ".secret_command") {
             if command.isEmpty { r.problem(node, path + ".secret_command", "give the program and its arguments") } else { account.secretCommand = command }
         }
@@ -50,6 +60,9 @@ enum AccountReader {
         case .mastodon, .bluesky, .discourse, .feed:
             if url == nil && f["url"] == nil { r.problem(node, path, "a \(network.rawValue) account needs \"url\" (\(urlExample(network)))") }
             if handle == nil && network != .feed { r.problem(node, path, "a \(network.rawValue) account needs \"handle\" (our account's name there)") }
+        case .x, .reddit:
+            if account.clientID == nil { r.problem(node, path, "a \(network.rawValue) account needs \"client_id\", the id of the team's app there") }
+            if handle == nil { r.problem(node, path, "a \(network.rawValue) account needs \"handle\" (our account's name there)") }
         case .email:
             if account.maildir == nil { r.problem(node, path, "an email account needs \"maildir\" (the folder mbsync, fetchmail or offlineimap fill)") }
             if account.from == nil { r.problem(node, path, "an email account needs \"from\" (the address our replies come from)") }
@@ -64,6 +77,8 @@ enum AccountReader {
         case .bluesky: "the account's service, such as https://bsky.social"
         case .discourse: "the forum, such as https://forum.example.com"
         case .feed: "the comment feed's address"
+        case .x: "https://api.x.com, its API (the default)"
+        case .reddit: "https://oauth.reddit.com, its API (the default)"
         case .email: ""
         }
     }

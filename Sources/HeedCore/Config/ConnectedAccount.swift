@@ -8,6 +8,8 @@ public struct ConnectedAccount: Sendable, Equatable {
         case mastodon, bluesky, discourse, feed
         /// A Maildir that mbsync, fetchmail or offlineimap fill; replies through sendmail.
         case email
+        /// OAuth 2.0 networks: signed in to with `heed account login`.
+        case x, reddit
     }
 
     /// Its name in heed (`heed account check NAME`, the secrets file, the logs).
@@ -28,6 +30,13 @@ public struct ConnectedAccount: Sendable, Equatable {
     public var sendmail: Program?
     /// Email: the From address of our replies.
     public var from: String?
+    /// OAuth networks: the team's app there (its client id, public), and the redirect address
+    /// registered with it (a loopback one heed listens on when unset).
+    public var clientID: String?
+    public var redirectURI: String?
+    /// Our account's id on the network when the config gives it (X: the numeric user id), saving
+    /// a request to ask.
+    public var accountID: String?
     /// A program that prints the secret (`pass show heed/mastodon`), run without a shell.
     public var secretCommand: [String]?
 
@@ -48,6 +57,8 @@ public struct ConnectedAccount: Sendable, Equatable {
         case "forum": .discourse
         case "blog": .feed
         case "email": .email
+        case "x": .x
+        case "reddit": .reddit
         default: nil
         }
     }
@@ -59,7 +70,10 @@ public struct ConnectedAccount: Sendable, Equatable {
     }
 
     /// Whether it needs a secret at all (a public feed does not; a Maildir is the user's own).
-    public var needsSecret: Bool { network != .feed && network != .email }
+    public var needsSecret: Bool { network != .feed && network != .email && !signsIn }
+
+    /// Whether its secret is a sign-in's tokens (`heed account login`) rather than one given.
+    public var signsIn: Bool { network == .x || network == .reddit }
 }
 
 extension Config {

@@ -4,8 +4,8 @@ import HeedCore
 
 struct AccountCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "account", abstract: "The accounts heed hears and answers itself: list, check, add.",
-        subcommands: [AccountList.self, AccountCheck.self, AccountAdd.self], defaultSubcommand: AccountList.self)
+        commandName: "account", abstract: "The accounts heed hears and answers itself: list, check, add, login.",
+        subcommands: [AccountList.self, AccountCheck.self, AccountAdd.self, AccountLogin.self], defaultSubcommand: AccountList.self)
 }
 
 struct AccountList: ParsableCommand {
@@ -80,7 +80,7 @@ struct AccountAdd: ParsableCommand {
     @Argument(help: "A name for the account (letters, digits, - and _), e.g. mastodon-help.")
     var name: String
 
-    @Option(help: "mastodon, bluesky, discourse, feed or email.")
+    @Option(help: "mastodon, bluesky, discourse, feed, email, x or reddit.")
     var network: String?
 
     @Option(help: "The instance, service, forum or feed address.")
@@ -147,7 +147,8 @@ struct AccountAdd: ParsableCommand {
                 guard !text.isEmpty else { throw HeedError("no secret given", .refused) }
                 secret = Secret(text)
             }
-            if !noCheck {
+            // An OAuth account is checked once signed in to.
+            if !noCheck && !account.signsIn {
                 let secrets = Secrets(configPath: nil, environment: secret.map { [Secrets.variable(for: name): $0.reveal()] } ?? [:])
                 switch await Connectors(config: config, secrets: secrets, clock: SystemClock()).check(account) {
                 case .success(let line): print("\(name): ok, \(line)")
@@ -159,7 +160,8 @@ struct AccountAdd: ParsableCommand {
             if let secret { try Secrets(configPath: path).store(secret, for: name) }
             try ConfigEdit.replace(path, with: edited)
             print("added \(name) to \(path) under accounts.\(channel)" + (secret == nil ? "" : ", its secret to secrets.json beside it")
-                + "; `heed run` hears it (a running one once restarted)")
+                + (account.signsIn ? "; sign in to it with `heed account login \(name)`, then `heed run` hears it"
+                    : "; `heed run` hears it (a running one once restarted)"))
             // A handle new to the config changes who counts as us: the cache takes that only when told.
             if let bound = ConfigBinding.peek(path: workspace.cachePath), bound.scoring.differences(from: workspace.config.scoring).isEmpty,
                !bound.scoring.differences(from: config.scoring).isEmpty {

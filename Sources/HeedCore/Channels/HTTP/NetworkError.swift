@@ -34,8 +34,10 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The error text networks put in their JSON bodies (`error`, `message`, `errors[0]`).
     static func message(in response: HTTPResponse) -> String? {
         guard let node = try? JSONParser.parse(response.body) else { return nil }
-        if let text = node["error_description"]?.string ?? node["error"]?.string ?? node["message"]?.string { return String(text.prefix(200)) }
-        if case .array(let items)? = node["errors"]?.value, let first = items.first?.string { return String(first.prefix(200)) }
+        if let text = node["error_description"]?.string ?? node["error"]?.string ?? node["message"]?.string ?? node["detail"]?.string {
+            return String(text.prefix(200))
+        }
+        if case .array(let items)? = node["errors"]?.value, let first = items.first?.string ?? items.first?["message"]?.string { return String(first.prefix(200)) }
         return nil
     }
 }
@@ -48,11 +50,14 @@ public struct RateLimit: Sendable, Equatable {
     public var resetAt: Int64?
 
     /// From the headers networks use: `X-RateLimit-*` (Mastodon: reset as an ISO time),
-    /// `RateLimit-*` (Bluesky: reset as Unix seconds).
+    /// `RateLimit-*` (Bluesky: reset as Unix seconds), `x-rate-limit-*` (X: reset as Unix seconds).
     public static func of(_ response: HTTPResponse) -> RateLimit? {
-        let remaining = (response.header("x-ratelimit-remaining") ?? response.header("ratelimit-remaining")).flatMap { Int(Double($0) ?? -1) }
-        let limit = (response.header("x-ratelimit-limit") ?? response.header("ratelimit-limit")).flatMap { Int(Double($0) ?? -1) }
-        let reset = (response.header("x-ratelimit-reset") ?? response.header("ratelimit-reset")).flatMap(time)
+        func header(_ name: String) -> String? {
+            response.header("x-ratelimit-" + name) ?? response.header("ratelimit-" + name) ?? response.header("x-rate-limit-" + name)
+        }
+        let remaining = header("remaining").flatMap { Int(Double($0) ?? -1) }
+        let limit = header("limit").flatMap { Int(Double($0) ?? -1) }
+        let reset = header("reset").flatMap(time)
         guard remaining != nil || limit != nil || reset != nil else { return nil }
         return RateLimit(remaining: remaining.flatMap { $0 >= 0 ? $0 : nil }, limit: limit.flatMap { $0 >= 0 ? $0 : nil }, resetAt: reset)
     }

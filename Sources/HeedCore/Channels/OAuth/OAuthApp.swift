@@ -1,0 +1,78 @@
+import Foundation
+
+/// The app an OAuth network knows heed by, and where it signs in: the authorisation page, the
+/// token endpoint, the least scopes that read mentions and reply. The app is the team's own,
+/// registered with the network; its client id is in the account's config (`client_id`), not a
+/// secret: heed is a public client and proves itself with PKCE instead.
+struct OAuthApp: Sendable {
+    var authorizeURL: URL
+    var tokenURL: URL
+    var scopes: [String]
+    var clientID: String
+    /// Reddit takes the client id as HTTP Basic credentials (with an empty password) at its token
+    /// endpoint; X takes it in the form.
+    var clientInBasicAuth = false
+    /// More to ask for on the authorisation page (Reddit: a permanent grant, to be renewed).
+    var authorizeExtras: [(String, String)] = []
+
+    /// The app of `account`'s network. With the account's `url` (a test, or a network's proxy),
+    /// the sign-in endpoints are at that address too.
+    static func of(_ account: ConnectedAccount) throws -> OAuthApp {
+        guard let clientID = account.clientID, !clientID.isEmpty else {
+            throw HeedError("\(account.name): a \(account.network.rawValue) account needs \"client_id\", the id of the team's app there "
+                + "(docs/channels.md says where to find it)", .config)
+        }
+        func at(_ base: String, _ path: String) -> URL { URL(string: (account.url?.absoluteString ?? base).trimmingSuffix("/") + path)! }
+        switch account.network {
+        case .x:
+            return OAuthApp(authorizeURL: at("https://x.com", "/i/oauth2/authorize"), tokenURL: at("https://api.x.com", "/2/oauth2/token"),
+                            scopes: ["tweet.read", "users.read", "tweet.write", "offline.access"], clientID: clientID)
+        case .reddit:
+            return OAuthApp(authorizeURL: at("https://www.reddit.com", "/api/v1/authorize"), tokenURL: at("https://www.reddit.com", "/api/v1/access_token"),
+                            scopes: ["identity", "privatemessages", "read", "submit"], clientID: clientID, clientInBasicAuth: true,
+                            authorizeExtras: [("duration", "permanent")])
+        default:
+            throw HeedError("\(account.name): a \(account.network.rawValue) account does not sign in with OAuth", .refused)
+        }
+    }
+
+    /// The page the operator opens to say yes (RFC 6749 §4.1.1 with RFC 7636's challenge).
+    func authorization(redirectURI: String, state: String, pkce: PKCE) -> URL {
+        var components = URLComponents(url: authorizeURL, resolvingAgainstBaseURL: false)!
+        components.percentEncodedQuery = Self.form([
+            ("response_type", "code"), ("client_id", clientID), ("redirect_uri", redirectURI), ("scope", scopes.joined(separator: " ")),
+            ("state", state), ("code_challenge", pkce.challenge), ("code_challenge_method", "S256"),
+        ] + authorizeExtras)
+        return components.url!
+    }
+
+    /// A request to the token endpoint with `parameters` (the grant), the client identified as the
+    /// network wants it.
+    func tokenRequest(_ parameters: [(String, String)]) -> HTTPRequest {
+        var headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")]
+        var form = parameters
+        if clientInBasicAuth {
+            headers.append(("Authorization", "Basic " + Data((clientID + ":").utf8).base64EncodedString()))
+        } else {
+            form.append(("client_id", clientID))
+        }
+        return HTTPRequest("POST", tokenURL, headers: headers, body: Data(Self.form(form).utf8))
+    }
+
+    /// `application/x-www-form-urlencoded`: everything but RFC 3986's unreserved characters escaped.
+    static func form(_ pairs: [(String, String)]) -> String {
+        pairs.map { escape($0.0) + "=" + escape($0.1) }.joined(separator: "&")
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}
