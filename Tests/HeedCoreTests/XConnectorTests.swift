@@ -244,13 +244,13 @@ final class XConnectorTests: XCTestCase {
         XCTAssertEqual(wait, 300_000)
         let state = try XCTUnwrap(try database.read { db in try AccountState.fetchOne(db, key: "x-help") })
         XCTAssertTrue(state.stopped)
-        XCTAssertEqual(state.trouble, "the network refused to renew the sign-in (Value passed for the token was invalid.): sign in again — `heed account login x-help`")
+        XCTAssertEqual(state.trouble, "sign in again — `heed account login x-help` (the network refused to renew the sign-in: Value passed for the token was invalid.)")
         XCTAssertEqual(try secrets.tokens(for: config.connectedAccounts[0])?.refresh?.reveal(), "refresh-1", "nothing thrown away")
 
         // Never signed in: said the same way.
         try FileManager.default.removeItem(atPath: folder.file("secrets.json"))
         guard case .failure(let error) = await connectors(config).check(config.connectedAccounts[0]) else { return XCTFail("not signed in") }
-        XCTAssertTrue(error.message.contains("not signed in: sign in again — `heed account login x-help`"), error.message)
+        XCTAssertTrue(error.message.contains("sign in again — `heed account login x-help` (not signed in)"), error.message)
     }
 
     // MARK: Answering
@@ -317,6 +317,13 @@ final class XConnectorTests: XCTestCase {
         let config = config(server)
         guard case .success(let line) = await connectors(config).check(config.connectedAccounts[0]) else { return XCTFail("signed in") }
         XCTAssertEqual(line, "signed in as @TweepyDev on X (id 1072250532645998596)")
+
+        // Signed in without allowing heed to post: the check names what is missing.
+        try secrets.store(OAuthTokens(access: Secret("access-1"), refresh: Secret("refresh-1"), expiresAt: clock.now() + 7_200_000,
+                                      scope: "tweet.read users.read offline.access"), for: "x-help")
+        guard case .failure(let error) = await connectors(config).check(config.connectedAccounts[0]) else { return XCTFail("a scope missing") }
+        XCTAssertEqual(error.message, "signed in as @TweepyDev on X (id 1072250532645998596), but not granted tweet.write: heed cannot hear or "
+            + "answer without it — sign in again allowing all it asks: `heed account login x-help`")
     }
 
     func testAnXAccountWithoutItsAppIsAConfigProblem() throws {

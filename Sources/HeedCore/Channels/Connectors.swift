@@ -53,7 +53,12 @@ public struct Connectors: Sendable {
     /// One authenticated request to `account`'s network, and what it said or what is wrong.
     public func check(_ account: ConnectedAccount) async -> Result<String, HeedError> {
         do {
-            return .success(try await checker(for: account).check())
+            let said = try await checker(for: account).check()
+            if account.signsIn, let granted = try secrets.tokens(for: account), case let missing = granted.missing(try OAuthApp.of(account).scopes), !missing.isEmpty {
+                return .failure(HeedError("\(said), but not granted \(missing.joined(separator: ", ")): heed cannot hear or answer without "
+                    + (missing.count == 1 ? "it" : "them") + " — sign in again allowing all it asks: `heed account login \(account.name)`", .notPermitted))
+            }
+            return .success(said)
         } catch let error as HeedError {
             return .failure(error)
         } catch let error as NetworkError {

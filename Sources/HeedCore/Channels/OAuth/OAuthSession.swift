@@ -47,14 +47,15 @@ struct OAuthSession: Sendable {
             return renewed
         case 400, 401, 403:
             // invalid_grant: revoked, expired, or spent already.
-            let said = NetworkError.message(in: response).map { " (\($0))" } ?? ""
+            let said = NetworkError.message(in: response).map { ": \($0)" } ?? ""
             throw NetworkError.unauthorized(signInAgain("the network refused to renew the sign-in\(said)"))
         default:
             throw NetworkError.from(response, now: clock.now(), what: "renewing the sign-in")
         }
     }
 
+    /// What to do first, then why: a line on the screen may be cut at its end.
     private func signInAgain(_ why: String) -> String {
-        "\(why): sign in again — `heed account login \(account.name)`"
+        "sign in again — `heed account login \(account.name)` (\(why))"
     }
 }
