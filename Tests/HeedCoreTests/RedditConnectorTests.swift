@@ -95,7 +95,7 @@ final class RedditConnectorTests: XCTestCase {
         XCTAssertEqual(kept.refresh?.reveal(), "<REFRESH_TOKEN>")
         XCTAssertEqual(kept.expiresAt, clock.now() + 86_400_000)
 
-        let app = try OAuthApp.of(config.connectedAccounts[0])
+        let app = try OAuthApp.of(config.connectedAccounts[0], secrets: secrets)
         let page = app.authorization(redirectURI: "http://127.0.0.1:8765/callback", state: "s", pkce: PKCE(verifier: String(repeating: "a", count: 43)))
         let asked = Dictionary(uniqueKeysWithValues: (URLComponents(url: page, resolvingAgainstBaseURL: false)?.queryItems ?? []).map { ($0.name, $0.value ?? "") })
         XCTAssertEqual(page.path, "/api/v1/authorize")

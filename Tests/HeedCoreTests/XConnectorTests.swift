@@ -99,7 +99,7 @@ final class XConnectorTests: XCTestCase {
         let server = try network { _ in
             .json(#"{"token_type":"bearer","expires_in":7200,"access_token":"access-1","scope":"tweet.read users.read tweet.write offline.access","refresh_token":"refresh-1"}"#)
         }
-        let signIn = try OAuthSignIn(account: account(server))
+        let signIn = try OAuthSignIn(account: account(server), secrets: secrets)
         let page = try XCTUnwrap(URLComponents(url: signIn.url, resolvingAgainstBaseURL: false))
         XCTAssertEqual(page.path, "/i/oauth2/authorize")
         let asked = Dictionary(uniqueKeysWithValues: (page.queryItems ?? []).map { ($0.name, $0.value ?? "") })
@@ -148,7 +148,7 @@ final class XConnectorTests: XCTestCase {
 
     func testARefusalOnTheNetworksPageOrAPastedAddressFromAnotherSignInIsSaid() throws {
         let server = try network()
-        let signIn = try OAuthSignIn(account: account(server))
+        let signIn = try OAuthSignIn(account: account(server), secrets: secrets)
         let state = try XCTUnwrap(URLComponents(url: signIn.url, resolvingAgainstBaseURL: false)?.queryItems?.first { $0.name == "state" }?.value)
         let refused = signIn.redirectURI + "?error=access_denied&state=\(state)"
         let browser = Thread { _ = try? Data(contentsOf: URL(string: refused)!) }
@@ -167,7 +167,7 @@ final class XConnectorTests: XCTestCase {
         let server = try network()
         var account = account(server)
         account.redirectURI = "https://northwind.example/heed/callback"
-        let signIn = try OAuthSignIn(account: account)
+        let signIn = try OAuthSignIn(account: account, secrets: secrets)
         XCTAssertFalse(signIn.listening, "nothing listens for an address elsewhere")
         XCTAssertEqual(signIn.redirectURI, "https://northwind.example/heed/callback")
         var fds: [Int32] = [0, 0]

@@ -17,7 +17,7 @@ public enum AccountGuide {
         switch network {
         case .mastodon, .bluesky, .discourse: return [url, handle]
         case .feed: return [url]
-        case .x, .reddit:
+        case .x, .reddit, .youtube:
             return [Question(field: "client_id", prompt: "the client id of the team's app there", problem: { $0.isEmpty ? "give the app's client id" : nil }),
                     handle]
         case .email:
@@ -36,6 +36,7 @@ public enum AccountGuide {
         case .email: "email"
         case .x: "x"
         case .reddit: "reddit"
+        case .youtube: "youtube"
         }
     }
 
@@ -70,6 +71,10 @@ public enum AccountGuide {
             ["Reddit: at https://www.reddit.com/prefs/apps, \"create another app\" of type \"installed app\", redirect "
                 + "http://127.0.0.1:8765/callback; the id under its name is \"client_id\". Then `heed account login NAME` signs in as the help "
                 + "account (scopes identity privatemessages read submit)."]
+        case .youtube:
+            ["YouTube: in the Google Cloud console, a project with the YouTube Data API v3 enabled, an OAuth consent screen, and "
+                + "Credentials → OAuth client ID of type \"Desktop app\"; its client ID is \"client_id\", its client secret goes to secrets.json as "
+                + "{\"NAME.client_secret\": \"…\"}. Then `heed account login NAME` signs in as the channel's owner (scope youtube.force-ssl)."]
         }
     }
 }

@@ -43,18 +43,19 @@ public struct Connectors: Sendable {
         case .email: Email(account: account, clock: clock)
         case .x: X(account: account, session: try oauth(account), http: http, clock: clock, memory: memory)
         case .reddit: Reddit(account: account, session: try oauth(account), http: http, clock: clock)
+        case .youtube: YouTube(account: account, session: try oauth(account), http: http, clock: clock, memory: memory)
         }
     }
 
     private func oauth(_ account: ConnectedAccount) throws -> OAuthSession {
-        OAuthSession(account: account, app: try OAuthApp.of(account), secrets: secrets, http: http, clock: clock)
+        OAuthSession(account: account, app: try OAuthApp.of(account, secrets: secrets), secrets: secrets, http: http, clock: clock)
     }
 
     /// One authenticated request to `account`'s network, and what it said or what is wrong.
     public func check(_ account: ConnectedAccount) async -> Result<String, HeedError> {
         do {
             let said = try await checker(for: account).check()
-            if account.signsIn, let granted = try secrets.tokens(for: account), case let missing = granted.missing(try OAuthApp.of(account).scopes), !missing.isEmpty {
+            if account.signsIn, let granted = try secrets.tokens(for: account), case let missing = granted.missing(try OAuthApp.of(account, secrets: secrets).scopes), !missing.isEmpty {
                 return .failure(HeedError("\(said), but not granted \(missing.joined(separator: ", ")): heed cannot hear or answer without "
                     + (missing.count == 1 ? "it" : "them") + " — sign in again allowing all it asks: `heed account login \(account.name)`", .notPermitted))
             }

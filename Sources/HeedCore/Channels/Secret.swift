@@ -98,6 +98,14 @@ public struct Secrets: Sendable {
         return try fileEntries(at: path).first { $0.0 == account.name }.flatMap { OAuthTokens.from(stored: $0.1) }
     }
 
+    /// The client secret of `account`'s app, where its network asks for one (Google):
+    /// `HEED_SECRET_NAME_CLIENT_SECRET`, else `NAME.client_secret` in the secrets file.
+    public func clientSecret(for account: ConnectedAccount) throws -> Secret? {
+        if let value = environment[Self.variable(for: account.name) + "_CLIENT_SECRET"], !value.isEmpty { return Secret(value) }
+        guard let path else { return nil }
+        return try fileSecrets(at: path)[account.name + ".client_secret"].map(Secret.init)
+    }
+
     /// Stores the tokens of `account`'s sign-in, replacing those before.
     public func store(_ tokens: OAuthTokens, for account: String) throws {
         try storeEntry(tokens.stored, for: account)

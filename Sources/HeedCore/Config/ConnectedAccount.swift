@@ -9,7 +9,7 @@ public struct ConnectedAccount: Sendable, Equatable {
         /// A Maildir that mbsync, fetchmail or offlineimap fill; replies through sendmail.
         case email
         /// OAuth 2.0 networks: signed in to with `heed account login`.
-        case x, reddit
+        case x, reddit, youtube
     }
 
     /// Its name in heed (`heed account check NAME`, the secrets file, the logs).
@@ -59,6 +59,7 @@ public struct ConnectedAccount: Sendable, Equatable {
         case "email": .email
         case "x": .x
         case "reddit": .reddit
+        case "youtube": .youtube
         default: nil
         }
     }
@@ -73,7 +74,7 @@ public struct ConnectedAccount: Sendable, Equatable {
     public var needsSecret: Bool { network != .feed && network != .email && !signsIn }
 
     /// Whether its secret is a sign-in's tokens (`heed account login`) rather than one given.
-    public var signsIn: Bool { network == .x || network == .reddit }
+    public var signsIn: Bool { [.x, .reddit, .youtube].contains(network) }
 }
 
 extension Config {

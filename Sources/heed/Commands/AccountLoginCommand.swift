@@ -4,7 +4,7 @@ import HeedCore
 
 struct AccountLogin: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "login", abstract: "Sign in to an OAuth network's account (X, Reddit): opens nothing, prints the page to open.",
+        commandName: "login", abstract: "Sign in to an OAuth network's account (X, Reddit, YouTube): opens nothing, prints the page to open.",
         discussion: """
             Prints the network's sign-in page for the account's app; once you say yes there, the browser comes back to heed on \
             127.0.0.1 (the app's "redirect_uri", or a free port) and the tokens go to secrets.json beside the config (readable \
@@ -32,13 +32,13 @@ struct AccountLogin: ParsableCommand {
             guard account.signsIn else {
                 throw HeedError("\(name) is a \(account.network.rawValue) account: it takes a secret, not a sign-in (`heed account check \(name)`)", .refused)
             }
-            let signIn = try OAuthSignIn(account: account, paste: paste)
+            let secrets = Secrets(configPath: workspace.configPath)
+            let signIn = try OAuthSignIn(account: account, secrets: secrets, paste: paste)
             print("Open this page, signed in to \(account.network.rawValue) as \(account.handle), and allow heed:\n\n  \(signIn.url.absoluteString)\n")
             print(signIn.listening ? "Waiting for the browser to come back to \(signIn.redirectURI) — or paste the address it ended on here:"
                   : "Then paste the address the browser ended on (or the code) here:")
             fflush(nil)
             let code = try signIn.code(timeout: timeout, input: STDIN_FILENO)
-            let secrets = Secrets(configPath: workspace.configPath)
             let (tokens, missing) = try await signIn.finish(code: code, secrets: secrets, clock: SystemClock())
             var line = "\(name): signed in; the tokens are in \(secrets.path ?? "secrets.json")"
             if let expires = tokens.expiresAt {

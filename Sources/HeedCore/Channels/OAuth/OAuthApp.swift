@@ -3,12 +3,15 @@ import Foundation
 /// The app an OAuth network knows heed by, and where it signs in: the authorisation page, the
 /// token endpoint, the least scopes that read mentions and reply. The app is the team's own,
 /// registered with the network; its client id is in the account's config (`client_id`), not a
-/// secret: heed is a public client and proves itself with PKCE instead.
+/// secret: heed is a public client and proves itself with PKCE instead. Google still asks a
+/// desktop app for its client secret at the token endpoint (it says the secret is not one there);
+/// heed keeps it with the secrets all the same.
 struct OAuthApp: Sendable {
     var authorizeURL: URL
     var tokenURL: URL
     var scopes: [String]
     var clientID: String
+    var clientSecret: Secret?
     /// Reddit takes the client id as HTTP Basic credentials (with an empty password) at its token
     /// endpoint; X takes it in the form.
     var clientInBasicAuth = false
@@ -17,7 +20,7 @@ struct OAuthApp: Sendable {
 
     /// The app of `account`'s network. With the account's `url` (a test, or a network's proxy),
     /// the sign-in endpoints are at that address too.
-    static func of(_ account: ConnectedAccount) throws -> OAuthApp {
+    static func of(_ account: ConnectedAccount, secrets: Secrets) throws -> OAuthApp {
         guard let clientID = account.clientID, !clientID.isEmpty else {
             throw HeedError("\(account.name): a \(account.network.rawValue) account needs \"client_id\", the id of the team's app there "
                 + "(docs/channels.md says where to find it)", .config)
@@ -31,6 +34,14 @@ struct OAuthApp: Sendable {
             return OAuthApp(authorizeURL: at("https://www.reddit.com", "/api/v1/authorize"), tokenURL: at("https://www.reddit.com", "/api/v1/access_token"),
                             scopes: ["identity", "privatemessages", "read", "submit"], clientID: clientID, clientInBasicAuth: true,
                             authorizeExtras: [("duration", "permanent")])
+        case .youtube:
+            guard let secret = try secrets.clientSecret(for: account) else {
+                throw HeedError("\(account.name): Google asks for the app's client secret too: put it in \(secrets.path ?? "secrets.json") as "
+                    + "{\"\(account.name).client_secret\": \"…\"} (readable by you only), or set \(Secrets.variable(for: account.name))_CLIENT_SECRET", .config)
+            }
+            return OAuthApp(authorizeURL: at("https://accounts.google.com", "/o/oauth2/v2/auth"), tokenURL: at("https://oauth2.googleapis.com", "/token"),
+                            scopes: ["https://www.googleapis.com/auth/youtube.force-ssl"], clientID: clientID, clientSecret: secret,
+                            authorizeExtras: [("access_type", "offline"), ("prompt", "consent")])
         default:
             throw HeedError("\(account.name): a \(account.network.rawValue) account does not sign in with OAuth", .refused)
         }
@@ -55,6 +66,7 @@ struct OAuthApp: Sendable {
             headers.append(("Authorization", "Basic " + Data((clientID + ":").utf8).base64EncodedString()))
         } else {
             form.append(("client_id", clientID))
+            if let clientSecret { form.append(("client_secret", clientSecret.reveal())) }
         }
         return HTTPRequest("POST", tokenURL, headers: headers, body: Data(Self.form(form).utf8))
     }

@@ -14,9 +14,9 @@ public final class OAuthSignIn {
     private let loopback: LoopbackRedirect?
 
     /// With `paste`, no address is listened on: the code comes as pasted.
-    public init(account: ConnectedAccount, paste: Bool = false) throws {
+    public init(account: ConnectedAccount, secrets: Secrets, paste: Bool = false) throws {
         self.account = account
-        app = try OAuthApp.of(account)
+        app = try OAuthApp.of(account, secrets: secrets)
         if let registered = account.redirectURI {
             // The app's registered redirect: listened on when it is this machine's loopback.
             if !paste, let url = URLComponents(string: registered), url.scheme == "http", ["127.0.0.1", "localhost"].contains(url.host ?? "") {

@@ -42,7 +42,7 @@ struct X: Listener, Poster, AccountChecker {
     // MARK: Listening
 
     func listen(since mark: ListenMark, known: @Sendable (String, String) -> Bool) async throws -> ListenedPage {
-        let cursor = XCursor(mark.cursor)
+        let cursor = PagedCursor(mark.cursor)
         var query = [("max_results", String(Self.pageSize)), ("expansions", Self.expansions), ("tweet.fields", Self.tweetFields),
                      ("user.fields", Self.userFields)]
         if let since = cursor.since { query.append(("since_id", since)) }
@@ -55,7 +55,7 @@ struct X: Listener, Poster, AccountChecker {
         let next = document["meta"]?["next_token"]?.string
         if let since = cursor.since, let next {
             // Newest first: the older pages since the last poll come before the cursor moves on.
-            page.mark.cursor = XCursor(since: since, next: next, newest: newest).text
+            page.mark.cursor = PagedCursor(since: since, next: next, newest: newest).text
             page.more = true
         } else {
             // A first poll takes the latest page only: what came before heed listened is for `heed ingest`.
@@ -103,30 +103,6 @@ struct X: Listener, Poster, AccountChecker {
         guard let id = me["data"]?["id"]?.string else { throw NetworkError.unexpected("checking the sign-in: the answer has no data.id") }
         memory.keep(id, for: account.name)
         return "signed in as @\(me["data"]?["username"]?.string ?? "?") on X (id \(id))"
-    }
-}
-
-/// Where listening to X got to: the newest mention stored (`since_id`), and while older pages
-/// since it are still being read, the page to read next and the newest of the round.
-struct XCursor: Equatable {
-    var since: String?
-    var next: String?
-    var newest: String?
-
-    init(since: String?, next: String? = nil, newest: String? = nil) {
-        (self.since, self.next, self.newest) = (since, next, newest)
-    }
-
-    /// As kept in `account_state`: `SINCE` or `SINCE NEXT NEWEST`.
-    init(_ text: String?) {
-        let words = (text ?? "").split(separator: " ").map(String.init)
-        self.init(since: words.first, next: words.count == 3 ? words[1] : nil, newest: words.count == 3 ? words[2] : nil)
-    }
-
-    var text: String? {
-        guard let since else { return nil }
-        guard let next, let newest else { return since }
-        return "\(since) \(next) \(newest)"
     }
 }
 
