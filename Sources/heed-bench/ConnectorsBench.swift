@@ -4,13 +4,13 @@ import GRDB
 import HeedCore
 import LocalHTTPServer
 
-/// `heed run` against a local server playing a Mastodon instance: how fast it takes a backlog in
-/// against the same pages imported as files, how soon a new mention is in the cache, and how
-/// much memory it holds with ten accounts.
+/// `heed run` against a local server playing a Mastodon instance (or X, `--network x`): how fast
+/// it takes a backlog in against the same pages imported as files, how soon a new mention is in
+/// the cache, and how much memory it holds with ten accounts.
 struct ConnectorsBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connectors",
-        abstract: "heed run hearing a local Mastodon instance: backlog rate against file import, arrival delay polling and streaming, memory with 10 accounts.")
+        abstract: "heed run hearing a local Mastodon instance (or X): backlog rate against file import, arrival delay polling and streaming, memory with 10 accounts.")
 
     @OptionGroup var options: BenchOptions
 
@@ -19,6 +19,9 @@ struct ConnectorsBench: ParsableCommand {
 
     @Option(help: "New mentions whose arrival is timed.")
     var arrivals = 20
+
+    @Option(help: "The network played: mastodon or x.")
+    var network = "mastodon"
 
     /// Notifications the instance holds, ids ascending from 1; `min_id` pages forward through them.
     final class Instance: @unchecked Sendable {
@@ -37,12 +40,14 @@ struct ConnectorsBench: ParsableCommand {
         try options.prepare()
         let config = try ExampleConfig.load()
         // The demo's mentions, as notifications of a Mastodon instance.
+        guard ["mastodon", "x"].contains(network) else { throw ValidationError("--network: mastodon or x") }
         let mentions = Array(DemoGenerator(size: count + 2 * arrivals, seed: 11, now: benchNow, config: config).prefix(count + 2 * arrivals))
             .enumerated().map { index, mention -> IncomingMention in
             var m = mention
-            (m.channel, m.sourceID, m.inReplyTo, m.threadID) = ("mastodon", String(100_000 + index), nil, nil)
+            (m.channel, m.sourceID, m.inReplyTo, m.threadID) = (network, String(100_000 + index), nil, nil)
             return m
         }
+        if network == "x" { return try runX(mentions) }
         let instance = Instance()
         instance.notifications = mentions.prefix(count).enumerated().map { Self.notification($0.offset + 1, $0.element) }
         let stream = ResponseStream()
@@ -94,8 +99,8 @@ struct ConnectorsBench: ParsableCommand {
             + "the same pages imported as files \(format(fileRate, 0)) mentions/s, ratio \(format(runRate / fileRate, 2)) (target ≥ 0.70)")
 
         // New mentions appearing on the instance one at a time: how long until they are in the cache.
-        let polled = try arrivalDelays(Array(mentions[count..<(count + arrivals)]), first: count + 1, database: database) { notification in
-            instance.lock.withLock { instance.notifications.append(notification) }
+        let polled = try arrivalDelays(Array(mentions[count..<(count + arrivals)]), database: database) { mention in
+            instance.lock.withLock { instance.notifications.append(Self.notification(instance.notifications.count + 1, mention)) }
         }
         print("a new mention in the cache after it appeared on the instance, polling every second: \(Self.spread(polled)) "
             + "(the screen shows it within its half-second poll after; target p50 ≤ 2 s)")
@@ -109,8 +114,12 @@ struct ConnectorsBench: ParsableCommand {
                                                environment: ProcessInfo.processInfo.environment.merging(["HEED_SECRET_MASTODON_1": "t"]) { $1 })
         defer { streaming.kill() }
         try waitUntil(seconds: 30) { try database.read { db in try Int64.fetchOne(db, sql: "SELECT streaming_since FROM account_state") } != nil }
-        let streamed = try arrivalDelays(Array(mentions.suffix(arrivals)), first: count + arrivals + 1, database: database) { notification in
-            instance.lock.withLock { instance.notifications.append(notification) }
+        let streamed = try arrivalDelays(Array(mentions.suffix(arrivals)), database: database) { mention in
+            let notification = instance.lock.withLock {
+                let notification = Self.notification(instance.notifications.count + 1, mention)
+                instance.notifications.append(notification)
+                return notification
+            }
             stream.send("event: notification\ndata: \(notification)\n\n")
         }
         print("the same by the streaming API (polling every 30 s): \(Self.spread(streamed))")
@@ -122,27 +131,18 @@ struct ConnectorsBench: ParsableCommand {
         let tenCache = "\(options.dir)/connectors-ten.sqlite"
         options.removeCache(tenCache)
         let secrets = Dictionary(uniqueKeysWithValues: (1...10).map { ("HEED_SECRET_MASTODON_\($0)", "t") })
-        let ten = try ChildProcess.spawn([options.heedBinary, "run", "--config", configFile, "--cache", tenCache],
-                                         stdout: "\(options.dir)/connectors-ten.log", stderr: "\(options.dir)/connectors-ten.log",
-                                         environment: ProcessInfo.processInfo.environment.merging(secrets) { $1 })
-        usleep(30_000_000)
-        // Its own high-water mark, read from the kernel before it stops (the rusage of a child started
-        // with posix_spawn begins from this benchmark's own size).
-        let status = (try? String(contentsOfFile: "/proc/\(ten.pid)/status", encoding: .utf8)) ?? ""
-        let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.flatMap { Double($0.split(separator: " ")[1]) } ?? 0
-        ten.kill(SIGTERM)
-        _ = ten.wait()
+        let peak = try peakMemory(configFile: configFile, cache: tenCache, log: "\(options.dir)/connectors-ten.log", secrets: secrets)
         print("heed run with 10 accounts polling every second for 30 s: peak memory \(format(peak / 1024)) MB (target < 60 MB)")
     }
 
-    /// Each mention appears on the instance (`appear` is given its notification) after a pause
-    /// of 0.1–0.9 s: milliseconds until it is in the cache, sorted.
-    private func arrivalDelays(_ mentions: [IncomingMention], first: Int, database: AppDatabase, appear: (String) -> Void) throws -> [Double] {
+    /// Each mention appears on the network (`appear`) after a pause of 0.1–0.9 s: milliseconds
+    /// until it is in the cache, sorted.
+    func arrivalDelays(_ mentions: [IncomingMention], database: AppDatabase, appear: (IncomingMention) -> Void) throws -> [Double] {
         var delays: [Double] = []
-        for (index, mention) in mentions.enumerated() {
+        for mention in mentions {
             usleep(useconds_t.random(in: 100_000...900_000))
             let appeared = DispatchTime.now()
-            appear(Self.notification(first + index, mention))
+            appear(mention)
             try waitUntil(seconds: 30) {
                 try database.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM mention WHERE source_id = ?)", arguments: [mention.sourceID]) } == true
             }
@@ -151,11 +151,25 @@ struct ConnectorsBench: ParsableCommand {
         return delays.sorted()
     }
 
-    private static func spread(_ sorted: [Double]) -> String {
+    /// `heed run` of `configFile` for half a minute: its own high-water mark in KB, read from the
+    /// kernel before it stops (the rusage of a child started with posix_spawn begins from this
+    /// benchmark's own size).
+    func peakMemory(configFile: String, cache: String, log: String, secrets: [String: String]) throws -> Double {
+        let run = try ChildProcess.spawn([options.heedBinary, "run", "--config", configFile, "--cache", cache], stdout: log, stderr: log,
+                                         environment: ProcessInfo.processInfo.environment.merging(secrets) { $1 })
+        usleep(30_000_000)
+        let status = (try? String(contentsOfFile: "/proc/\(run.pid)/status", encoding: .utf8)) ?? ""
+        let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.flatMap { Double($0.split(separator: " ")[1]) } ?? 0
+        run.kill(SIGTERM)
+        _ = run.wait()
+        return peak
+    }
+
+    static func spread(_ sorted: [Double]) -> String {
         "p50 \(format(sorted[sorted.count / 2] / 1000, 2)) s, p90 \(format(sorted[sorted.count * 9 / 10] / 1000, 2)) s, max \(format(sorted.last! / 1000, 2)) s"
     }
 
-    private func waitUntil(seconds: Double, _ condition: () throws -> Bool) throws {
+    func waitUntil(seconds: Double, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try condition() { return }

@@ -231,6 +231,7 @@ final class XConnectorTests: XCTestCase {
         XCTAssertEqual(Set(server.requests.filter { $0.path != "/2/oauth2/token" }.map { $0.headers["authorization"] ?? "" }), ["Bearer access-2"])
         let kept = try XCTUnwrap(try secrets.tokens(for: config.connectedAccounts[0]))
         XCTAssertEqual(kept.refresh?.reveal(), "refresh-2", "X spends a refresh token once: the new one is kept")
+        XCTAssertEqual(kept.scope, "tweet.read users.read tweet.write offline.access", "a renewal that does not say the scopes keeps them")
         XCTAssertEqual(kept.expiresAt, clock.now() + 7_200_000)
         XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") }, 100)
     }
@@ -251,6 +252,45 @@ final class XConnectorTests: XCTestCase {
         try FileManager.default.removeItem(atPath: folder.file("secrets.json"))
         guard case .failure(let error) = await connectors(config).check(config.connectedAccounts[0]) else { return XCTFail("not signed in") }
         XCTAssertTrue(error.message.contains("sign in again — `heed account login x-help` (not signed in)"), error.message)
+    }
+
+    func testXsRefusalsAreKeptApartFromItsLimitsAndOutages() async throws {
+        try signedIn()
+        let server = try network()
+        let config = config(server)
+        let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
+        func answering(_ response: LocalServer.Response) {
+            server.answer { request in request.path == "/2/users/me" ? .file(Self.recorded + "/x-users-me.json") : response }
+        }
+        func state() throws -> AccountState { try XCTUnwrap(try database.read { db in try AccountState.fetchOne(db, key: "x-help") }) }
+
+        // 429 with X's own headers: wait for the window's reset, the account not stopped.
+        answering(.json(#"{"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429}"#, status: 429,
+                        headers: [("x-rate-limit-limit", "450"), ("x-rate-limit-remaining", "0"), ("x-rate-limit-reset", "1785593100")]))
+        var wait = try await listen(database, config)
+        XCTAssertEqual(wait, 1_785_593_100_000 - clock.now())
+        XCTAssertFalse(try state().stopped)
+        XCTAssertEqual(try state().rateRemaining, 0)
+
+        // An outage is tried again, with backoff.
+        clock.advance(seconds: (1_785_593_101_000 - clock.now()) / 1000)
+        answering(.json(#"{"title":"Service Unavailable","status":503}"#, status: 503))
+        wait = try await listen(database, config)
+        XCTAssertFalse(try state().stopped)
+        XCTAssertTrue((1_000...60_000).contains(wait), "\(wait)")
+
+        // 403: what X refused, in its words (a tier without the endpoint), the account stopped until mended.
+        answering(.json(#"{"title":"Client Forbidden","detail":"This request must be made using an approved developer account that is enrolled "#
+                        + #"in the requested endpoint.","reason":"client-not-enrolled","type":"https://api.twitter.com/2/problems/client-forbidden"}"#, status: 403))
+        _ = try await listen(database, config)
+        XCTAssertTrue(try state().stopped)
+        XCTAssertEqual(try state().trouble, "mentions: HTTP 403 (This request must be made using an approved developer account that is enrolled in the requested endpoint.)")
+
+        // 401 on an API call: the token was refused, sign in again.
+        answering(.json(#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#, status: 401))
+        clock.advance(seconds: 301)
+        _ = try await listen(database, config)
+        XCTAssertEqual(try state().trouble, "sign in again — `heed account login x-help` (mentions: HTTP 401, the token was refused)")
     }
 
     // MARK: Answering

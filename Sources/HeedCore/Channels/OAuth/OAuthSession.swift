@@ -42,7 +42,7 @@ struct OAuthSession: Sendable {
         let response = try await http.send(app.tokenRequest([("grant_type", "refresh_token"), ("refresh_token", refresh.reveal())]))
         switch response.status {
         case 200:
-            let renewed = try OAuthTokens.from(try response.json(), now: clock.now(), keeping: refresh)
+            let renewed = try OAuthTokens.from(try response.json(), now: clock.now(), renewing: tokens)
             try secrets.store(renewed, for: account.name)
             return renewed
         case 400, 401, 403:

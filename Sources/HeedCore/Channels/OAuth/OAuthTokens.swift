@@ -14,15 +14,15 @@ public struct OAuthTokens: Sendable, Equatable {
         (self.access, self.refresh, self.expiresAt, self.scope) = (access, refresh, expiresAt, scope)
     }
 
-    /// A token endpoint's answer (RFC 6749 §5.1) received at `now`. A refresh that brings no new
-    /// refresh token keeps `previous`.
-    static func from(_ answer: JSONNode, now: Int64, keeping previous: Secret? = nil) throws -> OAuthTokens {
+    /// A token endpoint's answer (RFC 6749 §5.1) received at `now`. A renewal that brings no new
+    /// refresh token, or does not say the scopes, keeps those of `previous`.
+    static func from(_ answer: JSONNode, now: Int64, renewing previous: OAuthTokens? = nil) throws -> OAuthTokens {
         guard let access = answer["access_token"]?.string, !access.isEmpty else {
             throw NetworkError.unexpected("the token endpoint's answer has no access_token")
         }
         let lifetime = answer["expires_in"]?.double ?? answer["expires_in"]?.string.flatMap(Double.init)
-        return OAuthTokens(access: Secret(access), refresh: answer["refresh_token"]?.string.map(Secret.init) ?? previous,
-                           expiresAt: lifetime.map { now + Int64($0 * 1000) }, scope: answer["scope"]?.string)
+        return OAuthTokens(access: Secret(access), refresh: answer["refresh_token"]?.string.map(Secret.init) ?? previous?.refresh,
+                           expiresAt: lifetime.map { now + Int64($0 * 1000) }, scope: answer["scope"]?.string ?? previous?.scope)
     }
 
     /// As the secrets file keeps them; nil when `node` is not a token object.
