@@ -48,7 +48,7 @@ final class AccountAddTests: XCTestCase {
             mastodonpy_test is new to \(config) as one of ours: the cache \(cache) counts it so once the config is applied — `heed config apply \(config)` (scores every open conversation again)
 
             """)
-        XCTAssertTrue(run.stderr.contains("network (mastodon, bluesky, discourse, feed, email, x, reddit, youtube): "), run.stderr)
+        XCTAssertTrue(run.stderr.contains("network (mastodon, bluesky, discourse, feed, email, x, reddit, youtube, facebook): "), run.stderr)
         XCTAssertTrue(run.stderr.contains("Preferences → Development → New application"), "what to do on the instance first")
         XCTAssertFalse(run.stderr.contains("token-123") || run.stdout.contains("token-123"), "the secret is never printed")
         let entry = #"{"name":"mastodon-help","url":"\#(server.url.absoluteString)","handle":"mastodonpy_test","stream":true}"#

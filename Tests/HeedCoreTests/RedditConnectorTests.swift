@@ -1,16 +1,13 @@
 import Foundation
 import GRDB
 import HeedTestSupport
-import Logging
 import XCTest
 @testable import HeedCore
 
 /// heed hearing and answering Reddit through its OAuth API, against a local server playing
 /// Reddit from PRAW's recordings of the real one (`Fixtures/recorded`, BSD-2-Clause): the inbox,
 /// a token renewal, `api/v1/me` and a comment posted.
-final class RedditConnectorTests: XCTestCase {
-    let folder = TemporaryFolder()
-    let clock = FixedClock("2026-08-01T14:00:00Z")
+final class RedditConnectorTests: ConnectorTestCase {
     static let recorded = Paths.packageRoot + "/Tests/HeedCoreTests/Fixtures/recorded"
     /// The inbox's newest item: a reply to one of our comments.
     static let newest = "t1_myngt77"
@@ -24,23 +21,9 @@ final class RedditConnectorTests: XCTestCase {
         return config
     }
 
-    var secrets: Secrets { Secrets(configPath: folder.file("config.json"), environment: [:]) }
-
     func signedIn(expiresIn seconds: Int64) throws {
         try secrets.store(OAuthTokens(access: Secret("access-1"), refresh: Secret("refresh-1"), expiresAt: clock.now() + seconds * 1000),
                           for: "reddit-help")
-    }
-
-    private var made: Connectors?
-    func connectors(_ config: Config) -> Connectors {
-        if let made { return made }
-        made = Connectors(config: config, secrets: secrets, clock: clock)
-        return made!
-    }
-
-    func listen(_ database: AppDatabase, _ config: Config) async throws -> Int64 {
-        try await ListenPart(account: config.connectedAccounts[0], connectors: connectors(config), database: database, config: config,
-                             clock: clock, logger: XConnectorTests.quiet).round()
     }
 
     func reddit(comment: LocalServer.Response? = nil) throws -> LocalServer {

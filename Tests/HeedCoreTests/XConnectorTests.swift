@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import HeedTestSupport
-import Logging
 import XCTest
 @testable import HeedCore
 
@@ -9,9 +8,7 @@ import XCTest
 /// local server playing the X API v2 from answers recorded of the real one: twarc's pages of
 /// tweets with their expansions (`../shared/fixtures/x`, MIT) and tweepy's `users/me` and
 /// `POST /2/tweets` (`Fixtures/recorded`, MIT).
-final class XConnectorTests: XCTestCase {
-    let folder = TemporaryFolder()
-    let clock = FixedClock("2026-08-01T14:00:00Z")
+final class XConnectorTests: ConnectorTestCase {
     static let shared = Paths.sharedFixtures + "/x"
     static let recorded = Paths.packageRoot + "/Tests/HeedCoreTests/Fixtures/recorded"
     /// tweepy's test account, as `GET /2/users/me` named it.
@@ -30,26 +27,9 @@ final class XConnectorTests: XCTestCase {
         return config
     }
 
-    var secrets: Secrets { Secrets(configPath: folder.file("config.json"), environment: [:]) }
-
     func signedIn(expiresIn seconds: Int64 = 7_200, refresh: String? = "refresh-1") throws {
         try secrets.store(OAuthTokens(access: Secret("access-1"), refresh: refresh.map(Secret.init), expiresAt: clock.now() + seconds * 1000,
                                       scope: "tweet.read users.read tweet.write offline.access"), for: "x-help")
-    }
-
-    /// One for the test, as `heed run` has one for the run.
-    private var made: Connectors?
-    func connectors(_ config: Config) -> Connectors {
-        if let made { return made }
-        made = Connectors(config: config, secrets: secrets, clock: clock)
-        return made!
-    }
-
-    static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-
-    func listen(_ database: AppDatabase, _ config: Config) async throws -> Int64 {
-        try await ListenPart(account: config.connectedAccounts[0], connectors: connectors(config), database: database, config: config,
-                             clock: clock, logger: Self.quiet).round()
     }
 
     /// A recorded page of tweets (a line of twarc's capture) as the API sends it, with `meta` as given.
@@ -367,8 +347,7 @@ final class XConnectorTests: XCTestCase {
     }
 
     func testAnXAccountWithoutItsAppIsAConfigProblem() throws {
-        let folder = TemporaryFolder()
-        let path = folder.write("config.json", #"{"accounts": {"x": [{"name": "x-help", "handle": "NorthwindHelp"}]}}"#)
+            let path = folder.write("config.json", #"{"accounts": {"x": [{"name": "x-help", "handle": "NorthwindHelp"}]}}"#)
         guard case .failure(let error) = ConfigLoader.load(path: path) else { return XCTFail("an account without its app") }
         XCTAssertTrue("\(error)".contains("accounts.x[0]: a x account needs \"client_id\""), "\(error)")
     }

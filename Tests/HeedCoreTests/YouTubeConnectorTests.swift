@@ -8,9 +8,8 @@ import XCTest
 /// local server answering as the API reference has it (`commentThreads.list`, `comments.insert`,
 /// `comments.list`, `channels.list`, Google's token endpoint and its quota errors): no public
 /// recording of these answers was found, so they follow the reference (`Fixtures/README.md`).
-final class YouTubeConnectorTests: XCTestCase {
-    let folder = TemporaryFolder()
-    let clock = FixedClock("2026-11-23T12:00:00Z")
+final class YouTubeConnectorTests: ConnectorTestCase {
+    override class var startsAt: String { "2026-11-23T12:00:00Z" }
     static let threads = Paths.packageRoot + "/Tests/HeedCoreTests/Fixtures/youtube-comment-threads.json"
     static let channel = "UCnorthwindbank00000000"
     /// A thread newer than the fixture's, on the next poll's first page.
@@ -31,24 +30,10 @@ final class YouTubeConnectorTests: XCTestCase {
         return config
     }
 
-    var secrets: Secrets { Secrets(configPath: folder.file("config.json"), environment: [:]) }
-
     func signedIn() throws {
         try secrets.store(Secret("desktop-secret"), for: "youtube-help.client_secret")
         try secrets.store(OAuthTokens(access: Secret("access-1"), refresh: Secret("refresh-1"), expiresAt: clock.now() + 3_600_000,
                                       scope: "https://www.googleapis.com/auth/youtube.force-ssl"), for: "youtube-help")
-    }
-
-    private var made: Connectors?
-    func connectors(_ config: Config) -> Connectors {
-        if let made { return made }
-        made = Connectors(config: config, secrets: secrets, clock: clock)
-        return made!
-    }
-
-    func listen(_ database: AppDatabase, _ config: Config) async throws -> Int64 {
-        try await ListenPart(account: config.connectedAccounts[0], connectors: connectors(config), database: database, config: config,
-                             clock: clock, logger: XConnectorTests.quiet).round()
     }
 
     final class Polls: @unchecked Sendable {

@@ -346,7 +346,7 @@ final class TerminalEndToEndTests: XCTestCase {
         let tmux = Tmux(folder: folder)
         try tmux.start("'\(Paths.heedBinary)' account add mastodon-help --config '\(config)'; echo \"heed exited $?\"; sleep 30",
                        width: 120, height: 30, environment: ["HOME": folder.path, "TERM": "tmux-256color"])
-        try tmux.waitFor(text: "network (mastodon, bluesky, discourse, feed, email, x, reddit, youtube):")
+        try tmux.waitFor(text: "network (mastodon, bluesky, discourse, feed, email, x, reddit, youtube, facebook):")
         try tmux.send("mastodon", "Enter")
         try tmux.waitFor(text: "its address: the instance, such as https://mastodon.social:")
         try tmux.send("mastodon.social", "Enter")

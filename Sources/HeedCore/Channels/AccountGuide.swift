@@ -17,7 +17,7 @@ public enum AccountGuide {
         switch network {
         case .mastodon, .bluesky, .discourse: return [url, handle]
         case .feed: return [url]
-        case .x, .reddit, .youtube:
+        case .x, .reddit, .youtube, .facebook:
             return [Question(field: "client_id", prompt: "the client id of the team's app there", problem: { $0.isEmpty ? "give the app's client id" : nil }),
                     handle]
         case .email:
@@ -37,6 +37,7 @@ public enum AccountGuide {
         case .x: "x"
         case .reddit: "reddit"
         case .youtube: "youtube"
+        case .facebook: "facebook"
         }
     }
 
@@ -75,6 +76,11 @@ public enum AccountGuide {
             ["YouTube: in the Google Cloud console, a project with the YouTube Data API v3 enabled, an OAuth consent screen, and "
                 + "Credentials → OAuth client ID of type \"Desktop app\"; its client ID is \"client_id\", its client secret goes to secrets.json as "
                 + "{\"NAME.client_secret\": \"…\"}. Then `heed account login NAME` signs in as the channel's owner (scope youtube.force-ssl)."]
+        case .facebook:
+            ["Facebook: at developers.facebook.com, an app of type Business with Facebook Login, the redirect http://127.0.0.1:8765/callback "
+                + "as a valid OAuth redirect URI; its App ID is \"client_id\", its App Secret goes to secrets.json as {\"NAME.client_secret\": \"…\"}. "
+                + "The handle is the page's name (or give its \"id\"). Then `heed account login NAME` signs in as one of the page's admins; heed "
+                + "answers as the page."]
         }
     }
 }

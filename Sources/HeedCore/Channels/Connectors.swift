@@ -44,6 +44,7 @@ public struct Connectors: Sendable {
         case .x: X(account: account, session: try oauth(account), http: http, clock: clock, memory: memory)
         case .reddit: Reddit(account: account, session: try oauth(account), http: http, clock: clock)
         case .youtube: YouTube(account: account, session: try oauth(account), http: http, clock: clock, memory: memory)
+        case .facebook: Facebook(account: account, session: try oauth(account), http: http, clock: clock, memory: memory)
         }
     }
 

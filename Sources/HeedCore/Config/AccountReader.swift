@@ -60,7 +60,7 @@ enum AccountReader {
         case .mastodon, .bluesky, .discourse, .feed:
             if url == nil && f["url"] == nil { r.problem(node, path, "a \(network.rawValue) account needs \"url\" (\(urlExample(network)))") }
             if handle == nil && network != .feed { r.problem(node, path, "a \(network.rawValue) account needs \"handle\" (our account's name there)") }
-        case .x, .reddit, .youtube:
+        case .x, .reddit, .youtube, .facebook:
             if account.clientID == nil { r.problem(node, path, "a \(network.rawValue) account needs \"client_id\", the id of the team's app there") }
             if handle == nil { r.problem(node, path, "a \(network.rawValue) account needs \"handle\" (our account's name there)") }
         case .email:
@@ -80,6 +80,7 @@ enum AccountReader {
         case .x: "https://api.x.com, its API (the default)"
         case .reddit: "https://oauth.reddit.com, its API (the default)"
         case .youtube: "https://www.googleapis.com, its API (the default)"
+        case .facebook: "https://graph.facebook.com, the Graph API (the default)"
         case .email: ""
         }
     }

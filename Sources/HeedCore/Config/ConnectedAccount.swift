@@ -9,7 +9,7 @@ public struct ConnectedAccount: Sendable, Equatable {
         /// A Maildir that mbsync, fetchmail or offlineimap fill; replies through sendmail.
         case email
         /// OAuth 2.0 networks: signed in to with `heed account login`.
-        case x, reddit, youtube
+        case x, reddit, youtube, facebook
     }
 
     /// Its name in heed (`heed account check NAME`, the secrets file, the logs).
@@ -60,6 +60,7 @@ public struct ConnectedAccount: Sendable, Equatable {
         case "x": .x
         case "reddit": .reddit
         case "youtube": .youtube
+        case "facebook": .facebook
         default: nil
         }
     }
@@ -74,7 +75,7 @@ public struct ConnectedAccount: Sendable, Equatable {
     public var needsSecret: Bool { network != .feed && network != .email && !signsIn }
 
     /// Whether its secret is a sign-in's tokens (`heed account login`) rather than one given.
-    public var signsIn: Bool { [.x, .reddit, .youtube].contains(network) }
+    public var signsIn: Bool { [.x, .reddit, .youtube, .facebook].contains(network) }
 }
 
 extension Config {

@@ -80,7 +80,7 @@ struct AccountAdd: ParsableCommand {
     @Argument(help: "A name for the account (letters, digits, - and _), e.g. mastodon-help.")
     var name: String
 
-    @Option(help: "mastodon, bluesky, discourse, feed, email, x, reddit or youtube.")
+    @Option(help: "mastodon, bluesky, discourse, feed, email, x, reddit, youtube or facebook.")
     var network: String?
 
     @Option(help: "The instance, service, forum or feed address.")

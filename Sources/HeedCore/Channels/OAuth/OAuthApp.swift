@@ -35,16 +35,26 @@ struct OAuthApp: Sendable {
                             scopes: ["identity", "privatemessages", "read", "submit"], clientID: clientID, clientInBasicAuth: true,
                             authorizeExtras: [("duration", "permanent")])
         case .youtube:
-            guard let secret = try secrets.clientSecret(for: account) else {
-                throw HeedError("\(account.name): Google asks for the app's client secret too: put it in \(secrets.path ?? "secrets.json") as "
-                    + "{\"\(account.name).client_secret\": \"…\"} (readable by you only), or set \(Secrets.variable(for: account.name))_CLIENT_SECRET", .config)
-            }
+            let secret = try clientSecret(account, secrets, "Google asks for the app's client secret too")
             return OAuthApp(authorizeURL: at("https://accounts.google.com", "/o/oauth2/v2/auth"), tokenURL: at("https://oauth2.googleapis.com", "/token"),
                             scopes: ["https://www.googleapis.com/auth/youtube.force-ssl"], clientID: clientID, clientSecret: secret,
                             authorizeExtras: [("access_type", "offline"), ("prompt", "consent")])
+        case .facebook:
+            return OAuthApp(authorizeURL: at("https://www.facebook.com", "/\(Facebook.version)/dialog/oauth"),
+                            tokenURL: at("https://graph.facebook.com", "/\(Facebook.version)/oauth/access_token"),
+                            scopes: ["pages_show_list", "pages_read_engagement", "pages_read_user_content", "pages_manage_engagement"], clientID: clientID,
+                            clientSecret: try clientSecret(account, secrets, "Facebook signs every call with the app's secret"))
         default:
             throw HeedError("\(account.name): a \(account.network.rawValue) account does not sign in with OAuth", .refused)
         }
+    }
+
+    private static func clientSecret(_ account: ConnectedAccount, _ secrets: Secrets, _ why: String) throws -> Secret {
+        guard let secret = try secrets.clientSecret(for: account) else {
+            throw HeedError("\(account.name): \(why): put it in \(secrets.path ?? "secrets.json") as "
+                + "{\"\(account.name).client_secret\": \"…\"} (readable by you only), or set \(Secrets.variable(for: account.name))_CLIENT_SECRET", .config)
+        }
+        return secret
     }
 
     /// The page the operator opens to say yes (RFC 6749 §4.1.1 with RFC 7636's challenge).

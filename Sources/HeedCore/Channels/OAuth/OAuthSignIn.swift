@@ -90,7 +90,8 @@ public final class OAuthSignIn {
             let said = NetworkError.message(in: response).map { " (\($0))" } ?? ""
             throw HeedError("\(account.name): the network would not trade the code for a token: HTTP \(response.status)\(said)", .notPermitted)
         }
-        let tokens = try OAuthTokens.from(try response.json(), now: clock.now())
+        var tokens = try OAuthTokens.from(try response.json(), now: clock.now())
+        if account.network == .facebook { tokens = try await FacebookPageToken.of(tokens, account: account, app: app, http: http, clock: clock) }
         try secrets.store(tokens, for: account.name)
         return (tokens, tokens.missing(app.scopes))
     }

@@ -1,0 +1,165 @@
+import Foundation
+
+/// A Facebook Page through the Graph API, signed in with Facebook Login (`heed account login`)
+/// and answering as the page with the page's own token: visitors' posts on the page and the
+/// comments under its latest posts (`/{page}/feed`, then `/{post}/comments?filter=stream` since
+/// the newest stored), replies as comments (`POST /{object}/comments`), an interrupted reply
+/// looked for among the object's comments. Every call carries `appsecret_proof`, the token
+/// signed with the app's secret.
+struct Facebook: Listener, Poster, AccountChecker {
+    let account: ConnectedAccount
+    let session: OAuthSession
+    let http: any HTTPClient
+    let clock: any Clock
+    let memory: AccountMemory
+    static let version = "v21.0"
+    /// The page's latest posts whose comments are read.
+    static let postsWatched = 25
+
+    private var base: URL { account.url ?? URL(string: "https://graph.facebook.com")! }
+
+    private func url(_ path: String, _ query: [(String, String)], proof: String) -> URL {
+        var components = URLComponents(url: base.appendingPathComponent(Self.version + "/" + path), resolvingAgainstBaseURL: false)!
+        components.percentEncodedQuery = OAuthApp.form(query + [("appsecret_proof", proof)])
+        return components.url!
+    }
+
+    /// `HMAC-SHA256(app secret, access token)` as hex.
+    static func proof(token: Secret, secret: Secret) -> String {
+        HMAC.hex(HMAC.sha256(key: Array(secret.reveal().utf8), message: Array(token.reveal().utf8)))
+    }
+
+    private func proof() async throws -> String {
+        guard let secret = session.app.clientSecret else { throw NetworkError.unauthorized("the app's secret is missing") }
+        return Self.proof(token: try await session.accessToken(), secret: secret)
+    }
+
+    /// A Graph API call; its errors sorted by their code (the Graph API answers 400 for most).
+    private func call(_ method: String, _ path: String, _ query: [(String, String)] = [], form: [(String, String)]? = nil,
+                      what: String) async throws -> JSONNode {
+        let proof = try await proof()
+        var request = HTTPRequest(method, url(path, query, proof: proof))
+        if let form {
+            request.headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+            request.body = Data(OAuthApp.form(form).utf8)
+        }
+        let response = try await session.send(request, what: what, accepting: [200, 400, 403, 500])
+        guard response.status == 200 else { throw Self.error(response, now: clock.now(), what: what, account: account.name) }
+        return try response.json()
+    }
+
+    /// The Graph API's error codes: 190 and 102 a token no longer good, 4, 17, 32 and 613 a limit
+    /// reached (an hour's window), 10 and 200–299 a permission missing.
+    static func error(_ response: HTTPResponse, now: Int64, what: String, account: String) -> NetworkError {
+        let node = try? JSONParser.parse(response.body)
+        let code = node?["error"]?["code"]?.int
+        let said = node?["error"]?["message"]?.string.map { String($0.prefix(200)) } ?? "HTTP \(response.status)"
+        switch code {
+        case 190, 102: return .unauthorized("sign in again — `heed account login \(account)` (\(what): \(said))")
+        case 4, 17, 32, 613: return .rateLimited(until: now + 3_600_000, "\(what): \(said)")
+        case .some(10), .some(200...299): return .unauthorized("\(what): \(said)")
+        case 1, 2: return .temporary("\(what): \(said)")
+        default: return response.status >= 500 ? .temporary("\(what): \(said)") : .refused("\(what): \(said)")
+        }
+    }
+
+    /// The page's id: the config's `id`, else the page the token is for.
+    private func page() async throws -> String {
+        if let id = account.accountID ?? memory.value(for: account.name) { return id }
+        guard let id = try await call("GET", "me", [("fields", "id,name")], what: "our page")["id"]?.string else {
+            throw NetworkError.unexpected("our page: the answer has no id")
+        }
+        memory.keep(id, for: account.name)
+        return id
+    }
+
+    // MARK: Listening
+
+    func listen(since mark: ListenMark, known: @Sendable (String, String) -> Bool) async throws -> ListenedPage {
+        let since = mark.cursor.flatMap { Int64($0) }
+        let pageID = try await page()
+        let feed = try await call("GET", pageID + "/feed", [("fields", "id,message,from,created_time,updated_time,permalink_url"),
+                                                            ("limit", String(Self.postsWatched))], what: "the page's feed")
+        guard case .array(let posts)? = feed["data"]?.value else { throw NetworkError.unexpected("the page's feed: no data") }
+        var page = ListenedPage(mark: mark)
+        // Visitors' posts on the page are mentions themselves; the page's own posts are where comments come.
+        var visitors = posts.filter { $0["from"]?["id"]?.string != pageID && $0["message"] != nil }
+        if let since { visitors = visitors.filter { Self.seconds($0["created_time"]?.string) > since } }
+        page.add(FacebookFormat().records(in: JSONNode(.object([JSONMember(key: "data", value: JSONNode(.array(visitors)))])),
+                                          context: FormatContext(config: Config())))
+        for post in posts {
+            guard let id = post["id"]?.string, since == nil || Self.seconds(post["updated_time"]?.string) > since! else { continue }
+            var query = [("fields", "id,from,message,created_time,parent{id},like_count,comment_count,permalink_url"), ("filter", "stream"),
+                         ("order", "reverse_chronological"), ("limit", "100")]
+            if let since { query.append(("since", String(since))) }
+            let comments = try await call("GET", id + "/comments", query, what: "the comments of \(id)")
+            // Our own answers are heard as ours; the rest are the customers'.
+            page.add(FacebookFormat().records(in: comments, context: FormatContext(config: Config())))
+        }
+        let newest = ([since] + page.mentions.map { $0.createdAt / 1000 }).compactMap { $0 }.max()
+        page.mark.cursor = newest.map(String.init)
+        return page
+    }
+
+    static func seconds(_ time: String?) -> Int64 {
+        time.flatMap { RFC3339.milliseconds(from: FacebookFormat.withColonOffset($0)) }.map { $0 / 1000 } ?? 0
+    }
+
+    // MARK: Answering
+
+    func send(_ post: OutgoingPost) async throws -> String {
+        guard let target = post.replyTo else { throw NetworkError.refused("posting: heed answers on Facebook only as a comment") }
+        guard let id = try await call("POST", target.sourceID + "/comments", form: [("message", post.text)], what: "posting")["id"]?.string else {
+            throw NetworkError.unexpected("posting: the answer has no id")
+        }
+        return id
+    }
+
+    /// The comments under what was answered: is one of the page's the reply?
+    func find(_ post: OutgoingPost) async throws -> PostSearch {
+        guard let target = post.replyTo else { return .notSent }
+        let comments = try await call("GET", target.sourceID + "/comments", [("fields", "id,from,message,created_time"), ("order", "reverse_chronological"),
+                                                                           ("limit", "50")], what: "the comments answering it")
+        guard case .array(let items)? = comments["data"]?.value else { return .cannotTell("the comments are not a list") }
+        let pageID = try await page()
+        let wanted = Mastodon.comparable(post.text)
+        for item in items where item["from"]?["id"]?.string == pageID {
+            if let text = item["message"]?.string, Mastodon.comparable(text).contains(wanted), let id = item["id"]?.string { return .sent(id) }
+        }
+        return comments["paging"]?["next"] == nil ? .notSent : .cannotTell("more than 50 comments answer it")
+    }
+
+    func check() async throws -> String {
+        let me = try await call("GET", "me", [("fields", "id,name")], what: "checking the sign-in")
+        guard let id = me["id"]?.string else { throw NetworkError.unexpected("checking the sign-in: the answer has no id") }
+        memory.keep(id, for: account.name)
+        return "signed in as the page \(me["name"]?.string ?? "?") on Facebook (id \(id))"
+    }
+}
+
+/// Facebook Login gives a person's token; heed answers as the page. After signing in, the
+/// person's short-lived token is traded for a long-lived one, and that for the page's token
+/// (one that does not run out while the person stays the page's admin).
+enum FacebookPageToken {
+    static func of(_ signedIn: OAuthTokens, account: ConnectedAccount, app: OAuthApp, http: any HTTPClient, clock: any Clock) async throws -> OAuthTokens {
+        let exchange = try await http.send(app.tokenRequest([("grant_type", "fb_exchange_token"), ("fb_exchange_token", signedIn.access.reveal())]))
+        guard exchange.status == 200 else { throw Facebook.error(exchange, now: clock.now(), what: "a long-lived token", account: account.name) }
+        let person = try OAuthTokens.from(try exchange.json(), now: clock.now(), renewing: signedIn)
+        guard let secret = app.clientSecret else { throw HeedError("\(account.name): the app's secret is missing", .config) }
+        var components = URLComponents(url: (account.url ?? URL(string: "https://graph.facebook.com")!)
+            .appendingPathComponent(Facebook.version + "/me/accounts"), resolvingAgainstBaseURL: false)!
+        components.percentEncodedQuery = OAuthApp.form([("fields", "id,name,access_token"), ("limit", "100"),
+                                                        ("appsecret_proof", Facebook.proof(token: person.access, secret: secret))])
+        let pages = try await http.send(HTTPRequest("GET", components.url!, headers: [("Authorization", "Bearer " + person.access.reveal())]))
+        guard pages.status == 200 else { throw Facebook.error(pages, now: clock.now(), what: "the pages you manage", account: account.name) }
+        guard case .array(let list)? = try pages.json()["data"]?.value else { throw NetworkError.unexpected("the pages you manage: no data") }
+        let wanted = list.first { $0["id"]?.string == account.accountID }
+            ?? list.first { $0["name"]?.string?.caseInsensitiveCompare(account.handle) == .orderedSame }
+        guard let page = wanted, let token = page["access_token"]?.string else {
+            let names = list.compactMap { $0["name"]?.string }
+            throw HeedError("\(account.name): the account signed in manages no page \"\(account.accountID ?? account.handle)\"; it manages: "
+                + (names.isEmpty ? "none" : names.joined(separator: ", ")), .refused)
+        }
+        return OAuthTokens(access: Secret(token), scope: signedIn.scope)
+    }
+}

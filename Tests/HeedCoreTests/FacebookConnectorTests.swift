@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+import HeedTestSupport
+import XCTest
+@testable import HeedCore
+
+/// heed answering as a Facebook Page through the Graph API, against a local server answering as
+/// the Graph API reference has it (Facebook Login's token exchange, `me/accounts`, a page's
+/// feed and comments, its error codes): no public recording of these answers was found, so they
+/// follow the reference (`Fixtures/README.md`).
+final class FacebookConnectorTests: ConnectorTestCase {
+    override class var startsAt: String { "2026-11-23T12:00:00Z" }
+    static let comments = Paths.packageRoot + "/Tests/HeedCoreTests/Fixtures/facebook-comments.json"
+    static let pageID = "104000000000001"
+    static let post = "104000000000001_122111223344556677"
+    static let feed = """
+        {"data": [
+          {"id": "\(post)", "message": "Our new savings rates are here", "from": {"name": "Northwind Bank", "id": "\(pageID)"},
+           "created_time": "2026-11-20T09:00:00+0000", "updated_time": "2026-11-23T09:02:10+0000"},
+          {"id": "\(pageID)_9988", "message": "Your app logged me out three times today", "from": {"name": "Sam Patel", "id": "7300000000000009"},
+           "created_time": "2026-11-23T07:00:00+0000", "updated_time": "2026-11-23T07:00:00+0000",
+           "permalink_url": "https://www.facebook.com/NorthwindBank/posts/9988"}],
+         "paging": {"cursors": {"before": "QVFIUmJ4", "after": "QVFIUkxk"}}}
+        """
+
+    func config(_ server: LocalServer) -> Config {
+        var account = ConnectedAccount(name: "facebook-help", channel: "facebook", network: .facebook, handle: "Northwind Bank", url: server.url)
+        account.clientID = "app-1"
+        var config = ActionServiceTests.config
+        config.connectedAccounts = [account]
+        config.accounts = ["facebook": ["Northwind Bank"]]
+        return config
+    }
+
+    func graph(tokenRefused: Bool = false) throws -> LocalServer {
+        try LocalServer { request in
+            if tokenRefused {
+                return .json(#"{"error": {"message": "Error validating access token: The session has been invalidated because the user changed their "#
+                    + #"password.", "type": "OAuthException", "code": 190, "error_subcode": 460, "fbtrace_id": "A1b2C3"}}"#, status: 400)
+            }
+            switch (request.method, request.path) {
+            case ("POST", "/v21.0/oauth/access_token"):
+                return request.bodyText.contains("grant_type=fb_exchange_token&fb_exchange_token=user-short")
+                    ? .json(#"{"access_token": "user-long", "token_type": "bearer", "expires_in": 5183944}"#)
+                    : .json(#"{"access_token": "user-short", "token_type": "bearer", "expires_in": 5183}"#)
+            case ("GET", "/v21.0/me/accounts"):
+                return .json(#"{"data": [{"id": "200000000000002", "name": "Northwind Careers", "access_token": "other-page"}, "#
+                    + #"{"id": "\#(Self.pageID)", "name": "Northwind Bank", "access_token": "page-token-1", "category": "Bank"}]}"#)
+            case ("GET", "/v21.0/me"): return .json(#"{"id": "\#(Self.pageID)", "name": "Northwind Bank"}"#)
+            case ("GET", "/v21.0/\(Self.pageID)/feed"):
+                return .json(Self.feed, headers: [("X-Page-Usage", #"{"call_count":3,"total_cputime":1,"total_time":2}"#)])
+            case ("GET", "/v21.0/\(Self.post)/comments"): return .file(Self.comments)
+            case ("GET", let path) where path.hasSuffix("/comments"): return .json(#"{"data": []}"#)
+            case ("POST", let path) where path.hasSuffix("/comments"): return .json(#"{"id": "122111223344556677_1598999999999999"}"#)
+            default: return .json(#"{"error": {"message": "Unsupported get request.", "type": "GraphMethodException", "code": 100}}"#, status: 400)
+            }
+        }
+    }
+
+    func testTheProofIsTheTokenSignedWithTheAppsSecret() {
+        // RFC 4231, test case 2.
+        XCTAssertEqual(HMAC.hex(HMAC.sha256(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))),
+                       "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        XCTAssertEqual(Facebook.proof(token: Secret("page-token-1"), secret: Secret("app-secret-1")),
+                       "e17cc3f0898947da335ba22917d62b78810958c2beb8fc6bc57c45bd4c76c9be")
+    }
+
+    func testSigningInEndsWithThePagesOwnToken() async throws {
+        let server = try graph()
+        let account = config(server).connectedAccounts[0]
+        XCTAssertThrowsError(try OAuthSignIn(account: account, secrets: secrets)) {
+            XCTAssertTrue("\($0)".contains("Facebook signs every call with the app's secret"), "\($0)")
+        }
+        try secrets.store(Secret("app-secret-1"), for: "facebook-help.client_secret")
+        let signIn = try OAuthSignIn(account: account, secrets: secrets)
+        XCTAssertEqual(URLComponents(url: signIn.url, resolvingAgainstBaseURL: false)?.queryItems?.first { $0.name == "scope" }?.value,
+                       "pages_show_list pages_read_engagement pages_read_user_content pages_manage_engagement")
+        let (tokens, _) = try await signIn.finish(code: "code-1", secrets: secrets, clock: clock)
+        XCTAssertEqual(tokens.access.reveal(), "page-token-1", "the page's token, found by the page's name")
+        XCTAssertNil(tokens.expiresAt, "a page token from a long-lived sign-in does not run out")
+        let exchanges = server.requests.filter { $0.path == "/v21.0/oauth/access_token" }.map(\.bodyText)
+        XCTAssertEqual(exchanges.count, 2)
+        XCTAssertTrue(exchanges[0].hasPrefix("grant_type=authorization_code&code=code-1&redirect_uri="), exchanges[0])
+        XCTAssertTrue(exchanges[0].hasSuffix("&client_id=app-1&client_secret=app-secret-1"), exchanges[0])
+        XCTAssertEqual(exchanges[1], "grant_type=fb_exchange_token&fb_exchange_token=user-short&client_id=app-1&client_secret=app-secret-1")
+        let pages = try XCTUnwrap(server.requests.first { $0.path == "/v21.0/me/accounts" })
+        XCTAssertEqual(pages.headers["authorization"], "Bearer user-long")
+        XCTAssertEqual(pages.query("appsecret_proof"), Facebook.proof(token: Secret("user-long"), secret: Secret("app-secret-1")))
+        XCTAssertEqual(try secrets.tokens(for: account)?.access.reveal(), "page-token-1")
+    }
+
+    func signedIn() throws {
+        try secrets.store(Secret("app-secret-1"), for: "facebook-help.client_secret")
+        try secrets.store(OAuthTokens(access: Secret("page-token-1"), scope: "pages_show_list,pages_read_engagement,pages_read_user_content,pages_manage_engagement"),
+                          for: "facebook-help")
+    }
+
+    func testVisitorsPostsAndTheCommentsUnderThePagesPostsAreHeardAndAnswered() async throws {
+        try signedIn()
+        let server = try graph()
+        let config = config(server)
+        let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
+        _ = try await listen(database, config)
+        let stored = try database.read { db in try String.fetchAll(db, sql: "SELECT source_id FROM mention ORDER BY created_at") }
+        XCTAssertEqual(stored, ["\(Self.pageID)_9988", "122111223344556677_1598765432109876", "122111223344556677_1598765432111111",
+                                "122111223344556677_1598765432122222"], "the visitor's post and the comments; the one with a broken time rejected")
+        XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT ours FROM mention WHERE source_id = '122111223344556677_1598765432111111'") }, 1,
+                       "the page's own answer is ours")
+        let state = try XCTUnwrap(try database.read { db in try AccountState.fetchOne(db, key: "facebook-help") })
+        XCTAssertEqual(state.cursor, String(RFC3339.milliseconds(from: "2026-11-23T09:02:10Z")! / 1000), "the newest, in seconds, as `since` takes it")
+        let proof = Facebook.proof(token: Secret("page-token-1"), secret: Secret("app-secret-1"))
+        XCTAssertEqual(Set(server.requests.map { $0.query("appsecret_proof") }), [proof], "every call signed")
+        let commentsAsked = try XCTUnwrap(server.requests.first { $0.path.hasSuffix("/comments") })
+        XCTAssertEqual(commentsAsked.query("filter"), "stream", "replies too, not only the top comments")
+
+        // Nothing newer: the next poll asks since the cursor and reads no post's comments again.
+        _ = try await listen(database, config)
+        XCTAssertEqual(server.requests.filter { $0.path.hasSuffix("/comments") }.count, 2, "the page's post and the visitor's, once")
+
+        let conversation = try XCTUnwrap(try database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT conversation_id FROM mention WHERE source_id = '\(Self.pageID)_9988'")
+        })
+        try ActionService(database: database, config: config, clock: clock).reply(to: conversation, text: "Sorry Sam, we're looking into it",
+                                                                                   by: config.operators[0])
+        clock.advance(seconds: 11)
+        let report = try await Delivery(database: database, config: config, clock: clock, connectors: connectors(config)).runOnce()
+        XCTAssertEqual(report.sent, 1)
+        let post = try XCTUnwrap(server.requests.first { $0.method == "POST" })
+        XCTAssertEqual(post.path, "/v21.0/\(Self.pageID)_9988/comments")
+        XCTAssertEqual(post.bodyText, "message=Sorry%20Sam%2C%20we%27re%20looking%20into%20it%20%5ESB")
+        XCTAssertEqual(post.query("appsecret_proof"), proof)
+        XCTAssertEqual(try database.read { db in try String.fetchOne(db, sql: "SELECT external_id FROM outbox") }, "122111223344556677_1598999999999999")
+    }
+
+    func testAnInvalidatedSessionSaysToSignInAgain() async throws {
+        try signedIn()
+        let server = try graph(tokenRefused: true)
+        let config = config(server)
+        let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
+        _ = try await listen(database, config)
+        let state = try XCTUnwrap(try database.read { db in try AccountState.fetchOne(db, key: "facebook-help") })
+        XCTAssertTrue(state.stopped)
+        XCTAssertEqual(state.trouble, "sign in again — `heed account login facebook-help` (our page: Error validating access token: The session has been "
+                       + "invalidated because the user changed their password.)")
+    }
+}
