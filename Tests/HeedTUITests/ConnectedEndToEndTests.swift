@@ -75,22 +75,9 @@ final class ConnectedEndToEndTests: XCTestCase {
             """)
         folder.write("secrets.json", #"{"mastodon-help": "token-1", "bluesky-help": "app-password-1"}"#)
         chmod(folder.file("secrets.json"), 0o600)
-        let cache = folder.file("cache.sqlite")
-        let config = folder.file("config.json")
-        func startRun() throws -> ChildProcess {
-            try ChildProcess.spawn([Paths.heedBinary, "run", "--cache", cache, "--config", config], stdout: folder.file("run.log"), stderr: folder.file("run.log"),
-                                   environment: ["HOME": folder.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
-        }
-        var run = try startRun()
-        defer { run.kill() }
-
-        let tmux = Tmux(folder: folder)
-        try tmux.start("'\(Paths.heedBinary)' --cache '\(cache)' --config '\(config)'; sleep 30", width: 120, height: 40,
-                       environment: ["HOME": folder.path, "TERM": "tmux-256color", "HEED_OPERATOR": "sam"])
-        try tmux.waitFor(text: "Start your shift?")
-        try tmux.send("Escape")
-        // Esc and the next key at once read as Alt and that key: wait for the Esc to be taken.
-        try tmux.waitFor(text: "working without a shift")
+        var screen = try ScreenBesideRun(folder: folder, config: folder.file("config.json"), cache: folder.file("cache.sqlite"))
+        defer { screen.run.kill() }
+        let (tmux, cache) = (screen.tmux, screen.cache)
         // Bluesky's notifications came by themselves: Dana's mention and our answer, so it waits on her.
         try tmux.send("/")
         try tmux.send("-l", "channel:bluesky is:waiting")
@@ -121,12 +108,12 @@ final class ConnectedEndToEndTests: XCTestCase {
         let deadline = Date().addingTimeInterval(10)
         while networks.posts.isEmpty && Date() < deadline { usleep(50_000) }
         XCTAssertEqual(networks.posts.count, 1)
-        run.kill(SIGKILL)
-        _ = run.wait()
+        screen.run.kill(SIGKILL)
+        _ = screen.run.wait()
         networks.lock.withLock { networks.postDelay = 0 }
         let database = try AppDatabase.open(path: cache)
         XCTAssertEqual(try database.read { db in try String.fetchOne(db, sql: "SELECT state FROM outbox") }, "sending", "killed mid-send")
-        run = try startRun()
+        try screen.restartRun()
         try tmux.waitFor(text: "Sorry, checking now", timeout: 10)
         let sentDeadline = Date().addingTimeInterval(10)
         while try database.read({ db in try String.fetchOne(db, sql: "SELECT state FROM outbox") }) != "sent" && Date() < sentDeadline { usleep(100_000) }

@@ -54,24 +54,16 @@ final class XEndToEndTests: XCTestCase {
         try secrets.store(OAuthTokens(access: Secret("access-1"), refresh: Secret("refresh-1"), expiresAt: now + 66_000,
                                       scope: "tweet.read users.read tweet.write offline.access"), for: "x-help")
         let cache = folder.file("cache.sqlite")
-        let environment = ["HOME": folder.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
-        let run = try ChildProcess.spawn([Paths.heedBinary, "run", "--cache", cache, "--config", config], stdout: folder.file("run.log"),
-                                         stderr: folder.file("run.log"), environment: environment)
-        defer { run.kill() }
-
-        let tmux = Tmux(folder: folder)
-        try tmux.start("'\(Paths.heedBinary)' --cache '\(cache)' --config '\(config)'; sleep 30", width: 120, height: 40,
-                       environment: ["HOME": folder.path, "TERM": "tmux-256color", "HEED_OPERATOR": "sam"])
-        try tmux.waitFor(text: "Start your shift?")
-        try tmux.send("Escape")
-        try tmux.waitFor(text: "working without a shift")
+        let screen = try ScreenBesideRun(folder: folder, config: config, cache: cache)
+        defer { screen.run.kill() }
+        let tmux = screen.tmux
 
         // The mentions arrive while the screen is open.
         let authors = try Self.usernames()
         network.lock.withLock { network.arrived = true }
         let arrived = Date()
         try tmux.waitFor("a mention from the page", timeout: 10) { screen in authors.contains { screen.contains("@" + $0) } }
-        XCTAssertLessThan(Date().timeIntervalSince(arrived), 2 + 1, "on the screen within a poll and a screen refresh\n" + folder.read("run.log"))
+        XCTAssertLessThan(Date().timeIntervalSince(arrived), 2 + 1, "on the screen within a poll and a screen refresh\n" + screen.log)
 
         // A reply written on the screen goes once, after its undo window, as a reply.
         try tmux.send("Enter")
@@ -83,7 +75,7 @@ final class XEndToEndTests: XCTestCase {
         let deadline = Date().addingTimeInterval(15)
         while network.requests("/2/tweets").isEmpty && Date() < deadline { usleep(50_000) }
         let posts = network.requests("/2/tweets")
-        XCTAssertEqual(posts.count, 1, folder.read("run.log"))
+        XCTAssertEqual(posts.count, 1, screen.log)
         let body = try JSONParser.parse(posts.first?.body ?? Data())
         XCTAssertEqual(body["text"]?.string, "Thanks for telling us ^SB")
         XCTAssertNotNil(body["reply"]?["in_reply_to_tweet_id"]?.string)
@@ -91,7 +83,7 @@ final class XEndToEndTests: XCTestCase {
         // The token's last minute came meanwhile: renewed once, and used since, with nothing shown.
         let renewDeadline = Date().addingTimeInterval(20)
         while network.requests("/2/oauth2/token").isEmpty && Date() < renewDeadline { usleep(100_000) }
-        XCTAssertEqual(network.requests("/2/oauth2/token").count, 1, folder.read("run.log"))
+        XCTAssertEqual(network.requests("/2/oauth2/token").count, 1, screen.log)
         let polled = network.requests("/2/users/1072250532645998596/mentions").count
         while network.requests("/2/users/1072250532645998596/mentions").count < polled + 2 && Date() < renewDeadline { usleep(100_000) }
         XCTAssertEqual(network.requests("/2/users/1072250532645998596/mentions").last?.headers["authorization"], "Bearer access-2")
