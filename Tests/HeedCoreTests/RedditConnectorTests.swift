@@ -50,7 +50,17 @@ final class RedditConnectorTests: ConnectorTestCase {
         let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
         _ = try await listen(database, config)
         let stored = try database.read { db in try String.fetchAll(db, sql: "SELECT source_id FROM mention ORDER BY source_id") }
-        XCTAssertEqual(stored, ["t1_m30xcs6", Self.newest], "the comment and post replies; the 98 private messages are not heard")
+        XCTAssertEqual(stored.count, 99, "the comment and post replies, and the private messages but one a subreddit's moderators sent without an author (rejected, said so)")
+        XCTAssertEqual(stored.filter { $0.hasPrefix("t1_") }, ["t1_m30xcs6", Self.newest])
+        let message = try XCTUnwrap(try database.read { db in try Row.fetchOne(db, sql: "SELECT text, url, extra FROM mention WHERE source_id = 't4_2r17c8r'") })
+        XCTAssertEqual(message["text"] as String?, "Test message\n\ntest", "a private conversation's first message leads with its subject")
+        XCTAssertEqual(message["url"] as String?, "https://www.reddit.com/message/messages/2r17c8r")
+        XCTAssertEqual(message["extra"] as String?, #"{"private_message":true}"#)
+        // A reply within a private conversation joins its first message's conversation.
+        let threads = try database.read { db in
+            try Int64.fetchAll(db, sql: "SELECT conversation_id FROM mention WHERE source_id IN ('t4_22ydizw', 't4_22ydi4h')")
+        }
+        XCTAssertEqual(Set(threads).count, 1, "\(threads)")
         let state = try XCTUnwrap(try database.read { db in try AccountState.fetchOne(db, key: "reddit-help") })
         XCTAssertEqual(state.cursor, Self.newest)
         XCTAssertEqual(state.rateRemaining, 9_344)
@@ -126,6 +136,35 @@ final class RedditConnectorTests: ConnectorTestCase {
         _ = try await delivery.runOnce()
         XCTAssertEqual(try latest()?["state"] as String?, "failed")
         XCTAssertEqual(try latest()?["last_error"] as String?, "posting: that comment has been deleted")
+    }
+
+    func testAPrivateMessageIsAnsweredPrivatelyAndAnInterruptedAnswerLookedForAmongTheSent() async throws {
+        try signedIn(expiresIn: 3_600)
+        let server = try reddit(comment: .json(#"{"json": {"errors": [], "data": {"things": [{"kind": "t4", "data": {"name": "t4_answer1", "#
+            + #""parent_id": "t4_2r17c8r", "body": "Hello ^SB"}}]}}}"#))
+        let config = config(server)
+        let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
+        _ = try await listen(database, config)
+        let conversation = try XCTUnwrap(try database.read { db in try Int64.fetchOne(db, sql: "SELECT conversation_id FROM mention WHERE source_id = 't4_2r17c8r'") })
+        let service = ActionService(database: database, config: config, clock: clock)
+        try service.reply(to: conversation, text: "Hello", by: config.operators[0])
+        clock.advance(seconds: 11)
+        let delivery = Delivery(database: database, config: config, clock: clock, connectors: connectors(config))
+        _ = try await delivery.runOnce()
+        XCTAssertEqual(server.requests.first { $0.path == "/api/comment" }?.bodyText, "api_type=json&thing_id=t4_2r17c8r&text=Hello%20%5ESB")
+        XCTAssertEqual(try database.read { db in try String.fetchOne(db, sql: "SELECT external_id FROM outbox") }, "t4_answer1")
+
+        try service.reply(to: conversation, text: "One more thing", by: config.operators[0], anyway: true)
+        try database.write { db in try db.execute(sql: "UPDATE outbox SET state = 'sending', attempts = 1 WHERE state = 'queued'") }
+        server.answer { request in
+            guard request.path == "/message/sent" else { return .json("{}", status: 404) }
+            return .json(#"{"kind": "Listing", "data": {"children": [{"kind": "t4", "data": {"name": "t4_answer2", "parent_id": "t4_2r17c8r", "#
+                + #""body": "One more thing ^SB", "created_utc": 1795435215.0}}]}}"#)
+        }
+        let looked = try await delivery.recover()
+        XCTAssertEqual(looked, 1)
+        XCTAssertEqual(try database.read { db in try String.fetchAll(db, sql: "SELECT external_id FROM outbox ORDER BY id") }, ["t4_answer1", "t4_answer2"])
+        XCTAssertEqual(server.requests.filter { $0.path == "/api/comment" }.count, 1, "never sent twice")
     }
 
     func testCheckSaysWhoWeAreSignedInAs() async throws {

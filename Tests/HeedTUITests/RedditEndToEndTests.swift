@@ -50,15 +50,16 @@ final class RedditEndToEndTests: XCTestCase {
         defer { screen.run.kill() }
         let tmux = screen.tmux
 
+        // Watching for her reply to our comment while the inbox fills (its private messages, hers
+        // among them, are mostly a bot's).
+        try tmux.send("/")
+        try tmux.send("-l", "from:Lil_SpazTest Reply")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "search: from:Lil_SpazTest Reply")
         network.lock.withLock { network.arrived = true }
         let arrived = Date()
         try tmux.waitFor(text: "@Lil_SpazTest", timeout: 10)
         XCTAssertLessThan(Date().timeIntervalSince(arrived), 2 + 1, "on the screen within a poll and a screen refresh\n" + screen.log)
-
-        try tmux.send("/")
-        try tmux.send("-l", "from:Lil_SpazTest")
-        try tmux.send("Enter")
-        try tmux.waitFor(text: "search: from:Lil_SpazTest")
         try tmux.send("Enter")
         try tmux.waitFor(text: "▸ @Lil_SpazTest")
         try tmux.send("r")

@@ -1,8 +1,9 @@
 /// Reddit listings: `t3` posts and `t1` comments (with their nested replies), as the API and
-/// the inbox (username mentions) return them; a submission page is an array of two listings.
+/// the inbox (username mentions, replies) return them, and `t4` private messages from the
+/// inbox; a submission page is an array of two listings.
 struct RedditFormat: MentionFormat {
     let name = "reddit"
-    let summary = "Reddit listing JSON: t3 posts and t1 comments with replies; inbox mentions"
+    let summary = "Reddit listing JSON: t3 posts and t1 comments with replies; inbox mentions and private messages"
 
     func recognises(_ document: JSONNode) -> Bool {
         if case .array(let items) = document.value { return items.first.map(isListing) ?? false }
@@ -25,7 +26,7 @@ struct RedditFormat: MentionFormat {
         guard case .array(let children) = listing["data"]?["children"]?.value else { return }
         for (index, child) in children.enumerated() {
             let childPath = "\(path.isEmpty ? "" : path + ".")data.children[\(index)]"
-            guard let kind = child["kind"]?.string, kind == "t1" || kind == "t3", let data = child["data"] else { continue }
+            guard let kind = child["kind"]?.string, ["t1", "t3", "t4"].contains(kind), let data = child["data"] else { continue }
             let dataPath = childPath + ".data"
             records.append(FormatRecord.from(data, path: dataPath) { try mention(data, kind: kind, path: dataPath) })
             if let replies = data["replies"], case .object = replies.value { collect(replies, path: dataPath + ".replies", into: &records) }
@@ -41,6 +42,9 @@ struct RedditFormat: MentionFormat {
             let title = try item.string("title") ?? ""
             let body = try item.string("selftext") ?? ""
             text = body.isEmpty ? title : title + "\n\n" + body
+        } else if kind == "t4", try item.string("first_message_name") == nil, let subject = try item.string("subject"), !subject.isEmpty {
+            // A private conversation's first message: its subject is what it is about.
+            text = subject + "\n\n" + (try item.requiredString("body"))
         } else {
             text = try item.requiredString("body")
         }
@@ -48,15 +52,19 @@ struct RedditFormat: MentionFormat {
               let milliseconds = Int64(exactly: (seconds * 1000).rounded()), abs(milliseconds) < 1 << 50 else {
             throw FieldError(field: item.field("created_utc"), reason: "missing, or not a time in seconds")
         }
-        let permalink = try item.string("permalink") ?? item.string("context")
+        var permalink = try item.string("permalink") ?? item.string("context")
+        if kind == "t4", permalink?.isEmpty ?? true { permalink = "/message/messages/" + fullname.dropFirst(3) }
+        // A private message's thread is its conversation's first message.
+        let thread = kind == "t4" ? try item.string("first_message_name") ?? fullname : nil
         return IncomingMention(
             channel: "reddit", sourceID: fullname, text: HTMLText.decodeEntities(text),
             createdAt: milliseconds,
             author: IncomingAuthor(id: try item.string("author_fullname") ?? "u/" + author, handle: author),
             url: permalink.map { $0.hasPrefix("http") ? $0 : "https://www.reddit.com" + $0 },
-            inReplyTo: kind == "t1" ? try item.string("parent_id") : nil,
-            threadID: kind == "t1" ? try item.string("link_id") : fullname,
-            metrics: Metrics(likes: Swift.max(0, item.child("score")?.int ?? 0), replies: try item.count("num_comments") ?? 0))
+            inReplyTo: kind == "t3" ? nil : try item.string("parent_id"),
+            threadID: kind == "t1" ? try item.string("link_id") : thread ?? fullname,
+            metrics: Metrics(likes: Swift.max(0, item.child("score")?.int ?? 0), replies: try item.count("num_comments") ?? 0),
+            extra: kind == "t4" ? JSONWriter.object([("private_message", JSONValue.bool(true))]) : nil)
     }
 }
 

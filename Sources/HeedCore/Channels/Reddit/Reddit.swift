@@ -1,9 +1,10 @@
 import Foundation
 
 /// A Reddit account through its OAuth API, signed in with `heed account login`: username
-/// mentions and replies to our posts and comments from the inbox (`GET /message/inbox`, paged
-/// forward with `before` = the newest fullname stored), replies with `POST /api/comment`, an
-/// interrupted reply looked for among our latest comments before it is ever sent again. Every
+/// mentions, replies to our posts and comments, and private messages from the inbox
+/// (`GET /message/inbox`, paged forward with `before` = the newest fullname stored), answers
+/// with `POST /api/comment` (a comment, or a private reply to a message), an interrupted answer
+/// looked for among our latest comments or sent messages before it is ever sent again. Every
 /// request names heed and the account in its User-Agent, as Reddit asks.
 struct Reddit: Listener, Poster, AccountChecker {
     let account: ConnectedAccount
@@ -51,7 +52,6 @@ struct Reddit: Listener, Poster, AccountChecker {
         let document = try response.json()
         guard case .array(let children)? = document["data"]?["children"]?.value else { throw NetworkError.unexpected("the inbox: not a listing") }
         var page = ListenedPage(mark: mark, rateLimit: rateLimit(of: response))
-        // Mentions and replies (t1); private messages (t4) are not heard yet.
         page.add(RedditFormat().records(in: document, context: FormatContext(config: Config())))
         // Newest first: the first item is where the next poll starts.
         if let newest = children.first?["data"]?["name"]?.string { page.mark.cursor = newest }
@@ -81,9 +81,12 @@ struct Reddit: Listener, Poster, AccountChecker {
         return name
     }
 
-    /// Our latest comments: is one of them the reply, under the same parent with this text?
+    /// Our latest comments (or, answering a private message, our sent messages): is one of them
+    /// the answer, under the same parent with this text?
     func find(_ post: OutgoingPost) async throws -> PostSearch {
-        let latest = try await get("user/\(account.handle)/comments", [("limit", "25"), ("sort", "new")], what: "our latest comments").json()
+        let privately = post.replyTo?.sourceID.hasPrefix("t4_") == true
+        let latest = try await (privately ? get("message/sent", [("limit", "25")], what: "our sent messages")
+                                          : get("user/\(account.handle)/comments", [("limit", "25"), ("sort", "new")], what: "our latest comments")).json()
         guard case .array(let children)? = latest["data"]?["children"]?.value else { return .cannotTell("our latest comments are not a listing") }
         let wanted = Mastodon.comparable(post.text)
         for child in children {
