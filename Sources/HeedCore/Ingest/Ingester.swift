@@ -85,7 +85,7 @@ public final class Ingester {
         while let first = run {
             if shouldStop?() == true, case .success(let file) = first.file {
                 file.report.interrupted = true
-                try detectIncidents(upsert)
+                try detectIncidents(upsert, atEnd: true)
                 try logIngest(file.report)
                 try each(first.path, .success(file.report))
                 return
@@ -145,7 +145,7 @@ public final class Ingester {
                         """, arguments: [file.source, file.fingerprint, file.position.offset, file.position.line, clock.now()])
                 }
             }
-            try detectIncidents(upsert, unlessFewerThan: run == nil ? 0 : Self.detectionBatch)
+            try detectIncidents(upsert, atEnd: run == nil)
             for (path, outcome) in outcomes { try each(path, outcome) }
             if !fresh.isEmpty { afterBatch?(fresh) }
         }
@@ -277,7 +277,7 @@ public final class Ingester {
                 try finishBatch(upsert, records: records, budget: budget, in: db)
                 if finished { try alongside?(db) }
             }
-            try detectIncidents(upsert, unlessFewerThan: finished ? 0 : Self.detectionBatch)
+            try detectIncidents(upsert, atEnd: finished)
         }
         try logIngest(report)
         return report
@@ -301,12 +301,12 @@ public final class Ingester {
     }
 
     /// Incidents among the complaints stored since they were last looked for, once there are
-    /// `count` or more: looked for outside the lock, and written in a transaction of their own
-    /// when there are any. Every `detectionBatch` complaints and at the end of an import,
-    /// whatever its transactions: when they end depends on the machine's speed, and what is
-    /// found must not.
-    private func detectIncidents(_ upsert: MentionUpsert, unlessFewerThan count: Int = 0) throws {
-        guard upsert.pendingComplaints > 0, upsert.pendingComplaints >= count else { return }
+    /// `detectionBatch` of them or the import is `atEnd`: looked for outside the lock, and written
+    /// in a transaction of their own when there are any. Every `detectionBatch` complaints and at
+    /// the end of an import, whatever its transactions: when they end depends on the machine's
+    /// speed, and what is found must not.
+    private func detectIncidents(_ upsert: MentionUpsert, atEnd: Bool) throws {
+        guard upsert.pendingComplaints > 0, atEnd || upsert.pendingComplaints >= Self.detectionBatch else { return }
         let plan = try database.read { db in try upsert.planIncidents(reading: db) }
         guard !plan.isEmpty else { return }
         try takingTurns { try database.write { db in try upsert.applyIncidents(plan, in: db) } }

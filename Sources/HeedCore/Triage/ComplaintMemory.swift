@@ -79,15 +79,7 @@ struct ComplaintMemory {
     /// Ids of the entries with a time in `from...to`, in time order.
     mutating func ids(from: Int64, to: Int64) -> ArraySlice<(at: Int64, id: Int64)> {
         if !added.isEmpty { mergeAdded() }
-        func firstIndex(atLeast value: Int64) -> Int {
-            var (low, high) = (0, order.count)
-            while low < high {
-                let mid = (low + high) / 2
-                if order[mid].at < value { low = mid + 1 } else { high = mid }
-            }
-            return low
-        }
-        return order[firstIndex(atLeast: from)..<firstIndex(atLeast: to == .max ? to : to + 1)]
+        return order[order.lowerBound(from, by: \.at)..<order.lowerBound(to == .max ? to : to + 1, by: \.at)]
     }
 
     /// Past `limit` entries, keeps those from `keepFrom` on, and none when they are still too

@@ -323,15 +323,7 @@ final class IncidentDetector {
     }
 
     private func count(in times: [Int64], from: Int64, to: Int64) -> Int {
-        func firstIndex(atLeast value: Int64) -> Int {
-            var (low, high) = (0, times.count)
-            while low < high {
-                let mid = (low + high) / 2
-                if times[mid] < value { low = mid + 1 } else { high = mid }
-            }
-            return low
-        }
-        return firstIndex(atLeast: to + 1) - firstIndex(atLeast: from)
+        times.lowerBound(to + 1) { $0 } - times.lowerBound(from) { $0 }
     }
 
     private static func text(of mention: Int64, _ db: Database) throws -> String {
