@@ -108,6 +108,8 @@ final class FacebookConnectorTests: ConnectorTestCase {
                        "the page's own answer is ours")
         let state = try XCTUnwrap(try database.read { db in try AccountState.fetchOne(db, key: "facebook-help") })
         XCTAssertEqual(state.cursor, String(RFC3339.milliseconds(from: "2026-11-23T09:02:10Z")! / 1000), "the newest, in seconds, as `since` takes it")
+        XCTAssertEqual(state.rateLimit, 100)
+        XCTAssertEqual(state.rateRemaining, 97, "X-Page-Usage: 3% of the hour's calls used")
         let proof = Facebook.proof(token: Secret("page-token-1"), secret: Secret("app-secret-1"))
         XCTAssertEqual(Set(server.requests.map { $0.query("appsecret_proof") }), [proof], "every call signed")
         let commentsAsked = try XCTUnwrap(server.requests.first { $0.path.hasSuffix("/comments") })

@@ -5,7 +5,8 @@ import Foundation
 /// comments under its latest posts (`/{page}/feed`, then `/{post}/comments?filter=stream` since
 /// the newest stored), replies as comments (`POST /{object}/comments`), an interrupted reply
 /// looked for among the object's comments. Every call carries `appsecret_proof`, the token
-/// signed with the app's secret.
+/// signed with the app's secret; what is left of the hour's allowance (`X-Page-Usage`) is kept
+/// as the account's rate limit.
 struct Facebook: Listener, Poster, AccountChecker {
     let account: ConnectedAccount
     let session: OAuthSession
@@ -44,8 +45,22 @@ struct Facebook: Listener, Poster, AccountChecker {
             request.body = Data(OAuthApp.form(form).utf8)
         }
         let response = try await session.send(request, what: what, accepting: [200, 400, 403, 500])
+        if let used = Self.usage(response) { memory.keep(String(used), for: account.name + ".usage") }
         guard response.status == 200 else { throw Self.error(response, now: clock.now(), what: what, account: account.name) }
         return try response.json()
+    }
+
+    /// How much of its hourly allowance the page (or the app) has used, in percent: the largest
+    /// of `call_count`, `total_cputime` and `total_time` in `X-Page-Usage` (else `X-App-Usage`).
+    static func usage(_ response: HTTPResponse) -> Int? {
+        guard let header = response.header("x-page-usage") ?? response.header("x-app-usage"),
+              let node = try? JSONParser.parse(Data(header.utf8)), case .object(let members) = node.value else { return nil }
+        return members.compactMap { $0.value.int }.max()
+    }
+
+    /// What is left of the allowance, as a rate limit the account's state keeps.
+    private var allowance: RateLimit? {
+        memory.value(for: account.name + ".usage").flatMap { Int($0) }.map { RateLimit(remaining: max(0, 100 - $0), limit: 100, resetAt: nil) }
     }
 
     /// The Graph API's error codes: 190 and 102 a token no longer good, 4, 17, 32 and 613 a limit
@@ -98,6 +113,7 @@ struct Facebook: Listener, Poster, AccountChecker {
         }
         let newest = ([since] + page.mentions.map { $0.createdAt / 1000 }).compactMap { $0 }.max()
         page.mark.cursor = newest.map(String.init)
+        page.rateLimit = allowance
         return page
     }
 
