@@ -22,6 +22,19 @@ public struct ScreenBesideRun {
         try tmux.waitFor(text: "working without a shift")
     }
 
+    /// Replies to the conversation open on the screen with `text`.
+    public func reply(_ text: String) throws {
+        try tmux.send("r")
+        try tmux.waitFor(text: "reply to #")
+        try tmux.send("-l", text)
+        try tmux.send("Enter")
+    }
+
+    /// Waits until `condition` holds (something `heed run` does in its own time), at most until `deadline`.
+    public static func wait(before deadline: Date, until condition: () throws -> Bool) rethrows {
+        while try !condition() && Date() < deadline { usleep(50_000) }
+    }
+
     /// `heed run` again, as after it was killed.
     public mutating func restartRun() throws {
         run = try Self.startRun(folder: folder, config: config, cache: cache)

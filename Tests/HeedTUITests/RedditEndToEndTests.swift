@@ -62,22 +62,18 @@ final class RedditEndToEndTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(arrived), 2 + 1, "on the screen within a poll and a screen refresh\n" + screen.log)
         try tmux.send("Enter")
         try tmux.waitFor(text: "▸ @Lil_SpazTest")
-        try tmux.send("r")
-        try tmux.waitFor(text: "reply to #")
-        try tmux.send("-l", "Thanks, passing it on")
-        try tmux.send("Enter")
-        let deadline = Date().addingTimeInterval(15)
-        while network.requests("/api/comment").isEmpty && Date() < deadline { usleep(50_000) }
+        try screen.reply("Thanks, passing it on")
+        ScreenBesideRun.wait(before: Date() + 15) { !network.requests("/api/comment").isEmpty }
         let posts = network.requests("/api/comment")
         XCTAssertEqual(posts.count, 1, screen.log)
         XCTAssertEqual(posts.first?.bodyText, "api_type=json&thing_id=t1_myngt77&text=Thanks%2C%20passing%20it%20on%20%5ESB")
 
         // The token's last minute came meanwhile: renewed once, unseen.
-        let renewDeadline = Date().addingTimeInterval(20)
-        while network.requests("/api/v1/access_token").isEmpty && Date() < renewDeadline { usleep(100_000) }
+        let renewDeadline = Date() + 20
+        ScreenBesideRun.wait(before: renewDeadline) { !network.requests("/api/v1/access_token").isEmpty }
         XCTAssertEqual(network.requests("/api/v1/access_token").count, 1, screen.log)
         let polled = network.requests("/message/inbox").count
-        while network.requests("/message/inbox").count < polled + 2 && Date() < renewDeadline { usleep(100_000) }
+        ScreenBesideRun.wait(before: renewDeadline) { network.requests("/message/inbox").count >= polled + 2 }
         XCTAssertEqual(network.requests("/message/inbox").last?.headers["authorization"], "Bearer <ACCESS_TOKEN>", "the renewed token, as PRAW recorded it")
         XCTAssertEqual(Set(network.requests("/message/inbox").map { $0.headers["user-agent"] ?? "" }), ["linux:heed:1 (by /u/NorthwindHelp)"])
         XCTAssertFalse(try tmux.screen().contains("⚠"), "the operator sees nothing of it")

@@ -68,12 +68,8 @@ final class XEndToEndTests: XCTestCase {
         // A reply written on the screen goes once, after its undo window, as a reply.
         try tmux.send("Enter")
         try tmux.waitFor(text: "▸ @")
-        try tmux.send("r")
-        try tmux.waitFor(text: "reply to #")
-        try tmux.send("-l", "Thanks for telling us")
-        try tmux.send("Enter")
-        let deadline = Date().addingTimeInterval(15)
-        while network.requests("/2/tweets").isEmpty && Date() < deadline { usleep(50_000) }
+        try screen.reply("Thanks for telling us")
+        ScreenBesideRun.wait(before: Date() + 15) { !network.requests("/2/tweets").isEmpty }
         let posts = network.requests("/2/tweets")
         XCTAssertEqual(posts.count, 1, screen.log)
         let body = try JSONParser.parse(posts.first?.body ?? Data())
@@ -81,11 +77,11 @@ final class XEndToEndTests: XCTestCase {
         XCTAssertNotNil(body["reply"]?["in_reply_to_tweet_id"]?.string)
 
         // The token's last minute came meanwhile: renewed once, and used since, with nothing shown.
-        let renewDeadline = Date().addingTimeInterval(20)
-        while network.requests("/2/oauth2/token").isEmpty && Date() < renewDeadline { usleep(100_000) }
+        let renewDeadline = Date() + 20
+        ScreenBesideRun.wait(before: renewDeadline) { !network.requests("/2/oauth2/token").isEmpty }
         XCTAssertEqual(network.requests("/2/oauth2/token").count, 1, screen.log)
         let polled = network.requests("/2/users/1072250532645998596/mentions").count
-        while network.requests("/2/users/1072250532645998596/mentions").count < polled + 2 && Date() < renewDeadline { usleep(100_000) }
+        ScreenBesideRun.wait(before: renewDeadline) { network.requests("/2/users/1072250532645998596/mentions").count >= polled + 2 }
         XCTAssertEqual(network.requests("/2/users/1072250532645998596/mentions").last?.headers["authorization"], "Bearer access-2")
         XCTAssertEqual(try secrets.tokens(for: ConnectedAccount(name: "x-help", channel: "x", network: .x, handle: "TweepyDev"))?.refresh?.reveal(),
                        "refresh-2")
@@ -98,16 +94,12 @@ final class XEndToEndTests: XCTestCase {
         try tmux.send("Escape")
         try tmux.waitFor(text: "⚠ x-help: sign in again — `heed account login x-help` (the network refused to renew")
         try tmux.send("Enter")
-        try tmux.send("r")
-        try tmux.waitFor(text: "reply to #")
-        try tmux.send("-l", "Still here")
-        try tmux.send("Enter")
+        try screen.reply("Still here")
         let database = try AppDatabase.open(path: cache)
-        let queuedDeadline = Date().addingTimeInterval(10)
         func second() throws -> String? {
             try database.read { db in try String.fetchOne(db, sql: "SELECT state || ' ' || coalesce(last_error, '') FROM outbox WHERE text LIKE 'Still here%'") }
         }
-        while try second()?.hasPrefix("queued sign") != true && Date() < queuedDeadline { usleep(100_000) }
+        try ScreenBesideRun.wait(before: Date() + 10) { try second()?.hasPrefix("queued sign") == true }
         XCTAssertEqual(try second(), "queued sign in again — `heed account login x-help` (the network refused to renew the sign-in: "
                        + "Value passed for the token was invalid.)", "kept, with the reason")
         XCTAssertEqual(network.requests("/2/tweets").count, 1, "nothing sent without a sign-in")

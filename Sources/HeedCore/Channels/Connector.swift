@@ -56,6 +56,16 @@ struct OutgoingPost: Sendable, Equatable {
         var threadID: String?
         var extra: String?
     }
+
+    /// Whether a post found on the network says this one's text, spaces squeezed and case folded
+    /// (the network may add an address before it): how an interrupted post is recognised.
+    func isSaid(in found: String) -> Bool {
+        Self.comparable(found).contains(Self.comparable(text))
+    }
+
+    private static func comparable(_ text: String) -> String {
+        text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
 }
 
 /// What a poster found of a post whose sending was interrupted.

@@ -30,21 +30,18 @@ struct Facebook: Listener, Poster, AccountChecker {
         HMAC.hex(HMAC.sha256(key: Array(secret.reveal().utf8), message: Array(token.reveal().utf8)))
     }
 
-    private func proof() async throws -> String {
-        guard let secret = session.app.clientSecret else { throw NetworkError.unauthorized("the app's secret is missing") }
-        return Self.proof(token: try await session.accessToken(), secret: secret)
-    }
-
     /// A Graph API call; its errors sorted by their code (the Graph API answers 400 for most).
     private func call(_ method: String, _ path: String, _ query: [(String, String)] = [], form: [(String, String)]? = nil,
                       what: String) async throws -> JSONNode {
-        let proof = try await proof()
-        var request = HTTPRequest(method, url(path, query, proof: proof))
-        if let form {
-            request.headers.append(("Content-Type", "application/x-www-form-urlencoded"))
-            request.body = Data(OAuthApp.form(form).utf8)
-        }
-        let response = try await session.send(request, what: what, accepting: [200, 400, 403, 500])
+        guard let secret = session.app.clientSecret else { throw NetworkError.unauthorized("the app's secret is missing") }
+        let response = try await session.send({ token in
+            var request = HTTPRequest(method, url(path, query, proof: Self.proof(token: token, secret: secret)))
+            if let form {
+                request.headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+                request.body = Data(OAuthApp.form(form).utf8)
+            }
+            return request
+        }, what: what, accepting: [200, 400, 403, 500])
         if let used = Self.usage(response) { memory.keep(String(used), for: account.name + ".usage") }
         guard response.status == 200 else { throw Self.error(response, now: clock.now(), what: what, account: account.name) }
         return try response.json()
@@ -138,9 +135,8 @@ struct Facebook: Listener, Poster, AccountChecker {
                                                                            ("limit", "50")], what: "the comments answering it")
         guard case .array(let items)? = comments["data"]?.value else { return .cannotTell("the comments are not a list") }
         let pageID = try await page()
-        let wanted = Mastodon.comparable(post.text)
         for item in items where item["from"]?["id"]?.string == pageID {
-            if let text = item["message"]?.string, Mastodon.comparable(text).contains(wanted), let id = item["id"]?.string { return .sent(id) }
+            if let text = item["message"]?.string, post.isSaid(in: text), let id = item["id"]?.string { return .sent(id) }
         }
         return comments["paging"]?["next"] == nil ? .notSent : .cannotTell("more than 50 comments answer it")
     }

@@ -157,19 +157,13 @@ struct Mastodon: StreamingListener, Poster, AccountChecker {
         guard let id = me["id"]?.string else { return .cannotTell("the instance did not say who we are") }
         let latest = try await get("api/v1/accounts/\(id)/statuses", [("limit", "40"), ("exclude_reblogs", "true")], what: "our latest posts").json()
         guard case .array(let statuses) = latest.value else { return .cannotTell("our latest posts are not a list") }
-        let wanted = Self.comparable(post.text)
         for status in statuses {
             guard status["in_reply_to_id"]?.string == post.replyTo?.sourceID, let content = status["content"]?.string else { continue }
-            if Self.comparable(HTMLText.plain(content)).contains(wanted), let found = status["id"]?.string { return .sent(found) }
+            if post.isSaid(in: HTMLText.plain(content)), let found = status["id"]?.string { return .sent(found) }
         }
         let oldest = statuses.compactMap { $0["created_at"]?.string.flatMap(RFC3339.milliseconds) }.min()
         if statuses.count < 40 || (oldest ?? .max) < post.createdAt { return .notSent }
         return .cannotTell("more than 40 posts since it was queued")
-    }
-
-    /// Text as compared: spaces squeezed, case folded.
-    static func comparable(_ text: String) -> String {
-        text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     func check() async throws -> String {

@@ -26,8 +26,14 @@ struct OAuthSession: Sendable {
     /// Sends `request` with the access token (and `headers`); an answer not in `accepting` is the
     /// network's error, a 401 saying to sign in again.
     func send(_ request: HTTPRequest, headers: [(String, String)] = [], what: String, accepting: Set<Int> = [200]) async throws -> HTTPResponse {
-        var request = request
-        request.headers += headers + [("Authorization", "Bearer " + (try await accessToken()).reveal()), ("Accept", "application/json")]
+        try await send({ _ in request }, headers: headers, what: what, accepting: accepting)
+    }
+
+    /// The same, for a request made from the token itself (Facebook signs it into the address).
+    func send(_ make: (Secret) -> HTTPRequest, headers: [(String, String)] = [], what: String, accepting: Set<Int> = [200]) async throws -> HTTPResponse {
+        let token = try await accessToken()
+        var request = make(token)
+        request.headers += headers + [("Authorization", "Bearer " + token.reveal()), ("Accept", "application/json")]
         let response = try await http.send(request)
         guard accepting.contains(response.status) else {
             if response.status == 401 { throw NetworkError.unauthorized(signInAgain("\(what): HTTP 401, the token was refused")) }

@@ -88,11 +88,10 @@ struct Reddit: Listener, Poster, AccountChecker {
         let latest = try await (privately ? get("message/sent", [("limit", "25")], what: "our sent messages")
                                           : get("user/\(account.handle)/comments", [("limit", "25"), ("sort", "new")], what: "our latest comments")).json()
         guard case .array(let children)? = latest["data"]?["children"]?.value else { return .cannotTell("our latest comments are not a listing") }
-        let wanted = Mastodon.comparable(post.text)
         for child in children {
             let comment = child["data"]
             guard comment?["parent_id"]?.string == post.replyTo?.sourceID, let body = comment?["body"]?.string,
-                  Mastodon.comparable(body).contains(wanted), let name = comment?["name"]?.string else { continue }
+                  post.isSaid(in: body), let name = comment?["name"]?.string else { continue }
             return .sent(name)
         }
         let oldest = children.compactMap { $0["data"]?["created_utc"]?.double }.min().map { Int64($0 * 1000) }

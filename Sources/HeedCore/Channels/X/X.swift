@@ -86,11 +86,10 @@ struct X: Listener, Poster, AccountChecker {
         case nil: tweets = []
         default: return .cannotTell("our latest posts are not a list")
         }
-        let wanted = Mastodon.comparable(post.text)
         for tweet in tweets {
             guard case .array(let references)? = tweet["referenced_tweets"]?.value,
                   references.contains(where: { $0["type"]?.string == "replied_to" && $0["id"]?.string == post.replyTo?.sourceID }) || post.replyTo == nil,
-                  let text = tweet["text"]?.string, Mastodon.comparable(text).contains(wanted), let id = tweet["id"]?.string else { continue }
+                  let text = tweet["text"]?.string, post.isSaid(in: text), let id = tweet["id"]?.string else { continue }
             return .sent(id)
         }
         let oldest = tweets.compactMap { $0["created_at"]?.string.flatMap(RFC3339.milliseconds) }.min()

@@ -137,12 +137,11 @@ struct YouTube: Listener, Poster, AccountChecker {
                                                  ("textFormat", "plainText")], what: "the thread's replies")
         guard case .array(let items)? = replies["items"]?.value else { return .cannotTell("the thread's replies are not a list") }
         let ours = try await channel()
-        let wanted = Mastodon.comparable(post.text)
         for item in items {
             let snippet = item["snippet"]
             guard snippet?["authorChannelId"]?["value"]?.string == ours,
                   let text = snippet?["textOriginal"]?.string ?? snippet?["textDisplay"]?.string,
-                  Mastodon.comparable(text).contains(wanted), let id = item["id"]?.string else { continue }
+                  post.isSaid(in: text), let id = item["id"]?.string else { continue }
             return .sent(id)
         }
         return replies["nextPageToken"] == nil ? .notSent : .cannotTell("the thread has more than 100 replies")
