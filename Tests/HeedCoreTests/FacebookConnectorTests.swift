@@ -134,6 +134,67 @@ final class FacebookConnectorTests: ConnectorTestCase {
         XCTAssertEqual(try database.read { db in try String.fetchOne(db, sql: "SELECT external_id FROM outbox") }, "122111223344556677_1598999999999999")
     }
 
+    /// Comments under one busy post, a second apart: the Graph API's paging (`limit`, the
+    /// `after` cursor, `since` in seconds, either order) played over them.
+    final class BusyPost: @unchecked Sendable {
+        static let id = "\(FacebookConnectorTests.pageID)_7"
+        let lock = NSLock()
+        var times: [Int64] = []
+
+        func add(_ count: Int, from start: Int64) { lock.withLock { times += (0..<Int64(count)).map { start + $0 } } }
+
+        func comments(_ request: LocalServer.Request) -> LocalServer.Response {
+            let since = request.query("since").flatMap { Int64($0) } ?? 0
+            let limit = Int(request.query("limit") ?? "25")!, offset = request.query("after").flatMap { Int($0) } ?? 0
+            let all: [Int64] = lock.withLock { times.filter { $0 >= since } }
+            let ordered = request.query("order") == "chronological" ? all : all.reversed()
+            let data = ordered.dropFirst(offset).prefix(limit).map { time in
+                #"{"id": "7_\#(time)", "from": {"id": "73\#(time % 7)", "name": "Customer \#(time % 7)"}, "message": "Still waiting \#(time)", "#
+                    + #""created_time": "\#(RFC3339.string(fromMilliseconds: time * 1000).prefix(19))+0000"}"#
+            }
+            let more = offset + limit < ordered.count
+            return .json(#"{"data": [\#(data.joined(separator: ","))]"#
+                + (more ? #", "paging": {"cursors": {"after": "\#(offset + limit)"}, "next": "https://graph.facebook.com/v21.0/next"}}"# : "}"))
+        }
+
+        var updated: String { lock.withLock { RFC3339.string(fromMilliseconds: (times.last ?? 0) * 1000).prefix(19) + "+0000" } }
+    }
+
+    func testABusyPostsCommentsAreReadPageAfterPageAndAPollsBoundLosesNone() async throws {
+        try signedIn()
+        let busy = BusyPost()
+        let start = RFC3339.milliseconds(from: "2026-11-23T08:00:00Z")! / 1000
+        busy.add(250, from: start)
+        let server = try LocalServer { request in
+            if request.path == "/v21.0/\(Self.pageID)/feed" {
+                return .json(#"{"data": [{"id": "\#(BusyPost.id)", "message": "Branch closures", "from": {"name": "Northwind Bank", "id": "\#(Self.pageID)"}, "#
+                    + #""created_time": "2026-11-22T09:00:00+0000", "updated_time": "\#(busy.updated)"}]}"#)
+            }
+            if request.path == "/v21.0/me" { return .json(#"{"id": "\#(Self.pageID)", "name": "Northwind Bank"}"#) }
+            return busy.comments(request)
+        }
+        let config = config(server)
+        let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
+        func stored() throws -> Int { try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") } ?? 0 }
+
+        _ = try await listen(database, config)
+        XCTAssertEqual(try stored(), 100, "the first time, only the latest page")
+        XCTAssertEqual(try state(database, "facebook-help").cursor, String(start + 249))
+
+        // More comments between two polls than one poll reads: every one is stored, in two polls' worth of pages.
+        let more = Facebook.commentPagesAPoll * 100 + 150
+        busy.add(more, from: start + 250)
+        let before = server.requests.count
+        _ = try await listen(database, config)
+        XCTAssertEqual(try stored(), 100 + more, "none lost")
+        let asked = server.requests.dropFirst(before).filter { $0.path.hasSuffix("/comments") }
+        XCTAssertEqual(asked.first?.query("order"), "chronological")
+        XCTAssertEqual(asked.first?.query("since"), String(start + 249))
+        XCTAssertEqual(asked.dropFirst().first?.query("after"), "100", "the next page after the last one's cursor")
+        XCTAssertEqual(asked.filter { $0.query("since") == String(start + 249) }.count, Facebook.commentPagesAPoll, "one poll's bound")
+        XCTAssertEqual(try state(database, "facebook-help").cursor, String(start + 250 + Int64(more) - 1))
+    }
+
     func testAnInvalidatedSessionSaysToSignInAgain() async throws {
         try signedIn()
         let server = try graph(tokenRefused: true)

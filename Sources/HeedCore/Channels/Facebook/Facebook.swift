@@ -16,6 +16,9 @@ struct Facebook: Listener, Poster, AccountChecker {
     static let version = "v21.0"
     /// The page's latest posts whose comments are read.
     static let postsWatched = 25
+    /// Pages of a post's comments read in one poll, at most: a bound on one poll, not a loss
+    /// (the cursor stays where the post's reading stopped).
+    static let commentPagesAPoll = 50
 
     private var base: URL { account.url ?? URL(string: "https://graph.facebook.com")! }
 
@@ -99,17 +102,31 @@ struct Facebook: Listener, Poster, AccountChecker {
         if let since { visitors = visitors.filter { Self.seconds($0["created_time"]?.string) > since } }
         page.add(FacebookFormat().records(in: JSONNode(.object([JSONMember(key: "data", value: JSONNode(.array(visitors)))])),
                                           context: FormatContext(config: Config())))
+        // Where a post's comments were read up to, when a poll's bound stopped before the last.
+        var unfinished: [Int64] = []
         for post in posts {
             guard let id = post["id"]?.string, since == nil || Self.seconds(post["updated_time"]?.string) > since! else { continue }
-            var query = [("fields", "id,from,message,created_time,parent{id},like_count,comment_count,permalink_url"), ("filter", "stream"),
-                         ("order", "reverse_chronological"), ("limit", "100")]
-            if let since { query.append(("since", String(since))) }
-            let comments = try await call("GET", id + "/comments", query, what: "the comments of \(id)")
-            // Our own answers are heard as ours; the rest are the customers'.
-            page.add(FacebookFormat().records(in: comments, context: FormatContext(config: Config())))
+            var query = [("fields", "id,from,message,created_time,parent{id},like_count,comment_count,permalink_url"), ("filter", "stream"), ("limit", "100")]
+            // The first time, the latest page; after that every comment since the cursor, oldest
+            // first (`after` the last page's cursor), so that a post that drew more than a page
+            // between two polls loses none, and one that drew more than a poll reads is taken up
+            // where it stopped.
+            query += since.map { [("order", "chronological"), ("since", String($0))] } ?? [("order", "reverse_chronological")]
+            var after: String?, read = ListenedPage(mark: mark)
+            for _ in 0..<(since == nil ? 1 : Self.commentPagesAPoll) {
+                let comments = try await call("GET", id + "/comments", query + (after.map { [("after", $0)] } ?? []), what: "the comments of \(id)")
+                // Our own answers are heard as ours; the rest are the customers'.
+                read.add(FacebookFormat().records(in: comments, context: FormatContext(config: Config())))
+                after = comments["paging"]?["next"] == nil ? nil : comments["paging"]?["cursors"]?["after"]?.string
+                if after == nil { break }
+            }
+            if since != nil, after != nil, let newest = read.mentions.map({ $0.createdAt / 1000 }).max() { unfinished.append(newest) }
+            page.mentions += read.mentions
+            page.rejected += read.rejected
         }
         let newest = ([since] + page.mentions.map { $0.createdAt / 1000 }).compactMap { $0 }.max()
-        page.mark.cursor = newest.map(String.init)
+        page.mark.cursor = (unfinished.min() ?? newest).map(String.init)
+        page.more = !unfinished.isEmpty
         page.rateLimit = allowance
         return page
     }
