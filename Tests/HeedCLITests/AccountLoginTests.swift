@@ -84,4 +84,37 @@ final class AccountLoginTests: XCTestCase {
         let notOAuth = try HeedRun.run(["account", "login", "m", "--config", mastodon], in: folder)
         XCTAssertEqual(notOAuth.stderr, "heed: m is a mastodon account: it takes a secret, not a sign-in (`heed account check m`)\n")
     }
+
+    func testACodeTypedOnAnotherDevice() throws {
+        let google = try LocalServer { request in
+            switch request.path {
+            case "/device/code":
+                return .json(#"{"device_code": "dev-1", "user_code": "GQVQ-JKEC", "verification_url": "https://www.google.com/device", "#
+                    + #""expires_in": 1800, "interval": 1}"#)
+            case "/token":
+                return .json(#"{"access_token": "ya29.device-1", "expires_in": 3599, "refresh_token": "1//refresh-1", "#
+                    + #""scope": "https://www.googleapis.com/auth/youtube", "token_type": "Bearer"}"#)
+            case "/youtube/v3/channels":
+                return .json(#"{"kind": "youtube#channelListResponse", "items": [{"kind": "youtube#channel", "id": "UCnorthwind", "#
+                    + #""snippet": {"title": "Northwind Bank"}}]}"#)
+            default: return .json("{}", status: 404)
+            }
+        }
+        let config = folder.write("yt.json", """
+            {"accounts": {"youtube": [{"name": "youtube-help", "handle": "NorthwindBank", "client_id": "tv-1", "url": "\(google.url.absoluteString)"}]}}
+            """)
+        folder.write("secrets.json", #"{"youtube-help.client_secret": "tv-secret"}"#)
+        chmod(folder.file("secrets.json"), 0o600)
+        let login = try HeedRun.run(["account", "login", "youtube-help", "--device", "--config", config], in: folder)
+        XCTAssertEqual(login.status, 0, login.stderr)
+        XCTAssertTrue(login.stdout.hasPrefix("On any device, open https://www.google.com/device signed in to youtube as NorthwindBank, and type the code:\n\n  GQVQ-JKEC\n"),
+                      login.stdout)
+        XCTAssertTrue(login.stdout.hasSuffix("youtube-help: ok, signed in as Northwind Bank on YouTube (channel UCnorthwind)\n"), login.stdout)
+        XCTAssertFalse(login.stdout.contains("not granted"), "Google's device grant is enough")
+        XCTAssertEqual(google.requests.filter { $0.path == "/token" }.count, 1)
+
+        let both = try HeedRun.run(["account", "login", "youtube-help", "--device", "--paste", "--config", config], in: folder)
+        XCTAssertNotEqual(both.status, 0)
+        XCTAssertTrue(both.stderr.contains("--paste and --device are two ways of signing in: choose one"), both.stderr)
+    }
 }

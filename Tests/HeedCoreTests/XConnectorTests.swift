@@ -173,6 +173,7 @@ final class XConnectorTests: ConnectorTestCase {
         XCTAssertEqual(state.rateRemaining, 449)
         XCTAssertEqual(state.rateLimit, 450)
         XCTAssertEqual(state.rateResetAt, 1_785_593_100_000)
+        XCTAssertEqual(state.postsRead(inMonthOf: clock.now()), 100, "every post X hands over counts against the app's monthly cap")
 
         _ = try await listen(database, config)
         state = try XCTUnwrap(try database.read { db in try AccountState.fetchOne(db, key: "x-help") })
@@ -192,6 +193,21 @@ final class XConnectorTests: ConnectorTestCase {
             try Row.fetchOne(db, sql: "SELECT h.handle, h.followers FROM mention m JOIN contact_handle h ON h.id = m.handle_id WHERE m.source_id = '1589681856941002753'")
         }
         XCTAssertNotNil(author?["handle"] as String?, "the author from includes.users")
+
+        state = try XCTUnwrap(try database.read { db in try AccountState.fetchOne(db, key: "x-help") })
+        XCTAssertGreaterThan(state.postsRead, 100, "the later pages counted too")
+        func said() throws -> String {
+            try ServiceReport.read(database, config: config, cachePath: nil, now: clock.now()).lines(now: clock.now(), timeZone: "UTC")
+                .first { $0.hasPrefix("  x-help") } ?? ""
+        }
+        var line = try said()
+        XCTAssertTrue(line.hasSuffix("; \(state.postsRead) of 10000 posts read this month"), line)
+        try database.write { db in try db.execute(sql: "UPDATE account_state SET posts_read = 8750") }
+        line = try said()
+        XCTAssertTrue(line.hasSuffix("; 8750 of 10000 posts read this month (87% of the app's monthly cap: X answers no more past it)"), line)
+        clock.advance(seconds: 31 * 86_400)
+        line = try said()
+        XCTAssertTrue(line.hasSuffix("; 0 of 10000 posts read this month"), "a new month: \(line)")
     }
 
     func testAnAccessTokenRunningOutIsRenewedAndTheRenewalKept() async throws {
@@ -347,8 +363,20 @@ final class XConnectorTests: ConnectorTestCase {
     }
 
     func testAnXAccountWithoutItsAppIsAConfigProblem() throws {
-            let path = folder.write("config.json", #"{"accounts": {"x": [{"name": "x-help", "handle": "NorthwindHelp"}]}}"#)
+        let path = folder.write("config.json", #"{"accounts": {"x": [{"name": "x-help", "handle": "NorthwindHelp"}]}}"#)
         guard case .failure(let error) = ConfigLoader.load(path: path) else { return XCTFail("an account without its app") }
         XCTAssertTrue("\(error)".contains("accounts.x[0]: a x account needs \"client_id\""), "\(error)")
+    }
+
+    func testTheAppsMonthlyPostCapIsTheConfigsOrBasicTiers() throws {
+        let path = folder.write("config.json", #"{"accounts": {"x": [{"name": "x-help", "handle": "NorthwindHelp", "client_id": "c"}, "#
+            + #"{"name": "x-pro", "handle": "NorthwindPro", "client_id": "c", "post_cap": 1000000}]}}"#)
+        let config = try ConfigLoader.load(path: path).get()
+        XCTAssertEqual(config.connectedAccounts.map(\.postCap), [10_000, 1_000_000])
+        let wrong = folder.write("wrong.json", #"{"accounts": {"reddit": [{"name": "r", "handle": "h", "client_id": "c", "post_cap": 5}], "#
+            + #""x": [{"name": "x", "handle": "h", "client_id": "c", "post_cap": "lots"}]}}"#)
+        guard case .failure(let error) = ConfigLoader.load(path: wrong) else { return XCTFail("a cap where there is none") }
+        XCTAssertTrue("\(error)".contains("accounts.reddit[0].post_cap: only X caps the posts an app reads a month"), "\(error)")
+        XCTAssertTrue("\(error)".contains("accounts.x[0].post_cap"), "\(error)")
     }
 }

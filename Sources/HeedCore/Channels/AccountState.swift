@@ -22,12 +22,16 @@ public struct AccountState: Sendable, Equatable, Codable, FetchableRecord, Persi
     public var streamingSince: Int64?
     /// Why an account that asks for the stream is polled instead.
     public var streamError: String?
+    /// Posts received from the network in `usageMonth` (`yyyy-MM`, UTC).
+    public var usageMonth: String?
+    public var postsRead = 0
     public var updatedAt: Int64
 
     enum CodingKeys: String, CodingKey {
         case account, cursor, etag, lastModified = "last_modified", lastPollAt = "last_poll_at", lastOkAt = "last_ok_at"
         case lastError = "last_error", lastErrorAt = "last_error_at", stopped, rateRemaining = "rate_remaining", rateLimit = "rate_limit"
-        case rateResetAt = "rate_reset_at", streamingSince = "streaming_since", streamError = "stream_error", updatedAt = "updated_at"
+        case rateResetAt = "rate_reset_at", streamingSince = "streaming_since", streamError = "stream_error", usageMonth = "usage_month"
+        case postsRead = "posts_read", updatedAt = "updated_at"
     }
 
     public init(account: String, now: Int64) {
@@ -51,6 +55,18 @@ public struct AccountState: Sendable, Equatable, Codable, FetchableRecord, Persi
         state.updatedAt = now
         try state.save(db)
     }
+
+    /// Counts `count` posts received at `now` in the month's usage.
+    mutating func read(_ count: Int, now: Int64) {
+        let month = Self.month(now)
+        if usageMonth != month { (usageMonth, postsRead) = (month, 0) }
+        postsRead += count
+    }
+
+    /// Posts received in the month of `now`.
+    public func postsRead(inMonthOf now: Int64) -> Int { usageMonth == Self.month(now) ? postsRead : 0 }
+
+    static func month(_ now: Int64) -> String { String(RFC3339.string(fromMilliseconds: now).prefix(7)) }
 
     /// The trouble to show operators, or nil when it is fine.
     public var trouble: String? {

@@ -56,7 +56,7 @@ public struct Connectors: Sendable {
     public func check(_ account: ConnectedAccount) async -> Result<String, HeedError> {
         do {
             let said = try await checker(for: account).check()
-            if account.signsIn, let granted = try secrets.tokens(for: account), case let missing = granted.missing(try OAuthApp.of(account, secrets: secrets).scopes), !missing.isEmpty {
+            if account.signsIn, let granted = try secrets.tokens(for: account), case let missing = try OAuthApp.of(account, secrets: secrets).unmet(by: granted), !missing.isEmpty {
                 return .failure(HeedError("\(said), but not granted \(missing.joined(separator: ", ")): heed cannot hear or answer without "
                     + (missing.count == 1 ? "it" : "them") + " — sign in again allowing all it asks: `heed account login \(account.name)`", .notPermitted))
             }

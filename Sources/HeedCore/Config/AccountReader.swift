@@ -4,7 +4,7 @@ import Foundation
 /// its network.
 enum AccountReader {
     static let fields = ["name", "network", "handle", "url", "id", "poll_seconds", "stream", "maildir", "sendmail", "from", "secret_command",
-                         "client_id", "redirect_uri"]
+                         "client_id", "redirect_uri", "post_cap"]
 
     static func read(_ node: JSONNode, _ path: String, channel: String, _ r: inout ConfigReader) -> ConnectedAccount? {
         guard let f = r.fields(node, path, allowed: fields, required: ["name"]),
@@ -50,6 +50,13 @@ enum AccountReader {
                 account.redirectURI = text
             } else {
                 r.problem(node, path + ".redirect_uri", "\"\(text)\" is not an http(s) URL (the redirect registered with the app)")
+            }
+        }
+        if let node = f["post_cap"] {
+            if network != .x {
+                r.problem(node, path + ".post_cap", "only X caps the posts an app reads a month")
+            } else if let cap = r.int(node, path + ".post_cap", in: 1...1_000_000_000) {
+                account.postCap = cap
             }
         }
         if let node = f["secret_command"], let command = r.strings(node, path + ".secret_command") {

@@ -37,6 +37,9 @@ public struct ConnectedAccount: Sendable, Equatable {
     /// Our account's id on the network when the config gives it (X: the numeric user id), saving
     /// a request to ask.
     public var accountID: String?
+    /// X: how many posts a month the app's tier may read (its "Post cap"), shown beside what was
+    /// read; Basic's 10,000 unless the config says (the Free tier cannot read mentions).
+    public var postCap: Int?
     /// A program that prints the secret (`pass show heed/mastodon`), run without a shell.
     public var secretCommand: [String]?
 
@@ -47,6 +50,7 @@ public struct ConnectedAccount: Sendable, Equatable {
         self.handle = handle
         self.url = url
         self.pollSeconds = pollSeconds ?? (network == .feed ? 300 : 30)
+        postCap = network == .x ? 10_000 : nil
     }
 
     /// The network a channel's accounts use unless they say.

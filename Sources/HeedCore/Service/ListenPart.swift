@@ -177,6 +177,7 @@ struct ListenPart: ServicePart {
                     (s.cursor, s.etag, s.lastModified) = (page.mark.cursor, page.mark.etag, page.mark.lastModified)
                     (s.lastPollAt, s.lastOkAt, s.stopped) = (clock.now(), clock.now(), false)
                     if let rate = page.rateLimit { (s.rateRemaining, s.rateLimit, s.rateResetAt) = (rate.remaining, rate.limit, rate.resetAt) }
+                    if account.postCap != nil { s.read(page.mentions.count + page.rejected.count, now: clock.now()) }
                 }
             }
         }

@@ -17,6 +17,8 @@ public struct ServiceReport: Sendable, Equatable, Encodable {
         public var handle: String
         /// The config asks for the network's stream.
         public var streams: Bool
+        /// X: the app's monthly cap on posts read.
+        public var postCap: Int?
         public var state: AccountState?
     }
 
@@ -32,7 +34,8 @@ public struct ServiceReport: Sendable, Equatable, Encodable {
                 .map { ($0["state"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
             return ServiceReport(
                 running: lock.running, holder: lock.holder, parts: try ServicePartState.all(db),
-                accounts: config.connectedAccounts.map { Account(name: $0.name, network: $0.network.rawValue, handle: $0.handle, streams: $0.stream, state: states[$0.name]) },
+                accounts: config.connectedAccounts.map { Account(name: $0.name, network: $0.network.rawValue, handle: $0.handle, streams: $0.stream,
+                                                            postCap: $0.postCap, state: states[$0.name]) },
                 outbox: Outbox(waiting: (counts["queued"] ?? 0) + (counts["sending"] ?? 0), failed: counts["failed"] ?? 0, checking: counts["checking"] ?? 0))
         }
     }
@@ -80,6 +83,11 @@ public struct ServiceReport: Sendable, Equatable, Encodable {
             }
             if let cursor = state.cursor { line += "; cursor \(cursor)" }
             if let remaining = state.rateRemaining { line += "; rate limit \(remaining)" + (state.rateLimit.map { "/\($0)" } ?? "") + " left" }
+            if let cap = account.postCap {
+                let read = state.postsRead(inMonthOf: now)
+                line += "; \(read) of \(cap) posts read this month"
+                    + (read * 10 >= cap * 8 ? " (\(read * 100 / cap)% of the app's monthly cap: X answers no more past it)" : "")
+            }
             lines.append(line)
         }
         lines.append("outbox: \(outbox.waiting) to send, \(outbox.failed) failed, \(outbox.checking) to check")

@@ -28,6 +28,7 @@ enum Schema {
         migrator.registerMigration("v18-audit", migrate: v18Audit)
         migrator.registerMigration("v19-event-uid", migrate: v19EventUID)
         migrator.registerMigration("v20-clock-check", migrate: v20ClockCheck)
+        migrator.registerMigration("v21-posts-read", migrate: v21PostsRead)
         return migrator
     }
 
@@ -614,6 +615,15 @@ enum Schema {
             END;
             -- When the clock's part was last brought up to date: a clock set back re-scores all.
             CREATE TABLE clock_refresh (only INTEGER PRIMARY KEY CHECK (only = 1), at INTEGER NOT NULL);
+            """)
+    }
+
+    /// Posts a connected account has received from its network this month (X counts them
+    /// against the app's monthly cap), and which month that is.
+    private static func v21PostsRead(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE account_state ADD COLUMN usage_month TEXT;
+            ALTER TABLE account_state ADD COLUMN posts_read INTEGER NOT NULL DEFAULT 0;
             """)
     }
 }

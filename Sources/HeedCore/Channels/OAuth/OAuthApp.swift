@@ -17,6 +17,14 @@ struct OAuthApp: Sendable {
     var clientInBasicAuth = false
     /// More to ask for on the authorisation page (Reddit: a permanent grant, to be renewed).
     var authorizeExtras: [(String, String)] = []
+    /// Signing in by a code typed on another device (RFC 8628), where the network offers it.
+    var device: Device?
+
+    struct Device: Sendable {
+        var codeURL: URL
+        /// The scopes that flow may ask for (Google allows it fewer than the browser's).
+        var scopes: [String]
+    }
 
     /// The app of `account`'s network. With the account's `url` (a test, or a network's proxy),
     /// the sign-in endpoints are at that address too.
@@ -38,7 +46,8 @@ struct OAuthApp: Sendable {
             let secret = try clientSecret(account, secrets, "Google asks for the app's client secret too")
             return OAuthApp(authorizeURL: at("https://accounts.google.com", "/o/oauth2/v2/auth"), tokenURL: at("https://oauth2.googleapis.com", "/token"),
                             scopes: ["https://www.googleapis.com/auth/youtube.force-ssl"], clientID: clientID, clientSecret: secret,
-                            authorizeExtras: [("access_type", "offline"), ("prompt", "consent")])
+                            authorizeExtras: [("access_type", "offline"), ("prompt", "consent")],
+                            device: Device(codeURL: at("https://oauth2.googleapis.com", "/device/code"), scopes: ["https://www.googleapis.com/auth/youtube"]))
         case .facebook:
             return OAuthApp(authorizeURL: at("https://www.facebook.com", "/\(Facebook.version)/dialog/oauth"),
                             tokenURL: at("https://graph.facebook.com", "/\(Facebook.version)/oauth/access_token"),
@@ -69,7 +78,10 @@ struct OAuthApp: Sendable {
 
     /// A request to the token endpoint with `parameters` (the grant), the client identified as the
     /// network wants it.
-    func tokenRequest(_ parameters: [(String, String)]) -> HTTPRequest {
+    func tokenRequest(_ parameters: [(String, String)]) -> HTTPRequest { request(to: tokenURL, parameters) }
+
+    /// A form posted to one of the network's sign-in endpoints, the client identified as it wants.
+    func request(to url: URL, _ parameters: [(String, String)]) -> HTTPRequest {
         var headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")]
         var form = parameters
         if clientInBasicAuth {
@@ -78,7 +90,15 @@ struct OAuthApp: Sendable {
             form.append(("client_id", clientID))
             if let clientSecret { form.append(("client_secret", clientSecret.reveal())) }
         }
-        return HTTPRequest("POST", tokenURL, headers: headers, body: Data(Self.form(form).utf8))
+        return HTTPRequest("POST", url, headers: headers, body: Data(Self.form(form).utf8))
+    }
+
+    /// The scopes heed needs that `tokens` were not granted. A grant by a code typed elsewhere
+    /// holds the scopes that flow allows, which stand for those the browser asks for.
+    func unmet(by tokens: OAuthTokens) -> [String] {
+        let missing = tokens.missing(scopes)
+        if let device, !missing.isEmpty, tokens.missing(device.scopes).isEmpty { return [] }
+        return missing
     }
 
     /// `application/x-www-form-urlencoded`: everything but RFC 3986's unreserved characters escaped.

@@ -93,7 +93,7 @@ public final class OAuthSignIn {
         var tokens = try OAuthTokens.from(try response.json(), now: clock.now())
         if account.network == .facebook { tokens = try await FacebookPageToken.of(tokens, account: account, app: app, http: http, clock: clock) }
         try secrets.store(tokens, for: account.name)
-        return (tokens, tokens.missing(app.scopes))
+        return (tokens, app.unmet(by: tokens))
     }
 
     private static func readable(_ fd: Int32, until deadline: Date) -> Bool {
