@@ -9,7 +9,7 @@ extension ConnectorsBench {
     /// token from the environment.
     func runPlayed(_ network: PlayedNetwork, _ demo: [IncomingMention]) throws {
         let mentions = demo.enumerated().map { network.shaped($0.element, index: $0.offset) }
-        network.items = Array(mentions.prefix(count))
+        network.hold(Array(mentions.prefix(count)))
         let server = try LocalServer { network.respond($0) }
         let label = network.title, prefix = "\(options.dir)/connectors-\(network.name)"
         let configFile = prefix + "-config.json"

@@ -23,6 +23,9 @@ class PlayedNetwork: @unchecked Sendable {
 
     func add(_ mention: IncomingMention) { lock.withLock { items.append(mention) } }
 
+    /// What the network holds before heed listens.
+    func hold(_ backlog: [IncomingMention]) { items = backlog }
+
     /// A cursor older than everything the network holds: `heed run` resuming after a long stop.
     var oldCursor: String { "0" }
 
@@ -35,6 +38,17 @@ class PlayedNetwork: @unchecked Sendable {
     func account(_ number: Int) -> String { "" }
 
     func secrets(_ number: Int) -> [String: String] { ["HEED_SECRET_\(name.uppercased())_\(number)": "t"] }
+
+    /// How many items are at or before `key` (items hold ascending keys): a page is found in the
+    /// time of the page, so that the server's own work does not weigh on what is measured.
+    func count(through key: Int, _ keyOf: (IncomingMention) -> Int) -> Int {
+        var (low, high) = (0, items.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if keyOf(items[middle]) <= key { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
 
     static func played(_ name: String) -> PlayedNetwork? {
         switch name {
@@ -114,7 +128,7 @@ final class PlayedX: PlayedNetwork, @unchecked Sendable {
 
     /// The newest 100 after `since`, skipping `offset` (the pagination token).
     private func page(since: Int?, offset: Int) -> String {
-        let newer = items.filter { since == nil || Int($0.sourceID)! > since! }.reversed()
+        let newer = items[(since.map { count(through: $0) { Int($0.sourceID)! } } ?? 0)...].reversed()
         let page = Array(newer.dropFirst(offset).prefix(pageSize))
         var meta = "\"result_count\":\(page.count)"
         if let newest = page.first { meta += ",\"newest_id\":\"\(newest.sourceID)\",\"oldest_id\":\"\(page.last!.sourceID)\"" }
@@ -149,7 +163,7 @@ final class PlayedReddit: PlayedNetwork, @unchecked Sendable {
         guard request.path == "/message/inbox" else { return super.respond(request) }
         let page: [IncomingMention] = lock.withLock {
             guard let before = request.query("before").map(Self.number) else { return Array(items.suffix(pageSize).reversed()) }
-            return Array(items.filter { Self.number($0.sourceID) > before }.prefix(pageSize).reversed())
+            return Array(items[count(through: before) { Self.number($0.sourceID) }...].prefix(pageSize).reversed())
         }
         return .json(file(page), headers: [("x-ratelimit-remaining", "599.0"), ("x-ratelimit-used", "1"), ("x-ratelimit-reset", "300")])
     }
@@ -210,12 +224,27 @@ final class PlayedYouTube: PlayedNetwork, @unchecked Sendable {
     }
 }
 
-/// A Facebook Page: its latest 25 posts, the comments under each newest first, 100 a page,
-/// `since` (seconds) and the `after` cursor.
+/// A Facebook Page: its latest 25 posts, the comments under each in either order, `limit` a
+/// page, `since` (seconds) and the `after` cursor.
 final class PlayedFacebook: PlayedNetwork, @unchecked Sendable {
     static let posts = 25
 
+    /// Each post's comments, oldest first.
+    private var byPost: [String: [IncomingMention]] = [:]
+
     init() { super.init(name: "facebook", title: "Facebook", pageSize: 100) }
+
+    override func hold(_ backlog: [IncomingMention]) {
+        super.hold(backlog)
+        byPost = Dictionary(grouping: backlog, by: Self.post(of:))
+    }
+
+    override func add(_ mention: IncomingMention) {
+        lock.withLock {
+            items.append(mention)
+            byPost[Self.post(of: mention), default: []].append(mention)
+        }
+    }
 
     /// Comments go round the posts; a comment's id is `{post}_{comment}`.
     override func shaped(_ mention: IncomingMention, index: Int) -> IncomingMention {
@@ -237,7 +266,7 @@ final class PlayedFacebook: PlayedNetwork, @unchecked Sendable {
         if parts[1] == "p1", parts[2] == "feed" {
             let posts: [String] = lock.withLock {
                 (1...Self.posts).map { number in
-                    let newest = items.last { Self.post(of: $0) == "p1_\(number)" }?.createdAt ?? benchNow - 86_400_000
+                    let newest = byPost["p1_\(number)"]?.last?.createdAt ?? benchNow - 86_400_000
                     return #"{"id": "p1_\#(number)", "from": {"id": "p1", "name": "Northwind"}, "message": "News \#(number)", "#
                         + #""created_time": "\#(Self.time(benchNow - 86_400_000))", "updated_time": "\#(Self.time(newest))"}"#
                 }
@@ -246,15 +275,16 @@ final class PlayedFacebook: PlayedNetwork, @unchecked Sendable {
         }
         guard parts[2] == "comments" else { return super.respond(request) }
         let since = request.query("since").flatMap { Int64($0) }.map { $0 * 1000 } ?? Int64.min
-        let offset = request.query("after").flatMap { Int($0) } ?? 0
+        let offset = request.query("after").flatMap { Int($0) } ?? 0, limit = request.query("limit").flatMap { Int($0) } ?? 25
         let (page, more): ([IncomingMention], Bool) = lock.withLock {
-            let under = items.filter { Self.post(of: $0) == parts[1] && $0.createdAt / 1000 * 1000 >= since }.reversed()
-            return (Array(under.dropFirst(offset).prefix(pageSize)), offset + pageSize < under.count)
+            let under = (byPost[parts[1]] ?? []).filter { $0.createdAt / 1000 * 1000 >= since }
+            let ordered = request.query("order") == "chronological" ? under : under.reversed()
+            return (Array(ordered.dropFirst(offset).prefix(limit)), offset + limit < ordered.count)
         }
         var document = file(page)
         if more {
             document = String(document.dropLast())
-                + #", "paging": {"cursors": {"after": "\#(offset + pageSize)"}, "next": "https://graph.facebook.com/next"}}"#
+                + #", "paging": {"cursors": {"after": "\#(offset + limit)"}, "next": "https://graph.facebook.com/next"}}"#
         }
         return .json(document, headers: usage)
     }

@@ -160,7 +160,7 @@ final class FacebookConnectorTests: ConnectorTestCase {
         var updated: String { lock.withLock { RFC3339.string(fromMilliseconds: (times.last ?? 0) * 1000).prefix(19) + "+0000" } }
     }
 
-    func testABusyPostsCommentsAreReadPageAfterPageAndAPollsBoundLosesNone() async throws {
+    func testABusyPostsCommentsAreReadPageAfterPageAThousandACall() async throws {
         try signedIn()
         let busy = BusyPost()
         let start = RFC3339.milliseconds(from: "2026-11-23T08:00:00Z")! / 1000
@@ -178,20 +178,21 @@ final class FacebookConnectorTests: ConnectorTestCase {
         func stored() throws -> Int { try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") } ?? 0 }
 
         _ = try await listen(database, config)
-        XCTAssertEqual(try stored(), 100, "the first time, only the latest page")
+        XCTAssertEqual(try stored(), 25, "the first time, only the latest comments")
         XCTAssertEqual(try state(database, "facebook-help").cursor, String(start + 249))
 
-        // More comments between two polls than one poll reads: every one is stored, in two polls' worth of pages.
-        let more = Facebook.commentPagesAPoll * 100 + 150
+        // Thousands of comments between two polls: every one is stored, read a thousand at a time
+        // while the last thousand are stored, no page read twice.
+        let more = 5_150
         busy.add(more, from: start + 250)
         let before = server.requests.count
         _ = try await listen(database, config)
-        XCTAssertEqual(try stored(), 100 + more, "none lost")
+        XCTAssertEqual(try stored(), 25 + more, "none lost")
         let asked = server.requests.dropFirst(before).filter { $0.path.hasSuffix("/comments") }
-        XCTAssertEqual(asked.first?.query("order"), "chronological")
-        XCTAssertEqual(asked.first?.query("since"), String(start + 249))
-        XCTAssertEqual(asked.dropFirst().first?.query("after"), "100", "the next page after the last one's cursor")
-        XCTAssertEqual(asked.filter { $0.query("since") == String(start + 249) }.count, Facebook.commentPagesAPoll, "one poll's bound")
+        XCTAssertEqual(Set(asked.map { $0.query("order") }), ["chronological"])
+        XCTAssertEqual(Set(asked.map { $0.query("since") }), [String(start + 249)], "the round's since, kept while it goes on")
+        XCTAssertEqual(asked.compactMap { $0.query("after") }, (1...51).map { String($0 * 100) }, "each page once, after the one before")
+        XCTAssertGreaterThan(server.requests.dropFirst(before).filter { $0.path.hasSuffix("/feed") }.count, 5, "a thousand comments a call")
         XCTAssertEqual(try state(database, "facebook-help").cursor, String(start + 250 + Int64(more) - 1))
     }
 

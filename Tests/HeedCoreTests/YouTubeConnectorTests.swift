@@ -138,7 +138,8 @@ final class YouTubeConnectorTests: ConnectorTestCase {
         XCTAssertEqual(try database.read { db in try String.fetchOne(db, sql: "SELECT external_id FROM outbox") }, "UgxR2bXyZ3Kp7L9m1Qd4AaABAg.reply1")
         _ = try await listen(database, config)
         let spent = try XCTUnwrap(try database.read { db in try AccountState.fetchOne(db, key: "youtube-help") })
-        XCTAssertEqual(spent.rateRemaining, 10_000 - 2 - 50 - 2, "an insert is 50 units; the newer page and the one behind it one each")
+        XCTAssertEqual(spent.rateRemaining, 10_000 - 2 - 1 - 50 - 2,
+                       "an insert is 50 units; the thread we answered read again, the newer page and the one behind it one each")
 
         // A run killed after YouTube took a second reply: found among the thread's replies, by us, never sent again.
         let service = ActionService(database: database, config: config, clock: clock)
@@ -156,6 +157,48 @@ final class YouTubeConnectorTests: ConnectorTestCase {
         XCTAssertEqual(try database.read { db in try String.fetchAll(db, sql: "SELECT external_id FROM outbox ORDER BY id") },
                        ["UgxR2bXyZ3Kp7L9m1Qd4AaABAg.reply1", "UgxR2bXyZ3Kp7L9m1Qd4AaABAg.reply2"], "ours, not the same words from someone else")
         XCTAssertEqual(server.requests.filter { $0.method == "POST" }.count, 1)
+    }
+
+    func testAThreadWeAnsweredIsReadAgainForRepliesPollingNoLongerReaches() async throws {
+        try signedIn()
+        let server = try youtube()
+        let config = config(server)
+        let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
+        _ = try await listen(database, config)
+        let answered = "UgzQ8v3ZkN5Wq1X2d4F4AaABAg"
+        func conversation(_ sourceID: String) throws -> Int64? {
+            try database.read { db in try Int64.fetchOne(db, sql: "SELECT conversation_id FROM mention WHERE source_id = ?", arguments: [sourceID]) }
+        }
+        let thread = try conversation(answered)
+        XCTAssertNotNil(try database.read { db in try Int64.fetchOne(db, sql: "SELECT last_ours_at FROM conversation WHERE id = ?", arguments: [thread]) },
+                        "the fixture's thread holds our reply")
+
+        // The customer answers us in that thread; it is older than anything on the first page now.
+        server.answer { request in
+            switch request.path {
+            case "/youtube/v3/commentThreads": return .json(#"{"kind": "youtube#commentThreadListResponse", "items": []}"#)
+            case "/youtube/v3/comments" where request.query("parentId") == answered:
+                return .json(#"{"kind": "youtube#commentListResponse", "items": [{"kind": "youtube#comment", "id": "\#(answered).late", "#
+                    + #""snippet": {"parentId": "\#(answered)", "textOriginal": "still not fixed, the app crashes on login", "#
+                    + #""authorDisplayName": "@kai_novak", "authorChannelId": {"value": "UCkainovak1234567890abcd"}, "likeCount": 0, "#
+                    + #""publishedAt": "2026-11-23T10:00:00Z", "updatedAt": "2026-11-23T10:00:00Z"}}]}"#)
+            default: return .json(#"{"error": {"code": 404, "message": "Not Found", "errors": [{"reason": "notFound"}]}}"#, status: 404)
+            }
+        }
+        let cursor = try state(database, "youtube-help").cursor
+        _ = try await listen(database, config)
+        XCTAssertEqual(try conversation("\(answered).late"), try conversation(answered), "heard, in its thread's conversation")
+        XCTAssertEqual(try state(database, "youtube-help").cursor, cursor, "the poll's cursor as it was")
+        let followed = server.requests.filter { $0.path == "/youtube/v3/comments" }.compactMap { $0.query("parentId") }
+        XCTAssertEqual(Set(followed), [answered], "only the thread we answered, not the one nobody has yet")
+    }
+
+    func testSomethingDoneEverySoOften() {
+        let every = Every()
+        XCTAssertTrue(every.due(1_000, every: 900_000), "due the first time")
+        XCTAssertFalse(every.due(800_000, every: 900_000))
+        XCTAssertTrue(every.due(901_000, every: 900_000))
+        XCTAssertFalse(every.due(901_001, every: 900_000))
     }
 
     func testASpentQuotaWaitsForMidnightPacific() async throws {

@@ -29,6 +29,17 @@ protocol Listener: Sendable {
     func listen(since mark: ListenMark, known: @Sendable (String, String) -> Bool) async throws -> ListenedPage
 }
 
+/// A listener whose network leaves a new reply in an older thread where polling does not reach
+/// (YouTube brings threads newest first by their first comment): the threads we answered
+/// lately are looked at again now and then.
+protocol ThreadFollower: Listener {
+    /// How often, in milliseconds, and how many threads at most, the newest first.
+    var followEvery: Int64 { get }
+    var threadsFollowed: Int { get }
+    /// What is in `threads` (their source ids) that `known` does not have yet.
+    func follow(_ threads: [String], known: @Sendable (String, String) -> Bool) async throws -> [IncomingMention]
+}
+
 /// A listener that is also told what is new as it happens (Mastodon's streaming API). The
 /// stream is opened before the backlog is polled, so nothing falls between the two.
 protocol StreamingListener: Listener {

@@ -18,6 +18,7 @@ struct ListenPart: ServicePart {
     let logger: Logger
     private let queue: DispatchQueue
     private let failures = Counter()
+    private let followed = Every()
     private let streamBackoff = StreamBackoff()
 
     /// `queue` is where the part writes the cache: the listeners share one (their imports take
@@ -58,7 +59,37 @@ struct ListenPart: ServicePart {
         if account.stream, let streaming = listener as? any StreamingListener, streamBackoff.due(now) {
             return try await stream(streaming, state: state)
         }
-        return try await poll(listener, state: state).wait
+        let polled = try await poll(listener, state: state)
+        if polled.caughtUp, let follower = listener as? any ThreadFollower { await follow(follower) }
+        return polled.wait
+    }
+
+    /// The threads of this account's channel we answered in the last week, the latest first, looked
+    /// at again when it is time: what they hold that the cache has not is stored with the mark
+    /// as it stands. The network's trouble here is only logged; the next poll says it.
+    private func follow(_ follower: any ThreadFollower) async {
+        let (database, clock, account) = (database, clock, account)
+        guard followed.due(clock.now(), every: follower.followEvery) else { return }
+        do {
+            let threads = try await blocking(queue) {
+                try database.read { db in
+                    try String.fetchAll(db, sql: """
+                        SELECT m.thread_source_id FROM conversation c JOIN mention m ON m.id = c.latest_mention_id
+                        WHERE c.channel = ? AND c.last_ours_at > ? AND m.thread_source_id IS NOT NULL
+                        ORDER BY c.last_at DESC LIMIT ?
+                        """, arguments: [account.channel, clock.now() - 7 * 86_400_000, follower.threadsFollowed])
+                }
+            }
+            guard !threads.isEmpty else { return }
+            let heard = try await follower.follow(threads) { channel, sourceID in Self.known(database, channel, sourceID) }
+            guard !heard.isEmpty else { return }
+            let mark = try await blocking(queue) { try database.read { db in try AccountState.of(db, account: account.name, now: clock.now()).mark } }
+            var page = ListenedPage(mark: mark)
+            page.mentions = heard
+            try await store(page)
+        } catch {
+            logger.warning("following threads", metadata: ["error": "\(error)"])
+        }
     }
 
     /// One poll: every page waiting, stored batch by batch. `caughtUp` is false when the
@@ -256,6 +287,21 @@ final class StreamBackoff: @unchecked Sendable {
 }
 
 /// A count that parts keep across rounds (they are values; the count is shared).
+/// When something done every so often is next due: now, the first time.
+final class Every: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next: Int64 = .min
+
+    /// Whether it is due at `now`; if so, the next time is `every` later.
+    func due(_ now: Int64, every: Int64) -> Bool {
+        lock.withLock {
+            guard now >= next else { return false }
+            next = now + every
+            return true
+        }
+    }
+}
+
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0

@@ -16,9 +16,10 @@ struct Facebook: Listener, Poster, AccountChecker {
     static let version = "v21.0"
     /// The page's latest posts whose comments are read.
     static let postsWatched = 25
-    /// Pages of a post's comments read in one poll, at most: a bound on one poll, not a loss
-    /// (the cursor stays where the post's reading stopped).
-    static let commentPagesAPoll = 50
+    /// Comments read in one call before it stops and the round goes on at the next.
+    static let budget = 1_000
+    /// A first poll's comments under each post, the latest.
+    static let firstComments = 25
 
     private var base: URL { account.url ?? URL(string: "https://graph.facebook.com")! }
 
@@ -90,45 +91,58 @@ struct Facebook: Listener, Poster, AccountChecker {
 
     // MARK: Listening
 
+    /// One round: every post on the feed updated since the cursor, every comment under it since
+    /// then, oldest first, page after page (`after` the last page's cursor), so that a post that
+    /// drew hundreds of comments between two polls loses none. A round that has read `budget`
+    /// comments stops there and says so (`more`): its cursor keeps the round's `since`, the post
+    /// and page it stopped at and the newest read, and the next call goes on from there while
+    /// what was read is stored.
     func listen(since mark: ListenMark, known: @Sendable (String, String) -> Bool) async throws -> ListenedPage {
-        let since = mark.cursor.flatMap { Int64($0) }
+        let round = PagedCursor(mark.cursor)
+        let since = round.since.flatMap { Int64($0) }
+        let resume = round.next.map { $0.split(separator: "~", maxSplits: 1).map(String.init) }.flatMap { $0.count == 2 ? ($0[0], $0[1]) : nil }
         let pageID = try await page()
         let feed = try await call("GET", pageID + "/feed", [("fields", "id,message,from,created_time,updated_time,permalink_url"),
                                                             ("limit", String(Self.postsWatched))], what: "the page's feed")
         guard case .array(let posts)? = feed["data"]?.value else { throw NetworkError.unexpected("the page's feed: no data") }
         var page = ListenedPage(mark: mark)
-        // Visitors' posts on the page are mentions themselves; the page's own posts are where comments come.
-        var visitors = posts.filter { $0["from"]?["id"]?.string != pageID && $0["message"] != nil }
-        if let since { visitors = visitors.filter { Self.seconds($0["created_time"]?.string) > since } }
-        page.add(FacebookFormat().records(in: JSONNode(.object([JSONMember(key: "data", value: JSONNode(.array(visitors)))])),
-                                          context: FormatContext(config: Config())))
-        // Where a post's comments were read up to, when a poll's bound stopped before the last.
-        var unfinished: [Int64] = []
+        var newest = [since, round.newest.flatMap { Int64($0) }].compactMap { $0 }.max()
+        func ending(_ next: String?) -> ListenedPage {
+            var ended = page
+            newest = ([newest] + page.mentions.map { $0.createdAt / 1000 }).compactMap { $0 }.max()
+            ended.mark.cursor = next.map { PagedCursor(since: round.since, next: $0, newest: newest.map(String.init)).text } ?? newest.map(String.init)
+            ended.more = next != nil
+            ended.rateLimit = allowance
+            return ended
+        }
+        if resume == nil {
+            // Visitors' posts on the page are mentions themselves; the page's own posts are where comments come.
+            var visitors = posts.filter { $0["from"]?["id"]?.string != pageID && $0["message"] != nil }
+            if let since { visitors = visitors.filter { Self.seconds($0["created_time"]?.string) > since } }
+            page.add(FacebookFormat().records(in: JSONNode(.object([JSONMember(key: "data", value: JSONNode(.array(visitors)))])),
+                                              context: FormatContext(config: Config())))
+        }
+        // A round goes on at the post it stopped in; one that has left the feed's latest since, and
+        // the round starts over (what is read twice is stored once).
+        var skipping = resume.map { stopped in posts.contains { $0["id"]?.string == stopped.0 } } ?? false
         for post in posts {
-            guard let id = post["id"]?.string, since == nil || Self.seconds(post["updated_time"]?.string) > since! else { continue }
-            var query = [("fields", "id,from,message,created_time,parent{id},like_count,comment_count,permalink_url"), ("filter", "stream"), ("limit", "100")]
-            // The first time, the latest page; after that every comment since the cursor, oldest
-            // first (`after` the last page's cursor), so that a post that drew more than a page
-            // between two polls loses none, and one that drew more than a poll reads is taken up
-            // where it stopped.
-            query += since.map { [("order", "chronological"), ("since", String($0))] } ?? [("order", "reverse_chronological")]
-            var after: String?, read = ListenedPage(mark: mark)
-            for _ in 0..<(since == nil ? 1 : Self.commentPagesAPoll) {
+            guard let id = post["id"]?.string else { continue }
+            if skipping { if id == resume?.0 { skipping = false } else { continue } }
+            guard since == nil || Self.seconds(post["updated_time"]?.string) > since! else { continue }
+            // The first time, each post's latest comments only; after that all since the cursor.
+            var query = [("fields", "id,from,message,created_time,parent{id},like_count,comment_count,permalink_url"), ("filter", "stream")]
+            query += since.map { [("order", "chronological"), ("since", String($0)), ("limit", "100")] }
+                ?? [("order", "reverse_chronological"), ("limit", String(Self.firstComments))]
+            var after = resume?.0 == id ? resume?.1 : nil
+            repeat {
                 let comments = try await call("GET", id + "/comments", query + (after.map { [("after", $0)] } ?? []), what: "the comments of \(id)")
                 // Our own answers are heard as ours; the rest are the customers'.
-                read.add(FacebookFormat().records(in: comments, context: FormatContext(config: Config())))
+                page.add(FacebookFormat().records(in: comments, context: FormatContext(config: Config())))
                 after = comments["paging"]?["next"] == nil ? nil : comments["paging"]?["cursors"]?["after"]?.string
-                if after == nil { break }
-            }
-            if since != nil, after != nil, let newest = read.mentions.map({ $0.createdAt / 1000 }).max() { unfinished.append(newest) }
-            page.mentions += read.mentions
-            page.rejected += read.rejected
+                if since != nil, let after, page.mentions.count >= Self.budget { return ending(id + "~" + after) }
+            } while since != nil && after != nil
         }
-        let newest = ([since] + page.mentions.map { $0.createdAt / 1000 }).compactMap { $0 }.max()
-        page.mark.cursor = (unfinished.min() ?? newest).map(String.init)
-        page.more = !unfinished.isEmpty
-        page.rateLimit = allowance
-        return page
+        return ending(nil)
     }
 
     static func seconds(_ time: String?) -> Int64 {

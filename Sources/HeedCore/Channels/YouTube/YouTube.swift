@@ -6,7 +6,7 @@ import Foundation
 /// the newest stored), replies with `comments.insert`, an interrupted reply looked for among
 /// the thread's replies. The API counts quota units, not requests (10,000 a day unless the
 /// project has more): heed counts what it spends and shows what is left until midnight Pacific.
-struct YouTube: Listener, Poster, AccountChecker {
+struct YouTube: ThreadFollower, Poster, AccountChecker {
     let account: ConnectedAccount
     let session: OAuthSession
     let http: any HTTPClient
@@ -117,6 +117,28 @@ struct YouTube: Listener, Poster, AccountChecker {
         }
         page.rateLimit = quota
         return page
+    }
+
+    // MARK: Older threads
+
+    /// A thread that has fallen off the first pages is not brought back by a new reply: those we
+    /// answered lately are read again every quarter of an hour, ten at most (a unit each, 960 a
+    /// day at most).
+    var followEvery: Int64 { 15 * 60_000 }
+    var threadsFollowed: Int { 10 }
+
+    func follow(_ threads: [String], known: @Sendable (String, String) -> Bool) async throws -> [IncomingMention] {
+        // Answers come first: with less than a tenth of the day's quota left, the threads wait.
+        guard (quota.remaining ?? 0) > Self.dailyQuota / 10 else { return [] }
+        var heard: [IncomingMention] = []
+        for thread in threads {
+            let replies = try await get("comments", [("part", "snippet"), ("parentId", thread), ("maxResults", "100"), ("textFormat", "plainText")],
+                                        what: "the replies in \(thread)")
+            var read = ListenedPage(mark: ListenMark(cursor: nil))
+            read.add(YouTubeFormat().records(in: replies, context: FormatContext(config: Config())))
+            heard += read.mentions.filter { !known(account.channel, $0.sourceID) }
+        }
+        return heard
     }
 
     // MARK: Answering
