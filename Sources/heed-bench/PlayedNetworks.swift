@@ -173,8 +173,8 @@ final class PlayedReddit: PlayedNetwork, @unchecked Sendable {
             let id = String(m.sourceID.dropFirst(3))
             return #"{"kind": "t1", "data": {"name": \#(Self.quote(m.sourceID)), "id": "\#(id)", "body": \#(Self.quote(m.text)), "#
                 + #""author": \#(Self.quote(m.author.handle)), "author_fullname": \#(Self.quote("t2_" + m.author.id)), "#
-                + #""created_utc": \#(Double(m.createdAt) / 1000), "parent_id": "t3_bench", "link_id": "t3_bench", "subreddit": "northwind", "#
-                + #""context": "/r/northwind/comments/bench/_/\#(id)/?context=3", "type": "username_mention", "was_comment": true, "#
+                + #""created_utc": \#(Double(m.createdAt) / 1000), "parent_id": "t3_p\#(id)", "link_id": "t3_p\#(id)", "subreddit": "northwind", "#
+                + #""context": "/r/northwind/comments/p\#(id)/_/\#(id)/?context=3", "type": "username_mention", "was_comment": true, "#
                 + #""score": \#(m.metrics.likes), "new": true}}"#
         }
         return #"{"kind": "Listing", "data": {"after": null, "before": null, "children": [\#(children.joined(separator: ","))]}}"#
