@@ -50,6 +50,10 @@ final class FacebookConnectorTests: ConnectorTestCase {
             case ("GET", "/v21.0/\(Self.pageID)/feed"):
                 return .json(Self.feed, headers: [("X-Page-Usage", #"{"call_count":3,"total_cputime":1,"total_time":2}"#)])
             case ("GET", "/v21.0/\(Self.post)/comments"): return .file(Self.comments)
+            case ("GET", "/v21.0/122111223344556677_1598765432109876/comments"):
+                // A reply under the comment we answered, as only reading that comment again finds it.
+                return .json(#"{"data": [{"id": "122111223344556677_1598765432133333", "from": {"name": "Maria Lopez", "id": "7312345678901234"}, "#
+                    + #""message": "thanks, that worked", "created_time": "2026-11-23T10:00:00+0000", "parent": {"id": "122111223344556677_1598765432109876"}}]}"#)
             case ("GET", let path) where path.hasSuffix("/comments"): return .json(#"{"data": []}"#)
             case ("POST", let path) where path.hasSuffix("/comments"): return .json(#"{"id": "122111223344556677_1598999999999999"}"#)
             default: return .json(#"{"error": {"message": "Unsupported get request.", "type": "GraphMethodException", "code": 100}}"#, status: 400)
@@ -103,7 +107,12 @@ final class FacebookConnectorTests: ConnectorTestCase {
         _ = try await listen(database, config)
         let stored = try database.read { db in try String.fetchAll(db, sql: "SELECT source_id FROM mention ORDER BY created_at") }
         XCTAssertEqual(stored, ["\(Self.pageID)_9988", "122111223344556677_1598765432109876", "122111223344556677_1598765432111111",
-                                "122111223344556677_1598765432122222"], "the visitor's post and the comments; the one with a broken time rejected")
+                                "122111223344556677_1598765432122222", "122111223344556677_1598765432133333"],
+                       "the visitor's post and the comments, the one with a broken time rejected; the reply under what we answered")
+        XCTAssertEqual(try database.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(DISTINCT conversation_id) FROM mention WHERE source_id IN (?, ?)",
+                             arguments: ["122111223344556677_1598765432109876", "122111223344556677_1598765432133333"])
+        }, 1, "in the conversation it answers")
         XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT ours FROM mention WHERE source_id = '122111223344556677_1598765432111111'") }, 1,
                        "the page's own answer is ours")
         let state = try XCTUnwrap(try database.read { db in try AccountState.fetchOne(db, key: "facebook-help") })
@@ -117,7 +126,11 @@ final class FacebookConnectorTests: ConnectorTestCase {
 
         // Nothing newer: the next poll asks since the cursor and reads no post's comments again.
         _ = try await listen(database, config)
-        XCTAssertEqual(server.requests.filter { $0.path.hasSuffix("/comments") }.count, 2, "the page's post and the visitor's, once")
+        let polled = ["/v21.0/\(Self.post)/comments", "/v21.0/\(Self.pageID)_9988/comments"]
+        let comments = server.requests.filter { $0.path.hasSuffix("/comments") }.map(\.path)
+        XCTAssertEqual(comments.filter(polled.contains).count, 2, "the page's post and the visitor's, once")
+        XCTAssertEqual(Set(comments.filter { !polled.contains($0) }),
+                       ["/v21.0/122111223344556677_1598765432109876/comments"], "the comment we answered, read again for replies under older posts")
 
         let conversation = try XCTUnwrap(try database.read { db in
             try Int64.fetchOne(db, sql: "SELECT conversation_id FROM mention WHERE source_id = '\(Self.pageID)_9988'")

@@ -30,8 +30,8 @@ protocol Listener: Sendable {
 }
 
 /// A listener whose network leaves a new reply in an older thread where polling does not reach
-/// (YouTube brings threads newest first by their first comment): the threads we answered
-/// lately are looked at again now and then.
+/// (YouTube brings threads newest first by their first comment; Facebook is read under the
+/// page's latest posts only): the threads we answered lately are looked at again now and then.
 protocol ThreadFollower: Listener {
     /// How often, in milliseconds, and how many threads at most, the newest first.
     var followEvery: Int64 { get }

@@ -73,9 +73,12 @@ struct ListenPart: ServicePart {
         do {
             let threads = try await blocking(queue) {
                 try database.read { db in
+                    // A thread is known by its first message's id where the network names no thread (Facebook).
                     try String.fetchAll(db, sql: """
-                        SELECT m.thread_source_id FROM conversation c JOIN mention m ON m.id = c.latest_mention_id
-                        WHERE c.channel = ? AND c.last_ours_at > ? AND m.thread_source_id IS NOT NULL
+                        SELECT coalesce(m.thread_source_id,
+                                        (SELECT f.source_id FROM mention f WHERE f.conversation_id = c.id ORDER BY f.created_at LIMIT 1))
+                        FROM conversation c JOIN mention m ON m.id = c.latest_mention_id
+                        WHERE c.channel = ? AND c.last_ours_at > ?
                         ORDER BY c.last_at DESC LIMIT ?
                         """, arguments: [account.channel, clock.now() - 7 * 86_400_000, follower.threadsFollowed])
                 }

@@ -7,7 +7,7 @@ import Foundation
 /// looked for among the object's comments. Every call carries `appsecret_proof`, the token
 /// signed with the app's secret; what is left of the hour's allowance (`X-Page-Usage`) is kept
 /// as the account's rate limit.
-struct Facebook: Listener, Poster, AccountChecker {
+struct Facebook: ThreadFollower, Poster, AccountChecker {
     let account: ConnectedAccount
     let session: OAuthSession
     let http: any HTTPClient
@@ -147,6 +147,26 @@ struct Facebook: Listener, Poster, AccountChecker {
 
     static func seconds(_ time: String?) -> Int64 {
         time.flatMap { RFC3339.milliseconds(from: FacebookFormat.withColonOffset($0)) }.map { $0 / 1000 } ?? 0
+    }
+
+    // MARK: Older threads
+
+    /// Comments under posts older than the latest 25 are not read by the poll: the comments we
+    /// answered lately (and visitors' posts) are read again every quarter of an hour, ten at most.
+    var followEvery: Int64 { 15 * 60_000 }
+    var threadsFollowed: Int { 10 }
+
+    func follow(_ threads: [String], known: @Sendable (String, String) -> Bool) async throws -> [IncomingMention] {
+        var heard: [IncomingMention] = []
+        for thread in threads {
+            let replies = try await call("GET", thread + "/comments", [("fields", "id,from,message,created_time,parent{id},like_count,comment_count,permalink_url"),
+                                                                       ("filter", "stream"), ("order", "reverse_chronological"), ("limit", "100")],
+                                         what: "the replies under \(thread)")
+            var read = ListenedPage(mark: ListenMark(cursor: nil))
+            read.add(FacebookFormat().records(in: replies, context: FormatContext(config: Config())))
+            heard += read.mentions.filter { !known(account.channel, $0.sourceID) }
+        }
+        return heard
     }
 
     // MARK: Answering
