@@ -20,6 +20,7 @@ struct Facebook: ThreadFollower, Poster, AccountChecker {
     static let budget = 1_000
     /// A first poll's comments under each post, the latest.
     static let firstComments = 25
+    static let commentFields = "id,from,message,created_time,parent{id},like_count,comment_count,permalink_url"
 
     private var base: URL { account.url ?? URL(string: "https://graph.facebook.com")! }
 
@@ -130,7 +131,7 @@ struct Facebook: ThreadFollower, Poster, AccountChecker {
             if skipping { if id == resume?.0 { skipping = false } else { continue } }
             guard since == nil || Self.seconds(post["updated_time"]?.string) > since! else { continue }
             // The first time, each post's latest comments only; after that all since the cursor.
-            var query = [("fields", "id,from,message,created_time,parent{id},like_count,comment_count,permalink_url"), ("filter", "stream")]
+            var query = [("fields", Self.commentFields), ("filter", "stream")]
             query += since.map { [("order", "chronological"), ("since", String($0)), ("limit", "100")] }
                 ?? [("order", "reverse_chronological"), ("limit", String(Self.firstComments))]
             var after = resume?.0 == id ? resume?.1 : nil
@@ -159,7 +160,7 @@ struct Facebook: ThreadFollower, Poster, AccountChecker {
     func follow(_ threads: [String], known: @Sendable (String, String) -> Bool) async throws -> [IncomingMention] {
         var heard: [IncomingMention] = []
         for thread in threads {
-            let replies = try await call("GET", thread + "/comments", [("fields", "id,from,message,created_time,parent{id},like_count,comment_count,permalink_url"),
+            let replies = try await call("GET", thread + "/comments", [("fields", Self.commentFields),
                                                                        ("filter", "stream"), ("order", "reverse_chronological"), ("limit", "100")],
                                          what: "the replies under \(thread)")
             var read = ListenedPage(mark: ListenMark(cursor: nil))
