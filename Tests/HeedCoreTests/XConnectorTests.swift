@@ -268,8 +268,18 @@ final class XConnectorTests: ConnectorTestCase {
         XCTAssertFalse(try state().stopped)
         XCTAssertEqual(try state().rateRemaining, 0)
 
-        // An outage is tried again, with backoff.
+        // The app's monthly post cap: said so, and asked again in an hour, not every minute.
         clock.advance(seconds: (1_785_593_101_000 - clock.now()) / 1000)
+        answering(.json(#"{"title":"UsageCapExceeded","detail":"Usage cap exceeded: Monthly product cap","type":"https://api.twitter.com/2/problems/usage-capped","#
+                        + #""period":"Monthly","scope":"Product"}"#, status: 429))
+        wait = try await listen(database, config)
+        XCTAssertEqual(wait, 3_600_000)
+        XCTAssertFalse(try state().stopped)
+        XCTAssertEqual(try state().trouble, "mentions: HTTP 429 (Usage cap exceeded: Monthly product cap) — the app's monthly post cap is reached; "
+                       + "its plan or the month's turn lifts it")
+
+        // An outage is tried again, with backoff.
+        clock.advance(seconds: 3_601)
         answering(.json(#"{"title":"Service Unavailable","status":503}"#, status: 503))
         wait = try await listen(database, config)
         XCTAssertFalse(try state().stopped)

@@ -25,10 +25,19 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
         let detail = "\(what): HTTP \(response.status)" + (said.map { " (\($0))" } ?? "")
         switch response.status {
         case 401, 403: return .unauthorized(detail)
+        // X's monthly cap reached: no header says when the month of the app's tier turns, and
+        // asking every minute until then is of no use.
+        case 429 where Self.problem(in: response) == "https://api.twitter.com/2/problems/usage-capped":
+            return .rateLimited(until: now + 3_600_000, detail + " — the app's monthly post cap is reached; its plan or the month's turn lifts it")
         case 429: return .rateLimited(until: RateLimit.retryAt(response, now: now) ?? now + 60_000, detail)
         case 500...599, 408: return .temporary(detail)
         default: return .refused(detail)
         }
+    }
+
+    /// The kind of problem an RFC 7807 answer names (`type`).
+    static func problem(in response: HTTPResponse) -> String? {
+        (try? JSONParser.parse(response.body))?["type"]?.string
     }
 
     /// The error text networks put in their JSON bodies (`error`, `message`, `errors[0]`).
