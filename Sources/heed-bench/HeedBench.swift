@@ -8,7 +8,7 @@ struct HeedBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heed-bench",
         abstract: "Benchmarks that print heed's figures. Build with -c release: swift run -c release heed-bench …",
-        subcommands: [IngestBench.self, QueueBench.self, TriageBench.self, TriageEvalBench.self, ScreenBench.self, ActionsBench.self, ActionsWorker.self, FuzzBench.self, ConnectorsBench.self, HostileBench.self, RetentionBench.self, ReportBench.self])
+        subcommands: [IngestBench.self, QueueBench.self, TriageBench.self, TriageEvalBench.self, ScreenBench.self, ActionsBench.self, ActionsWorker.self, FuzzBench.self, ConnectorsBench.self, HostileBench.self, RetentionBench.self, ReportBench.self, CorpusBench.self])
 }
 
 /// Where the benchmarks keep their generated files and caches.

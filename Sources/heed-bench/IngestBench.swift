@@ -13,10 +13,14 @@ struct IngestBench: ParsableCommand {
     @Option(help: "How many mentions.")
     var count = 1_000_000
 
+    @Option(help: "The mentions: demo (the demo's scenarios, few texts repeated) or varied (most texts said once, reposts and campaigns at a real rate).")
+    var corpus = "demo"
+
     @Option(help: ArgumentHelp("Also import the same mentions in a channel's format (mastodon, x, feed) and compare.", valueName: "format"))
     var format: String?
 
     func validate() throws {
+        guard ["demo", "varied"].contains(corpus) else { throw ValidationError("--corpus takes demo or varied") }
         if let format, !FormatWriters.supported.contains(format) {
             throw ValidationError("--format takes one of \(FormatWriters.supported.joined(separator: ", "))")
         }
@@ -28,11 +32,11 @@ struct IngestBench: ParsableCommand {
             try compare(format: format)
             return
         }
-        let file = "\(options.dir)/mentions-\(count).jsonl"
+        let file = "\(options.dir)/mentions-\(corpus == "demo" ? "" : corpus + "-")\(count).jsonl"
         let config = try ExampleConfig.load()
         if !FileManager.default.fileExists(atPath: file) {
             print("generating \(count) mentions → \(file) (not timed)")
-            try Self.writeMentions(count: count, to: file, config: config)
+            try Self.writeMentions(count: count, to: file, config: config, varied: corpus == "varied")
         }
         let cache = "\(options.dir)/ingest-\(count).sqlite"
         options.removeCache(cache)
@@ -136,12 +140,14 @@ struct IngestBench: ParsableCommand {
     }
 
     /// `count` demo mentions in heed's format (seed 7, relative to `benchNow`): the same bytes every run.
-    static func writeMentions(count: Int, to path: String, config: Config) throws {
+    static func writeMentions(count: Int, to path: String, config: Config, varied: Bool = false) throws {
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: path) else { throw ValidationError("cannot write \(path)") }
         defer { try? handle.close() }
         var chunk = ""
-        for mention in DemoGenerator(size: count, seed: 7, now: benchNow, config: config) {
+        let mentions: AnySequence<IncomingMention> = varied ? AnySequence(VariedGenerator(size: count, seed: 7, now: benchNow))
+            : AnySequence(DemoGenerator(size: count, seed: 7, now: benchNow, config: config))
+        for mention in mentions {
             chunk += HeedJSONLines.encode(mention)
             chunk += "\n"
             if chunk.utf8.count > 1 << 20 {
