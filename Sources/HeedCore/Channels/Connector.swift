@@ -40,6 +40,15 @@ protocol ThreadFollower: Listener {
     func follow(_ threads: [String], known: @Sendable (String, String) -> Bool) async throws -> [IncomingMention]
 }
 
+extension ThreadFollower {
+    /// The mentions in a thread's `document`, read as `format` reads it, that the cache has not.
+    func unheard(in document: JSONNode, as format: some MentionFormat, known: @Sendable (String, String) -> Bool) -> [IncomingMention] {
+        var read = ListenedPage(mark: ListenMark(cursor: nil))
+        read.add(format.records(in: document, context: FormatContext(config: Config())))
+        return read.mentions.filter { !known(account.channel, $0.sourceID) }
+    }
+}
+
 /// A listener that is also told what is new as it happens (Mastodon's streaming API). The
 /// stream is opened before the backlog is polled, so nothing falls between the two.
 protocol StreamingListener: Listener {

@@ -107,10 +107,10 @@ struct Facebook: ThreadFollower, Poster, AccountChecker {
                                                             ("limit", String(Self.postsWatched))], what: "the page's feed")
         guard case .array(let posts)? = feed["data"]?.value else { throw NetworkError.unexpected("the page's feed: no data") }
         var page = ListenedPage(mark: mark)
-        var newest = [since, round.newest.flatMap { Int64($0) }].compactMap { $0 }.max()
+        let newestBefore = [since, round.newest.flatMap { Int64($0) }].compactMap { $0 }.max()
         func ending(_ next: String?) -> ListenedPage {
             var ended = page
-            newest = ([newest] + page.mentions.map { $0.createdAt / 1000 }).compactMap { $0 }.max()
+            let newest = ([newestBefore] + page.mentions.map { $0.createdAt / 1000 }).compactMap { $0 }.max()
             ended.mark.cursor = next.map { PagedCursor(since: round.since, next: $0, newest: newest.map(String.init)).text } ?? newest.map(String.init)
             ended.more = next != nil
             ended.rateLimit = allowance
@@ -163,9 +163,7 @@ struct Facebook: ThreadFollower, Poster, AccountChecker {
             let replies = try await call("GET", thread + "/comments", [("fields", Self.commentFields),
                                                                        ("filter", "stream"), ("order", "reverse_chronological"), ("limit", "100")],
                                          what: "the replies under \(thread)")
-            var read = ListenedPage(mark: ListenMark(cursor: nil))
-            read.add(FacebookFormat().records(in: replies, context: FormatContext(config: Config())))
-            heard += read.mentions.filter { !known(account.channel, $0.sourceID) }
+            heard += unheard(in: replies, as: FacebookFormat(), known: known)
         }
         return heard
     }

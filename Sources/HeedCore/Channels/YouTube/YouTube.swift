@@ -134,9 +134,7 @@ struct YouTube: ThreadFollower, Poster, AccountChecker {
         for thread in threads {
             let replies = try await get("comments", [("part", "snippet"), ("parentId", thread), ("maxResults", "100"), ("textFormat", "plainText")],
                                         what: "the replies in \(thread)")
-            var read = ListenedPage(mark: ListenMark(cursor: nil))
-            read.add(YouTubeFormat().records(in: replies, context: FormatContext(config: Config())))
-            heard += read.mentions.filter { !known(account.channel, $0.sourceID) }
+            heard += unheard(in: replies, as: YouTubeFormat(), known: known)
         }
         return heard
     }
