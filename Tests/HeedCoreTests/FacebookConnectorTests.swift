@@ -32,7 +32,23 @@ final class FacebookConnectorTests: ConnectorTestCase {
         return config
     }
 
-    func graph(tokenRefused: Bool = false) throws -> LocalServer {
+    /// Facebook's answers to "was the code typed?", in turn (error subcodes), then the person's token.
+    final class DeviceLogin: @unchecked Sendable {
+        let lock = NSLock()
+        var waiting: [(code: Int, subcode: Int, message: String)]
+        init(_ waiting: [(code: Int, subcode: Int, message: String)] = []) { self.waiting = waiting }
+
+        func status() -> LocalServer.Response {
+            lock.withLock {
+                guard !waiting.isEmpty else { return .json(#"{"access_token": "user-short", "data_access_expiration_time": 1771934400, "expires_in": 5183999}"#) }
+                let (code, subcode, message) = waiting.removeFirst()
+                return .json(#"{"error": {"message": "\#(message)", "type": "OAuthException", "code": \#(code), "error_subcode": \#(subcode), "#
+                    + #""is_transient": false, "fbtrace_id": "AzXq1"}}"#, status: 400)
+            }
+        }
+    }
+
+    func graph(tokenRefused: Bool = false, device: DeviceLogin = DeviceLogin()) throws -> LocalServer {
         try LocalServer { request in
             if tokenRefused {
                 return .json(#"{"error": {"message": "Error validating access token: The session has been invalidated because the user changed their "#
@@ -43,6 +59,10 @@ final class FacebookConnectorTests: ConnectorTestCase {
                 return request.bodyText.contains("grant_type=fb_exchange_token&fb_exchange_token=user-short")
                     ? .json(#"{"access_token": "user-long", "token_type": "bearer", "expires_in": 5183944}"#)
                     : .json(#"{"access_token": "user-short", "token_type": "bearer", "expires_in": 5183}"#)
+            case ("POST", "/v21.0/device/login"):
+                return .json(#"{"code": "92a2b2e351f2b0b3503b2de251132f47", "user_code": "A1NWZ9", "verification_uri": "https://www.facebook.com/device", "#
+                    + #""expires_in": 420, "interval": 5}"#)
+            case ("POST", "/v21.0/device/login_status"): return device.status()
             case ("GET", "/v21.0/me/accounts"):
                 return .json(#"{"data": [{"id": "200000000000002", "name": "Northwind Careers", "access_token": "other-page"}, "#
                     + #"{"id": "\#(Self.pageID)", "name": "Northwind Bank", "access_token": "page-token-1", "category": "Bank"}]}"#)
@@ -91,6 +111,57 @@ final class FacebookConnectorTests: ConnectorTestCase {
         XCTAssertEqual(pages.headers["authorization"], "Bearer user-long")
         XCTAssertEqual(pages.query("appsecret_proof"), Facebook.proof(token: Secret("user-long"), secret: Secret("app-secret-1")))
         XCTAssertEqual(try secrets.tokens(for: account)?.access.reveal(), "page-token-1")
+    }
+
+    func testSigningInByACodeTypedOnAPhoneAsksFacebookAtItsPaceAndEndsWithThePagesToken() async throws {
+        let pending = (code: 31, subcode: 1_349_174, message: "authorization pending")
+        let server = try graph(device: DeviceLogin([pending, (code: 17, subcode: 1_349_172, message: "polling too frequently"), pending]))
+        let account = config(server).connectedAccounts[0]
+        try secrets.store(Secret("app-secret-1"), for: "facebook-help.client_secret")
+        XCTAssertThrowsError(try OAuthDeviceSignIn(account: account, secrets: secrets)) {
+            XCTAssertTrue("\($0)".contains("names the app by its client token (the app's Settings › Advanced › Client token): put it in "), "\($0)")
+            XCTAssertTrue("\($0)".contains(#"as {"facebook-help.client_token": "…"}"#), "\($0)")
+        }
+        try secrets.store(Secret("client-token-1"), for: "facebook-help.client_token")
+        let signIn = try OAuthDeviceSignIn(account: account, secrets: secrets)
+        let prompt = try await signIn.start(http: URLSessionHTTPClient(), clock: clock)
+        XCTAssertEqual(prompt.page, "https://www.facebook.com/device")
+        XCTAssertEqual(prompt.userCode, "A1NWZ9")
+        XCTAssertEqual(prompt.expiresAt, clock.now() + 420_000)
+        XCTAssertEqual(server.requests.first?.bodyText, "access_token=app-1%7Cclient-token-1"
+            + "&scope=pages_show_list%2Cpages_read_engagement%2Cpages_read_user_content%2Cpages_manage_engagement",
+                       "the app named by its id and client token, the page's scopes comma-separated")
+
+        let clock = clock, waits = DeviceSignInTests.Waits()
+        let (tokens, missing) = try await signIn.finish(prompt, secrets: secrets, http: URLSessionHTTPClient(), clock: clock) { seconds in
+            waits.lock.withLock { waits.seconds.append(seconds) }
+            clock.advance(seconds: Int64(seconds))
+        }
+        XCTAssertEqual(waits.seconds, [5, 5, 10, 10], "five seconds, five more after Facebook's 'polling too frequently'")
+        let polls = server.requests.filter { $0.path == "/v21.0/device/login_status" }.map(\.bodyText)
+        XCTAssertEqual(polls, Array(repeating: "access_token=app-1%7Cclient-token-1&code=92a2b2e351f2b0b3503b2de251132f47", count: 4))
+        XCTAssertEqual(tokens.access.reveal(), "page-token-1", "the person's token traded for a long-lived one, and that for the page's")
+        XCTAssertEqual(missing, [])
+        XCTAssertEqual(server.requests.filter { $0.path == "/v21.0/oauth/access_token" }.map(\.bodyText),
+                       ["grant_type=fb_exchange_token&fb_exchange_token=user-short&client_id=app-1&client_secret=app-secret-1"])
+        XCTAssertEqual(try secrets.tokens(for: account)?.access.reveal(), "page-token-1")
+    }
+
+    func testACodeThatRunsOutOnFacebookSaysSo() async throws {
+        let server = try graph(device: DeviceLogin([(code: 31, subcode: 1_349_174, message: "authorization pending"),
+                                                    (code: 463, subcode: 1_349_152, message: "Activation code expired")]))
+        let account = config(server).connectedAccounts[0]
+        try secrets.store(Secret("app-secret-1"), for: "facebook-help.client_secret")
+        try secrets.store(Secret("client-token-1"), for: "facebook-help.client_token")
+        let signIn = try OAuthDeviceSignIn(account: account, secrets: secrets)
+        let prompt = try await signIn.start(http: URLSessionHTTPClient(), clock: clock)
+        do {
+            _ = try await signIn.finish(prompt, secrets: secrets, http: URLSessionHTTPClient(), clock: clock) { _ in }
+            XCTFail("signed in")
+        } catch let error as HeedError {
+            XCTAssertEqual(error.message, "facebook-help: the code A1NWZ9 ran out before it was typed: sign in again")
+        }
+        XCTAssertNil(try secrets.tokens(for: account))
     }
 
     func signedIn() throws {

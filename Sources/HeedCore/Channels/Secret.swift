@@ -98,12 +98,13 @@ public struct Secrets: Sendable {
         return try fileEntries(at: path).first { $0.0 == account.name }.flatMap { OAuthTokens.from(stored: $0.1) }
     }
 
-    /// The client secret of `account`'s app, where its network asks for one (Google):
-    /// `HEED_SECRET_NAME_CLIENT_SECRET`, else `NAME.client_secret` in the secrets file.
-    public func clientSecret(for account: ConnectedAccount) throws -> Secret? {
-        if let value = environment[Self.variable(for: account.name) + "_CLIENT_SECRET"], !value.isEmpty { return Secret(value) }
+    /// A credential of `account`'s app, where its network asks for one: `client_secret` (Google,
+    /// Facebook) or `client_token` (Facebook's sign-in by a code). `HEED_SECRET_NAME_CLIENT_SECRET`,
+    /// else `NAME.client_secret` in the secrets file.
+    public func client(_ credential: String, for account: ConnectedAccount) throws -> Secret? {
+        if let value = environment[Self.variable(for: account.name) + "_" + credential.uppercased()], !value.isEmpty { return Secret(value) }
         guard let path else { return nil }
-        return try fileSecrets(at: path)[account.name + ".client_secret"].map(Secret.init)
+        return try fileSecrets(at: path)[account.name + "." + credential].map(Secret.init)
     }
 
     /// Stores the tokens of `account`'s sign-in, replacing those before.

@@ -9,7 +9,7 @@ struct AccountLogin: ParsableCommand {
             Prints the network's sign-in page for the account's app; once you say yes there, the browser comes back to heed on \
             127.0.0.1 (the app's "redirect_uri", or a free port) and the tokens go to secrets.json beside the config (readable \
             by you only). When the browser is on another machine, or the redirect is not this one's loopback, paste the address \
-            it ended on (or the code) here instead. With --device (YouTube), heed prints a code to type on any device's \
+            it ended on (or the code) here instead. With --device (YouTube, Facebook), heed prints a code to type on any device's \
             browser instead, and waits. `heed run` renews the sign-in before it runs out.
             """)
 
@@ -21,7 +21,7 @@ struct AccountLogin: ParsableCommand {
     @Flag(help: "Listen for no redirect: take the address the browser ended on, or the code, from standard input.")
     var paste = false
 
-    @Flag(help: "Sign in by a code typed in a browser on any device (where the network offers it: YouTube).")
+    @Flag(help: "Sign in by a code typed in a browser on any device (where the network offers it: YouTube, Facebook).")
     var device = false
 
     @Option(help: "How long to wait for the sign-in, in seconds.")

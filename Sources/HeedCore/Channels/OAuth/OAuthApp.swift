@@ -24,6 +24,10 @@ struct OAuthApp: Sendable {
         var codeURL: URL
         /// The scopes that flow may ask for (Google allows it fewer than the browser's).
         var scopes: [String]
+        /// Facebook's own flow, which came before RFC 8628 and is like it: heed asks this address
+        /// whether the code was typed (not the token endpoint), names the app by its id and client
+        /// token rather than its client id and secret, and is told to wait by error subcodes.
+        var statusURL: URL?
     }
 
     /// The app of `account`'s network. With the account's `url` (a test, or a network's proxy),
@@ -49,19 +53,28 @@ struct OAuthApp: Sendable {
                             authorizeExtras: [("access_type", "offline"), ("prompt", "consent")],
                             device: Device(codeURL: at("https://oauth2.googleapis.com", "/device/code"), scopes: ["https://www.googleapis.com/auth/youtube"]))
         case .facebook:
+            let pages = ["pages_show_list", "pages_read_engagement", "pages_read_user_content", "pages_manage_engagement"]
             return OAuthApp(authorizeURL: at("https://www.facebook.com", "/\(Facebook.version)/dialog/oauth"),
                             tokenURL: at("https://graph.facebook.com", "/\(Facebook.version)/oauth/access_token"),
-                            scopes: ["pages_show_list", "pages_read_engagement", "pages_read_user_content", "pages_manage_engagement"], clientID: clientID,
-                            clientSecret: try clientSecret(account, secrets, "Facebook signs every call with the app's secret"))
+                            scopes: pages, clientID: clientID,
+                            clientSecret: try clientSecret(account, secrets, "Facebook signs every call with the app's secret"),
+                            device: Device(codeURL: at("https://graph.facebook.com", "/\(Facebook.version)/device/login"),
+                                           scopes: pages,
+                                           statusURL: at("https://graph.facebook.com", "/\(Facebook.version)/device/login_status")))
         default:
             throw HeedError("\(account.name): a \(account.network.rawValue) account does not sign in with OAuth", .refused)
         }
     }
 
     private static func clientSecret(_ account: ConnectedAccount, _ secrets: Secrets, _ why: String) throws -> Secret {
-        guard let secret = try secrets.clientSecret(for: account) else {
+        try credential("client_secret", account, secrets, why)
+    }
+
+    /// The app's `credential` from the secrets, or an error that says why it is needed and where it goes.
+    static func credential(_ credential: String, _ account: ConnectedAccount, _ secrets: Secrets, _ why: String) throws -> Secret {
+        guard let secret = try secrets.client(credential, for: account) else {
             throw HeedError("\(account.name): \(why): put it in \(secrets.path ?? "secrets.json") as "
-                + "{\"\(account.name).client_secret\": \"…\"} (readable by you only), or set \(Secrets.variable(for: account.name))_CLIENT_SECRET", .config)
+                + "{\"\(account.name).\(credential)\": \"…\"} (readable by you only), or set \(Secrets.variable(for: account.name))_\(credential.uppercased())", .config)
         }
         return secret
     }
@@ -91,6 +104,15 @@ struct OAuthApp: Sendable {
             if let clientSecret { form.append(("client_secret", clientSecret.reveal())) }
         }
         return HTTPRequest("POST", url, headers: headers, body: Data(Self.form(form).utf8))
+    }
+
+    /// Keeps what a sign-in gave for `account` (for Facebook, the page's token traded for the
+    /// person's) and says which scopes heed asked for were not granted.
+    func keep(_ tokens: OAuthTokens, for account: ConnectedAccount, secrets: Secrets, http: any HTTPClient, clock: any Clock) async throws
+        -> (tokens: OAuthTokens, missing: [String]) {
+        let kept = account.network == .facebook ? try await FacebookPageToken.of(tokens, account: account, app: self, http: http, clock: clock) : tokens
+        try secrets.store(kept, for: account.name)
+        return (kept, unmet(by: kept))
     }
 
     /// The scopes heed needs that `tokens` were not granted. A grant by a code typed elsewhere

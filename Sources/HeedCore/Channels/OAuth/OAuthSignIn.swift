@@ -90,10 +90,7 @@ public final class OAuthSignIn {
             let said = NetworkError.message(in: response).map { " (\($0))" } ?? ""
             throw HeedError("\(account.name): the network would not trade the code for a token: HTTP \(response.status)\(said)", .notPermitted)
         }
-        var tokens = try OAuthTokens.from(try response.json(), now: clock.now())
-        if account.network == .facebook { tokens = try await FacebookPageToken.of(tokens, account: account, app: app, http: http, clock: clock) }
-        try secrets.store(tokens, for: account.name)
-        return (tokens, app.unmet(by: tokens))
+        return try await app.keep(try OAuthTokens.from(try response.json(), now: clock.now()), for: account, secrets: secrets, http: http, clock: clock)
     }
 
     private static func readable(_ fd: Int32, until deadline: Date) -> Bool {
