@@ -218,6 +218,57 @@ final class FacebookConnectorTests: ConnectorTestCase {
         XCTAssertEqual(try database.read { db in try String.fetchOne(db, sql: "SELECT external_id FROM outbox") }, "122111223344556677_1598999999999999")
     }
 
+    /// The page's posts a day apart, the newest first, twenty a page whatever the limit (the
+    /// Graph API may give fewer); a comment came lately under posts 28 (within 30 days) and 35, and
+    /// one three days ago under post 28.
+    func olderPostsServer() throws -> LocalServer {
+        let now = clock.now() / 1000
+        @Sendable func time(_ seconds: Int64) -> String { RFC3339.string(fromMilliseconds: seconds * 1000).prefix(19) + "+0000" }
+        let lately: [Int: Int64] = [28: now - 600, 35: now - 300]
+        return try LocalServer { request in
+            switch request.path {
+            case "/v21.0/me": return .json(#"{"id": "\#(Self.pageID)", "name": "Northwind Bank"}"#)
+            case "/v21.0/\(Self.pageID)/feed":
+                let offset = request.query("after").flatMap { Int($0) } ?? 0
+                let posts = (offset..<min(offset + 20, 60)).map { day in
+                    let created = now - Int64(day) * 86_400 - 3_600
+                    return #"{"id": "\#(Self.pageID)_\#(day)", "message": "Post \#(day)", "from": {"name": "Northwind Bank", "id": "\#(Self.pageID)"}, "#
+                        + #""created_time": "\#(time(created))", "updated_time": "\#(time(lately[day] ?? created))"}"#
+                }
+                return .json(#"{"data": [\#(posts.joined(separator: ","))], "paging": {"cursors": {"after": "\#(offset + 20)"}, "#
+                    + #""next": "https://graph.facebook.com/v21.0/next"}}"#)
+            case let path where path.hasSuffix("/comments"):
+                let day = Int(path.dropFirst("/v21.0/\(Self.pageID)_".count).dropLast("/comments".count)) ?? -1
+                let since = request.query("since").flatMap { Int64($0) } ?? 0
+                let comments = [(lately[day] ?? 0, "late"), (day == 28 ? now - 3 * 86_400 : 0, "earlier")].filter { $0.0 > 0 && $0.0 >= since }.map { at, which in
+                    #"{"id": "\#(day)_\#(which)", "from": {"id": "7300000000000042", "name": "Ana Ruiz"}, "message": "Is this still on? (\#(which))", "#
+                        + #""created_time": "\#(time(at))"}"#
+                }
+                return .json(#"{"data": [\#(comments.joined(separator: ","))]}"#)
+            default: return .json(#"{"error": {"message": "Unsupported get request.", "type": "GraphMethodException", "code": 100}}"#, status: 400)
+            }
+        }
+    }
+
+    func testACommentUnderAnOlderPostIsHeardWithinAQuarterOfAnHour() async throws {
+        try signedIn()
+        let server = try olderPostsServer()
+        let config = config(server)
+        let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
+        _ = try await listen(database, config)
+        let stored = try database.read { db in try String.fetchAll(db, sql: "SELECT source_id FROM mention ORDER BY source_id") }
+        XCTAssertEqual(stored, ["28_late"], "the comment of the last day under a post a month old; not post 35's, beyond 30 days, nor one from before")
+        let asked = server.requests.filter { $0.path.hasSuffix("/comments") && $0.query("since") != nil }.map(\.path)
+        XCTAssertEqual(asked, ["/v21.0/\(Self.pageID)_28/comments"], "only the older post a comment came to")
+        let walked = server.requests.filter { $0.path.hasSuffix("/feed") && $0.query("limit") == "100" }.map { $0.query("after") }
+        XCTAssertEqual(walked, [nil, "20"], "the feed walked page after page until a post older than 30 days and not commented on since")
+
+        // A quarter of an hour on: post 28 drew nothing since the last look and is not read again.
+        clock.advance(seconds: 15 * 60)
+        _ = try await listen(database, config)
+        XCTAssertEqual(server.requests.filter { $0.path == "/v21.0/\(Self.pageID)_28/comments" && $0.query("since") != nil }.count, 1)
+    }
+
     /// Comments under one busy post, a second apart: the Graph API's paging (`limit`, the
     /// `after` cursor, `since` in seconds, either order) played over them.
     final class BusyPost: @unchecked Sendable {

@@ -65,8 +65,8 @@ struct ListenPart: ServicePart {
     }
 
     /// The threads of this account's channel we answered in the last week, the latest first, looked
-    /// at again when it is time: what they hold that the cache has not is stored with the mark
-    /// as it stands. The network's trouble here is only logged; the next poll says it.
+    /// at again when it is time (with whatever else the follower looks over): what they hold that
+    /// the cache has not is stored with the mark as it stands. The network's trouble here is only logged; the next poll says it.
     private func follow(_ follower: any ThreadFollower) async {
         let (database, clock, account) = (database, clock, account)
         guard followed.due(clock.now(), every: follower.followEvery) else { return }
@@ -83,7 +83,6 @@ struct ListenPart: ServicePart {
                         """, arguments: [account.channel, clock.now() - 7 * 86_400_000, follower.threadsFollowed])
                 }
             }
-            guard !threads.isEmpty else { return }
             let heard = try await follower.follow(threads) { channel, sourceID in Self.known(database, channel, sourceID) }
             guard !heard.isEmpty else { return }
             let mark = try await blocking(queue) { try database.read { db in try AccountState.of(db, account: account.name, now: clock.now()).mark } }

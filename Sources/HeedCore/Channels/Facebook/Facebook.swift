@@ -152,10 +152,15 @@ struct Facebook: ThreadFollower, Poster, AccountChecker {
 
     // MARK: Older threads
 
-    /// Comments under posts older than the latest 25 are not read by the poll: the comments we
-    /// answered lately (and visitors' posts) are read again every quarter of an hour, ten at most.
+    /// Comments under posts older than the latest 25 are not read by the poll. Every quarter of
+    /// an hour the comments we answered lately (and visitors' posts) are read again, ten at most,
+    /// and the page's posts of the last 30 days are looked over for any a comment came to since
+    /// the last look (a post's `updated_time` moves with each comment).
     var followEvery: Int64 { 15 * 60_000 }
     var threadsFollowed: Int { 10 }
+    /// How far back, in days and posts, older posts are looked over.
+    static let olderPostsDays: Int64 = 30
+    static let olderPostsAtMost = 400
 
     func follow(_ threads: [String], known: @Sendable (String, String) -> Bool) async throws -> [IncomingMention] {
         var heard: [IncomingMention] = []
@@ -165,6 +170,41 @@ struct Facebook: ThreadFollower, Poster, AccountChecker {
                                          what: "the replies under \(thread)")
             heard += unheard(in: replies, as: FacebookFormat(), known: known)
         }
+        return heard + (try await olderPosts(known: known))
+    }
+
+    /// The comments since the last look under the page's posts beyond the latest 25, back 30
+    /// days (400 posts at most). The first look in a process goes back a day; what was heard
+    /// before is known and left out.
+    private func olderPosts(known: @Sendable (String, String) -> Bool) async throws -> [IncomingMention] {
+        let now = clock.now() / 1000, key = account.name + ".older"
+        // A minute's overlap: a comment the Graph API indexes late is still found.
+        let since = memory.value(for: key).flatMap { Int64($0) }.map { $0 - 60 } ?? now - 86_400
+        let cutoff = now - Self.olderPostsDays * 86_400
+        let pageID = try await page()
+        var heard: [IncomingMention] = [], seen = 0, after: String?
+        walk: repeat {
+            let feed = try await call("GET", pageID + "/feed", [("fields", "id,created_time,updated_time"), ("limit", "100")]
+                                        + (after.map { [("after", $0)] } ?? []), what: "the page's older posts")
+            guard case .array(let posts)? = feed["data"]?.value else { throw NetworkError.unexpected("the page's older posts: no data") }
+            for post in posts {
+                seen += 1
+                guard seen > Self.postsWatched, let id = post["id"]?.string else { continue }
+                let updated = Self.seconds(post["updated_time"]?.string)
+                if Self.seconds(post["created_time"]?.string) < cutoff && updated <= since || seen > Self.olderPostsAtMost { break walk }
+                guard updated > since else { continue }
+                var next: String?
+                repeat {
+                    let comments = try await call("GET", id + "/comments", [("fields", Self.commentFields), ("filter", "stream"), ("order", "chronological"),
+                                                                            ("since", String(since)), ("limit", "100")] + (next.map { [("after", $0)] } ?? []),
+                                                  what: "the comments of \(id)")
+                    heard += unheard(in: comments, as: FacebookFormat(), known: known)
+                    next = comments["paging"]?["next"] == nil ? nil : comments["paging"]?["cursors"]?["after"]?.string
+                } while next != nil
+            }
+            after = feed["paging"]?["next"] == nil ? nil : feed["paging"]?["cursors"]?["after"]?.string
+        } while after != nil
+        memory.keep(String(now), for: key)
         return heard
     }
 
