@@ -252,14 +252,20 @@ final class MentionUpsert {
     func finishBatch(in db: Database) throws {
         var changed = Array(touched.keys)
         let customerWrote = Set(touched.compactMap { $0.value.newCustomerMessage ? $0.key : nil })
-        // A message earlier than others of its contact's (files imported out of order) changes
-        // their repeat contact and first contact: they are scored again too, so that how
-        // mentions were grouped into files does not change a priority. One read a contact, from
-        // its earliest message in the batch less the repeat window, through the contact index;
-        // only conversations whose latest customer message or beginning is not before that
-        // message can have changed, so an import in time order scores none again.
-        var begun: [Int64: Int64] = [:]
-        for delta in touched.values { if let contact = delta.contact { begun[contact] = Swift.min(begun[contact] ?? .max, delta.firstAt) } }
+        // A message earlier than others of its contact's (files imported out of order, a
+        // network read post by post) changes their repeat contact and first contact: they are
+        // scored again too, so that how mentions were grouped into files does not change a
+        // priority. One read a contact, from its earliest message in the batch less the repeat
+        // window, through the contact index; only conversations whose latest customer message or
+        // beginning is not before that message can have changed, so an import in time order
+        // scores none again. Of those, one whose repeat count was at its cap before the batch (a
+        // regular's) keeps it, and only the contact's earliest beginnings after the message can
+        // stop being its first contact.
+        var begun: [Int64: ContactBeginnings] = [:]
+        for (id, delta) in touched {
+            guard let contact = delta.contact else { continue }
+            begun[contact, default: ContactBeginnings()].add(delta.firstAt, new: created[id] != nil)
+        }
         for (id, channel) in created {
             guard let delta = touched.removeValue(forKey: id) else { continue }
             let status = ConversationStatus.afterIngest(current: .open, lastCustomerAt: delta.lastCustomerAt, lastOursAt: delta.lastOursAt,
@@ -306,12 +312,23 @@ final class MentionUpsert {
             var seen = Set(changed)
             let window = Int64(triager.config.triage.repeatWindowHours) * 3_600_000
             let others = try db.cachedStatement(sql: """
-                SELECT id FROM conversation WHERE contact_id = ?1 AND first_at >= ?2 AND (last_customer_at >= ?3 OR first_at > ?3)
-                ORDER BY first_at LIMIT \(Self.othersRescored)
+                SELECT id, last_customer_at, (SELECT count(*) FROM (SELECT 1 FROM conversation p WHERE p.contact_id = ?1 AND p.id <> o.id
+                           AND p.first_at BETWEEN o.last_customer_at - ?4 AND o.last_customer_at LIMIT ?5))
+                FROM (SELECT id, last_customer_at, first_at FROM conversation WHERE contact_id = ?1 AND first_at >= ?2
+                      AND (last_customer_at >= ?3 OR first_at > ?3) ORDER BY first_at LIMIT \(Self.othersRescored)) o
+                ORDER BY first_at
                 """)
-            for (contact, firstAt) in begun {
+            let earliest = try db.cachedStatement(sql: "SELECT id FROM conversation WHERE contact_id = ?1 AND first_at > ?2 ORDER BY first_at LIMIT ?3")
+            let cap = triager.repeatCap
+            for (contact, beginnings) in begun {
+                let firstAt = beginnings.earliest
                 let since = firstAt == .min ? firstAt : firstAt - window
-                for other in try Int64.fetchAll(others, arguments: [contact, since, firstAt]) where seen.insert(other).inserted { changed.append(other) }
+                var rescored = Set(try Int64.fetchAll(earliest, arguments: [contact, firstAt, beginnings.count + 1]))
+                for row in try Row.fetchAll(others, arguments: [contact, since, firstAt, window, cap + beginnings.count]) {
+                    let (id, lastCustomerAt, counted): (Int64, Int64?, Int) = (row[0], row[1], row[2])
+                    if let lastCustomerAt, beginnings.countBefore(counted, window: (lastCustomerAt - window)...lastCustomerAt) < cap { rescored.insert(id) }
+                }
+                for other in rescored.sorted() where seen.insert(other).inserted { changed.append(other) }
             }
         }
         try triager.retriage(changed, newCustomerMessage: customerWrote, in: db, now: now)
@@ -333,6 +350,27 @@ final class MentionUpsert {
 }
 
 extension MentionUpsert {
+    /// A contact's conversations a batch touched: when the new ones began, and how many others.
+    struct ContactBeginnings {
+        private(set) var earliest = Int64.max
+        private var new: [Int64] = []
+        private var existing = 0
+
+        var count: Int { new.count + existing }
+
+        mutating func add(_ firstAt: Int64, new isNew: Bool) {
+            earliest = Swift.min(earliest, firstAt)
+            if isNew { new.append(firstAt) } else { existing += 1 }
+        }
+
+        /// A conversation's repeat count before the batch, at least, from `counted` after it: less
+        /// the new beginnings in its `window`, and less every other touched one (a message earlier
+        /// than its beginning may have moved that into the window).
+        func countBefore(_ counted: Int, window: ClosedRange<Int64>) -> Int {
+            counted - new.filter(window.contains).count - existing
+        }
+    }
+
     /// What a batch added to one conversation, folded into its summary columns at the end.
     /// At most this many of a contact's other conversations are scored again when one begins
     /// before them (a spammer's thousands are not).

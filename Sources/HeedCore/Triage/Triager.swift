@@ -80,14 +80,19 @@ public final class Triager {
     /// Recomputes the conversations `ids` at `now`. For those in `newCustomerMessage` (a
     /// customer wrote since the last triage) the matching rules' actions are applied too, each
     /// with its event: tags, team, escalation, spam.
+    /// How far a conversation's earlier ones in the repeat window are counted: further than the
+    /// points reach would only cost time (a spammer's thousands).
+    var repeatCap: Int {
+        let w = config.triage.weights
+        return w.repeatContact > 0 ? Int((w.repeatMax / w.repeatContact).rounded(.up)) + 1 : 1
+    }
+
     public func retriage<S: Sequence<Int64>>(_ ids: S, newCustomerMessage: Set<Int64> = [], in db: Database, now: Int64) throws {
         defer { analyzed.removeAll(keepingCapacity: true) }
         let read = try BoundStatement(db, Self.signalsSQL, columns: Signal.self)
         let scores = try ConversationScores(db)
         let window = Int64(config.triage.repeatWindowHours) * 3_600_000
-        // Counting further than the points reach would only cost time (a spammer's thousands).
-        let w = config.triage.weights
-        let repeatCap = w.repeatContact > 0 ? Int((w.repeatMax / w.repeatContact).rounded(.up)) + 1 : 1
+        let repeatCap = repeatCap
         var pass = Array(ids)
         var copiesOf: Set<Int64> = []
         // Only while some shift runs: a team that does not use shifts keeps its assignments.
