@@ -85,11 +85,11 @@ struct ScreenBench: ParsableCommand {
         }
         for name in ["move", "page", "open", "back"] {
             let sorted = times[name, default: []].sorted()
-            print("key to grid, \(name) (\(sorted.count) keys): median \(format(Self.percentile(sorted, 0.5), 3)) ms, "
-                + "p99 \(format(Self.percentile(sorted, 0.99), 3)) ms")
+            print("key to grid, \(name) (\(sorted.count) keys): median \(format(ActionsRun.percentile(sorted, 0.5), 3)) ms, "
+                + "p99 \(format(ActionsRun.percentile(sorted, 0.99), 3)) ms")
         }
         all.sort()
-        print("key to grid, all \(keys) keys: median \(format(Self.percentile(all, 0.5), 3)) ms, p99 \(format(Self.percentile(all, 0.99), 3)) ms "
+        print("key to grid, all \(keys) keys: median \(format(ActionsRun.percentile(all, 0.5), 3)) ms, p99 \(format(ActionsRun.percentile(all, 0.99), 3)) ms "
             + "(targets < 2 ms and < 10 ms)")
 
         var searchTimes: [(String, Double)] = []
@@ -109,15 +109,11 @@ struct ScreenBench: ParsableCommand {
         }
         let sorted = searchTimes.map(\.1).sorted()
         let slowest = searchTimes.max { $0.1 < $1.1 }!
-        print("search at / (Enter to results on screen), \(Self.searches.count) README queries: median \(format(Self.percentile(sorted, 0.5))) ms, "
-            + "p95 \(format(Self.percentile(sorted, 0.95))) ms (target < 100 ms); slowest \(slowest.0) \(format(slowest.1)) ms")
+        print("search at / (Enter to results on screen), \(Self.searches.count) README queries: median \(format(ActionsRun.percentile(sorted, 0.5))) ms, "
+            + "p95 \(format(ActionsRun.percentile(sorted, 0.95))) ms (target < 100 ms); slowest \(slowest.0) \(format(slowest.1)) ms")
         var usage = rusage()
         getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
         print("peak memory of this process (the screen's runtime on the cache, after the keys and searches): \(format(Double(usage.ru_maxrss) / 1024)) MB "
             + "(target < 80 MB)")
-    }
-
-    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
     }
 }
