@@ -311,24 +311,39 @@ final class MentionUpsert {
         if !begun.isEmpty {
             var seen = Set(changed)
             let window = Int64(triager.config.triage.repeatWindowHours) * 3_600_000
-            let others = try db.cachedStatement(sql: """
-                SELECT id, last_customer_at, (SELECT count(*) FROM (SELECT 1 FROM conversation p WHERE p.contact_id = ?1 AND p.id <> o.id
-                           AND p.first_at BETWEEN o.last_customer_at - ?4 AND o.last_customer_at LIMIT ?5))
-                FROM (SELECT id, last_customer_at, first_at FROM conversation WHERE contact_id = ?1 AND first_at >= ?2
-                      AND (last_customer_at >= ?3 OR first_at > ?3) ORDER BY first_at LIMIT \(Self.othersRescored)) o
-                ORDER BY first_at
+            // Statements of this connection's own (not GRDB's rows): an import asks once a contact a batch.
+            let others = try BoundStatement(db, """
+                SELECT id, first_at, last_customer_at FROM conversation WHERE contact_id = ?1 AND first_at >= ?2 AND (last_customer_at >= ?3 OR first_at > ?3)
+                ORDER BY first_at LIMIT \(Self.othersRescored)
                 """)
-            let earliest = try db.cachedStatement(sql: "SELECT id FROM conversation WHERE contact_id = ?1 AND first_at > ?2 ORDER BY first_at LIMIT ?3")
+            let counted = try BoundStatement(db, """
+                SELECT count(*) FROM (SELECT 1 FROM conversation WHERE contact_id = ?1 AND id <> ?2 AND first_at BETWEEN ?3 AND ?4 LIMIT ?5)
+                """)
             let cap = triager.repeatCap
             for (contact, beginnings) in begun {
                 let firstAt = beginnings.earliest
                 let since = firstAt == .min ? firstAt : firstAt - window
-                var rescored = Set(try Int64.fetchAll(earliest, arguments: [contact, firstAt, beginnings.count + 1]))
-                for row in try Row.fetchAll(others, arguments: [contact, since, firstAt, window, cap + beginnings.count]) {
-                    let (id, lastCustomerAt, counted): (Int64, Int64?, Int) = (row[0], row[1], row[2])
-                    if let lastCustomerAt, beginnings.countBefore(counted, window: (lastCustomerAt - window)...lastCustomerAt) < cap { rescored.insert(id) }
+                var laterBeginnings = 0
+                var rows: [(id: Int64, began: Int64, lastCustomerAt: Int64?)] = []
+                others.bind(contact, since, firstAt)
+                while try others.step() { rows.append((others.int64(0), others.int64(1), others.optionalInt64(2))) }
+                others.reset()
+                for (id, began, lastCustomerAt) in rows {
+                    if began > firstAt { laterBeginnings += 1 }
+                    guard !seen.contains(id) else { continue }
+                    // Only the earliest beginnings after the message can stop being the contact's first.
+                    var changes = began > firstAt && laterBeginnings <= beginnings.count + 1
+                    if !changes, let lastCustomerAt, lastCustomerAt >= firstAt {
+                        counted.bind(contact, id, lastCustomerAt - window, lastCustomerAt, cap + beginnings.count)
+                        let after = try counted.step() ? counted.int(0) : 0
+                        counted.reset()
+                        changes = beginnings.countBefore(after, window: (lastCustomerAt - window)...lastCustomerAt) < cap
+                    }
+                    if changes {
+                        seen.insert(id)
+                        changed.append(id)
+                    }
                 }
-                for other in rescored.sorted() where seen.insert(other).inserted { changed.append(other) }
             }
         }
         try triager.retriage(changed, newCustomerMessage: customerWrote, in: db, now: now)
