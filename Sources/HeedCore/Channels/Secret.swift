@@ -99,8 +99,8 @@ public struct Secrets: Sendable {
     }
 
     /// A credential of `account`'s app, where its network asks for one: `client_secret` (Google,
-    /// Facebook) or `client_token` (Facebook's sign-in by a code). `HEED_SECRET_NAME_CLIENT_SECRET`,
-    /// else `NAME.client_secret` in the secrets file.
+    /// Facebook) or `client_token` (Facebook's sign-in by a code): `HEED_SECRET_NAME_CLIENT_SECRET`
+    /// (the credential's name in capitals), else `NAME.client_secret` in the secrets file.
     public func client(_ credential: String, for account: ConnectedAccount) throws -> Secret? {
         if let value = environment[Self.variable(for: account.name) + "_" + credential.uppercased()], !value.isEmpty { return Secret(value) }
         guard let path else { return nil }

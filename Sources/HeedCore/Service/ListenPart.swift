@@ -66,7 +66,8 @@ struct ListenPart: ServicePart {
 
     /// The threads of this account's channel we answered in the last week, the latest first, looked
     /// at again when it is time (with whatever else the follower looks over): what they hold that
-    /// the cache has not is stored with the mark as it stands. The network's trouble here is only logged; the next poll says it.
+    /// the cache has not is stored with the mark as it stands. The network's trouble here is only
+    /// logged; the next poll says it.
     private func follow(_ follower: any ThreadFollower) async {
         let (database, clock, account) = (database, clock, account)
         guard followed.due(clock.now(), every: follower.followEvery) else { return }

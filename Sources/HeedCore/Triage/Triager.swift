@@ -77,9 +77,6 @@ public final class Triager {
         WHERE c.id = ?1
         """
 
-    /// Recomputes the conversations `ids` at `now`. For those in `newCustomerMessage` (a
-    /// customer wrote since the last triage) the matching rules' actions are applied too, each
-    /// with its event: tags, team, escalation, spam.
     /// How far a conversation's earlier ones in the repeat window are counted: further than the
     /// points reach would only cost time (a spammer's thousands).
     var repeatCap: Int {
@@ -87,6 +84,9 @@ public final class Triager {
         return w.repeatContact > 0 ? Int((w.repeatMax / w.repeatContact).rounded(.up)) + 1 : 1
     }
 
+    /// Recomputes the conversations `ids` at `now`. For those in `newCustomerMessage` (a
+    /// customer wrote since the last triage) the matching rules' actions are applied too, each
+    /// with its event: tags, team, escalation, spam.
     public func retriage<S: Sequence<Int64>>(_ ids: S, newCustomerMessage: Set<Int64> = [], in db: Database, now: Int64) throws {
         defer { analyzed.removeAll(keepingCapacity: true) }
         let read = try BoundStatement(db, Self.signalsSQL, columns: Signal.self)

@@ -139,11 +139,16 @@ struct Facebook: ThreadFollower, Poster, AccountChecker {
                 let comments = try await call("GET", id + "/comments", query + (after.map { [("after", $0)] } ?? []), what: "the comments of \(id)")
                 // Our own answers are heard as ours; the rest are the customers'.
                 page.add(FacebookFormat().records(in: comments, context: FormatContext(config: Config())))
-                after = comments["paging"]?["next"] == nil ? nil : comments["paging"]?["cursors"]?["after"]?.string
+                after = Self.after(comments)
                 if since != nil, let after, page.mentions.count >= Self.budget { return ending(id + "~" + after) }
             } while since != nil && after != nil
         }
         return ending(nil)
+    }
+
+    /// The cursor of the page after `page`, while there is one.
+    static func after(_ page: JSONNode) -> String? {
+        page["paging"]?["next"] == nil ? nil : page["paging"]?["cursors"]?["after"]?.string
     }
 
     static func seconds(_ time: String?) -> Int64 {
@@ -199,10 +204,10 @@ struct Facebook: ThreadFollower, Poster, AccountChecker {
                                                                             ("since", String(since)), ("limit", "100")] + (next.map { [("after", $0)] } ?? []),
                                                   what: "the comments of \(id)")
                     heard += unheard(in: comments, as: FacebookFormat(), known: known)
-                    next = comments["paging"]?["next"] == nil ? nil : comments["paging"]?["cursors"]?["after"]?.string
+                    next = Self.after(comments)
                 } while next != nil
             }
-            after = feed["paging"]?["next"] == nil ? nil : feed["paging"]?["cursors"]?["after"]?.string
+            after = Self.after(feed)
         } while after != nil
         memory.keep(String(now), for: key)
         return heard

@@ -47,7 +47,7 @@ struct OAuthApp: Sendable {
                             scopes: ["identity", "privatemessages", "read", "submit"], clientID: clientID, clientInBasicAuth: true,
                             authorizeExtras: [("duration", "permanent")])
         case .youtube:
-            let secret = try clientSecret(account, secrets, "Google asks for the app's client secret too")
+            let secret = try credential("client_secret", account, secrets, "Google asks for the app's client secret too")
             return OAuthApp(authorizeURL: at("https://accounts.google.com", "/o/oauth2/v2/auth"), tokenURL: at("https://oauth2.googleapis.com", "/token"),
                             scopes: ["https://www.googleapis.com/auth/youtube.force-ssl"], clientID: clientID, clientSecret: secret,
                             authorizeExtras: [("access_type", "offline"), ("prompt", "consent")],
@@ -57,17 +57,13 @@ struct OAuthApp: Sendable {
             return OAuthApp(authorizeURL: at("https://www.facebook.com", "/\(Facebook.version)/dialog/oauth"),
                             tokenURL: at("https://graph.facebook.com", "/\(Facebook.version)/oauth/access_token"),
                             scopes: pages, clientID: clientID,
-                            clientSecret: try clientSecret(account, secrets, "Facebook signs every call with the app's secret"),
+                            clientSecret: try credential("client_secret", account, secrets, "Facebook signs every call with the app's secret"),
                             device: Device(codeURL: at("https://graph.facebook.com", "/\(Facebook.version)/device/login"),
                                            scopes: pages,
                                            statusURL: at("https://graph.facebook.com", "/\(Facebook.version)/device/login_status")))
         default:
             throw HeedError("\(account.name): a \(account.network.rawValue) account does not sign in with OAuth", .refused)
         }
-    }
-
-    private static func clientSecret(_ account: ConnectedAccount, _ secrets: Secrets, _ why: String) throws -> Secret {
-        try credential("client_secret", account, secrets, why)
     }
 
     /// The app's `credential` from the secrets, or an error that says why it is needed and where it goes.
@@ -93,11 +89,14 @@ struct OAuthApp: Sendable {
     /// network wants it.
     func tokenRequest(_ parameters: [(String, String)]) -> HTTPRequest { request(to: tokenURL, parameters) }
 
-    /// A form posted to one of the network's sign-in endpoints, the client identified as it wants.
-    func request(to url: URL, _ parameters: [(String, String)]) -> HTTPRequest {
+    /// A form posted to one of the network's sign-in endpoints, the client identified as it wants;
+    /// with `clientToken`, as Facebook's sign-in by a code wants it (`access_token=APP_ID|TOKEN`).
+    func request(to url: URL, _ parameters: [(String, String)], clientToken: Secret? = nil) -> HTTPRequest {
         var headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")]
         var form = parameters
-        if clientInBasicAuth {
+        if let clientToken {
+            form.insert(("access_token", clientID + "|" + clientToken.reveal()), at: 0)
+        } else if clientInBasicAuth {
             headers.append(("Authorization", "Basic " + Data((clientID + ":").utf8).base64EncodedString()))
         } else {
             form.append(("client_id", clientID))

@@ -38,13 +38,6 @@ public final class OAuthDeviceSignIn {
                 + "(the app's Settings › Advanced › Client token)")
     }
 
-    /// A form posted to the flow's endpoints, the app named as the network wants it.
-    private func request(to url: URL, _ parameters: [(String, String)]) -> HTTPRequest {
-        guard let clientToken else { return app.request(to: url, parameters) }
-        return HTTPRequest("POST", url, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
-                           body: Data(OAuthApp.form([("access_token", app.clientID + "|" + clientToken.reveal())] + parameters).utf8))
-    }
-
     /// RFC 8628's name for what the network said instead of a token: Google says it as the RFC
     /// does; Facebook by an error subcode.
     static func said(_ answer: JSONNode?) -> String? {
@@ -60,7 +53,7 @@ public final class OAuthDeviceSignIn {
     /// Asks the network for a code (RFC 8628 §3.1–3.2).
     public func start(http: any HTTPClient = URLSessionHTTPClient(), clock: any Clock) async throws -> Prompt {
         let scopes = device.scopes.joined(separator: clientToken == nil ? " " : ",")
-        let response = try await http.send(request(to: device.codeURL, [("scope", scopes)]))
+        let response = try await http.send(app.request(to: device.codeURL, [("scope", scopes)], clientToken: clientToken))
         guard response.status == 200 else {
             throw HeedError("\(account.name): the network gave no code: HTTP \(response.status)" + (NetworkError.message(in: response).map { " (\($0))" } ?? ""),
                             .notPermitted)
@@ -88,8 +81,8 @@ public final class OAuthDeviceSignIn {
             guard clock.now() < prompt.expiresAt else {
                 throw HeedError("\(account.name): the code \(prompt.userCode) ran out before it was typed: sign in again", .refused)
             }
-            let asked = device.statusURL.map { request(to: $0, [("code", prompt.deviceCode)]) }
-                ?? request(to: app.tokenURL, [("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", prompt.deviceCode)])
+            let asked = device.statusURL.map { app.request(to: $0, [("code", prompt.deviceCode)], clientToken: clientToken) }
+                ?? app.request(to: app.tokenURL, [("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", prompt.deviceCode)])
             let response = try await http.send(asked)
             if response.status == 200 {
                 return try await app.keep(try OAuthTokens.from(try response.json(), now: clock.now()), for: account, secrets: secrets, http: http, clock: clock)
