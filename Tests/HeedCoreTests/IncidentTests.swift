@@ -107,6 +107,42 @@ final class IncidentTests: XCTestCase {
         XCTAssertGreaterThan(found[0].count, 20)
     }
 
+    /// `heed run` stores a backlog batch by batch, newest pages first: its complaints wait for
+    /// detection until the backlog's last batch, or until it is cut short, and what is found
+    /// then is what one import of the same mentions finds.
+    func testABacklogStoredBatchByBatchIsOneImportToDetection() throws {
+        var random = SeededRandom(seed: 11)
+        let burstStart = start + 3 * 24 * 60 * minute - 10 * 60 * minute
+        let lines = outage(&random, count: 26, from: burstStart, minutes: 9, prefix: "burst")
+            + ordinary(&random, from: start, days: 3, perHour: 40).filter { $0.at < burstStart }
+        let mentions = lines.map {
+            IncomingMention(channel: "x", sourceID: $0.id, text: $0.text, createdAt: $0.at, author: IncomingAuthor(id: "a-\($0.id)", handle: "a-\($0.id)"))
+        }
+        let batches = stride(from: 0, to: mentions.count, by: 500).map { Array(mentions[$0..<min($0 + 500, mentions.count)]) }
+        let clock = FixedClock(RFC3339.string(fromMilliseconds: burstStart + 10 * minute))
+        var found: [String: [String]] = [:]
+        for way in ["one import", "batch by batch", "cut short"] {
+            let database = try AppDatabase.inMemory()
+            let ingester = Ingester(database: database, config: Config(), clock: clock)
+            if way == "one import" {
+                _ = try ingester.ingest(mentions: mentions, source: "account:x")
+            } else {
+                for (index, batch) in batches.enumerated() {
+                    let last = way == "batch by batch" && index == batches.count - 1
+                    _ = try ingester.ingest(mentions: batch, source: "account:x", continues: !last, alongside: nil)
+                    if !last { XCTAssertEqual(try incidents(database).count, 0, "\(way): batch \(index) waits for the backlog's end") }
+                }
+                if way == "cut short" { try ingester.finishContinuing() }
+            }
+            let incidents = try self.incidents(database, now: burstStart + 10 * minute)
+            XCTAssertEqual(incidents.count, 1, way)
+            found[way] = try incidents.flatMap { [$0.title] + (try memberSources(database, $0.id)).sorted() }
+        }
+        XCTAssertGreaterThan(found["one import"]!.count, 20)
+        XCTAssertEqual(found["batch by batch"], found["one import"])
+        XCTAssertEqual(found["cut short"], found["one import"])
+    }
+
     func testATermThatIsUsuallyThisBusyIsNoBurstButARareOneIs() throws {
         let database = try AppDatabase.inMemory()
         var config = Config()

@@ -255,7 +255,7 @@ final class MastodonConnectorTests: XCTestCase {
         XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") }, 100)
         XCTAssertEqual(try database.read { db in try String.fetchOne(db, sql: "SELECT cursor FROM account_state") }, "100")
         XCTAssertEqual(server.requests.map { $0.query("min_id") ?? "" }, ["0", "40", "80"], "forward from the mark, a full page meaning more")
-        XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE kind = 'ingest'") }, 1,
-                       "one import for the three pages")
+        XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE kind = 'ingest'") }, 2,
+                       "the first page stored while the next are fetched, those two taken together")
     }
 }

@@ -39,6 +39,8 @@ public final class Ingester {
     /// Moved on as records are read, for a progress line.
     public var progress: IngestProgress?
 
+    /// The import a call with `continues` left going.
+    private var continuing: MentionUpsert?
     /// Whether the connection's page cache was set (once per ingester, not per file).
     private var prepared = false
 
@@ -255,10 +257,16 @@ public final class Ingester {
         try ingest(mentions: mentions, source: source, alongside: nil)
     }
 
-    func ingest<S: Sequence<IncomingMention>>(mentions: S, source: String, alongside: ((Database) throws -> Void)?) throws -> IngestReport {
+    /// With `continues`, more of the same import follows in the next call (a connector's backlog,
+    /// stored batch by batch): the complaints it stored wait for incident detection with the
+    /// next call's, as an import's batches do, until a call without it or `finishContinuing`.
+    func ingest<S: Sequence<IncomingMention>>(mentions: S, source: String, continues: Bool = false,
+                                              alongside: ((Database) throws -> Void)?) throws -> IngestReport {
         try prepareConnection()
         var report = IngestReport(source: source)
-        let upsert = MentionUpsert(config: config, now: clock.now())
+        // A call that fails leaves nothing to go on with: its complaints may have been rolled back.
+        let upsert = continuing.map { $0.resumed(now: clock.now()) } ?? MentionUpsert(config: config, now: clock.now())
+        continuing = nil
         var iterator = mentions.makeIterator()
         var finished = false
         while !finished {
@@ -277,10 +285,18 @@ public final class Ingester {
                 try finishBatch(upsert, records: records, budget: budget, in: db)
                 if finished { try alongside?(db) }
             }
-            try detectIncidents(upsert, atEnd: finished)
+            try detectIncidents(upsert, atEnd: finished && !continues)
         }
         try logIngest(report)
+        if continues { continuing = upsert }
         return report
+    }
+
+    /// Looks for incidents among the complaints a call with `continues` left waiting.
+    func finishContinuing() throws {
+        guard let upsert = continuing else { return }
+        continuing = nil
+        try detectIncidents(upsert, atEnd: true)
     }
 
     /// One batch's transaction, in turn with the operators' actions.

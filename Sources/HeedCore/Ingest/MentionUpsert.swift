@@ -11,7 +11,7 @@ final class MentionUpsert {
     enum Outcome { case new, updated, unchanged }
 
     private let config: Config
-    private let now: Int64
+    private var now: Int64
     private var handles: [HandleKey: CachedHandle] = [:]
     private static let handleCacheLimit = 50_000
     private var sql: IngestStatements!
@@ -45,6 +45,15 @@ final class MentionUpsert {
         self.config = config
         self.now = now
         triager = Triager(config: config)
+    }
+
+    /// The same import going on later: what it knows of contact handles is read again (between
+    /// its calls operators may have merged or erased contacts), what it triaged and the
+    /// complaints waiting for incident detection carry on.
+    func resumed(now: Int64) -> MentionUpsert {
+        self.now = now
+        handles.removeAll(keepingCapacity: true)
+        return self
     }
 
     /// Prepares the batch's statements; `end` must follow inside the same database access.

@@ -20,6 +20,7 @@ struct ListenPart: ServicePart {
     private let failures = Counter()
     private let followed = Every()
     private let streamBackoff = StreamBackoff()
+    private let imports: Imports
 
     /// `queue` is where the part writes the cache: the listeners share one (their imports take
     /// turns on the cache's lock anyway, and one at a time holds one import's memory).
@@ -32,6 +33,14 @@ struct ListenPart: ServicePart {
         self.clock = clock
         self.logger = logger
         self.queue = queue
+        imports = Imports(Ingester(database: database, config: config, clock: clock))
+    }
+
+    /// The part's importer, kept from batch to batch so that a backlog's batches are one import
+    /// to incident detection. Used only on the part's queue.
+    private final class Imports: @unchecked Sendable {
+        let ingester: Ingester
+        init(_ ingester: Ingester) { self.ingester = ingester }
     }
 
     var name: String { "listen:" + account.name }
@@ -101,7 +110,7 @@ struct ListenPart: ServicePart {
         let now = clock.now()
         var page: ListenedPage
         do {
-            page = try await take(listener, since: state.mark)
+            page = try await take(listener, since: state.mark, first: true)
         } catch let error as NetworkError {
             return (try await trouble(error, state: state), false)
         }
@@ -113,8 +122,13 @@ struct ListenPart: ServicePart {
         while true {
             let batch = page
             async let following = batch.more && !Task.isShuttingDownGracefully ? try? take(listener, since: batch.mark) : nil
-            try await store(batch)
-            guard let next = await following else { return batch.more ? (0, false) : (Int64(account.pollSeconds) * 1000, true) }
+            try await store(batch, continues: batch.more)
+            guard let next = await following else {
+                guard batch.more else { return (Int64(account.pollSeconds) * 1000, true) }
+                // Cut short (trouble, or stopping): what the backlog stored is still looked over.
+                try await blocking(queue) { [imports] in try imports.ingester.finishContinuing() }
+                return (0, false)
+            }
             page = next
         }
     }
@@ -183,8 +197,9 @@ struct ListenPart: ServicePart {
 
     /// Pages that wait, taken together up to a batch, to be stored in one transaction with the
     /// last one's mark: a backlog is a few imports, not a commit a page. A page that fails after
-    /// others were taken ends the batch; the next round meets the trouble again.
-    private func take(_ listener: any Listener, since start: ListenMark) async throws -> ListenedPage {
+    /// others were taken ends the batch; the next round meets the trouble again. A poll's `first`
+    /// batch is one call's pages: it is stored while the next is fetched, not after.
+    private func take(_ listener: any Listener, since start: ListenMark, first: Bool = false) async throws -> ListenedPage {
         let database = database
         var taken: ListenedPage?
         var mark = start
@@ -193,7 +208,7 @@ struct ListenPart: ServicePart {
                 let next = try await listener.listen(since: mark) { channel, sourceID in Self.known(database, channel, sourceID) }
                 taken = taken.map { $0.followed(by: next) } ?? next
                 mark = next.mark
-                guard next.more, taken!.mentions.count < Self.batch, !Task.isShuttingDownGracefully else { break }
+                guard !first, next.more, taken!.mentions.count < Self.batch, !Task.isShuttingDownGracefully else { break }
             }
         } catch where taken != nil {
             logger.warning("stopped paging", metadata: ["error": "\(error)"])
@@ -202,11 +217,12 @@ struct ListenPart: ServicePart {
         return taken!
     }
 
-    /// Stores a batch and the account's new mark in one transaction.
-    private func store(_ page: ListenedPage) async throws {
-        let (database, config, clock, account) = (database, config, clock, account)
+    /// Stores a batch and the account's new mark in one transaction; `continues` when more of a
+    /// backlog follows.
+    private func store(_ page: ListenedPage, continues: Bool = false) async throws {
+        let (imports, clock, account) = (imports, clock, account)
         let report = try await blocking(queue) {
-            try Ingester(database: database, config: config, clock: clock).ingest(mentions: page.mentions, source: "account:" + account.name) { db in
+            try imports.ingester.ingest(mentions: page.mentions, source: "account:" + account.name, continues: continues) { db in
                 try AccountState.update(db, account: account.name, now: clock.now()) { s in
                     (s.cursor, s.etag, s.lastModified) = (page.mark.cursor, page.mark.etag, page.mark.lastModified)
                     (s.lastPollAt, s.lastOkAt, s.stopped) = (clock.now(), clock.now(), false)

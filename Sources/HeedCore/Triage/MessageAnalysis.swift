@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a message is, as far as triage can tell from its text.
 public enum MentionKind: String, Sendable, CaseIterable, Codable {
     case question, complaint, praise, idea, spam, other
@@ -117,5 +119,21 @@ public struct MessageAnalyzer: Sendable {
         if sentiment >= 0.3 { return (.praise, "positive") }
         if sentiment >= 0, let thanks = praise.matches(in: words, negated: negations).first { return (.praise, "\"\(thanks.text)\"") }
         return (.other, "no cue")
+    }
+}
+
+extension MessageAnalyzer {
+    private static let sharedLock = NSLock()
+    nonisolated(unsafe) private static var lastShared: (keywords: [String: [String]], analyzer: MessageAnalyzer)?
+
+    /// The built-in lexicon and cues with `keywords`, built once for as long as the keywords stay
+    /// the same (a process reads one config).
+    static func shared(keywords: [String: [String]]) -> MessageAnalyzer {
+        sharedLock.lock()
+        defer { sharedLock.unlock() }
+        if let last = lastShared, last.keywords == keywords { return last.analyzer }
+        let analyzer = MessageAnalyzer(keywords: keywords)
+        lastShared = (keywords, analyzer)
+        return analyzer
     }
 }

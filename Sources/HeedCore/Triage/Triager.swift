@@ -10,8 +10,9 @@ import GRDB
 public final class Triager {
     public let config: Config
     /// Built when first needed: its lexicon takes ~20 ms to load, and bringing the clock's part
-    /// up to date (what `heed queue` and the screen do on start) never reads a message.
-    public private(set) lazy var analyzer = MessageAnalyzer(keywords: config.triage.keywords)
+    /// up to date (what `heed queue` and the screen do on start) never reads a message. Shared
+    /// by the process's triagers of the same keywords: `heed run` triages each poll's batch anew.
+    public private(set) lazy var analyzer = MessageAnalyzer.shared(keywords: config.triage.keywords)
     let rules: RuleSet
     let clock: SLAClock
     let incidents: IncidentDetector
