@@ -75,6 +75,47 @@ extension StallingInputTests {
                       "\(probe.rejections)")
     }
 
+    /// In a document read whole, a string longer than any field may be is dropped as it is read
+    /// (a 200 MB post once took 450 MB): its record is refused naming the field and the length,
+    /// the others are stored.
+    func testAStringOverTheLimitInADocumentIsDroppedAsItIsRead() throws {
+        let folder = TemporaryFolder()
+        let huge = String(repeating: "fees ", count: 1_100_000)
+        let document = #"{"data": [{"id": "1", "text": "\#(huge)\"quoted\"", "author_id": "9", "created_at": "2026-11-23T09:00:00.000Z"}, "#
+            + #"{"id": "2", "text": "a fine one", "author_id": "9", "created_at": "2026-11-23T09:01:00.000Z"}, "#
+            + #"{"id": "3", "text": "named at length", "author_id": "8", "created_at": "2026-11-23T09:02:00.000Z"}], "#
+            + #""includes": {"users": [{"id": "9", "username": "dana", "name": "Dana"}, {"id": "8", "username": "eve", "name": "\#(huge)"}]}}"#
+        // Over several lines it is one document, read whole; on one line it is a JSON line.
+        for (name, file) in [("document", "{\n" + document.dropFirst()), ("line", document)] {
+            let probe = try IngestProbe.file(folder.write("x-\(name).json", file))
+            XCTAssertEqual(probe.report.new, 1, name)
+            XCTAssertEqual(try probe.database.read { db in try String.fetchAll(db, sql: "SELECT text FROM mention") }, ["a fine one"])
+            XCTAssertEqual(probe.rejections.map(\.field), ["text", "author name"], name)
+            // The length as written in the document where it was dropped (its escapes too), else as read.
+            XCTAssertEqual(probe.rejections.map(\.reason), ["\(name == "document" ? 5_500_010 : 5_500_008) bytes, longer than the "
+                                                            + "\(HeedJSONLines.maximumTextBytes) bytes a text may have",
+                                                            "5500000 bytes, longer than the \(LongStrings.limit) bytes a field may have"], name)
+        }
+    }
+
+    /// Strings are told by their quotes, escaped quotes and backslashes included, wherever the
+    /// reads split them.
+    func testLongStringsAreFoundAcrossReadsAndEscapes() throws {
+        let json = Array(#"{"kept": "ab\"c\\", "long": "0123456789\"x", "after": [1, "\\"]}"#.utf8)
+        for piece in [1, 3, json.count] {
+            var strings = LongStrings(limit: 8)
+            var document: [UInt8] = []
+            for start in stride(from: 0, to: json.count, by: piece) { strings.append(json[start..<min(start + piece, json.count)], to: &document) }
+            let parsed = try JSONParser.parse(document)
+            XCTAssertEqual(parsed["kept"]?.string, #"ab"c\"#, "read \(piece) bytes at a time")
+            XCTAssertEqual(parsed["long"]?.string, "\u{0}heed:dropped-string:13")
+            guard case .array(let after)? = parsed["after"]?.value else { return XCTFail("\(parsed)") }
+            XCTAssertEqual(after.last?.string, "\\")
+            XCTAssertTrue(strings.dropped)
+            XCTAssertEqual(LongStrings.dropped(in: parsed["long"]?.string), 13)
+        }
+    }
+
     /// A 40 MB attachment is refused while it is read, naming where its message starts, and the
     /// message after it is read as usual.
     func testAMessageOverTheLimitIsRefusedAsItIsRead() throws {

@@ -43,6 +43,8 @@ final class ParsedChunks: @unchecked Sendable {
     private let context: FormatContext
     private var format: (any MentionFormat)?
     private var chunk = Chunk()
+    /// Whether the document being read had strings too long to keep.
+    private var dropped = false
 
     /// Starts reading `fd` from `offset` (line `firstLine`). The reader works on a duplicate of
     /// the descriptor and closes it when done, so the caller may close `fd` at any time without
@@ -153,7 +155,9 @@ final class ParsedChunks: @unchecked Sendable {
 
     /// Reads the whole file as one JSON document; false when it does not parse (then it is lines).
     private func readDocument(fd: Int32) throws -> Bool {
-        let bytes = try readAll(fd: fd)
+        var longStrings = LongStrings()
+        let bytes = try readAll(fd: fd) { longStrings.append($0, to: &$1) }
+        dropped = longStrings.dropped
         let document: JSONNode
         do {
             document = try JSONParser.parse(bytes)
@@ -170,8 +174,8 @@ final class ParsedChunks: @unchecked Sendable {
         return true
     }
 
-    /// The whole file, refusing one larger than a document may be.
-    private func readAll(fd: Int32) throws -> [UInt8] {
+    /// The whole file, refusing one larger than a document may be; `adding` keeps what it reads.
+    private func readAll(fd: Int32, adding: (ArraySlice<UInt8>, inout [UInt8]) -> Void = { $1 += $0 }) throws -> [UInt8] {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var offset: off_t = 0
@@ -182,9 +186,9 @@ final class ParsedChunks: @unchecked Sendable {
                 throw HeedError("\(source): read failed: \(String(cString: strerror(errno)))", .unreadable)
             }
             if count == 0 { break }
-            bytes += buffer[0..<count]
+            adding(buffer[0..<count], &bytes)
             offset += off_t(count)
-            guard bytes.count <= Self.maximumDocumentBytes else {
+            guard offset <= Self.maximumDocumentBytes else {
                 throw HeedError("\(source): one document larger than \(Self.maximumDocumentBytes >> 20) MiB; split it (or write JSON Lines)", .badData)
             }
         }
@@ -270,11 +274,21 @@ final class ParsedChunks: @unchecked Sendable {
     }
 
     /// One limit for every format: a text longer than heed's own format allows is refused,
-    /// saying so, rather than stored (no post on any network comes near it).
-    static func checked(_ mention: IncomingMention, line: Int) -> Item {
-        let bytes = mention.text.utf8.count
-        guard bytes <= HeedJSONLines.maximumTextBytes else {
-            return .rejected(Rejection(line: line, field: "text", reason: "\(bytes) bytes, longer than the \(HeedJSONLines.maximumTextBytes) bytes a text may have"), raw: nil)
+    /// saying so, rather than stored (no post on any network comes near it), and so is a record
+    /// with any other field over `LongStrings.limit`, or with a string `dropped` as its document
+    /// was read (`LongStrings`).
+    static func checked(_ mention: IncomingMention, line: Int, dropped: Bool = false) -> Item {
+        func length(_ value: String?) -> Int { (dropped ? LongStrings.dropped(in: value) : nil) ?? value?.utf8.count ?? 0 }
+        func refused(_ field: String, _ bytes: Int, _ limit: Int, _ what: String) -> Item {
+            .rejected(Rejection(line: line, field: field, reason: "\(bytes) bytes, longer than the \(limit) bytes \(what) may have"), raw: nil)
+        }
+        let text = length(mention.text)
+        guard text <= HeedJSONLines.maximumTextBytes else { return refused("text", text, HeedJSONLines.maximumTextBytes, "a text") }
+        let fields: [(String, String?)] = [("source id", mention.sourceID), ("author id", mention.author.id), ("author handle", mention.author.handle),
+                                           ("author name", mention.author.name), ("url", mention.url), ("in reply to", mention.inReplyTo),
+                                           ("thread id", mention.threadID), ("lang", mention.lang), ("extra", mention.extra)]
+        for (field, value) in fields where length(value) > LongStrings.limit {
+            return refused(field, length(value), LongStrings.limit, "a field")
         }
         return .mention(mention)
     }
@@ -359,7 +373,7 @@ final class ParsedChunks: @unchecked Sendable {
         }
         for record in format!.records(in: document, context: context) {
             switch record {
-            case .mention(let mention): chunk.items.append(Self.checked(mention, line: document.line))
+            case .mention(let mention): chunk.items.append(Self.checked(mention, line: document.line, dropped: dropped))
             case .rejected(let rejection, let node): chunk.items.append(.rejected(rejection, raw: node.map { Array(JSONWriter.string($0).utf8) } ?? raw))
             }
         }
