@@ -26,22 +26,29 @@ struct ActionsBench: ParsableCommand {
     @Option(help: "Mentions of a file imported into the same cache while the operators act (0: none); the import stops when they are done.")
     var besideImport = 0
 
+    @Option(help: "A file of one's own imported beside them instead (the hostile corpus, say); the import ends with the file or when they are done.")
+    var besideFile: String?
+
     func run() throws {
         // Only this binary runs (as each operator's process): no release `heed` to build.
         try FileManager.default.createDirectory(atPath: options.dir, withIntermediateDirectories: true)
         let cache = "\(options.dir)/actions.sqlite"
-        let importFile = "\(options.dir)/beside-import.jsonl"
-        if besideImport > 0 { try IngestBench.writeMentions(count: besideImport, to: importFile, config: try ActionsRun.config(operators: operators)) }
+        let importFile = besideFile ?? "\(options.dir)/beside-import.jsonl"
+        if besideImport > 0 && besideFile == nil {
+            try IngestBench.writeMentions(count: besideImport, to: importFile, config: try ActionsRun.config(operators: operators))
+        }
+        let importing = besideImport > 0 || besideFile != nil
         // Flat out (every process acting back to back: on 2 cores, 8 processes queue for the CPU
         // too), then at a pace still far above a person's. Beside an import, only the run at the
         // operators' pace: flat out, eight processes and the import only contend for the two cores.
-        for pause in besideImport > 0 ? [pause] : pause > 0 ? [0, pause] : [0] {
-            let beside = besideImport > 0 ? BesideImport(file: importFile, operators: operators) : nil
+        for pause in importing ? [pause] : pause > 0 ? [0, pause] : [0] {
+            let beside = importing ? BesideImport(file: importFile, operators: operators) : nil
             let result = try ActionsRun.run(worker: CommandLine.arguments[0], cache: cache, folder: options.dir, operators: operators, count: count,
                                             conversations: conversations, pauseMilliseconds: pause, beside: beside)
             if let done = result.besideImport {
-                print("beside them, an import of \(besideImport) mentions stored \(done.records) at \(format(Double(done.records) / done.seconds, 0)) a second "
-                    + "until they were done (target for the operators meanwhile: p99 < 50 ms)")
+                print("beside them, an import of \(besideFile ?? "\(besideImport) mentions") stored \(done.records) at "
+                    + "\(format(Double(done.records) / done.seconds, 0)) a second in \(format(done.seconds)) s "
+                    + "(target for the operators meanwhile: p99 < 50 ms)")
                 let held = done.lockHeld.sorted().map { $0 * 1000 }
                 print("  the import's transactions (\(held.count)) held the write lock: median \(format(ActionsRun.percentile(held, 0.5), 1)) ms, "
                     + "p99 \(format(ActionsRun.percentile(held, 0.99), 1)) ms, max \(format(held.last ?? 0, 1)) ms (target: ≤ 100 ms)")
