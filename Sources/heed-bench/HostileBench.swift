@@ -54,6 +54,7 @@ struct HostileBench: ParsableCommand {
         ("a feed item of x and 50,000 <", "less-than.rss", { try Self.feed("x" + String(repeating: "<", count: 50_000)).write(toFile: $0, atomically: false, encoding: .utf8) }),
         ("a feed item of 10 MB of HTML", "html.rss", { try Self.feed(String(repeating: "<p>word &amp; <b>word</b></p>", count: 350_000)).write(toFile: $0, atomically: false, encoding: .utf8) }),
         ("a post of 200 MB of text", "huge-post.jsonl", { try Self.hugePost(megabytes: 200, to: $0) }),
+        ("an X API response of 200 MB, one post's text", "huge-response.json", { try Self.hugeResponse(megabytes: 200, to: $0) }),
         ("a mail of 150 MB of text", "huge-mail.mbox", { try Self.hugeMail(megabytes: 150, base64: false, to: $0) }),
         ("a mail with a 64 MB base64 part", "base64.mbox", { try Self.hugeMail(megabytes: 64, base64: true, to: $0) }),
     ]
@@ -106,6 +107,17 @@ struct HostileBench: ParsableCommand {
         let block = String(repeating: "fees ", count: 200_000)
         for _ in 0..<megabytes { try output.write(block) }
         try output.write("\"}\n")
+    }
+
+    /// An API response saved as it came, over several lines (so read whole), one of its posts 200 MB.
+    static func hugeResponse(megabytes: Int, to path: String) throws {
+        let output = try IngestBench.Output(path)
+        defer { output.close() }
+        try output.write("{\"data\": [\n" + #"{"id": "1", "text": "a fine one", "author_id": "9", "created_at": "2026-11-23T09:00:00.000Z"},"# + "\n")
+        try output.write(#"{"id": "2", "author_id": "9", "created_at": "2026-11-23T09:01:00.000Z", "text": ""#)
+        let block = String(repeating: "fees ", count: 200_000)
+        for _ in 0..<megabytes { try output.write(block) }
+        try output.write("\"}],\n" + #""includes": {"users": [{"id": "9", "username": "dana", "name": "Dana"}]}}"# + "\n")
     }
 
     static func hugeMail(megabytes: Int, base64: Bool, to path: String) throws {
