@@ -53,6 +53,24 @@ final class ImportBesideOperatorsTests: XCTestCase {
         XCTAssertEqual(try CacheDump.text(first), try CacheDump.text(alone))
     }
 
+    /// What an import writes is copied from the WAL into the cache by the import itself after
+    /// each of its turns, not by SQLite at whichever commit passes a thousand pages (inside a
+    /// turn, where operators wait through it): the cache file alone holds every mention once
+    /// the import is done, and the connection checkpoints by itself again afterwards.
+    func testAnImportCheckpointsItsWritesOutsideTheOperatorsTurns() throws {
+        let config = try ExampleConfig.load()
+        let cache = folder.file("cache.sqlite")
+        let database = try AppDatabase.open(path: cache)
+        let ingester = Ingester(database: database, config: config, clock: clock)
+        ingester.lockBudget = 0.005
+        _ = try ingester.ingest(mentions: Array(DemoGenerator(size: 2_000, seed: 5, now: clock.now(), config: config)), source: "burst")
+        XCTAssertGreaterThan(ingester.lockHeld.count, 5)
+        XCTAssertEqual(try database.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }, 1_000)
+        let alone = folder.file("alone.sqlite")
+        try FileManager.default.copyItem(atPath: cache, toPath: alone)
+        XCTAssertEqual(try DatabaseQueue(path: alone).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") }, 2_000)
+    }
+
     func testTheHolderSeesThatSomeoneWaits() throws {
         let cache = folder.file("cache.sqlite")
         _ = try AppDatabase.open(path: cache)

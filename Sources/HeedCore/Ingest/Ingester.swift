@@ -70,6 +70,8 @@ public final class Ingester {
     public func ingest(paths: [String], format: (any MentionFormat)? = nil,
                        each: (String, Result<IngestReport, HeedError>) throws -> Void) throws {
         try prepareConnection()
+        let resumeAutoCheckpoint = try checkpointingItself()
+        defer { resumeAutoCheckpoint() }
         let upsert = MentionUpsert(config: config, now: clock.now())
         // Read once, before any transaction: files are opened ahead from inside one.
         let positions = try database.read { db in
@@ -263,6 +265,8 @@ public final class Ingester {
     func ingest<S: Sequence<IncomingMention>>(mentions: S, source: String, continues: Bool = false,
                                               alongside: ((Database) throws -> Void)?) throws -> IngestReport {
         try prepareConnection()
+        let resumeAutoCheckpoint = try checkpointingItself()
+        defer { resumeAutoCheckpoint() }
         var report = IngestReport(source: source)
         // A call that fails leaves nothing to go on with: its complaints may have been rolled back.
         let upsert = continuing.map { $0.resumed(now: clock.now()) } ?? MentionUpsert(config: config, now: clock.now())
@@ -316,6 +320,20 @@ public final class Ingester {
         }
     }
 
+    /// While it runs, the import checkpoints the WAL itself after each transaction, once the
+    /// operators' turn is given back, rather than SQLite at the commit that passes a thousand
+    /// pages: that commit is inside the turn, and copying the pages held it up to 300 ms (an
+    /// operator's slowest actions beside an import were those). Returns what sets it back.
+    private func checkpointingItself() throws -> () -> Void {
+        guard turns != nil else { return {} }
+        let pages = try database.writeWithoutTransaction { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 1_000
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            return pages
+        }
+        return { [database] in try? database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") } }
+    }
+
     /// Incidents among the complaints stored since they were last looked for, once there are
     /// `detectionBatch` of them or the import is `atEnd`: looked for outside the lock, and written
     /// in a transaction of their own when there are any. Every `detectionBatch` complaints and at
@@ -331,11 +349,13 @@ public final class Ingester {
     static let detectionBatch = 5_000
 
     /// Holds the action lock for `body`, then rests a moment so that an operator woken as it
-    /// was let go takes it before the next batch does.
+    /// was let go takes it before the next batch does, and checkpoints what `body` wrote while
+    /// they act (`checkpointingItself`).
     private func takingTurns(_ body: () throws -> Void) throws {
         guard let turns else { return try body() }
         try turns.holding(body)
         usleep(Self.restMicroseconds)
+        try database.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
     }
 
     static let restMicroseconds: UInt32 = 1_000
