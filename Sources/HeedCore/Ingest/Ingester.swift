@@ -41,6 +41,8 @@ public final class Ingester {
 
     /// The import a call with `continues` left going.
     private var continuing: MentionUpsert?
+    /// Whether the running import checkpoints the WAL itself (`checkpointingItself`).
+    private var checkpointsItself = false
     /// Whether the connection's page cache was set (once per ingester, not per file).
     private var prepared = false
 
@@ -265,7 +267,7 @@ public final class Ingester {
     func ingest<S: Sequence<IncomingMention>>(mentions: S, source: String, continues: Bool = false,
                                               alongside: ((Database) throws -> Void)?) throws -> IngestReport {
         try prepareConnection()
-        let resumeAutoCheckpoint = try checkpointingItself()
+        let resumeAutoCheckpoint = try checkpointingItself(mentions.underestimatedCount >= Self.checkpointingFrom)
         defer { resumeAutoCheckpoint() }
         var report = IngestReport(source: source)
         // A call that fails leaves nothing to go on with: its complaints may have been rolled back.
@@ -323,16 +325,25 @@ public final class Ingester {
     /// While it runs, the import checkpoints the WAL itself after each transaction, once the
     /// operators' turn is given back, rather than SQLite at the commit that passes a thousand
     /// pages: that commit is inside the turn, and copying the pages held it up to 300 ms (an
-    /// operator's slowest actions beside an import were those). Returns what sets it back.
-    private func checkpointingItself() throws -> () -> Void {
-        guard turns != nil else { return {} }
+    /// operator's slowest actions beside an import were those). Not for a few mentions (a reply
+    /// sent, a quiet poll): one commit, and a checkpoint each would only slow them. Returns what
+    /// sets it back.
+    private func checkpointingItself(_ worthIt: Bool = true) throws -> () -> Void {
+        guard worthIt, turns != nil else { return {} }
         let pages = try database.writeWithoutTransaction { db in
             let pages = try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 1_000
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
             return pages
         }
-        return { [database] in try? database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") } }
+        checkpointsItself = true
+        return { [self] in
+            checkpointsItself = false
+            try? database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
+        }
     }
+
+    /// Mentions made in memory from which an import checkpoints itself.
+    static let checkpointingFrom = 100
 
     /// Incidents among the complaints stored since they were last looked for, once there are
     /// `detectionBatch` of them or the import is `atEnd`: looked for outside the lock, and written
@@ -355,7 +366,7 @@ public final class Ingester {
         guard let turns else { return try body() }
         try turns.holding(body)
         usleep(Self.restMicroseconds)
-        try database.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+        if checkpointsItself { try database.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") } }
     }
 
     static let restMicroseconds: UInt32 = 1_000
