@@ -29,6 +29,9 @@ struct ActionsBench: ParsableCommand {
     @Option(help: "A file of one's own imported beside them instead (the hostile corpus, say); the import ends with the file or when they are done.")
     var besideFile: String?
 
+    @Option(help: "The import's lock budget in milliseconds, as `heed ingest --lock-budget` takes it.")
+    var lockBudget = Ingester.defaultLockBudget * 1000
+
     func run() throws {
         // Only this binary runs (as each operator's process): no release `heed` to build.
         try FileManager.default.createDirectory(atPath: options.dir, withIntermediateDirectories: true)
@@ -42,7 +45,7 @@ struct ActionsBench: ParsableCommand {
         // too), then at a pace still far above a person's. Beside an import, only the run at the
         // operators' pace: flat out, eight processes and the import only contend for the two cores.
         for pause in importing ? [pause] : pause > 0 ? [0, pause] : [0] {
-            let beside = importing ? BesideImport(file: importFile, operators: operators) : nil
+            let beside = importing ? BesideImport(file: importFile, operators: operators, lockBudget: lockBudget > 0 ? lockBudget / 1000 : nil) : nil
             let result = try ActionsRun.run(worker: CommandLine.arguments[0], cache: cache, folder: options.dir, operators: operators, count: count,
                                             conversations: conversations, pauseMilliseconds: pause, beside: beside)
             if let done = result.besideImport {
@@ -231,8 +234,10 @@ public final class BesideImport: @unchecked Sendable {
     private var outcome: Swift.Result<Stored, Error>?
     private let done = DispatchSemaphore(value: 0)
 
-    init(file: String, operators: Int) {
-        (self.file, self.operators) = (file, operators)
+    let lockBudget: Double?
+
+    init(file: String, operators: Int, lockBudget: Double? = Ingester.defaultLockBudget) {
+        (self.file, self.operators, self.lockBudget) = (file, operators, lockBudget)
     }
 
     func start(cache: String) throws {
@@ -244,6 +249,7 @@ public final class BesideImport: @unchecked Sendable {
                 defer { try? database.close() }
                 let ingester = Ingester(database: database, config: config, clock: FixedClock(benchNow))
                 ingester.shouldStop = { [self] in lock.withLock { stopping } }
+                ingester.lockBudget = lockBudget
                 let report = try ingester.ingest(path: file)
                 return (report.new + report.updated + report.unchanged, Double(DispatchTime.now().uptimeNanoseconds - began.uptimeNanoseconds) / 1e9,
                         ingester.lockHeld)
