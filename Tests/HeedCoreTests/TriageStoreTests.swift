@@ -270,6 +270,10 @@ final class TriageStoreTests: XCTestCase {
         }
         XCTAssertEqual(events, 6)
         XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") }, 9, "nothing is deleted")
+        let plan = try database.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Triager.campaignCopiesSQL, arguments: [1, 0, 1]).map { $0["detail"] as String }
+        }.joined(separator: " ")
+        XCTAssertTrue(plan.contains("INDEX conversation_open_latest"), "a campaign's open copies are found without reading every copy's conversation: \(plan)")
     }
 
     func testFingerprintsIgnoreHandlesLinksNumbersAndCaseButNotWords() {

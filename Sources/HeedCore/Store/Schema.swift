@@ -29,6 +29,7 @@ enum Schema {
         migrator.registerMigration("v19-event-uid", migrate: v19EventUID)
         migrator.registerMigration("v20-clock-check", migrate: v20ClockCheck)
         migrator.registerMigration("v21-posts-read", migrate: v21PostsRead)
+        migrator.registerMigration("v22-open-copies", migrate: v22OpenCopies)
         return migrator
     }
 
@@ -624,6 +625,16 @@ enum Schema {
         try db.execute(sql: """
             ALTER TABLE account_state ADD COLUMN usage_month TEXT;
             ALTER TABLE account_state ADD COLUMN posts_read INTEGER NOT NULL DEFAULT 0;
+            """)
+    }
+
+    /// A campaign found makes spam of its open copies: each is found through the open
+    /// conversations' latest customer messages, a small index, rather than by reading the
+    /// conversation of every copy (a campaign of thousands was read again by every batch that
+    /// brought one more, inside the operators' turn).
+    private static func v22OpenCopies(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE INDEX conversation_open_latest ON conversation(latest_customer_mention_id) WHERE status = 'open';
             """)
     }
 }

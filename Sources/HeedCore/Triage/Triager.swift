@@ -78,6 +78,15 @@ public final class Triager {
         WHERE c.id = ?1
         """
 
+    /// The open conversations whose latest customer message is one of a campaign's copies in a
+    /// time span (spam is judged on that message): through the open conversations' own index,
+    /// not the conversation of every copy, as a campaign of thousands is read again by every
+    /// batch that brings one more copy.
+    static let campaignCopiesSQL = """
+        SELECT c.id FROM mention m JOIN conversation c ON c.latest_customer_mention_id = m.id
+        WHERE m.text_hash = ? AND m.created_at BETWEEN ? AND ? AND c.status = 'open'
+        """
+
     /// How far a conversation's earlier ones in the repeat window are counted: further than the
     /// points reach would only cost time (a spammer's thousands).
     var repeatCap: Int {
@@ -190,10 +199,7 @@ public final class Triager {
                 WHERE id IN (\(campaign.map(String.init).joined(separator: ","))) GROUP BY text_hash
                 """) {
                 let first: Int64 = span["first"], last: Int64 = span["last"]
-                copies.formUnion(try Int64.fetchAll(db, sql: """
-                    SELECT DISTINCT m.conversation_id FROM mention m JOIN conversation c ON c.id = m.conversation_id
-                    WHERE m.text_hash = ? AND m.created_at BETWEEN ? AND ? AND c.status = 'open'
-                    """, arguments: [span["text_hash"] as Int64, first - window, last + window]))
+                copies.formUnion(try Int64.fetchAll(db, sql: Self.campaignCopiesSQL, arguments: [span["text_hash"] as Int64, first - window, last + window]))
             }
             pass = copies.filter { !done.contains($0) }.sorted()
             copiesOf = Set(pass)
