@@ -53,7 +53,7 @@ struct ActionsBench: ParsableCommand {
                     + "\(format(Double(done.records) / done.seconds, 0)) a second in \(format(done.seconds)) s "
                     + "(target for the operators meanwhile: p99 < 50 ms)")
                 let held = done.lockHeld.sorted().map { $0 * 1000 }
-                print("  the import's transactions (\(held.count)) held the write lock: median \(format(ActionsRun.percentile(held, 0.5), 1)) ms, "
+                print("  the import's turns on the write lock (\(held.count): its transactions, and the incidents it found written) held it: median \(format(ActionsRun.percentile(held, 0.5), 1)) ms, "
                     + "p99 \(format(ActionsRun.percentile(held, 0.99), 1)) ms, max \(format(held.last ?? 0, 1)) ms (target: ≤ 100 ms)")
             }
             let latencies = result.latencies.sorted()
