@@ -143,6 +143,43 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(found["cut short"], found["one import"])
     }
 
+    /// An outage's hundreds of complaints are put in their incident a few at a time, each turn
+    /// on the write lock as short as the operators need, and what many turns write is what one
+    /// writes.
+    func testAnOutageJoinsItsIncidentInShortTurns() throws {
+        var random = SeededRandom(seed: 11)
+        let burstStart = start + 3 * 24 * 60 * minute - 10 * 60 * minute
+        let lines = ordinary(&random, from: start, days: 3, perHour: 40).filter { $0.at < burstStart }
+            + outage(&random, count: 300, from: burstStart, minutes: 9, prefix: "burst")
+        let mentions = lines.map {
+            IncomingMention(channel: "x", sourceID: $0.id, text: $0.text, createdAt: $0.at, author: IncomingAuthor(id: "a-\($0.id)", handle: "a-\($0.id)"))
+        }
+        let clock = FixedClock(RFC3339.string(fromMilliseconds: burstStart + 10 * minute))
+        var found: [Bool: [String]] = [:]
+        for short in [false, true] {
+            let database = try AppDatabase.inMemory()
+            let ingester = Ingester(database: database, config: Config(), clock: clock)
+            _ = try ingester.ingest(mentions: mentions, source: "account:x", continues: true, alongside: nil)
+            let upsert = try XCTUnwrap(ingester.continuing)
+            var rest = try database.read { db in try upsert.planIncidents(reading: db) }
+            let chunks = rest.incidents.map { ($0.joined.count + IncidentDetector.adoptedAtOnce - 1) / IncidentDetector.adoptedAtOnce }.reduce(0, +)
+            XCTAssertGreaterThan(chunks, 3)
+            var turns = 0
+            while !rest.isEmpty {
+                turns += 1
+                try database.write { db in rest = try upsert.applyIncidents(rest, in: db) { short } }
+            }
+            XCTAssertEqual(turns, short ? chunks : 1)
+            let incidents = try self.incidents(database, now: burstStart + 10 * minute)
+            XCTAssertEqual(incidents.count, 1)
+            found[short] = try incidents.flatMap { [$0.title] + (try memberSources(database, $0.id)).sorted() }
+            let events = try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE kind = 'incident'") }
+            XCTAssertEqual(events, 1, "an incident started in one turn and joined in the next is started once")
+        }
+        XCTAssertGreaterThan(found[true]!.count, 250)
+        XCTAssertEqual(found[true], found[false])
+    }
+
     func testATermThatIsUsuallyThisBusyIsNoBurstButARareOneIs() throws {
         let database = try AppDatabase.inMemory()
         var config = Config()

@@ -41,7 +41,7 @@ public final class Ingester {
     public var progress: IngestProgress?
 
     /// The import a call with `continues` left going.
-    private var continuing: MentionUpsert?
+    private(set) var continuing: MentionUpsert?
     /// Whether the running import checkpoints the WAL itself (`checkpointingItself`).
     private var checkpointsItself = false
     /// Whether the connection's page cache was set (once per ingester, not per file).
@@ -346,14 +346,20 @@ public final class Ingester {
 
     /// Incidents among the complaints stored since they were last looked for, once there are
     /// `detectionBatch` of them or the import is `atEnd`: looked for outside the lock, and written
-    /// in a transaction of their own when there are any. Every `detectionBatch` complaints and at
+    /// in turns of their own when there are any. Every `detectionBatch` complaints and at
     /// the end of an import, whatever its transactions: when they end depends on the machine's
     /// speed, and what is found must not.
     private func detectIncidents(_ upsert: MentionUpsert, atEnd: Bool) throws {
         guard upsert.pendingComplaints > 0, atEnd || upsert.pendingComplaints >= Self.detectionBatch else { return }
-        let plan = try database.read { db in try upsert.planIncidents(reading: db) }
-        guard !plan.isEmpty else { return }
-        try takingTurns { try database.write { db in try upsert.applyIncidents(plan, in: db) } }
+        var rest = try database.read { db in try upsert.planIncidents(reading: db) }
+        // In turns like the storing's: an outage's thousands of complaints join their incident
+        // in several.
+        while !rest.isEmpty {
+            try takingTurns {
+                let budget = Budget(limit: lockBudget, finishPerRecord: 0, turns: turns)
+                try database.write { db in rest = try upsert.applyIncidents(rest, in: db) { budget.spent(1) } }
+            }
+        }
     }
 
     static let detectionBatch = 5_000

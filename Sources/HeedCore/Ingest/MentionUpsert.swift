@@ -368,8 +368,9 @@ final class MentionUpsert {
         try triager.incidents.plan(reading: db)
     }
 
-    func applyIncidents(_ plan: IncidentPlan, in db: Database) throws {
-        try triager.incidents.apply(plan, in: db, now: now)
+    /// Writes what `plan` found until `spent`; returns what is left (`IncidentDetector.apply`).
+    func applyIncidents(_ plan: IncidentPlan, in db: Database, spent: () -> Bool) throws -> IncidentPlan {
+        try triager.incidents.apply(plan, in: db, now: now, spent: spent)
     }
 }
 

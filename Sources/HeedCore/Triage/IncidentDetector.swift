@@ -109,29 +109,48 @@ final class IncidentDetector {
         return plan
     }
 
-    /// Writes what `plan` found. Between the plan and now an operator may have closed an
-    /// incident or put a conversation in another: a closed incident is joined by nothing, and a
-    /// conversation already in an incident stays there.
-    func apply(_ plan: IncidentPlan, in db: Database, now: Int64) throws {
-        for incident in plan.incidents {
+    /// Writes what `plan` found, a few complaints at a time, until `spent` says the turn is up:
+    /// returns what is left for the next turn (an incident started here is then a stored one),
+    /// empty when all is written. An outage's thousands of complaints join it in turns short
+    /// enough for the operators, whose actions wait for each. Between the plan and now an
+    /// operator may have closed an incident or put a conversation in another: a closed incident
+    /// is joined by nothing, and a conversation already in an incident stays there.
+    func apply(_ plan: IncidentPlan, in db: Database, now: Int64, spent: () -> Bool = { false }) throws -> IncidentPlan {
+        var rest = plan
+        for index in rest.incidents.indices {
+            let incident = rest.incidents[index]
+            let id: Int64
             if let existing = incident.existing {
+                guard !incident.joined.isEmpty else { continue }
                 let active = try Bool.fetchOne(db, sql: "SELECT state = 'active' FROM incident WHERE id = ?", arguments: [existing]) ?? false
-                if active && !incident.joined.isEmpty {
-                    try db.execute(sql: "UPDATE incident SET last_member_at = max(last_member_at, ?) WHERE id = ?", arguments: [incident.last, existing])
-                    try Self.adopt(incident.joined, into: existing, db: db, now: now)
+                guard active else {
+                    rest.incidents[index].joined = []
+                    continue
                 }
+                try db.execute(sql: "UPDATE incident SET last_member_at = max(last_member_at, ?) WHERE id = ?", arguments: [incident.last, existing])
+                id = existing
             } else {
                 try db.execute(sql: """
                     INSERT INTO incident (title, terms, state, started_at, last_member_at, term_key) VALUES (?, ?, 'active', ?, ?, ?)
                     """, arguments: [incident.title, JSONWriter.array(incident.words), incident.start, incident.last, incident.match.key])
-                let id = db.lastInsertedRowID
-                try Self.adopt(incident.joined, into: id, db: db, now: now)
+                id = db.lastInsertedRowID
                 try EventLog.append(db, at: now, by: EventLog.triageOperator, kind: .incident, conversation: nil,
                                     subject: "incident \(id): \(incident.title) (\(incident.burst) in \(settings.windowMinutes) min)",
                                     before: nil, after: JSONWriter.object([("incident", String(id))]))
+                rest.incidents[index].existing = id
+            }
+            while !rest.incidents[index].joined.isEmpty {
+                let chunk = rest.incidents[index].joined.prefix(Self.adoptedAtOnce)
+                try Self.adopt(Array(chunk), into: id, db: db, now: now)
+                rest.incidents[index].joined.removeFirst(chunk.count)
+                if spent() { return rest }
             }
         }
+        return rest
     }
+
+    /// Complaints put in their incident between two looks at the time (about 5 ms of writing).
+    static let adoptedAtOnce = 64
 
     /// A stored complaint's text changed: it is read from the cache again when needed.
     func forget(mention id: Int64, at: Int64) {
