@@ -17,10 +17,10 @@ struct HostileBench: ParsableCommand {
 
     /// The files are written by a child of this benchmark: a child's peak memory as the kernel
     /// reports it starts from its parent's size at the spawn, so the parent stays small.
-    @Flag(name: .customLong("write-only"), help: .hidden)
+    @Flag(name: .customLong("write-only"), help: "Only write the files into --dir (an outage among them, for `actions --beside-file`).")
     var writeOnly = false
 
-    static let varied = "corpus-varied.jsonl", repetitive = "corpus-repetitive.jsonl"
+    static let varied = "corpus-varied.jsonl", repetitive = "corpus-repetitive.jsonl", outage = "corpus-outage.jsonl"
 
     func run() throws {
         if writeOnly { return try write() }
@@ -47,6 +47,7 @@ struct HostileBench: ParsableCommand {
         for hostile in Self.cases { try hostile.write("\(options.dir)/hostile-\(hostile.file)") }
         try Self.corpus(corpus, vocabulary: 5_000, to: "\(options.dir)/\(Self.varied)")
         try Self.corpus(corpus, vocabulary: 16, to: "\(options.dir)/\(Self.repetitive)")
+        try Self.outage(corpus, to: "\(options.dir)/\(Self.outage)")
     }
 
     static let cases: [(name: String, file: String, write: @Sendable (String) throws -> Void)] = [
@@ -131,6 +132,42 @@ struct HostileBench: ParsableCommand {
         let block = String(repeating: line, count: (1 << 20) / line.utf8.count)
         for _ in 0..<megabytes { try output.write(block) }
         try output.write(base64 ? "--b--\n" : "\n")
+    }
+
+    /// An outage: a week of ordinary complaints (a third of `count`), then `count` customers
+    /// saying the app is down within the hour before the bench's now, each in a thread of their
+    /// own — for `actions --beside-file`: the incident found joins them in the operators' turns.
+    static func outage(_ count: Int, to path: String) throws {
+        var random = SeededRandom(seed: 11)
+        func pick(_ items: [String]) -> String { items[Int(random.next() % UInt64(items.count))] }
+        let down = ["is the app down? can't log in", "app down again?? can't log in to pay", "Northwind app down, login just spins",
+                    "can't log in, app says 'service unavailable'", "anyone else? app down and online banking won't load either",
+                    "login broken on the app. Is the app down for everyone?", "app down, card payments still work though"]
+        let ordinary = ["my card was declined at the shop", "how do I change my address", "the app is slow today", "charged twice for one payment",
+                        "when does the branch open", "login code never arrived", "love the new savings pots", "transfer still pending"]
+        let endings = ["rent", "bills", "now", "today", "tonight", "seriously", "again", "help", "please", "urgent", "mortgage", "salary", "payday", "ugh", "why"]
+        let hour: Int64 = 3_600_000
+        let quiet = count / 3
+        var posts: [(at: Int64, text: String)] = (0..<quiet).map { _ in
+            (benchNow - hour - Int64(random.next() % UInt64(7 * 24 * hour)), pick(ordinary))
+        }
+        posts += (0..<count).map { index in (benchNow - hour + Int64(index) * hour / Int64(count), pick(down)) }
+        posts.sort { $0.at < $1.at }
+        let output = try IngestBench.Output(path)
+        defer { output.close() }
+        var chunk = ""
+        for (index, post) in posts.enumerated() {
+            let text = post.text + " " + (0..<3).map { _ in pick(endings) }.joined(separator: " ")
+            let channel = pick(["x", "mastodon", "bluesky", "reddit"])
+            let mention = IncomingMention(channel: channel, sourceID: "outage-\(index)", text: text, createdAt: post.at,
+                                          author: IncomingAuthor(id: "\(channel)-o\(index)", handle: "customer\(index)"))
+            chunk += HeedJSONLines.encode(mention) + "\n"
+            if chunk.utf8.count > 1 << 20 {
+                try output.write(chunk)
+                chunk = ""
+            }
+        }
+        try output.write(chunk)
     }
 
     /// Posts of twelve words from a vocabulary of `vocabulary` words, by 5,000 authors over a day.

@@ -25,8 +25,9 @@ public final class Ingester {
     /// Seconds each recent turn on the operators' lock took (a batch's transaction, or the
     /// incidents found written), for the benchmarks.
     public private(set) var lockHeld: [Double] = []
-    /// What scoring a batch took per record stored, seconds (a running estimate).
-    private var finishPerRecord = 0.000_1
+    /// What scoring a batch took per record stored, seconds (a running estimate). It starts
+    /// high: the first transactions, on a cold cache, were the import's longest.
+    private var finishPerRecord = 0.000_3
     /// The operators' action lock: each transaction takes its turn on it with them.
     private lazy var turns = ActionLock(cache: database.path)
     /// Called for each rejected line, as soon as it is found, with the file's path (as given)
