@@ -45,7 +45,7 @@ struct ActionsBench: ParsableCommand {
         // too), then at a pace still far above a person's. Beside an import, only the run at the
         // operators' pace: flat out, eight processes and the import only contend for the two cores.
         for pause in importing ? [pause] : pause > 0 ? [0, pause] : [0] {
-            let beside = importing ? BesideImport(file: importFile, operators: operators, lockBudget: lockBudget > 0 ? lockBudget / 1000 : nil) : nil
+            let beside = importing ? BesideImport(file: importFile, operators: operators, lockBudget: Ingester.lockBudget(milliseconds: lockBudget)) : nil
             let result = try ActionsRun.run(worker: CommandLine.arguments[0], cache: cache, folder: options.dir, operators: operators, count: count,
                                             conversations: conversations, pauseMilliseconds: pause, beside: beside)
             if let done = result.besideImport {
@@ -236,7 +236,7 @@ public final class BesideImport: @unchecked Sendable {
 
     let lockBudget: Double?
 
-    init(file: String, operators: Int, lockBudget: Double? = Ingester.defaultLockBudget) {
+    init(file: String, operators: Int, lockBudget: Double?) {
         (self.file, self.operators, self.lockBudget) = (file, operators, lockBudget)
     }
 

@@ -153,40 +153,22 @@ struct HostileBench: ParsableCommand {
         }
         posts += (0..<count).map { index in (benchNow - hour + Int64(index) * hour / Int64(count), pick(down)) }
         posts.sort { $0.at < $1.at }
-        let output = try IngestBench.Output(path)
-        defer { output.close() }
-        var chunk = ""
-        for (index, post) in posts.enumerated() {
+        try IngestBench.writeLines(posts.enumerated().map { index, post in
             let text = post.text + " " + (0..<3).map { _ in pick(endings) }.joined(separator: " ")
             let channel = pick(["x", "mastodon", "bluesky", "reddit"])
-            let mention = IncomingMention(channel: channel, sourceID: "outage-\(index)", text: text, createdAt: post.at,
-                                          author: IncomingAuthor(id: "\(channel)-o\(index)", handle: "customer\(index)"))
-            chunk += HeedJSONLines.encode(mention) + "\n"
-            if chunk.utf8.count > 1 << 20 {
-                try output.write(chunk)
-                chunk = ""
-            }
-        }
-        try output.write(chunk)
+            return IncomingMention(channel: channel, sourceID: "outage-\(index)", text: text, createdAt: post.at,
+                                   author: IncomingAuthor(id: "\(channel)-o\(index)", handle: "customer\(index)"))
+        }, to: path)
     }
 
     /// Posts of twelve words from a vocabulary of `vocabulary` words, by 5,000 authors over a day.
     static func corpus(_ count: Int, vocabulary: Int, to path: String) throws {
         var generator = SystemRandomNumberGenerator()
         let words = (0..<vocabulary).map { "w\(String($0, radix: 36))x" }
-        let output = try IngestBench.Output(path)
-        defer { output.close() }
-        var chunk = ""
-        for index in 0..<count {
+        try IngestBench.writeLines((0..<count).lazy.map { index in
             let text = (0..<12).map { _ in words[Int(generator.next() % UInt64(vocabulary))] }.joined(separator: " ")
-            let mention = IncomingMention(channel: "x", sourceID: String(index + 1), text: text, createdAt: benchNow - 86_400_000 + Int64(index) * 86_400_000 / Int64(count),
-                                          author: IncomingAuthor(id: String(index % 5_000), handle: "user\(index % 5_000)"))
-            chunk += HeedJSONLines.encode(mention) + "\n"
-            if chunk.utf8.count > 1 << 20 {
-                try output.write(chunk)
-                chunk = ""
-            }
-        }
-        try output.write(chunk)
+            return IncomingMention(channel: "x", sourceID: String(index + 1), text: text, createdAt: benchNow - 86_400_000 + Int64(index) * 86_400_000 / Int64(count),
+                                   author: IncomingAuthor(id: String(index % 5_000), handle: "user\(index % 5_000)"))
+        }, to: path)
     }
 }

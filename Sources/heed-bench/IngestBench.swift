@@ -141,21 +141,23 @@ struct IngestBench: ParsableCommand {
 
     /// `count` demo mentions in heed's format (seed 7, relative to `benchNow`): the same bytes every run.
     static func writeMentions(count: Int, to path: String, config: Config, varied: Bool = false) throws {
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw ValidationError("cannot write \(path)") }
-        defer { try? handle.close() }
+        try writeLines(varied ? AnySequence(VariedGenerator(size: count, seed: 7, now: benchNow))
+                              : AnySequence(DemoGenerator(size: count, seed: 7, now: benchNow, config: config)), to: path)
+    }
+
+    /// Mentions as heed's JSON lines, written a megabyte at a time.
+    static func writeLines(_ mentions: some Sequence<IncomingMention>, to path: String) throws {
+        let output = try Output(path)
+        defer { output.close() }
         var chunk = ""
-        let mentions: AnySequence<IncomingMention> = varied ? AnySequence(VariedGenerator(size: count, seed: 7, now: benchNow))
-            : AnySequence(DemoGenerator(size: count, seed: 7, now: benchNow, config: config))
         for mention in mentions {
-            chunk += HeedJSONLines.encode(mention)
-            chunk += "\n"
+            chunk += HeedJSONLines.encode(mention) + "\n"
             if chunk.utf8.count > 1 << 20 {
-                handle.write(Data(chunk.utf8))
+                try output.write(chunk)
                 chunk = ""
             }
         }
-        handle.write(Data(chunk.utf8))
+        try output.write(chunk)
     }
 
     /// The floor: the same rows through one reused prepared statement, no indexes, no threading.

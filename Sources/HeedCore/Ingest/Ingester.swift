@@ -22,6 +22,8 @@ public final class Ingester {
     /// of `batchSize` whatever they take (a cache no one else is using).
     public var lockBudget: Double? = defaultLockBudget
     public static let defaultLockBudget = 0.05
+    /// A budget given in milliseconds, as `heed ingest --lock-budget` takes it: 0 for none.
+    public static func lockBudget(milliseconds: Double) -> Double? { milliseconds > 0 ? milliseconds / 1000 : nil }
     /// Seconds each recent turn on the operators' lock took (a batch's transaction, or the
     /// incidents found written), for the benchmarks.
     public private(set) var lockHeld: [Double] = []

@@ -64,7 +64,7 @@ struct IngestCommand: ParsableCommand {
             let database = try workspace.openCache()
             let ingester = Ingester(database: database, config: workspace.config)
             ingester.batchSize = batchSize
-            ingester.lockBudget = lockBudget > 0 ? lockBudget / 1000 : nil
+            ingester.lockBudget = Ingester.lockBudget(milliseconds: lockBudget)
             if let program = workspace.config.afterIngestHook {
                 let hook = IngestHook(program: program, cachePath: workspace.cachePath)
                 if hook.programExists {
