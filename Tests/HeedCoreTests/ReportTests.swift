@@ -345,17 +345,45 @@ final class ReportTests: XCTestCase {
     /// The messages read straight through the table or conversation by conversation: the same report.
     func testBothWaysOfReadingGiveTheSameReport() throws {
         _ = try month()
-        for (since, until) in [("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"), ("2026-11-17T00:00:00Z", "2026-11-18T00:00:00Z")] {
+        for (since, until) in [("2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"), ("2026-11-17T00:00:00Z", "2026-11-18T00:00:00Z"),
+                               ("2026-11-15T00:00:00Z", "2026-12-01T00:00:00Z")] {
             let (from, to) = (RFC3339.milliseconds(from: since)!, RFC3339.milliseconds(from: until)!)
-            let reports = try [ReportFacts.MessageRead.straight, .byConversation].map { read in
-                try database.read { db in
-                    Report(facts: try ReportFacts.load(db, since: from, until: to, now: clock.now(), read: read), config: Self.config,
-                           since: from, until: to, by: .day, now: clock.now())
-                }
+            let facts = try [ReportFacts.MessageRead.straight, .byConversation].map { read in
+                try database.read { db in try ReportFacts.load(db, since: from, until: to, now: clock.now(), read: read) }
             }
+            let reports = facts.map { Report(facts: $0, config: Self.config, since: from, until: to, by: .day, now: clock.now()) }
             XCTAssertEqual(reports[0], reports[1], since)
             XCTAssertGreaterThan(reports[0].total.heard.mentionsIn, 0)
+            XCTAssertEqual(facts[0].earlierPraisers, facts[1].earlierPraisers, since)
         }
+        let fromThe15th = try database.read { db in
+            try ReportFacts.load(db, since: RFC3339.milliseconds(from: "2026-11-15T00:00:00Z")!, until: RFC3339.milliseconds(from: "2026-12-01T00:00:00Z")!,
+                                 now: clock.now(), read: .straight)
+        }
+        XCTAssertEqual(fromThe15th.earlierPraisers.count, 1, "frank praised on the 10th, before the period, and again in it")
+    }
+
+    /// Each message finds its conversation by id: through an array when the ids are dense, a
+    /// dictionary when they are spread out; both answer alike, and nothing for an id not read.
+    func testConversationsAreFoundByIdDenseOrSpread() {
+        for ids: [Int64] in [[3, 4, 6, 7, 9], [2, 1_000, 50_000, 7_000_000]] {
+            let position = ReportFacts.PositionOfID(ids)
+            XCTAssertEqual(ids.map { position[$0] }, Array(ids.indices), "\(ids)")
+            XCTAssertEqual([0, 5, 8, 10, 999, 4_000_000_000].map { position[$0] }, [nil, nil, nil, nil, nil, nil], "\(ids)")
+        }
+        XCTAssertNil(ReportFacts.PositionOfID([])[0])
+    }
+
+    /// Messages read in the table's order come out grouped by conversation, each in time order,
+    /// ties in the order read.
+    func testMessagesAreGroupedByConversationInTimeOrder() {
+        func message(_ at: Int64, _ handle: Int64) -> ReportFacts.Message { .init(at: at, handle: handle, ours: false) }
+        let read = [message(30, 1), message(10, 2), message(20, 3), message(10, 4), message(5, 5), message(10, 6)]
+        let list = ReportFacts.MessageList(read, owners: [1, 0, 1, 1, 2, 1], conversations: 4)
+        XCTAssertEqual(list.rows[list.range(0)].map(\.handle), [2])
+        XCTAssertEqual(list.rows[list.range(1)].map(\.handle), [4, 6, 3, 1])
+        XCTAssertEqual(list.rows[list.range(2)].map(\.handle), [5])
+        XCTAssertTrue(list.range(3).isEmpty)
     }
 
     func testJSONAndCSVCarryTheSameFigures() throws {

@@ -5,18 +5,21 @@ import GRDBSQLite
 /// customer message in the period (and, for repeat contact, those of the week before), each
 /// with its messages in order and our answers; the shifts, incidents and broadcasts of the period.
 struct ReportFacts {
+    /// One message, laid out small: a large report holds a million of them.
     struct Message {
         var at: Int64
-        var ours: Bool
-        var sentiment: Double?
-        var kind: MentionKind?
         var handle: Int64
+        var sentiment: Double?
         /// On a complaint, its id (hashed: only compared), so that a reply to it can be found (defenders).
         var source: UInt64?
         /// On a customer's praise that replies to something, the id it replies to (hashed).
         var inReplyTo: UInt64?
+        var kind: MentionKind?
+        var ours: Bool
         /// On ours: whether it asks the customer to go elsewhere (`MovingAway`).
         var movesAway = false
+        /// Written by the conversation's own customer (others may write in their thread).
+        var fromCustomer = false
     }
 
     /// A reply of ours: queued from heed (with its operator) or made on the network (without).
@@ -37,7 +40,8 @@ struct ReportFacts {
         var slaMinutes: Int?
         /// What triage made of it: its SLA target is this urgency's (unless a rule set one).
         var urgency: Urgency?
-        var messages: [Message] = []
+        /// Its messages in time order: a slice of the one array that holds every conversation's.
+        var messages: ArraySlice<Message> = []
         var queued: [Answer] = []
         var resolvedAt: Int64?
         var tagged = false
@@ -56,8 +60,8 @@ struct ReportFacts {
             }
         }
 
-        /// The messages of the conversation's customer (others may write in their thread).
-        var customer: [Message] = []
+        /// The messages of the conversation's customer.
+        var customer: LazyFilterCollection<ArraySlice<Message>> { messages.lazy.filter(\.fromCustomer) }
         var firstCustomerAt: Int64? { messages.first { !$0.ours }?.at }
 
         /// Every answer, first first: replies queued in heed (not withdrawn) and ours imported or
@@ -106,9 +110,8 @@ struct ReportFacts {
 
     static func load(_ db: Database, since: Int64, until: Int64, now: Int64, read: MessageRead = .chosen) throws -> ReportFacts {
         let scope = Scope(filter: "c.last_at >= ?1 AND c.first_at < ?2", values: [since, until])
-        let (found, index) = try readConversations(db, scope)
-        var conversations = found
         let all = try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation") ?? 0
+        var (conversations, position) = try readConversations(db, scope, atMost: all)
         // Most of the cache: read whole tables straight through; a short period: only its own rows.
         let straight = switch read {
         case .chosen: conversations.count * 8 >= all
@@ -116,17 +119,16 @@ struct ReportFacts {
         case .byConversation: false
         }
         let ids = straight ? nil : idList(conversations.map(\.id))
-        try readMessages(db, into: &conversations, index: index, scope: scope, straight: straight)
-        try readWork(db, into: &conversations, index: index, ids: ids)
-        let contactOfHandle = try contacts(db, of: conversations, all: straight)
-        let praisers = finish(&conversations, contactOfHandle: contactOfHandle)
-        let earlier = try Set(Int64.fetchAll(db, sql: straight ? """
-            SELECT DISTINCT h.contact_id FROM mention m JOIN contact_handle h ON h.id = m.handle_id
-            WHERE m.ours = 0 AND m.kind = 'praise' AND m.created_at < ?1
-            """ : """
+        var praisedBefore = Set<Int64>()
+        var messages = try readMessages(db, conversations: conversations.count, position: position, scope: scope,
+                                        straight: straight ? (since, { praisedBefore.insert($0) }) : nil)
+        try readWork(db, into: &conversations, position: position, ids: ids)
+        let contactOfHandle = try contacts(db, of: messages.rows, all: straight)
+        let praisers = finish(&conversations, &messages, contactOfHandle: contactOfHandle)
+        let earlier = try (straight ? Set(praisedBefore.compactMap { contactOfHandle[$0] }) : Set(Int64.fetchAll(db, sql: """
             SELECT DISTINCT h.contact_id FROM contact_handle h JOIN mention m ON m.handle_id = h.id
             WHERE h.contact_id IN (SELECT value FROM json_each(?2)) AND m.ours = 0 AND m.kind = 'praise' AND m.created_at < ?1
-            """, arguments: straight ? [since] : [since, idList(praisers)])).intersection(praisers)
+            """, arguments: [since, idList(praisers)]))).intersection(praisers)
         let tagged = try Set(Int64.fetchAll(db, sql: """
             SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE t.name = 'advocate'
             """))
@@ -140,39 +142,37 @@ struct ReportFacts {
     static func conversations(_ db: Database, ids: [Int64]) throws -> [Conversation] {
         let list = idList(ids)
         let scope = Scope(filter: "c.id IN (SELECT value FROM json_each(?1))", values: [list])
-        let (found, index) = try readConversations(db, scope)
-        var conversations = found
-        try readMessages(db, into: &conversations, index: index, scope: scope, straight: false)
-        try readWork(db, into: &conversations, index: index, ids: list)
-        _ = finish(&conversations, contactOfHandle: try contacts(db, of: conversations, all: false))
+        var (conversations, position) = try readConversations(db, scope, atMost: ids.count)
+        var messages = try readMessages(db, conversations: conversations.count, position: position, scope: scope, straight: nil)
+        try readWork(db, into: &conversations, position: position, ids: list)
+        _ = finish(&conversations, &messages, contactOfHandle: try contacts(db, of: messages.rows, all: false))
         return conversations
     }
 
     /// The conversations `scope` picks, in id order, and where each is in the list.
-    private static func readConversations(_ db: Database, _ scope: Scope) throws -> ([Conversation], [Int64: Int]) {
+    /// `atMost`: room made for them at once (pages not written to cost nothing).
+    private static func readConversations(_ db: Database, _ scope: Scope, atMost: Int) throws -> ([Conversation], PositionOfID) {
         var conversations: [Conversation] = []
-        var index: [Int64: Int] = [:]
+        conversations.reserveCapacity(atMost)
         let rows = try BoundStatement(db, """
-            SELECT id, channel, team, assignee, status, kind, contact_id, sla_minutes, mention_count, urgency FROM conversation c
+            SELECT id, channel, team, assignee, status, kind, contact_id, sla_minutes, urgency FROM conversation c
             WHERE \(scope.filter) ORDER BY id
             """)
         rows.bind(scope.values)
         while try rows.step() {
-            index[rows.int64(0)] = conversations.count
             conversations.append(Conversation(
                 id: rows.int64(0), channel: rows.text(1) ?? "", team: rows.text(2), assignee: rows.text(3),
                 status: ConversationStatus(rawValue: rows.text(4) ?? "") ?? .open, kind: rows.text(5).flatMap(MentionKind.init(rawValue:)),
-                contact: rows.optionalInt64(6), slaMinutes: rows.optionalInt64(7).map(Int.init), urgency: rows.text(9).flatMap(Urgency.init(rawValue:))))
-            conversations[conversations.count - 1].messages.reserveCapacity(rows.int(8))
+                contact: rows.optionalInt64(6), slaMinutes: rows.optionalInt64(7).map(Int.init), urgency: rows.text(8).flatMap(Urgency.init(rawValue:))))
         }
-        return (conversations, index)
+        return (conversations, PositionOfID(conversations.map(\.id)))
     }
 
     /// The contact of every handle that wrote in the conversations (`all`: of every handle, read
     /// straight through when the conversations are most of the cache).
-    private static func contacts(_ db: Database, of conversations: [Conversation], all: Bool) throws -> [Int64: Int64] {
+    private static func contacts(_ db: Database, of messages: [Message], all: Bool) throws -> [Int64: Int64] {
         var contactOfHandle: [Int64: Int64] = [:]
-        let seen = all ? nil : idList(Set(conversations.flatMap { $0.messages.map(\.handle) }))
+        let seen = all ? nil : idList(Set(messages.map(\.handle)))
         let handles = try BoundStatement(db, seen == nil ? "SELECT id, contact_id FROM contact_handle"
                                              : "SELECT id, contact_id FROM contact_handle WHERE id IN (SELECT value FROM json_each(?1))")
         if let seen { handles.bind(seen) }
@@ -180,56 +180,68 @@ struct ReportFacts {
         return contactOfHandle
     }
 
-    /// Once everything is read: each conversation's answers in order, the defences in its thread
-    /// and its own customer's messages. Returns the contacts who praised in them.
-    private static func finish(_ conversations: inout [Conversation], contactOfHandle: [Int64: Int64]) -> Set<Int64> {
+    /// Once everything is read: who of those who wrote is the conversation's customer, each
+    /// conversation's messages, its answers in order and the defences in its thread. Returns the
+    /// contacts who praised in them.
+    private static func finish(_ conversations: inout [Conversation], _ messages: inout MessageList, contactOfHandle: [Int64: Int64]) -> Set<Int64> {
         var praisers = Set<Int64>()
         for at in conversations.indices {
-            let imported = conversations[at].messages.filter(\.ours).map { Answer(at: $0.at, operatorHandle: nil, movesAway: $0.movesAway) }
-            conversations[at].answers = (conversations[at].queued + imported).sorted { $0.at < $1.at }
-            conversations[at].findDefences()
             let contact = conversations[at].contact
-            conversations[at].customer = conversations[at].messages.filter { !$0.ours && contactOfHandle[$0.handle] == contact }
-            for message in conversations[at].messages where !message.ours && message.kind == .praise {
-                if let praiser = contactOfHandle[message.handle] { praisers.insert(praiser) }
+            for row in messages.range(at) where !messages.rows[row].ours {
+                let writer = contactOfHandle[messages.rows[row].handle]
+                messages.rows[row].fromCustomer = writer == contact
+                if messages.rows[row].kind == .praise, let writer { praisers.insert(writer) }
             }
+        }
+        for at in conversations.indices {
+            conversations[at].messages = messages.rows[messages.range(at)]
+            let imported = conversations[at].messages.lazy.filter(\.ours).map { Answer(at: $0.at, operatorHandle: nil, movesAway: $0.movesAway) }
+            // The messages are in time order already: only replies queued in heed need sorting in.
+            if conversations[at].queued.isEmpty {
+                if !imported.isEmpty { conversations[at].answers = Array(imported) }
+            } else {
+                conversations[at].answers = (conversations[at].queued + imported).sorted { $0.at < $1.at }
+            }
+            conversations[at].findDefences()
         }
         return praisers
     }
 
     /// The messages of the conversations read, each conversation's in order. When the period
-    /// takes in much of the cache, the mention table is read straight through (four times
-    /// faster than a lookup per row); otherwise through the conversation index, so that a short
-    /// period of a long history reads only its own conversations.
-    private static func readMessages(_ db: Database, into conversations: inout [Conversation], index: [Int64: Int], scope: Scope,
-                                     straight: Bool) throws {
+    /// takes in much of the cache, `straight`, the whole mention table is read straight through
+    /// (four times faster than a lookup per row), and the same walk hands every handle that
+    /// praised us before `since` to `praised` (for new advocates); otherwise through the
+    /// conversation index, so that a short period of a long history reads only its own conversations.
+    private static func readMessages(_ db: Database, conversations count: Int, position: PositionOfID, scope: Scope,
+                                     straight: (since: Int64, praised: (Int64) -> Void)?) throws -> MessageList {
         let columns = """
             m.conversation_id, m.created_at, m.ours, m.sentiment, m.kind, m.handle_id,
             CASE WHEN m.kind = 'complaint' THEN m.source_id END, CASE WHEN m.kind = 'praise' THEN m.in_reply_to END,
             CASE WHEN m.ours THEN m.text END
             """
-        let rows = try BoundStatement(db, straight ? "SELECT \(columns) FROM mention m WHERE m.conversation_id >= ?1" : """
+        let rows = try BoundStatement(db, straight != nil ? "SELECT \(columns) FROM mention m" : """
             SELECT \(columns) FROM conversation c JOIN mention m ON m.conversation_id = c.id
             WHERE \(scope.filter) ORDER BY c.id, m.created_at, m.id
             """)
-        rows.bind(straight ? [conversations.first?.id ?? 0] : scope.values)
+        if straight == nil { rows.bind(scope.values) }
+        var read: [Message] = []
+        var owners: [Int32] = []
         var current: (id: Int64, at: Int) = (-1, -1)
         while try rows.step() {
             let conversation = rows.int64(0)
+            let kind = rows.withBytes(4, Self.kind)
+            if let straight, kind == .praise, rows.int64(1) < straight.since, rows.int(2) == 0 { straight.praised(rows.int64(5)) }
             if conversation != current.id {
-                guard let at = index[conversation] else { continue }
+                guard let at = position[conversation] else { continue }
                 current = (conversation, at)
             }
-            conversations[current.at].messages.append(Message(
-                at: rows.int64(1), ours: rows.int(2) != 0, sentiment: rows.isNull(3) ? nil : rows.double(3),
-                kind: rows.withBytes(4, Self.kind), handle: rows.int64(5), source: rows.isNull(6) ? nil : rows.withBytes(6, FNV1a.hash),
-                inReplyTo: rows.isNull(7) ? nil : rows.withBytes(7, FNV1a.hash), movesAway: rows.withBytes(8, MovingAway.asks)))
+            read.append(Message(
+                at: rows.int64(1), handle: rows.int64(5), sentiment: rows.isNull(3) ? nil : rows.double(3),
+                source: rows.isNull(6) ? nil : rows.withBytes(6, FNV1a.hash), inReplyTo: rows.isNull(7) ? nil : rows.withBytes(7, FNV1a.hash),
+                kind: kind, ours: rows.int(2) != 0, movesAway: rows.withBytes(8, MovingAway.asks)))
+            owners.append(Int32(current.at))
         }
-        guard straight else { return }
-        // Read in the table's order: put each conversation's in time order, ties as stored.
-        for at in conversations.indices where !conversations[at].messages.isSorted(by: \.at) {
-            conversations[at].messages = conversations[at].messages.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
-        }
+        return MessageList(read, owners: owners, conversations: count)
     }
 
     /// Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one argument however many.
@@ -252,29 +264,29 @@ struct ReportFacts {
 
     /// Replies queued, resolutions, tags on ideas, escalations: of the conversations `ids` (JSON)
     /// names, or of all when nil.
-    private static func readWork(_ db: Database, into conversations: inout [Conversation], index: [Int64: Int], ids: String?) throws {
+    private static func readWork(_ db: Database, into conversations: inout [Conversation], position: PositionOfID, ids: String?) throws {
         let only = ids == nil ? "" : " AND conversation_id IN (SELECT value FROM json_each(?))"
         let arguments: StatementArguments = ids.map { [$0] } ?? []
         for row in try Row.fetchAll(db, sql: """
             SELECT conversation_id, created_at, operator, text FROM outbox
             WHERE kind = 'reply' AND state <> 'cancelled' AND conversation_id IS NOT NULL\(only)
             """, arguments: arguments) {
-            guard let at = index[row[0]] else { continue }
+            guard let at = position[row[0] as Int64] else { continue }
             conversations[at].queued.append(Answer(at: row[1], operatorHandle: row[2], movesAway: MovingAway.asks(row[3] as String)))
         }
         for row in try Row.fetchAll(db, sql: """
             SELECT conversation_id, max(at) FROM event WHERE kind = 'resolve' AND conversation_id IS NOT NULL\(only) GROUP BY conversation_id
             """, arguments: arguments) {
-            guard let at = index[row[0]], conversations[at].status == .resolved else { continue }
+            guard let at = position[row[0] as Int64], conversations[at].status == .resolved else { continue }
             conversations[at].resolvedAt = row[1]
         }
         for id in try Int64.fetchAll(db, sql: """
             SELECT DISTINCT ct.conversation_id FROM conversation_tag ct JOIN conversation c ON c.id = ct.conversation_id WHERE c.kind = 'idea'\(only)
             """, arguments: arguments) {
-            if let at = index[id] { conversations[at].tagged = true }
+            if let at = position[id] { conversations[at].tagged = true }
         }
         for id in try Int64.fetchAll(db, sql: "SELECT DISTINCT conversation_id FROM escalation WHERE 1\(only)", arguments: arguments) {
-            if let at = index[id] { conversations[at].escalated = true }
+            if let at = position[id] { conversations[at].escalated = true }
         }
     }
 
@@ -310,10 +322,17 @@ struct ReportFacts {
     }
 
     private static func incidents(_ db: Database, since: Int64, until: Int64) throws -> [IncidentRecord] {
-        try Row.fetchAll(db, sql: "SELECT id, title, started_at FROM incident WHERE started_at >= ? AND started_at < ? ORDER BY started_at, id",
-                         arguments: [since, until]).map { row in
+        let found = try Row.fetchAll(db, sql: "SELECT id, title, started_at FROM incident WHERE started_at >= ? AND started_at < ? ORDER BY started_at, id",
+                                     arguments: [since, until])
+        guard !found.isEmpty else { return [] }
+        // One walk of the log for every incident's first post (the log has no index by kind).
+        var firstBroadcast: [String: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT subject, min(at) FROM event WHERE kind = 'broadcast' GROUP BY subject") {
+            if let subject: String = row[0] { firstBroadcast[subject] = row[1] }
+        }
+        return try found.map { row in
             let id: Int64 = row[0]
-            let broadcast = try Int64.fetchOne(db, sql: "SELECT min(at) FROM event WHERE kind = 'broadcast' AND subject = ?", arguments: [String(id)])
+            let broadcast = firstBroadcast[String(id)]
             let complaints = try Row.fetchOne(db, sql: """
                 SELECT count(*), count(CASE WHEN m.created_at > ?2 THEN 1 END) FROM conversation c JOIN mention m ON m.conversation_id = c.id
                 WHERE c.incident_id = ?1 AND m.ours = 0 AND m.kind = 'complaint'
@@ -324,7 +343,70 @@ struct ReportFacts {
     }
 }
 
-extension Array {
+extension ReportFacts {
+    /// Every conversation's messages, one conversation after another, each in time order: one
+    /// array rather than one a conversation (a large report reads hundreds of thousands).
+    struct MessageList {
+        var rows: [Message]
+        /// Conversation `i`'s messages are `rows[starts[i]..<starts[i + 1]]`.
+        private var starts: [Int]
+
+        func range(_ conversation: Int) -> Range<Int> { starts[conversation]..<starts[conversation + 1] }
+
+        /// `read[i]` belongs to conversation `owners[i]`: put together by conversation (keeping the
+        /// order they were read in), then each conversation's in time order, ties as read.
+        init(_ read: [Message], owners: [Int32], conversations count: Int) {
+            starts = Array(repeating: 0, count: count + 1)
+            for owner in owners { starts[Int(owner) + 1] += 1 }
+            for at in 0..<count { starts[at + 1] += starts[at] }
+            var next = starts
+            rows = Array(unsafeUninitializedCapacity: read.count) { buffer, initialized in
+                for (at, message) in read.enumerated() {
+                    let owner = Int(owners[at])
+                    (buffer.baseAddress! + next[owner]).initialize(to: message)
+                    next[owner] += 1
+                }
+                initialized = read.count
+            }
+            for at in 0..<count where !rows[range(at)].isSorted(by: \.at) {
+                let ordered = rows[range(at)].enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+                rows.replaceSubrange(range(at), with: ordered)
+            }
+        }
+    }
+
+    /// Where each conversation read is in the list, found by its id for every message read: an
+    /// array over the ids' span when they are dense (a long period takes in most of the cache),
+    /// else a dictionary.
+    struct PositionOfID {
+        /// The smallest id.
+        let first: Int64
+        private let dense: [Int32]
+        private let sparse: [Int64: Int]
+
+        /// `ids` in ascending order.
+        init(_ ids: [Int64]) {
+            first = ids.first ?? 0
+            let span = (ids.last ?? 0) - first + 1
+            if !ids.isEmpty && span <= Int64(ids.count) * 4 {
+                var dense = Array(repeating: Int32(-1), count: Int(span))
+                for (at, id) in ids.enumerated() { dense[Int(id - first)] = Int32(at) }
+                (self.dense, sparse) = (dense, [:])
+            } else {
+                (dense, sparse) = ([], Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) }))
+            }
+        }
+
+        subscript(id: Int64) -> Int? {
+            guard !dense.isEmpty else { return sparse[id] }
+            guard id >= first && id - first < Int64(dense.count) else { return nil }
+            let at = dense[Int(id - first)]
+            return at < 0 ? nil : Int(at)
+        }
+    }
+}
+
+extension Collection {
     func isSorted(by key: (Element) -> Int64) -> Bool {
         zip(self, dropFirst()).allSatisfy { key($0) <= key($1) }
     }
