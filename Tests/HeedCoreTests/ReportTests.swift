@@ -375,15 +375,38 @@ final class ReportTests: XCTestCase {
     }
 
     /// Messages read in the table's order come out grouped by conversation, each in time order,
-    /// ties in the order read.
+    /// ties in the order read — whether each conversation's row counted its messages right, too
+    /// few or too many.
     func testMessagesAreGroupedByConversationInTimeOrder() {
         func message(_ at: Int64, _ handle: Int64) -> ReportFacts.Message { .init(at: at, handle: handle, ours: false) }
-        let read = [message(30, 1), message(10, 2), message(20, 3), message(10, 4), message(5, 5), message(10, 6)]
-        let list = ReportFacts.MessageList(read, owners: [1, 0, 1, 1, 2, 1], conversations: 4)
-        XCTAssertEqual(list.rows[list.range(0)].map(\.handle), [2])
-        XCTAssertEqual(list.rows[list.range(1)].map(\.handle), [4, 6, 3, 1])
-        XCTAssertEqual(list.rows[list.range(2)].map(\.handle), [5])
-        XCTAssertTrue(list.range(3).isEmpty)
+        let read = [(1, message(30, 1)), (0, message(10, 2)), (1, message(20, 3)), (1, message(10, 4)), (2, message(5, 5)), (1, message(10, 6))]
+        for expected in [[1, 4, 1, 0], [0, 2, 1, 0], [3, 6, 0, 2]] {
+            var list = ReportFacts.MessageList(expected: expected)
+            for (owner, message) in read { list.append(message, to: owner) }
+            list.finish()
+            XCTAssertEqual((0..<4).map { list.rows[list.range($0)].map(\.handle) }, [[2], [4, 6, 3, 1], [5], []], "\(expected)")
+            XCTAssertEqual(list.rows.count, 6, "\(expected)")
+        }
+    }
+
+    /// The first answer is whichever came first of a reply queued in heed and one of ours on the
+    /// network; a delivered reply is both, at the same time or later, and counts as queued (by
+    /// its operator). Whether an answer sent the customer elsewhere looks at both.
+    func testTheFirstAnswerIsQueuedOrImportedWhicheverCameFirst() {
+        func ours(_ at: Int64, movesAway: Bool = false) -> ReportFacts.Message { .init(at: at, handle: 9, ours: true, movesAway: movesAway) }
+        var conversation = ReportFacts.Conversation(id: 1, channel: "x", team: nil, assignee: nil, status: .open, kind: .question, contact: 1,
+                                                    slaMinutes: 60, urgency: .normal)
+        conversation.messages = [.init(at: 10, handle: 1, ours: false), ours(40), ours(100, movesAway: true)]
+        conversation.queued = [.init(at: 100, operatorHandle: "sam", movesAway: false), .init(at: 70, operatorHandle: "ana", movesAway: false)]
+        XCTAssertEqual(conversation.firstAnswer(from: 10).map { [$0.at] }, [40], "ours on the network first")
+        XCTAssertEqual(conversation.firstAnswer(from: 41)?.operatorHandle, "ana", "queued at 70, before ours at 100")
+        XCTAssertEqual(conversation.firstAnswer(from: 71)?.operatorHandle, "sam", "queued and delivered at the same time: as queued")
+        XCTAssertNil(conversation.firstAnswer(from: 101))
+        XCTAssertTrue(conversation.answerMovesAway(from: 100))
+        XCTAssertFalse(conversation.answerMovesAway(from: 101))
+        conversation.queued = [.init(at: 120, operatorHandle: "ana", movesAway: true)]
+        XCTAssertTrue(conversation.answerMovesAway(from: 101))
+        XCTAssertEqual(conversation.firstAnswer(from: 101)?.operatorHandle, "ana")
     }
 
     func testJSONAndCSVCarryTheSameFigures() throws {

@@ -24,7 +24,7 @@ struct ConversationOutcome {
         let customer = conversation.customer
         if let answer {
             answered = true
-            onTheirChannel = !conversation.answers.contains { $0.at >= first && $0.movesAway }
+            onTheirChannel = !conversation.answerMovesAway(from: first)
             firstResponse = clock.elapsed(from: first, to: answer.at)
             twoWay = customer.contains { $0.at > answer.at }
             if let last = customer.last, last.at > answer.at, last.kind == .praise, conversation.status == .resolved { closedWithThanks = true }

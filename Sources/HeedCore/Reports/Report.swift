@@ -85,7 +85,7 @@ public struct Report: Sendable, Equatable, Codable {
         let repeats = Self.repeats(facts.recent)
         for conversation in facts.conversations {
             let first = conversation.firstCustomerAt
-            let answer = first.flatMap { start in conversation.answers.first { $0.at >= start } }
+            let answer = first.flatMap(conversation.firstAnswer(from:))
             let groupKey = grouping.key(channel: conversation.channel, team: conversation.team, answeredBy: answer?.operatorHandle,
                                         assignee: conversation.assignee, shift: answer.flatMap { shiftOf($0.operatorHandle, $0.at) })
             func key(at: Int64) -> String {
@@ -146,7 +146,7 @@ public struct Report: Sendable, Equatable, Codable {
         var tally = ReportTally()
         for conversation in try ReportFacts.conversations(db, ids: ids) {
             guard let first = conversation.firstCustomerAt else { continue }
-            let answer = conversation.answers.first { $0.at >= first }
+            let answer = conversation.firstAnswer(from: first)
             tally.count(ConversationOutcome(conversation, first: first, answer: answer, clock: clock, now: now, repeated: false))
         }
         return tally.finished(earlierPraisers: [])

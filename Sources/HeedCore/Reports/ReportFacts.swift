@@ -10,10 +10,11 @@ struct ReportFacts {
         var at: Int64
         var handle: Int64
         var sentiment: Double?
-        /// On a complaint, its id (hashed: only compared), so that a reply to it can be found (defenders).
-        var source: UInt64?
-        /// On a customer's praise that replies to something, the id it replies to (hashed).
-        var inReplyTo: UInt64?
+        /// On a complaint, its id (hashed: only compared), so that a reply to it can be found
+        /// (defenders); 0 on the rest (`idHash` is never 0).
+        var source: UInt64 = 0
+        /// On a customer's praise that replies to something, the id it replies to (hashed); else 0.
+        var inReplyTo: UInt64 = 0
         var kind: MentionKind?
         var ours: Bool
         /// On ours: whether it asks the customer to go elsewhere (`MovingAway`).
@@ -40,6 +41,8 @@ struct ReportFacts {
         var slaMinutes: Int?
         /// What triage made of it: its SLA target is this urgency's (unless a rule set one).
         var urgency: Urgency?
+        /// How many messages its row counts: room made for them as they are read.
+        var mentionCount = 0
         /// Its messages in time order: a slice of the one array that holds every conversation's.
         var messages: ArraySlice<Message> = []
         var queued: [Answer] = []
@@ -51,10 +54,10 @@ struct ReportFacts {
 
         mutating func findDefences() {
             var complaints: [UInt64: Int64] = [:]
-            for message in messages { if let source = message.source { complaints[source] = message.handle } }
+            for message in messages where message.source != 0 { complaints[message.source] = message.handle }
             guard !complaints.isEmpty else { return }
             for (at, message) in messages.enumerated() {
-                if let parent = message.inReplyTo, let complainer = complaints[parent], complainer != message.handle {
+                if message.inReplyTo != 0, let complainer = complaints[message.inReplyTo], complainer != message.handle {
                     defences.append((at, complainer))
                 }
             }
@@ -64,10 +67,20 @@ struct ReportFacts {
         var customer: LazyFilterCollection<ArraySlice<Message>> { messages.lazy.filter(\.fromCustomer) }
         var firstCustomerAt: Int64? { messages.first { !$0.ours }?.at }
 
-        /// Every answer, first first: replies queued in heed (not withdrawn) and ours imported or
-        /// delivered. A delivered reply shows twice; the queued time comes first, so counts once
-        /// where it matters (the first answer). Set once everything is read.
-        var answers: [Answer] = []
+        /// Our first answer at or after `start`: a reply queued in heed (not withdrawn) or one of
+        /// ours imported or delivered, whichever came first. A delivered reply shows both ways; its
+        /// queued time is the earlier, so it counts once, as queued (a tie goes to the queued too).
+        func firstAnswer(from start: Int64) -> Answer? {
+            let queued = self.queued.lazy.filter { $0.at >= start }.min { $0.at < $1.at }
+            guard let imported = messages.first(where: { $0.ours && $0.at >= start }) else { return queued }
+            if let queued, queued.at <= imported.at { return queued }
+            return Answer(at: imported.at, operatorHandle: nil, movesAway: imported.movesAway)
+        }
+
+        /// Whether any answer of ours at or after `start` asked the customer to go elsewhere.
+        func answerMovesAway(from start: Int64) -> Bool {
+            queued.contains { $0.at >= start && $0.movesAway } || messages.contains { $0.ours && $0.at >= start && $0.movesAway }
+        }
     }
 
     struct ShiftRecord {
@@ -91,8 +104,10 @@ struct ReportFacts {
     /// Contacts who praised before the period (advocates are "new" when they had not).
     var earlierPraisers: Set<Int64>
     var advocateTagged: Set<Int64>
-    /// For repeat contact (`recentByCustomer`).
-    var recent: [(id: Int64, contact: Int64, kind: MentionKind, first: Int64, last: Int64)]
+    /// For repeat contact: each customer's conversations whose last message of theirs is at most
+    /// a week before the period or in it.
+    var recent: [Recent]
+    typealias Recent = (id: Int64, contact: Int64, kind: MentionKind, first: Int64, last: Int64)
     var shifts: [ShiftRecord]
     var incidents: [IncidentRecord]
 
@@ -111,7 +126,8 @@ struct ReportFacts {
     static func load(_ db: Database, since: Int64, until: Int64, now: Int64, read: MessageRead = .chosen) throws -> ReportFacts {
         let scope = Scope(filter: "c.last_at >= ?1 AND c.first_at < ?2", values: [since, until])
         let all = try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation") ?? 0
-        var (conversations, position) = try readConversations(db, scope, atMost: all)
+        var recent: [Recent] = []
+        var (conversations, position) = try readConversations(db, scope, atMost: all, recent: (since - lookBack, until, { recent.append($0) }))
         // Most of the cache: read whole tables straight through; a short period: only its own rows.
         let straight = switch read {
         case .chosen: conversations.count * 8 >= all
@@ -120,7 +136,7 @@ struct ReportFacts {
         }
         let ids = straight ? nil : idList(conversations.map(\.id))
         var praisedBefore = Set<Int64>()
-        var messages = try readMessages(db, conversations: conversations.count, position: position, scope: scope,
+        var messages = try readMessages(db, expected: conversations.map(\.mentionCount), position: position, scope: scope,
                                         straight: straight ? (since, { praisedBefore.insert($0) }) : nil)
         try readWork(db, into: &conversations, position: position, ids: ids)
         let contactOfHandle = try contacts(db, of: messages.rows, all: straight)
@@ -133,7 +149,7 @@ struct ReportFacts {
             SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE t.name = 'advocate'
             """))
         return ReportFacts(conversations: conversations, contactOfHandle: contactOfHandle, earlierPraisers: earlier, advocateTagged: tagged,
-                           recent: try recentByCustomer(db, since: since, until: until),
+                           recent: recent,
                            shifts: try shifts(db, since: since, until: until, now: now), incidents: try incidents(db, since: since, until: until))
     }
 
@@ -142,28 +158,45 @@ struct ReportFacts {
     static func conversations(_ db: Database, ids: [Int64]) throws -> [Conversation] {
         let list = idList(ids)
         let scope = Scope(filter: "c.id IN (SELECT value FROM json_each(?1))", values: [list])
-        var (conversations, position) = try readConversations(db, scope, atMost: ids.count)
-        var messages = try readMessages(db, conversations: conversations.count, position: position, scope: scope, straight: nil)
+        var (conversations, position) = try readConversations(db, scope, atMost: ids.count, recent: nil)
+        var messages = try readMessages(db, expected: conversations.map(\.mentionCount), position: position, scope: scope, straight: nil)
         try readWork(db, into: &conversations, position: position, ids: list)
         _ = finish(&conversations, &messages, contactOfHandle: try contacts(db, of: messages.rows, all: false))
         return conversations
     }
 
-    /// The conversations `scope` picks, in id order, and where each is in the list.
-    /// `atMost`: room made for them at once (pages not written to cost nothing).
-    private static func readConversations(_ db: Database, _ scope: Scope, atMost: Int) throws -> ([Conversation], PositionOfID) {
+    /// The conversations `scope` picks, in id order, and where each is in the list. `atMost`:
+    /// room made for them at once (pages not written to cost nothing). The same walk of the
+    /// table hands `recent.found` what repeat contact compares: each customer's conversations
+    /// whose last message of theirs is at or after `recent.since`, begun before `recent.until`.
+    private static func readConversations(_ db: Database, _ scope: Scope, atMost: Int,
+                                          recent: (since: Int64, until: Int64, found: (Recent) -> Void)?) throws -> ([Conversation], PositionOfID) {
         var conversations: [Conversation] = []
         conversations.reserveCapacity(atMost)
+        var values = scope.values
+        var filter = scope.filter, isRecent = "0"
+        if let recent {
+            values += [recent.since, recent.until]
+            isRecent = "(c.last_customer_at >= ?\(values.count - 1) AND c.first_at < ?\(values.count) AND c.contact_id IS NOT NULL AND c.kind IS NOT NULL)"
+            filter = "(\(scope.filter)) OR \(isRecent)"
+        }
         let rows = try BoundStatement(db, """
-            SELECT id, channel, team, assignee, status, kind, contact_id, sla_minutes, urgency FROM conversation c
-            WHERE \(scope.filter) ORDER BY id
+            SELECT id, channel, team, assignee, status, kind, contact_id, sla_minutes, urgency, first_at, last_customer_at, mention_count,
+                \(recent == nil ? "1" : scope.filter), \(isRecent)
+            FROM conversation c WHERE \(filter) ORDER BY id
             """)
-        rows.bind(scope.values)
+        rows.bind(values)
         while try rows.step() {
+            let kind = rows.withBytes(5, Self.kind)
+            if rows.int(13) != 0, let kind, kind != .spam, kind != .other {
+                recent?.found((rows.int64(0), rows.int64(6), kind, rows.int64(9), rows.int64(10)))
+            }
+            guard rows.int(12) != 0 else { continue }
             conversations.append(Conversation(
                 id: rows.int64(0), channel: rows.text(1) ?? "", team: rows.text(2), assignee: rows.text(3),
-                status: ConversationStatus(rawValue: rows.text(4) ?? "") ?? .open, kind: rows.text(5).flatMap(MentionKind.init(rawValue:)),
-                contact: rows.optionalInt64(6), slaMinutes: rows.optionalInt64(7).map(Int.init), urgency: rows.text(8).flatMap(Urgency.init(rawValue:))))
+                status: ConversationStatus(rawValue: rows.text(4) ?? "") ?? .open, kind: kind,
+                contact: rows.optionalInt64(6), slaMinutes: rows.optionalInt64(7).map(Int.init), urgency: rows.text(8).flatMap(Urgency.init(rawValue:)),
+                mentionCount: max(0, rows.int(11))))
         }
         return (conversations, PositionOfID(conversations.map(\.id)))
     }
@@ -181,8 +214,8 @@ struct ReportFacts {
     }
 
     /// Once everything is read: who of those who wrote is the conversation's customer, each
-    /// conversation's messages, its answers in order and the defences in its thread. Returns the
-    /// contacts who praised in them.
+    /// conversation's messages and the defences in its thread. Returns the contacts who praised
+    /// in them.
     private static func finish(_ conversations: inout [Conversation], _ messages: inout MessageList, contactOfHandle: [Int64: Int64]) -> Set<Int64> {
         var praisers = Set<Int64>()
         for at in conversations.indices {
@@ -195,13 +228,6 @@ struct ReportFacts {
         }
         for at in conversations.indices {
             conversations[at].messages = messages.rows[messages.range(at)]
-            let imported = conversations[at].messages.lazy.filter(\.ours).map { Answer(at: $0.at, operatorHandle: nil, movesAway: $0.movesAway) }
-            // The messages are in time order already: only replies queued in heed need sorting in.
-            if conversations[at].queued.isEmpty {
-                if !imported.isEmpty { conversations[at].answers = Array(imported) }
-            } else {
-                conversations[at].answers = (conversations[at].queued + imported).sorted { $0.at < $1.at }
-            }
             conversations[at].findDefences()
         }
         return praisers
@@ -212,7 +238,7 @@ struct ReportFacts {
     /// (four times faster than a lookup per row), and the same walk hands every handle that
     /// praised us before `since` to `praised` (for new advocates); otherwise through the
     /// conversation index, so that a short period of a long history reads only its own conversations.
-    private static func readMessages(_ db: Database, conversations count: Int, position: PositionOfID, scope: Scope,
+    private static func readMessages(_ db: Database, expected: [Int], position: PositionOfID, scope: Scope,
                                      straight: (since: Int64, praised: (Int64) -> Void)?) throws -> MessageList {
         let columns = """
             m.conversation_id, m.created_at, m.ours, m.sentiment, m.kind, m.handle_id,
@@ -224,8 +250,7 @@ struct ReportFacts {
             WHERE \(scope.filter) ORDER BY c.id, m.created_at, m.id
             """)
         if straight == nil { rows.bind(scope.values) }
-        var read: [Message] = []
-        var owners: [Int32] = []
+        var list = MessageList(expected: expected)
         var current: (id: Int64, at: Int) = (-1, -1)
         while try rows.step() {
             let conversation = rows.int64(0)
@@ -235,19 +260,22 @@ struct ReportFacts {
                 guard let at = position[conversation] else { continue }
                 current = (conversation, at)
             }
-            read.append(Message(
+            list.append(Message(
                 at: rows.int64(1), handle: rows.int64(5), sentiment: rows.isNull(3) ? nil : rows.double(3),
-                source: rows.isNull(6) ? nil : rows.withBytes(6, FNV1a.hash), inReplyTo: rows.isNull(7) ? nil : rows.withBytes(7, FNV1a.hash),
-                kind: kind, ours: rows.int(2) != 0, movesAway: rows.withBytes(8, MovingAway.asks)))
-            owners.append(Int32(current.at))
+                source: rows.isNull(6) ? 0 : rows.withBytes(6, Self.idHash), inReplyTo: rows.isNull(7) ? 0 : rows.withBytes(7, Self.idHash),
+                kind: kind, ours: rows.int(2) != 0, movesAway: rows.withBytes(8, MovingAway.asks)), to: current.at)
         }
-        return MessageList(read, owners: owners, conversations: count)
+        list.finish()
+        return list
     }
 
     /// Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one argument however many.
     static func idList(_ ids: some Sequence<Int64>) -> String {
         "[" + ids.map(String.init).joined(separator: ",") + "]"
     }
+
+    /// A message's id as `Message` keeps it: hashed, and never 0, which stands for none.
+    static func idHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { max(1, FNV1a.hash(bytes)) }
 
     /// A mention's kind from its stored name, whose first letters differ: read on every row.
     static func kind(_ name: UnsafeBufferPointer<UInt8>) -> MentionKind? {
@@ -290,22 +318,6 @@ struct ReportFacts {
         }
     }
 
-    /// Each customer's conversations whose last message of theirs is at most a week before the
-    /// period or in it, from the conversations' own columns: what repeat contact compares.
-    static func recentByCustomer(_ db: Database, since: Int64, until: Int64) throws -> [(id: Int64, contact: Int64, kind: MentionKind, first: Int64, last: Int64)] {
-        var recent: [(id: Int64, contact: Int64, kind: MentionKind, first: Int64, last: Int64)] = []
-        let rows = try BoundStatement(db, """
-            SELECT id, contact_id, kind, first_at, last_customer_at FROM conversation
-            WHERE last_customer_at >= ?1 AND first_at < ?2 AND contact_id IS NOT NULL AND kind IS NOT NULL
-            """)
-        rows.bind(since - lookBack, until)
-        while try rows.step() {
-            guard let kind = rows.withBytes(2, Self.kind), kind != .spam, kind != .other else { continue }
-            recent.append((rows.int64(0), rows.int64(1), kind, rows.int64(3), rows.int64(4)))
-        }
-        return recent
-    }
-
     /// The shifts on duty at any time in the period: answers are put in the shift they were given in.
     private static func shifts(_ db: Database, since: Int64, until: Int64, now: Int64) throws -> [ShiftRecord] {
         try Row.fetchAll(db, sql: """
@@ -345,29 +357,51 @@ struct ReportFacts {
 
 extension ReportFacts {
     /// Every conversation's messages, one conversation after another, each in time order: one
-    /// array rather than one a conversation (a large report reads hundreds of thousands).
+    /// array rather than one a conversation (a large report reads hundreds of thousands). Room is
+    /// made for as many as each conversation's row counts, so a message read goes straight to its
+    /// place; where a count was wrong, `finish` moves them up.
     struct MessageList {
         var rows: [Message]
         /// Conversation `i`'s messages are `rows[starts[i]..<starts[i + 1]]`.
         private var starts: [Int]
+        /// While reading: where each conversation's next message goes.
+        private var next: [Int]
+        /// While reading: messages beyond the room made for their conversation, in the order read.
+        private var beyond: [(owner: Int, message: Message)] = []
 
         func range(_ conversation: Int) -> Range<Int> { starts[conversation]..<starts[conversation + 1] }
 
-        /// `read[i]` belongs to conversation `owners[i]`: put together by conversation (keeping the
-        /// order they were read in), then each conversation's in time order, ties as read.
-        init(_ read: [Message], owners: [Int32], conversations count: Int) {
-            starts = Array(repeating: 0, count: count + 1)
-            for owner in owners { starts[Int(owner) + 1] += 1 }
-            for at in 0..<count { starts[at + 1] += starts[at] }
-            var next = starts
-            rows = Array(unsafeUninitializedCapacity: read.count) { buffer, initialized in
-                for (at, message) in read.enumerated() {
-                    let owner = Int(owners[at])
-                    (buffer.baseAddress! + next[owner]).initialize(to: message)
-                    next[owner] += 1
+        init(expected: [Int]) {
+            starts = [0]
+            starts.reserveCapacity(expected.count + 1)
+            for count in expected { starts.append(starts[starts.count - 1] + count) }
+            next = Array(starts.dropLast())
+            rows = Array(repeating: Message(at: 0, handle: 0, ours: false), count: starts[starts.count - 1])
+        }
+
+        mutating func append(_ message: Message, to owner: Int) {
+            guard next[owner] < starts[owner + 1] else { return beyond.append((owner, message)) }
+            rows[next[owner]] = message
+            next[owner] += 1
+        }
+
+        /// Once all are read: each conversation's messages together (those beyond its room after
+        /// the rest, as read), then in time order, ties as read.
+        mutating func finish() {
+            let count = next.count
+            if !beyond.isEmpty || (0..<count).contains(where: { next[$0] != starts[$0 + 1] }) {
+                let more = Dictionary(grouping: beyond, by: \.owner)
+                var packed: [Message] = []
+                packed.reserveCapacity(next.indices.reduce(beyond.count) { $0 + next[$1] - starts[$1] })
+                var packedStarts = [0]
+                for at in 0..<count {
+                    packed += rows[starts[at]..<next[at]]
+                    packed += (more[at] ?? []).map(\.message)
+                    packedStarts.append(packed.count)
                 }
-                initialized = read.count
+                (rows, starts, beyond) = (packed, packedStarts, [])
             }
+            next = []
             for at in 0..<count where !rows[range(at)].isSorted(by: \.at) {
                 let ordered = rows[range(at)].enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
                 rows.replaceSubrange(range(at), with: ordered)
