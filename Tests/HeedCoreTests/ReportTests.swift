@@ -409,6 +409,27 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(conversation.firstAnswer(from: 101)?.operatorHandle, "ana")
     }
 
+    /// Medians and the 90th percentile are found by selection: the same nearest rank a sort gives,
+    /// with ties, runs and one value.
+    func testRanksBySelectionEqualRanksBySorting() {
+        var random = SystemRandomNumberGenerator()
+        for size in [1, 2, 3, 10, 11, 100, 1_001] {
+            for spread in [1, 5, 1_000_000] {
+                let values = (0..<size).map { _ in Int64.random(in: 0..<Int64(spread), using: &random) }
+                for p in [0.5, 0.9, 0.01, 1] {
+                    var copy = values
+                    let sorted = values.sorted()
+                    XCTAssertEqual(ReportMeasures.Durations.rank(&copy, p), sorted[max(0, Int((p * Double(size)).rounded(.up)) - 1)], "\(size) \(spread) \(p)")
+                }
+            }
+        }
+        var empty: [Int64] = []
+        XCTAssertNil(ReportMeasures.Durations.rank(&empty, 0.5))
+        let durations = ReportMeasures.Durations([5, 1, 4, 2, 3, 9, 8, 7, 6, 10])
+        XCTAssertEqual(durations.count, 10)
+        XCTAssertEqual([durations.medianMs, durations.p90Ms], [5, 9])
+    }
+
     func testJSONAndCSVCarryTheSameFigures() throws {
         _ = try month()
         let report = try report(by: .operator)

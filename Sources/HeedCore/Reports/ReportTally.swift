@@ -16,9 +16,9 @@ struct ReportTally {
         result.responsiveness.sla = sla.keys.sorted().map { target in
             let entry = sla[target]!
             return .init(urgency: target.urgency?.rawValue, targetMinutes: target.minutes, conversations: entry.conversations, met: entry.met,
-                         breached: entry.late.count, medianLateMs: ReportMeasures.Durations.rank(entry.late.sorted(), 0.5))
+                         breached: entry.late.count, medianLateMs: Self.median(entry.late))
         }
-        result.responsiveness.breachedLateMedianMs = ReportMeasures.Durations.rank(sla.values.flatMap(\.late).sorted(), 0.5)
+        result.responsiveness.breachedLateMedianMs = Self.median(sla.values.flatMap(\.late))
         if result.mood.measured > 0 {
             let count = Double(result.mood.measured)
             result.mood.before = Self.rounded(moodBefore / count)
@@ -42,6 +42,11 @@ struct ReportTally {
             let rank = { (key: SLAKey) in key.urgency.flatMap { Urgency.allCases.firstIndex(of: $0) } ?? Urgency.allCases.count }
             return (rank(a), a.minutes) < (rank(b), b.minutes)
         }
+    }
+
+    static func median(_ values: [Int64]) -> Int64? {
+        var values = values
+        return ReportMeasures.Durations.rank(&values, 0.5)
     }
 
     /// Three decimals: sentiment is not known finer, and the JSON stays readable.
