@@ -85,8 +85,12 @@ final class TriageStoreTests: XCTestCase {
             let row = try conversation(database, of: "1")
             return (changed, row["priority"], row["breached"])
         }
+        let cache = { try database.write { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } }
+        let cacheBefore = try cache()
         let half = try refresh("2026-11-23T09:05:00Z")
         XCTAssertEqual(half.changed, 1)
+        XCTAssertEqual(try cache(), cacheBefore, "the larger page cache is for the re-scoring's writes only")
+        XCTAssertFalse(half.breached)
         XCTAssertEqual(half.priority, start + Int((config.triage.weights.waiting / 2).rounded()), "half the SLA used")
         XCTAssertEqual(try refresh("2026-11-23T09:05:00Z").changed, 0, "nothing changed, nothing written")
         let late = try refresh("2026-11-23T09:11:00Z")

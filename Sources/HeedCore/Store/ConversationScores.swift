@@ -10,6 +10,7 @@ struct ConversationScores {
     private let score: BoundStatement
     private let reasons: BoundStatement
     private let clock: BoundStatement
+    private let priority: BoundStatement
     private let check: BoundStatement
 
     init(_ db: Database) throws {
@@ -28,6 +29,12 @@ struct ConversationScores {
             UPDATE conversation SET previous_priority = CASE WHEN priority <> ?2 THEN priority ELSE previous_priority END,
                 priority = ?2, breached = ?3, clock_check_at = ?4 WHERE id = ?1
             """)
+        // Without `breached` where it stays: SQLite rewrites the entry of every index on a column
+        // the statement sets, changed or not.
+        priority = try BoundStatement(db, """
+            UPDATE conversation SET previous_priority = CASE WHEN priority <> ?2 THEN priority ELSE previous_priority END,
+                priority = ?2, clock_check_at = ?3 WHERE id = ?1
+            """)
         check = try BoundStatement(db, "UPDATE conversation SET clock_check_at = ?2 WHERE id = ?1")
     }
 
@@ -43,9 +50,25 @@ struct ConversationScores {
         try reasons.run(id, json)
     }
 
-    /// The clock's part moved: the new priority, whether it is breached, and when it may move next.
-    func writeClock(_ id: Int64, priority: Int, breached: Bool, clockCheck: Int64?) throws {
-        try clock.run(id, priority, breached, clockCheck)
+    /// The clock's part moved: the new priority, whether it is breached (nil: as it was), and
+    /// when it may move next.
+    func writeClock(_ id: Int64, priority: Int, breached: Bool?, clockCheck: Int64?) throws {
+        if let breached {
+            try clock.run(id, priority, breached, clockCheck)
+        } else {
+            try self.priority.run(id, priority, clockCheck)
+        }
+    }
+
+    /// Runs `body`, which rewrites many conversations, with a page cache of 128 MB instead of the
+    /// writer's 32 MB: with every open conversation's priority moving, SQLite otherwise drops
+    /// index pages it needs again and spills changed ones to the WAL mid-transaction (100,000
+    /// rows: 570 → 530 ms). Pages are taken only as used, and given back after.
+    static func withRoomForManyRows(_ db: Database, _ body: () throws -> Void) throws {
+        let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+        try db.execute(sql: "PRAGMA cache_size = -131072")
+        defer { try? db.execute(sql: "PRAGMA cache_size = \(cache)") }
+        try body()
     }
 
     /// The clock's part did not move: only when to look again.

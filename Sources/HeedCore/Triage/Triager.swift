@@ -243,7 +243,7 @@ public final class Triager {
             \(setBack ? "WHERE status = 'open'" : "INDEXED BY conversation_clock_check WHERE status = 'open' AND clock_check_at <= ?1")
             """, columns: Waiting.self)
         if !setBack { read.bind(now) }
-        var changes: [(id: Int64, priority: Int, breached: Bool, check: Int64?)] = []
+        var changes: [(id: Int64, priority: Int, breached: Bool?, check: Int64?)] = []
         var checks: [(id: Int64, check: Int64?)] = []
         let weights = config.triage.weights
         while try read.step() {
@@ -260,8 +260,9 @@ public final class Triager {
                                                   waitingPoints: PriorityModel.waitingPoints(used: used, breached: breached, weights: weights),
                                                   floor: read.isNull(Waiting.priority_floor) ? nil : read.int(Waiting.priority_floor))
             let check = clockCheck(since: since, minutes: minutes, now: now)
-            if priority != read.int(Waiting.priority) || breached != (read.int(Waiting.breached) != 0) {
-                changes.append((id, priority, breached, check))
+            let breachedChanged = breached != (read.int(Waiting.breached) != 0)
+            if priority != read.int(Waiting.priority) || breachedChanged {
+                changes.append((id, priority, breachedChanged ? breached : nil, check))
             } else {
                 checks.append((id, check))
             }
@@ -271,8 +272,10 @@ public final class Triager {
         changes.sort { $0.id < $1.id }
         checks.sort { $0.id < $1.id }
         let scores = try ConversationScores(db)
-        for change in changes { try scores.writeClock(change.id, priority: change.priority, breached: change.breached, clockCheck: change.check) }
-        for check in checks { try scores.writeCheck(check.id, clockCheck: check.check) }
+        try ConversationScores.withRoomForManyRows(db) {
+            for change in changes { try scores.writeClock(change.id, priority: change.priority, breached: change.breached, clockCheck: change.check) }
+            for check in checks { try scores.writeCheck(check.id, clockCheck: check.check) }
+        }
         try db.execute(sql: "INSERT INTO clock_refresh (only, at) VALUES (1, ?) ON CONFLICT (only) DO UPDATE SET at = excluded.at", arguments: [now])
         return changes.count
     }
