@@ -156,7 +156,7 @@ public struct Report: Sendable, Equatable, Codable {
     /// a week before this one's first. Each customer's conversations are walked in order once,
     /// keeping the latest end per kind: a regular with thousands of conversations costs no more
     /// than thousands of customers.
-    static func repeats(_ recent: [(id: Int64, contact: Int64, kind: MentionKind, first: Int64, last: Int64)]) -> Set<Int64> {
+    static func repeats(_ recent: [ReportFacts.Recent]) -> Set<Int64> {
         var repeats = Set<Int64>()
         for list in Dictionary(grouping: recent, by: \.contact).values where list.count > 1 {
             var latestEnd: [MentionKind: Int64] = [:]
