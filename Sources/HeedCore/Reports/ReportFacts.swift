@@ -226,6 +226,7 @@ struct ReportFacts {
                 if messages.rows[row].kind == .praise, let writer { praisers.insert(writer) }
             }
         }
+        // Sliced only once every mark is made: a mark after the first slice would copy the array.
         for at in conversations.indices {
             conversations[at].messages = messages.rows[messages.range(at)]
             conversations[at].findDefences()
@@ -414,7 +415,7 @@ extension ReportFacts {
     /// else a dictionary.
     struct PositionOfID {
         /// The smallest id.
-        let first: Int64
+        private let first: Int64
         private let dense: [Int32]
         private let sparse: [Int64: Int]
 
