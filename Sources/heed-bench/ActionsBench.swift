@@ -38,7 +38,7 @@ struct ActionsBench: ParsableCommand {
         let cache = "\(options.dir)/actions.sqlite"
         let importFile = besideFile ?? "\(options.dir)/beside-import.jsonl"
         if besideImport > 0 && besideFile == nil {
-            try IngestBench.writeMentions(count: besideImport, to: importFile, config: try ActionsRun.config(operators: operators))
+            try IngestBench.writeLines(BenchCorpus.demo.mentions(besideImport, config: try ActionsRun.config(operators: operators)), to: importFile)
         }
         let importing = besideImport > 0 || besideFile != nil
         // Flat out (every process acting back to back: on 2 cores, 8 processes queue for the CPU

@@ -3,24 +3,41 @@ import Foundation
 import GRDB
 import HeedCore
 
+/// The mentions a bench generates: the demo's scenarios (few texts said again and again, most
+/// threads answered) or the varied corpus (most texts said once, every post a conversation of its own).
+enum BenchCorpus: String, ExpressibleByArgument, CaseIterable {
+    case demo, varied
+
+    /// What a file or cache of this corpus has in its name after its kind.
+    var fileTag: String { self == .demo ? "" : rawValue + "-" }
+
+    /// `count` mentions (seed 7, relative to `benchNow`): the same bytes every run.
+    func mentions(_ count: Int, config: Config) -> AnySequence<IncomingMention> {
+        switch self {
+        case .demo: AnySequence(DemoGenerator(size: count, seed: 7, now: benchNow, config: config))
+        case .varied: AnySequence(VariedGenerator(size: count, seed: 7, now: benchNow))
+        }
+    }
+}
+
 extension BenchOptions {
-    /// A copy of a `count`-mention cache with exactly `open` open conversations.
-    func cache(mentions count: Int, open: Int, config: Config, name: String) throws -> String {
-        let source = "\(dir)/triage-source-\(count).sqlite"
+    /// A copy of a `count`-mention cache of `corpus` with exactly `open` open conversations.
+    func cache(mentions count: Int, open: Int, config: Config, name: String, corpus: BenchCorpus = .demo) throws -> String {
+        let configFile = try writeConfig()
+        let source = "\(dir)/triage-source-\(corpus.fileTag)\(count).sqlite"
         if !FileManager.default.fileExists(atPath: source) {
-            let file = "\(dir)/mentions-\(count).jsonl"
+            let file = "\(dir)/mentions-\(corpus.fileTag)\(count).jsonl"
             if !FileManager.default.fileExists(atPath: file) {
                 print("generating \(count) mentions → \(file) (not timed)")
-                try IngestBench.writeMentions(count: count, to: file, config: config)
+                try IngestBench.writeLines(corpus.mentions(count, config: config), to: file)
             }
             print("importing them (not timed)")
-            let configFile = "\(dir)/config.json"
-            try benchConfigText().write(toFile: configFile, atomically: true, encoding: .utf8)
-            let exit = try ChildProcess.spawn([heedBinary, "ingest", "--config", configFile, "--cache", source, file],
+            // No one else uses the source, so it is imported as a backfill, in whole batches.
+            let exit = try ChildProcess.spawn([heedBinary, "ingest", "--lock-budget", "0", "--config", configFile, "--cache", source, file],
                                               stdout: "\(dir)/ingest.out", stderr: "\(dir)/ingest.err").wait()
             guard exit.status == 0 else { throw ValidationError("heed ingest failed; see \(dir)/ingest.err") }
         }
-        let cache = "\(dir)/\(name)-\(count)-\(open).sqlite"
+        let cache = "\(dir)/\(name)-\(corpus.fileTag)\(count)-\(open).sqlite"
         removeCache(cache)
         try AppDatabase.open(path: source).copy(to: cache)
         // The bench's own fixture, not a change anyone makes: the rest resolved straight in the copy.

@@ -8,7 +8,7 @@ struct HeedBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heed-bench",
         abstract: "Benchmarks that print heed's figures. Build with -c release: swift run -c release heed-bench …",
-        subcommands: [IngestBench.self, QueueBench.self, TriageBench.self, TriageEvalBench.self, ScreenBench.self, ActionsBench.self, ActionsWorker.self, FuzzBench.self, ConnectorsBench.self, HostileBench.self, RetentionBench.self, ReportBench.self, CorpusBench.self])
+        subcommands: [IngestBench.self, QueueBench.self, TriageBench.self, TriageEvalBench.self, ScreenBench.self, ActionsBench.self, ActionsWorker.self, FuzzBench.self, ConnectorsBench.self, HostileBench.self, RetentionBench.self, ReportBench.self, CorpusBench.self, MeasuredRun.self])
 }
 
 /// Where the benchmarks keep their generated files and caches.
@@ -44,6 +44,16 @@ struct BenchOptions: ParsableArguments {
         guard FileManager.default.isExecutableFile(atPath: heedBinary) else {
             throw ValidationError("no heed binary at \(heedBinary): run `swift build -c release` first")
         }
+    }
+
+    /// The config every benchmark runs heed with: the example's, written beside the data.
+    var configFile: String { "\(dir)/config.json" }
+
+    /// Writes `configFile` and returns its path.
+    @discardableResult
+    func writeConfig() throws -> String {
+        try benchConfigText().write(toFile: configFile, atomically: true, encoding: .utf8)
+        return configFile
     }
 
     func removeCache(_ path: String) {

@@ -25,8 +25,7 @@ struct HostileBench: ParsableCommand {
     func run() throws {
         if writeOnly { return try write() }
         try options.prepare()
-        let configFile = "\(options.dir)/config.json"
-        try benchConfigText().write(toFile: configFile, atomically: true, encoding: .utf8)
+        let configFile = try options.writeConfig()
         let writer = try ChildProcess.spawn([CommandLine.arguments[0], "hostile", "--write-only", "--dir", options.dir, "--corpus", String(corpus)],
                                             stdout: "\(options.dir)/hostile-write.out", stderr: "\(options.dir)/hostile-write.err").wait()
         guard writer.status == 0 else { throw ValidationError("writing the hostile files failed; see \(options.dir)/hostile-write.err") }
@@ -64,10 +63,9 @@ struct HostileBench: ParsableCommand {
     private func ingest(_ path: String) throws -> (Double, Double, Int32) {
         let cache = "\(options.dir)/hostile.sqlite"
         options.removeCache(cache)
-        let start = DispatchTime.now()
-        let exit = try ChildProcess.spawn([options.heedBinary, "ingest", "--config", "\(options.dir)/config.json", "--cache", cache, path],
-                                          stdout: "\(options.dir)/hostile.out", stderr: "\(options.dir)/hostile.err").wait()
-        return (milliseconds(since: start) / 1000, Double(exit.maxResidentBytes) / 1_048_576, exit.status)
+        let (exit, time) = try options.measured([options.heedBinary, "ingest", "--config", options.configFile, "--cache", cache, path],
+                                                stdout: "\(options.dir)/hostile.out", stderr: "\(options.dir)/hostile.err")
+        return (time / 1000, Double(exit.maxResidentBytes) / 1_048_576, exit.status)
     }
 
     static func mail(body: String, id: String = "hostile") -> String {

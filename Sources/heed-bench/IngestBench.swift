@@ -14,13 +14,12 @@ struct IngestBench: ParsableCommand {
     var count = 1_000_000
 
     @Option(help: "The mentions: demo (the demo's scenarios, few texts repeated) or varied (most texts said once, reposts and campaigns at a real rate).")
-    var corpus = "demo"
+    var corpus = BenchCorpus.demo
 
     @Option(help: ArgumentHelp("Also import the same mentions in a channel's format (mastodon, x, feed) and compare.", valueName: "format"))
     var format: String?
 
     func validate() throws {
-        guard ["demo", "varied"].contains(corpus) else { throw ValidationError("--corpus takes demo or varied") }
         if let format, !FormatWriters.supported.contains(format) {
             throw ValidationError("--format takes one of \(FormatWriters.supported.joined(separator: ", "))")
         }
@@ -32,28 +31,15 @@ struct IngestBench: ParsableCommand {
             try compare(format: format)
             return
         }
-        let file = "\(options.dir)/mentions-\(corpus == "demo" ? "" : corpus + "-")\(count).jsonl"
+        let file = "\(options.dir)/mentions-\(corpus.fileTag)\(count).jsonl"
         let config = try ExampleConfig.load()
         if !FileManager.default.fileExists(atPath: file) {
             print("generating \(count) mentions → \(file) (not timed)")
-            try Self.writeMentions(count: count, to: file, config: config, varied: corpus == "varied")
+            try Self.writeLines(corpus.mentions(count, config: config), to: file)
         }
-        let cache = "\(options.dir)/ingest-\(count).sqlite"
-        options.removeCache(cache)
-        let configFile = "\(options.dir)/config.json"
-        try benchConfigText().write(toFile: configFile, atomically: true, encoding: .utf8)
-
-        let start = DispatchTime.now()
-        let child = try ChildProcess.spawn([options.heedBinary, "ingest", "--config", configFile, "--cache", cache, file],
-                                           stdout: "\(options.dir)/ingest.out", stderr: "\(options.dir)/ingest.err")
-        let exit = child.wait()
-        let seconds = milliseconds(since: start) / 1000
-        guard exit.status == 0 else {
-            throw ValidationError("heed ingest failed with status \(exit.status); see \(options.dir)/ingest.err")
-        }
-        let rate = Double(count) / seconds
-        print("heed ingest: \(count) mentions in \(heed_bench.format(seconds, 2)) s = \(Int(rate)) mentions/s, "
-            + "peak memory \(heed_bench.format(Double(exit.maxResidentBytes) / 1_048_576)) MB")
+        let (rate, peak) = try timedIngest([file], cache: "\(options.dir)/ingest-\(count).sqlite", config: try options.writeConfig())
+        print("heed ingest: \(count) mentions in \(heed_bench.format(Double(count) / rate, 2)) s = \(Int(rate)) mentions/s, "
+            + "peak memory \(heed_bench.format(peak)) MB")
 
         let bare = try bareInsertRate(config: config)
         print("bare prepared-statement insert into a bare table: \(Int(bare)) rows/s")
@@ -64,8 +50,7 @@ struct IngestBench: ParsableCommand {
     /// prints both rates and their ratio.
     private func compare(format: String) throws {
         let config = try ExampleConfig.load()
-        let configFile = "\(options.dir)/config.json"
-        try benchConfigText().write(toFile: configFile, atomically: true, encoding: .utf8)
+        let configFile = try options.writeConfig()
         let channel = FormatWriters.channel(of: format)
         let heedFile = "\(options.dir)/\(format)-as-heed-\(count).jsonl"
         let folder = "\(options.dir)/\(format)-\(count)"
@@ -119,10 +104,9 @@ struct IngestBench: ParsableCommand {
     /// Runs `heed ingest` on new cache; mentions per second and peak memory in MB.
     private func timedIngest(_ files: [String], cache: String, config: String) throws -> (rate: Double, peak: Double) {
         options.removeCache(cache)
-        let start = DispatchTime.now()
-        let exit = try ChildProcess.spawn([options.heedBinary, "ingest", "--config", config, "--cache", cache] + files,
-                                          stdout: "\(options.dir)/ingest.out", stderr: "\(options.dir)/ingest.err").wait()
-        let seconds = milliseconds(since: start) / 1000
+        let (exit, time) = try options.measured([options.heedBinary, "ingest", "--config", config, "--cache", cache] + files,
+                                                stdout: "\(options.dir)/ingest.out", stderr: "\(options.dir)/ingest.err")
+        let seconds = time / 1000
         guard exit.status == 0 else { throw ValidationError("heed ingest failed (\(exit.status)); see \(options.dir)/ingest.err") }
         return (Double(count) / seconds, Double(exit.maxResidentBytes) / 1_048_576)
     }
@@ -137,12 +121,6 @@ struct IngestBench: ParsableCommand {
         }
         func write(_ text: String) throws { handle.write(Data(text.utf8)) }
         func close() { try? handle.close() }
-    }
-
-    /// `count` demo mentions in heed's format (seed 7, relative to `benchNow`): the same bytes every run.
-    static func writeMentions(count: Int, to path: String, config: Config, varied: Bool = false) throws {
-        try writeLines(varied ? AnySequence(VariedGenerator(size: count, seed: 7, now: benchNow))
-                              : AnySequence(DemoGenerator(size: count, seed: 7, now: benchNow, config: config)), to: path)
     }
 
     /// Mentions as heed's JSON lines, written a megabyte at a time.

@@ -5,32 +5,38 @@ import HeedCore
 struct QueueBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue",
-        abstract: "Time from process start to the first page of `heed queue` on the cache `heed-bench ingest` made.")
+        abstract: "Time and memory from process start to the first page of `heed queue`, on a cache of `count` mentions with `open` open.")
 
     @OptionGroup var options: BenchOptions
 
-    @Option(help: "Which ingest cache to use (its mention count).")
+    @Option(help: "Mentions in the cache (made with `heed ingest` when missing).")
     var count = 1_000_000
+
+    @Option(help: "Open conversations in the cache; the rest are resolved.")
+    var open = 400_000
+
+    @Option(help: "The mentions: varied (every post a conversation of its own) or demo (most threads answered, so few open).")
+    var corpus = BenchCorpus.varied
 
     @Option(help: "How many runs.")
     var runs = 20
 
     func run() throws {
         try options.prepare()
-        let cache = "\(options.dir)/ingest-\(count).sqlite"
-        guard FileManager.default.fileExists(atPath: cache) else {
-            throw ValidationError("no cache at \(cache): run `heed-bench ingest --count \(count)` first")
-        }
+        let cache = try options.cache(mentions: count, open: open, config: try ExampleConfig.load(), name: "queue",
+                                      corpus: corpus)
         var times: [Double] = []
+        var peak = 0
         for _ in 0..<runs {
-            let start = DispatchTime.now()
-            let exit = try ChildProcess.spawn([options.heedBinary, "queue", "--cache", cache, "--limit", "50"],
-                                              stdout: "\(options.dir)/queue.out", stderr: "\(options.dir)/queue.err").wait()
+            let (exit, time) = try options.measured([options.heedBinary, "queue", "--config", options.configFile, "--cache", cache, "--limit", "50"],
+                                                    stdout: "\(options.dir)/queue.out", stderr: "\(options.dir)/queue.err")
             guard exit.status == 0 else { throw ValidationError("heed queue failed; see \(options.dir)/queue.err") }
-            times.append(milliseconds(since: start))
+            times.append(time)
+            peak = max(peak, exit.maxResidentBytes)
         }
         times.sort()
-        print("heed queue (first page of 50, process start to exit) over \(runs) runs: "
-            + "median \(format(times[runs / 2])) ms, max \(format(times.last!)) ms")
+        print("heed queue (first page of 50, process start to exit; \(count) mentions, \(open) open) over \(runs) runs: "
+            + "median \(format(times[runs / 2])) ms, max \(format(times.last!)) ms (target < 100 ms); "
+            + "peak memory \(format(Double(peak) / 1_048_576)) MB (target < 80 MB)")
     }
 }

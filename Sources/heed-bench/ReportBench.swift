@@ -24,7 +24,7 @@ struct ReportBench: ParsableCommand {
         try options.prepare()
         let config = try ExampleConfig.load()
         let cache = try options.cache(mentions: count, open: open, config: config, name: "report")
-        let configFile = "\(options.dir)/config.json"
+        let configFile = options.configFile
         let since = RFC3339.string(fromMilliseconds: benchNow - 30 * 86_400_000), until = RFC3339.string(fromMilliseconds: benchNow)
         print("30 days (\(since) – \(until)) of \(count) mentions, \(open) conversations open; \(runs) runs each, release heed from process start")
         for (name, extra) in [("by channel, text", ["--by", "channel"]), ("by day, text", ["--by", "day"]), ("by operator, JSON", ["--by", "operator", "--json"]),
@@ -32,10 +32,9 @@ struct ReportBench: ParsableCommand {
             var times: [Double] = []
             var peak = 0
             for _ in 0..<runs {
-                let start = DispatchTime.now()
-                let exit = try ChildProcess.spawn([options.heedBinary, "report", "--cache", cache, "--config", configFile, "--since", since, "--until", until] + extra,
-                                                  stdout: "\(options.dir)/report.out", stderr: "\(options.dir)/report.err").wait()
-                times.append(milliseconds(since: start))
+                let (exit, time) = try options.measured([options.heedBinary, "report", "--cache", cache, "--config", configFile, "--since", since, "--until", until] + extra,
+                                                        stdout: "\(options.dir)/report.out", stderr: "\(options.dir)/report.err")
+                times.append(time)
                 guard exit.status == 0 else { throw ValidationError("heed report failed; see \(options.dir)/report.err") }
                 peak = max(peak, exit.maxResidentBytes)
             }

@@ -7,15 +7,18 @@ import HeedTUI
 struct ScreenBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "screen",
-        abstract: "Start-up to the first full screen, key-to-grid times, search times and memory, on the cache `heed-bench triage` made.")
+        abstract: "Start-up to the first full screen, key-to-grid times, search times and memory, on a cache of `count` mentions with `open` open.")
 
     @OptionGroup var options: BenchOptions
 
-    @Option(help: "Mentions in the cache (`heed-bench triage --count N` makes it).")
+    @Option(help: "Mentions in the cache (made with `heed ingest` when missing).")
     var count = 1_000_000
 
-    @Option(help: "Open conversations in the cache.")
+    @Option(help: "Open conversations in the cache; the rest are resolved.")
     var open = 100_000
+
+    @Option(help: "The mentions: demo (the demo's scenarios) or varied (every post a conversation of its own, for more open than the demo has).")
+    var corpus = BenchCorpus.demo
 
     @Option(help: "Keys timed.")
     var keys = 10_000
@@ -33,10 +36,8 @@ struct ScreenBench: ParsableCommand {
 
     func run() throws {
         try options.prepare()
-        let cache = "\(options.dir)/triage-\(count)-\(open).sqlite"
-        guard FileManager.default.fileExists(atPath: cache) else {
-            throw ValidationError("no cache at \(cache): run `heed-bench triage --count \(count) --open \(open)` first")
-        }
+        let cache = try options.cache(mentions: count, open: open, config: try ExampleConfig.load(), name: "screen",
+                                      corpus: corpus)
         try startUp(cache)
         try keysAndSearches(cache)
     }
@@ -47,13 +48,12 @@ struct ScreenBench: ParsableCommand {
         var times: [Double] = []
         var peak = 0
         for _ in 0..<15 {
-            let start = DispatchTime.now()
-            let exit = try ChildProcess.spawn(
+            let (exit, time) = try options.measured(
                 ["env", "HEED_EXIT_AFTER_FIRST_SCREEN=1", "TERM=xterm-256color", "COLUMNS=120", "LINES=40", "script", "-qec",
-                 "'\(options.heedBinary)' --cache '\(cache)'", "/dev/null"],
-                stdout: "\(options.dir)/screen.out", stderr: "\(options.dir)/screen.err").wait()
+                 "'\(options.heedBinary)' --config '\(options.configFile)' --cache '\(cache)'", "/dev/null"],
+                stdout: "\(options.dir)/screen.out", stderr: "\(options.dir)/screen.err")
             guard exit.status == 0 else { throw ValidationError("heed failed to open the screen; see \(options.dir)/screen.out") }
-            times.append(milliseconds(since: start))
+            times.append(time)
             peak = max(peak, exit.maxResidentBytes)
         }
         times.sort()
@@ -62,7 +62,7 @@ struct ScreenBench: ParsableCommand {
     }
 
     private func keysAndSearches(_ cache: String) throws {
-        let database = try AppDatabase.open(path: cache, memoryMapped: false)
+        let database = try AppDatabase.open(path: cache)
         let clock = FixedClock(benchNow)
         let terminal = GridTerminal(width: 120, height: 40)
         let runtime = try Runtime(terminal: terminal, state: AppState(brand: "Northwind Bank", width: 120, height: 40, now: benchNow),
