@@ -28,7 +28,7 @@ struct TriageBench: ParsableCommand {
         try scoringRate(config: config)
         if rateOnly { return }
         let cache = try options.cache(mentions: count, open: open, config: config, name: "triage")
-        let database = try AppDatabase.open(path: cache, memoryMapped: true)
+        let database = try AppDatabase.open(path: cache)
         let triager = Triager(config: config)
 
         // Re-score every open conversation, the clock jumping between a week before the data

@@ -142,12 +142,11 @@ public struct Workspace: Sendable {
     }
 
     /// Opens (creating or upgrading) the cache this workspace names.
-    /// The cache; `memoryMapped` for those that read the whole queue (see `AppDatabase.open`).
     /// A cache no config scores yet is bound to this one; one bound to a config that scores
     /// differently is refused (see `ConfigBinding`).
-    public func openCache(memoryMapped: Bool = false, readers: Int? = nil,
+    public func openCache(readers: Int? = nil,
                           environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppDatabase {
-        let database = try AppDatabase.open(path: cachePath, memoryMapped: memoryMapped, readers: readers)
+        let database = try AppDatabase.open(path: cachePath, readers: readers)
         do {
             try refuseOwnCopy(of: ConfigBinding.settle(database, config: config, source: configSource, by: person(environment: environment),
                                                        now: SystemClock().now()))

@@ -4,9 +4,7 @@ import HeedCore
 /// Opens the screen on a workspace's cache and runs it until the operator quits.
 public enum Screen {
     public static func open(workspace: Workspace) throws {
-        // Not memory-mapped: every page a count or a search touches would stay in the
-        // process's memory (180 MB on a 1M cache); read through SQLite's small page cache.
-        let database = try workspace.openCache(memoryMapped: false)
+        let database = try workspace.openCache()
         try open(database: database, config: workspace.config, identity: workspace.identity)
     }
 

@@ -24,7 +24,7 @@ struct QueueCommand: ParsableCommand {
     func run() throws {
         try guarded {
             let workspace = try global.workspace()
-            let database = try workspace.openCache(memoryMapped: true)
+            let database = try workspace.openCache()
             let now = SystemClock().now()
             let triager = Triager(config: workspace.config)
             let quiet = workspace.config.triage.incidents.quietMinutes
