@@ -5,10 +5,11 @@
 enum Rows {
     static let now = RFC3339.milliseconds(from: "2026-11-23T12:00:00Z")!
 
-    /// What the runtime would load for the Triage view: `count` rows, all open.
-    static func loaded(_ count: Int, request: ListRequest = ListRequest(query: "", source: .triage)) -> Event {
-        .loaded(ListSnapshot(request: request, rows: make(count), counts: QueueCounts(open: count, breached: count / 4, escalated: 1),
-                             viewCounts: [count, 2, count - 2, 1, 0, 40, 3, 1], claims: Claims.Holders(viewing: [1: ["tomas"]], replying: [2: ["sam"]])))
+    /// What the runtime would load for the Triage view, with the views' counts: `count` rows, all open.
+    static func loaded(_ count: Int, request: ListRequest = ListRequest(query: "", source: .triage)) -> [Event] {
+        [.loaded(ListSnapshot(request: request, rows: make(count), counts: QueueCounts(open: count, breached: count / 4, escalated: 1),
+                              claims: Claims.Holders(viewing: [1: ["tomas"]], replying: [2: ["sam"]]))),
+         .viewsCounted([count, 2, count - 2, 1, 0, 40, 3, 1])]
     }
 
     static func make(_ count: Int) -> [QueueRow] {
@@ -59,4 +60,8 @@ enum Rows {
                                })
         return ConversationPage(detail: detail, card: card)
     }
+}
+
+extension AppState {
+    mutating func handle(_ events: [Event]) -> [Effect] { events.flatMap { handle($0) } }
 }

@@ -98,6 +98,8 @@ extension AppState {
             digestFault = error.message
             // The figures shown stay, marked old (their time in red); why is said once.
             if digest != nil { status = "cannot count the reports again: \(error.message)" }
+        case .viewsCounted(let counts):
+            viewCounts = counts
         case .promptFault(let message):
             prompt?.error = QueryError(position: 0, message: message)
         case .shiftOffered(let offer):
@@ -147,7 +149,6 @@ extension AppState {
         roster = snapshot.roster
         if let known = snapshot.onShift { onShift = known }
         service = snapshot.service
-        if !snapshot.viewCounts.isEmpty { viewCounts = snapshot.viewCounts }
         // A search's count is said once as it arrives, and stays in the header.
         if snapshot.request.isSearch, let count = snapshot.found, countedSearch != snapshot.request.query {
             countedSearch = snapshot.request.query

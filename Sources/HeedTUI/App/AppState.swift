@@ -126,14 +126,13 @@ public struct ConversationPage: Sendable, Equatable {
     }
 }
 
-/// What the list loaded: its rows (or posts) and every count the screen shows.
+/// What the list loaded: its rows (or posts) and the header's counts (the views' are counted apart).
 public struct ListSnapshot: Sendable, Equatable {
     public var request: ListRequest
     public var rows: [QueueRow] = []
     public var outbox: [OutboxEntry] = []
     /// Nil when not counted this time (the last counts stand).
     public var counts: QueueCounts?
-    public var viewCounts: [Int?] = []
     /// Who else is at each conversation.
     public var claims = Claims.Holders()
     public var roster: [OnShift] = []
@@ -147,12 +146,11 @@ public struct ListSnapshot: Sendable, Equatable {
     public var suggestion: String?
 
     public init(request: ListRequest, rows: [QueueRow] = [], outbox: [OutboxEntry] = [], counts: QueueCounts? = nil,
-                viewCounts: [Int?] = [], claims: Claims.Holders = Claims.Holders()) {
+                claims: Claims.Holders = Claims.Holders()) {
         self.request = request
         self.rows = rows
         self.outbox = outbox
         self.counts = counts
-        self.viewCounts = viewCounts
         self.claims = claims
     }
 }
@@ -250,6 +248,8 @@ public enum Event: Sendable, Equatable {
     case piped(String)
     /// The Reports view's figures, counted (or why they could not be).
     case reportsCounted(Result<ReportDigest, HeedError>)
+    /// Each view's count, in `views` order.
+    case viewsCounted([Int?])
 }
 
 /// Something the runtime must do after an event: state changes are pure, effects are values.

@@ -11,10 +11,9 @@ public final class Runtime {
     private var token = 0
     /// The token the header's counts were taken at: they are taken again after any change.
     private var countedToken: Int?
-    /// The token the views' counts were taken at, and when: they are taken again after a
-    /// change, at most every `countMilliseconds` (an import commits many times a second).
-    private var viewsCountedToken: Int?
-    private var viewsCountedAt: Int64 = 0
+    /// The views' counts, taken beside the keys again after a change, at most every
+    /// `countMilliseconds` (an import commits many times a second).
+    private let viewCounter = BackgroundCount<[Int?]>()
     static let countMilliseconds: Int64 = 2000
     /// When the list was last read: while others are shown viewing, it is read again at least
     /// as often as they renew, so that a screen that died stops showing without any change.
@@ -32,7 +31,7 @@ public final class Runtime {
     private var touchedAt: Int64 = 0
     static let touchMilliseconds: Int64 = 30_000
     /// The Reports view's figures, counted away from the keys.
-    private let reportCounter = ReportCounter()
+    private let reportCounter = BackgroundCount<ReportDigest>()
     /// While the Reports view is open, its figures are counted again after a change at most this
     /// often, and at least this often without one (today's ages and breaches grow by themselves).
     static let reportsChangedMilliseconds: Int64 = 5_000
@@ -73,7 +72,8 @@ public final class Runtime {
         while true {
             var events: [Event] = []
             // A count being made is shown as soon as it is done, not at the next poll.
-            let key = waiting ?? terminal.readKey(timeoutMilliseconds: reportCounter.running ? 50 : Int(Self.pollMilliseconds))
+            let counting = reportCounter.running || viewCounter.running
+            let key = waiting ?? terminal.readKey(timeoutMilliseconds: counting ? 50 : Int(Self.pollMilliseconds))
             waiting = nil
             if let key {
                 if key == .resize {
@@ -119,6 +119,7 @@ public final class Runtime {
         _ = state.handle(.resized(width: size.width, height: size.height))
         token = try changeToken()
         _ = try perform([.reload])
+        countViewsIfDue()
         // Someone at the keyboard with no shift running is offered one, once.
         if !offered, let offer = data.shiftOffer() { _ = state.handle(.shiftOffered(offer)) }
         offered = true
@@ -134,6 +135,8 @@ public final class Runtime {
     public func step(_ events: [Event], poll: Bool = false) throws -> Bool {
         var events = events
         if let counted = reportCounter.take() { events.append(.reportsCounted(counted)) }
+        // A count that failed leaves the last ones shown; the next change tries again.
+        if case .success(let counts) = viewCounter.take() { events.append(.viewsCounted(counts)) }
         var changed = false
         if poll {
             let latest = try changeToken()
@@ -153,7 +156,8 @@ public final class Runtime {
             if try !perform(state.handle(event)) { return false }
         }
         let viewersDue = state.claims != Claims.Holders() && clock.now() - listLoadedAt >= Claims.viewingRenewMilliseconds
-        if changed || (poll && (viewCountsDue || viewersDue)), try !perform([.reload]) { return false }
+        if changed || (poll && viewersDue), try !perform([.reload]) { return false }
+        countViewsIfDue()
         if state.showingReports && reportsDue { countReports() }
         terminal.present(RootScreen.render(state))
         showConversation()
@@ -224,20 +228,19 @@ public final class Runtime {
         reportCounter.start(now: now, token: token) { data.countReports(now: now) }
     }
 
-    private var viewCountsDue: Bool {
-        viewsCountedToken == nil || (viewsCountedToken != token && clock.now() - viewsCountedAt >= Self.countMilliseconds)
+    /// Counted first as the screen opens, then after a change at most every `countMilliseconds`.
+    private func countViewsIfDue() {
+        guard !viewCounter.running, viewCounter.startedToken == nil
+            || (viewCounter.startedToken != token && clock.now() - viewCounter.startedAt >= Self.countMilliseconds) else { return }
+        let data = data, views = state.views, now = state.now
+        viewCounter.start(now: clock.now(), token: token) { data.countViews(views, now: now) }
     }
 
     private func loadList() throws -> Event {
-        let countViews = viewCountsDue
         do {
-            let snapshot = try data.list(state.listRequest, counts: countedToken != token, views: countViews ? state.views : nil, now: state.now)
+            let snapshot = try data.list(state.listRequest, counts: countedToken != token, now: state.now)
             countedToken = token
             listLoadedAt = clock.now()
-            if countViews {
-                viewsCountedToken = token
-                viewsCountedAt = clock.now()
-            }
             return .loaded(snapshot)
         } catch let error as QueryError {
             return .searchFailed(error)

@@ -134,12 +134,11 @@ public struct ScreenData: Sendable {
         }
     }
 
-    /// The list `request` asks for, in one read with the header's counts (when `counts`) and each
-    /// of `views`' counts (when given, and the header's then too). Counting costs more than the
-    /// list, so the runtime asks only after a change.
-    public func list(_ request: ListRequest, counts: Bool, views: [QueueView]?, now: Int64) throws -> ListSnapshot {
+    /// The list `request` asks for, in one read with the header's counts when `counts` (the
+    /// runtime asks only after a change).
+    public func list(_ request: ListRequest, counts: Bool, now: Int64) throws -> ListSnapshot {
         try database.read { db in
-            var snapshot = ListSnapshot(request: request, counts: counts || views != nil ? try Queue.counts(db) : nil)
+            var snapshot = ListSnapshot(request: request, counts: counts ? try Queue.counts(db) : nil)
             snapshot.claims = try Claims.holders(db, now: now, except: me)
             snapshot.roster = try OnShift.roster(db, config: config, now: now)
             snapshot.incidents = try Incident.list(db, now: now, quietMinutes: config.triage.incidents.quietMinutes)
@@ -157,17 +156,23 @@ public struct ScreenData: Sendable {
                     if found == 0 { snapshot.suggestion = try SearchSuggestion.suggest(db, text: request.query) }
                 }
             }
-            snapshot.viewCounts = try (views ?? []).map { view in
-                switch view.source {
-                case .outbox: return try OutboxEntry.countPending(db)
-                case .triage, .recent:
-                    if view.query.isEmpty, let counts = snapshot.counts { return counts.open }
-                    // A view that cannot be counted (is:mine with nobody known) shows no count.
-                    return try? Queue.count(db, try Query.parse(view.query), now: now, me: me)
-                }
-            }
             return snapshot
         }
+    }
+
+    /// Each of `views`' counts, in one read.
+    func countViews(_ views: [QueueView], now: Int64) -> Result<[Int?], HeedError> {
+        Result {
+            try database.read { db in
+                try views.map { view in
+                    switch view.source {
+                    case .outbox: return try OutboxEntry.countPending(db)
+                    // A view that cannot be counted (is:mine with nobody known) shows no count.
+                    case .triage, .recent: return try? Queue.count(db, try Query.parse(view.query), now: now, me: me)
+                    }
+                }
+            }
+        }.mapError { $0 as? HeedError ?? HeedError("\($0)", .failed) }
     }
 
     /// Tells the other screens which conversation this one shows (nil: none) instead of

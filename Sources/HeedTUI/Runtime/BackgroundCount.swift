@@ -1,12 +1,12 @@
 import Foundation
 import HeedCore
 
-/// Counts the Reports view's figures on a thread of its own: on a million mentions a count
-/// takes seconds, and the keys must not wait for it. One count at a time; the runtime takes
-/// what finished on its next turn.
-final class ReportCounter: @unchecked Sendable {
+/// Counts on a thread of its own what the keys must not wait for: the Reports view's figures
+/// (seconds on a million mentions) and the tabs' counts (a quarter of a second with 400,000
+/// open). One count at a time; the runtime takes what finished on its next turn.
+final class BackgroundCount<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var finished: Result<ReportDigest, HeedError>?
+    private var finished: Result<Value, HeedError>?
     private var counting = false
     /// When the latest count started, and the cache's change token then.
     private(set) var startedAt: Int64 = 0
@@ -15,7 +15,7 @@ final class ReportCounter: @unchecked Sendable {
     var running: Bool { lock.withLock { counting } }
 
     /// Starts a count unless one is running (its figures come soon enough).
-    func start(now: Int64, token: Int, _ count: @escaping @Sendable () -> Result<ReportDigest, HeedError>) {
+    func start(now: Int64, token: Int, _ count: @escaping @Sendable () -> Result<Value, HeedError>) {
         let started = lock.withLock {
             guard !counting else { return false }
             counting = true
@@ -33,7 +33,7 @@ final class ReportCounter: @unchecked Sendable {
     }
 
     /// What the latest count found, once.
-    func take() -> Result<ReportDigest, HeedError>? {
+    func take() -> Result<Value, HeedError>? {
         lock.withLock {
             defer { finished = nil }
             return finished
