@@ -513,12 +513,23 @@ final class AppStateTests: XCTestCase {
         XCTAssertNil(s.status, "said once, not on every reload")
         XCTAssertTrue(RootScreen.render(s).line(0).contains("search: refnud (0)"))
 
+        // A search that fills its page is drawn first and counted beside the keys.
         s.search = "refund"
-        var many = ListSnapshot(request: s.listRequest, rows: Rows.make(5))
-        many.found = 1_234
+        let many = ListSnapshot(request: s.listRequest, rows: Rows.make(5))
         _ = s.handle(.loaded(many))
+        XCTAssertNil(s.found)
+        XCTAssertTrue(RootScreen.render(s).line(0).contains("search: refund "), "no count yet")
+        _ = s.handle(.searchCounted(query: "refnud", found: 9))
+        XCTAssertNil(s.found, "the count of a search no longer shown is dropped")
+        _ = s.handle(.searchCounted(query: "refund", found: 1_234))
         XCTAssertEqual(s.status, "1234 found")
         XCTAssertTrue(RootScreen.render(s).line(0).contains("search: refund (1234)"))
+        _ = s.handle(.key(.char("j")))
+        _ = s.handle(.loaded(many))
+        XCTAssertEqual(s.found, 1_234, "kept through a reload until counted again")
+        _ = s.handle(.searchCounted(query: "refund", found: 1_235))
+        XCTAssertEqual(s.found, 1_235)
+        XCTAssertNil(s.status, "said once")
     }
 
     func testSearchMarksAMalformedQueryAndRunsAGoodOne() {

@@ -36,6 +36,7 @@ final class RuntimeTests: XCTestCase {
         let open = try database.read { db in try Queue.countOpen(db) }
         XCTAssertEqual(runtime.state.rows.count, open)
         XCTAssertEqual(runtime.state.selected, open - 1)
+        try step(runtime) { !runtime.state.viewCounts.isEmpty }
         let screen = try XCTUnwrap(terminal.presented)
         XCTAssertTrue(screen.line(0).hasPrefix(" heed · Northwind Bank · Triage"), screen.line(0))
         XCTAssertTrue(screen.line(0).contains("\(open) open"), screen.line(0))
@@ -120,6 +121,33 @@ final class RuntimeTests: XCTestCase {
         try step(runtime) { runtime.state.viewCounts.first == open - 2 }
         try runtime.step([.key(.char("j"))], poll: true)
         XCTAssertEqual(runtime.state.viewCounts.first, open - 2)
+    }
+
+    func testASearchThatFillsItsPageIsCountedBesideTheKeys() throws {
+        let (database, _) = try DemoCache.build(path: folder.file("search-count.sqlite"), size: 300, seed: 5, clock: clock)
+        let terminal = GridTerminal(width: 80, height: 24)
+        var state = AppState(brand: "Northwind Bank", width: 80, height: 24, now: clock.now())
+        state.search = "channel:x"
+        state.listLimit = 3
+        let runtime = try Runtime(terminal: terminal, state: state, clock: clock, data: ScreenData(database: database, me: nil))
+        try runtime.start()
+        let x = try database.read { db in try Queue.count(db, try Query.parse("channel:x"), now: clock.now()) }
+        XCTAssertGreaterThan(x, 3)
+        XCTAssertEqual(runtime.state.rows.count, 3)
+        XCTAssertNil(runtime.state.found, "the page is drawn before the count")
+        try step(runtime) { runtime.state.found != nil }
+        XCTAssertEqual(runtime.state.found, x)
+        XCTAssertEqual(runtime.state.status, "\(x) found")
+        XCTAssertTrue(try XCTUnwrap(terminal.presented).line(0).contains("search: channel:x (\(x))"))
+
+        // Another process resolves one: the last count stands for two seconds, then it is counted again.
+        let first = runtime.state.rows[0].conversationID
+        try database.write { db in try db.execute(sql: "UPDATE conversation SET status = 'resolved' WHERE id = ?", arguments: [first]) }
+        try runtime.step([], poll: true)
+        XCTAssertFalse(runtime.state.rows.contains { $0.conversationID == first }, "the rows at once")
+        XCTAssertEqual(runtime.state.found, x, "the count not within two seconds of the last")
+        clock.advance(seconds: 2)
+        try step(runtime) { runtime.state.found == x - 1 }
     }
 
     func testOtherScreensSeeWhoIsViewingAConversation() throws {

@@ -100,6 +100,13 @@ extension AppState {
             if digest != nil { status = "cannot count the reports again: \(error.message)" }
         case .viewsCounted(let counts):
             viewCounts = counts
+        case .searchCounted(let query, let count):
+            guard listRequest.isSearch && listRequest.query == query else { break }
+            found = count
+            if countedSearch != query {
+                countedSearch = query
+                status = "\(count) found"
+            }
         case .promptFault(let message):
             prompt?.error = QueryError(position: 0, message: message)
         case .shiftOffered(let offer):
@@ -155,8 +162,15 @@ extension AppState {
             let slash = keyMap.label(.search, in: .queue)
             status = count > 0 ? "\(count) found" : "nothing found" + (snapshot.suggestion.map { " — did you mean \"\($0)\"? (\(slash) to search again)" } ?? "")
         }
-        found = snapshot.request.isSearch ? snapshot.found : nil
-        if !snapshot.request.isSearch { countedSearch = nil }
+        // A search that fills the page keeps its last count until it is counted again.
+        if !snapshot.request.isSearch {
+            found = nil
+            countedSearch = nil
+        } else if let count = snapshot.found {
+            found = count
+        } else if countedSearch != snapshot.request.query {
+            found = nil
+        }
         // The cursor stays on the same conversation, not the same row number.
         if let keep, let index = rows.firstIndex(where: { $0.conversationID == keep }) { selected = index }
         if let keepPost, let index = outbox.firstIndex(where: { $0.id == keepPost }) { selected = index }

@@ -139,7 +139,8 @@ public struct ListSnapshot: Sendable, Equatable {
     /// Whether this screen's operator has a shift running (nil: nobody known at the keyboard).
     public var onShift: Bool?
     public var service = ServiceView()
-    /// For a search: how many conversations it finds, and when none, what it might have meant.
+    /// For a search: how many conversations it finds (nil when it fills the page: counted
+    /// apart), and when none, what it might have meant.
     public var found: Int?
     /// Incidents still taking members (nil: not read this time, the last stand).
     public var incidents: [Incident]?
@@ -250,6 +251,8 @@ public enum Event: Sendable, Equatable {
     case reportsCounted(Result<ReportDigest, HeedError>)
     /// Each view's count, in `views` order.
     case viewsCounted([Int?])
+    /// How many conversations a search finds, counted beside the keys when more than a page.
+    case searchCounted(query: String, found: Int)
 }
 
 /// Something the runtime must do after an event: state changes are pure, effects are values.

@@ -14,6 +14,9 @@ public final class Runtime {
     /// The views' counts, taken beside the keys again after a change, at most every
     /// `countMilliseconds` (an import commits many times a second).
     private let viewCounter = BackgroundCount<[Int?]>()
+    /// A search that fills its page, counted likewise; and the search last counted.
+    private let searchCounter = BackgroundCount<(query: String, found: Int)>()
+    private var countedSearch: String?
     static let countMilliseconds: Int64 = 2000
     /// When the list was last read: while others are shown viewing, it is read again at least
     /// as often as they renew, so that a screen that died stops showing without any change.
@@ -72,7 +75,7 @@ public final class Runtime {
         while true {
             var events: [Event] = []
             // A count being made is shown as soon as it is done, not at the next poll.
-            let counting = reportCounter.running || viewCounter.running
+            let counting = reportCounter.running || viewCounter.running || searchCounter.running
             let key = waiting ?? terminal.readKey(timeoutMilliseconds: counting ? 50 : Int(Self.pollMilliseconds))
             waiting = nil
             if let key {
@@ -137,6 +140,7 @@ public final class Runtime {
         if let counted = reportCounter.take() { events.append(.reportsCounted(counted)) }
         // A count that failed leaves the last ones shown; the next change tries again.
         if case .success(let counts) = viewCounter.take() { events.append(.viewsCounted(counts)) }
+        if case .success(let counted) = searchCounter.take() { events.append(.searchCounted(query: counted.query, found: counted.found)) }
         var changed = false
         if poll {
             let latest = try changeToken()
@@ -158,6 +162,7 @@ public final class Runtime {
         let viewersDue = state.claims != Claims.Holders() && clock.now() - listLoadedAt >= Claims.viewingRenewMilliseconds
         if changed || (poll && viewersDue), try !perform([.reload]) { return false }
         countViewsIfDue()
+        countSearchIfDue()
         if state.showingReports && reportsDue { countReports() }
         terminal.present(RootScreen.render(state))
         showConversation()
@@ -234,6 +239,17 @@ public final class Runtime {
             || (viewCounter.startedToken != token && clock.now() - viewCounter.startedAt >= Self.countMilliseconds) else { return }
         let data = data, views = state.views, now = state.now
         viewCounter.start(now: clock.now(), token: token) { data.countViews(views, now: now) }
+    }
+
+    /// A search that fills its page: counted when it is new, then after a change at most every
+    /// `countMilliseconds`.
+    private func countSearchIfDue() {
+        let request = state.listRequest
+        guard request.isSearch, state.rows.count >= request.limit, !searchCounter.running, countedSearch != request.query
+            || (searchCounter.startedToken != token && clock.now() - searchCounter.startedAt >= Self.countMilliseconds) else { return }
+        countedSearch = request.query
+        let data = data, now = state.now
+        searchCounter.start(now: clock.now(), token: token) { data.countSearch(request.query, now: now) }
     }
 
     private func loadList() throws -> Event {

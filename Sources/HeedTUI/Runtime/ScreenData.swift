@@ -150,14 +150,20 @@ public struct ScreenData: Sendable {
             case .triage, .recent:
                 let query = try Query.parse(request.query)
                 snapshot.rows = try Queue.search(db, query, now: now, me: me, order: request.source == .recent ? .recent : .triage, limit: request.limit)
-                if request.isSearch {
-                    let found = snapshot.rows.count < request.limit ? snapshot.rows.count : try Queue.count(db, query, now: now, me: me)
-                    snapshot.found = found
-                    if found == 0 { snapshot.suggestion = try SearchSuggestion.suggest(db, text: request.query) }
+                // A search that fills the page is counted apart (`countSearch`), beside the keys.
+                if request.isSearch && snapshot.rows.count < request.limit {
+                    snapshot.found = snapshot.rows.count
+                    if snapshot.rows.isEmpty { snapshot.suggestion = try SearchSuggestion.suggest(db, text: request.query) }
                 }
             }
             return snapshot
         }
+    }
+
+    /// How many conversations the search `query` finds.
+    func countSearch(_ query: String, now: Int64) -> Result<(query: String, found: Int), HeedError> {
+        Result { (query, try database.read { db in try Queue.count(db, try Query.parse(query), now: now, me: me) }) }
+            .mapError { $0 as? HeedError ?? HeedError("\($0)", .failed) }
     }
 
     /// Each of `views`' counts, in one read.
