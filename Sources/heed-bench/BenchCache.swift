@@ -21,6 +21,11 @@ enum BenchCorpus: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension BenchOptions {
+    /// Where `cache(…)` puts its copy.
+    func cachePath(mentions count: Int, open: Int, name: String, corpus: BenchCorpus) -> String {
+        "\(dir)/\(name)-\(corpus.fileTag)\(count)-\(open).sqlite"
+    }
+
     /// A copy of a `count`-mention cache of `corpus` with exactly `open` open conversations.
     func cache(mentions count: Int, open: Int, config: Config, name: String, corpus: BenchCorpus = .demo) throws -> String {
         let configFile = try writeConfig()
@@ -37,7 +42,7 @@ extension BenchOptions {
                                               stdout: "\(dir)/ingest.out", stderr: "\(dir)/ingest.err").wait()
             guard exit.status == 0 else { throw ValidationError("heed ingest failed; see \(dir)/ingest.err") }
         }
-        let cache = "\(dir)/\(name)-\(corpus.fileTag)\(count)-\(open).sqlite"
+        let cache = cachePath(mentions: count, open: open, name: name, corpus: corpus)
         removeCache(cache)
         try AppDatabase.open(path: source).copy(to: cache)
         // The bench's own fixture, not a change anyone makes: the rest resolved straight in the copy.

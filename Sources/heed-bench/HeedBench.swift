@@ -18,8 +18,7 @@ struct BenchOptions: ParsableArguments {
 
     /// The `heed` built beside this benchmark: it is measured as a user runs it, from process start.
     var heedBinary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("heed").path
+        URL(fileURLWithPath: benchBinary).deletingLastPathComponent().appendingPathComponent("heed").path
     }
 
     /// The package this benchmark was built from: the first folder above the binary with a Package.swift.

@@ -23,13 +23,15 @@ struct MeasuredRun: ParsableCommand {
 }
 
 extension BenchOptions {
+    /// This benchmark's own binary.
+    var benchBinary: String { URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path }
+
     /// `arguments` run to the end through `measured-run`: their own exit, peak memory and
     /// milliseconds from start to exit.
     func measured(_ arguments: [String], stdout: String, stderr: String) throws -> (exit: ChildProcess.Exit, milliseconds: Double) {
         let figures = "\(dir)/measured-run.txt"
         try? FileManager.default.removeItem(atPath: figures)
-        let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
-        var exit = try ChildProcess.spawn([me, "measured-run", "--into", figures, "--stdout", stdout, "--stderr", stderr] + arguments,
+        var exit = try ChildProcess.spawn([benchBinary, "measured-run", "--into", figures, "--stdout", stdout, "--stderr", stderr] + arguments,
                                           stderr: "\(dir)/measured-run.err").wait()
         let parts = ((try? String(contentsOfFile: figures, encoding: .utf8)) ?? "").split(separator: " ")
         guard parts.count == 2, let peak = Int(parts[0]), let time = Double(parts[1]) else {
