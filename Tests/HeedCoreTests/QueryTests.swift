@@ -186,4 +186,22 @@ final class QueryTests: XCTestCase {
         XCTAssertEqual(rows.map(\.priority), rows.map(\.priority).sorted(by: >))
         XCTAssertEqual(rows.count, 3)
     }
+
+    /// Terms that pick few conversations through an index of their own lead, instead of the
+    /// open queue being walked in priority order for them; the rest walk it.
+    func testFewPickedThroughTheirOwnIndexTheRestThroughTheQueues() throws {
+        let database = try cache()
+        let plan = { (text: String) -> String in
+            try database.read { db in
+                let sql = try QuerySQL(Query.parse(text), in: db, now: self.now, me: "sam")
+                return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT c.id FROM conversation c WHERE \(sql.whereSQL) ORDER BY \(Queue.triageOrderSQL) LIMIT 50",
+                                        arguments: sql.arguments).map { $0["detail"] as String }.joined(separator: " ")
+            }
+        }
+        for (text, index) in [("incident:any", "conversation_by_incident"), ("incident:7", "conversation_by_incident"),
+                              ("assignee:sam", "conversation_by_assignee"), ("lang:de", "conversation_by_lang"), ("kind:complaint", "conversation_queue")] {
+            let found = try plan(text)
+            XCTAssertTrue(found.contains("INDEX \(index)"), "\(text): \(found)")
+        }
+    }
 }

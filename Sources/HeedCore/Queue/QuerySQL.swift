@@ -88,10 +88,12 @@ public struct QuerySQL {
 }
 
 extension Query.Condition {
-    /// Whether the conversations this picks are found through an index of their own.
+    /// Whether the conversations this picks are found through an index of their own. Those in
+    /// any incident are few beside the open queue, and walking the queue for none took 0.4 s
+    /// with 400,000 open.
     var hasOwnIndex: Bool {
         switch self {
-        case .from, .mine, .assignee, .lang, .incident(.id), .escalated: return true
+        case .from, .mine, .assignee, .lang, .incident(.id), .incident(.any), .escalated: return true
         default: return false
         }
     }
