@@ -79,6 +79,25 @@ final class MigrationTests: XCTestCase {
         XCTAssertEqual(found?["sams"], 1)
     }
 
+    func testUpgradingToTheQueueTallyCountsTheConversationsAlreadyStored() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file("v22.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "v22-open-copies")
+        try queue.write { db in
+            try db.execute(sql: Self.oneConversation + """
+                INSERT INTO conversation (id, channel, first_at, last_at, created_at, updated_at, mention_count, status, breached, assignee)
+                    VALUES (2, 'x', 0, 0, 0, 0, 0, 'open', 1, NULL), (3, 'x', 0, 0, 0, 0, 0, 'open', 1, 'sam'),
+                           (4, 'x', 0, 0, 0, 0, 0, 'resolved', 0, 'sam');
+                """)
+        }
+        try queue.close()
+        let database = try AppDatabase.open(path: path)
+        XCTAssertEqual(try database.read(Queue.counts), QueueCounts(open: 3, breached: 2, escalated: 0))
+        XCTAssertEqual(try database.read { db in try Queue.count(db, Query.parse("is:resolved"), now: 0) }, 1)
+        XCTAssertEqual(try database.read { db in try Queue.count(db, Query.parse("is:unassigned is:breached"), now: 0) }, 1)
+    }
+
     func testNewerCacheIsRefusedWithAClearMessage() throws {
         let folder = TemporaryFolder()
         let path = folder.file("new.sqlite")

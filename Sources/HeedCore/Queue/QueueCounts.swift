@@ -19,16 +19,13 @@ extension Queue {
     static let escalatedSQL = "c.id IN (SELECT e.conversation_id FROM escalation e WHERE e.state = 'open')"
 
     public static func counts(_ db: Database) throws -> QueueCounts {
-        let row = try Row.fetchOne(db, sql: """
-            SELECT count(*) AS open, coalesce(sum(breached), 0) AS breached,
-                   (SELECT count(*) FROM conversation c WHERE +c.status = 'open' AND \(escalatedSQL)) AS escalated
-            FROM conversation WHERE status = 'open'
-            """)
-        return QueueCounts(open: row?["open"] ?? 0, breached: row?["breached"] ?? 0, escalated: row?["escalated"] ?? 0)
+        QueueCounts(open: try QueueTally.count(db, status: .open), breached: try QueueTally.count(db, status: .open, breached: true),
+                    escalated: try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation c WHERE +c.status = 'open' AND \(escalatedSQL)") ?? 0)
     }
 
     /// How many conversations `query` finds (what a view's tab shows).
     public static func count(_ db: Database, _ query: Query, now: Int64, me: String? = nil) throws -> Int {
+        if let tallied = try QueueTally.count(db, query) { return tallied }
         let sql = try QuerySQL(query, in: db, now: now, me: me, commonHits: nil)
         return try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation c WHERE \(sql.whereSQL)", arguments: sql.arguments) ?? 0
     }

@@ -100,7 +100,7 @@ public enum Queue {
     }
 
     public static func countOpen(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation WHERE status = 'open'") ?? 0
+        try QueueTally.count(db, status: .open)
     }
 
     public static func row(_ db: Database, conversation id: Int64) throws -> QueueRow? {

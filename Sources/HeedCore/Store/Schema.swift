@@ -30,6 +30,7 @@ enum Schema {
         migrator.registerMigration("v20-clock-check", migrate: v20ClockCheck)
         migrator.registerMigration("v21-posts-read", migrate: v21PostsRead)
         migrator.registerMigration("v22-open-copies", migrate: v22OpenCopies)
+        migrator.registerMigration("v23-queue-tally", migrate: v23QueueTally)
         return migrator
     }
 
@@ -635,6 +636,40 @@ enum Schema {
     private static func v22OpenCopies(_ db: Database) throws {
         try db.execute(sql: """
             CREATE INDEX conversation_open_latest ON conversation(latest_customer_mention_id) WHERE status = 'open';
+            """)
+    }
+
+    /// How many conversations each status, breach and assignment holds, kept by triggers as
+    /// conversations come, change and go: the header's and the tabs' counts then read a few
+    /// rows instead of walking the open queue (see `QueueTally`). A trigger on the columns only
+    /// fires for statements that set them, and re-scoring sets `breached` only when it changes.
+    private static func v23QueueTally(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE queue_tally (
+                status TEXT NOT NULL,
+                breached INTEGER NOT NULL,
+                unassigned INTEGER NOT NULL,
+                conversations INTEGER NOT NULL,
+                PRIMARY KEY (status, breached, unassigned)
+            ) WITHOUT ROWID;
+            INSERT INTO queue_tally (status, breached, unassigned, conversations)
+                SELECT status, breached, assignee IS NULL, count(*) FROM conversation GROUP BY 1, 2, 3;
+            CREATE TRIGGER queue_tally_insert AFTER INSERT ON conversation BEGIN
+                INSERT INTO queue_tally VALUES (NEW.status, NEW.breached, NEW.assignee IS NULL, 1)
+                    ON CONFLICT DO UPDATE SET conversations = conversations + 1;
+            END;
+            CREATE TRIGGER queue_tally_delete AFTER DELETE ON conversation BEGIN
+                UPDATE queue_tally SET conversations = conversations - 1
+                WHERE status = OLD.status AND breached = OLD.breached AND unassigned = (OLD.assignee IS NULL);
+            END;
+            CREATE TRIGGER queue_tally_update AFTER UPDATE OF status, breached, assignee ON conversation
+            WHEN OLD.status IS NOT NEW.status OR OLD.breached IS NOT NEW.breached OR (OLD.assignee IS NULL) IS NOT (NEW.assignee IS NULL)
+            BEGIN
+                UPDATE queue_tally SET conversations = conversations - 1
+                WHERE status = OLD.status AND breached = OLD.breached AND unassigned = (OLD.assignee IS NULL);
+                INSERT INTO queue_tally VALUES (NEW.status, NEW.breached, NEW.assignee IS NULL, 1)
+                    ON CONFLICT DO UPDATE SET conversations = conversations + 1;
+            END;
             """)
     }
 }

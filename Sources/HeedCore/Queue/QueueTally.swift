@@ -1,0 +1,32 @@
+import GRDB
+
+/// How many conversations each status holds, breached or not, assigned or not: the
+/// `queue_tally` table the cache's triggers keep as conversations come, change and go. The
+/// header's and the tabs' counts read a few of its rows; counting the conversations themselves
+/// walks the open queue (14 ms for 400,000 open, ten times that for 4,000,000).
+enum QueueTally {
+    static func count(_ db: Database, status: ConversationStatus, breached: Bool? = nil, unassigned: Bool? = nil) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: """
+            SELECT coalesce(sum(conversations), 0) FROM queue_tally
+            WHERE status = ?1 AND (?2 IS NULL OR breached = ?2) AND (?3 IS NULL OR unassigned = ?3)
+            """), arguments: [status.rawValue, breached, unassigned]) ?? 0
+    }
+
+    /// How many `query` finds when the tally can tell: a status (the open queue when none is
+    /// named), with or without `is:breached` and `is:unassigned`, and nothing else.
+    static func count(_ db: Database, _ query: Query) throws -> Int? {
+        var status = ConversationStatus.open, statusNamed = false
+        var breached: Bool?, unassigned: Bool?
+        for group in query.groups {
+            guard group.count == 1, !group[0].negated else { return nil }
+            switch group[0].condition {
+            case .status(let named) where !statusNamed:
+                (status, statusNamed) = (named, true)
+            case .breached: breached = true
+            case .unassigned: unassigned = true
+            default: return nil
+            }
+        }
+        return try count(db, status: status, breached: breached, unassigned: unassigned)
+    }
+}
