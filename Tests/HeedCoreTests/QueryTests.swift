@@ -199,9 +199,18 @@ final class QueryTests: XCTestCase {
             }
         }
         for (text, index) in [("incident:any", "conversation_by_incident"), ("incident:7", "conversation_by_incident"),
-                              ("assignee:sam", "conversation_by_assignee"), ("lang:de", "conversation_by_lang"), ("kind:complaint", "conversation_queue")] {
+                              ("assignee:sam", "conversation_by_assignee"), ("lang:de", "conversation_by_lang"), ("kind:complaint", "conversation_queue"),
+                              ("channel:x", "conversation_open_by_channel"), ("is:resolved channel:x", "conversation_queue")] {
             let found = try plan(text)
             XCTAssertTrue(found.contains("INDEX \(index)"), "\(text): \(found)")
+        }
+        // A channel with few open conversations: the same rows in the same order as walking the queue for them.
+        try database.read { db in
+            let walked = try Int64.fetchAll(db, sql: "SELECT c.id FROM conversation c WHERE c.status = 'open' AND c.channel = 'x' ORDER BY \(Queue.triageOrderSQL)")
+            XCTAssertFalse(walked.isEmpty)
+            XCTAssertEqual(try Queue.search(db, Query.parse("channel:x"), now: now, limit: 50).map(\.conversationID), walked)
+            XCTAssertEqual(try Queue.count(db, Query.parse("channel:x"), now: now), walked.count)
+            XCTAssertEqual(try Queue.count(db, Query.parse("-channel:x"), now: now), try Queue.countOpen(db) - walked.count)
         }
     }
 }

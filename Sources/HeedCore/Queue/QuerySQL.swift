@@ -18,7 +18,8 @@ public struct QuerySQL {
         // A term with its own small index (a customer, an assignee, a language) leads: the status
         // test is then kept off the queue's index (`+`), which SQLite would otherwise walk in
         // priority order through every open conversation for a few matches (from: 167 → 11 ms).
-        let leads = query.groups.contains { $0.count == 1 && !$0[0].negated && $0[0].condition.hasOwnIndex }
+        let rareChannel = try Self.rareOpenChannel(query, db: db)
+        let leads = rareChannel != nil || query.groups.contains { $0.count == 1 && !$0[0].negated && $0[0].condition.hasOwnIndex }
         if !query.namesStatus { clauses.append(leads ? "+c.status = 'open'" : "c.status = 'open'") }
         // Full-text terms last: SQLite tests the terms in order, and a common word's test costs
         // tens of microseconds a conversation where a tag's costs one.
@@ -26,7 +27,7 @@ public struct QuerySQL {
         for group in query.groups.filter({ !$0.contains(where: isText) }) + query.groups.filter({ $0.contains(where: isText) }) {
             var alternatives: [String] = []
             for term in group {
-                let (sql, values) = try Self.condition(term, db: db, now: now, me: me, commonHits: commonHits, leads: leads)
+                let (sql, values) = try Self.condition(term, db: db, now: now, me: me, commonHits: commonHits, leads: leads, rareChannel: rareChannel)
                 alternatives.append(term.negated ? "NOT (\(sql))" : sql)
                 arguments += values
             }
@@ -36,8 +37,24 @@ public struct QuerySQL {
         self.arguments = StatementArguments(arguments)
     }
 
-    private static func condition(_ term: Query.Term, db: Database, now: Int64, me: String?, commonHits: Int?, leads: Bool) throws
-        -> (String, [(any DatabaseValueConvertible)?]) {
+    /// A channel with at most this many open conversations is searched through their own index.
+    static let rareOpen = 5_000
+
+    /// The channel the open-queue search `query` requires, when it has few open conversations.
+    private static func rareOpenChannel(_ query: Query, db: Database) throws -> String? {
+        guard !query.namesStatus else { return nil }
+        for group in query.groups where group.count == 1 && !group[0].negated {
+            guard case .channel(let channel) = group[0].condition else { continue }
+            let open = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM (SELECT 1 FROM conversation INDEXED BY conversation_open_by_channel WHERE channel = ? AND status = 'open' LIMIT ?)
+                """, arguments: [channel, rareOpen + 1]) ?? 0
+            if open <= rareOpen { return channel }
+        }
+        return nil
+    }
+
+    private static func condition(_ term: Query.Term, db: Database, now: Int64, me: String?, commonHits: Int?, leads: Bool,
+                                  rareChannel: String?) throws -> (String, [(any DatabaseValueConvertible)?]) {
         switch term.condition {
         case .text(let text):
             guard text.contains(where: { $0.isLetter || $0.isNumber }) else {
@@ -57,6 +74,8 @@ public struct QuerySQL {
             // The customer's conversations, through the handle's index and the contact's, rather
             // than every conversation's mentions (267 ms → 1 ms on a 1M cache).
             return ("c.contact_id IN (SELECT fh.contact_id FROM contact_handle fh WHERE fh.handle = ? COLLATE NOCASE AND fh.ours = 0)", [handle])
+        case .channel(let channel) where channel == rareChannel && !term.negated:
+            return ("c.id IN (SELECT id FROM conversation INDEXED BY conversation_open_by_channel WHERE channel = ? AND status = 'open')", [channel])
         case .channel(let channel): return ("c.channel = ?", [channel])
         case .tag(let tag):
             return ("EXISTS (SELECT 1 FROM conversation_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.conversation_id = c.id AND t.name = ? COLLATE NOCASE)",

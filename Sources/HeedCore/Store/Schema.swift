@@ -31,6 +31,7 @@ enum Schema {
         migrator.registerMigration("v21-posts-read", migrate: v21PostsRead)
         migrator.registerMigration("v22-open-copies", migrate: v22OpenCopies)
         migrator.registerMigration("v23-queue-tally", migrate: v23QueueTally)
+        migrator.registerMigration("v24-open-by-channel", migrate: v24OpenByChannel)
         return migrator
     }
 
@@ -671,5 +672,11 @@ enum Schema {
                     ON CONFLICT DO UPDATE SET conversations = conversations + 1;
             END;
             """)
+    }
+
+    /// The open conversations of each channel: a search for a channel with few of them reads
+    /// those instead of walking the whole open queue for them (see `QuerySQL`).
+    private static func v24OpenByChannel(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX conversation_open_by_channel ON conversation(channel) WHERE status = 'open'")
     }
 }
