@@ -433,6 +433,7 @@ extension RuntimeTests {
     func testTheReadmesScreenshotIsTheDemoScreen() throws {
         let (runtime, terminal, _) = try session(keys: [.char("j")], width: 100, height: 30)
         try runtime.run(untilIdle: true)
+        try step(runtime) { !runtime.state.viewCounts.isEmpty }
         let screen = try XCTUnwrap(terminal.presented).lines.map { line -> String in
             var line = line
             while line.last == " " { line.removeLast() }

@@ -14,6 +14,12 @@ final class BackgroundCount<Value: Sendable>: @unchecked Sendable {
 
     var running: Bool { lock.withLock { counting } }
 
+    /// Whether to count again at `now`: none is running, and none was started yet, or the cache
+    /// changed (its token is not the one the last count began at) at least `milliseconds` after it began.
+    func due(token: Int, now: Int64, changedAfter milliseconds: Int64) -> Bool {
+        !running && (startedToken == nil || (startedToken != token && now - startedAt >= milliseconds))
+    }
+
     /// Starts a count unless one is running (its figures come soon enough).
     func start(now: Int64, token: Int, _ count: @escaping @Sendable () -> Result<Value, HeedError>) {
         let started = lock.withLock {

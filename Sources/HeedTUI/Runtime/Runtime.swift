@@ -223,9 +223,8 @@ public final class Runtime {
 
     /// Counted again after a change, or when the figures are a minute old.
     private var reportsDue: Bool {
-        let since = clock.now() - reportCounter.startedAt
-        return !reportCounter.running && ((reportCounter.startedToken != token && since >= Self.reportsChangedMilliseconds)
-            || since >= Self.reportsStaleMilliseconds)
+        reportCounter.due(token: token, now: clock.now(), changedAfter: Self.reportsChangedMilliseconds)
+            || (!reportCounter.running && clock.now() - reportCounter.startedAt >= Self.reportsStaleMilliseconds)
     }
 
     private func countReports() {
@@ -235,8 +234,7 @@ public final class Runtime {
 
     /// Counted first as the screen opens, then after a change at most every `countMilliseconds`.
     private func countViewsIfDue() {
-        guard !viewCounter.running, viewCounter.startedToken == nil
-            || (viewCounter.startedToken != token && clock.now() - viewCounter.startedAt >= Self.countMilliseconds) else { return }
+        guard viewCounter.due(token: token, now: clock.now(), changedAfter: Self.countMilliseconds) else { return }
         let data = data, views = state.views, now = state.now
         viewCounter.start(now: clock.now(), token: token) { data.countViews(views, now: now) }
     }
@@ -245,8 +243,8 @@ public final class Runtime {
     /// `countMilliseconds`.
     private func countSearchIfDue() {
         let request = state.listRequest
-        guard request.isSearch, state.rows.count >= request.limit, !searchCounter.running, countedSearch != request.query
-            || (searchCounter.startedToken != token && clock.now() - searchCounter.startedAt >= Self.countMilliseconds) else { return }
+        guard request.isSearch, state.rows.count >= request.limit, !searchCounter.running,
+              countedSearch != request.query || searchCounter.due(token: token, now: clock.now(), changedAfter: Self.countMilliseconds) else { return }
         countedSearch = request.query
         let data = data, now = state.now
         searchCounter.start(now: clock.now(), token: token) { data.countSearch(request.query, now: now) }
