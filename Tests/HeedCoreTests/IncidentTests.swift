@@ -306,4 +306,13 @@ final class IncidentTests: XCTestCase {
                                               sample: ["my card was charged twice"]), "charged twice")
         XCTAssertEqual(IncidentDetector.title(words: ["outage", "app", "down"], key: IncidentTerms.key("outage"), sample: []), "outage, app")
     }
+
+    func testAnIncidentsMembersAreCountedFromTheirIndexAlone() throws {
+        let database = try AppDatabase.inMemory()
+        let plan = try database.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Incident.select).map { $0["detail"] as String }.filter { $0.contains(" c ") }
+        }
+        XCTAssertEqual(plan.count, 2, "\(plan)")
+        XCTAssertTrue(plan.allSatisfy { $0.contains("COVERING INDEX conversation_by_incident") }, "\(plan)")
+    }
 }

@@ -23,7 +23,8 @@ public struct Incident: Sendable, Equatable {
         case resolved
     }
 
-    private static let select = """
+    /// An incident with its members counted, from their index alone (no member's row is read).
+    static let select = """
         SELECT i.id, i.title, i.terms, i.state, i.started_at, i.last_member_at,
                (SELECT count(*) FROM conversation c WHERE c.incident_id = i.id) AS conversations,
                (SELECT count(*) FROM conversation c WHERE c.incident_id = i.id AND c.status = 'open') AS open
