@@ -162,13 +162,12 @@ public struct ScreenData: Sendable {
 
     /// How many conversations the search `query` finds.
     func countSearch(_ query: String, now: Int64) -> Result<(query: String, found: Int), HeedError> {
-        Result { (query, try database.read { db in try Queue.count(db, try Query.parse(query), now: now, me: me) }) }
-            .mapError { $0 as? HeedError ?? HeedError("\($0)", .failed) }
+        counted { (query, try database.read { db in try Queue.count(db, try Query.parse(query), now: now, me: me) }) }
     }
 
     /// Each of `views`' counts, in one read.
     func countViews(_ views: [QueueView], now: Int64) -> Result<[Int?], HeedError> {
-        Result {
+        counted {
             try database.read { db in
                 try views.map { view in
                     switch view.source {
@@ -178,7 +177,7 @@ public struct ScreenData: Sendable {
                     }
                 }
             }
-        }.mapError { $0 as? HeedError ?? HeedError("\($0)", .failed) }
+        }
     }
 
     /// Tells the other screens which conversation this one shows (nil: none) instead of
@@ -277,8 +276,12 @@ public struct ScreenData: Sendable {
 
     /// The Reports view's figures as the cache stands at `now`.
     func countReports(now: Int64) -> Result<ReportDigest, HeedError> {
-        Result { try ReportDigest.make(database, config: config, now: now) }
-            .mapError { $0 as? HeedError ?? HeedError("\($0)", .failed) }
+        counted { try ReportDigest.make(database, config: config, now: now) }
+    }
+
+    /// What a count beside the keys found, or why it could not.
+    private func counted<Value>(_ count: () throws -> Value) -> Result<Value, HeedError> {
+        Result(catching: count).mapError { $0 as? HeedError ?? HeedError("\($0)", .failed) }
     }
 
     public func changeToken() throws -> @Sendable () throws -> Int { try database.changeWatcher() }
