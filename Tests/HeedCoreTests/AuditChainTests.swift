@@ -117,17 +117,12 @@ final class AuditChainUpgradeTests: XCTestCase {
     /// what is appended after continues the chain.
     func testAnOlderLogIsChainedAsItUpgrades() throws {
         let folder = TemporaryFolder()
-        let path = folder.file("v17.sqlite")
-        let queue = try DatabaseQueue(path: path)
-        try Schema.migrator.migrate(queue, upTo: "v17-streaming")
-        try queue.write { db in
+        let database = try upgradedCache(in: folder, from: "v17-streaming") { db in
             for n in 1...5 {
                 try db.execute(sql: "INSERT INTO event (at, operator, kind, subject, after) VALUES (?, 'sam', 'shift-start', NULL, ?)",
                                arguments: [n * 1000, #"{"n":\#(n)}"#])
             }
         }
-        try queue.close()
-        let database = try AppDatabase.open(path: path)
         var report = try AuditReport.verify(database)
         XCTAssertTrue(report.isWhole, "\(report.problems)")
         XCTAssertEqual(report.entries, 5)

@@ -3,6 +3,17 @@ import HeedTestSupport
 import XCTest
 @testable import HeedCore
 
+/// A cache an older heed wrote: migrated up to `migration`, given `rows`, closed, then opened
+/// by this heed, which runs every later migration on it.
+func upgradedCache(in folder: TemporaryFolder, from migration: String, rows: (Database) throws -> Void) throws -> AppDatabase {
+    let path = folder.file("\(migration).sqlite")
+    let queue = try DatabaseQueue(path: path)
+    try Schema.migrator.migrate(queue, upTo: migration)
+    try queue.write(rows)
+    try queue.close()
+    return try AppDatabase.open(path: path)
+}
+
 final class MigrationTests: XCTestCase {
     /// Dana on X with one conversation (id 1), as any schema since the first has them.
     static let oneConversation = """
@@ -15,19 +26,13 @@ final class MigrationTests: XCTestCase {
 
     func testOlderCacheUpgradesItselfAndKeepsItsData() throws {
         let folder = TemporaryFolder()
-        let path = folder.file("old.sqlite")
         // Given a cache written by a heed that knew only the first migration, with a mention in it
-        let queue = try DatabaseQueue(path: path)
-        try Schema.migrator.migrate(queue, upTo: "v1-people-and-mentions")
-        try queue.write { db in
+        let database = try upgradedCache(in: folder, from: "v1-people-and-mentions") { db in
             try db.execute(sql: Self.oneConversation + """
                 INSERT INTO mention (id, channel, source_id, conversation_id, handle_id, text, created_at, imported_at, updated_at)
                     VALUES (1, 'x', 't1', 1, 1, 'my card was charged twice', 0, 0, 0);
                 """)
         }
-        try queue.close()
-        // When the current heed opens it
-        let database = try AppDatabase.open(path: path)
         // Then every migration has run, and the old mention is there and searchable
         let applied = try database.read { db in try Schema.migrator.appliedIdentifiers(db) }
         XCTAssertEqual(applied, Set(AppDatabase.migrationNames))
@@ -39,18 +44,13 @@ final class MigrationTests: XCTestCase {
 
     func testUpgradingToIncidentsCountsTheComplaintsAlreadyStored() throws {
         let folder = TemporaryFolder()
-        let path = folder.file("v6.sqlite")
-        let queue = try DatabaseQueue(path: path)
-        try Schema.migrator.migrate(queue, upTo: "v6-text-fingerprints")
-        try queue.write { db in
+        let database = try upgradedCache(in: folder, from: "v6-text-fingerprints") { db in
             try db.execute(sql: Self.oneConversation + """
                 INSERT INTO mention (id, channel, source_id, conversation_id, handle_id, text, created_at, imported_at, updated_at, kind, sentiment)
                     VALUES (1, 'x', 't1', 1, 1, 'the app is down', 86400000, 0, 0, 'complaint', -0.4),
                            (2, 'x', 't2', 1, 1, 'love the new app', 86400000, 0, 0, 'praise', 0.6);
                 """)
         }
-        try queue.close()
-        let database = try AppDatabase.open(path: path)
         let counts = try database.read { db in
             try Row.fetchAll(db, sql: "SELECT term, day, count FROM term_day ORDER BY term").map { [$0[0] as Int64, $0[1] as Int64, $0[2] as Int64] }
         }
@@ -60,18 +60,13 @@ final class MigrationTests: XCTestCase {
 
     func testUpgradingToScreenReadsGivesConversationsTheirLanguage() throws {
         let folder = TemporaryFolder()
-        let path = folder.file("v8.sqlite")
-        let queue = try DatabaseQueue(path: path)
-        try Schema.migrator.migrate(queue, upTo: "v8-reasons-apart")
-        try queue.write { db in
+        let database = try upgradedCache(in: folder, from: "v8-reasons-apart") { db in
             try db.execute(sql: Self.oneConversation + """
                 INSERT INTO mention (id, channel, source_id, conversation_id, handle_id, text, created_at, imported_at, updated_at, lang)
                     VALUES (1, 'x', 't1', 1, 1, 'Die Karte wurde zweimal belastet', 0, 0, 0, 'de');
                 UPDATE conversation SET assignee = 'Sam';
                 """)
         }
-        try queue.close()
-        let database = try AppDatabase.open(path: path)
         let found = try database.read { db in
             try Row.fetchOne(db, sql: "SELECT lang, (SELECT count(*) FROM conversation WHERE assignee = 'sam' COLLATE NOCASE) AS sams FROM conversation")
         }
@@ -81,18 +76,13 @@ final class MigrationTests: XCTestCase {
 
     func testUpgradingToTheQueueTallyCountsTheConversationsAlreadyStored() throws {
         let folder = TemporaryFolder()
-        let path = folder.file("v22.sqlite")
-        let queue = try DatabaseQueue(path: path)
-        try Schema.migrator.migrate(queue, upTo: "v22-open-copies")
-        try queue.write { db in
+        let database = try upgradedCache(in: folder, from: "v22-open-copies") { db in
             try db.execute(sql: Self.oneConversation + """
                 INSERT INTO conversation (id, channel, first_at, last_at, created_at, updated_at, mention_count, status, breached, assignee)
                     VALUES (2, 'x', 0, 0, 0, 0, 0, 'open', 1, NULL), (3, 'x', 0, 0, 0, 0, 0, 'open', 1, 'sam'),
                            (4, 'x', 0, 0, 0, 0, 0, 'resolved', 0, 'sam');
                 """)
         }
-        try queue.close()
-        let database = try AppDatabase.open(path: path)
         XCTAssertEqual(try database.read(Queue.counts), QueueCounts(open: 3, breached: 2, escalated: 0))
         XCTAssertEqual(try database.read { db in try Queue.count(db, Query.parse("is:resolved"), now: 0) }, 1)
         XCTAssertEqual(try database.read { db in try Queue.count(db, Query.parse("is:unassigned is:breached"), now: 0) }, 1)
