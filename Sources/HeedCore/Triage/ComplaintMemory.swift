@@ -86,15 +86,19 @@ struct ComplaintMemory {
     /// many unless `keepingLater` (a detection pass still needs them).
     mutating func trim(limit: Int, keepFrom: Int64, keepingLater: Bool = false) {
         guard entries.count > limit else { return }
-        entries = entries.filter { $0.value.at >= keepFrom }
+        // Those that go are the front of the time order: dropping them costs what goes, where
+        // filtering and sorting all that stay cost a pass an hour of a batch's complaints.
+        if !added.isEmpty { mergeAdded() }
+        let gone = order.lowerBound(keepFrom, by: \.at)
+        for (_, id) in order[..<gone] { entries.removeValue(forKey: id) }
+        order.removeFirst(gone)
         covered = covered.compactMap { $0.upperBound < keepFrom ? nil : max($0.lowerBound, keepFrom)...$0.upperBound }
         if entries.count > limit && !keepingLater {
             entries.removeAll(keepingCapacity: true)
+            order.removeAll(keepingCapacity: true)
             covered.removeAll()
             inIncident.removeAll()
         }
-        order = entries.map { ($0.value.at, $0.key) }.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
-        added.removeAll()
     }
 
     private mutating func mergeAdded() {
