@@ -56,18 +56,22 @@ final class ImportBesideOperatorsTests: XCTestCase {
         XCTAssertEqual(try CacheDump.text(first), try CacheDump.text(alone))
     }
 
-    /// What an import writes is copied from the WAL into the cache by the import itself after
-    /// each of its turns, not by SQLite at whichever commit passes a thousand pages (inside a
-    /// turn, where operators wait through it): the cache file alone holds every mention once
-    /// the import is done, and the connection checkpoints by itself again afterwards.
+    /// What an import writes is copied from the WAL into the cache by the import itself between
+    /// its turns once the WAL holds `checkpointPages`, and at its end, not by SQLite at whichever
+    /// commit passes a thousand pages (inside a turn, where operators wait through it): the cache
+    /// file alone holds every mention once the import is done, and the connection checkpoints by
+    /// itself again afterwards.
     func testAnImportCheckpointsItsWritesOutsideTheOperatorsTurns() throws {
         let config = try ExampleConfig.load()
         let cache = folder.file("cache.sqlite")
         let database = try AppDatabase.open(path: cache)
         let ingester = Ingester(database: database, config: config, clock: clock)
         ingester.lockBudget = 0.005
+        ingester.checkpointPages = 200
         _ = try ingester.ingest(mentions: Array(DemoGenerator(size: 2_000, seed: 5, now: clock.now(), config: config)), source: "burst")
         XCTAssertGreaterThan(ingester.lockHeld.count, 5)
+        XCTAssertGreaterThan(ingester.checkpoints, 1, "checkpointed while it ran")
+        XCTAssertLessThan(ingester.checkpoints, ingester.lockHeld.count, "not after every turn")
         XCTAssertEqual(try database.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }, 1_000)
         let alone = folder.file("alone.sqlite")
         try FileManager.default.copyItem(atPath: cache, toPath: alone)

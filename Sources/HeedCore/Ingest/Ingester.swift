@@ -324,25 +324,44 @@ public final class Ingester {
         }
     }
 
-    /// While it runs, the import checkpoints the WAL itself after each transaction, once the
-    /// operators' turn is given back, rather than SQLite at the commit that passes a thousand
-    /// pages: that commit is inside the turn, and copying the pages held it up to 300 ms (an
-    /// operator's slowest actions beside an import were those). Not for a few mentions (a reply
-    /// sent, a quiet poll): one commit, and a checkpoint each would only slow them. Returns what
-    /// sets it back.
+    /// While it runs, the import checkpoints the WAL itself, once the operators' turn is given
+    /// back, rather than SQLite at the commit that passes a thousand pages: that commit is
+    /// inside the turn, and copying the pages held it up to 300 ms (an operator's slowest actions
+    /// beside an import were those). Not for a few mentions (a reply sent, a quiet poll): one
+    /// commit, and a checkpoint each would only slow them. Returns what sets it back, after a
+    /// last checkpoint: the next commit, maybe an operator's, would otherwise copy what is left.
+    ///
+    /// It waits until the WAL holds `checkpointPages`. A transaction short enough for the
+    /// operators still writes a leaf of every index it inserts into, some two thousand pages;
+    /// copying them after every transaction, with two fsyncs, took a fifth of an import's time,
+    /// and many of them are written again by the next transactions (300,000 varied mentions:
+    /// 36 s checkpointing after each transaction, 30 s at 16,000 pages, 25 s at 48,000).
     private func checkpointingItself(_ worthIt: Bool = true) throws -> () -> Void {
         guard worthIt, turns != nil else { return {} }
         let pages = try database.writeWithoutTransaction { db in
             let pages = try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 1_000
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            walPages.watch(db)
             return pages
         }
         checkpointsItself = true
         return { [self] in
             checkpointsItself = false
-            try? database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
+            if walPages.count > 0 { try? checkpoint() }
+            try? database.writeWithoutTransaction { db in try walPages.stop(db, autocheckpoint: pages) }
         }
     }
+
+    private func checkpoint() throws {
+        try database.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+        checkpoints += 1
+    }
+
+    /// Pages in the WAL, as SQLite tells after each commit of the import's connection.
+    private let walPages = WALPages()
+    /// 128 MB of 4 KB pages: on disk while an import runs, not in memory.
+    var checkpointPages = 32_000
+    /// Checkpoints the import did while it ran and at its end, for the tests.
+    private(set) var checkpoints = 0
 
     /// Mentions made in memory from which an import checkpoints itself.
     static let checkpointingFrom = 100
@@ -381,7 +400,7 @@ public final class Ingester {
             try body()
         }
         usleep(Self.restMicroseconds)
-        if checkpointsItself { try database.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") } }
+        if checkpointsItself && walPages.count >= checkpointPages { try checkpoint() }
     }
 
     static let restMicroseconds: UInt32 = 1_000
