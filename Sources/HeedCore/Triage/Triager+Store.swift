@@ -6,7 +6,7 @@ extension Triager {
     /// open conversation's waiting time is scored again. Returns how many priorities changed.
     @discardableResult
     public func catchUp(_ database: AppDatabase, now: Int64) throws -> Int {
-        try database.write { db in
+        try database.writeManyRows { db in
             try Snooze.wake(db, now: now)
             return try refreshWaiting(in: db, now: now)
         }
@@ -16,7 +16,7 @@ extension Triager {
     /// Returns how many there were.
     @discardableResult
     public func retriageOpen(_ database: AppDatabase, now: Int64) throws -> Int {
-        try database.write { db in
+        try database.writeManyRows { db in
             let ids = try Int64.fetchAll(db, sql: "SELECT id FROM conversation WHERE status = 'open' ORDER BY id")
             try retriage(ids, in: db, now: now)
             return ids.count
