@@ -78,6 +78,34 @@ final class ImportBesideOperatorsTests: XCTestCase {
         XCTAssertEqual(try DatabaseQueue(path: alone).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention") }, 2_000)
     }
 
+    /// Beside operators, whose own connections checkpoint inside their commits, the import
+    /// checkpoints after every turn in which someone else committed.
+    func testAnImportCheckpointsAfterEveryTurnWhileOthersWrite() throws {
+        let config = try ExampleConfig.load()
+        func file(_ name: String, seed: UInt64) -> String {
+            folder.write(name, DemoGenerator(size: 1_500, seed: seed, now: clock.now(), config: config)
+                .map(HeedJSONLines.encode).joined(separator: "\n") + "\n")
+        }
+        let alone = Ingester(database: try AppDatabase.open(path: folder.file("alone.sqlite")), config: config, clock: clock)
+        alone.lockBudget = 0.005
+        _ = try alone.ingest(path: file("alone.jsonl", seed: 5))
+        XCTAssertGreaterThan(alone.lockHeld.count, 5)
+        XCTAssertEqual(alone.checkpoints, 1, "alone: once, at the end")
+
+        let cache = folder.file("beside.sqlite")
+        let beside = Ingester(database: try AppDatabase.open(path: cache), config: config, clock: clock)
+        beside.lockBudget = 0.005
+        let operators = try DatabaseQueue(path: cache)
+        var writes = 0
+        beside.afterBatch = { _ in
+            writes += 1
+            try? operators.write { db in try db.execute(sql: "INSERT INTO tag (name) VALUES (?)", arguments: ["t\(writes)"]) }
+        }
+        _ = try beside.ingest(path: file("beside.jsonl", seed: 5))
+        XCTAssertGreaterThan(writes, 5)
+        XCTAssertGreaterThanOrEqual(beside.checkpoints, writes, "after each turn that followed another's commit")
+    }
+
     func testTheHolderSeesThatSomeoneWaits() throws {
         let cache = folder.file("cache.sqlite")
         _ = try AppDatabase.open(path: cache)
