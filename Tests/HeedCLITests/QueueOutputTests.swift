@@ -34,6 +34,15 @@ final class QueueOutputTests: XCTestCase {
         let some = try HeedRun.run(["queue", "--cache", folder.file("data-home") + "/heed/demo.sqlite", "--limit", "5"], in: folder)
         let more = try XCTUnwrap(some.stdout.split(separator: "\n").last)
         XCTAssertTrue(more.hasPrefix("… ") && more.hasSuffix("more (--limit \(Int(more.split(separator: " ")[1])! + 5) shows them all)"), String(more))
+        // Beyond the page it counts at most --count-at-most more, and says so.
+        let total = Int(more.split(separator: " ")[1])! + 5
+        let bounded = try HeedRun.run(["queue", "--cache", folder.file("data-home") + "/heed/demo.sqlite", "--limit", "5", "--count-at-most", "3"], in: folder)
+        XCTAssertEqual(bounded.stdout.split(separator: "\n").last, "… over 3 more (--count-at-most 0 counts them all)")
+        let exact = try HeedRun.run(["queue", "--cache", folder.file("data-home") + "/heed/demo.sqlite", "--limit", "5", "--count-at-most", "0"], in: folder)
+        XCTAssertEqual(exact.stdout.split(separator: "\n").last.map(String.init), "… \(total - 5) more (--limit \(total) shows them all)")
+        let refused = try HeedRun.run(["queue", "--cache", folder.file("data-home") + "/heed/demo.sqlite", "--count-at-most", "-1"], in: folder)
+        XCTAssertEqual(refused.status, 64)
+        XCTAssertTrue(refused.stderr.contains("--count-at-most"), refused.stderr)
         XCTAssertEqual(try HeedRun.run(["queue", "--cache", folder.file("data-home") + "/heed/demo.sqlite", "zzzqqq"], in: folder).stdout,
                        "nothing matches zzzqqq\n")
         XCTAssertEqual(try HeedRun.run(["queue", "--cache", folder.file("data-home") + "/heed/demo.sqlite", "refnud"], in: folder).stdout,

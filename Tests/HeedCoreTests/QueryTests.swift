@@ -180,6 +180,20 @@ final class QueryTests: XCTestCase {
         XCTAssertThrowsError(try found(database, "!!!")) { XCTAssertEqual(($0 as! QueryError).message, "nothing to search for in !!!") }
     }
 
+    /// A count can stop early: a broad search over millions of open conversations need not read
+    /// them all to say there are many more. Below the bound it is exact, searched or tallied.
+    func testACountStopsAtItsBound() throws {
+        let database = try cache()
+        try database.read { db in
+            for text in ["priority:>=0", "card OR twice", "is:open"] {
+                let all = try Queue.count(db, Query.parse(text), now: now)
+                XCTAssertGreaterThan(all, 2, text)
+                XCTAssertEqual(try Queue.count(db, Query.parse(text), now: now, atMost: 2), 2, text)
+                XCTAssertEqual(try Queue.count(db, Query.parse(text), now: now, atMost: all + 1), all, text)
+            }
+        }
+    }
+
     func testTheQueueSearchKeepsTriageOrder() throws {
         let database = try cache()
         let rows = try database.read { db in try Queue.search(db, Query.parse("card OR twice"), now: now, limit: 10) }

@@ -23,10 +23,16 @@ extension Queue {
                     escalated: try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation c WHERE +c.status = 'open' AND \(escalatedSQL)") ?? 0)
     }
 
-    /// How many conversations `query` finds (what a view's tab shows).
-    public static func count(_ db: Database, _ query: Query, now: Int64, me: String? = nil) throws -> Int {
-        if let tallied = try QueueTally.count(db, query) { return tallied }
+    /// How many conversations `query` finds (what a view's tab shows), or `atMost` when it finds
+    /// more: a broad search over millions of open conversations stops counting there instead of
+    /// reading them all.
+    public static func count(_ db: Database, _ query: Query, now: Int64, me: String? = nil, atMost: Int? = nil) throws -> Int {
+        if let tallied = try QueueTally.count(db, query) { return atMost.map { min($0, tallied) } ?? tallied }
         let sql = try QuerySQL(query, in: db, now: now, me: me, commonHits: nil)
-        return try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation c WHERE \(sql.whereSQL)", arguments: sql.arguments) ?? 0
+        guard let atMost else {
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation c WHERE \(sql.whereSQL)", arguments: sql.arguments) ?? 0
+        }
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM conversation c WHERE \(sql.whereSQL) LIMIT \(max(0, atMost)))",
+                                arguments: sql.arguments) ?? 0
     }
 }

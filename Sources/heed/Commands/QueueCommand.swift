@@ -18,8 +18,15 @@ struct QueueCommand: ParsableCommand {
     @Option(help: "Cut lines to this many columns (default: the terminal's; whole lines into a pipe or a file).")
     var width: Int?
 
+    @Option(help: "Count at most this many beyond the page (0: count them all; on millions of open conversations that takes seconds).")
+    var countAtMost = 10_000
+
     @Argument(parsing: .allUnrecognized, help: "A search, e.g. tag:billing -is:breached \"charged twice\" (terms may be given as separate arguments).")
     var query: [String] = []
+
+    func validate() throws {
+        if countAtMost < 0 { throw ValidationError("--count-at-most must be 0 (count them all) or more") }
+    }
 
     func run() throws {
         try guarded {
@@ -41,7 +48,8 @@ struct QueueCommand: ParsableCommand {
                 try triager.catchUp(database, now: now)
                 (rows, incidents, found) = try database.read { db in
                     let rows = try Queue.search(db, search, now: now, me: me, limit: max(0, limit))
-                    let found = rows.count < max(0, limit) ? rows.count : try Queue.count(db, search, now: now, me: me)
+                    let found = rows.count < max(0, limit) ? rows.count
+                        : try Queue.count(db, search, now: now, me: me, atMost: countAtMost > 0 ? rows.count + countAtMost + 1 : nil)
                     let incidents = try Set(rows.compactMap(\.incidentID)).compactMap { try Incident.fetch(db, id: $0, now: now, quietMinutes: quiet) }
                     return (rows, Dictionary(uniqueKeysWithValues: incidents.map { ($0.id, $0) }), found)
                 }
@@ -72,7 +80,11 @@ struct QueueCommand: ParsableCommand {
                     }
                 }
             }
-            if found > rows.count { print("… \(found - rows.count) more (--limit \(found) shows them all)") }
+            if countAtMost > 0 && found > rows.count + countAtMost {
+                print("… over \(countAtMost) more (--count-at-most 0 counts them all)")
+            } else if found > rows.count {
+                print("… \(found - rows.count) more (--limit \(found) shows them all)")
+            }
         }
     }
 
