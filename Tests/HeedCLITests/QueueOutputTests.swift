@@ -33,9 +33,9 @@ final class QueueOutputTests: XCTestCase {
             + "heed queue --cache \(folder.file("data-home"))/heed/demo.sqlite\n")
         let some = try HeedRun.run(["queue", "--cache", folder.file("data-home") + "/heed/demo.sqlite", "--limit", "5"], in: folder)
         let more = try XCTUnwrap(some.stdout.split(separator: "\n").last)
-        XCTAssertTrue(more.hasPrefix("… ") && more.hasSuffix("more (--limit \(Int(more.split(separator: " ")[1])! + 5) shows them all)"), String(more))
-        // Beyond the page it counts at most --count-at-most more, and says so.
         let total = Int(more.split(separator: " ")[1])! + 5
+        XCTAssertTrue(more.hasPrefix("… ") && more.hasSuffix("more (--limit \(total) shows them all)"), String(more))
+        // Beyond the page it counts at most --count-at-most more, and says so.
         let bounded = try HeedRun.run(["queue", "--cache", folder.file("data-home") + "/heed/demo.sqlite", "--limit", "5", "--count-at-most", "3"], in: folder)
         XCTAssertEqual(bounded.stdout.split(separator: "\n").last, "… over 3 more (--count-at-most 0 counts them all)")
         let exact = try HeedRun.run(["queue", "--cache", folder.file("data-home") + "/heed/demo.sqlite", "--limit", "5", "--count-at-most", "0"], in: folder)
