@@ -47,8 +47,6 @@ public final class Ingester {
     private(set) var continuing: MentionUpsert?
     /// Whether the running import checkpoints the WAL itself (`checkpointingItself`).
     private var checkpointsItself = false
-    /// Whether the connection's page cache was set (once per ingester, not per file).
-    private var prepared = false
 
     public init(database: AppDatabase, config: Config, clock: any Clock = SystemClock()) {
         self.database = database
@@ -75,7 +73,6 @@ public final class Ingester {
     /// stops the import (what was committed stays; running it again resumes).
     public func ingest(paths: [String], format: (any MentionFormat)? = nil,
                        each: (String, Result<IngestReport, HeedError>) throws -> Void) throws {
-        try prepareConnection()
         let resumeAutoCheckpoint = try checkpointingItself()
         defer { resumeAutoCheckpoint() }
         let upsert = MentionUpsert(config: config, now: clock.now())
@@ -270,7 +267,6 @@ public final class Ingester {
     /// next call's, as an import's batches do, until a call without it or `finishContinuing`.
     func ingest<S: Sequence<IncomingMention>>(mentions: S, source: String, continues: Bool = false,
                                               alongside: ((Database) throws -> Void)?) throws -> IngestReport {
-        try prepareConnection()
         let resumeAutoCheckpoint = try checkpointingItself(mentions.underestimatedCount >= Self.checkpointingFrom)
         defer { resumeAutoCheckpoint() }
         var report = IngestReport(source: source)
@@ -313,7 +309,8 @@ public final class Ingester {
     private func transaction(_ upsert: MentionUpsert, _ body: (Database, Budget) throws -> Void) throws {
         try takingTurns {
             let budget = Budget(limit: lockBudget, finishPerRecord: finishPerRecord, turns: turns)
-            try database.write { db in
+            // Each stored mention changes a conversation, whose triggers make SQLite journal it.
+            try database.writeManyRows { db in
                 try upsert.begin(db)
                 defer { upsert.end() }
                 try body(db, budget)
@@ -388,7 +385,7 @@ public final class Ingester {
         while !rest.isEmpty {
             try takingTurns {
                 let budget = Budget(limit: lockBudget, finishPerRecord: 0, turns: turns)
-                try database.write { db in rest = try upsert.applyIncidents(rest, in: db) { budget.spent(1) } }
+                try database.writeManyRows { db in rest = try upsert.applyIncidents(rest, in: db) { budget.spent(1) } }
             }
         }
     }
@@ -455,21 +452,6 @@ public final class Ingester {
         func stored(_ count: Int) {
             (records, stored) = (count, elapsed)
         }
-    }
-
-    /// Statement journals in memory: each update of a conversation fires the tally's triggers,
-    /// so SQLite keeps the pages it changes in a statement journal, and once one statement of a
-    /// transaction passed 64 KB that journal became a temporary file written page by page for the
-    /// rest of it (a sixth of an import's time, in `pwrite`).
-    ///
-    /// The page cache is the writer's 32 MB. An import had 64 MB of its own, for whole batches of
-    /// 50,000 lines; in transactions of 50 ms it only added to the peak (300,000 varied mentions:
-    /// 154 MB with 64 MB, 112 MB with 24 MB, in the same time; 180 MB instead of 205 with
-    /// `--lock-budget 0` and 40 MB, 20.2 s instead of 23.1).
-    private func prepareConnection() throws {
-        guard !prepared else { return }
-        prepared = true
-        try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
     }
 
     private func count(_ outcome: MentionUpsert.Outcome, into report: inout IngestReport) {

@@ -189,11 +189,12 @@ public final class AppDatabase: Sendable {
     }
 
     /// One write transaction like `write`, for work that rewrites many rows (every open
-    /// conversation re-scored), with SQLite's statement journals in memory. An update that
-    /// changes a breach fires the tally's triggers, so SQLite journals the pages each statement
-    /// changes; once one statement of the transaction passed 64 KB the journal became a file,
-    /// written page by page for the rest of it (100,000 re-scored: 1.8 s instead of 0.7). Set
-    /// before the transaction begins, as SQLite reads it then.
+    /// conversation re-scored, an import's transaction), with SQLite's statement journals in
+    /// memory. An update of a conversation fires the tally's triggers, so SQLite journals the
+    /// pages each statement changes; once one statement of the transaction passed 64 KB the
+    /// journal became a file, written page by page for the rest of it (100,000 re-scored: 1.8 s
+    /// instead of 0.7; an import a sixth longer). Set before the transaction begins, as SQLite
+    /// reads it then.
     func writeManyRows<T>(_ body: (Database) throws -> T) throws -> T {
         try writeWithoutTransaction { db in
             let kept = try Int.fetchOne(db, sql: "PRAGMA temp_store") ?? 0
