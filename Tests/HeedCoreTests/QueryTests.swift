@@ -214,7 +214,9 @@ final class QueryTests: XCTestCase {
         }
         for (text, index) in [("incident:any", "conversation_by_incident"), ("incident:7", "conversation_by_incident"),
                               ("assignee:sam", "conversation_by_assignee"), ("lang:de", "conversation_by_lang"), ("kind:complaint", "conversation_queue"),
-                              ("channel:x", "conversation_open_by_channel"), ("is:resolved channel:x", "conversation_queue")] {
+                              ("channel:x", "conversation_open_by_channel"), ("is:resolved channel:x", "conversation_queue"),
+                              ("age:<15m", "conversation_open_age"), ("age:>=1d", "conversation_open_age"), ("is:resolved age:<15m", "conversation_queue"),
+                              ("card", "conversation_queue")] {
             let found = try plan(text)
             XCTAssertTrue(found.contains("INDEX \(index)"), "\(text): \(found)")
         }
@@ -225,6 +227,51 @@ final class QueryTests: XCTestCase {
             XCTAssertEqual(try Queue.search(db, Query.parse("channel:x"), now: now, limit: 50).map(\.conversationID), walked)
             XCTAssertEqual(try Queue.count(db, Query.parse("channel:x"), now: now), walked.count)
             XCTAssertEqual(try Queue.count(db, Query.parse("-channel:x"), now: now), try Queue.countOpen(db) - walked.count)
+            let young = try Int64.fetchAll(db, sql: """
+                SELECT c.id FROM conversation c WHERE c.status = 'open' AND coalesce(c.last_customer_at, c.last_at) > ? ORDER BY \(Queue.triageOrderSQL)
+                """, arguments: [now - 15 * 60_000])
+            XCTAssertEqual(young.count, 2)
+            XCTAssertEqual(try Queue.search(db, Query.parse("age:<15m"), now: now, limit: 50).map(\.conversationID), young)
+        }
+        // Words in no message at all: their (no) conversations lead, and the queue is not walked for them.
+        let nowhere = try plan("nowhere")
+        XCTAssertFalse(nowhere.contains("conversation_queue"), nowhere)
+    }
+
+    /// The words of a search are looked for in one message, as a mail search does; each word
+    /// alone is found in any message of the thread. Tested in queue order, gathered, or led by
+    /// its matches, the answer is the same.
+    func testTheWordsOfASearchAreFoundTogetherInOneMessage() throws {
+        let database = try AppDatabase.inMemory()
+        let lines = [
+            MentionLines.line(id: "p1", text: "my card again", at: "2026-11-23T11:00:00Z", author: "pat"),
+            MentionLines.line(id: "p2", text: "and it was declined", at: "2026-11-23T11:05:00Z", author: "pat", inReplyTo: "p1"),
+            MentionLines.line(id: "q", text: "card declined at the till", at: "2026-11-23T11:10:00Z", author: "quinn"),
+            MentionLines.line(id: "r", text: "refund please", at: "2026-11-23T11:20:00Z", author: "ray"),
+        ]
+        let ingester = Ingester(database: database, config: Config(), clock: FixedClock("2026-11-23T12:00:00Z"))
+        _ = try ingester.ingest(path: folder.write("together.jsonl", lines.joined(separator: "\n") + "\n"))
+        let found = { (text: String, commonHits: Int?) -> Set<String> in
+            try database.read { db in
+                let sql = try QuerySQL(Query.parse(text), in: db, now: self.now, commonHits: commonHits)
+                return Set(try String.fetchAll(db, sql: """
+                    SELECT m.source_id FROM conversation c JOIN mention m ON m.id = (SELECT min(id) FROM mention WHERE conversation_id = c.id)
+                    WHERE \(sql.whereSQL)
+                    """, arguments: sql.arguments))
+            }
+        }
+        let cases: [(String, Set<String>)] = [
+            ("card", ["p1", "q"]), ("declined", ["p1", "q"]), ("card declined", ["q"]), ("\"card declined\"", ["q"]),
+            ("card OR refund", ["p1", "q", "r"]), ("card OR refund declined", ["q"]), ("card -declined", []), ("card -till", ["p1"]),
+            // A group with another kind of term is tested apart, in any message of the thread.
+            ("card OR tag:none declined", ["p1", "q"]),
+        ]
+        for (text, expected) in cases {
+            for commonHits in [0, 20_000, nil] as [Int?] {
+                XCTAssertEqual(try found(text, commonHits), expected, "\(text), commonHits \(String(describing: commonHits))")
+            }
+            let count = try database.read { db in try Queue.count(db, Query.parse(text), now: now) }
+            XCTAssertEqual(count, expected.count, text)
         }
     }
 }

@@ -15,7 +15,8 @@ public struct Query: Sendable, Equatable {
     }
 
     public enum Condition: Sendable, Equatable {
-        /// A word or a phrase, searched in the text of every message of the conversation.
+        /// A word or a phrase, searched in the text of every message of the conversation; the
+        /// words and phrases a query needs are looked for together, in one message.
         case text(String)
         case from(String)
         case channel(String)
@@ -37,6 +38,17 @@ public struct Query: Sendable, Equatable {
 
     public enum Comparison: String, Sendable, Equatable {
         case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">=", equal = "="
+
+        /// The same comparison with its sides swapped: `a < b` is `b > a`.
+        var reversed: Comparison {
+            switch self {
+            case .less: .greater
+            case .lessOrEqual: .greaterOrEqual
+            case .greater: .less
+            case .greaterOrEqual: .lessOrEqual
+            case .equal: .equal
+            }
+        }
     }
 
     public enum IncidentFilter: Sendable, Equatable {

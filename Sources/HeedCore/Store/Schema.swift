@@ -32,6 +32,7 @@ enum Schema {
         migrator.registerMigration("v22-open-copies", migrate: v22OpenCopies)
         migrator.registerMigration("v23-queue-tally", migrate: v23QueueTally)
         migrator.registerMigration("v24-search-indexes", migrate: v24SearchIndexes)
+        migrator.registerMigration("v25-open-by-age", migrate: v25OpenByAge)
         return migrator
     }
 
@@ -684,5 +685,12 @@ enum Schema {
             DROP INDEX conversation_by_incident;
             CREATE INDEX conversation_by_incident ON conversation(incident_id, status) WHERE incident_id IS NOT NULL;
             """)
+    }
+
+    /// The open conversations by when the customer last wrote: `age:<2h` read every open
+    /// conversation for the few young ones (5.4 s with 4,000,000 open). `QuerySQL` uses it when a
+    /// bounded count through it finds few.
+    private static func v25OpenByAge(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX conversation_open_age ON conversation(coalesce(last_customer_at, last_at)) WHERE status = 'open'")
     }
 }
