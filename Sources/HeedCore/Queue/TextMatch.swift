@@ -30,11 +30,12 @@ struct TextMatch {
         }.joined(separator: " AND ")
         // Measured with 10,000,000 mentions and 4,000,000 open: testing costs about 30 µs a
         // conversation and fills a page after (page / share of mentions matching) of them;
-        // gathering about 1 µs a match and 0.1 s to walk the queue. They cross near one mention
-        // in 25. Leading costs about 14 µs a match (each is read and joined before the sort),
-        // below walking the queue when fewer than one in 350 of its conversations match.
+        // gathering about 1 µs a match, and walking the queue past the conversations without
+        // one about 8 ns each. Testing and gathering cross near one mention in 25. Leading costs
+        // about 1.2 µs a match (each conversation read for the sort), below walking the queue
+        // when fewer than one in 150 of its conversations match.
         let common = try commonHits.map { max($0, (try Int.fetchOne(db, sql: "SELECT max(id) FROM mention") ?? 0) / 25) }
-        let few = scanned / 350
+        let few = scanned / 150
         let hits = try Self.matches(db, expression, atMost: (common ?? few) + 1)
         if let common, hits > common {
             plan = .test
