@@ -33,6 +33,7 @@ enum Schema {
         migrator.registerMigration("v23-queue-tally", migrate: v23QueueTally)
         migrator.registerMigration("v24-search-indexes", migrate: v24SearchIndexes)
         migrator.registerMigration("v25-open-by-age", migrate: v25OpenByAge)
+        migrator.registerMigration("v26-counts-from-the-tally", migrate: v26CountsFromTheTally)
         return migrator
     }
 
@@ -692,5 +693,12 @@ enum Schema {
     /// bounded count through it finds few.
     private static func v25OpenByAge(_ db: Database) throws {
         try db.execute(sql: "CREATE INDEX conversation_open_age ON conversation(coalesce(last_customer_at, last_at)) WHERE status = 'open'")
+    }
+
+    /// The counts `conversation_counts` answered come from `queue_tally` since v23, and nothing
+    /// else reads it; every breach the clock moved rewrote an entry of it (dropping it took
+    /// re-scoring 100,000 conversations from about 610 to 495 ms of SQLite's work).
+    private static func v26CountsFromTheTally(_ db: Database) throws {
+        try db.execute(sql: "DROP INDEX conversation_counts")
     }
 }
