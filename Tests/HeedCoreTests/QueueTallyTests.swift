@@ -20,6 +20,17 @@ final class QueueTallyTests: XCTestCase {
         XCTAssertEqual(tallied, counted, message, file: file, line: line)
     }
 
+    /// The triggers only update rows, never insert them: every status has its four rows (breached
+    /// or not, assigned or not) from the cache's creation, whatever it holds.
+    func testEveryStatusHasItsRowsBeforeAnyConversation() throws {
+        let database = try AppDatabase.inMemory()
+        let rows = try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT status, breached, unassigned, conversations FROM queue_tally").map { "\($0[0] as String) \($0[1] as Int) \($0[2] as Int) \($0[3] as Int)" }
+        }
+        let expected = ConversationStatus.allCases.flatMap { status in [0, 1].flatMap { breached in [0, 1].map { "\(status.rawValue) \(breached) \($0) 0" } } }
+        XCTAssertEqual(rows.sorted(), expected.sorted())
+    }
+
     func testTheTallyFollowsConversationsAsTheyComeChangeAndGo() throws {
         let (database, _) = try DemoCache.build(path: folder.file("demo.sqlite"), size: 600, seed: 3, clock: FixedClock(start))
         try assertTallied(database, "imported: triaged, answered, grouped into incidents")

@@ -6,6 +6,12 @@ import GRDB
 /// everyone's next action a conflict.
 ///
 /// Statements bound through SQLite's C API: re-scoring walks every open conversation.
+///
+/// Those that set a column the queue's tally or the clock's inputs watch say `OR FAIL`: a
+/// statement that fires a trigger and may abort halfway is given a statement journal, into
+/// which SQLite copies every page the statement changes. `OR FAIL` cannot leave half a
+/// statement undone that matters here: each writes one row, and an error rolls back the whole
+/// transaction it runs in (re-scoring 100,000: about 650 → 590 ms of SQLite's work).
 struct ConversationScores {
     private let score: BoundStatement
     private let reasons: BoundStatement
@@ -15,7 +21,7 @@ struct ConversationScores {
 
     init(_ db: Database) throws {
         score = try BoundStatement(db, """
-            UPDATE conversation SET priority = ?2,
+            UPDATE OR FAIL conversation SET priority = ?2,
                 previous_priority = CASE WHEN urgency IS NULL THEN NULL WHEN priority <> ?2 THEN priority ELSE previous_priority END,
                 static_points = ?3, priority_floor = ?4, waiting_since = ?5, sla_minutes = ?6, urgency = ?7,
                 due_at = ?8, breached = ?9, kind = ?10, sentiment = ?11, spam_score = ?12, lang = ?13, clock_check_at = ?14
@@ -26,7 +32,7 @@ struct ConversationScores {
             ON CONFLICT (conversation_id) DO UPDATE SET reasons = excluded.reasons WHERE reasons <> excluded.reasons
             """)
         clock = try BoundStatement(db, """
-            UPDATE conversation SET previous_priority = CASE WHEN priority <> ?2 THEN priority ELSE previous_priority END,
+            UPDATE OR FAIL conversation SET previous_priority = CASE WHEN priority <> ?2 THEN priority ELSE previous_priority END,
                 priority = ?2, breached = ?3, clock_check_at = ?4 WHERE id = ?1
             """)
         // Without `breached` where it stays: SQLite rewrites the entry of every index on a column

@@ -40,8 +40,10 @@ struct IngestStatements {
             """)
         findThreadKey = try BoundStatement(db, "SELECT conversation_id FROM thread_key WHERE channel = ?1 AND key = ?2")
         addThreadKey = try BoundStatement(db, "INSERT OR IGNORE INTO thread_key (channel, key, conversation_id) VALUES (?1, ?2, ?3)")
+        // `OR FAIL`, as in `ConversationScores`: the tally's trigger would give each its own
+        // statement journal.
         insertConversation = try BoundStatement(db, """
-            INSERT INTO conversation (id, channel, status, contact_id, mention_count, first_at, last_at, last_customer_at, last_ours_at,
+            INSERT OR FAIL INTO conversation (id, channel, status, contact_id, mention_count, first_at, last_at, last_customer_at, last_ours_at,
                                       latest_customer_mention_id, latest_mention_id, created_at, updated_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """)
