@@ -24,6 +24,15 @@ final class DisplayTextTests: XCTestCase {
         XCTAssertEqual(DisplayText(untrusted: "two\nlines").string, "two lines")
     }
 
+    /// The ranges passed without a look at their category hold nothing the categories would
+    /// neutralise: every scalar there is, checked.
+    func testWhatIsPassedQuicklyIsWhatTheCategoriesPass() {
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value), DisplayText.isNeutralisedByCategory(scalar) else { continue }
+            XCTAssertTrue(DisplayText.isNeutralised(scalar), String(value, radix: 16))
+        }
+    }
+
     func testEmojiJoinersAndScriptsAreKept() {
         for text in ["👩‍💻 works", "❤️", "カードが二重に請求されました", "Zürich café", "नमस्ते", "مرحبا"] {
             XCTAssertEqual(DisplayText(untrusted: text).string, text)

@@ -29,6 +29,11 @@ final class RuleSetTests: XCTestCase {
         XCTAssertTrue(matches(RuleConditions(languages: ["EN"])))
         XCTAssertTrue(matches(RuleConditions(hasTag: ["Billing"])))
         XCTAssertFalse(matches(RuleConditions(textContains: ["refund"], channels: ["email"])), "every condition must hold")
+        // Text in any case, ASCII or not.
+        XCTAssertTrue(matches(RuleConditions(textContains: ["refund"]), "I WANT A REFUND"))
+        XCTAssertTrue(matches(RuleConditions(textContains: ["échec du paiement"]), "ÉCHEC DU PAIEMENT, carte refusée"))
+        XCTAssertTrue(matches(RuleConditions(textContains: ["karte"]), "Meine KARTE wurde gesperrt – bitte helfen"))
+        XCTAssertFalse(matches(RuleConditions(textContains: ["{refund}"]), "[REFUND]"), "only letters change case")
     }
 
     func testWordListPatternsMatchAsTheRegexEngineDoes() throws {

@@ -31,4 +31,14 @@ enum Bytes {
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+
+    /// `text` in lower case as UTF-8: ASCII, most of what arrives, without Unicode's case tables.
+    static func lowercased(_ text: String) -> [UInt8] {
+        var bytes = Array(text.utf8)
+        for (index, byte) in bytes.enumerated() {
+            if byte >= 0x80 { return Array(text.lowercased().utf8) }
+            if byte >= 0x41 && byte <= 0x5A { bytes[index] = byte | 0x20 }
+        }
+        return bytes
+    }
 }

@@ -63,6 +63,10 @@ public struct DisplayText: Sendable, Equatable, Hashable, CustomStringConvertibl
 
     static func isNeutralised(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
+        // What most text and heed's own reasons use ("negative −0.9", “quotes”, accents): none of
+        // it is a control, a format character, private or unassigned, which saves the lookup of
+        // its category (a test checks each against the categories).
+        case 0x20...0x7E, 0xA0...0xAC, 0xAE...0x36F, 0x2010...0x2027, 0x2030...0x205E, 0x2212: return false
         case 0x00...0x1F, 0x7F...0x9F: return true          // C0, DEL, C1 (ESC, CSI 0x9B, OSC 0x9D, DCS 0x90)
         case 0x200B, 0x200E, 0x200F: return true            // zero-width space, LRM, RLM (ZWJ/ZWNJ stay: emoji, scripts)
         case 0x202A...0x202E: return true                   // bidi embeddings and overrides
@@ -72,10 +76,13 @@ public struct DisplayText: Sendable, Equatable, Hashable, CustomStringConvertibl
         case 0xE0000...0xE007F: return true                 // tag characters
         case 0xD800...0xDFFF: return true
         default:
-            return scalar.properties.generalCategory == .format && scalar.value != 0x200D && scalar.value != 0xFE0F
-                || scalar.properties.generalCategory == .privateUse
-                || scalar.properties.generalCategory == .lineSeparator || scalar.properties.generalCategory == .paragraphSeparator
-                || scalar.properties.generalCategory == .unassigned
+            return isNeutralisedByCategory(scalar)
         }
+    }
+
+    static func isNeutralisedByCategory(_ scalar: Unicode.Scalar) -> Bool {
+        let category = scalar.properties.generalCategory
+        return category == .format && scalar.value != 0x200D && scalar.value != 0xFE0F
+            || category == .privateUse || category == .lineSeparator || category == .paragraphSeparator || category == .unassigned
     }
 }

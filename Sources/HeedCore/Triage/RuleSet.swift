@@ -14,6 +14,15 @@ public struct RuleSubject: Sendable {
     public var lang: String?
     /// The conversation's and the contact's tags, lower case.
     public var tags: Set<String>
+    /// `text` in lower case, as UTF-8: what the rules' words are looked for in.
+    public let lowered: [UInt8]
+
+    public init(text: String, channel: String, authorHandle: String, authorID: String, followers: Int, verified: Bool, sentiment: Double,
+                kind: MentionKind, lang: String?, tags: Set<String>) {
+        (self.text, self.channel, self.authorHandle, self.authorID) = (text, channel, authorHandle, authorID)
+        (self.followers, self.verified, self.sentiment, self.kind, self.lang, self.tags) = (followers, verified, sentiment, kind, lang, tags)
+        lowered = Bytes.lowercased(text)
+    }
 }
 
 /// The config's rules, compiled once (regular expressions built, words lowered).
@@ -50,7 +59,7 @@ public struct RuleSet: @unchecked Sendable {
     /// The rules whose conditions all hold, in config order.
     public func matching(_ s: RuleSubject) -> [Rule] {
         guard !compiled.isEmpty else { return [] }
-        let lowered = Array(s.text.lowercased().utf8)
+        let lowered = s.lowered
         return compiled.filter { c in
             let when = c.rule.when
             if !c.contains.isEmpty && !c.contains.contains(where: { Bytes.contains(lowered, $0) }) { return false }

@@ -133,11 +133,10 @@ public final class Triager {
                 signals.recentConversations = read.int(Signal.recentConversations)
                 signals.firstContact = read.int(Signal.firstContact) != 0
                 let waitingSince = read.optionalInt64(Signal.waitingSince)
-                let lowered = Array(text.lowercased().utf8)
-                signals.direct = read.int(Signal.repliesToUs) != 0 || (ourNames[channel] ?? []).contains { Bytes.contains(lowered, $0) }
                 let subject = RuleSubject(text: text, channel: channel, authorHandle: read.text(Signal.handle) ?? "", authorID: read.text(Signal.authorID) ?? "",
                                           followers: signals.followers, verified: signals.verified, sentiment: analysis.sentiment,
                                           kind: analysis.kind, lang: read.text(Signal.lang), tags: contactTags.union(conversationTags))
+                signals.direct = read.int(Signal.repliesToUs) != 0 || (ourNames[channel] ?? []).contains { Bytes.contains(subject.lowered, $0) }
                 let mentionID = read.int64(Signal.mentionID)
                 let answered = !read.isNull(Signal.lastOursAt)
                 let copies = read.int(Signal.copies)
