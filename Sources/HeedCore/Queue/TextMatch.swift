@@ -53,12 +53,10 @@ struct TextMatch {
             // conversation ("card" on a 1M cache: 0.3 s → minutes).
             "EXISTS (SELECT 1 FROM mention tm CROSS JOIN mention_fts tf ON tf.rowid = tm.id WHERE tm.conversation_id = c.id AND mention_fts MATCH ?)"
         case .gather, .lead:
-            Self.gatheredSQL
+            // Leading differs only in the status test `QuerySQL` writes (`+`, off the queue's index).
+            "c.id IN (SELECT tm.conversation_id FROM mention tm WHERE tm.id IN (SELECT rowid FROM mention_fts WHERE mention_fts MATCH ?))"
         }
     }
-
-    /// The conversations with a mention matching the one argument, gathered from the index.
-    static let gatheredSQL = "c.id IN (SELECT tm.conversation_id FROM mention tm WHERE tm.id IN (SELECT rowid FROM mention_fts WHERE mention_fts MATCH ?))"
 
     /// A term's word or phrase as an FTS5 string.
     static func phrase(_ term: Query.Term) throws -> String {

@@ -11,7 +11,8 @@ import GRDB
 /// statement that fires a trigger and may abort halfway is given a statement journal, into
 /// which SQLite copies every page the statement changes. `OR FAIL` cannot leave half a
 /// statement undone that matters here: each writes one row, and an error rolls back the whole
-/// transaction it runs in (re-scoring 100,000: about 650 → 590 ms of SQLite's work).
+/// transaction it runs in. With the tally's triggers as plain updates (migration v27), 100,000
+/// of the clock's updates took 391 – 410 ms of SQLite's work instead of 617 – 630.
 struct ConversationScores {
     private let score: BoundStatement
     private let reasons: BoundStatement

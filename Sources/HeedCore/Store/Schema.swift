@@ -704,26 +704,21 @@ enum Schema {
     }
 
     /// The tally's triggers as plain updates of rows that always exist (every status, breached
-    /// or not, assigned or not), instead of an upsert: an upsert may abort, so every statement
-    /// that fired it was given a statement journal, a copy of each page it changed, and the
-    /// statements that fire it most (`ConversationScores`, an import's new conversations) could
-    /// not avoid one with `OR FAIL` (re-scoring 100,000, SQLite's work: 620 → 400 ms). A status
-    /// added later adds its rows here.
+    /// or not, assigned or not), as the one for deletions already was, instead of an upsert. An
+    /// upsert may abort, so every statement that fired it was given a statement journal, a copy
+    /// of each page it changed, and the statements that fire it most (`ConversationScores`, an
+    /// import's new conversations) could not avoid one with `OR FAIL`. A status added later adds
+    /// its rows in its own migration.
     private static func v27TallyByUpdates(_ db: Database) throws {
         let statuses = ConversationStatus.allCases.map { "('\($0.rawValue)')" }.joined(separator: ", ")
         try db.execute(sql: """
             INSERT OR IGNORE INTO queue_tally (status, breached, unassigned, conversations)
                 SELECT s.column1, b.column1, u.column1, 0 FROM (VALUES \(statuses)) s, (VALUES (0), (1)) b, (VALUES (0), (1)) u;
             DROP TRIGGER queue_tally_insert;
-            DROP TRIGGER queue_tally_delete;
             DROP TRIGGER queue_tally_update;
             CREATE TRIGGER queue_tally_insert AFTER INSERT ON conversation BEGIN
                 UPDATE queue_tally SET conversations = conversations + 1
                 WHERE status = NEW.status AND breached = NEW.breached AND unassigned = (NEW.assignee IS NULL);
-            END;
-            CREATE TRIGGER queue_tally_delete AFTER DELETE ON conversation BEGIN
-                UPDATE queue_tally SET conversations = conversations - 1
-                WHERE status = OLD.status AND breached = OLD.breached AND unassigned = (OLD.assignee IS NULL);
             END;
             CREATE TRIGGER queue_tally_update AFTER UPDATE OF status, breached, assignee ON conversation
             WHEN OLD.status IS NOT NEW.status OR OLD.breached IS NOT NEW.breached OR (OLD.assignee IS NULL) IS NOT (NEW.assignee IS NULL)

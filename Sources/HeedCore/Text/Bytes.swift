@@ -35,7 +35,8 @@ enum Bytes {
     /// `text` in lower case as UTF-8: ASCII, most of what arrives, without Unicode's case tables.
     static func lowercased(_ text: String) -> [UInt8] {
         var bytes = Array(text.utf8)
-        for (index, byte) in bytes.enumerated() {
+        for index in bytes.indices {
+            let byte = bytes[index]
             if byte >= 0x80 { return Array(text.lowercased().utf8) }
             if byte >= 0x41 && byte <= 0x5A { bytes[index] = byte | 0x20 }
         }
