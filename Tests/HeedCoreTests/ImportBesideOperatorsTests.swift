@@ -106,6 +106,16 @@ final class ImportBesideOperatorsTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(beside.checkpoints, writes, "after each turn that followed another's commit")
     }
 
+    /// While operators act (another connection wrote within the last minute) a turn holds the
+    /// lock at most 30 ms; alone, as long as the budget asked.
+    func testTurnsAreShorterWhileOperatorsAct() {
+        XCTAssertEqual(Ingester.turnBudget(0.05, othersLastWrote: nil, now: 100), 0.05, "alone from the start")
+        XCTAssertEqual(Ingester.turnBudget(0.05, othersLastWrote: 90, now: 100), 0.03)
+        XCTAssertEqual(Ingester.turnBudget(0.05, othersLastWrote: 30, now: 100), 0.05, "a minute and more without them")
+        XCTAssertEqual(Ingester.turnBudget(0.02, othersLastWrote: 90, now: 100), 0.02, "a shorter budget asked is kept")
+        XCTAssertNil(Ingester.turnBudget(nil, othersLastWrote: 90, now: 100), "no budget: whole batches")
+    }
+
     func testTheHolderSeesThatSomeoneWaits() throws {
         let cache = folder.file("cache.sqlite")
         _ = try AppDatabase.open(path: cache)
