@@ -323,7 +323,7 @@ public final class Ingester {
     private func transaction(_ upsert: MentionUpsert, _ body: (Database, Budget) throws -> Void) throws {
         try takingTurns {
             let budget = Budget(limit: nextTurnBudget, finishPerRecord: finishPerRecord, turns: turns)
-            // Each stored mention changes a conversation, whose triggers make SQLite journal it.
+            // The rules' changes of a conversation still fire triggers that journal what they change.
             try database.writeManyRows { db in
                 try upsert.begin(db)
                 defer { upsert.end() }

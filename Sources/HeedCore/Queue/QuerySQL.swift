@@ -17,9 +17,12 @@ public struct QuerySQL {
         var clauses: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         let isText = { (term: Query.Term) -> Bool in if case .text = term.condition { return true } else { return false } }
-        let together = query.groups.filter { $0.allSatisfy { isText($0) && !$0.negated } }
-        let apart = query.groups.filter { !$0.allSatisfy { isText($0) && !$0.negated } }
-        let scanned = query.namesStatus ? try Int.fetchOne(db, sql: "SELECT max(id) FROM conversation") ?? 0 : try QueueTally.count(db, status: .open)
+        let isTogether = { (group: [Query.Term]) in group.allSatisfy { isText($0) && !$0.negated } }
+        let together = query.groups.filter(isTogether)
+        let apart = query.groups.filter { !isTogether($0) }
+        // How many conversations walking the queue would pass, which only words need to know.
+        let scanned = !query.groups.joined().contains(where: isText) ? 0
+            : query.namesStatus ? try Int.fetchOne(db, sql: "SELECT max(id) FROM conversation") ?? 0 : try QueueTally.count(db, status: .open)
         let text = together.isEmpty ? nil : try TextMatch(together, db: db, commonHits: commonHits, scanned: scanned)
         // A term with its own small index (a customer, an assignee, a language) leads: the status
         // test is then kept off the queue's index (`+`), which SQLite would otherwise walk in

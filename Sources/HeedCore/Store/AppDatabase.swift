@@ -190,11 +190,11 @@ public final class AppDatabase: Sendable {
 
     /// One write transaction like `write`, for work that rewrites many rows (every open
     /// conversation re-scored, an import's transaction), with SQLite's statement journals in
-    /// memory. An update of a conversation fires the tally's triggers, so SQLite journals the
-    /// pages each statement changes; once one statement of the transaction passed 64 KB the
-    /// journal became a file, written page by page for the rest of it (100,000 re-scored: 1.8 s
-    /// instead of 0.7; an import a sixth longer). Set before the transaction begins, as SQLite
-    /// reads it then.
+    /// memory. A statement that fires a trigger and may abort has its changed pages journalled
+    /// (the hottest no longer do: `ConversationScores`), and once one statement of the
+    /// transaction passed 64 KB the journal became a file, written page by page for the rest of
+    /// it (100,000 re-scored: 1.8 s instead of 0.7; an import a sixth longer). Set before the
+    /// transaction begins, as SQLite reads it then.
     func writeManyRows<T>(_ body: (Database) throws -> T) throws -> T {
         try writeWithoutTransaction { db in
             let kept = try Int.fetchOne(db, sql: "PRAGMA temp_store") ?? 0
