@@ -13,6 +13,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -29,6 +33,10 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 "CSQLite",
             ],
             resources: [.embedInCode("Resources/config.example.json"), .embedInCode("Resources/sentiment-lexicon.tsv"),
@@ -57,7 +65,8 @@ let package = Package(
             dependencies: ["HeedCore", "HeedTUI", "LocalHTTPServer"],
             path: "Sources/HeedTestSupport"
         ),
-        .testTarget(name: "HeedCoreTests", dependencies: ["HeedCore", "HeedTestSupport", .product(name: "Logging", package: "swift-log")],
+        .testTarget(name: "HeedCoreTests", dependencies: ["HeedCore", "HeedTestSupport", .product(name: "Logging", package: "swift-log"),
+                                                    .product(name: "NIOCore", package: "swift-nio")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "HeedTUITests", dependencies: ["HeedTUI", "HeedTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "HeedCLITests", dependencies: ["HeedCore", "HeedTestSupport"]),

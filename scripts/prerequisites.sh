@@ -32,4 +32,6 @@ NCURSES_CHECK='test -f /usr/include/ncursesw/curses.h'
 SQLITE_CHECK='test -f /usr/include/sqlite3.h'
 TMUX_CHECK='command -v tmux'
 CHROMIUM_CHECK='command -v chromium'
+# Debian keeps the server's programs off PATH; the tests start their own server with them.
+POSTGRES_CHECK='ls /usr/lib/postgresql/*/bin/initdb'
 TERMINFO_CHECK='test -e /usr/share/terminfo/t/tmux-256color -o -e /lib/terminfo/t/tmux-256color'

@@ -13,7 +13,7 @@ struct HeedCommand: ParsableCommand {
                       TagCommand.self, NoteCommand.self, AssignCommand.self, UnassignCommand.self, EscalateCommand.self, SnoozeCommand.self,
                       StatusCommand<Resolve>.self, StatusCommand<Reopen>.self, StatusCommand<Spam>.self, StatusCommand<NotSpam>.self,
                       UndoCommand.self, RedoCommand.self, NextCommand.self, MacroCommand.self, ShiftCommand.self, EscalationCommand.self, ReplyCommand.self, OutboxCommand.self, DeliverCommand.self, ContactCommand.self,
-                      RunCommand.self, ServiceStatusCommand.self, AccountCommand.self, ConfigCommand.self, BackupCommand.self, RestoreCommand.self, AuditCommand.self, RetentionCommand.self, VacuumCommand.self, ReportCommand.self, IdeaCommand.self])
+                      RunCommand.self, ServiceStatusCommand.self, AccountCommand.self, ConfigCommand.self, BackupCommand.self, RestoreCommand.self, AuditCommand.self, RetentionCommand.self, VacuumCommand.self, StoreCommand.self, ReportCommand.self, IdeaCommand.self])
 
     @OptionGroup var global: GlobalOptions
 

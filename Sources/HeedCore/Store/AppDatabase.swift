@@ -183,6 +183,13 @@ public final class AppDatabase: Sendable {
         try writer.read(body)
     }
 
+    /// A reader that sees the cache as of this moment in every read, for a copy read in steps
+    /// while others keep writing.
+    func frozen() throws -> any DatabaseReader {
+        guard let pool = writer as? DatabasePool else { return writer }
+        return try pool.makeSnapshot()
+    }
+
     /// One IMMEDIATE write transaction: committed when `body` returns, rolled back when it throws.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         try sayingWhyNot { try writer.write(body) }

@@ -213,13 +213,13 @@ public enum Backup {
     }
 
     /// A name beside `path` for a file being made, unique to this process.
-    private static func sibling(_ path: String, _ what: String) -> String {
+    static func sibling(_ path: String, _ what: String) -> String {
         let url = URL(fileURLWithPath: path)
         return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(what)-\(getpid())").path
     }
 
     /// Whether anything is at `path`, a dangling link included.
-    private static func exists(_ path: String) -> Bool {
+    static func exists(_ path: String) -> Bool {
         var status = stat()
         return lstat(path, &status) == 0
     }
@@ -292,14 +292,14 @@ public enum Backup {
     }
 
     /// Gives the finished copy its name, never over a file that appeared there meanwhile.
-    private static func place(_ temporary: String, at target: String) throws {
+    static func place(_ temporary: String, at target: String) throws {
         if link(temporary, target) == 0 {
             unlink(temporary)
             return
         }
-        if errno == EEXIST { throw HeedError("\(target) appeared while the backup was taken: it was left alone", .cannotWrite) }
+        if errno == EEXIST { throw HeedError("\(target) appeared while the copy was written: it was left alone", .cannotWrite) }
         // A file system without hard links: a rename, after looking once more.
-        guard !exists(target) else { throw HeedError("\(target) appeared while the backup was taken: it was left alone", .cannotWrite) }
+        guard !exists(target) else { throw HeedError("\(target) appeared while the copy was written: it was left alone", .cannotWrite) }
         try move(temporary, to: target)
     }
 

@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// One connection to a PostgreSQL store, opened from a `PostgresLocation`, with the server's
+/// refusals turned into heed's messages.
+public struct PostgresSession: Sendable {
+    let connection: PostgresConnection
+    let location: PostgresLocation
+    let logger: Logger
+
+    public static func open(_ location: PostgresLocation, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> PostgresSession {
+        let password = try location.password(environment: environment)
+        let configuration: PostgresConnection.Configuration
+        if let socket = location.socketPath {
+            configuration = .init(unixSocketPath: socket, username: location.user, password: password, database: location.database)
+        } else if case .tcp(let host) = location.endpoint {
+            configuration = .init(host: host, port: location.port, username: location.user, password: password,
+                                  database: location.database, tls: try tls(location.tls))
+        } else {
+            preconditionFailure("an endpoint is a socket or a host")
+        }
+        var logger = Logger(label: "heed.postgres")
+        logger.logLevel = .critical
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+            return PostgresSession(connection: connection, location: location, logger: logger)
+        } catch {
+            throw HeedError("cannot connect to the store \(location): \(Self.reason(error))", .unreadable)
+        }
+    }
+
+    private static func tls(_ mode: PostgresLocation.TLSMode) throws -> PostgresConnection.Configuration.TLS {
+        var settings = TLSConfiguration.makeClientConfiguration()
+        if mode != .verifyFull { settings.certificateVerification = .none }
+        let context = { () throws -> NIOSSLContext in
+            do { return try NIOSSLContext(configuration: settings) } catch {
+                throw HeedError("cannot set up TLS for the store: \(error)", .failed)
+            }
+        }
+        switch mode {
+        case .disable: return .disable
+        case .prefer: return .prefer(try context())
+        case .require, .verifyFull: return .require(try context())
+        }
+    }
+
+    public func close() async {
+        try? await connection.close()
+    }
+
+    /// Runs `sql` (no parameters, several statements allowed in none: one statement).
+    func execute(_ sql: String) async throws {
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        } catch {
+            throw HeedError("the store \(location) refused \(sql.prefix(80)): \(Self.reason(error))", .failed)
+        }
+    }
+
+    func query(_ sql: String) async throws -> PostgresRowSequence {
+        do {
+            return try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        } catch {
+            throw HeedError("the store \(location) refused \(sql.prefix(80)): \(Self.reason(error))", .failed)
+        }
+    }
+
+    /// The server's own words where it gave some (PSQLError hides them from `description`).
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                let detail = error.serverInfo?[.detail].map { " (\($0))" } ?? ""
+                return message + detail
+            }
+            if let underlying = error.underlying { return "\(underlying)" }
+            return "\(error.code)"
+        }
+        if let error = error as? HeedError { return error.message }
+        return "\(error)"
+    }
+}

@@ -1,0 +1,357 @@
+import Foundation
+import GRDB
+import NIOCore
+import PostgresNIO
+
+/// Copies a cache into an empty PostgreSQL database, and a PostgreSQL copy back into a new
+/// cache file. Either way the copy is all or nothing, and each table is counted and summed
+/// (`TableChecksum`) on both sides before it is kept.
+public enum StoreCopy {
+    /// What was copied: each table's rows and checksum, the same on both sides.
+    public struct Report: Sendable {
+        public var store: String
+        public var tables: [(name: String, checksum: String, rows: Int)]
+
+        public var rows: Int { tables.reduce(0) { $0 + $1.rows } }
+    }
+
+    static let chunkRows = 2_000
+    private static let copyBufferBytes = 256 * 1024
+
+    // MARK: - Into PostgreSQL
+
+    /// Copies `database` as of one moment into the empty database at `location`: its tables
+    /// with their columns and primary keys, every row, and the event log's refusal of changes.
+    public static func toPostgres(_ database: AppDatabase, _ location: PostgresLocation) async throws -> Report {
+        let snapshot = try database.frozen()
+        let tables = try await snapshot.read(StoreTable.all)
+        let session = try await PostgresSession.open(location)
+        do {
+            let taken = try await existingTables(session)
+            let clashing = tables.map(\.name).filter(taken.keys.contains)
+            guard clashing.isEmpty else {
+                throw HeedError("the store \(location) already holds heed's tables (\(clashing.prefix(4).joined(separator: ", ")), …): "
+                                + "a copy goes into an empty database — nothing was changed", .refused)
+            }
+            let report = try await session.transaction { session in
+                for table in tables { try await session.execute(table.postgresDefinition) }
+                try await appendOnlyEvents(session)
+                var written: [String: TableChecksum] = [:]
+                for table in tables { written[table.name] = try await copy(table, from: snapshot, into: session) }
+                return try await compare(tables, expected: written, against: session, describing: "the cache")
+            }
+            await session.close()
+            return report
+        } catch {
+            await session.close()
+            throw error
+        }
+    }
+
+    /// As on the cache: the audit trail is appended to, never rewritten, except that while an
+    /// erasure is under way (`redaction`) an entry's text may be replaced, nothing else of it.
+    private static func appendOnlyEvents(_ session: PostgresSession) async throws {
+        try await session.execute("""
+            CREATE FUNCTION heed_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM redaction)
+                   AND (NEW.id, NEW.at, NEW.operator, NEW.uid, NEW.kind, NEW.conversation_id, NEW.digest, NEW.chain)
+                       IS NOT DISTINCT FROM (OLD.id, OLD.at, OLD.operator, OLD.uid, OLD.kind, OLD.conversation_id, OLD.digest, OLD.chain) THEN
+                    RETURN NEW;
+                END IF;
+                RAISE EXCEPTION 'the event log is append-only: only a redaction replaces an entry''s text';
+            END $$
+            """)
+        try await session.execute("""
+            CREATE TRIGGER event_append_only BEFORE UPDATE OR DELETE ON event
+                FOR EACH ROW EXECUTE FUNCTION heed_event_append_only()
+            """)
+    }
+
+    private static func copy(_ table: StoreTable, from snapshot: any DatabaseReader, into session: PostgresSession) async throws -> TableChecksum {
+        var checksum = TableChecksum()
+        do {
+            // PostgresNIO quotes the names; they are the cache's own, never a customer's.
+            try await session.connection.copyFrom(table: table.name, columns: table.columns.map(\.name),
+                                                  logger: session.logger) { writer in
+                var buffer = ByteBuffer()
+                try await eachChunk(of: table, in: snapshot) { rows in
+                    for row in rows {
+                        checksum.add(row)
+                        CopyText.append(row, to: &buffer)
+                    }
+                    if buffer.readableBytes >= copyBufferBytes {
+                        try await writer.write(buffer)
+                        buffer.clear()
+                    }
+                }
+                if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            }
+        } catch let error as HeedError {
+            throw error
+        } catch {
+            throw HeedError("the store \(session.location) refused the rows of \(table.name): \(PostgresSession.reason(error)) — nothing was kept", .failed)
+        }
+        return checksum
+    }
+
+    /// The table's rows a chunk at a time, in stored order, each value checked against its
+    /// column: SQLite lets a column hold any kind, PostgreSQL does not.
+    static func eachChunk(of table: StoreTable, in reader: any DatabaseReader, _ body: ([[StoredValue]]) async throws -> Void) async throws {
+        var after: [DatabaseValue]?
+        while true {
+            let from = after
+            let (rows, last) = try await reader.read { db -> ([[StoredValue]], [DatabaseValue]?) in
+                let cursor = try Row.fetchCursor(db, sql: table.chunkSQL(after: from != nil, limit: chunkRows),
+                                                 arguments: StatementArguments(from ?? []))
+                var rows: [[StoredValue]] = []
+                var last: [DatabaseValue]?
+                while let row = try cursor.next() {
+                    let key = (table.columns.count..<row.count).map { row[$0] as DatabaseValue }
+                    rows.append(try table.columns.indices.map { try stored(row[$0], table, $0, key: key) })
+                    last = key
+                }
+                return (rows, last)
+            }
+            guard !rows.isEmpty else { return }
+            try await body(rows)
+            after = last
+        }
+    }
+
+    private static func stored(_ value: DatabaseValue, _ table: StoreTable, _ index: Int, key: [DatabaseValue]) throws -> StoredValue {
+        let column = table.columns[index]
+        switch (value.storage, column.kind) {
+        case (.null, _): return .null
+        case (.int64(let number), .integer): return .integer(number)
+        case (.int64(let number), .real): return .real(Double(number))
+        case (.double(let number), .real): return .real(number)
+        case (.string(let text), .text) where !text.utf8.contains(0): return .text(text)
+        case (.blob(let data), .blob): return .blob([UInt8](data))
+        default:
+            let held = switch value.storage {
+            case .int64: "an integer"
+            case .double: "a real number"
+            case .string: "text with a NUL character"
+            case .blob: "bytes"
+            case .null: "nothing"
+            }
+            let where_ = key.map { $0.description }.joined(separator: ", ")
+            throw HeedError("the cache's table \(table.name), row \(where_), column \(column.name) holds \(held) where the schema says "
+                            + "\(column.kind.rawValue): PostgreSQL would refuse it — nothing was copied", .badData)
+        }
+    }
+
+    // MARK: - Back into a cache
+
+    /// Copies the heed tables of the database at `location` into a new cache at `path`, which
+    /// must not exist. The copy is written under another name and given its name once its
+    /// checksums match the store's; the full-text index is built again from the mentions.
+    public static func fromPostgres(_ location: PostgresLocation, into path: String) async throws -> Report {
+        guard !Backup.exists(path) else {
+            throw HeedError("\(path) exists: a copy from the store is never written over a cache — name a new file", .cannotWrite)
+        }
+        let temporary = Backup.sibling(path, "partial")
+        defer { for suffix in ["", "-wal", "-shm", "-users.lock", "-migrate.lock"] { unlink(temporary + suffix) } }
+        let session = try await PostgresSession.open(location)
+        do {
+            let report = try await fill(temporary, from: session)
+            await session.close()
+            try Backup.place(temporary, at: path)
+            return report
+        } catch {
+            await session.close()
+            throw error
+        }
+    }
+
+    private static func fill(_ temporary: String, from session: PostgresSession) async throws -> Report {
+        let database = try AppDatabase.open(path: temporary)
+        do {
+            let tables = try database.read(StoreTable.all)
+            let triggers = try database.read { db in try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger'") }
+            // Rows arrive as they were, the tally and the chain of events included: the triggers
+            // that keep them would count them twice. Foreign keys are checked once, at the end.
+            try database.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA foreign_keys = OFF")
+                try db.inTransaction {
+                    for name in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'") {
+                        try db.execute(sql: "DROP TRIGGER \(StoreTable.quoted(name))")
+                    }
+                    for table in tables { try db.execute(sql: "DELETE FROM \(StoreTable.quoted(table.name))") }
+                    return .commit
+                }
+            }
+            let expected = try await session.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { session in
+                try await checkShape(tables, of: session)
+                var read: [String: TableChecksum] = [:]
+                for table in tables { read[table.name] = try await copy(table, from: session, into: database) }
+                return read
+            }
+            try database.writeWithoutTransaction { db in
+                try db.inTransaction {
+                    for trigger in triggers { try db.execute(sql: trigger) }
+                    return .commit
+                }
+                let broken = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
+                if let first = broken.first {
+                    throw HeedError("the store's rows do not hold together: \(broken.count) rows point at rows that are not there "
+                                    + "(first in \(first["table"] as String)) — no cache was written", .badData)
+                }
+                try db.execute(sql: "PRAGMA foreign_keys = ON")
+            }
+            let report = try await compare(tables, expected: expected, in: database, from: session.location)
+            try database.write(FullTextIndex.catchUp)
+            try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            try database.close()
+            return report
+        } catch {
+            try? database.close()
+            throw error
+        }
+    }
+
+    /// The store must hold this heed's tables, columns and migrations: a copy made by another
+    /// heed version is read by that version.
+    private static func checkShape(_ tables: [StoreTable], of session: PostgresSession) async throws {
+        let present = try await existingTables(session)
+        for table in tables {
+            guard let columns = present[table.name] else {
+                throw HeedError("the store \(session.location) has no table \(table.name): it is not a copy of a heed cache "
+                                + "(heed store migrate --to writes one) — no cache was written", .badData)
+            }
+            let missing = table.columns.map(\.name).filter { !columns.contains($0) }
+            guard missing.isEmpty else {
+                throw HeedError("the store's table \(table.name) has no column \(missing.joined(separator: ", ")): "
+                                + "it was copied by another heed version — no cache was written", .badData)
+            }
+        }
+        var ours: Set<String> = []
+        for migration in Schema.migrator.migrations { ours.insert(migration) }
+        var theirs: Set<String> = []
+        for try await (identifier) in try await session.query("SELECT identifier FROM grdb_migrations").decode(String.self) {
+            theirs.insert(identifier)
+        }
+        guard theirs == ours else {
+            let newer = !theirs.subtracting(ours).isEmpty
+            throw HeedError("the store was copied by \(newer ? "a newer" : "an older") heed (its schema has \(theirs.count) migrations, "
+                            + "this heed's \(ours.count)): copy it back with that heed — no cache was written", .badData)
+        }
+    }
+
+    private static func copy(_ table: StoreTable, from session: PostgresSession, into database: AppDatabase) async throws -> TableChecksum {
+        var checksum = TableChecksum()
+        var rows: [[StoredValue]] = []
+        let insert = "INSERT INTO \(StoreTable.quoted(table.name)) (\(table.columnList)) VALUES (\(table.columns.map { _ in "?" }.joined(separator: ", ")))"
+        func flush() throws {
+            let chunk = rows
+            try database.writeWithoutTransaction { db in
+                try db.inTransaction {
+                    let statement = try db.cachedStatement(sql: insert)
+                    for row in chunk { try statement.execute(arguments: StatementArguments(row.map(\.databaseValue))) }
+                    return .commit
+                }
+            }
+            rows.removeAll(keepingCapacity: true)
+        }
+        do {
+            for try await row in try await session.query("SELECT \(table.columnList) FROM \(StoreTable.quoted(table.name))") {
+                let cells = row.makeRandomAccess()
+                let values = try table.columns.indices.map { try stored(cells[$0], table.columns[$0].kind) }
+                checksum.add(values)
+                rows.append(values)
+                if rows.count >= chunkRows { try flush() }
+            }
+        } catch let error as HeedError {
+            throw error
+        } catch {
+            throw HeedError("cannot read \(table.name) from the store \(session.location): \(PostgresSession.reason(error)) — no cache was written", .failed)
+        }
+        if !rows.isEmpty { try flush() }
+        return checksum
+    }
+
+    private static func stored(_ cell: PostgresCell, _ kind: StoreTable.Kind) throws -> StoredValue {
+        guard cell.bytes != nil else { return .null }
+        switch kind {
+        case .integer: return .integer(try cell.decode(Int64.self))
+        case .real: return .real(try cell.decode(Double.self))
+        case .text: return .text(try cell.decode(String.self))
+        case .blob:
+            var buffer = try cell.decode(ByteBuffer.self)
+            return .blob(buffer.readBytes(length: buffer.readableBytes) ?? [])
+        }
+    }
+
+    // MARK: - Both ways
+
+    /// heed's tables in the store's schema, with their columns.
+    private static func existingTables(_ session: PostgresSession) async throws -> [String: Set<String>] {
+        var tables: [String: Set<String>] = [:]
+        let rows = try await session.query("SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = current_schema()")
+        for try await (table, column) in rows.decode((String, String).self) { tables[table, default: []].insert(column) }
+        return tables
+    }
+
+    /// Sums each table as the store now holds it and compares with what was sent.
+    private static func compare(_ tables: [StoreTable], expected: [String: TableChecksum], against session: PostgresSession,
+                                describing source: String) async throws -> Report {
+        var report = Report(store: session.location.description, tables: [])
+        for table in tables {
+            var held = TableChecksum()
+            for try await row in try await session.query("SELECT \(table.columnList) FROM \(StoreTable.quoted(table.name))") {
+                let cells = row.makeRandomAccess()
+                held.add(try table.columns.indices.map { try stored(cells[$0], table.columns[$0].kind) })
+            }
+            try check(table.name, sent: expected[table.name] ?? TableChecksum(), held: held, source: source, target: "the store")
+            report.tables.append((table.name, held.hex, held.rows))
+        }
+        return report
+    }
+
+    private static func compare(_ tables: [StoreTable], expected: [String: TableChecksum], in database: AppDatabase,
+                                from location: PostgresLocation) async throws -> Report {
+        var report = Report(store: location.description, tables: [])
+        let reader = try database.frozen()
+        for table in tables {
+            var held = TableChecksum()
+            try await eachChunk(of: table, in: reader) { rows in for row in rows { held.add(row) } }
+            try check(table.name, sent: expected[table.name] ?? TableChecksum(), held: held, source: "the store", target: "the copy")
+            report.tables.append((table.name, held.hex, held.rows))
+        }
+        return report
+    }
+
+    private static func check(_ table: String, sent: TableChecksum, held: TableChecksum, source: String, target: String) throws {
+        guard sent == held else {
+            throw HeedError("\(table): \(source) has \(sent), \(target) \(held) — the copy was not kept", .failed)
+        }
+    }
+}
+
+extension StoredValue {
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: .null
+        case .integer(let number): number.databaseValue
+        case .real(let number): number.databaseValue
+        case .text(let text): text.databaseValue
+        case .blob(let bytes): Data(bytes).databaseValue
+        }
+    }
+}
+
+extension PostgresSession {
+    /// Runs `body` in one transaction (`begin` says which kind), rolled back if it throws.
+    func transaction<T: Sendable>(_ begin: String = "BEGIN", _ body: (PostgresSession) async throws -> T) async throws -> T {
+        try await execute(begin)
+        do {
+            let value = try await body(self)
+            try await execute("COMMIT")
+            return value
+        } catch {
+            try? await execute("ROLLBACK")
+            throw error
+        }
+    }
+}

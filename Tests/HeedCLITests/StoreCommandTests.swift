@@ -1,0 +1,65 @@
+import Foundation
+import HeedCore
+import HeedTestSupport
+import XCTest
+
+/// `heed store migrate` as a lead moving a team's cache runs it, against a real PostgreSQL.
+final class StoreCommandTests: XCTestCase {
+    let folder = TemporaryFolder()
+    var cache: String { folder.file("demo.sqlite") }
+
+    func heed(_ arguments: [String], cache: String? = nil) throws -> HeedRun {
+        try HeedRun.run(arguments + ["--cache", cache ?? self.cache], in: folder)
+    }
+
+    func testACacheCopiedToPostgreSQLAndBackShowsTheSameQueue() throws {
+        XCTAssertEqual(try heed(["demo", "--no-ui", "--size", "200"]).status, 0)
+        let url = try LocalPostgres.shared.newDatabase()
+
+        let out = try heed(["store", "migrate", "--to", url, "--tables"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        XCTAssertNotNil(lines.first?.range(of: #"^copied .*demo\.sqlite to postgres://heed@/heed_test_\d+\?host=.*: \d+ tables, [\d]+ rows, every checksum equal$"#,
+                                           options: .regularExpression), out.stdout)
+        XCTAssertTrue(lines.contains { $0.range(of: #"^  mention: 200 rows, [0-9a-f]{32}$"#, options: .regularExpression) != nil }, out.stdout)
+
+        let again = try heed(["store", "migrate", "--to", url])
+        XCTAssertEqual(again.status, 64, again.stderr)
+        XCTAssertTrue(again.stderr.contains("already holds heed's tables"), again.stderr)
+
+        let back = folder.file("back.sqlite")
+        let returned = try heed(["store", "migrate", "--from", url], cache: back)
+        XCTAssertEqual(returned.status, 0, returned.stderr)
+        XCTAssertTrue(returned.stdout.hasSuffix("to \(back): \(lines.count - 1) tables, \(lines.first!.split(separator: ",")[1].split(separator: " ")[0]) rows, every checksum equal\n"),
+                      returned.stdout)
+        let queue = try heed(["queue", "--limit", "20"]), copied = try heed(["queue", "--limit", "20"], cache: back)
+        XCTAssertEqual(queue.status, 0, queue.stderr)
+        XCTAssertEqual(copied.stdout.replacingOccurrences(of: back, with: cache), queue.stdout)
+
+        let over = try heed(["store", "migrate", "--from", url], cache: back)
+        XCTAssertEqual(over.status, 73, over.stderr)
+    }
+
+    func testWhatIsWrongIsSaidAndNothingIsWritten() throws {
+        XCTAssertEqual(try heed(["demo", "--no-ui", "--size", "50"]).status, 0)
+        let password = try heed(["store", "migrate", "--to", "postgres://ops:hunter2@db.example.com/heed"])
+        XCTAssertEqual(password.status, 78, password.stderr)
+        XCTAssertTrue(password.stderr.contains("a password in the URL"), password.stderr)
+        XCTAssertFalse(password.stderr.contains("hunter2"), password.stderr)
+
+        let neither = try heed(["store", "migrate"])
+        XCTAssertEqual(neither.status, 64)
+        XCTAssertTrue(neither.stderr.contains("give one of --to URL or --from URL"), neither.stderr)
+
+        let nobody = try heed(["store", "migrate", "--to", "postgres:///heed?host=\(folder.path)"])
+        XCTAssertEqual(nobody.status, 66, nobody.stderr)
+        XCTAssertTrue(nobody.stderr.hasPrefix("heed: cannot connect to the store postgres://"), nobody.stderr)
+
+        let back = folder.file("none.sqlite")
+        let empty = try LocalPostgres.shared.newDatabase()
+        let notACopy = try heed(["store", "migrate", "--from", empty], cache: back)
+        XCTAssertEqual(notACopy.status, 65, notACopy.stderr)
+        XCTAssertTrue(notACopy.stderr.contains("has no table"), notACopy.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("none.sqlite") }, [])
+    }
+}

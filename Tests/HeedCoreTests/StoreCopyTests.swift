@@ -1,0 +1,191 @@
+import GRDB
+import HeedTestSupport
+import XCTest
+@testable import HeedCore
+
+/// The copy between the cache and a real PostgreSQL server (a cluster of the test's own).
+final class StoreCopyTests: XCTestCase {
+    let folder = TemporaryFolder()
+    let postgres = LocalPostgres.shared
+
+    /// The demo's cache, with values that are hard to carry: every hostile string, the edges
+    /// of integers and doubles, bytes of every value.
+    func cache() throws -> AppDatabase {
+        let (database, _) = try DemoCache.build(path: folder.file("demo.sqlite"), size: 300, seed: 7, clock: FixedClock("2026-11-23T12:00:00Z"))
+        try database.write { db in
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM mention ORDER BY id LIMIT ?", arguments: [HostileStrings.all.count])
+            for (id, text) in zip(ids, HostileStrings.all) {
+                try db.execute(sql: "UPDATE mention SET text = ?, extra = ? WHERE id = ?", arguments: [text + "\t\\N\\\r\n\\x00", text, id])
+            }
+            try db.execute(sql: "UPDATE mention SET likes = ?, reposts = ?, sentiment = ? WHERE id = ?", arguments: [Int64.max, Int64.min, -0.0, ids[0]])
+            try db.execute(sql: "UPDATE mention SET sentiment = ? WHERE id = ?", arguments: [Double.leastNonzeroMagnitude, ids[1]])
+            try db.execute(sql: "UPDATE mention SET sentiment = ? WHERE id = ?", arguments: [-Double.greatestFiniteMagnitude, ids[2]])
+            try db.execute(sql: "UPDATE mention SET sentiment = ? WHERE id = ?", arguments: [0.1 + 0.2, ids[3]])
+        }
+        return database
+    }
+
+    /// Every table's rows as text, in stored order: what a cache holds, read without heed's checksums.
+    func dump(_ database: AppDatabase) throws -> [String: [String]] {
+        try database.read { db in
+            var tables: [String: [String]] = [:]
+            for table in try StoreTable.all(db) {
+                let order = table.withoutRowid ? table.primaryKey.joined(separator: ", ") : "rowid"
+                tables[table.name] = try Row.fetchAll(db, sql: "SELECT * FROM \(table.name) ORDER BY \(order)").map { row in
+                    row.databaseValues.map { value in
+                        switch value.storage {
+                        case .double(let number): "real(\(number.bitPattern))"
+                        case .blob(let data): "blob(\(data.map { String($0) }.joined(separator: ",")))"
+                        default: value.description
+                        }
+                    }.joined(separator: " | ")
+                }
+            }
+            return tables
+        }
+    }
+
+    func testACacheGoesToPostgreSQLAndBackWithEveryValueAsItWas() async throws {
+        let source = try cache()
+        let url = try postgres.newDatabase()
+        let location = try PostgresLocation(url: url)
+
+        let out = try await StoreCopy.toPostgres(source, location)
+        let counts = try source.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM mention")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM event")!)
+        }
+        XCTAssertEqual(out.tables.first { $0.name == "mention" }?.rows, counts.0)
+        XCTAssertEqual(try postgres.psql(String(url.split(separator: "?")[0].dropFirst(12)), "SELECT count(*) FROM mention"), "\(counts.0)")
+        XCTAssertGreaterThan(counts.1, 10, "the demo logs its actions")
+        XCTAssertFalse(out.tables.contains { $0.name.hasPrefix("mention_fts") || $0.name == "fts_watermark" }, "the full-text index is not copied")
+
+        let back = folder.file("back.sqlite")
+        let returned = try await StoreCopy.fromPostgres(location, into: back)
+        XCTAssertEqual(returned.tables.map(\.checksum), out.tables.map(\.checksum))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: back + "-wal"), "the copy is whole in its one file")
+        let copy = try AppDatabase.open(path: back)
+        let sourceDump = try dump(source), copyDump = try dump(copy)
+        XCTAssertEqual(Set(sourceDump.keys), Set(copyDump.keys))
+        for (table, rows) in sourceDump { XCTAssertEqual(copyDump[table], rows, table) }
+
+        // What the triggers keep, and the index built again, work on the copy.
+        try copy.read { db in
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"),
+                           try source.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'") })
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM mention_fts WHERE mention_fts MATCH 'card'"),
+                           try source.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM mention_fts WHERE mention_fts MATCH 'card'") })
+            XCTAssertTrue(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
+        }
+        XCTAssertThrowsError(try copy.write { db in try db.execute(sql: "DELETE FROM event") }, "the event log's triggers are back")
+    }
+
+    func testTheEventLogInPostgreSQLRefusesChangesButARedactionsText() async throws {
+        let url = try postgres.newDatabase()
+        _ = try await StoreCopy.toPostgres(try cache(), try PostgresLocation(url: url))
+        let name = database(url)
+        let events = try postgres.psql(name, "SELECT count(*) FROM event")
+        XCTAssertThrowsError(try postgres.psql(name, "UPDATE event SET operator = 'mallory'")) { error in
+            XCTAssertTrue("\(error)".contains("append-only"), "\(error)")
+        }
+        XCTAssertThrowsError(try postgres.psql(name, "UPDATE event SET after = NULL"), "no text is replaced outside an erasure")
+        XCTAssertThrowsError(try postgres.psql(name, "DELETE FROM event"))
+        XCTAssertEqual(try postgres.psql(name, "SELECT count(*) FROM event WHERE operator = 'mallory'"), "0")
+        XCTAssertEqual(try postgres.psql(name, "SELECT count(*) FROM event"), events)
+
+        try postgres.psql(name, "INSERT INTO redaction VALUES (1, 'erasure of a customer')")
+        try postgres.psql(name, "UPDATE event SET after = NULL WHERE id = (SELECT min(id) FROM event)")
+        XCTAssertThrowsError(try postgres.psql(name, "UPDATE event SET operator = 'mallory', after = NULL"), "an erasure replaces text only")
+        try postgres.psql(name, "INSERT INTO event (id, at, operator, kind) SELECT max(id) + 1, 0, 'sam', 'note' FROM event")
+        XCTAssertEqual(try postgres.psql(name, "SELECT count(*) FROM event"), "\(Int(events)! + 1)")
+    }
+
+    func testACopyGoesOnlyIntoAnEmptyDatabaseAndANewFile() async throws {
+        let source = try cache()
+        let url = try postgres.newDatabase()
+        let location = try PostgresLocation(url: url)
+        _ = try await StoreCopy.toPostgres(source, location)
+        let before = try postgres.psql(database(url), "SELECT count(*) FROM mention")
+        do {
+            _ = try await StoreCopy.toPostgres(source, location)
+            XCTFail("copied twice into one database")
+        } catch let error as HeedError {
+            XCTAssertEqual(error.kind, .refused)
+            XCTAssertTrue(error.message.contains("already holds heed's tables"), error.message)
+        }
+        XCTAssertEqual(try postgres.psql(database(url), "SELECT count(*) FROM mention"), before)
+
+        let taken = folder.write("taken.sqlite", "someone's file")
+        do {
+            _ = try await StoreCopy.fromPostgres(location, into: taken)
+            XCTFail("wrote over a file")
+        } catch let error as HeedError {
+            XCTAssertEqual(error.kind, .cannotWrite)
+        }
+        XCTAssertEqual(folder.read("taken.sqlite"), "someone's file")
+    }
+
+    /// SQLite lets a column hold any kind; PostgreSQL would refuse the row. The copy says where,
+    /// and the store is left as it was: empty.
+    func testAValuePostgreSQLWouldRefuseIsNamedAndNothingIsCopied() async throws {
+        let source = try cache()
+        try source.write { db in try db.execute(sql: "UPDATE mention SET likes = 'many' WHERE id = (SELECT max(id) FROM mention)") }
+        let url = try postgres.newDatabase()
+        do {
+            _ = try await StoreCopy.toPostgres(source, try PostgresLocation(url: url))
+            XCTFail("copied text into an integer column")
+        } catch let error as HeedError {
+            XCTAssertEqual(error.kind, .badData)
+            XCTAssertTrue(error.message.contains("table mention, row"), error.message)
+            XCTAssertTrue(error.message.contains("column likes holds text"), error.message)
+        }
+        XCTAssertEqual(try postgres.psql(database(url), "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"), "0")
+    }
+
+    func testOnlyACopyOfThisHeedsCacheComesBack() async throws {
+        let url = try postgres.newDatabase()
+        let location = try PostgresLocation(url: url)
+        try postgres.psql(database(url), "CREATE TABLE mention (id bigint)")
+        let target = folder.file("back.sqlite")
+        do {
+            _ = try await StoreCopy.fromPostgres(location, into: target)
+            XCTFail("read a database that is not a copy")
+        } catch let error as HeedError {
+            XCTAssertEqual(error.kind, .badData)
+            XCTAssertTrue(error.message.contains("has no table"), error.message)
+        }
+
+        let copied = try postgres.newDatabase()
+        _ = try await StoreCopy.toPostgres(try cache(), try PostgresLocation(url: copied))
+        try postgres.psql(database(copied), "INSERT INTO grdb_migrations VALUES ('v99-from-the-future')")
+        do {
+            _ = try await StoreCopy.fromPostgres(try PostgresLocation(url: copied), into: target)
+            XCTFail("read a newer heed's copy")
+        } catch let error as HeedError {
+            XCTAssertTrue(error.message.contains("a newer heed"), error.message)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: target))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("back.sqlite") }, [],
+                       "nothing half-written is left")
+    }
+
+    /// A copy that differs from what the store sent is not kept. A double PostgreSQL holds and
+    /// SQLite cannot (NaN, which SQLite stores as null) makes one.
+    func testACopyThatDiffersFromTheStoreIsNotKept() async throws {
+        let copied = try postgres.newDatabase()
+        _ = try await StoreCopy.toPostgres(try cache(), try PostgresLocation(url: copied))
+        try postgres.psql(database(copied), "UPDATE mention SET sentiment = 'NaN' WHERE id = (SELECT min(id) FROM mention)")
+        let target = folder.file("back.sqlite")
+        do {
+            _ = try await StoreCopy.fromPostgres(try PostgresLocation(url: copied), into: target)
+            XCTFail("kept a copy that differs")
+        } catch let error as HeedError {
+            XCTAssertTrue(error.message.hasPrefix("mention: the store has"), error.message)
+            XCTAssertTrue(error.message.contains("the copy was not kept"), error.message)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: target))
+    }
+
+    private func database(_ url: String) -> String {
+        String(url.dropFirst("postgres:///".count).prefix { $0 != "?" })
+    }
+}
