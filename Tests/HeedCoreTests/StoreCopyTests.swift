@@ -99,6 +99,41 @@ final class StoreCopyTests: XCTestCase {
         XCTAssertEqual(try postgres.psql(name, "SELECT count(*) FROM event"), "\(Int(events)! + 1)")
     }
 
+    /// The copy is the cache's schema, not only its rows: keys, references and indexes, which
+    /// PostgreSQL checks once the rows are in.
+    func testThePostgreSQLCopyKeepsTheCachesKeysReferencesAndIndexes() async throws {
+        let source = try cache()
+        let url = try postgres.newDatabase()
+        _ = try await StoreCopy.toPostgres(source, try PostgresLocation(url: url))
+        let name = database(url)
+        let (indexes, references) = try source.read { db in
+            (try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name NOT LIKE 'mention_fts%'
+                """)!,
+             try Int.fetchOne(db, sql: """
+                SELECT count(DISTINCT m.name || p.id) FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) p WHERE m.type = 'table'
+                """)!)
+        }
+        XCTAssertGreaterThan(indexes, 20)
+        XCTAssertEqual(try postgres.psql(name, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%_pkey' "
+                                         + "AND indexname NOT LIKE '%_key' AND indexname NOT LIKE '%_unique_%'"), "\(indexes)")
+        XCTAssertEqual(try postgres.psql(name, "SELECT count(*) FROM information_schema.table_constraints WHERE constraint_type = 'FOREIGN KEY'"),
+                       "\(references)")
+        XCTAssertEqual(try postgres.psql(name, "SELECT indexdef FROM pg_indexes WHERE indexname = 'conversation_by_assignee'"),
+                       "CREATE INDEX conversation_by_assignee ON public.conversation USING btree (lower(assignee), status) WHERE (assignee IS NOT NULL)")
+
+        XCTAssertThrowsError(try postgres.psql(name, "INSERT INTO note (conversation_id, operator, text, created_at) VALUES (987654321, 'sam', 'x', 0)")) {
+            XCTAssertTrue("\($0)".contains("foreign key"), "\($0)")
+        }
+        XCTAssertThrowsError(try postgres.psql(name, "INSERT INTO tag (id, name) SELECT max(id) + 1, upper(min(name)) FROM tag")) {
+            XCTAssertTrue("\($0)".contains("tag_unique_1"), "a tag differing only in case, as the cache refuses: \($0)")
+        }
+        XCTAssertThrowsError(try postgres.psql(name, "INSERT INTO mention SELECT * FROM mention LIMIT 1"))
+        // A row without an id takes the next one, as SQLite's rowid does.
+        let last = try XCTUnwrap(Int(try postgres.psql(name, "SELECT max(id) FROM tag")), "the demo tags conversations")
+        XCTAssertEqual(try postgres.psql(name, "INSERT INTO tag (name) VALUES ('new-tag') RETURNING id"), "\(last + 1)")
+    }
+
     func testACopyGoesOnlyIntoAnEmptyDatabaseAndANewFile() async throws {
         let source = try cache()
         let url = try postgres.newDatabase()

@@ -38,6 +38,13 @@ public enum StoreCopy {
                 try await appendOnlyEvents(session)
                 var written: [String: TableChecksum] = [:]
                 for table in tables { written[table.name] = try await copy(table, from: snapshot, into: session) }
+                let copied = Set(tables.map(\.name))
+                for table in tables {
+                    for statement in table.postgresConstraints(copied: copied) { try await session.execute(statement) }
+                }
+                for index in try await snapshot.read({ db in try StoreTable.postgresIndexes(db, copied: copied) }) {
+                    try await session.execute(index)
+                }
                 return try await compare(tables, expected: written, against: session, describing: "the cache")
             }
             await session.close()

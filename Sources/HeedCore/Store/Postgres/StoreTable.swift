@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// One of the cache's tables as a copy between engines sees it: its columns, their kinds and
@@ -33,11 +34,31 @@ struct StoreTable: Equatable, Sendable {
         var notNull: Bool
     }
 
+    /// A reference to another table's rows, checked as the cache checks it.
+    struct ForeignKey: Equatable, Sendable {
+        var columns: [String]
+        var table: String
+        var to: [String]
+        var cascades: Bool
+        /// Checked at commit rather than at each statement (an import's mentions name their
+        /// conversation before it is written).
+        var deferred: Bool
+    }
+
     var name: String
     var columns: [Column]
     var primaryKey: [String]
     /// A WITHOUT ROWID table is read in its key's order; others in rowid order.
     var withoutRowid: Bool
+    struct UniqueColumn: Equatable, Sendable {
+        var column: String
+        /// Compared without case (`COLLATE NOCASE`).
+        var noCase: Bool
+    }
+
+    /// Each UNIQUE constraint's columns, and each key compared without case.
+    var uniques: [[UniqueColumn]] = []
+    var foreignKeys: [ForeignKey] = []
 
     /// What is not copied: the full-text index (FTS5's tables, its vocabulary, its watermark) is
     /// built again from the mentions on the way back, and PostgreSQL indexes text its own way.
@@ -60,17 +81,96 @@ struct StoreTable: Equatable, Sendable {
                 return Column(name: column["name"], kind: kind, notNull: column["notnull"])
             }
             let key = info.filter { ($0["pk"] as Int) > 0 }.sorted { ($0["pk"] as Int) < ($1["pk"] as Int) }.map { $0["name"] as String }
-            return StoreTable(name: name, columns: columns, primaryKey: key, withoutRowid: row["wr"])
+            var table = StoreTable(name: name, columns: columns, primaryKey: key, withoutRowid: row["wr"])
+            table.uniques = try uniques(db, name)
+            table.foreignKeys = try foreignKeys(db, name)
+            return table
         }
+    }
+
+    /// UNIQUE constraints, and primary keys whose text is compared without case (PostgreSQL's
+    /// own key compares it exactly, so those get a unique index of their lowered text besides).
+    private static func uniques(_ db: Database, _ table: String) throws -> [[UniqueColumn]] {
+        try Row.fetchAll(db, sql: "SELECT name, origin FROM pragma_index_list(?) WHERE origin IN ('u', 'pk') ORDER BY name", arguments: [table])
+            .compactMap { index in
+                let columns = try Row.fetchAll(db, sql: "SELECT name, coll FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno",
+                                               arguments: [index["name"] as String])
+                    .map { UniqueColumn(column: $0["name"], noCase: ($0["coll"] as String).uppercased() == "NOCASE") }
+                let origin: String = index["origin"]
+                return origin == "u" || columns.contains(where: \.noCase) ? columns : nil
+            }
+    }
+
+    private static func foreignKeys(_ db: Database, _ table: String) throws -> [ForeignKey] {
+        let definition = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table]) ?? ""
+        let rows = try Row.fetchAll(db, sql: "SELECT id, \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq",
+                                    arguments: [table])
+        return Dictionary(grouping: rows) { $0["id"] as Int }.sorted { $0.key < $1.key }.map { _, parts in
+            let columns = parts.map { $0["from"] as String }
+            // SQLite's pragmas do not say whether a key is deferred; its definition does.
+            let line = definition.split(whereSeparator: \.isNewline).first {
+                $0.trimmingCharacters(in: .whitespaces).hasPrefix(columns[0] + " ") && $0.contains("REFERENCES")
+            }
+            return ForeignKey(columns: columns, table: parts[0]["table"], to: parts.map { $0["to"] as String },
+                              cascades: (parts[0]["on_delete"] as String) == "CASCADE",
+                              deferred: line?.contains("DEFERRABLE INITIALLY DEFERRED") ?? false)
+        }
+    }
+
+    /// What follows once the rows are in, as after a bulk load: the identity's next number, then
+    /// what PostgreSQL checks — unique constraints, foreign keys (each to a table that is copied).
+    func postgresConstraints(copied: Set<String>) -> [String] {
+        let table = Self.quoted(name)
+        var statements: [String] = []
+        if let id = rowidAlias {
+            // The next number after the rows copied, as SQLite would give it.
+            statements.append("SELECT setval(pg_get_serial_sequence('\(table)', '\(id)'), coalesce(max(\(Self.quoted(id))), 0) + 1, false) FROM \(table)")
+        }
+        for (number, unique) in uniques.enumerated() {
+            if unique.contains(where: \.noCase) {
+                let parts = unique.map { $0.noCase ? "lower(\(Self.quoted($0.column)))" : Self.quoted($0.column) }
+                statements.append("CREATE UNIQUE INDEX \(Self.quoted("\(name)_unique_\(number + 1)")) ON \(table) (\(parts.joined(separator: ", ")))")
+            } else {
+                statements.append("ALTER TABLE \(table) ADD UNIQUE (\(unique.map { Self.quoted($0.column) }.joined(separator: ", ")))")
+            }
+        }
+        for key in foreignKeys where copied.contains(key.table) {
+            statements.append("ALTER TABLE \(table) ADD FOREIGN KEY (\(key.columns.map(Self.quoted).joined(separator: ", "))) "
+                              + "REFERENCES \(Self.quoted(key.table)) (\(key.to.map(Self.quoted).joined(separator: ", ")))"
+                              + (key.cascades ? " ON DELETE CASCADE" : "") + (key.deferred ? " DEFERRABLE INITIALLY DEFERRED" : ""))
+        }
+        return statements
+    }
+
+    /// The cache's own indexes on the copied tables, said in PostgreSQL: the same columns,
+    /// order and conditions; text compared without case through its lowered form.
+    static func postgresIndexes(_ db: Database, copied: Set<String>) throws -> [String] {
+        try Row.fetchAll(db, sql: "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            .filter { copied.contains($0["tbl_name"] as String) }
+            .map { postgresIndex($0["sql"]) }
+    }
+
+    static func postgresIndex(_ sqlite: String) -> String {
+        sqlite.replacingOccurrences(of: #"(\w+) COLLATE NOCASE"#, with: "lower($1)", options: [.regularExpression, .caseInsensitive])
     }
 
     static func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
     var columnList: String { columns.map { Self.quoted($0.name) }.joined(separator: ", ") }
 
+    /// SQLite's INTEGER PRIMARY KEY is the rowid, given the next number when a row comes without
+    /// one; PostgreSQL's twin is an identity column.
+    var rowidAlias: String? {
+        guard !withoutRowid, primaryKey.count == 1, columns.first(where: { $0.name == primaryKey[0] })?.kind == .integer else { return nil }
+        return primaryKey[0]
+    }
+
     /// The table in PostgreSQL: the same columns, kinds, nullability and primary key.
     var postgresDefinition: String {
-        var lines = columns.map { "\(Self.quoted($0.name)) \($0.kind.postgresType)" + ($0.notNull ? " NOT NULL" : "") }
+        var lines = columns.map { column in
+            "\(Self.quoted(column.name)) \(column.kind.postgresType)"
+                + (column.name == rowidAlias ? " GENERATED BY DEFAULT AS IDENTITY" : column.notNull ? " NOT NULL" : "")
+        }
         if !primaryKey.isEmpty { lines.append("PRIMARY KEY (\(primaryKey.map(Self.quoted).joined(separator: ", ")))") }
         return "CREATE TABLE \(Self.quoted(name)) (\n    " + lines.joined(separator: ",\n    ") + "\n)"
     }
