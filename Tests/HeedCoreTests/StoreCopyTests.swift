@@ -7,6 +7,7 @@ import XCTest
 final class StoreCopyTests: XCTestCase {
     let folder = TemporaryFolder()
     let postgres = LocalPostgres.shared
+    let now = FixedClock("2026-11-23T12:30:00Z").now()
 
     /// The demo's cache, with values that are hard to carry: every hostile string, the edges
     /// of integers and doubles, bytes of every value.
@@ -50,7 +51,7 @@ final class StoreCopyTests: XCTestCase {
         let url = try postgres.newDatabase()
         let location = try PostgresLocation(url: url)
 
-        let out = try await StoreCopy.toPostgres(source, location)
+        let out = try await StoreCopy.toPostgres(source, location, by: "lead", now: now)
         let counts = try source.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM mention")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM event")!)
         }
@@ -60,13 +61,23 @@ final class StoreCopyTests: XCTestCase {
         XCTAssertFalse(out.tables.contains { $0.name.hasPrefix("mention_fts") || $0.name == "fts_watermark" }, "the full-text index is not copied")
 
         let back = folder.file("back.sqlite")
-        let returned = try await StoreCopy.fromPostgres(location, into: back)
+        let returned = try await StoreCopy.fromPostgres(location, into: back, by: "lead", now: now)
         XCTAssertEqual(returned.tables.map(\.checksum), out.tables.map(\.checksum))
         XCTAssertFalse(FileManager.default.fileExists(atPath: back + "-wal"), "the copy is whole in its one file")
         let copy = try AppDatabase.open(path: back)
-        let sourceDump = try dump(source), copyDump = try dump(copy)
+        var sourceDump = try dump(source), copyDump = try dump(copy)
         XCTAssertEqual(Set(sourceDump.keys), Set(copyDump.keys))
+        // Each side logged the copy after it: the cache that it left, the new cache that it came.
+        let copiedEvents = try XCTUnwrap(out.tables.first { $0.name == "event" }?.rows)
+        XCTAssertEqual(sourceDump["event"]?.count, copiedEvents + 1)
+        XCTAssertEqual(copyDump["event"]?.count, copiedEvents + 1)
+        let last = sourceDump["event"]?.popLast() ?? ""
+        XCTAssertTrue(last.contains("\"lead\" | \"store-copy-out\" | NULL | \"\(location)\" | NULL | \"{\\\"tables\\\":\(out.tables.count),"), last)
+        let arrival = copyDump["event"]?.popLast() ?? ""
+        XCTAssertTrue(arrival.contains("\"lead\" | \"store-copy-in\" | NULL | \"\(location)\""), arrival)
         for (table, rows) in sourceDump { XCTAssertEqual(copyDump[table], rows, table) }
+        XCTAssertTrue(try AuditReport.verify(copy).isWhole, "the audit chain goes on from the copied events")
+        XCTAssertEqual(try AuditReport.verify(copy).entries, try AuditReport.verify(source).entries)
 
         // What the triggers keep, and the index built again, work on the copy.
         try copy.read { db in
@@ -81,7 +92,7 @@ final class StoreCopyTests: XCTestCase {
 
     func testTheEventLogInPostgreSQLRefusesChangesButARedactionsText() async throws {
         let url = try postgres.newDatabase()
-        _ = try await StoreCopy.toPostgres(try cache(), try PostgresLocation(url: url))
+        _ = try await StoreCopy.toPostgres(try cache(), try PostgresLocation(url: url), by: "lead", now: now)
         let name = database(url)
         let events = try postgres.psql(name, "SELECT count(*) FROM event")
         XCTAssertThrowsError(try postgres.psql(name, "UPDATE event SET operator = 'mallory'")) { error in
@@ -104,7 +115,7 @@ final class StoreCopyTests: XCTestCase {
     func testThePostgreSQLCopyKeepsTheCachesKeysReferencesAndIndexes() async throws {
         let source = try cache()
         let url = try postgres.newDatabase()
-        _ = try await StoreCopy.toPostgres(source, try PostgresLocation(url: url))
+        _ = try await StoreCopy.toPostgres(source, try PostgresLocation(url: url), by: "lead", now: now)
         let name = database(url)
         let (indexes, references) = try source.read { db in
             (try Int.fetchOne(db, sql: """
@@ -138,10 +149,10 @@ final class StoreCopyTests: XCTestCase {
         let source = try cache()
         let url = try postgres.newDatabase()
         let location = try PostgresLocation(url: url)
-        _ = try await StoreCopy.toPostgres(source, location)
+        _ = try await StoreCopy.toPostgres(source, location, by: "lead", now: now)
         let before = try postgres.psql(database(url), "SELECT count(*) FROM mention")
         do {
-            _ = try await StoreCopy.toPostgres(source, location)
+            _ = try await StoreCopy.toPostgres(source, location, by: "lead", now: now)
             XCTFail("copied twice into one database")
         } catch let error as HeedError {
             XCTAssertEqual(error.kind, .refused)
@@ -151,7 +162,7 @@ final class StoreCopyTests: XCTestCase {
 
         let taken = folder.write("taken.sqlite", "someone's file")
         do {
-            _ = try await StoreCopy.fromPostgres(location, into: taken)
+            _ = try await StoreCopy.fromPostgres(location, into: taken, by: "lead", now: now)
             XCTFail("wrote over a file")
         } catch let error as HeedError {
             XCTAssertEqual(error.kind, .cannotWrite)
@@ -166,7 +177,7 @@ final class StoreCopyTests: XCTestCase {
         try source.write { db in try db.execute(sql: "UPDATE mention SET likes = 'many' WHERE id = (SELECT max(id) FROM mention)") }
         let url = try postgres.newDatabase()
         do {
-            _ = try await StoreCopy.toPostgres(source, try PostgresLocation(url: url))
+            _ = try await StoreCopy.toPostgres(source, try PostgresLocation(url: url), by: "lead", now: now)
             XCTFail("copied text into an integer column")
         } catch let error as HeedError {
             XCTAssertEqual(error.kind, .badData)
@@ -182,7 +193,7 @@ final class StoreCopyTests: XCTestCase {
         try postgres.psql(database(url), "CREATE TABLE mention (id bigint)")
         let target = folder.file("back.sqlite")
         do {
-            _ = try await StoreCopy.fromPostgres(location, into: target)
+            _ = try await StoreCopy.fromPostgres(location, into: target, by: "lead", now: now)
             XCTFail("read a database that is not a copy")
         } catch let error as HeedError {
             XCTAssertEqual(error.kind, .badData)
@@ -190,10 +201,10 @@ final class StoreCopyTests: XCTestCase {
         }
 
         let copied = try postgres.newDatabase()
-        _ = try await StoreCopy.toPostgres(try cache(), try PostgresLocation(url: copied))
+        _ = try await StoreCopy.toPostgres(try cache(), try PostgresLocation(url: copied), by: "lead", now: now)
         try postgres.psql(database(copied), "INSERT INTO grdb_migrations VALUES ('v99-from-the-future')")
         do {
-            _ = try await StoreCopy.fromPostgres(try PostgresLocation(url: copied), into: target)
+            _ = try await StoreCopy.fromPostgres(try PostgresLocation(url: copied), into: target, by: "lead", now: now)
             XCTFail("read a newer heed's copy")
         } catch let error as HeedError {
             XCTAssertTrue(error.message.contains("a newer heed"), error.message)
@@ -207,11 +218,11 @@ final class StoreCopyTests: XCTestCase {
     /// SQLite cannot (NaN, which SQLite stores as null) makes one.
     func testACopyThatDiffersFromTheStoreIsNotKept() async throws {
         let copied = try postgres.newDatabase()
-        _ = try await StoreCopy.toPostgres(try cache(), try PostgresLocation(url: copied))
+        _ = try await StoreCopy.toPostgres(try cache(), try PostgresLocation(url: copied), by: "lead", now: now)
         try postgres.psql(database(copied), "UPDATE mention SET sentiment = 'NaN' WHERE id = (SELECT min(id) FROM mention)")
         let target = folder.file("back.sqlite")
         do {
-            _ = try await StoreCopy.fromPostgres(try PostgresLocation(url: copied), into: target)
+            _ = try await StoreCopy.fromPostgres(try PostgresLocation(url: copied), into: target, by: "lead", now: now)
             XCTFail("kept a copy that differs")
         } catch let error as HeedError {
             XCTAssertTrue(error.message.hasPrefix("mention: the store has"), error.message)

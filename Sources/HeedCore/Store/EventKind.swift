@@ -47,6 +47,10 @@ public enum EventKind: String, Sendable, CaseIterable {
     case restore
     /// The cache rewritten whole, with everyone out (`heed vacuum`).
     case vacuum
+    /// The cache copied into a PostgreSQL database (`heed store migrate --to`): where, not what.
+    case storeCopyOut = "store-copy-out"
+    /// A cache made from a PostgreSQL copy (`heed store migrate --from`): logged in the new cache.
+    case storeCopyIn = "store-copy-in"
 
     /// Kinds whose events change the conversation's own fields (`ConversationFields`): undo
     /// puts back the fields they changed.
@@ -83,6 +87,8 @@ public enum EventKind: String, Sendable, CaseIterable {
         case .configApplied: "made \(object) the cache's config"
         case .backup: "backed the cache up to \(object)"
         case .restore: "restored the cache from \(object)"
+        case .storeCopyOut: "copied the cache into \(object)"
+        case .storeCopyIn: "made the cache from the copy in \(object)"
         default: "changed \(object) (\(rawValue))"
         }
     }

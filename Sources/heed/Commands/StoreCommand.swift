@@ -44,11 +44,11 @@ struct StoreMigrate: ParsableCommand {
                 }
                 let database = try AppDatabase.open(path: workspace.cachePath)
                 defer { try? database.close() }
-                report = try await StoreCopy.toPostgres(database, location)
+                report = try await StoreCopy.toPostgres(database, location, by: workspace.person() ?? "heed", now: SystemClock().now())
                 print("copied \(workspace.cachePath) to \(report.store): \(report.tables.count) tables, \(report.rows) rows, every checksum equal")
             } else {
                 let location = try PostgresLocation(url: from!)
-                report = try await StoreCopy.fromPostgres(location, into: workspace.cachePath)
+                report = try await StoreCopy.fromPostgres(location, into: workspace.cachePath, by: workspace.person() ?? "heed", now: SystemClock().now())
                 print("copied \(report.store) to \(workspace.cachePath): \(report.tables.count) tables, \(report.rows) rows, every checksum equal")
             }
             if tables {

@@ -13,6 +13,11 @@ public enum StoreCopy {
         public var tables: [(name: String, checksum: String, rows: Int)]
 
         public var rows: Int { tables.reduce(0) { $0 + $1.rows } }
+
+        /// What the event log keeps of it: counts, never rows.
+        var json: String {
+            JSONWriter.object([("tables", .number(String(tables.count))), ("rows", .number(String(rows)))])
+        }
     }
 
     static let chunkRows = 2_000
@@ -22,7 +27,8 @@ public enum StoreCopy {
 
     /// Copies `database` as of one moment into the empty database at `location`: its tables
     /// with their columns and primary keys, every row, and the event log's refusal of changes.
-    public static func toPostgres(_ database: AppDatabase, _ location: PostgresLocation) async throws -> Report {
+    /// Logged in the cache (`store-copy-out`, by `actor`): a copy of every customer's messages left it.
+    public static func toPostgres(_ database: AppDatabase, _ location: PostgresLocation, by actor: String, now: Int64) async throws -> Report {
         let snapshot = try database.frozen()
         let tables = try await snapshot.read(StoreTable.all)
         let session = try await PostgresSession.open(location)
@@ -48,6 +54,9 @@ public enum StoreCopy {
                 return try await compare(tables, expected: written, against: session, describing: "the cache")
             }
             await session.close()
+            _ = try database.write { db in
+                try EventLog.append(db, at: now, by: actor, kind: .storeCopyOut, subject: location.description, after: report.json)
+            }
             return report
         } catch {
             await session.close()
@@ -154,7 +163,9 @@ public enum StoreCopy {
     /// Copies the heed tables of the database at `location` into a new cache at `path`, which
     /// must not exist. The copy is written under another name and given its name once its
     /// checksums match the store's; the full-text index is built again from the mentions.
-    public static func fromPostgres(_ location: PostgresLocation, into path: String) async throws -> Report {
+    /// Logged in the new cache (`store-copy-in`, by `actor`), after the copied events: the
+    /// audit chain goes on from them.
+    public static func fromPostgres(_ location: PostgresLocation, into path: String, by actor: String, now: Int64) async throws -> Report {
         guard !Backup.exists(path) else {
             throw HeedError("\(path) exists: a copy from the store is never written over a cache — name a new file", .cannotWrite)
         }
@@ -162,7 +173,7 @@ public enum StoreCopy {
         defer { for suffix in ["", "-wal", "-shm", "-users.lock", "-migrate.lock"] { unlink(temporary + suffix) } }
         let session = try await PostgresSession.open(location)
         do {
-            let report = try await fill(temporary, from: session)
+            let report = try await fill(temporary, from: session, by: actor, now: now)
             await session.close()
             try Backup.place(temporary, at: path)
             return report
@@ -172,7 +183,7 @@ public enum StoreCopy {
         }
     }
 
-    private static func fill(_ temporary: String, from session: PostgresSession) async throws -> Report {
+    private static func fill(_ temporary: String, from session: PostgresSession, by actor: String, now: Int64) async throws -> Report {
         let database = try AppDatabase.open(path: temporary)
         do {
             let tables = try database.read(StoreTable.all)
@@ -209,6 +220,9 @@ public enum StoreCopy {
             }
             let report = try await compare(tables, expected: expected, in: database, from: session.location)
             try database.write(FullTextIndex.catchUp)
+            _ = try database.write { db in
+                try EventLog.append(db, at: now, by: actor, kind: .storeCopyIn, subject: session.location.description, after: report.json)
+            }
             try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
             try database.close()
             return report
