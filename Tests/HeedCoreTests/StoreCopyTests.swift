@@ -110,9 +110,9 @@ final class StoreCopyTests: XCTestCase {
         XCTAssertEqual(try postgres.psql(name, "SELECT count(*) FROM event"), "\(Int(events)! + 1)")
     }
 
-    /// The copy is the cache's schema, not only its rows: keys, references and indexes, which
-    /// PostgreSQL checks once the rows are in.
-    func testThePostgreSQLCopyKeepsTheCachesKeysReferencesAndIndexes() async throws {
+    /// The copy is the cache's schema, not only its rows: keys, defaults, checks, references and
+    /// indexes, which PostgreSQL checks once the rows are in.
+    func testThePostgreSQLCopyKeepsTheCachesKeysDefaultsChecksReferencesAndIndexes() async throws {
         let source = try cache()
         let url = try postgres.newDatabase()
         _ = try await StoreCopy.toPostgres(source, try PostgresLocation(url: url), by: "lead", now: now)
@@ -140,6 +140,14 @@ final class StoreCopyTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("tag_unique_1"), "a tag differing only in case, as the cache refuses: \($0)")
         }
         XCTAssertThrowsError(try postgres.psql(name, "INSERT INTO mention SELECT * FROM mention LIMIT 1"))
+        XCTAssertThrowsError(try postgres.psql(name, "INSERT INTO note (operator, text, created_at) VALUES ('sam', 'about nothing', 0)")) {
+            XCTAssertTrue("\($0)".contains("note_check"), "a note is about a conversation or a contact: \($0)")
+        }
+        XCTAssertThrowsError(try postgres.psql(name, "INSERT INTO redaction VALUES (2, 'a second one')"), "the table holds one row at most")
+        XCTAssertEqual(try postgres.psql(name, """
+            INSERT INTO conversation (channel, first_at, last_at, created_at, updated_at) VALUES ('x', 0, 0, 0, 0)
+                RETURNING status || ' ' || version || ' ' || priority || ' ' || spam_score
+            """), "open 1 0 0", "the cache's defaults")
         // A row without an id takes the next one, as SQLite's rowid does.
         let last = try XCTUnwrap(Int(try postgres.psql(name, "SELECT max(id) FROM tag")), "the demo tags conversations")
         XCTAssertEqual(try postgres.psql(name, "INSERT INTO tag (name) VALUES ('new-tag') RETURNING id"), "\(last + 1)")

@@ -32,6 +32,8 @@ struct StoreTable: Equatable, Sendable {
         var name: String
         var kind: Kind
         var notNull: Bool
+        /// The default as the schema says it: a literal (`0`, `'open'`), the same in both dialects.
+        var defaultValue: String? = nil
     }
 
     /// A reference to another table's rows, checked as the cache checks it.
@@ -59,6 +61,8 @@ struct StoreTable: Equatable, Sendable {
     /// Each UNIQUE constraint's columns, and each key compared without case.
     var uniques: [[UniqueColumn]] = []
     var foreignKeys: [ForeignKey] = []
+    /// CHECK constraints' conditions, as written in the schema.
+    var checks: [String] = []
 
     /// What is not copied: the full-text index (FTS5's tables, its vocabulary, its watermark) is
     /// built again from the mentions on the way back, and PostgreSQL indexes text its own way.
@@ -72,18 +76,19 @@ struct StoreTable: Equatable, Sendable {
         return try listed.compactMap { row -> StoreTable? in
             let name: String = row["name"]
             guard !derived.contains(name) else { return nil }
-            let info = try Row.fetchAll(db, sql: "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?) ORDER BY cid", arguments: [name])
+            let info = try Row.fetchAll(db, sql: "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid", arguments: [name])
             let columns = try info.map { column -> Column in
                 let declared: String = column["type"]
                 guard let kind = Kind(declared: declared) else {
                     throw HeedError("the cache's table \(name), column \(column["name"] as String): type \(declared) has no PostgreSQL twin", .badData)
                 }
-                return Column(name: column["name"], kind: kind, notNull: column["notnull"])
+                return Column(name: column["name"], kind: kind, notNull: column["notnull"], defaultValue: column["dflt_value"])
             }
             let key = info.filter { ($0["pk"] as Int) > 0 }.sorted { ($0["pk"] as Int) < ($1["pk"] as Int) }.map { $0["name"] as String }
             var table = StoreTable(name: name, columns: columns, primaryKey: key, withoutRowid: row["wr"])
             table.uniques = try uniques(db, name)
             table.foreignKeys = try foreignKeys(db, name)
+            table.checks = try checks(db, name)
             return table
         }
     }
@@ -134,12 +139,60 @@ struct StoreTable: Equatable, Sendable {
                 statements.append("ALTER TABLE \(table) ADD UNIQUE (\(unique.map { Self.quoted($0.column) }.joined(separator: ", ")))")
             }
         }
+        for check in checks { statements.append("ALTER TABLE \(table) ADD CHECK (\(quotingColumns(check)))") }
         for key in foreignKeys where copied.contains(key.table) {
             statements.append("ALTER TABLE \(table) ADD FOREIGN KEY (\(key.columns.map(Self.quoted).joined(separator: ", "))) "
                               + "REFERENCES \(Self.quoted(key.table)) (\(key.to.map(Self.quoted).joined(separator: ", ")))"
                               + (key.cascades ? " ON DELETE CASCADE" : "") + (key.deferred ? " DEFERRABLE INITIALLY DEFERRED" : ""))
         }
         return statements
+    }
+
+    /// The conditions of the table's CHECK constraints, read from its definition (SQLite keeps
+    /// them nowhere else), comments left out.
+    private static func checks(_ db: Database, _ table: String) throws -> [String] {
+        let definition = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table]) ?? ""
+        let text = definition.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { line in line.range(of: "--").map { String(line[..<$0.lowerBound]) } ?? String(line) }
+            .joined(separator: "\n")
+        var conditions: [String] = []
+        var rest = text[...]
+        while let found = rest.range(of: #"\bCHECK\s*\("#, options: [.regularExpression, .caseInsensitive]) {
+            var depth = 1
+            var index = found.upperBound
+            var inString = false
+            while index < rest.endIndex && depth > 0 {
+                let character = rest[index]
+                if character == "'" { inString.toggle() }
+                else if !inString && character == "(" { depth += 1 }
+                else if !inString && character == ")" { depth -= 1 }
+                index = rest.index(after: index)
+            }
+            guard depth == 0 else { break }
+            conditions.append(String(rest[found.upperBound..<rest.index(before: index)]))
+            rest = rest[index...]
+        }
+        return conditions
+    }
+
+    /// A condition with this table's column names quoted (outside string literals): a column
+    /// may be named by a word PostgreSQL reserves (`only`).
+    func quotingColumns(_ condition: String) -> String {
+        let names = Set(columns.map(\.name))
+        var result = ""
+        var word = ""
+        var inString = false
+        func flush() {
+            result += names.contains(word) ? Self.quoted(word) : word
+            word = ""
+        }
+        for character in condition {
+            if character == "'" { flush(); inString.toggle(); result.append(character) }
+            else if !inString && (character.isLetter || character.isNumber || character == "_") { word.append(character) }
+            else { flush(); result.append(character) }
+        }
+        flush()
+        return result
     }
 
     /// The cache's own indexes on the copied tables, said in PostgreSQL: the same columns,
@@ -168,8 +221,9 @@ struct StoreTable: Equatable, Sendable {
     /// The table in PostgreSQL: the same columns, kinds, nullability and primary key.
     var postgresDefinition: String {
         var lines = columns.map { column in
-            "\(Self.quoted(column.name)) \(column.kind.postgresType)"
-                + (column.name == rowidAlias ? " GENERATED BY DEFAULT AS IDENTITY" : column.notNull ? " NOT NULL" : "")
+            guard column.name != rowidAlias else { return "\(Self.quoted(column.name)) bigint GENERATED BY DEFAULT AS IDENTITY" }
+            return "\(Self.quoted(column.name)) \(column.kind.postgresType)" + (column.notNull ? " NOT NULL" : "")
+                + (column.defaultValue.map { " DEFAULT \($0)" } ?? "")
         }
         if !primaryKey.isEmpty { lines.append("PRIMARY KEY (\(primaryKey.map(Self.quoted).joined(separator: ", ")))") }
         return "CREATE TABLE \(Self.quoted(name)) (\n    " + lines.joined(separator: ",\n    ") + "\n)"
