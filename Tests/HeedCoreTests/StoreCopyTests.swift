@@ -190,9 +190,22 @@ final class StoreCopyTests: XCTestCase {
         } catch let error as HeedError {
             XCTAssertEqual(error.kind, .badData)
             XCTAssertTrue(error.message.contains("table mention, row"), error.message)
-            XCTAssertTrue(error.message.contains("column likes holds text"), error.message)
+            XCTAssertTrue(error.message.contains("column likes holds text where the schema says integer"), error.message)
         }
         XCTAssertEqual(try postgres.psql(database(url), "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"), "0")
+
+        try source.write { db in
+            try db.execute(sql: "UPDATE mention SET likes = 0, text = 'before' || char(0) || 'after' WHERE id = (SELECT max(id) FROM mention)")
+        }
+        do {
+            _ = try await StoreCopy.toPostgres(source, try PostgresLocation(url: url), by: "lead", now: now)
+            XCTFail("copied a NUL character")
+        } catch let error as HeedError {
+            XCTAssertTrue(error.message.contains("column text holds text with a NUL character"), error.message)
+        }
+        XCTAssertEqual(try postgres.psql(database(url), "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"), "0")
+        XCTAssertEqual(try source.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event WHERE kind = 'store-copy-out'") }, 0,
+                       "a copy that failed is not logged as made")
     }
 
     func testOnlyACopyOfThisHeedsCacheComesBack() async throws {

@@ -25,8 +25,9 @@ public enum StoreCopy {
 
     // MARK: - Into PostgreSQL
 
-    /// Copies `database` as of one moment into the empty database at `location`: its tables
-    /// with their columns and primary keys, every row, and the event log's refusal of changes.
+    /// Copies `database` as of one moment into the empty database at `location`: its tables and
+    /// their rows, then what PostgreSQL checks of them (`StoreTable.postgresConstraints`), its
+    /// indexes, and the event log's refusal of changes.
     /// Logged in the cache (`store-copy-out`, by `actor`): a copy of every customer's messages left it.
     public static func toPostgres(_ database: AppDatabase, _ location: PostgresLocation, by actor: String, now: Int64) async throws -> Report {
         let snapshot = try database.frozen()
@@ -59,7 +60,7 @@ public enum StoreCopy {
             }
             return report
         } catch {
-            await session.close()
+            if !session.connection.isClosed { await session.close() }
             throw error
         }
     }
@@ -124,7 +125,7 @@ public enum StoreCopy {
                 var last: [DatabaseValue]?
                 while let row = try cursor.next() {
                     let key = (table.columns.count..<row.count).map { row[$0] as DatabaseValue }
-                    rows.append(try table.columns.indices.map { try stored(row[$0], table, $0, key: key) })
+                    rows.append(try table.columns.indices.map { try stored(row, table, $0, key: key) })
                     last = key
                 }
                 return (rows, last)
@@ -135,27 +136,33 @@ public enum StoreCopy {
         }
     }
 
-    private static func stored(_ value: DatabaseValue, _ table: StoreTable, _ index: Int, key: [DatabaseValue]) throws -> StoredValue {
+    private static func stored(_ row: Row, _ table: StoreTable, _ index: Int, key: [DatabaseValue]) throws -> StoredValue {
         let column = table.columns[index]
+        let value: DatabaseValue = row[index]
         switch (value.storage, column.kind) {
         case (.null, _): return .null
         case (.int64(let number), .integer): return .integer(number)
         case (.int64(let number), .real): return .real(Double(number))
         case (.double(let number), .real): return .real(number)
-        case (.string(let text), .text) where !text.utf8.contains(0): return .text(text)
+        case (.string, .text):
+            // Its bytes as stored: GRDB's String ends at a NUL and mends bytes that are not UTF-8,
+            // which would copy a changed text without a word.
+            let bytes = try row.withUnsafeData(atIndex: index) { [UInt8]($0 ?? Data()) }
+            if !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) { return .text(text) }
         case (.blob(let data), .blob): return .blob([UInt8](data))
-        default:
-            let held = switch value.storage {
-            case .int64: "an integer"
-            case .double: "a real number"
-            case .string: "text with a NUL character"
-            case .blob: "bytes"
-            case .null: "nothing"
-            }
-            let where_ = key.map { $0.description }.joined(separator: ", ")
-            throw HeedError("the cache's table \(table.name), row \(where_), column \(column.name) holds \(held) where the schema says "
-                            + "\(column.kind.rawValue): PostgreSQL would refuse it — nothing was copied", .badData)
+        default: break
         }
+        let held = switch value.storage {
+        case .int64: "an integer"
+        case .double: "a real number"
+        case .string where column.kind == .text: "text with a NUL character or bytes that are not UTF-8, which PostgreSQL's text cannot hold"
+        case .string: "text"
+        case .blob: "bytes"
+        case .null: "nothing"
+        }
+        let place = key.map(\.description).joined(separator: ", ")
+        throw HeedError("the cache's table \(table.name), row \(place), column \(column.name) holds \(held) where the schema says "
+                        + "\(column.kind.rawValue): PostgreSQL would refuse it — nothing was copied", .badData)
     }
 
     // MARK: - Back into a cache
