@@ -50,7 +50,7 @@ public struct PostgresSession: Sendable {
         try? await connection.close()
     }
 
-    /// Runs `sql` (no parameters, several statements allowed in none: one statement).
+    /// Runs one statement heed wrote itself (names from the cache's own schema, no customer's text).
     func execute(_ sql: String) async throws {
         do {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
@@ -59,6 +59,7 @@ public struct PostgresSession: Sendable {
         }
     }
 
+    /// The rows of one query heed wrote itself, streamed as they are read.
     func query(_ sql: String) async throws -> PostgresRowSequence {
         do {
             return try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
