@@ -33,6 +33,11 @@ enum CopyText {
     }
 
     private static func appendEscaped(_ text: String, to buffer: inout ByteBuffer) {
+        // Most texts have nothing to escape: written whole.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else {
+            buffer.writeString(text)
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")

@@ -21,6 +21,9 @@ public enum StoreCopy {
     }
 
     static let chunkRows = 2_000
+    /// Rows written to the new cache per transaction: each commit writes the pages it changed to
+    /// the WAL again, the indexes' among them.
+    static let writtenRows = 20_000
     private static let copyBufferBytes = 256 * 1024
 
     // MARK: - Into PostgreSQL
@@ -288,7 +291,7 @@ public enum StoreCopy {
                 let values = try table.columns.indices.map { try stored(cells[$0], table.columns[$0].kind) }
                 checksum.add(values)
                 rows.append(values)
-                if rows.count >= chunkRows { try flush() }
+                if rows.count >= writtenRows { try flush() }
             }
         } catch let error as HeedError {
             throw error
