@@ -90,6 +90,24 @@ final class StoreCopyTests: XCTestCase {
         XCTAssertThrowsError(try copy.write { db in try db.execute(sql: "DELETE FROM event") }, "the event log's triggers are back")
     }
 
+    /// The copy reads the cache as of the moment it began, whatever is written after: here more
+    /// than a chunk of mentions, imported before the first chunk is read.
+    func testTheCopyReadsTheCacheAsOfOneMoment() async throws {
+        let source = try cache()
+        let snapshot = try source.frozen()
+        let mention = try XCTUnwrap(try source.read(StoreTable.all).first { $0.name == "mention" })
+        let before = try source.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention")! }
+        let lines = (0..<(StoreCopy.chunkRows + 10)).map {
+            MentionLines.line(id: "later\($0)", text: "written while the copy runs", at: "2026-11-23T11:59:00Z", author: "w\($0 % 50)")
+        }
+        _ = try Ingester(database: source, config: Config(), clock: FixedClock("2026-11-23T12:00:00Z"))
+            .ingest(path: folder.write("later.jsonl", lines.joined(separator: "\n") + "\n"))
+        var seen = 0
+        try await StoreCopy.eachChunk(of: mention, in: snapshot) { rows in seen += rows.count }
+        XCTAssertEqual(seen, before)
+        XCTAssertEqual(try source.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention")! }, before + lines.count)
+    }
+
     func testTheEventLogInPostgreSQLRefusesChangesButARedactionsText() async throws {
         let url = try postgres.newDatabase()
         _ = try await StoreCopy.toPostgres(try cache(), try PostgresLocation(url: url), by: "lead", now: now)
