@@ -68,6 +68,19 @@ public struct PostgresSession: Sendable {
         }
     }
 
+    /// Runs `body` in one transaction (`begin` says which kind), rolled back if it throws.
+    func transaction<T: Sendable>(_ begin: String = "BEGIN", _ body: (PostgresSession) async throws -> T) async throws -> T {
+        try await execute(begin)
+        do {
+            let value = try await body(self)
+            try await execute("COMMIT")
+            return value
+        } catch {
+            try? await execute("ROLLBACK")
+            throw error
+        }
+    }
+
     /// The server's own words where it gave some (PSQLError hides them from `description`).
     static func reason(_ error: any Error) -> String {
         if let error = error as? PSQLError {

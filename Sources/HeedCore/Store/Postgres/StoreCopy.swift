@@ -55,7 +55,7 @@ public enum StoreCopy {
                 for index in try await snapshot.read({ db in try StoreTable.postgresIndexes(db, copied: copied) }) {
                     try await session.execute(index)
                 }
-                return try await compare(tables, expected: written, against: session, describing: "the cache")
+                return try await compare(tables, expected: written, against: session)
             }
             await session.close()
             _ = try database.write { db in
@@ -182,15 +182,16 @@ public enum StoreCopy {
         let temporary = Backup.sibling(path, "partial")
         defer { for suffix in ["", "-wal", "-shm", "-users.lock", "-migrate.lock"] { unlink(temporary + suffix) } }
         let session = try await PostgresSession.open(location)
+        let report: Report
         do {
-            let report = try await fill(temporary, from: session, by: actor, now: now)
-            await session.close()
-            try Backup.place(temporary, at: path)
-            return report
+            report = try await fill(temporary, from: session, by: actor, now: now)
         } catch {
             await session.close()
             throw error
         }
+        await session.close()
+        try Backup.place(temporary, at: path)
+        return report
     }
 
     private static func fill(_ temporary: String, from session: PostgresSession, by actor: String, now: Int64) async throws -> Report {
@@ -257,10 +258,9 @@ public enum StoreCopy {
                                 + "it was copied by another heed version — no cache was written", .badData)
             }
         }
-        var ours: Set<String> = []
-        for migration in Schema.migrator.migrations { ours.insert(migration) }
+        let ours = Set(Schema.migrator.migrations)
         var theirs: Set<String> = []
-        for try await (identifier) in try await session.query("SELECT identifier FROM grdb_migrations").decode(String.self) {
+        for try await identifier in try await session.query("SELECT identifier FROM grdb_migrations").decode(String.self) {
             theirs.insert(identifier)
         }
         guard theirs == ours else {
@@ -287,8 +287,7 @@ public enum StoreCopy {
         }
         do {
             for try await row in try await session.query("SELECT \(table.columnList) FROM \(StoreTable.quoted(table.name))") {
-                let cells = row.makeRandomAccess()
-                let values = try table.columns.indices.map { try stored(cells[$0], table.columns[$0].kind) }
+                let values = try stored(row, table)
                 checksum.add(values)
                 rows.append(values)
                 if rows.count >= writtenRows { try flush() }
@@ -300,6 +299,11 @@ public enum StoreCopy {
         }
         if !rows.isEmpty { try flush() }
         return checksum
+    }
+
+    private static func stored(_ row: PostgresRow, _ table: StoreTable) throws -> [StoredValue] {
+        let cells = row.makeRandomAccess()
+        return try table.columns.indices.map { try stored(cells[$0], table.columns[$0].kind) }
     }
 
     private static func stored(_ cell: PostgresCell, _ kind: StoreTable.Kind) throws -> StoredValue {
@@ -325,16 +329,14 @@ public enum StoreCopy {
     }
 
     /// Sums each table as the store now holds it and compares with what was sent.
-    private static func compare(_ tables: [StoreTable], expected: [String: TableChecksum], against session: PostgresSession,
-                                describing source: String) async throws -> Report {
+    private static func compare(_ tables: [StoreTable], expected: [String: TableChecksum], against session: PostgresSession) async throws -> Report {
         var report = Report(store: session.location.description, tables: [])
         for table in tables {
             var held = TableChecksum()
             for try await row in try await session.query("SELECT \(table.columnList) FROM \(StoreTable.quoted(table.name))") {
-                let cells = row.makeRandomAccess()
-                held.add(try table.columns.indices.map { try stored(cells[$0], table.columns[$0].kind) })
+                held.add(try stored(row, table))
             }
-            try check(table.name, sent: expected[table.name] ?? TableChecksum(), held: held, source: source, target: "the store")
+            try check(table.name, sent: expected[table.name] ?? TableChecksum(), held: held, source: "the cache", target: "the store")
             report.tables.append((table.name, held.hex, held.rows))
         }
         return report
@@ -368,21 +370,6 @@ extension StoredValue {
         case .real(let number): number.databaseValue
         case .text(let text): text.databaseValue
         case .blob(let bytes): Data(bytes).databaseValue
-        }
-    }
-}
-
-extension PostgresSession {
-    /// Runs `body` in one transaction (`begin` says which kind), rolled back if it throws.
-    func transaction<T: Sendable>(_ begin: String = "BEGIN", _ body: (PostgresSession) async throws -> T) async throws -> T {
-        try await execute(begin)
-        do {
-            let value = try await body(self)
-            try await execute("COMMIT")
-            return value
-        } catch {
-            try? await execute("ROLLBACK")
-            throw error
         }
     }
 }
