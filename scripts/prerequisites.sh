@@ -34,4 +34,5 @@ TMUX_CHECK='command -v tmux'
 CHROMIUM_CHECK='command -v chromium'
 # Debian keeps the server's programs off PATH; the tests start their own server with them.
 POSTGRES_CHECK='ls /usr/lib/postgresql/*/bin/initdb'
+OPENSSL_CHECK='command -v openssl'
 TERMINFO_CHECK='test -e /usr/share/terminfo/t/tmux-256color -o -e /lib/terminfo/t/tmux-256color'

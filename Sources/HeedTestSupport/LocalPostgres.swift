@@ -2,8 +2,9 @@ import Foundation
 import HeedCore
 
 /// A real PostgreSQL server for the tests: a cluster of its own in a temporary folder, reached
-/// only through a Unix socket there (no network), started once per test process and stopped
-/// when it exits. Each test takes a new empty database.
+/// through a Unix socket there, and with TLS on the loopback alone (a certificate of its own,
+/// made with openssl) for the tests of TLS. Started once per test process and stopped when it
+/// exits; each test takes a new empty database.
 ///
 /// PostgreSQL refuses to run as root: under root (CI's containers) the cluster runs as the
 /// `postgres` user Debian's package creates.

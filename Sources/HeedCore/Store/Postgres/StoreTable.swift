@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
 
-/// One of the cache's tables as a copy between engines sees it: its columns, their kinds and
-/// nullability, and its primary key — read from the cache's own schema, so a table a migration
-/// adds is copied without a list to keep in step.
+/// One of the cache's tables as a copy between engines sees it: its columns (kinds, nullability,
+/// defaults), keys, checks and references — read from the cache's own schema, so that a table or
+/// a column a migration adds is copied without a list to keep in step.
 struct StoreTable: Equatable, Sendable {
     enum Kind: String, Sendable {
         case integer, real, text, blob
@@ -47,16 +47,17 @@ struct StoreTable: Equatable, Sendable {
         var deferred: Bool
     }
 
-    var name: String
-    var columns: [Column]
-    var primaryKey: [String]
-    /// A WITHOUT ROWID table is read in its key's order; others in rowid order.
-    var withoutRowid: Bool
     struct UniqueColumn: Equatable, Sendable {
         var column: String
         /// Compared without case (`COLLATE NOCASE`).
         var noCase: Bool
     }
+
+    var name: String
+    var columns: [Column]
+    var primaryKey: [String]
+    /// A WITHOUT ROWID table is read in its key's order; others in rowid order.
+    var withoutRowid: Bool
 
     /// Each UNIQUE constraint's columns, and each key compared without case.
     var uniques: [[UniqueColumn]] = []
@@ -123,7 +124,8 @@ struct StoreTable: Equatable, Sendable {
     }
 
     /// What follows once the rows are in, as after a bulk load: the identity's next number, then
-    /// what PostgreSQL checks — unique constraints, foreign keys (each to a table that is copied).
+    /// what PostgreSQL checks against the rows — unique constraints, checks, and foreign keys
+    /// (each to a table that is copied).
     func postgresConstraints(copied: Set<String>) -> [String] {
         let table = Self.quoted(name)
         var statements: [String] = []
