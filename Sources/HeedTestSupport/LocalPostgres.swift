@@ -14,17 +14,19 @@ public final class LocalPostgres: @unchecked Sendable {
     private let lock = NSLock()
     private var databases = 0
 
-    public static let shared: LocalPostgres = {
+    /// The process's server, started by the first test that asks. A server that cannot start
+    /// fails each test that needs one, saying why, and the other tests run on.
+    public static func shared() throws -> LocalPostgres { try started.get() }
+
+    private static let started: Result<LocalPostgres, any Error> = {
         do {
             let server = try LocalPostgres()
-            atexit { LocalPostgres.stopShared() }
-            return server
+            atexit { if case .success(let server) = LocalPostgres.started { server.stop() } }
+            return .success(server)
         } catch {
-            fatalError("\(error)")
+            return .failure(error)
         }
     }()
-
-    private static func stopShared() { shared.stop() }
 
     private init() throws {
         guard let binaries = Self.binaryFolder() else {

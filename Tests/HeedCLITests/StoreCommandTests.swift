@@ -14,7 +14,7 @@ final class StoreCommandTests: XCTestCase {
 
     func testACacheCopiedToPostgreSQLAndBackShowsTheSameQueue() throws {
         XCTAssertEqual(try heed(["demo", "--no-ui", "--size", "200"]).status, 0)
-        let url = try LocalPostgres.shared.newDatabase()
+        let url = try LocalPostgres.shared().newDatabase()
 
         let out = try heed(["store", "migrate", "--to", url, "--tables"])
         XCTAssertEqual(out.status, 0, out.stderr)
@@ -56,7 +56,7 @@ final class StoreCommandTests: XCTestCase {
         XCTAssertTrue(nobody.stderr.hasPrefix("heed: cannot connect to the store postgres://"), nobody.stderr)
 
         let back = folder.file("none.sqlite")
-        let empty = try LocalPostgres.shared.newDatabase()
+        let empty = try LocalPostgres.shared().newDatabase()
         let notACopy = try heed(["store", "migrate", "--from", empty], cache: back)
         XCTAssertEqual(notACopy.status, 65, notACopy.stderr)
         XCTAssertTrue(notACopy.stderr.contains("has no table"), notACopy.stderr)

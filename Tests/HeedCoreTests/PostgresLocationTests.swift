@@ -80,7 +80,7 @@ final class PostgresLocationTests: XCTestCase {
     // MARK: - A real server
 
     func testAPasswordComesFromThePasswordFile() async throws {
-        let postgres = LocalPostgres.shared
+        let postgres = try LocalPostgres.shared()
         let url = "postgres://secured@/postgres?host=\(postgres.folder)&port=\(postgres.port)"
         let file = folder.write("pgpass", "localhost:\(postgres.port):postgres:secured:\(LocalPostgres.password)\n")
         chmod(file, 0o600)
@@ -96,7 +96,7 @@ final class PostgresLocationTests: XCTestCase {
     }
 
     func testPeerAuthenticationOverTheSocketNeedsNoPassword() async throws {
-        let postgres = LocalPostgres.shared
+        let postgres = try LocalPostgres.shared()
         let url = "postgres:///postgres?host=\(postgres.folder)&port=\(postgres.port)"
         let session = try await PostgresSession.open(try PostgresLocation(url: url, environment: [:]), environment: [:])
         var user = ""
@@ -106,7 +106,7 @@ final class PostgresLocationTests: XCTestCase {
     }
 
     func testTLSOnTheLoopback() async throws {
-        let postgres = LocalPostgres.shared
+        let postgres = try LocalPostgres.shared()
         let file = folder.write("pgpass", "127.0.0.1:\(postgres.port):postgres:secured:\(LocalPostgres.password)\n")
         chmod(file, 0o600)
         let url = "postgres://secured@127.0.0.1:\(postgres.port)/postgres"

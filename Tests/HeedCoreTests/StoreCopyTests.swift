@@ -6,7 +6,7 @@ import XCTest
 /// The copy between the cache and a real PostgreSQL server (a cluster of the test's own).
 final class StoreCopyTests: XCTestCase {
     let folder = TemporaryFolder()
-    let postgres = LocalPostgres.shared
+    var postgres: LocalPostgres { get throws { try LocalPostgres.shared() } }
     let now = FixedClock("2026-11-23T12:30:00Z").now()
 
     /// The demo's cache, with values that are hard to carry: every hostile string, the edges
