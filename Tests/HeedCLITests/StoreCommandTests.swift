@@ -38,6 +38,14 @@ final class StoreCommandTests: XCTestCase {
 
         let over = try heed(["store", "migrate", "--from", url], cache: back)
         XCTAssertEqual(over.status, 73, over.stderr)
+
+        let audit = try heed(["audit", "verify", "--store", url])
+        XCTAssertEqual(audit.status, 0, audit.stderr)
+        XCTAssertTrue(audit.stdout.hasPrefix("the event log is whole: "), audit.stdout)
+        let entries = { (text: String) in text.firstMatch(of: /whole: (\d+) entries/).map { Int($0.1)! } }
+        let backAudit = try heed(["audit", "verify"], cache: back)
+        XCTAssertEqual(backAudit.status, 0, backAudit.stderr)
+        XCTAssertEqual(entries(audit.stdout).map { $0 + 1 }, entries(backAudit.stdout), "the copy back adds its own arrival")
     }
 
     func testWhatIsWrongIsSaidAndNothingIsWritten() throws {

@@ -171,6 +171,30 @@ final class StoreCopyTests: XCTestCase {
         XCTAssertEqual(try postgres.psql(name, "INSERT INTO tag (name) VALUES ('new-tag') RETURNING id"), "\(last + 1)")
     }
 
+    /// The audit chain is checked where the copy is kept: whole as on the cache, and an entry
+    /// changed there by someone who set the trigger aside is found.
+    func testTheAuditChainIsWalkedInPostgreSQL() async throws {
+        let source = try cache()
+        let url = try postgres.newDatabase()
+        _ = try await StoreCopy.toPostgres(source, try PostgresLocation(url: url), by: "lead", now: now)
+        let copied = try await AuditReport.verify(try PostgresLocation(url: url))
+        let cached = try AuditReport.verify(source)
+        XCTAssertTrue(copied.isWhole, "\(copied.problems)")
+        XCTAssertEqual(copied.entries, cached.entries - 1, "all but the cache's own entry for the copy")
+        XCTAssertGreaterThan(copied.entries, 10)
+
+        let name = database(url)
+        let id = try postgres.psql(name, "SELECT id FROM event ORDER BY id LIMIT 1 OFFSET 5")
+        try postgres.psql(name, "ALTER TABLE event DISABLE TRIGGER event_append_only")
+        try postgres.psql(name, "UPDATE event SET operator = 'mallory' WHERE id = \(id)")
+        try postgres.psql(name, "DELETE FROM event WHERE id = (SELECT id FROM event ORDER BY id LIMIT 1 OFFSET 8)")
+        let tampered = try await AuditReport.verify(try PostgresLocation(url: url))
+        XCTAssertFalse(tampered.isWhole)
+        XCTAssertEqual(tampered.entries, copied.entries - 1)
+        XCTAssertTrue(tampered.problems.contains { $0.hasPrefix("entry \(id) does not follow") }, "\(tampered.problems)")
+        XCTAssertEqual(tampered.problemCount, 2, "\(tampered.problems)")
+    }
+
     func testACopyGoesOnlyIntoAnEmptyDatabaseAndANewFile() async throws {
         let source = try cache()
         let url = try postgres.newDatabase()

@@ -66,43 +66,77 @@ enum AuditChain {
 
     /// Walks the whole log.
     static func verify(_ db: Database) throws -> AuditReport {
-        var report = AuditReport()
-        var previous: [UInt8]?
-        var previousID: Int64?
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, at, operator, uid, kind, conversation_id, subject, before, after, digest, chain FROM event ORDER BY id")
+        var walk = AuditWalk()
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(AuditEntry.columns) FROM event ORDER BY id")
         while let row = try rows.next() {
-            let id: Int64 = row["id"]
-            report.entries += 1
-            guard let storedDigest = (row["digest"] as Data?).map([UInt8].init), let storedChain = (row["chain"] as Data?).map([UInt8].init) else {
-                report.problem("entry \(id) has no hash: it was written by something other than heed")
-                previousID = id
-                continue
-            }
-            let before: String? = row["before"], after: String? = row["after"]
-            if digest(subject: row["subject"], before: before, after: after) != storedDigest {
-                if Redaction.isRedactedEntry(before: before, after: after) {
-                    report.redacted += 1
-                } else {
-                    report.problem("entry \(id) (\(row["kind"] as String) by \(row["operator"] as String)) was changed after it was written")
-                }
-            }
-            let expected = link(previous: previous, at: row["at"], operator: row["operator"], uid: row["uid"], kind: row["kind"],
-                                conversation: row["conversation_id"], digest: storedDigest)
-            if expected != storedChain {
-                report.problem("entry \(id) does not follow " + (previousID.map { "entry \($0)" } ?? "the start of the log")
-                               + ": an entry between them was removed, or this one's time, operator, uid, kind or conversation changed")
-            }
-            previous = storedChain
-            previousID = id
-            report.head = (id, storedChain.hex, row["at"])
+            walk.add(AuditEntry(id: row["id"], at: row["at"], operator: row["operator"], uid: row["uid"], kind: row["kind"],
+                                conversation: row["conversation_id"], subject: row["subject"], before: row["before"], after: row["after"],
+                                digest: (row["digest"] as Data?).map([UInt8].init), chain: (row["chain"] as Data?).map([UInt8].init)))
         }
-        // A tombstone written by hand would pass for a redaction: there may be no more of them
-        // than the redactions say they made.
-        let recorded = try Int.fetchOne(db, sql: """
-            SELECT coalesce(sum(json_extract(after, '$.events_redacted')), 0) FROM event WHERE kind IN ('contact-forget', 'retention') AND json_valid(after)
-            """) ?? 0
-        if report.redacted > recorded {
-            report.problem("\(report.redacted) entries hold a redaction's tombstone but the redactions logged made \(recorded)")
+        return walk.report
+    }
+}
+
+/// One entry of the event log as the chain sees it, from whichever engine holds it.
+struct AuditEntry {
+    static let columns = "id, at, operator, uid, kind, conversation_id, subject, before, after, digest, chain"
+
+    var id: Int64
+    var at: Int64
+    var `operator`: String
+    var uid: UInt32?
+    var kind: String
+    var conversation: Int64?
+    var subject: String?
+    var before: String?
+    var after: String?
+    var digest: [UInt8]?
+    var chain: [UInt8]?
+}
+
+/// The walk along the chain, an entry at a time, in the order of their ids.
+struct AuditWalk {
+    private(set) var problems = AuditReport()
+    private var previous: [UInt8]?
+    private var previousID: Int64?
+    /// How many entries the redactions logged say they made tombstones of.
+    private var recordedRedactions = 0
+
+    mutating func add(_ entry: AuditEntry) {
+        problems.entries += 1
+        if entry.kind == EventKind.contactForget.rawValue || entry.kind == EventKind.retention.rawValue,
+           let after = entry.after, let made = (try? JSONParser.parse(after))?["events_redacted"]?.int {
+            recordedRedactions += made
+        }
+        guard let storedDigest = entry.digest, let storedChain = entry.chain else {
+            problems.problem("entry \(entry.id) has no hash: it was written by something other than heed")
+            previousID = entry.id
+            return
+        }
+        if AuditChain.digest(subject: entry.subject, before: entry.before, after: entry.after) != storedDigest {
+            if Redaction.isRedactedEntry(before: entry.before, after: entry.after) {
+                problems.redacted += 1
+            } else {
+                problems.problem("entry \(entry.id) (\(entry.kind) by \(entry.operator)) was changed after it was written")
+            }
+        }
+        let expected = AuditChain.link(previous: previous, at: entry.at, operator: entry.operator, uid: entry.uid, kind: entry.kind,
+                                       conversation: entry.conversation, digest: storedDigest)
+        if expected != storedChain {
+            problems.problem("entry \(entry.id) does not follow " + (previousID.map { "entry \($0)" } ?? "the start of the log")
+                             + ": an entry between them was removed, or this one's time, operator, uid, kind or conversation changed")
+        }
+        previous = storedChain
+        previousID = entry.id
+        problems.head = (entry.id, storedChain.hex, entry.at)
+    }
+
+    /// What the walk found. A tombstone written by hand would pass for a redaction: there may
+    /// be no more of them than the redactions say they made.
+    var report: AuditReport {
+        var report = problems
+        if report.redacted > recordedRedactions {
+            report.problem("\(report.redacted) entries hold a redaction's tombstone but the redactions logged made \(recordedRedactions)")
         }
         return report
     }

@@ -17,10 +17,18 @@ struct AuditCommand: ParsableCommand {
         @Flag(help: "Print JSON.")
         var json = false
 
+        @Option(help: ArgumentHelp("Walk the event log of this PostgreSQL copy (heed store migrate --to) instead of the cache's.", valueName: "url"))
+        var store: String?
+
         func run() throws {
-            try guarded {
+            let global = global, json = json, store = store
+            try guardedAsync {
                 let workspace = try global.workspace()
-                let report = try AuditReport.verify(try workspace.openCache())
+                let report = if let store {
+                    try await AuditReport.verify(try PostgresLocation(url: store))
+                } else {
+                    try AuditReport.verify(try workspace.openCache())
+                }
                 let zone = workspace.config.timeZone
                 if json {
                     print(report.json)
