@@ -69,27 +69,19 @@ enum AuditChain {
         var walk = AuditWalk()
         let rows = try Row.fetchCursor(db, sql: "SELECT \(AuditEntry.columns) FROM event ORDER BY id")
         while let row = try rows.next() {
-            walk.add(AuditEntry(id: row["id"], at: row["at"], operator: row["operator"], uid: row["uid"], kind: row["kind"],
-                                conversation: row["conversation_id"], subject: row["subject"], before: row["before"], after: row["after"],
-                                digest: (row["digest"] as Data?).map([UInt8].init), chain: (row["chain"] as Data?).map([UInt8].init)))
+            walk.add(AuditEntry(record: try EventRecord(row: row), digest: (row["digest"] as Data?).map([UInt8].init),
+                                chain: (row["chain"] as Data?).map([UInt8].init)))
         }
         return walk.report
     }
 }
 
-/// One entry of the event log as the chain sees it, from whichever engine holds it.
+/// One entry of the event log as the chain sees it, from whichever engine holds it: the record
+/// and its two hashes.
 struct AuditEntry {
     static let columns = "id, at, operator, uid, kind, conversation_id, subject, before, after, digest, chain"
 
-    var id: Int64
-    var at: Int64
-    var `operator`: String
-    var uid: UInt32?
-    var kind: String
-    var conversation: Int64?
-    var subject: String?
-    var before: String?
-    var after: String?
+    var record: EventRecord
     var digest: [UInt8]?
     var chain: [UInt8]?
 }
@@ -103,32 +95,33 @@ struct AuditWalk {
     private var recordedRedactions = 0
 
     mutating func add(_ entry: AuditEntry) {
+        let record = entry.record, id = record.id ?? 0
         problems.entries += 1
-        if entry.kind == EventKind.contactForget.rawValue || entry.kind == EventKind.retention.rawValue,
-           let after = entry.after, let made = (try? JSONParser.parse(after))?["events_redacted"]?.int {
+        if record.kind == EventKind.contactForget.rawValue || record.kind == EventKind.retention.rawValue,
+           let after = record.after, let made = (try? JSONParser.parse(after))?["events_redacted"]?.int {
             recordedRedactions += made
         }
         guard let storedDigest = entry.digest, let storedChain = entry.chain else {
-            problems.problem("entry \(entry.id) has no hash: it was written by something other than heed")
-            previousID = entry.id
+            problems.problem("entry \(id) has no hash: it was written by something other than heed")
+            previousID = id
             return
         }
-        if AuditChain.digest(subject: entry.subject, before: entry.before, after: entry.after) != storedDigest {
-            if Redaction.isRedactedEntry(before: entry.before, after: entry.after) {
+        if AuditChain.digest(subject: record.subject, before: record.before, after: record.after) != storedDigest {
+            if Redaction.isRedactedEntry(before: record.before, after: record.after) {
                 problems.redacted += 1
             } else {
-                problems.problem("entry \(entry.id) (\(entry.kind) by \(entry.operator)) was changed after it was written")
+                problems.problem("entry \(id) (\(record.kind) by \(record.actor)) was changed after it was written")
             }
         }
-        let expected = AuditChain.link(previous: previous, at: entry.at, operator: entry.operator, uid: entry.uid, kind: entry.kind,
-                                       conversation: entry.conversation, digest: storedDigest)
+        let expected = AuditChain.link(previous: previous, at: record.at, operator: record.actor, uid: record.uid, kind: record.kind,
+                                       conversation: record.conversationID, digest: storedDigest)
         if expected != storedChain {
-            problems.problem("entry \(entry.id) does not follow " + (previousID.map { "entry \($0)" } ?? "the start of the log")
+            problems.problem("entry \(id) does not follow " + (previousID.map { "entry \($0)" } ?? "the start of the log")
                              + ": an entry between them was removed, or this one's time, operator, uid, kind or conversation changed")
         }
         previous = storedChain
-        previousID = entry.id
-        problems.head = (entry.id, storedChain.hex, entry.at)
+        previousID = id
+        problems.head = (id, storedChain.hex, record.at)
     }
 
     /// What the walk found. A tombstone written by hand would pass for a redaction: there may

@@ -12,9 +12,10 @@ extension AuditReport {
                 let rows = try await session.query("SELECT \(AuditEntry.columns) FROM event ORDER BY id")
                 for try await row in rows.decode((Int64, Int64, String, Int64?, String, Int64?, String?, String?, String?, ByteBuffer?, ByteBuffer?).self) {
                     let (id, at, actor, uid, kind, conversation, subject, before, after, digest, chain) = row
-                    walk.add(AuditEntry(id: id, at: at, operator: actor, uid: uid.map { UInt32(truncatingIfNeeded: $0) }, kind: kind,
-                                        conversation: conversation, subject: subject, before: before, after: after,
-                                        digest: digest.map { Array($0.readableBytesView) }, chain: chain.map { Array($0.readableBytesView) }))
+                    let record = EventRecord(id: id, at: at, actor: actor, uid: uid.map { UInt32(truncatingIfNeeded: $0) }, kind: kind,
+                                             conversationID: conversation, subject: subject, before: before, after: after)
+                    walk.add(AuditEntry(record: record, digest: digest.map { Array($0.readableBytesView) },
+                                        chain: chain.map { Array($0.readableBytesView) }))
                 }
                 return walk.report
             }
