@@ -16,9 +16,13 @@ final class StoreCommandTests: XCTestCase {
         XCTAssertEqual(try heed(["demo", "--no-ui", "--size", "200"]).status, 0)
         let url = try LocalPostgres.shared().newDatabase()
 
-        let out = try heed(["store", "migrate", "--to", url, "--tables"])
+        let out = try heed(["store", "migrate", "--to", url, "--tables", "--progress", "json"])
         XCTAssertEqual(out.status, 0, out.stderr)
         let lines = out.stdout.split(separator: "\n").map(String.init)
+        let rows = try XCTUnwrap(lines.first?.firstMatch(of: /, (\d+) rows,/).map { Int($0.1)! })
+        let last = try XCTUnwrap(out.stderr.split(separator: "\n").last, "the final figures, as JSON")
+        let figures = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        XCTAssertEqual(figures["records"] as? Int, rows, out.stderr)
         XCTAssertNotNil(lines.first?.range(of: #"^copied .*demo\.sqlite to postgres://heed@/heed_test_\d+\?host=.*: \d+ tables, [\d]+ rows, every checksum equal$"#,
                                            options: .regularExpression), out.stdout)
         XCTAssertTrue(lines.contains { $0.range(of: #"^  mention: 200 rows, [0-9a-f]{32}$"#, options: .regularExpression) != nil }, out.stdout)

@@ -195,6 +195,22 @@ final class StoreCopyTests: XCTestCase {
         XCTAssertEqual(tampered.problemCount, 2, "\(tampered.problems)")
     }
 
+    /// A long copy shows how far it is: every row counted, against the count taken first.
+    func testProgressCountsEveryRowAgainstTheCountTakenFirst() async throws {
+        let url = try postgres.newDatabase()
+        let out = IngestProgress()
+        let sent = try await StoreCopy.toPostgres(try cache(), try PostgresLocation(url: url), by: "lead", now: now, progress: out)
+        XCTAssertEqual([out.snapshot().records, out.snapshot().totalRecords], [sent.rows, sent.rows])
+        XCTAssertEqual(out.snapshot().step, "summing what PostgreSQL holds")
+
+        let back = IngestProgress()
+        let received = try await StoreCopy.fromPostgres(try PostgresLocation(url: url), into: folder.file("back.sqlite"), by: "lead", now: now,
+                                                        progress: back)
+        XCTAssertEqual([back.snapshot().records, back.snapshot().totalRecords], [received.rows, received.rows])
+        XCTAssertEqual(received.rows, sent.rows)
+        XCTAssertEqual(back.snapshot().step, "the full-text index")
+    }
+
     func testACopyGoesOnlyIntoAnEmptyDatabaseAndANewFile() async throws {
         let source = try cache()
         let url = try postgres.newDatabase()

@@ -93,7 +93,7 @@ public final class IngestProgress: @unchecked Sendable {
     private var offsets: [String: Int64] = [:]
     private var step: String?
     private let totalBytes: Int64?
-    private let totalRecords: Int?
+    private var totalRecords: Int?
     private let started = DispatchTime.now()
 
     public init(totalBytes: Int64? = nil, totalRecords: Int? = nil) {
@@ -117,6 +117,11 @@ public final class IngestProgress: @unchecked Sendable {
             records += count
             if let file { offsets[file] = offset }
         }
+    }
+
+    /// The records to expect, once counted (a copy counts its tables before it starts).
+    func expect(_ total: Int) {
+        lock.withLock { totalRecords = total }
     }
 
     /// What the import does now besides reading (nil: reading).

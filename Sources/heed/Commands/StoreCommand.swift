@@ -27,13 +27,17 @@ struct StoreMigrate: ParsableCommand {
     @Flag(help: "Print each table's rows and checksum.")
     var tables = false
 
+    @OptionGroup var progress: ProgressOptions
+
     func validate() throws {
         guard (to == nil) != (from == nil) else { throw ValidationError("give one of --to URL or --from URL") }
     }
 
     func run() throws {
         let to = to, from = from, global = global, tables = tables
+        let display = progress.display(IngestProgress())
         try guardedAsync {
+            defer { display.finish() }  // the line cleared before an error is said
             let workspace = try global.workspace()
             try workspace.administer("copy the cache")
             let report: StoreCopy.Report
@@ -44,11 +48,15 @@ struct StoreMigrate: ParsableCommand {
                 }
                 let database = try AppDatabase.open(path: workspace.cachePath)
                 defer { try? database.close() }
-                report = try await StoreCopy.toPostgres(database, location, by: workspace.person() ?? "heed", now: SystemClock().now())
+                report = try await StoreCopy.toPostgres(database, location, by: workspace.person() ?? "heed", now: SystemClock().now(),
+                                                        progress: display.progress)
+                display.finish()
                 print("copied \(workspace.cachePath) to \(report.store): \(report.tables.count) tables, \(report.rows) rows, every checksum equal")
             } else {
                 let location = try PostgresLocation(url: from!)
-                report = try await StoreCopy.fromPostgres(location, into: workspace.cachePath, by: workspace.person() ?? "heed", now: SystemClock().now())
+                report = try await StoreCopy.fromPostgres(location, into: workspace.cachePath, by: workspace.person() ?? "heed", now: SystemClock().now(),
+                                                          progress: display.progress)
+                display.finish()
                 print("copied \(report.store) to \(workspace.cachePath): \(report.tables.count) tables, \(report.rows) rows, every checksum equal")
             }
             if tables {

@@ -32,9 +32,16 @@ public enum StoreCopy {
     /// their rows, then what PostgreSQL checks of them (`StoreTable.postgresConstraints`), its
     /// indexes, and the event log's refusal of changes.
     /// Logged in the cache (`store-copy-out`, by `actor`): a copy of every customer's messages left it.
-    public static func toPostgres(_ database: AppDatabase, _ location: PostgresLocation, by actor: String, now: Int64) async throws -> Report {
+    /// `progress` counts the rows as they go, against the cache's count.
+    public static func toPostgres(_ database: AppDatabase, _ location: PostgresLocation, by actor: String, now: Int64,
+                                  progress: IngestProgress? = nil) async throws -> Report {
         let snapshot = try database.frozen()
         let tables = try await snapshot.read(StoreTable.all)
+        if let progress {
+            progress.expect(try await snapshot.read { db in
+                try tables.reduce(0) { $0 + (try Int.fetchOne(db, sql: "SELECT count(*) FROM \(StoreTable.quoted($1.name))") ?? 0) }
+            })
+        }
         let session = try await PostgresSession.open(location)
         do {
             let taken = try await existingTables(session)
@@ -47,7 +54,8 @@ public enum StoreCopy {
                 for table in tables { try await session.execute(table.postgresDefinition) }
                 try await appendOnlyEvents(session)
                 var written: [String: TableChecksum] = [:]
-                for table in tables { written[table.name] = try await copy(table, from: snapshot, into: session) }
+                for table in tables { written[table.name] = try await copy(table, from: snapshot, into: session, progress: progress) }
+                progress?.doing("keys, checks, references and indexes")
                 let copied = Set(tables.map(\.name))
                 for table in tables {
                     for statement in table.postgresConstraints(copied: copied) { try await session.execute(statement) }
@@ -55,6 +63,7 @@ public enum StoreCopy {
                 for index in try await snapshot.read({ db in try StoreTable.postgresIndexes(db, copied: copied) }) {
                     try await session.execute(index)
                 }
+                progress?.doing("summing what PostgreSQL holds")
                 return try await compare(tables, expected: written, against: session)
             }
             await session.close()
@@ -88,8 +97,10 @@ public enum StoreCopy {
             """)
     }
 
-    private static func copy(_ table: StoreTable, from snapshot: any DatabaseReader, into session: PostgresSession) async throws -> TableChecksum {
+    private static func copy(_ table: StoreTable, from snapshot: any DatabaseReader, into session: PostgresSession,
+                             progress: IngestProgress?) async throws -> TableChecksum {
         var checksum = TableChecksum()
+        progress?.doing(table.name)
         do {
             // PostgresNIO quotes the names; they are the cache's own, never a customer's.
             try await session.connection.copyFrom(table: table.name, columns: table.columns.map(\.name),
@@ -100,6 +111,7 @@ public enum StoreCopy {
                         checksum.add(row)
                         CopyText.append(row, to: &buffer)
                     }
+                    progress?.advance(rows.count)
                     if buffer.readableBytes >= copyBufferBytes {
                         try await writer.write(buffer)
                         buffer.clear()
@@ -175,7 +187,8 @@ public enum StoreCopy {
     /// checksums match the store's; the full-text index is built again from the mentions.
     /// Logged in the new cache (`store-copy-in`, by `actor`), after the copied events: the
     /// audit chain goes on from them.
-    public static func fromPostgres(_ location: PostgresLocation, into path: String, by actor: String, now: Int64) async throws -> Report {
+    public static func fromPostgres(_ location: PostgresLocation, into path: String, by actor: String, now: Int64,
+                                    progress: IngestProgress? = nil) async throws -> Report {
         guard !Backup.exists(path) else {
             throw HeedError("\(path) exists: a copy from the store is never written over a cache — name a new file", .cannotWrite)
         }
@@ -184,7 +197,7 @@ public enum StoreCopy {
         let session = try await PostgresSession.open(location)
         let report: Report
         do {
-            report = try await fill(temporary, from: session, by: actor, now: now)
+            report = try await fill(temporary, from: session, by: actor, now: now, progress: progress)
         } catch {
             await session.close()
             throw error
@@ -194,7 +207,8 @@ public enum StoreCopy {
         return report
     }
 
-    private static func fill(_ temporary: String, from session: PostgresSession, by actor: String, now: Int64) async throws -> Report {
+    private static func fill(_ temporary: String, from session: PostgresSession, by actor: String, now: Int64,
+                             progress: IngestProgress?) async throws -> Report {
         let database = try AppDatabase.open(path: temporary)
         do {
             let tables = try database.read(StoreTable.all)
@@ -213,10 +227,20 @@ public enum StoreCopy {
             }
             let expected = try await session.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { session in
                 try await checkShape(tables, of: session)
+                if let progress {
+                    var total = 0
+                    for table in tables {
+                        for try await count in try await session.query("SELECT count(*) FROM \(StoreTable.quoted(table.name))").decode(Int.self) {
+                            total += count
+                        }
+                    }
+                    progress.expect(total)
+                }
                 var read: [String: TableChecksum] = [:]
-                for table in tables { read[table.name] = try await copy(table, from: session, into: database) }
+                for table in tables { read[table.name] = try await copy(table, from: session, into: database, progress: progress) }
                 return read
             }
+            progress?.doing("triggers and references")
             try database.writeWithoutTransaction { db in
                 try db.inTransaction {
                     for trigger in triggers { try db.execute(sql: trigger) }
@@ -229,7 +253,9 @@ public enum StoreCopy {
                 }
                 try db.execute(sql: "PRAGMA foreign_keys = ON")
             }
+            progress?.doing("summing the copy")
             let report = try await compare(tables, expected: expected, in: database, from: session.location)
+            progress?.doing("the full-text index")
             try database.write(FullTextIndex.catchUp)
             _ = try database.write { db in
                 try EventLog.append(db, at: now, by: actor, kind: .storeCopyIn, subject: session.location.description, after: report.json)
@@ -270,8 +296,10 @@ public enum StoreCopy {
         }
     }
 
-    private static func copy(_ table: StoreTable, from session: PostgresSession, into database: AppDatabase) async throws -> TableChecksum {
+    private static func copy(_ table: StoreTable, from session: PostgresSession, into database: AppDatabase,
+                             progress: IngestProgress?) async throws -> TableChecksum {
         var checksum = TableChecksum()
+        progress?.doing(table.name)
         var rows: [[StoredValue]] = []
         let insert = "INSERT INTO \(StoreTable.quoted(table.name)) (\(table.columnList)) VALUES (\(table.columns.map { _ in "?" }.joined(separator: ", ")))"
         func flush() throws {
@@ -283,6 +311,7 @@ public enum StoreCopy {
                     return .commit
                 }
             }
+            progress?.advance(chunk.count)
             rows.removeAll(keepingCapacity: true)
         }
         do {
