@@ -95,10 +95,9 @@ final class TerminalEndToEndTests: XCTestCase {
         try tmux.send("Escape")
         try tmux.waitFor(text: "j/k move")
         try tmux.send("q")
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline && !FileManager.default.fileExists(atPath: marker + ".stty") { usleep(50_000) }
+        // The shell makes the file before stty has written to it: wait for its whole output.
+        let stty = try waitForFile(marker + ".stty")
         XCTAssertEqual(folder.read("exit-status"), "heed exited 0\n")
-        let stty = folder.read("exit-status.stty")
         XCTAssertTrue(stty.contains(" icanon") && stty.contains(" echo"), "the terminal is back in cooked mode:\n\(stty)")
     }
 
