@@ -46,10 +46,12 @@ public final class LocalPostgres: @unchecked Sendable {
         chmod(folder, 0o755)
         try run(["initdb", "-D", folder + "/data", "-A", "trust", "-U", "heed", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
         // Three ways in besides the tests' trusted `heed`: a password (from a password file),
-        // the operating system's user over the socket (peer), and TLS on the loopback.
+        // the operating system's user over the socket (peer), and TLS on the loopback; and a
+        // role the tests grant only SELECT, as a team's reporting role.
         try run(["sh", "-c", """
             cat > "$0/data/pg_hba.conf" <<EOF
             local all heed trust
+            local all \(Self.reader) trust
             local all secured scram-sha-256
             local all \(Self.systemUser) peer
             hostssl all secured 127.0.0.1/32 scram-sha-256
@@ -59,6 +61,7 @@ public final class LocalPostgres: @unchecked Sendable {
         try run(["pg_ctl", "-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "60",
                  "-o", "-k \(folder) -p \(port) -c listen_addresses=127.0.0.1 -c ssl=on -c fsync=off -c full_page_writes=off", "start"])
         try psql("postgres", "CREATE ROLE secured LOGIN PASSWORD '\(Self.password)'")
+        try psql("postgres", "CREATE ROLE \(Self.reader) LOGIN")
         if Self.systemUser != "heed" { try psql("postgres", "CREATE ROLE \"\(Self.systemUser)\" LOGIN") }
     }
 
@@ -66,6 +69,8 @@ public final class LocalPostgres: @unchecked Sendable {
     public let port: Int
     /// The role that must give a password, and its password.
     public static let password = "correct horse battery staple"
+    /// A role that holds nothing until a test grants it (SELECT, for a reporting role).
+    public static let reader = "reporter"
     public static let systemUser: String = {
         guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return "heed" }
         return String(cString: name)

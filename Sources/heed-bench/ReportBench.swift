@@ -20,6 +20,9 @@ struct ReportBench: ParsableCommand {
     @Option(help: "Runs of each report.")
     var runs = 5
 
+    @Option(help: ArgumentHelp("Also copy the cache into this empty PostgreSQL database and time the reports read from it.", valueName: "url"))
+    var store: String?
+
     func run() throws {
         try options.prepare()
         let config = try ExampleConfig.load()
@@ -27,8 +30,16 @@ struct ReportBench: ParsableCommand {
         let configFile = options.configFile
         let since = RFC3339.string(fromMilliseconds: benchNow - 30 * 86_400_000), until = RFC3339.string(fromMilliseconds: benchNow)
         print("30 days (\(since) – \(until)) of \(count) mentions, \(open) conversations open; \(runs) runs each, release heed from process start")
-        for (name, extra) in [("by channel, text", ["--by", "channel"]), ("by day, text", ["--by", "day"]), ("by operator, JSON", ["--by", "operator", "--json"]),
-                              ("by week, CSV", ["--by", "week", "--csv"])] {
+        var reports = [("by channel, text", ["--by", "channel"]), ("by day, text", ["--by", "day"]), ("by operator, JSON", ["--by", "operator", "--json"]),
+                       ("by week, CSV", ["--by", "week", "--csv"])]
+        if let store {
+            let (exit, time) = try options.measured([options.heedBinary, "store", "migrate", "--to", store, "--cache", cache, "--config", configFile, "--quiet"],
+                                                    stdout: "\(options.dir)/report.out", stderr: "\(options.dir)/report.err")
+            guard exit.status == 0 else { throw ValidationError("heed store migrate failed; see \(options.dir)/report.err") }
+            print("  copied into PostgreSQL in \(format(time)) ms")
+            reports += reports.map { ("from PostgreSQL, \($0.0)", $0.1 + ["--store", store]) }
+        }
+        for (name, extra) in reports {
             var times: [Double] = []
             var peak = 0
             for _ in 0..<runs {

@@ -50,6 +50,16 @@ final class StoreCommandTests: XCTestCase {
         let backAudit = try heed(["audit", "verify"], cache: back)
         XCTAssertEqual(backAudit.status, 0, backAudit.stderr)
         XCTAssertEqual(entries(audit.stdout).map { $0 + 1 }, entries(backAudit.stdout), "the copy back adds its own arrival")
+
+        // Reported from the copy as from the cache (each follows its conversations to its own now).
+        let heard = { (run: HeedRun) throws -> NSDictionary in
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            return try XCTUnwrap((report["total"] as? [String: Any])?["heard"] as? NSDictionary)
+        }
+        let fromCache = try heard(try heed(["report", "--since", "30d", "--json"]))
+        XCTAssertGreaterThan(fromCache["opened"] as? Int ?? 0, 0)
+        XCTAssertEqual(try heard(try heed(["report", "--since", "30d", "--json", "--store", url])), fromCache)
     }
 
     func testWhatIsWrongIsSaidAndNothingIsWritten() throws {
@@ -73,5 +83,8 @@ final class StoreCommandTests: XCTestCase {
         XCTAssertEqual(notACopy.status, 65, notACopy.stderr)
         XCTAssertTrue(notACopy.stderr.contains("has no table"), notACopy.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("none.sqlite") }, [])
+        let report = try heed(["report", "--store", empty])
+        XCTAssertEqual(report.status, 65, report.stderr)
+        XCTAssertTrue(report.stderr.contains("has no heed schema: it is not a copy of a heed cache"), report.stderr)
     }
 }

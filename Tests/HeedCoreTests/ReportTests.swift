@@ -301,7 +301,7 @@ final class ReportTests: XCTestCase {
     func testTheHandoverGivesTheShiftsOwnMeasures() throws {
         _ = try month()
         let handovers = try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Shift.columns) FROM shift ORDER BY id").map(Shift.init).map(\.handover)
+            try CacheReader(db).all("SELECT \(Shift.columns) FROM shift ORDER BY id", [], Shift.init).map(\.handover)
         }
         // Sam's shift answered Alice within 20 minutes; she wrote again, thanked us and was resolved.
         let sam = try XCTUnwrap(handovers[0]?.measures)
@@ -349,7 +349,7 @@ final class ReportTests: XCTestCase {
                                ("2026-11-15T00:00:00Z", "2026-12-01T00:00:00Z")] {
             let (from, to) = (RFC3339.milliseconds(from: since)!, RFC3339.milliseconds(from: until)!)
             let facts = try [ReportFacts.MessageRead.straight, .byConversation].map { read in
-                try database.read { db in try ReportFacts.load(db, since: from, until: to, now: clock.now(), read: read) }
+                try database.read { db in try ReportFacts.load(CacheReader(db), since: from, until: to, now: clock.now(), read: read) }
             }
             let reports = facts.map { Report(facts: $0, config: Self.config, since: from, until: to, by: .day, now: clock.now()) }
             XCTAssertEqual(reports[0], reports[1], since)
@@ -357,7 +357,7 @@ final class ReportTests: XCTestCase {
             XCTAssertEqual(facts[0].earlierPraisers, facts[1].earlierPraisers, since)
         }
         let fromThe15th = try database.read { db in
-            try ReportFacts.load(db, since: RFC3339.milliseconds(from: "2026-11-15T00:00:00Z")!, until: RFC3339.milliseconds(from: "2026-12-01T00:00:00Z")!,
+            try ReportFacts.load(CacheReader(db), since: RFC3339.milliseconds(from: "2026-11-15T00:00:00Z")!, until: RFC3339.milliseconds(from: "2026-12-01T00:00:00Z")!,
                                  now: clock.now(), read: .straight)
         }
         XCTAssertEqual(fromThe15th.earlierPraisers.count, 1, "frank praised on the 10th, before the period, and again in it")

@@ -61,17 +61,29 @@ public struct Report: Sendable, Equatable, Codable {
     /// The report of [since, until) as the cache stands at `now`: conversations opened in the
     /// period are followed to today, so a past period's answers and resolutions still count.
     public static func make(_ database: AppDatabase, config: Config, since: Int64, until: Int64, by grouping: ReportGrouping, now: Int64) throws -> Report {
-        try database.read { db in
-            let facts = try ReportFacts.load(db, since: since, until: until, now: now)
-            var report = Report(facts: facts, config: config, since: since, until: until, by: grouping, now: now)
-            let handles = try Row.fetchAll(db, sql: """
-                SELECT contact_id, channel || ':' || handle FROM contact_handle WHERE contact_id IN (SELECT value FROM json_each(?)) ORDER BY last_seen_at DESC
-                """, arguments: [ReportFacts.idList(report.suggestedAdvocates.map(\.contact))])
-            var handleOf: [Int64: String] = [:]
-            for row in handles where handleOf[row[0]] == nil { handleOf[row[0]] = row[1] }
-            for at in report.suggestedAdvocates.indices { report.suggestedAdvocates[at].handle = handleOf[report.suggestedAdvocates[at].contact] ?? "" }
-            return report
+        try database.read { db in try make(CacheReader(db), config: config, since: since, until: until, by: grouping, now: now) }
+    }
+
+    /// The same report from a copy of the cache in PostgreSQL (`heed store migrate --to`), read as
+    /// of one moment by a role that needs only SELECT.
+    public static func make(_ location: PostgresLocation, config: Config, since: Int64, until: Int64, by grouping: ReportGrouping, now: Int64) throws -> Report {
+        let store = try PostgresReader(location)
+        defer { store.close() }
+        return try make(store, config: config, since: since, until: until, by: grouping, now: now)
+    }
+
+    static func make(_ store: some StoreReader, config: Config, since: Int64, until: Int64, by grouping: ReportGrouping, now: Int64) throws -> Report {
+        let facts = try ReportFacts.load(store, since: since, until: until, now: now)
+        var report = Report(facts: facts, config: config, since: since, until: until, by: grouping, now: now)
+        var handleOf: [Int64: String] = [:]
+        let handles = try store.rows("""
+            SELECT contact_id, channel || ':' || handle FROM contact_handle WHERE contact_id \(store.idIn(1)) ORDER BY last_seen_at DESC
+            """, [.text(ReportFacts.idList(report.suggestedAdvocates.map(\.contact)))])
+        while try handles.step() {
+            if handleOf[handles.int64(0)] == nil { handleOf[handles.int64(0)] = handles.text(1) }
         }
+        for at in report.suggestedAdvocates.indices { report.suggestedAdvocates[at].handle = handleOf[report.suggestedAdvocates[at].contact] ?? "" }
+        return report
     }
 
     init(facts: ReportFacts, config: Config, since: Int64, until: Int64, by grouping: ReportGrouping, now: Int64) {
@@ -144,7 +156,7 @@ public struct Report: Sendable, Equatable, Codable {
     public static func measures(_ db: Database, conversations ids: [Int64], config: Config, now: Int64) throws -> ReportMeasures {
         let clock = SLAClock(sla: config.sla, hours: config.businessHours)
         var tally = ReportTally()
-        for conversation in try ReportFacts.conversations(db, ids: ids) {
+        for conversation in try ReportFacts.conversations(CacheReader(db), ids: ids) {
             guard let first = conversation.firstCustomerAt else { continue }
             let answer = conversation.firstAnswer(from: first)
             tally.count(ConversationOutcome(conversation, first: first, answer: answer, clock: clock, now: now, repeated: false))

@@ -31,7 +31,7 @@ public struct ReportDigest: Sendable, Equatable {
         while starts.count < dayCount { starts.insert(calendar.dayBefore(starts[0]), at: 0) }
         let since = starts[0]
         return try database.read { db in
-            let facts = try ReportFacts.load(db, since: since, until: now, now: now)
+            let facts = try ReportFacts.load(CacheReader(db), since: since, until: now, now: now)
             let report = { (grouping: ReportGrouping) in Report(facts: facts, config: config, since: since, until: now, by: grouping, now: now) }
             let byDay = report(.day), byChannel = report(.channel)
             let dayMeasures = Dictionary(uniqueKeysWithValues: byDay.groups.map { ($0.key, $0.measures) })

@@ -120,14 +120,14 @@ struct ReportFacts {
     /// Which conversations are read: a condition on `conversation c` and its values (?1, ?2…).
     private struct Scope {
         var filter: String
-        var values: [any SQLiteBindable]
+        var values: [StoreValue]
     }
 
-    static func load(_ db: Database, since: Int64, until: Int64, now: Int64, read: MessageRead = .chosen) throws -> ReportFacts {
-        let scope = Scope(filter: "c.last_at >= ?1 AND c.first_at < ?2", values: [since, until])
-        let all = try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation") ?? 0
+    static func load(_ store: some StoreReader, since: Int64, until: Int64, now: Int64, read: MessageRead = .chosen) throws -> ReportFacts {
+        let scope = Scope(filter: "c.last_at >= ?1 AND c.first_at < ?2", values: [.integer(since), .integer(until)])
+        let all = Int(try store.int64("SELECT count(*) FROM conversation") ?? 0)
         var recent: [Recent] = []
-        var (conversations, position) = try readConversations(db, scope, atMost: all, recent: (since - lookBack, until, { recent.append($0) }))
+        var (conversations, position) = try readConversations(store, scope, atMost: all, recent: (since - lookBack, until, { recent.append($0) }))
         // Most of the cache: read whole tables straight through; a short period: only its own rows.
         let straight = switch read {
         case .chosen: conversations.count * 8 >= all
@@ -136,32 +136,32 @@ struct ReportFacts {
         }
         let ids = straight ? nil : idList(conversations.map(\.id))
         var praisedBefore = Set<Int64>()
-        var messages = try readMessages(db, expected: conversations.map(\.mentionCount), position: position, scope: scope,
+        var messages = try readMessages(store, expected: conversations.map(\.mentionCount), position: position, scope: scope,
                                         straight: straight ? (since, { praisedBefore.insert($0) }) : nil)
-        try readWork(db, into: &conversations, position: position, ids: ids)
-        let contactOfHandle = try contacts(db, of: messages.rows, all: straight)
+        try readWork(store, into: &conversations, position: position, ids: ids)
+        let contactOfHandle = try contacts(store, of: messages.rows, all: straight)
         let praisers = finish(&conversations, &messages, contactOfHandle: contactOfHandle)
-        let earlier = try (straight ? Set(praisedBefore.compactMap { contactOfHandle[$0] }) : Set(Int64.fetchAll(db, sql: """
+        let earlier = try (straight ? Set(praisedBefore.compactMap { contactOfHandle[$0] }) : Set(store.all("""
             SELECT DISTINCT h.contact_id FROM contact_handle h JOIN mention m ON m.handle_id = h.id
-            WHERE h.contact_id IN (SELECT value FROM json_each(?2)) AND m.ours = 0 AND m.kind = 'praise' AND m.created_at < ?1
-            """, arguments: [since, idList(praisers)]))).intersection(praisers)
-        let tagged = try Set(Int64.fetchAll(db, sql: """
+            WHERE h.contact_id \(store.idIn(2)) AND m.ours = 0 AND m.kind = 'praise' AND m.created_at < ?1
+            """, [.integer(since), .text(idList(praisers))]) { $0.int64(0) })).intersection(praisers)
+        let tagged = try Set(store.all("""
             SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE t.name = 'advocate'
-            """))
+            """) { $0.int64(0) })
         return ReportFacts(conversations: conversations, contactOfHandle: contactOfHandle, earlierPraisers: earlier, advocateTagged: tagged,
                            recent: recent,
-                           shifts: try shifts(db, since: since, until: until, now: now), incidents: try incidents(db, since: since, until: until))
+                           shifts: try shifts(store, since: since, until: until, now: now), incidents: try incidents(store, since: since, until: until))
     }
 
     /// Only the conversations `ids` names, with their messages, answers and resolutions: what a
     /// shift's handover measures, read in its closing transaction, so no more than its own work.
-    static func conversations(_ db: Database, ids: [Int64]) throws -> [Conversation] {
+    static func conversations(_ store: some StoreReader, ids: [Int64]) throws -> [Conversation] {
         let list = idList(ids)
-        let scope = Scope(filter: "c.id IN (SELECT value FROM json_each(?1))", values: [list])
-        var (conversations, position) = try readConversations(db, scope, atMost: ids.count, recent: nil)
-        var messages = try readMessages(db, expected: conversations.map(\.mentionCount), position: position, scope: scope, straight: nil)
-        try readWork(db, into: &conversations, position: position, ids: list)
-        _ = finish(&conversations, &messages, contactOfHandle: try contacts(db, of: messages.rows, all: false))
+        let scope = Scope(filter: "c.id \(store.idIn(1))", values: [.text(list)])
+        var (conversations, position) = try readConversations(store, scope, atMost: ids.count, recent: nil)
+        var messages = try readMessages(store, expected: conversations.map(\.mentionCount), position: position, scope: scope, straight: nil)
+        try readWork(store, into: &conversations, position: position, ids: list)
+        _ = finish(&conversations, &messages, contactOfHandle: try contacts(store, of: messages.rows, all: false))
         return conversations
     }
 
@@ -169,23 +169,22 @@ struct ReportFacts {
     /// room made for them at once (pages not written to cost nothing). The same walk of the
     /// table hands `recent.found` what repeat contact compares: each customer's conversations
     /// whose last message of theirs is at or after `recent.since`, begun before `recent.until`.
-    private static func readConversations(_ db: Database, _ scope: Scope, atMost: Int,
+    private static func readConversations(_ store: some StoreReader, _ scope: Scope, atMost: Int,
                                           recent: (since: Int64, until: Int64, found: (Recent) -> Void)?) throws -> ([Conversation], PositionOfID) {
         var conversations: [Conversation] = []
         conversations.reserveCapacity(atMost)
         var values = scope.values
         var filter = scope.filter, isRecent = "0"
         if let recent {
-            values += [recent.since, recent.until]
+            values += [.integer(recent.since), .integer(recent.until)]
             isRecent = "(c.last_customer_at >= ?\(values.count - 1) AND c.first_at < ?\(values.count) AND c.contact_id IS NOT NULL AND c.kind IS NOT NULL)"
             filter = "(\(scope.filter)) OR \(isRecent)"
         }
-        let rows = try BoundStatement(db, """
+        let rows = try store.rows("""
             SELECT id, channel, team, assignee, status, kind, contact_id, sla_minutes, urgency, first_at, last_customer_at, mention_count,
-                \(recent == nil ? "1" : scope.filter), \(isRecent)
+                \(recent == nil ? "TRUE" : scope.filter), \(isRecent)
             FROM conversation c WHERE \(filter) ORDER BY id
-            """)
-        rows.bind(values)
+            """, values)
         while try rows.step() {
             let kind = rows.withBytes(5, Self.kind)
             if rows.int(13) != 0, let kind, kind != .spam, kind != .other {
@@ -203,12 +202,11 @@ struct ReportFacts {
 
     /// The contact of every handle that wrote in the conversations (`all`: of every handle, read
     /// straight through when the conversations are most of the cache).
-    private static func contacts(_ db: Database, of messages: [Message], all: Bool) throws -> [Int64: Int64] {
+    private static func contacts(_ store: some StoreReader, of messages: [Message], all: Bool) throws -> [Int64: Int64] {
         var contactOfHandle: [Int64: Int64] = [:]
         let seen = all ? nil : idList(Set(messages.map(\.handle)))
-        let handles = try BoundStatement(db, seen == nil ? "SELECT id, contact_id FROM contact_handle"
-                                             : "SELECT id, contact_id FROM contact_handle WHERE id IN (SELECT value FROM json_each(?1))")
-        if let seen { handles.bind(seen) }
+        let handles = try store.rows(seen == nil ? "SELECT id, contact_id FROM contact_handle"
+                                                 : "SELECT id, contact_id FROM contact_handle WHERE id \(store.idIn(1))", seen.map { [.text($0)] } ?? [])
         while try handles.step() { contactOfHandle[handles.int64(0)] = handles.int64(1) }
         return contactOfHandle
     }
@@ -239,18 +237,17 @@ struct ReportFacts {
     /// (four times faster than a lookup per row), and the same walk hands every handle that
     /// praised us before `since` to `praised` (for new advocates); otherwise through the
     /// conversation index, so that a short period of a long history reads only its own conversations.
-    private static func readMessages(_ db: Database, expected: [Int], position: PositionOfID, scope: Scope,
+    private static func readMessages(_ store: some StoreReader, expected: [Int], position: PositionOfID, scope: Scope,
                                      straight: (since: Int64, praised: (Int64) -> Void)?) throws -> MessageList {
         let columns = """
             m.conversation_id, m.created_at, m.ours, m.sentiment, m.kind, m.handle_id,
             CASE WHEN m.kind = 'complaint' THEN m.source_id END, CASE WHEN m.kind = 'praise' THEN m.in_reply_to END,
-            CASE WHEN m.ours THEN m.text END
+            CASE WHEN m.ours <> 0 THEN m.text END
             """
-        let rows = try BoundStatement(db, straight != nil ? "SELECT \(columns) FROM mention m" : """
+        let rows = try store.rows(straight != nil ? "SELECT \(columns) FROM mention m" : """
             SELECT \(columns) FROM conversation c JOIN mention m ON m.conversation_id = c.id
             WHERE \(scope.filter) ORDER BY c.id, m.created_at, m.id
-            """)
-        if straight == nil { rows.bind(scope.values) }
+            """, straight != nil ? [] : scope.values)
         var list = MessageList(expected: expected)
         var current: (id: Int64, at: Int) = (-1, -1)
         while try rows.step() {
@@ -270,7 +267,7 @@ struct ReportFacts {
         return list
     }
 
-    /// Ids as a JSON array, for `IN (SELECT value FROM json_each(?))`: one argument however many.
+    /// Ids as a JSON array, for `StoreReader.idIn`: one argument however many.
     static func idList(_ ids: some Sequence<Int64>) -> String {
         "[" + ids.map(String.init).joined(separator: ",") + "]"
     }
@@ -293,65 +290,67 @@ struct ReportFacts {
 
     /// Replies queued, resolutions, tags on ideas, escalations: of the conversations `ids` (JSON)
     /// names, or of all when nil.
-    private static func readWork(_ db: Database, into conversations: inout [Conversation], position: PositionOfID, ids: String?) throws {
-        let only = ids == nil ? "" : " AND conversation_id IN (SELECT value FROM json_each(?))"
-        let arguments: StatementArguments = ids.map { [$0] } ?? []
-        for row in try Row.fetchAll(db, sql: """
+    private static func readWork(_ store: some StoreReader, into conversations: inout [Conversation], position: PositionOfID, ids: String?) throws {
+        let only = ids == nil ? "" : " AND conversation_id \(store.idIn(1))"
+        let values: [StoreValue] = ids.map { [.text($0)] } ?? []
+        let queued = try store.rows("""
             SELECT conversation_id, created_at, operator, text FROM outbox
             WHERE kind = 'reply' AND state <> 'cancelled' AND conversation_id IS NOT NULL\(only)
-            """, arguments: arguments) {
-            guard let at = position[row[0] as Int64] else { continue }
-            conversations[at].queued.append(Answer(at: row[1], operatorHandle: row[2], movesAway: MovingAway.asks(row[3] as String)))
+            """, values)
+        while try queued.step() {
+            guard let at = position[queued.int64(0)] else { continue }
+            conversations[at].queued.append(Answer(at: queued.int64(1), operatorHandle: queued.text(2), movesAway: MovingAway.asks(queued.text(3) ?? "")))
         }
-        for row in try Row.fetchAll(db, sql: """
+        let resolved = try store.rows("""
             SELECT conversation_id, max(at) FROM event WHERE kind = 'resolve' AND conversation_id IS NOT NULL\(only) GROUP BY conversation_id
-            """, arguments: arguments) {
-            guard let at = position[row[0] as Int64], conversations[at].status == .resolved else { continue }
-            conversations[at].resolvedAt = row[1]
+            """, values)
+        while try resolved.step() {
+            guard let at = position[resolved.int64(0)], conversations[at].status == .resolved else { continue }
+            conversations[at].resolvedAt = resolved.int64(1)
         }
-        for id in try Int64.fetchAll(db, sql: """
+        for id in try store.all("""
             SELECT DISTINCT ct.conversation_id FROM conversation_tag ct JOIN conversation c ON c.id = ct.conversation_id WHERE c.kind = 'idea'\(only)
-            """, arguments: arguments) {
+            """, values, { $0.int64(0) }) {
             if let at = position[id] { conversations[at].tagged = true }
         }
-        for id in try Int64.fetchAll(db, sql: "SELECT DISTINCT conversation_id FROM escalation WHERE 1\(only)", arguments: arguments) {
+        for id in try store.all("SELECT DISTINCT conversation_id FROM escalation WHERE TRUE\(only)", values, { $0.int64(0) }) {
             if let at = position[id] { conversations[at].escalated = true }
         }
     }
 
     /// The shifts on duty at any time in the period: answers are put in the shift they were given in.
-    private static func shifts(_ db: Database, since: Int64, until: Int64, now: Int64) throws -> [ShiftRecord] {
-        try Row.fetchAll(db, sql: """
-            SELECT \(Shift.columns) FROM shift WHERE started_at < ? AND (ended_at IS NULL OR ended_at >= ?) ORDER BY started_at, id
-            """, arguments: [until, since]).map(Shift.init).map { shift in
+    private static func shifts(_ store: some StoreReader, since: Int64, until: Int64, now: Int64) throws -> [ShiftRecord] {
+        try store.all("""
+            SELECT \(Shift.columns) FROM shift WHERE started_at < ?1 AND (ended_at IS NULL OR ended_at >= ?2) ORDER BY started_at, id
+            """, [.integer(until), .integer(since)], Shift.init).map { shift in
             // The intro goes out as the shift starts, in the same transaction.
-            let intro = try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = 'intro' AND operator = ? AND created_at = ? AND state <> 'cancelled')
-                """, arguments: [shift.operatorHandle, shift.startedAt]) ?? false
-            let acknowledged = try Int64.fetchOne(db, sql: "SELECT min(acknowledged_at) FROM handover_ack WHERE shift_id = ?", arguments: [shift.id])
-            let figures = try Handover.figures(db, operator: shift.operatorHandle, from: shift.startedAt, to: shift.endedAt ?? now)
-            return ShiftRecord(shift: shift, introPosted: intro, firstAcknowledgedAt: acknowledged, figures: figures)
+            let intro = try store.int64("""
+                SELECT count(*) FROM outbox WHERE kind = 'intro' AND operator = ?1 AND created_at = ?2 AND state <> 'cancelled'
+                """, [.text(shift.operatorHandle), .integer(shift.startedAt)]) ?? 0
+            let acknowledged = try store.int64("SELECT min(acknowledged_at) FROM handover_ack WHERE shift_id = ?1", [.integer(shift.id)])
+            let figures = try Handover.figures(store, operator: shift.operatorHandle, from: shift.startedAt, to: shift.endedAt ?? now)
+            return ShiftRecord(shift: shift, introPosted: intro > 0, firstAcknowledgedAt: acknowledged, figures: figures)
         }
     }
 
-    private static func incidents(_ db: Database, since: Int64, until: Int64) throws -> [IncidentRecord] {
-        let found = try Row.fetchAll(db, sql: "SELECT id, title, started_at FROM incident WHERE started_at >= ? AND started_at < ? ORDER BY started_at, id",
-                                     arguments: [since, until])
+    private static func incidents(_ store: some StoreReader, since: Int64, until: Int64) throws -> [IncidentRecord] {
+        let found = try store.all("SELECT id, title, started_at FROM incident WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at, id",
+                                  [.integer(since), .integer(until)]) { (id: $0.int64(0), title: $0.text(1) ?? "", startedAt: $0.int64(2)) }
         guard !found.isEmpty else { return [] }
         // One walk of the log for every incident's first post (the log has no index by kind).
         var firstBroadcast: [String: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT subject, min(at) FROM event WHERE kind = 'broadcast' GROUP BY subject") {
-            if let subject: String = row[0] { firstBroadcast[subject] = row[1] }
+        let broadcasts = try store.rows("SELECT subject, min(at) FROM event WHERE kind = 'broadcast' GROUP BY subject", [])
+        while try broadcasts.step() {
+            if let subject = broadcasts.text(0) { firstBroadcast[subject] = broadcasts.int64(1) }
         }
-        return try found.map { row in
-            let id: Int64 = row[0]
-            let broadcast = firstBroadcast[String(id)]
-            let complaints = try Row.fetchOne(db, sql: """
+        return try found.map { incident in
+            let broadcast = firstBroadcast[String(incident.id)]
+            let complaints = try store.first("""
                 SELECT count(*), count(CASE WHEN m.created_at > ?2 THEN 1 END) FROM conversation c JOIN mention m ON m.conversation_id = c.id
                 WHERE c.incident_id = ?1 AND m.ours = 0 AND m.kind = 'complaint'
-                """, arguments: [id, broadcast ?? Int64.max])
-            return IncidentRecord(id: id, title: row[1], startedAt: row[2], firstBroadcastAt: broadcast,
-                                  complaints: complaints?[0] ?? 0, complaintsAfterBroadcast: complaints?[1] ?? 0)
+                """, [.integer(incident.id), .integer(broadcast ?? Int64.max)]) { (all: $0.int(0), after: $0.int(1)) }
+            return IncidentRecord(id: incident.id, title: incident.title, startedAt: incident.startedAt, firstBroadcastAt: broadcast,
+                                  complaints: complaints?.all ?? 0, complaintsAfterBroadcast: complaints?.after ?? 0)
         }
     }
 }

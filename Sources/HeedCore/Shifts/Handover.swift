@@ -104,34 +104,35 @@ public struct Handover: Sendable, Equatable, Codable {
                                                                                  arguments: [draft.conversationID]) ?? 0,
                  dueAt: nil, text: Self.line(draft.text))
         }
-        let firsts = try firstAnswers(db, operator: handle, from: shift.startedAt, to: now)
+        let firsts = try firstAnswers(CacheReader(db), operator: handle, from: shift.startedAt, to: now)
         return Handover(shift: shift.id, operatorHandle: handle, startedAt: shift.startedAt, endedAt: now, note: note, automatic: automatic,
                         assigned: assigned, escalations: escalations, unsent: unsent, atRisk: atRisk, incidents: incidents,
-                        figures: try figures(db, operator: handle, from: shift.startedAt, to: now, firsts: firsts), passedTo: passedTo, drafts: drafts,
+                        figures: try figures(CacheReader(db), operator: handle, from: shift.startedAt, to: now, firsts: firsts), passedTo: passedTo, drafts: drafts,
                         measures: try Report.measures(db, conversations: firsts.map(\.conversation), config: config, now: now))
     }
 
     /// The conversations whose first reply (not withdrawn) was theirs in [start, end], with how
     /// long the customer had waited for it since their first message.
-    static func firstAnswers(_ db: Database, operator handle: String, from start: Int64, to end: Int64) throws -> [(conversation: Int64, wait: Int64)] {
-        try Row.fetchAll(db, sql: """
+    static func firstAnswers(_ store: some StoreReader, operator handle: String, from start: Int64, to end: Int64) throws -> [(conversation: Int64, wait: Int64)] {
+        try store.all("""
             SELECT o.conversation_id, o.created_at - (SELECT min(m.created_at) FROM mention m WHERE m.conversation_id = o.conversation_id AND m.ours = 0)
             FROM outbox o
-            WHERE o.operator = ? AND o.kind = 'reply' AND o.state <> 'cancelled' AND o.created_at >= ? AND o.created_at <= ?
+            WHERE o.operator = ?1 AND o.kind = 'reply' AND o.state <> 'cancelled' AND o.created_at >= ?2 AND o.created_at <= ?3
               AND o.id = (SELECT min(f.id) FROM outbox f WHERE f.conversation_id = o.conversation_id AND f.kind = 'reply' AND f.state <> 'cancelled')
-            """, arguments: [handle, start, end]).map { ($0[0], $0[1] ?? -1) }
+            """, [.text(handle), .integer(start), .integer(end)]) { ($0.int64(0), $0.optionalInt64(1) ?? -1) }
     }
 
-    static func figures(_ db: Database, operator handle: String, from start: Int64, to end: Int64,
+    static func figures(_ store: some StoreReader, operator handle: String, from start: Int64, to end: Int64,
                         firsts: [(conversation: Int64, wait: Int64)]? = nil) throws -> Figures {
-        let handled = try Int.fetchOne(db, sql: """
-            SELECT count(DISTINCT conversation_id) FROM event WHERE operator = ? AND at >= ? AND at <= ? AND conversation_id IS NOT NULL
-            """, arguments: [handle, start, end]) ?? 0
-        let replied = try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM outbox WHERE operator = ? AND kind = 'reply' AND state <> 'cancelled' AND created_at >= ? AND created_at <= ?
-            """, arguments: [handle, start, end]) ?? 0
-        let waits = try (firsts ?? firstAnswers(db, operator: handle, from: start, to: end)).map(\.wait).filter { $0 >= 0 }.sorted()
-        return Figures(handled: handled, replied: replied, medianFirstResponseMs: waits.isEmpty ? nil : waits[(waits.count - 1) / 2])
+        let values: [StoreValue] = [.text(handle), .integer(start), .integer(end)]
+        let handled = try store.int64("""
+            SELECT count(DISTINCT conversation_id) FROM event WHERE operator = ?1 AND at >= ?2 AND at <= ?3 AND conversation_id IS NOT NULL
+            """, values) ?? 0
+        let replied = try store.int64("""
+            SELECT count(*) FROM outbox WHERE operator = ?1 AND kind = 'reply' AND state <> 'cancelled' AND created_at >= ?2 AND created_at <= ?3
+            """, values) ?? 0
+        let waits = try (firsts ?? firstAnswers(store, operator: handle, from: start, to: end)).map(\.wait).filter { $0 >= 0 }.sorted()
+        return Figures(handled: Int(handled), replied: Int(replied), medianFirstResponseMs: waits.isEmpty ? nil : waits[(waits.count - 1) / 2])
     }
 
     /// The handover as lines for people, for `reader` (their time zone): the note first and

@@ -22,19 +22,20 @@ public struct Shift: Sendable, Equatable {
         process_id, host, last_active_at
         """
 
-    init(_ row: Row) {
-        id = row["id"]
-        operatorHandle = row["operator"]
-        startedAt = row["started_at"]
-        plannedEndAt = row["planned_end_at"]
-        endedAt = row["ended_at"]
-        intro = row["intro"]
-        handoverNote = row["handover_note"]
-        handoverSummary = row["handover_summary"]
-        endedAutomatically = row["ended_automatically"]
-        processID = row["process_id"]
-        host = row["host"]
-        lastActiveAt = row["last_active_at"]
+    /// The current row of a query selecting `columns`, in their order.
+    init(_ row: some StoreRows) {
+        id = row.int64(0)
+        operatorHandle = row.text(1) ?? ""
+        startedAt = row.int64(2)
+        plannedEndAt = row.optionalInt64(3)
+        endedAt = row.optionalInt64(4)
+        intro = row.text(5)
+        handoverNote = row.text(6)
+        handoverSummary = row.text(7)
+        endedAutomatically = row.int64(8) != 0
+        processID = row.optionalInt64(9).map { Int32(truncatingIfNeeded: $0) }
+        host = row.text(10)
+        lastActiveAt = row.optionalInt64(11)
     }
 
     public var handover: Handover? {
@@ -43,27 +44,27 @@ public struct Shift: Sendable, Equatable {
 
     /// The operator's shift still running, if any.
     public static func running(_ db: Database, operator handle: String) throws -> Shift? {
-        try Row.fetchOne(db, sql: "SELECT \(columns) FROM shift WHERE ended_at IS NULL AND operator = ? ORDER BY id DESC LIMIT 1",
-                         arguments: [handle]).map(Shift.init)
+        try CacheReader(db).first("SELECT \(columns) FROM shift WHERE ended_at IS NULL AND operator = ? ORDER BY id DESC LIMIT 1",
+                                  [.text(handle)], Shift.init)
     }
 
     /// Every shift still running, earliest first.
     public static func allRunning(_ db: Database) throws -> [Shift] {
-        try Row.fetchAll(db, sql: "SELECT \(columns) FROM shift WHERE ended_at IS NULL ORDER BY started_at, id").map(Shift.init)
+        try CacheReader(db).all("SELECT \(columns) FROM shift WHERE ended_at IS NULL ORDER BY started_at, id", [], Shift.init)
     }
 
     public static func fetch(_ db: Database, id: Int64) throws -> Shift? {
-        try Row.fetchOne(db, sql: "SELECT \(columns) FROM shift WHERE id = ?", arguments: [id]).map(Shift.init)
+        try CacheReader(db).first("SELECT \(columns) FROM shift WHERE id = ?", [.integer(id)], Shift.init)
     }
 
     /// Shifts that ended with a handover `handle` has not acknowledged (theirs excepted), latest
     /// first: what they are shown when their own shift starts.
     public static func unacknowledgedHandovers(_ db: Database, for handle: String, limit: Int = 3) throws -> [Shift] {
-        try Row.fetchAll(db, sql: """
-            SELECT \(columns) FROM shift s WHERE s.ended_at IS NOT NULL AND s.operator <> ?
-              AND NOT EXISTS (SELECT 1 FROM handover_ack a WHERE a.shift_id = s.id AND a.operator = ?)
-            ORDER BY s.ended_at DESC LIMIT ?
-            """, arguments: [handle, handle, limit]).map(Shift.init)
+        try CacheReader(db).all("""
+            SELECT \(columns) FROM shift s WHERE s.ended_at IS NOT NULL AND s.operator <> ?1
+              AND NOT EXISTS (SELECT 1 FROM handover_ack a WHERE a.shift_id = s.id AND a.operator = ?1)
+            ORDER BY s.ended_at DESC LIMIT ?2
+            """, [.text(handle), .integer(Int64(limit))], Shift.init)
     }
 
     /// SQL true for a conversation `c` whose assignee is off shift while shifts are in use (some

@@ -61,8 +61,8 @@ public enum ShiftLog {
     /// `handle`'s shifts since `since`, each cut into active and away spans: active while heed
     /// saw them (a key on the screen, an action) no more than `awayAfterMinutes` apart.
     public static func timeline(_ db: Database, operator handle: String, since: Int64?, now: Int64, awayAfterMinutes: Int) throws -> [(Shift, [Interval])] {
-        let shifts = try Row.fetchAll(db, sql: "SELECT \(Shift.columns) FROM shift WHERE operator = ? AND coalesce(ended_at, ?) >= ? ORDER BY started_at",
-                                      arguments: [handle, now, since ?? 0]).map(Shift.init)
+        let shifts = try CacheReader(db).all("SELECT \(Shift.columns) FROM shift WHERE operator = ? AND coalesce(ended_at, ?) >= ? ORDER BY started_at",
+                                             [.text(handle), .integer(now), .integer(since ?? 0)], Shift.init)
         let gap = Int64(awayAfterMinutes) * 60_000
         return try shifts.map { shift in
             let end = shift.endedAt ?? now

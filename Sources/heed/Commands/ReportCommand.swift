@@ -34,6 +34,10 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Cut lines to this width (default: the terminal's).")
     var width: Int?
 
+    @Option(help: ArgumentHelp("Read this PostgreSQL copy (heed store migrate --to) instead of the cache; its role needs only SELECT.",
+                               valueName: "url"))
+    var store: String?
+
     func validate() throws {
         if [json, csv, html != nil].filter({ $0 }).count > 1 { throw ValidationError("--json, --csv and --html: choose one") }
     }
@@ -43,7 +47,11 @@ struct ReportCommand: ParsableCommand {
             let workspace = try global.workspace()
             let now = SystemClock().now()
             let period = try ReportPeriod(since: since, until: until, now: now, timeZone: workspace.config.timeZone)
-            let report = try Report.make(try workspace.openCache(), config: workspace.config, since: period.since, until: period.until, by: by, now: now)
+            let report = if let store {
+                try Report.make(try PostgresLocation(url: store), config: workspace.config, since: period.since, until: period.until, by: by, now: now)
+            } else {
+                try Report.make(try workspace.openCache(), config: workspace.config, since: period.since, until: period.until, by: by, now: now)
+            }
             if let html {
                 do {
                     try report.html.write(toFile: html, atomically: true, encoding: .utf8)

@@ -284,15 +284,21 @@ public enum StoreCopy {
                                 + "it was copied by another heed version — no cache was written", .badData)
             }
         }
-        let ours = Set(Schema.migrator.migrations)
         var theirs: Set<String> = []
         for try await identifier in try await session.query("SELECT identifier FROM grdb_migrations").decode(String.self) {
             theirs.insert(identifier)
         }
+        try checkMigrations(theirs, else: "copy it back with that heed — no cache was written")
+    }
+
+    /// Refuses a copy made by another heed version, whose tables may not be this heed's;
+    /// `advice` says what to do instead.
+    static func checkMigrations(_ theirs: Set<String>, else advice: String) throws {
+        let ours = Set(Schema.migrator.migrations)
         guard theirs == ours else {
             let newer = !theirs.subtracting(ours).isEmpty
             throw HeedError("the store was copied by \(newer ? "a newer" : "an older") heed (its schema has \(theirs.count) migrations, "
-                            + "this heed's \(ours.count)): copy it back with that heed — no cache was written", .badData)
+                            + "this heed's \(ours.count)): \(advice)", .badData)
         }
     }
 

@@ -1,0 +1,159 @@
+import NIOCore
+import PostgresNIO
+
+/// Read-only queries on a PostgreSQL store from synchronous code (a report is computed as the
+/// cache's is), in one REPEATABLE READ READ ONLY transaction: every query sees the same moment,
+/// and the role it connects as needs nothing but SELECT.
+///
+/// Each query is a cursor fetched a batch at a time, so a million rows never sit in memory at once.
+/// Never from inside an async context: it waits on the connection's event loop.
+final class PostgresReader: StoreReader {
+    let session: PostgresSession
+    private var cursors = 0
+
+    /// Opens a session on `location` and begins the transaction; `close` ends both.
+    init(_ location: PostgresLocation) throws {
+        session = try waitFor { try await PostgresSession.open(location) }
+        do {
+            try run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            guard try int64("SELECT count(*) FROM pg_class WHERE relname = 'grdb_migrations' AND pg_table_is_visible(oid)") == 1 else {
+                throw HeedError("the store \(location) has no heed schema: it is not a copy of a heed cache (heed store migrate --to writes one)", .badData)
+            }
+            try StoreCopy.checkMigrations(Set(all("SELECT identifier FROM grdb_migrations") { $0.text(0) ?? "" }),
+                                          else: "read it with that heed")
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    func close() {
+        let session = session
+        _ = try? run("ROLLBACK")
+        _ = try? waitFor { await session.close() }
+    }
+
+    func idIn(_ placeholder: Int) -> String {
+        "IN (SELECT value::bigint FROM json_array_elements_text(?\(placeholder)::json))"
+    }
+
+    func rows(_ sql: String, _ values: [StoreValue]) throws -> PostgresRows {
+        cursors += 1
+        let name = "heed_read_\(cursors)"
+        try run("DECLARE \(name) NO SCROLL CURSOR FOR " + Self.numbered(sql), values)
+        return PostgresRows(reader: self, cursor: name)
+    }
+
+    /// One statement, waited for, its rows collected.
+    @discardableResult
+    func run(_ sql: String, _ values: [StoreValue] = []) throws -> PostgresQueryResult {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .integer(let number): bindings.append(number)
+            case .text(let text): bindings.append(text)
+            }
+        }
+        do {
+            return try session.connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: session.logger).wait()
+        } catch {
+            throw HeedError("the store \(session.location) refused \(sql.prefix(80)): \(PostgresSession.reason(error))", .failed)
+        }
+    }
+
+    /// The SQL with SQLite's placeholders (`?1`, or `?` counted in order) as PostgreSQL's `$1`;
+    /// a `?` inside a quoted literal or name is left alone.
+    static func numbered(_ sql: String) -> String {
+        var out = "", next = 0, quote: Character?
+        var characters = sql[...]
+        while let character = characters.popFirst() {
+            if let open = quote {
+                if character == open { quote = nil }
+                out.append(character)
+            } else if character == "'" || character == "\"" {
+                quote = character
+                out.append(character)
+            } else if character == "?" {
+                let digits = characters.prefix { $0.isASCII && $0.isNumber }
+                characters = characters.dropFirst(digits.count)
+                if let number = Int(digits) { next = number } else { next += 1 }
+                out += "$\(next)"
+            } else {
+                out.append(character)
+            }
+        }
+        return out
+    }
+}
+
+/// A cursor's rows, fetched in batches as they are stepped through.
+final class PostgresRows: StoreRows {
+    private let reader: PostgresReader
+    private let cursor: String
+    private var batch: [PostgresRow] = []
+    private var next = 0
+    private var current: PostgresRandomAccessRow?
+    private var finished = false
+    static let batchSize = 10_000
+
+    init(reader: PostgresReader, cursor: String) {
+        self.reader = reader
+        self.cursor = cursor
+    }
+
+    func step() throws -> Bool {
+        if next == batch.count {
+            guard !finished else { return false }
+            batch = Array(try reader.run("FETCH FORWARD \(Self.batchSize) FROM \(cursor)"))
+            next = 0
+            if batch.count < Self.batchSize {
+                finished = true
+                try reader.run("CLOSE \(cursor)")
+            }
+            guard !batch.isEmpty else {
+                current = nil
+                return false
+            }
+        }
+        current = batch[next].makeRandomAccess()
+        next += 1
+        return true
+    }
+
+    func finish() {
+        guard !finished else { return }
+        finished = true
+        batch = []
+        next = 0
+        _ = try? reader.run("CLOSE \(cursor)")
+    }
+
+    private func cell(_ column: Int32) -> PostgresCell { current![Int(column)] }
+
+    func isNull(_ column: Int32) -> Bool { cell(column).bytes == nil }
+
+    /// An integer of any width, or a boolean (what `EXISTS` gives) as 0 or 1; NULL reads 0, as SQLite's does.
+    func int64(_ column: Int32) -> Int64 {
+        let cell = cell(column)
+        guard cell.bytes != nil else { return 0 }
+        if cell.dataType == .bool { return (try? cell.decode(Bool.self)) == true ? 1 : 0 }
+        return (try? cell.decode(Int64.self)) ?? 0
+    }
+
+    func double(_ column: Int32) -> Double {
+        let cell = cell(column)
+        guard cell.bytes != nil else { return 0 }
+        return (try? cell.decode(Double.self)) ?? Double((try? cell.decode(Int64.self)) ?? 0)
+    }
+
+    func text(_ column: Int32) -> String? {
+        let cell = cell(column)
+        guard cell.bytes != nil else { return nil }
+        return try? cell.decode(String.self)
+    }
+
+    func withBytes<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        guard let bytes = cell(column).bytes else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return bytes.withUnsafeReadableBytes { body($0.bindMemory(to: UInt8.self)) }
+    }
+}

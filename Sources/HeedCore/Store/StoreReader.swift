@@ -1,0 +1,90 @@
+import GRDB
+import GRDBSQLite
+
+/// Where read-only queries run: the cache itself or its copy in PostgreSQL. Queries are written
+/// once, in SQL both engines read alike, placeholders `?1`, `?2`… (or `?` in order); where the
+/// dialects differ the reader supplies the fragment (`idIn`).
+protocol StoreReader {
+    associatedtype Rows: StoreRows
+    func rows(_ sql: String, _ values: [StoreValue]) throws -> Rows
+    /// `IN` the ids of placeholder `placeholder`, bound to a JSON array (`ReportFacts.idList`):
+    /// one value however many ids.
+    func idIn(_ placeholder: Int) -> String
+}
+
+/// The rows of one query, read a row at a time, columns by position from 0.
+protocol StoreRows {
+    /// Moves to the next row: false once there is none.
+    func step() throws -> Bool
+    func isNull(_ column: Int32) -> Bool
+    func int64(_ column: Int32) -> Int64
+    func double(_ column: Int32) -> Double
+    func text(_ column: Int32) -> String?
+    /// The column's text as bytes, read in place (empty for NULL).
+    func withBytes<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T
+    /// Done before the last row: a statement left part-read would hold its snapshot open.
+    func finish()
+}
+
+/// A statement's parameter, as both engines take it.
+enum StoreValue: SQLiteBindable, ExpressibleByIntegerLiteral, ExpressibleByStringLiteral {
+    case integer(Int64)
+    case text(String)
+
+    init(integerLiteral value: Int64) { self = .integer(value) }
+    init(stringLiteral value: String) { self = .text(value) }
+
+    func bind(to statement: OpaquePointer, at index: Int32) {
+        switch self {
+        case .integer(let value): sqlite3_bind_int64(statement, index, value)
+        case .text(let value): (value as any SQLiteBindable).bind(to: statement, at: index)
+        }
+    }
+}
+
+extension StoreRows {
+    func int(_ column: Int32) -> Int { Int(int64(column)) }
+    func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
+}
+
+extension StoreReader {
+    /// The first row, made by `make`, if there is one.
+    func first<T>(_ sql: String, _ values: [StoreValue] = [], _ make: (Rows) throws -> T) throws -> T? {
+        let rows = try rows(sql, values)
+        defer { rows.finish() }
+        return try rows.step() ? make(rows) : nil
+    }
+
+    /// The first column of the first row, if there is one and it is not NULL.
+    func int64(_ sql: String, _ values: [StoreValue] = []) throws -> Int64? {
+        try first(sql, values) { $0.optionalInt64(0) } ?? nil
+    }
+
+    /// Every row, each made by `make` while it is current.
+    func all<T>(_ sql: String, _ values: [StoreValue] = [], _ make: (Rows) throws -> T) throws -> [T] {
+        let rows = try rows(sql, values)
+        defer { rows.finish() }
+        var found: [T] = []
+        while try rows.step() { found.append(try make(rows)) }
+        return found
+    }
+}
+
+/// The cache's own connection, in a read (or write) GRDB gave.
+struct CacheReader: StoreReader {
+    let db: Database
+
+    init(_ db: Database) { self.db = db }
+
+    func rows(_ sql: String, _ values: [StoreValue]) throws -> BoundStatement {
+        let statement = try BoundStatement(db, sql)
+        statement.bind(values)
+        return statement
+    }
+
+    func idIn(_ placeholder: Int) -> String { "IN (SELECT value FROM json_each(?\(placeholder)))" }
+}
+
+extension BoundStatement: StoreRows {
+    func finish() { reset() }
+}
