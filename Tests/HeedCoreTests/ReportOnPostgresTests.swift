@@ -81,6 +81,30 @@ extension ReportTests {
         }
     }
 
+    func testValuesOfEveryKindAreReadAndRowsComeInBatches() throws {
+        let store = try PostgresReader(try copied(database, now: clock.now()))
+        defer { store.close() }
+        let row = try store.rows("SELECT 7::int2, -8::int4, ?1::int8, true, false, 1.5::float4, ?2::float8, NULL::int8, ?3, 9::int8 * 1.5::float8",
+                                 [.integer(Int64.min), .text("-0.25"), .text("été \u{1F600}")])
+        XCTAssertTrue(try row.step())
+        XCTAssertEqual((0..<5).map { row.int64($0) }, [7, -8, Int64.min, 1, 0])
+        XCTAssertEqual([row.double(5), row.double(6), row.double(9), row.double(0)], [1.5, -0.25, 13.5, 7])
+        XCTAssertTrue(row.isNull(7))
+        XCTAssertEqual([row.optionalInt64(7), row.optionalInt64(2)], [nil, Int64.min])
+        XCTAssertEqual(row.text(8), "été \u{1F600}")
+        XCTAssertEqual(row.withBytes(8) { Array($0) }, Array("été \u{1F600}".utf8))
+        XCTAssertNil(row.text(7))
+        XCTAssertFalse(try row.step())
+
+        let count = PostgresRows.batchSize * 2 + 3
+        let numbers = try store.all("SELECT n FROM generate_series(1, ?1) AS n ORDER BY n", [.integer(Int64(count))]) { $0.int64(0) }
+        XCTAssertEqual(numbers, Array(1...Int64(count)))
+        // A query left part-read is closed, and the next one on the same snapshot still runs.
+        XCTAssertEqual(try store.first("SELECT n FROM generate_series(1, ?1) AS n ORDER BY n", [.integer(Int64(count))]) { $0.int64(0) }, 1)
+        // Six cursors so far (two when the reader began): only the one listing them is open.
+        XCTAssertEqual(try store.all("SELECT name FROM pg_cursors WHERE name LIKE 'heed%'") { $0.text(0) ?? "" }, ["heed_read_6"])
+    }
+
     func testPlaceholdersBecomePostgreSQLs() {
         XCTAssertEqual(PostgresReader.numbered("a = ?1 AND b = ?2 OR c = ?1"), "a = $1 AND b = $2 OR c = $1")
         XCTAssertEqual(PostgresReader.numbered("a = ? AND b = ?"), "a = $1 AND b = $2")

@@ -47,6 +47,11 @@ final class PostgresReader: StoreReader {
     /// One statement, waited for, its rows collected.
     @discardableResult
     func run(_ sql: String, _ values: [StoreValue] = []) throws -> PostgresQueryResult {
+        try wait(for: start(sql, values), sql)
+    }
+
+    /// One statement sent, not waited for: the connection runs statements in the order sent.
+    func start(_ sql: String, _ values: [StoreValue] = []) -> EventLoopFuture<PostgresQueryResult> {
         var bindings = PostgresBindings(capacity: values.count)
         for value in values {
             switch value {
@@ -54,8 +59,12 @@ final class PostgresReader: StoreReader {
             case .text(let text): bindings.append(text)
             }
         }
+        return session.connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: session.logger)
+    }
+
+    func wait(for result: EventLoopFuture<PostgresQueryResult>, _ sql: String) throws -> PostgresQueryResult {
         do {
-            return try session.connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: session.logger).wait()
+            return try result.wait()
         } catch {
             throw HeedError("the store \(session.location) refused \(sql.prefix(80)): \(PostgresSession.reason(error))", .failed)
         }
@@ -86,14 +95,21 @@ final class PostgresReader: StoreReader {
     }
 }
 
-/// A cursor's rows, fetched in batches as they are stepped through.
+/// A cursor's rows, fetched in batches as they are stepped through, the next batch asked for
+/// as soon as one arrives: the connection's thread decodes it while this one reads. Each row's
+/// values are taken once into `values` and read from their binary form (PostgresNIO asks for
+/// every result in binary) directly, without a `PostgresCell` a value.
 final class PostgresRows: StoreRows {
     private let reader: PostgresReader
     private let cursor: String
     private var batch: [PostgresRow] = []
+    private var coming: EventLoopFuture<PostgresQueryResult>?
+    private var fetch: String { "FETCH FORWARD \(Self.batchSize) FROM \(cursor)" }
     private var next = 0
-    private var current: PostgresRandomAccessRow?
     private var finished = false
+    /// The current row's values (nil for NULL), and each column's type.
+    private var values: [ByteBuffer?] = []
+    private var types: [PostgresDataType] = []
     static let batchSize = 10_000
 
     init(reader: PostgresReader, cursor: String) {
@@ -104,18 +120,24 @@ final class PostgresRows: StoreRows {
     func step() throws -> Bool {
         if next == batch.count {
             guard !finished else { return false }
-            batch = Array(try reader.run("FETCH FORWARD \(Self.batchSize) FROM \(cursor)"))
+            let arrived = coming ?? reader.start(fetch)
+            coming = nil
+            batch = Array(try reader.wait(for: arrived, fetch))
             next = 0
             if batch.count < Self.batchSize {
                 finished = true
                 try reader.run("CLOSE \(cursor)")
+            } else {
+                coming = reader.start(fetch)
             }
-            guard !batch.isEmpty else {
-                current = nil
-                return false
-            }
+            guard !batch.isEmpty else { return false }
         }
-        current = batch[next].makeRandomAccess()
+        values.removeAll(keepingCapacity: true)
+        let learn = types.isEmpty
+        for cell in batch[next] {
+            values.append(cell.bytes)
+            if learn { types.append(cell.dataType) }
+        }
         next += 1
         return true
     }
@@ -125,35 +147,41 @@ final class PostgresRows: StoreRows {
         finished = true
         batch = []
         next = 0
+        _ = try? coming?.wait()
+        coming = nil
         _ = try? reader.run("CLOSE \(cursor)")
     }
 
-    private func cell(_ column: Int32) -> PostgresCell { current![Int(column)] }
-
-    func isNull(_ column: Int32) -> Bool { cell(column).bytes == nil }
+    func isNull(_ column: Int32) -> Bool { values[Int(column)] == nil }
 
     /// An integer of any width, or a boolean (what `EXISTS` gives) as 0 or 1; NULL reads 0, as SQLite's does.
     func int64(_ column: Int32) -> Int64 {
-        let cell = cell(column)
-        guard cell.bytes != nil else { return 0 }
-        if cell.dataType == .bool { return (try? cell.decode(Bool.self)) == true ? 1 : 0 }
-        return (try? cell.decode(Int64.self)) ?? 0
+        guard let bytes = values[Int(column)] else { return 0 }
+        switch types[Int(column)] {
+        case .int8: return bytes.getInteger(at: bytes.readerIndex, as: Int64.self) ?? 0
+        case .int4: return Int64(bytes.getInteger(at: bytes.readerIndex, as: Int32.self) ?? 0)
+        case .int2: return Int64(bytes.getInteger(at: bytes.readerIndex, as: Int16.self) ?? 0)
+        case .bool: return bytes.getInteger(at: bytes.readerIndex, as: UInt8.self) == 1 ? 1 : 0
+        default: return 0
+        }
     }
 
     func double(_ column: Int32) -> Double {
-        let cell = cell(column)
-        guard cell.bytes != nil else { return 0 }
-        return (try? cell.decode(Double.self)) ?? Double((try? cell.decode(Int64.self)) ?? 0)
+        guard let bytes = values[Int(column)] else { return 0 }
+        switch types[Int(column)] {
+        case .float8: return Double(bitPattern: bytes.getInteger(at: bytes.readerIndex, as: UInt64.self) ?? 0)
+        case .float4: return Double(Float(bitPattern: bytes.getInteger(at: bytes.readerIndex, as: UInt32.self) ?? 0))
+        default: return Double(int64(column))
+        }
     }
 
+    /// A text column's value: its UTF-8, in binary as in text.
     func text(_ column: Int32) -> String? {
-        let cell = cell(column)
-        guard cell.bytes != nil else { return nil }
-        return try? cell.decode(String.self)
+        values[Int(column)].map { String(buffer: $0) }
     }
 
     func withBytes<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-        guard let bytes = cell(column).bytes else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        guard let bytes = values[Int(column)] else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
         return bytes.withUnsafeReadableBytes { body($0.bindMemory(to: UInt8.self)) }
     }
 }
