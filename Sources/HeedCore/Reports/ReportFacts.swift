@@ -1,6 +1,3 @@
-import GRDB
-import GRDBSQLite
-
 /// What the reports are computed from, read in one transaction: every conversation with a
 /// customer message in the period (and, for repeat contact, those of the week before), each
 /// with its messages in order and our answers; the shifts, incidents and broadcasts of the period.
@@ -244,6 +241,8 @@ struct ReportFacts {
             CASE WHEN m.kind = 'complaint' THEN m.source_id END, CASE WHEN m.kind = 'praise' THEN m.in_reply_to END,
             CASE WHEN m.ours <> 0 THEN m.text END
             """
+        // Straight through, rows come in the table's stored order (the copy in PostgreSQL keeps
+        // the cache's), which breaks ties in time as the cache does.
         let rows = try store.rows(straight != nil ? "SELECT \(columns) FROM mention m" : """
             SELECT \(columns) FROM conversation c JOIN mention m ON m.conversation_id = c.id
             WHERE \(scope.filter) ORDER BY c.id, m.created_at, m.id
