@@ -321,7 +321,7 @@ struct ReportFacts {
     private static func shifts(_ store: some StoreReader, since: Int64, until: Int64, now: Int64) throws -> [ShiftRecord] {
         try store.all("""
             SELECT \(Shift.columns) FROM shift WHERE started_at < ?1 AND (ended_at IS NULL OR ended_at >= ?2) ORDER BY started_at, id
-            """, [.integer(until), .integer(since)], Shift.init).map { shift in
+            """, [.integer(until), .integer(since)]) { Shift($0) }.map { shift in
             // The intro goes out as the shift starts, in the same transaction.
             let intro = try store.int64("""
                 SELECT count(*) FROM outbox WHERE kind = 'intro' AND operator = ?1 AND created_at = ?2 AND state <> 'cancelled'
