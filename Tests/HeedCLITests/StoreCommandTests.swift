@@ -83,8 +83,10 @@ final class StoreCommandTests: XCTestCase {
         XCTAssertEqual(notACopy.status, 65, notACopy.stderr)
         XCTAssertTrue(notACopy.stderr.contains("has no table"), notACopy.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("none.sqlite") }, [])
-        let report = try heed(["report", "--store", empty])
-        XCTAssertEqual(report.status, 65, report.stderr)
-        XCTAssertTrue(report.stderr.contains("has no heed schema: it is not a copy of a heed cache"), report.stderr)
+        for command in [["report"], ["audit", "verify"]] {
+            let refused = try heed(command + ["--store", empty])
+            XCTAssertEqual(refused.status, 65, "\(command): \(refused.stderr)")
+            XCTAssertTrue(refused.stderr.contains("has no heed schema: it is not a copy of a heed cache"), "\(command): \(refused.stderr)")
+        }
     }
 }

@@ -64,13 +64,16 @@ enum AuditChain {
         for (id, digest, chain) in updates { try statement.execute(arguments: [Data(digest), Data(chain), id]) }
     }
 
-    /// Walks the whole log.
-    static func verify(_ db: Database) throws -> AuditReport {
+    /// Walks the whole log, in the cache or in its copy.
+    static func verify(_ store: some StoreReader) throws -> AuditReport {
         var walk = AuditWalk()
-        let rows = try Row.fetchCursor(db, sql: "SELECT \(AuditEntry.columns) FROM event ORDER BY id")
-        while let row = try rows.next() {
-            walk.add(AuditEntry(record: try EventRecord(row: row), digest: (row["digest"] as Data?).map([UInt8].init),
-                                chain: (row["chain"] as Data?).map([UInt8].init)))
+        let rows = try store.rows("SELECT \(AuditEntry.columns) FROM event ORDER BY id", [])
+        defer { rows.finish() }
+        while try rows.step() {
+            let record = EventRecord(id: rows.int64(0), at: rows.int64(1), actor: rows.text(2) ?? "",
+                                     uid: rows.optionalInt64(3).map { UInt32(truncatingIfNeeded: $0) }, kind: rows.text(4) ?? "",
+                                     conversationID: rows.optionalInt64(5), subject: rows.text(6), before: rows.text(7), after: rows.text(8))
+            walk.add(AuditEntry(record: record, digest: rows.blob(9), chain: rows.blob(10)))
         }
         return walk.report
     }
@@ -176,6 +179,14 @@ public struct AuditReport: Sendable, Equatable {
 extension AuditReport {
     /// Walks the cache's whole event log, in one read.
     public static func verify(_ database: AppDatabase) throws -> AuditReport {
-        try database.read(AuditChain.verify)
+        try database.read { db in try AuditChain.verify(CacheReader(db)) }
+    }
+
+    /// Walks the event log of a copy in PostgreSQL (`heed store migrate --to`) as the cache's is
+    /// walked: the same chain, checked where a compliance office keeps it, in one snapshot.
+    public static func verify(_ location: PostgresLocation) throws -> AuditReport {
+        let store = try PostgresReader(location)
+        defer { store.close() }
+        return try AuditChain.verify(store)
     }
 }

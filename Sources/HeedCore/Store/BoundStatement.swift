@@ -67,6 +67,13 @@ struct BoundStatement {
         return body(UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : Int(sqlite3_column_bytes(handle, column))))
     }
 
+    func blob(_ column: Int32) -> [UInt8]? {
+        guard !isNull(column) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard count > 0, let pointer = sqlite3_column_blob(handle, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
     /// Whether column `column` holds exactly `value` (nil matching NULL), without making a String.
     func textEquals(_ column: Int32, _ expected: String?) -> Bool {
         guard var value = expected else { return isNull(column) }

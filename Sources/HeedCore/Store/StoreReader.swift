@@ -22,6 +22,8 @@ protocol StoreRows {
     func text(_ column: Int32) -> String?
     /// The column's text as bytes, read in place (empty for NULL).
     func withBytes<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T
+    /// A BLOB (`bytea`) column's bytes, nil for NULL.
+    func blob(_ column: Int32) -> [UInt8]?
     /// Done before the last row: a statement left part-read would hold its snapshot open.
     func finish()
 }

@@ -21,11 +21,10 @@ struct AuditCommand: ParsableCommand {
         var store: String?
 
         func run() throws {
-            let global = global, json = json, store = store
-            try guardedAsync {
+            try guarded {
                 let workspace = try global.workspace()
                 let report = if let store {
-                    try await AuditReport.verify(try PostgresLocation(url: store))
+                    try AuditReport.verify(try PostgresLocation(url: store))
                 } else {
                     try AuditReport.verify(try workspace.openCache())
                 }

@@ -180,6 +180,11 @@ final class PostgresRows: StoreRows {
         values[Int(column)].map { String(buffer: $0) }
     }
 
+    /// A `bytea`'s bytes: in binary, the bytes themselves.
+    func blob(_ column: Int32) -> [UInt8]? {
+        values[Int(column)].map { Array($0.readableBytesView) }
+    }
+
     func withBytes<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         guard let bytes = values[Int(column)] else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
         return bytes.withUnsafeReadableBytes { body($0.bindMemory(to: UInt8.self)) }
