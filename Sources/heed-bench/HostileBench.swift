@@ -25,7 +25,7 @@ struct HostileBench: ParsableCommand {
     func run() throws {
         if writeOnly { return try write() }
         try options.prepare()
-        let configFile = try options.writeConfig()
+        _ = try options.writeConfig()
         let writer = try ChildProcess.spawn([CommandLine.arguments[0], "hostile", "--write-only", "--dir", options.dir, "--corpus", String(corpus)],
                                             stdout: "\(options.dir)/hostile-write.out", stderr: "\(options.dir)/hostile-write.err").wait()
         guard writer.status == 0 else { throw ValidationError("writing the hostile files failed; see \(options.dir)/hostile-write.err") }

@@ -60,6 +60,22 @@ final class StoreCommandTests: XCTestCase {
         let fromCache = try heard(try heed(["report", "--since", "30d", "--json"]))
         XCTAssertGreaterThan(fromCache["opened"] as? Int ?? 0, 0)
         XCTAssertEqual(try heard(try heed(["report", "--since", "30d", "--json", "--store", url])), fromCache)
+
+        // The open queue of a copy taken after the cache's clock was brought up to now: the same
+        // rows; the copy is listed, not searched.
+        let listed = try heed(["queue", "--json", "--limit", "20"])
+        let later = try LocalPostgres.shared().newDatabase()
+        XCTAssertEqual(try heed(["store", "migrate", "--to", later, "--quiet"]).status, 0)
+        let fromCopy = try heed(["queue", "--json", "--limit", "20", "--store", later])
+        XCTAssertEqual(fromCopy.status, 0, fromCopy.stderr)
+        XCTAssertEqual(fromCopy.stdout, listed.stdout)
+        XCTAssertEqual(fromCopy.stdout.components(separatedBy: "\"last_customer_at\" :").count, 21, fromCopy.stdout)
+        let short = try heed(["queue", "--limit", "5", "--store", later])
+        XCTAssertEqual(short.status, 0, short.stderr)
+        XCTAssertNotNil(short.stdout.range(of: #"\n… \d+ more \(--limit \d+ shows them all\)\n$"#, options: .regularExpression), short.stdout)
+        let search = try heed(["queue", "--store", later, "tag:billing"])
+        XCTAssertEqual(search.status, 64, search.stderr)
+        XCTAssertTrue(search.stderr.contains("--store lists a PostgreSQL copy's open queue; it does not search one yet"), search.stderr)
     }
 
     func testWhatIsWrongIsSaidAndNothingIsWritten() throws {

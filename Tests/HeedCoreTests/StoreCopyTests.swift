@@ -149,7 +149,11 @@ final class StoreCopyTests: XCTestCase {
         XCTAssertEqual(try postgres.psql(name, "SELECT count(*) FROM information_schema.table_constraints WHERE constraint_type = 'FOREIGN KEY'"),
                        "\(references)")
         XCTAssertEqual(try postgres.psql(name, "SELECT indexdef FROM pg_indexes WHERE indexname = 'conversation_by_assignee'"),
-                       "CREATE INDEX conversation_by_assignee ON public.conversation USING btree (lower(assignee), status) WHERE (assignee IS NOT NULL)")
+                       "CREATE INDEX conversation_by_assignee ON public.conversation USING btree (lower(assignee) NULLS FIRST, status NULLS FIRST) "
+                       + "WHERE (assignee IS NOT NULL)")
+        XCTAssertEqual(try postgres.psql(name, "SELECT indexdef FROM pg_indexes WHERE indexname = 'conversation_queue'"),
+                       "CREATE INDEX conversation_queue ON public.conversation USING btree (status NULLS FIRST, priority DESC NULLS LAST, "
+                       + "static_points DESC NULLS LAST, due_at NULLS FIRST, waiting_since NULLS FIRST)", "NULLs where SQLite has them")
 
         XCTAssertThrowsError(try postgres.psql(name, "INSERT INTO note (conversation_id, operator, text, created_at) VALUES (987654321, 'sam', 'x', 0)")) {
             XCTAssertTrue("\($0)".contains("foreign key"), "\($0)")

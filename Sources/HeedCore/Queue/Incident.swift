@@ -34,13 +34,16 @@ public struct Incident: Sendable, Equatable {
     /// Incidents newest first: the active ones, or with `all` every one.
     public static func list(_ db: Database, now: Int64, quietMinutes: Int, all: Bool = false) throws -> [Incident] {
         let since = now - Int64(quietMinutes) * 60_000
-        return try Row.fetchAll(db, sql: select + (all ? "" : " WHERE i.state = 'active' AND i.last_member_at >= \(since)")
-                                + " ORDER BY i.last_member_at DESC, i.id DESC")
-            .map { incident($0, since: since) }
+        return try CacheReader(db).all(select + (all ? "" : " WHERE i.state = 'active' AND i.last_member_at >= \(since)")
+                                       + " ORDER BY i.last_member_at DESC, i.id DESC") { incident($0, since: since) }
     }
 
     public static func fetch(_ db: Database, id: Int64, now: Int64, quietMinutes: Int) throws -> Incident? {
-        try Row.fetchOne(db, sql: select + " WHERE i.id = ?", arguments: [id]).map { incident($0, since: now - Int64(quietMinutes) * 60_000) }
+        try fetch(CacheReader(db), id: id, now: now, quietMinutes: quietMinutes)
+    }
+
+    static func fetch(_ store: some StoreReader, id: Int64, now: Int64, quietMinutes: Int) throws -> Incident? {
+        try store.first(select + " WHERE i.id = ?1", [.integer(id)]) { incident($0, since: now - Int64(quietMinutes) * 60_000) }
     }
 
     /// Its conversations: open ones in queue order, then the rest, latest first.
@@ -50,12 +53,12 @@ public struct Incident: Sendable, Equatable {
                        limit: limit, offset: 0)
     }
 
-    private static func incident(_ row: Row, since: Int64) -> Incident {
-        let stored = State(rawValue: row["state"]) ?? .active
-        let last: Int64 = row["last_member_at"]
-        return Incident(id: row["id"], title: row["title"], terms: words(ofTerms: row["terms"]),
+    private static func incident(_ row: some StoreRows, since: Int64) -> Incident {
+        let stored = State(rawValue: row.text(3) ?? "") ?? .active
+        let last = row.int64(5)
+        return Incident(id: row.int64(0), title: row.text(1) ?? "", terms: words(ofTerms: row.text(2) ?? "[]"),
                         state: stored == .active && last < since ? .quiet : stored,
-                        startedAt: row["started_at"], lastMemberAt: last, conversations: row["conversations"], open: row["open"])
+                        startedAt: row.int64(4), lastMemberAt: last, conversations: row.int(6), open: row.int(7))
     }
 
     /// The stored `terms` column: a JSON array of words.

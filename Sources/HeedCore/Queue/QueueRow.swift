@@ -79,12 +79,16 @@ public enum QueueOrder: Sendable, Equatable {
     /// By number.
     case number
 
-    var sql: String {
+    var sql: String { keys.sqlite }
+
+    var keys: [OrderKey] {
+        let triage = [OrderKey("c.priority", descending: true), OrderKey("c.static_points", descending: true), OrderKey("c.due_at"),
+                      OrderKey("c.waiting_since")]
         switch self {
-        case .triage: Queue.triageOrderSQL
-        case .recent: "c.last_at DESC, c.id DESC"
-        case .incident: "c.status <> 'open', c.priority DESC, c.static_points DESC, c.due_at, c.waiting_since, c.last_at DESC, c.id"
-        case .number: "c.id"
+        case .triage: return triage + [OrderKey("c.id")]
+        case .recent: return [OrderKey("c.last_at", descending: true), OrderKey("c.id", descending: true)]
+        case .incident: return [OrderKey("c.status <> 'open'")] + triage + [OrderKey("c.last_at", descending: true), OrderKey("c.id")]
+        case .number: return [OrderKey("c.id")]
         }
     }
 }
@@ -92,7 +96,7 @@ public enum QueueOrder: Sendable, Equatable {
 /// Reads of the queue.
 public enum Queue {
     /// The triage order as SQL over `conversation c`, for reads that pick from it (`next`, a handover).
-    static let triageOrderSQL = "c.priority DESC, c.static_points DESC, c.due_at, c.waiting_since, c.id"
+    static let triageOrderSQL = QueueOrder.triage.sql
 
     /// Open conversations in triage order.
     public static func open(_ db: Database, limit: Int, offset: Int = 0) throws -> [QueueRow] {
@@ -107,41 +111,93 @@ public enum Queue {
         try rows(db, whereSQL: "c.id = ?", arguments: [id], order: .number, limit: 1, offset: 0).first
     }
 
+    static func rows(_ db: Database, whereSQL: String, arguments: StatementArguments, order: QueueOrder, limit: Int, offset: Int) throws -> [QueueRow] {
+        let reader = CacheReader(db)
+        return try QueueRow.all(reader.rows(pageSQL(reader, whereSQL: whereSQL, order: order, limit: limit, offset: offset), arguments: arguments))
+    }
+
+    static func rows(_ store: some StoreReader, whereSQL: String, values: [StoreValue], order: QueueOrder, limit: Int, offset: Int) throws -> [QueueRow] {
+        try QueueRow.all(store.rows(pageSQL(store, whereSQL: whereSQL, order: order, limit: limit, offset: offset), values))
+    }
+
     /// The page is picked first and only its rows are joined to their message, author and
     /// reasons: a search led by its few matches sorts them all, and joining each before the sort
     /// tripled its time (`incident:any` with 74,392 open members: 186 → 63 ms).
-    static func rows(_ db: Database, whereSQL: String, arguments: StatementArguments, order: QueueOrder, limit: Int, offset: Int) throws -> [QueueRow] {
-        let sql = """
-            SELECT c.id, c.channel, c.status, c.priority, c.due_at, c.assignee, c.mention_count, c.last_customer_at, c.last_at,
-                   c.breached, c.previous_priority, r.reasons, c.kind, c.sentiment, c.waiting_since, c.team, c.incident_id, c.version,
-                   m.text, h.handle, h.name, h.followers, h.verified,
-                   (SELECT group_concat(t.name, ' ') FROM conversation_tag ct JOIN tag t ON t.id = ct.tag_id
-                    WHERE ct.conversation_id = c.id) AS tags
-            FROM (SELECT c.id FROM conversation c WHERE \(whereSQL) ORDER BY \(order.sql) LIMIT \(limit) OFFSET \(offset)) AS page
+    private static func pageSQL(_ store: some StoreReader, whereSQL: String, order: QueueOrder, limit: Int, offset: Int) -> String {
+        let order = store.order(order.keys)
+        return """
+            SELECT \(QueueRow.Column.allCases.map { $0.selected(store) }.joined(separator: ", "))
+            FROM (SELECT c.id FROM conversation c WHERE \(whereSQL) ORDER BY \(order) LIMIT \(limit) OFFSET \(offset)) AS page
             JOIN conversation c ON c.id = page.id
             JOIN mention m ON m.id = coalesce(c.latest_customer_mention_id, c.latest_mention_id)
             JOIN contact_handle h ON h.id = m.handle_id
             LEFT JOIN conversation_reasons r ON r.conversation_id = c.id
-            ORDER BY \(order.sql)
+            ORDER BY \(order)
             """
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            var queueRow = QueueRow(conversationID: row["id"], channel: row["channel"],
-                     status: ConversationStatus(rawValue: row["status"]) ?? .open,
-                     priority: row["priority"], dueAt: row["due_at"], assignee: row["assignee"],
-                     mentionCount: row["mention_count"], text: row["text"], authorHandle: row["handle"],
-                     authorName: row["name"], followers: row["followers"], verified: row["verified"],
-                     lastCustomerAt: row["last_customer_at"], lastAt: row["last_at"],
-                     tags: (row["tags"] as String?)?.split(separator: " ").map(String.init).sorted() ?? [])
-            queueRow.breached = row["breached"]
-            queueRow.previousPriority = row["previous_priority"]
-            queueRow.reasons = ReasonsJSON.decode(row["reasons"])
-            queueRow.kind = row["kind"]
-            queueRow.sentiment = row["sentiment"]
-            queueRow.waitingSince = row["waiting_since"]
-            queueRow.team = row["team"]
-            queueRow.incidentID = row["incident_id"]
-            queueRow.version = row["version"]
-            return queueRow
+    }
+}
+
+extension QueueRow {
+    /// What the queue's read selects, in order.
+    fileprivate enum Column: Int32, CaseIterable {
+        case id, channel, status, priority, dueAt, assignee, mentionCount, lastCustomerAt, lastAt, breached, previousPriority, reasons
+        case kind, sentiment, waitingSince, team, incidentID, version, text, handle, name, followers, verified, tags
+
+        func selected(_ store: some StoreReader) -> String {
+            switch self {
+            case .id: "c.id"
+            case .channel: "c.channel"
+            case .status: "c.status"
+            case .priority: "c.priority"
+            case .dueAt: "c.due_at"
+            case .assignee: "c.assignee"
+            case .mentionCount: "c.mention_count"
+            case .lastCustomerAt: "c.last_customer_at"
+            case .lastAt: "c.last_at"
+            case .breached: "c.breached"
+            case .previousPriority: "c.previous_priority"
+            case .reasons: "r.reasons"
+            case .kind: "c.kind"
+            case .sentiment: "c.sentiment"
+            case .waitingSince: "c.waiting_since"
+            case .team: "c.team"
+            case .incidentID: "c.incident_id"
+            case .version: "c.version"
+            case .text: "m.text"
+            case .handle: "h.handle"
+            case .name: "h.name"
+            case .followers: "h.followers"
+            case .verified: "h.verified"
+            case .tags:
+                "(SELECT \(store.spaced("t.name")) FROM conversation_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.conversation_id = c.id)"
+            }
         }
+    }
+
+    fileprivate static func all(_ rows: some StoreRows) throws -> [QueueRow] {
+        defer { rows.finish() }
+        var found: [QueueRow] = []
+        while try rows.step() { found.append(QueueRow(rows)) }
+        return found
+    }
+
+    private init(_ rows: some StoreRows) {
+        func int64(_ column: Column) -> Int64 { rows.int64(column.rawValue) }
+        func optional(_ column: Column) -> Int64? { rows.optionalInt64(column.rawValue) }
+        func text(_ column: Column) -> String? { rows.text(column.rawValue) }
+        self.init(conversationID: int64(.id), channel: text(.channel) ?? "", status: ConversationStatus(rawValue: text(.status) ?? "") ?? .open,
+                  priority: Int(int64(.priority)), dueAt: optional(.dueAt), assignee: text(.assignee), mentionCount: Int(int64(.mentionCount)),
+                  text: text(.text) ?? "", authorHandle: text(.handle) ?? "", authorName: text(.name), followers: Int(int64(.followers)),
+                  verified: int64(.verified) != 0, lastCustomerAt: optional(.lastCustomerAt), lastAt: int64(.lastAt),
+                  tags: text(.tags)?.split(separator: " ").map(String.init).sorted() ?? [])
+        breached = int64(.breached) != 0
+        previousPriority = optional(.previousPriority).map(Int.init)
+        reasons = ReasonsJSON.decode(text(.reasons))
+        kind = text(.kind)
+        sentiment = rows.isNull(Column.sentiment.rawValue) ? nil : rows.double(Column.sentiment.rawValue)
+        waitingSince = optional(.waitingSince)
+        team = text(.team)
+        incidentID = optional(.incidentID)
+        version = Int(int64(.version))
     }
 }

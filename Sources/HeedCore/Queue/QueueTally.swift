@@ -12,6 +12,11 @@ enum QueueTally {
             """), arguments: [status.rawValue, breached, unassigned]) ?? 0
     }
 
+    /// The open conversations, in the cache or its copy.
+    static func countOpen(_ store: some StoreReader) throws -> Int {
+        try Int(store.int64("SELECT CAST(coalesce(sum(conversations), 0) AS bigint) FROM queue_tally WHERE status = 'open'") ?? 0)
+    }
+
     /// How many `query` finds when the tally can tell: a status (the open queue when none is
     /// named), with or without `is:breached` and `is:unassigned`, and nothing else.
     static func count(_ db: Database, _ query: Query) throws -> Int? {

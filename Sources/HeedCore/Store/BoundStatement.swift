@@ -10,9 +10,15 @@ struct BoundStatement {
     private let db: Database
     private var handle: OpaquePointer { statement.sqliteStatement }
 
-    init(_ db: Database, _ sql: String) throws {
+    init(_ db: Database, _ sql: String, cached: Bool = true) throws {
         self.db = db
-        statement = try db.cachedStatement(sql: sql)
+        statement = try cached ? db.cachedStatement(sql: sql) : db.makeStatement(sql: sql)
+    }
+
+    /// Binds GRDB's arguments, checked against the statement's parameters.
+    func bind(_ arguments: StatementArguments) throws {
+        sqlite3_reset(handle)
+        try statement.setArguments(arguments)
     }
 
     /// Binds the values to ?1, ?2, ... in order.

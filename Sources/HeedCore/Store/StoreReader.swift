@@ -10,6 +10,10 @@ protocol StoreReader {
     /// `IN` the ids of placeholder `placeholder`, bound to a JSON array (`ReportFacts.idList`):
     /// one value however many ids.
     func idIn(_ placeholder: Int) -> String
+    /// `keys` as an ORDER BY list, NULLs where SQLite puts them.
+    func order(_ keys: [OrderKey]) -> String
+    /// The aggregate of `expression`'s texts joined by spaces.
+    func spaced(_ expression: String) -> String
 }
 
 /// The rows of one query, read a row at a time, columns by position from 0.
@@ -84,7 +88,19 @@ struct CacheReader: StoreReader {
         return statement
     }
 
+    /// A statement made for this one read, with GRDB's arguments: for SQL that differs from
+    /// read to read (a search), which the statement cache would keep.
+    func rows(_ sql: String, arguments: StatementArguments) throws -> BoundStatement {
+        let statement = try BoundStatement(db, sql, cached: false)
+        try statement.bind(arguments)
+        return statement
+    }
+
     func idIn(_ placeholder: Int) -> String { "IN (SELECT value FROM json_each(?\(placeholder)))" }
+
+    func order(_ keys: [OrderKey]) -> String { keys.sqlite }
+
+    func spaced(_ expression: String) -> String { "group_concat(\(expression), ' ')" }
 }
 
 extension BoundStatement: StoreRows {

@@ -37,6 +37,10 @@ final class PostgresReader: StoreReader {
         "IN (SELECT value::bigint FROM json_array_elements_text(?\(placeholder)::json))"
     }
 
+    func order(_ keys: [OrderKey]) -> String { keys.postgres }
+
+    func spaced(_ expression: String) -> String { "string_agg(\(expression), ' ')" }
+
     func rows(_ sql: String, _ values: [StoreValue]) throws -> PostgresRows {
         cursors += 1
         let name = "heed_read_\(cursors)"

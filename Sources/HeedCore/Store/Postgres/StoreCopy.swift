@@ -63,6 +63,9 @@ public enum StoreCopy {
                 for index in try await snapshot.read({ db in try StoreTable.postgresIndexes(db, copied: copied) }) {
                     try await session.execute(index)
                 }
+                // The planner's statistics now rather than at autovacuum's next pass: without
+                // them the first reads of the copy may sort the whole table for a page.
+                try await session.execute("ANALYZE")
                 progress?.doing("summing what PostgreSQL holds")
                 return try await compare(tables, expected: written, against: session)
             }

@@ -159,22 +159,32 @@ struct StoreTable: Equatable, Sendable {
             .joined(separator: "\n")
         var conditions: [String] = []
         var rest = text[...]
-        while let found = rest.range(of: #"\bCHECK\s*\("#, options: [.regularExpression, .caseInsensitive]) {
-            var depth = 1
-            var index = found.upperBound
-            var inString = false
-            while index < rest.endIndex && depth > 0 {
-                let character = rest[index]
-                if character == "'" { inString.toggle() }
-                else if !inString && character == "(" { depth += 1 }
-                else if !inString && character == ")" { depth -= 1 }
-                index = rest.index(after: index)
-            }
-            guard depth == 0 else { break }
-            conditions.append(String(rest[found.upperBound..<rest.index(before: index)]))
-            rest = rest[index...]
+        while let found = rest.range(of: #"\bCHECK\s*\("#, options: [.regularExpression, .caseInsensitive]),
+              let close = closingParenthesis(rest, from: found.upperBound) {
+            conditions.append(String(rest[found.upperBound..<close]))
+            rest = rest[rest.index(after: close)...]
         }
         return conditions
+    }
+
+    /// Where the parenthesis open before `start` closes, parentheses inside string literals
+    /// left out; each comma at its own depth on the way is told to `comma`.
+    static func closingParenthesis(_ text: Substring, from start: Substring.Index,
+                                   comma: (Substring.Index) -> Void = { _ in }) -> Substring.Index? {
+        var depth = 1, inString = false, index = start
+        while index < text.endIndex {
+            switch text[index] {
+            case "'": inString.toggle()
+            case "(" where !inString: depth += 1
+            case ")" where !inString:
+                depth -= 1
+                if depth == 0 { return index }
+            case "," where !inString && depth == 1: comma(index)
+            default: break
+            }
+            index = text.index(after: index)
+        }
+        return nil
     }
 
     /// A condition with this table's column names quoted (outside string literals): a column
@@ -205,8 +215,23 @@ struct StoreTable: Equatable, Sendable {
             .map { postgresIndex($0["sql"]) }
     }
 
+    /// Each key also says where NULLs go as SQLite has them (first going up, last going down),
+    /// so that a read ordered as the cache orders it (`OrderKey`) is read along the index.
     static func postgresIndex(_ sqlite: String) -> String {
-        sqlite.replacingOccurrences(of: #"(\w+) COLLATE NOCASE"#, with: "lower($1)", options: [.regularExpression, .caseInsensitive])
+        let lowered = sqlite.replacingOccurrences(of: #"(\w+) COLLATE NOCASE"#, with: "lower($1)", options: [.regularExpression, .caseInsensitive])
+        let text = lowered[...]
+        guard let on = text.range(of: #"\sON\s+\w+\s*\("#, options: .regularExpression) else { return lowered }
+        var commas: [Substring.Index] = []
+        guard let close = closingParenthesis(text, from: on.upperBound, comma: { commas.append($0) }) else { return lowered }
+        let bounds = [on.upperBound] + commas.map { text.index(after: $0) }
+        let ends = commas + [close]
+        let keys = zip(bounds, ends).map { start, end in
+            let key = text[start..<end].trimmingCharacters(in: .whitespaces)
+            let descending = key.uppercased().hasSuffix(" DESC")
+            let bare = descending ? String(key.dropLast(5)) : key.uppercased().hasSuffix(" ASC") ? String(key.dropLast(4)) : key
+            return OrderKey(bare, descending: descending).postgres
+        }
+        return String(text[..<on.upperBound]) + keys.joined(separator: ", ") + String(text[close...])
     }
 
     static func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
