@@ -96,6 +96,8 @@ struct AuditWalk {
     private var previousID: Int64?
     /// How many entries the redactions logged say they made tombstones of.
     private var recordedRedactions = 0
+    /// The newest entry so far, its chain spelled out only for the report.
+    private var head: (id: Int64, chain: [UInt8], at: Int64)?
 
     mutating func add(_ entry: AuditEntry) {
         let record = entry.record, id = record.id ?? 0
@@ -124,13 +126,14 @@ struct AuditWalk {
         }
         previous = storedChain
         previousID = id
-        problems.head = (id, storedChain.hex, record.at)
+        head = (id, storedChain, record.at)
     }
 
     /// What the walk found. A tombstone written by hand would pass for a redaction: there may
     /// be no more of them than the redactions say they made.
     var report: AuditReport {
         var report = problems
+        report.head = head.map { ($0.id, $0.chain.hex, $0.at) }
         if report.redacted > recordedRedactions {
             report.problem("\(report.redacted) entries hold a redaction's tombstone but the redactions logged made \(recordedRedactions)")
         }
