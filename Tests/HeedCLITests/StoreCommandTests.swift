@@ -62,7 +62,7 @@ final class StoreCommandTests: XCTestCase {
         XCTAssertEqual(try heard(try heed(["report", "--since", "30d", "--json", "--store", url])), fromCache)
 
         // The open queue of a copy taken after the cache's clock was brought up to now: the same
-        // rows; the copy is listed, not searched.
+        // rows; a search of the copy by fields, not yet by words.
         let listed = try heed(["queue", "--json", "--limit", "20"])
         let later = try LocalPostgres.shared().newDatabase()
         XCTAssertEqual(try heed(["store", "migrate", "--to", later, "--quiet"]).status, 0)
@@ -73,9 +73,15 @@ final class StoreCommandTests: XCTestCase {
         let short = try heed(["queue", "--limit", "5", "--store", later])
         XCTAssertEqual(short.status, 0, short.stderr)
         XCTAssertNotNil(short.stdout.range(of: #"\n… \d+ more \(--limit \d+ shows them all\)\n$"#, options: .regularExpression), short.stdout)
-        let search = try heed(["queue", "--store", later, "tag:billing"])
-        XCTAssertEqual(search.status, 64, search.stderr)
-        XCTAssertTrue(search.stderr.contains("--store lists a PostgreSQL copy's open queue; it does not search one yet"), search.stderr)
+        let search = try heed(["queue", "--json", "--store", later, "channel:x", "-is:breached"])
+        XCTAssertEqual(search.status, 0, search.stderr)
+        let found = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [[String: Any]])
+        XCTAssertFalse(found.isEmpty, search.stdout)
+        XCTAssertEqual(Set(found.map { "\($0["channel"] ?? "") \($0["breached"] ?? "")" }), ["x 0"], search.stdout)
+        let words = try heed(["queue", "--store", later, "card", "declined"])
+        XCTAssertEqual(words.status, 64, words.stderr)
+        XCTAssertEqual(words.stderr, "heed: bad query:\ncard declined\n"
+                       + "^ words and phrases are not searched in a PostgreSQL copy yet: its conversations are found by their fields\n")
     }
 
     func testWhatIsWrongIsSaidAndNothingIsWritten() throws {

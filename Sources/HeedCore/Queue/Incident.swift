@@ -48,7 +48,7 @@ public struct Incident: Sendable, Equatable {
 
     /// Its conversations: open ones in queue order, then the rest, latest first.
     public static func members(_ db: Database, of id: Int64, limit: Int) throws -> [QueueRow] {
-        try Queue.rows(db, whereSQL: "c.incident_id = ?", arguments: [id],
+        try Queue.rows(db, whereSQL: "c.incident_id = ?", values: [.integer(id)],
                        order: .incident,
                        limit: limit, offset: 0)
     }

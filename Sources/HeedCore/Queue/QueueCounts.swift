@@ -27,12 +27,16 @@ extension Queue {
     /// more: a broad search over millions of open conversations stops counting there instead of
     /// reading them all.
     public static func count(_ db: Database, _ query: Query, now: Int64, me: String? = nil, atMost: Int? = nil) throws -> Int {
-        if let tallied = try QueueTally.count(db, query) { return atMost.map { min($0, tallied) } ?? tallied }
-        let sql = try QuerySQL(query, in: db, now: now, me: me, commonHits: nil)
+        try count(CacheReader(db, cached: false), query, now: now, me: me, atMost: atMost)
+    }
+
+    static func count(_ store: some StoreReader, _ query: Query, now: Int64, me: String? = nil, atMost: Int? = nil) throws -> Int {
+        if let tallied = try QueueTally.count(store, query) { return atMost.map { min($0, tallied) } ?? tallied }
+        let sql = try QuerySQL(query, in: store, now: now, me: me, commonHits: nil)
         guard let atMost else {
-            return try Int.fetchOne(db, sql: "SELECT count(*) FROM conversation c WHERE \(sql.whereSQL)", arguments: sql.arguments) ?? 0
+            return Int(try store.int64("SELECT count(*) FROM conversation c WHERE \(sql.whereSQL)", sql.values) ?? 0)
         }
-        return try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM conversation c WHERE \(sql.whereSQL) LIMIT \(max(0, atMost)))",
-                                arguments: sql.arguments) ?? 0
+        return Int(try store.int64("SELECT count(*) FROM (SELECT 1 FROM conversation c WHERE \(sql.whereSQL) LIMIT \(max(0, atMost))) AS found",
+                                   sql.values) ?? 0)
     }
 }

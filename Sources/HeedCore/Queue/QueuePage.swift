@@ -1,21 +1,35 @@
-/// The first page of the open queue read from a copy of the cache in PostgreSQL (`heed store
-/// migrate --to`), with how many are open and the incidents its rows belong to. The copy is only
-/// read: its priorities are as they were last written there, the SLA clock's part not brought up
-/// to now as a read of the cache does.
+/// A page of what a search finds (the open queue when it names nothing), counted, with the
+/// incidents its rows belong to: what `heed queue` prints, from the cache or from a copy in
+/// PostgreSQL (`heed store migrate --to`). A copy is only read: its priorities are as they were
+/// last written there, the SLA clock's part not brought up to now as the cache's is first.
 public struct QueuePage: Sendable {
     public var rows: [QueueRow]
-    public var open: Int
+    /// How many the search finds, counted up to `countBeyond` past the page.
+    public var found: Int
     public var incidents: [Int64: Incident]
 
-    public static func open(_ location: PostgresLocation, limit: Int, now: Int64, quietMinutes: Int) throws -> QueuePage {
-        let store = try PostgresReader(location)
-        defer { store.close() }
-        return try open(store, limit: limit, now: now, quietMinutes: quietMinutes)
+    /// From the cache, in one read.
+    public static func search(_ database: AppDatabase, _ query: Query, now: Int64, me: String?, limit: Int, countBeyond: Int?,
+                              quietMinutes: Int) throws -> QueuePage {
+        try database.read { db in
+            try search(CacheReader(db, cached: false), query, now: now, me: me, limit: limit, countBeyond: countBeyond, quietMinutes: quietMinutes)
+        }
     }
 
-    static func open(_ store: some StoreReader, limit: Int, now: Int64, quietMinutes: Int) throws -> QueuePage {
-        let rows = try Queue.rows(store, whereSQL: "c.status = 'open'", values: [], order: .triage, limit: max(0, limit), offset: 0)
+    /// From a copy in PostgreSQL, in one read-only snapshot.
+    public static func search(_ location: PostgresLocation, _ query: Query, now: Int64, me: String?, limit: Int, countBeyond: Int?,
+                              quietMinutes: Int) throws -> QueuePage {
+        let store = try PostgresReader(location)
+        defer { store.close() }
+        return try search(store, query, now: now, me: me, limit: limit, countBeyond: countBeyond, quietMinutes: quietMinutes)
+    }
+
+    static func search(_ store: some StoreReader, _ query: Query, now: Int64, me: String?, limit: Int, countBeyond: Int?,
+                       quietMinutes: Int) throws -> QueuePage {
+        let limit = max(0, limit)
+        let rows = try Queue.search(store, query, now: now, me: me, limit: limit)
+        let found = rows.count < limit ? rows.count : try Queue.count(store, query, now: now, me: me, atMost: countBeyond.map { rows.count + $0 + 1 })
         let incidents = try Set(rows.compactMap(\.incidentID)).compactMap { try Incident.fetch(store, id: $0, now: now, quietMinutes: quietMinutes) }
-        return QueuePage(rows: rows, open: try QueueTally.countOpen(store), incidents: Dictionary(uniqueKeysWithValues: incidents.map { ($0.id, $0) }))
+        return QueuePage(rows: rows, found: found, incidents: Dictionary(uniqueKeysWithValues: incidents.map { ($0.id, $0) }))
     }
 }

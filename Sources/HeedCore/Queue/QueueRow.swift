@@ -100,7 +100,7 @@ public enum Queue {
 
     /// Open conversations in triage order.
     public static func open(_ db: Database, limit: Int, offset: Int = 0) throws -> [QueueRow] {
-        try rows(db, whereSQL: "c.status = 'open'", arguments: [], order: .triage, limit: limit, offset: offset)
+        try rows(db, whereSQL: "c.status = 'open'", values: [], order: .triage, limit: limit, offset: offset)
     }
 
     public static func countOpen(_ db: Database) throws -> Int {
@@ -108,12 +108,11 @@ public enum Queue {
     }
 
     public static func row(_ db: Database, conversation id: Int64) throws -> QueueRow? {
-        try rows(db, whereSQL: "c.id = ?", arguments: [id], order: .number, limit: 1, offset: 0).first
+        try rows(db, whereSQL: "c.id = ?", values: [.integer(id)], order: .number, limit: 1, offset: 0).first
     }
 
-    static func rows(_ db: Database, whereSQL: String, arguments: StatementArguments, order: QueueOrder, limit: Int, offset: Int) throws -> [QueueRow] {
-        let reader = CacheReader(db)
-        return try QueueRow.all(reader.rows(pageSQL(reader, whereSQL: whereSQL, order: order, limit: limit, offset: offset), arguments: arguments))
+    static func rows(_ db: Database, whereSQL: String, values: [StoreValue], order: QueueOrder, limit: Int, offset: Int) throws -> [QueueRow] {
+        try rows(CacheReader(db, cached: false), whereSQL: whereSQL, values: values, order: order, limit: limit, offset: offset)
     }
 
     static func rows(_ store: some StoreReader, whereSQL: String, values: [StoreValue], order: QueueOrder, limit: Int, offset: Int) throws -> [QueueRow] {

@@ -1,5 +1,3 @@
-import GRDB
-
 /// The words and phrases a search needs, looked for together in one message, as a mail search
 /// does: `card declined` finds the conversations where one message says both. SQLite's full-text
 /// index then intersects the words itself, where a word at a time made every conversation pass
@@ -23,7 +21,11 @@ struct TextMatch {
     /// `groups` holds only positive `.text` terms. `commonHits` is the fewest matches that can
     /// count as common (nil: never, as a count wants, which reads every match anyway); `scanned`
     /// is how many conversations walking the queue would pass.
-    init(_ groups: [[Query.Term]], db: Database, commonHits: Int?, scanned: Int) throws {
+    init(_ groups: [[Query.Term]], store: some StoreReader, commonHits: Int?, scanned: Int) throws {
+        guard store.dialect == .sqlite else {
+            throw QueryError(position: groups.first?.first?.position ?? 0,
+                             message: "words and phrases are not searched in a PostgreSQL copy yet: its conversations are found by their fields")
+        }
         expression = try groups.map { group in
             let phrases = try group.map(Self.phrase)
             return phrases.count == 1 ? phrases[0] : "(" + phrases.joined(separator: " OR ") + ")"
@@ -34,9 +36,9 @@ struct TextMatch {
         // one about 8 ns each. Testing and gathering cross near one mention in 25. Leading costs
         // about 1.2 µs a match (each conversation read for the sort), below walking the queue
         // when fewer than one in 150 of its conversations match.
-        let common = try commonHits.map { max($0, (try Int.fetchOne(db, sql: "SELECT max(id) FROM mention") ?? 0) / 25) }
+        let common = try commonHits.map { max($0, Int(try store.int64("SELECT max(id) FROM mention") ?? 0) / 25) }
         let few = scanned / 150
-        let hits = try Self.matches(db, expression, atMost: (common ?? few) + 1)
+        let hits = try Self.matches(store, expression, atMost: (common ?? few) + 1)
         if let common, hits > common {
             plan = .test
         } else {
@@ -68,8 +70,8 @@ struct TextMatch {
     }
 
     /// How many mentions match `expression`, counted up to `atMost`.
-    static func matches(_ db: Database, _ expression: String, atMost: Int) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM mention_fts WHERE mention_fts MATCH ? LIMIT ?)",
-                         arguments: [expression, atMost]) ?? 0
+    static func matches(_ store: some StoreReader, _ expression: String, atMost: Int) throws -> Int {
+        Int(try store.int64("SELECT count(*) FROM (SELECT 1 FROM mention_fts WHERE mention_fts MATCH ? LIMIT ?)",
+                            [.text(expression), .integer(Int64(atMost))]) ?? 0)
     }
 }

@@ -15,12 +15,6 @@ struct BoundStatement {
         statement = try cached ? db.cachedStatement(sql: sql) : db.makeStatement(sql: sql)
     }
 
-    /// Binds GRDB's arguments, checked against the statement's parameters.
-    func bind(_ arguments: StatementArguments) throws {
-        sqlite3_reset(handle)
-        try statement.setArguments(arguments)
-    }
-
     /// Binds the values to ?1, ?2, ... in order.
     func bind(_ values: (any SQLiteBindable)...) {
         bind(values)

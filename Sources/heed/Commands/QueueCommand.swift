@@ -21,7 +21,7 @@ struct QueueCommand: ParsableCommand {
     @Option(help: "Count at most this many beyond the page (0: count them all; on millions of open conversations that takes seconds).")
     var countAtMost = 10_000
 
-    @Option(help: ArgumentHelp("List the open queue of this PostgreSQL copy (heed store migrate --to) as it was last written there.", valueName: "url"))
+    @Option(help: ArgumentHelp("Read this PostgreSQL copy (heed store migrate --to) as it was last written there, not the cache.", valueName: "url"))
     var store: String?
 
     @Argument(parsing: .allUnrecognized, help: "A search, e.g. tag:billing -is:breached \"charged twice\" (terms may be given as separate arguments).")
@@ -29,7 +29,6 @@ struct QueueCommand: ParsableCommand {
 
     func validate() throws {
         if countAtMost < 0 { throw ValidationError("--count-at-most must be 0 (count them all) or more") }
-        if store != nil && !query.isEmpty { throw ValidationError("--store lists a PostgreSQL copy's open queue; it does not search one yet") }
     }
 
     func run() throws {
@@ -37,17 +36,30 @@ struct QueueCommand: ParsableCommand {
             let workspace = try global.workspace()
             let now = SystemClock().now()
             let text = query.joined(separator: " ")
-            let quiet = workspace.config.triage.incidents.quietMinutes
-            let (rows, incidents, found, suggestion): ([QueueRow], [Int64: Incident], Int, String?)
-            let place: String
-            if let store {
-                let location = try PostgresLocation(url: store)
-                let page = try QueuePage.open(location, limit: limit, now: now, quietMinutes: quiet)
-                (rows, incidents, found, suggestion, place) = (page.rows, page.incidents, page.open, nil, "\(location)")
-            } else {
-                (rows, incidents, found, suggestion) = try listed(workspace, text: text, now: now)
-                place = workspace.cachePath + Self.demoHint(workspace)
+            let beyond = countAtMost > 0 ? countAtMost : nil
+            let page: QueuePage, place: String
+            var suggestion: String?
+            do {
+                let search = try Query.parse(text)
+                if let store {
+                    let location = try PostgresLocation(url: store)
+                    page = try QueuePage.search(location, search, now: now, me: workspace.currentOperator(), limit: limit, countBeyond: beyond,
+                                                quietMinutes: workspace.config.triage.incidents.quietMinutes)
+                    place = "\(location)"
+                } else {
+                    let database = try workspace.openCache()
+                    // The clock's part of each priority moves on while nobody imports: bring it up to now,
+                    // with the conversations whose snooze ran out back in the queue.
+                    try Triager(config: workspace.config).catchUp(database, now: now)
+                    page = try QueuePage.search(database, search, now: now, me: workspace.currentOperator(), limit: limit, countBeyond: beyond,
+                                                quietMinutes: workspace.config.triage.incidents.quietMinutes)
+                    if page.found == 0 && !text.isEmpty { suggestion = try database.read { db in try SearchSuggestion.suggest(db, text: text) } }
+                    place = workspace.cachePath + Self.demoHint(workspace)
+                }
+            } catch let error as QueryError {
+                throw HeedError("bad query:\n" + error.explained(DisplayText(untrusted: text).string), .refused)
             }
+            let (rows, incidents, found) = (page.rows, page.incidents, page.found)
             if json {
                 try printJSON(rows)
                 return
@@ -76,31 +88,6 @@ struct QueueCommand: ParsableCommand {
             } else if found > rows.count {
                 print("… \(found - rows.count) more (--limit \(found) shows them all)")
             }
-        }
-    }
-
-    /// What the search `text` finds in the cache, counted, with the incidents of the rows and,
-    /// when it finds nothing, a search that would.
-    private func listed(_ workspace: Workspace, text: String, now: Int64) throws -> ([QueueRow], [Int64: Incident], Int, String?) {
-        let database = try workspace.openCache()
-        let quiet = workspace.config.triage.incidents.quietMinutes
-        let me = workspace.currentOperator()
-        do {
-            let search = try Query.parse(text)
-            // The clock's part of each priority moves on while nobody imports: bring it up to now,
-            // with the conversations whose snooze ran out back in the queue.
-            try Triager(config: workspace.config).catchUp(database, now: now)
-            let (rows, incidents, found) = try database.read { db in
-                let rows = try Queue.search(db, search, now: now, me: me, limit: max(0, limit))
-                let found = rows.count < max(0, limit) ? rows.count
-                    : try Queue.count(db, search, now: now, me: me, atMost: countAtMost > 0 ? rows.count + countAtMost + 1 : nil)
-                let incidents = try Set(rows.compactMap(\.incidentID)).compactMap { try Incident.fetch(db, id: $0, now: now, quietMinutes: quiet) }
-                return (rows, Dictionary(uniqueKeysWithValues: incidents.map { ($0.id, $0) }), found)
-            }
-            let suggestion = found == 0 && !text.isEmpty ? try database.read { db in try SearchSuggestion.suggest(db, text: text) } : nil
-            return (rows, incidents, found, suggestion)
-        } catch let error as QueryError {
-            throw HeedError("bad query:\n" + error.explained(DisplayText(untrusted: text).string), .refused)
         }
     }
 

@@ -33,13 +33,7 @@ final class PostgresReader: StoreReader {
         _ = try? waitFor { await session.close() }
     }
 
-    func idIn(_ placeholder: Int) -> String {
-        "IN (SELECT value::bigint FROM json_array_elements_text(?\(placeholder)::json))"
-    }
-
-    func order(_ keys: [OrderKey]) -> String { keys.postgres }
-
-    func spaced(_ expression: String) -> String { "string_agg(\(expression), ' ')" }
+    var dialect: StoreDialect { .postgres }
 
     func rows(_ sql: String, _ values: [StoreValue]) throws -> PostgresRows {
         cursors += 1
@@ -60,7 +54,9 @@ final class PostgresReader: StoreReader {
         for value in values {
             switch value {
             case .integer(let number): bindings.append(number)
+            case .real(let number): bindings.append(number)
             case .text(let text): bindings.append(text)
+            case .null: bindings.appendNull()
             }
         }
         return session.connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: session.logger)
