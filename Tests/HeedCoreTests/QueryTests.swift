@@ -216,6 +216,7 @@ final class QueryTests: XCTestCase {
                               ("assignee:sam", "conversation_by_assignee"), ("lang:de", "conversation_by_lang"), ("kind:complaint", "conversation_queue"),
                               ("channel:x", "conversation_open_by_channel"), ("is:resolved channel:x", "conversation_queue"),
                               ("age:<15m", "conversation_open_age"), ("age:>=1d", "conversation_open_age"), ("is:resolved age:<15m", "conversation_queue"),
+                              ("followers:>10000", "conversation_open_latest"), ("is:resolved followers:>10000", "conversation_queue"),
                               ("card", "conversation_queue")] {
             let found = try plan(text)
             XCTAssertTrue(found.contains("INDEX \(index)"), "\(text): \(found)")
@@ -232,6 +233,15 @@ final class QueryTests: XCTestCase {
                 """, arguments: [now - 15 * 60_000])
             XCTAssertEqual(young.count, 2)
             XCTAssertEqual(try Queue.search(db, Query.parse("age:<15m"), now: now, limit: 50).map(\.conversationID), young)
+            let followed = try Int64.fetchAll(db, sql: """
+                SELECT c.id FROM conversation c JOIN mention m ON m.id = c.latest_customer_mention_id JOIN contact_handle h ON h.id = m.handle_id
+                WHERE c.status = 'open' AND h.followers >= 100 ORDER BY \(Queue.triageOrderSQL)
+                """)
+            XCTAssertEqual(followed.count, 1)
+            for text in ["followers:>=100", "followers:>10000"] {
+                XCTAssertEqual(try Queue.search(db, Query.parse(text), now: now, limit: 50).map(\.conversationID), followed, text)
+                XCTAssertEqual(try Queue.count(db, Query.parse(text), now: now), 1, text)
+            }
         }
         // Words in no message at all: their (no) conversations lead, and the queue is not walked for them.
         let nowhere = try plan("nowhere")

@@ -63,13 +63,21 @@ struct QuerySQL {
     /// A term with at most this many open conversations is searched through its own index.
     static let rareOpen = 5_000
 
-    /// The term of the open-queue search `query` that requires a channel, or an age, found in
-    /// few open conversations: a bounded count through the index of the open conversations by
-    /// channel, or by the time of their latest customer message, tells.
+    /// The term of the open-queue search `query` that requires a channel, an age or a number of
+    /// followers found in few open conversations: a bounded count through the index of the open
+    /// conversations by channel, by the time of their latest customer message, or by that
+    /// message (its author's followers), tells.
     private static func rareOpenTerm(_ query: Query, store: some StoreReader, now: Int64) throws -> Query.Term? {
         guard !query.namesStatus else { return nil }
         for group in query.groups where group.count == 1 && !group[0].negated {
             guard let (sql, value) = openIndexSQL(group[0].condition, now: now, dialect: store.dialect) else { continue }
+            // Authors first: their open conversations are found through their mentions, all of
+            // which would be gathered for the count when most authors match.
+            if case .followers(let comparison, let followers) = group[0].condition,
+               try store.int64("SELECT count(*) FROM (SELECT 1 FROM contact_handle WHERE followers \(comparison.rawValue) ? LIMIT ?) AS found",
+                               [.real(followers), .integer(Int64(rareOpen + 1))]) ?? 0 > rareOpen {
+                continue
+            }
             let open = try store.int64("SELECT count(*) FROM (\(sql) LIMIT ?) AS found", [value, .integer(Int64(rareOpen + 1))]) ?? 0
             if open <= rareOpen { return group[0] }
         }
@@ -86,6 +94,10 @@ struct QuerySQL {
         case .age(let comparison, let span):
             return ("SELECT id FROM \(dialect.table("conversation", indexedBy: "conversation_open_age")) "
                     + "WHERE coalesce(last_customer_at, last_at) \(comparison.reversed.rawValue) ? AND status = 'open'", .integer(now - span))
+        case .followers(let comparison, let followers):
+            return ("SELECT id FROM \(dialect.table("conversation", indexedBy: "conversation_open_latest")) WHERE status = 'open' AND latest_customer_mention_id IN "
+                    + "(SELECT lm.id FROM mention lm WHERE lm.handle_id IN (SELECT fh.id FROM contact_handle fh WHERE fh.followers \(comparison.rawValue) ?))",
+                    .real(followers))
         default:
             return nil
         }
