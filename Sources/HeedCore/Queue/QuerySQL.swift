@@ -75,7 +75,7 @@ struct QuerySQL {
             // which would be gathered for the count when most authors match.
             if case .followers(let comparison, let followers) = group[0].condition,
                try store.int64("SELECT count(*) FROM (SELECT 1 FROM contact_handle WHERE followers \(comparison.rawValue) ? LIMIT ?) AS found",
-                               [.real(followers), .integer(Int64(rareOpen + 1))]) ?? 0 > rareOpen {
+                               [.number(followers), .integer(Int64(rareOpen + 1))]) ?? 0 > rareOpen {
                 continue
             }
             let open = try store.int64("SELECT count(*) FROM (\(sql) LIMIT ?) AS found", [value, .integer(Int64(rareOpen + 1))]) ?? 0
@@ -97,7 +97,7 @@ struct QuerySQL {
         case .followers(let comparison, let followers):
             return ("SELECT id FROM \(dialect.table("conversation", indexedBy: "conversation_open_latest")) WHERE status = 'open' AND latest_customer_mention_id IN "
                     + "(SELECT lm.id FROM mention lm WHERE lm.handle_id IN (SELECT fh.id FROM contact_handle fh WHERE fh.followers \(comparison.rawValue) ?))",
-                    .real(followers))
+                    .number(followers))
         default:
             return nil
         }
@@ -127,11 +127,11 @@ struct QuerySQL {
             guard let me else { throw QueryError(position: term.position, message: "is:mine: heed does not know who you are (add your unix_user to the config's operators)") }
             return (dialect.equalsIgnoringCase("c.assignee"), [.text(me)])
         case .breached: return ("c.breached = 1", [])
-        case .priority(let comparison, let value): return ("c.priority \(comparison.rawValue) ?", [.real(value)])
+        case .priority(let comparison, let value): return ("c.priority \(comparison.rawValue) ?", [.number(value)])
         case .sentiment(let comparison, let value): return ("c.sentiment \(comparison.rawValue) ?", [.real(value)])
         case .followers(let comparison, let value):
             return ("(SELECT lh.followers FROM mention lm JOIN contact_handle lh ON lh.id = lm.handle_id WHERE lm.id = c.latest_customer_mention_id) "
-                    + "\(comparison.rawValue) ?", [.real(value)])
+                    + "\(comparison.rawValue) ?", [.number(value)])
         case .age(let comparison, let span):
             return ("coalesce(c.last_customer_at, c.last_at) \(comparison.reversed.rawValue) ?", [.integer(now - span)])
         case .due(let comparison, let span):

@@ -24,10 +24,6 @@ enum QueueTally {
         try count(store, status: .open)
     }
 
-    static func count(_ db: Database, _ query: Query) throws -> Int? {
-        try count(CacheReader(db), query)
-    }
-
     /// How many `query` finds when the tally can tell: a status (the open queue when none is
     /// named), with or without `is:breached` and `is:unassigned`, and nothing else.
     static func count(_ store: some StoreReader, _ query: Query) throws -> Int? {

@@ -95,6 +95,12 @@ enum StoreValue: SQLiteBindable, ExpressibleByIntegerLiteral, ExpressibleByStrin
     case null
 
     init(integerLiteral value: Int64) { self = .integer(value) }
+
+    /// A number compared with an integer column: bound as an integer when it is whole, so that
+    /// PostgreSQL compares the column as it is (through its index) rather than as a float.
+    static func number(_ value: Double) -> StoreValue {
+        value.rounded() == value && abs(value) < 9e15 ? .integer(Int64(value)) : .real(value)
+    }
     init(stringLiteral value: String) { self = .text(value) }
 
     func bind(to statement: OpaquePointer, at index: Int32) {
