@@ -34,8 +34,10 @@ public struct Incident: Sendable, Equatable {
     /// Incidents newest first: the active ones, or with `all` every one.
     public static func list(_ db: Database, now: Int64, quietMinutes: Int, all: Bool = false) throws -> [Incident] {
         let since = now - Int64(quietMinutes) * 60_000
-        return try CacheReader(db).all(select + (all ? "" : " WHERE i.state = 'active' AND i.last_member_at >= \(since)")
-                                       + " ORDER BY i.last_member_at DESC, i.id DESC") { incident($0, since: since) }
+        // The time is bound, not written into the SQL: the statement is kept for the next load,
+        // and one kept for every moment would grow the screen's connection without end.
+        return try CacheReader(db).all(select + (all ? "" : " WHERE i.state = 'active' AND i.last_member_at >= ?1")
+                                       + " ORDER BY i.last_member_at DESC, i.id DESC", all ? [] : [.integer(since)]) { incident($0, since: since) }
     }
 
     public static func fetch(_ db: Database, id: Int64, now: Int64, quietMinutes: Int) throws -> Incident? {
