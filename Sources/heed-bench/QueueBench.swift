@@ -40,7 +40,7 @@ struct QueueBench: ParsableCommand {
         let (fromCopy, copyPeak) = try measure(page + ["--store", store])
         print("  copied into PostgreSQL in \(format(copying)) ms; the first page from it over \(runs) runs: median \(format(fromCopy.median)) ms, "
             + "max \(format(fromCopy.max)) ms (target < 50 ms); peak memory \(format(Double(copyPeak) / 1_048_576)) MB")
-        for search in ["tag:billing", "followers:>10000"] {
+        for search in ["tag:billing", "followers:>10000", "card declined", "refund OR chargeback", "the"] {
             let (cache, _) = try measure(page + [search])
             let (copy, _) = try measure(page + ["--store", store, search])
             print("  heed queue \(search): from the cache median \(format(cache.median)) ms, max \(format(cache.max)) ms; "

@@ -62,7 +62,7 @@ final class StoreCommandTests: XCTestCase {
         XCTAssertEqual(try heard(try heed(["report", "--since", "30d", "--json", "--store", url])), fromCache)
 
         // The open queue of a copy taken after the cache's clock was brought up to now: the same
-        // rows; a search of the copy by fields, not yet by words.
+        // rows; a search of the copy by fields and by words, as of the cache.
         let listed = try heed(["queue", "--json", "--limit", "20"])
         let later = try LocalPostgres.shared().newDatabase()
         XCTAssertEqual(try heed(["store", "migrate", "--to", later, "--quiet"]).status, 0)
@@ -78,10 +78,13 @@ final class StoreCommandTests: XCTestCase {
         let found = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [[String: Any]])
         XCTAssertFalse(found.isEmpty, search.stdout)
         XCTAssertEqual(Set(found.map { "\($0["channel"] ?? "") \($0["breached"] ?? "")" }), ["x 0"], search.stdout)
-        let words = try heed(["queue", "--store", later, "card", "declined"])
-        XCTAssertEqual(words.status, 64, words.stderr)
-        XCTAssertEqual(words.stderr, "heed: bad query:\ncard declined\n"
-                       + "^ words and phrases are not searched in a PostgreSQL copy yet: its conversations are found by their fields\n")
+        let words = try heed(["queue", "--json", "--store", later, "card", "OR", "refund", "-is:breached"])
+        XCTAssertEqual(words.status, 0, words.stderr)
+        XCTAssertEqual(words.stdout, try heed(["queue", "--json", "card", "OR", "refund", "-is:breached"]).stdout)
+        XCTAssertFalse((try JSONSerialization.jsonObject(with: Data(words.stdout.utf8)) as? [Any] ?? []).isEmpty, words.stdout)
+        let nothing = try heed(["queue", "--store", later, "tag:billing", "\"?!\""])
+        XCTAssertEqual(nothing.status, 64, nothing.stderr)
+        XCTAssertEqual(nothing.stderr, "heed: bad query:\ntag:billing \"?!\"\n            ^ nothing to search for in ?!\n")
     }
 
     func testWhatIsWrongIsSaidAndNothingIsWritten() throws {

@@ -47,7 +47,7 @@ struct QuerySQL {
         }
         if let text {
             clauses.append(text.sql)
-            values.append(.text(text.expression))
+            values += text.values
         }
         whereSQL = clauses.isEmpty ? "1 = 1" : clauses.joined(separator: " AND ")
         self.values = values
@@ -110,7 +110,7 @@ struct QuerySQL {
         switch term.condition {
         case .text:
             let text = try TextMatch([[Query.Term(condition: term.condition, position: term.position)]], store: store, commonHits: commonHits, scanned: scanned)
-            return (text.sql, [.text(text.expression)])
+            return (text.sql, text.values)
         case .from(let handle):
             // The customer's conversations, through the handle's index and the contact's, rather
             // than every conversation's mentions (267 ms → 1 ms on a 1M cache).

@@ -14,22 +14,35 @@ struct TextMatch {
         case lead
     }
 
-    /// The FTS5 expression: each group's terms joined by OR, the groups by AND.
-    let expression: String
+    /// What the match binds: the FTS5 expression (each group's terms joined by OR, the groups by
+    /// AND) on the cache; each word or phrase on PostgreSQL, whose SQL joins them (`PostgresWords`).
+    let values: [StoreValue]
     let plan: Plan
+    private let dialect: StoreDialect
+    /// The test that a mention `tm` matches, with `values` as its arguments.
+    private let match: String
 
     /// `groups` holds only positive `.text` terms. `commonHits` is the fewest matches that can
     /// count as common (nil: never, as a count wants, which reads every match anyway); `scanned`
     /// is how many conversations walking the queue would pass.
     init(_ groups: [[Query.Term]], store: some StoreReader, commonHits: Int?, scanned: Int) throws {
-        guard store.dialect == .sqlite else {
-            throw QueryError(position: groups.first?.first?.position ?? 0,
-                             message: "words and phrases are not searched in a PostgreSQL copy yet: its conversations are found by their fields")
+        dialect = store.dialect
+        switch dialect {
+        case .sqlite:
+            let expression = try groups.map { group in
+                let phrases = try group.map { "\"" + (try Self.words($0)).replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+                return phrases.count == 1 ? phrases[0] : "(" + phrases.joined(separator: " OR ") + ")"
+            }.joined(separator: " AND ")
+            values = [.text(expression)]
+            match = "tm.id IN (SELECT rowid FROM mention_fts WHERE mention_fts MATCH ?)"
+        case .postgres:
+            values = try groups.joined().map { .text(try Self.words($0)) }
+            guard try store.int64(PostgresWords.presentSQL) == 1 else {
+                throw QueryError(position: groups.first?.first?.position ?? 0,
+                                 message: "this copy was made by an earlier heed, without an index of its words: copy the cache again to search them")
+            }
+            match = PostgresWords.matchSQL(groups.map(\.count))
         }
-        expression = try groups.map { group in
-            let phrases = try group.map(Self.phrase)
-            return phrases.count == 1 ? phrases[0] : "(" + phrases.joined(separator: " OR ") + ")"
-        }.joined(separator: " AND ")
         // Measured with 10,000,000 mentions and 4,000,000 open: testing costs about 30 µs a
         // conversation and fills a page after (page / share of mentions matching) of them;
         // gathering about 1 µs a match, and walking the queue past the conversations without
@@ -38,7 +51,7 @@ struct TextMatch {
         // when fewer than one in 150 of its conversations match.
         let common = try commonHits.map { max($0, Int(try store.int64("SELECT max(id) FROM mention") ?? 0) / 25) }
         let few = scanned / 150
-        let hits = try Self.matches(store, expression, atMost: (common ?? few) + 1)
+        let hits = try Self.matches(store, match, values, atMost: (common ?? few) + 1)
         if let common, hits > common {
             plan = .test
         } else {
@@ -46,32 +59,38 @@ struct TextMatch {
         }
     }
 
-    /// The condition over `conversation c`, with `expression` as its one argument.
+    /// The condition over `conversation c`, with `values` as its arguments.
     var sql: String {
         switch plan {
         case .test:
-            // CROSS JOIN fixes the order: the conversation's few mentions, each probed in the
-            // index by rowid. Left to choose, SQLite 3.54 walks every match for each
-            // conversation ("card" on a 1M cache: 0.3 s → minutes).
-            "EXISTS (SELECT 1 FROM mention tm CROSS JOIN mention_fts tf ON tf.rowid = tm.id WHERE tm.conversation_id = c.id AND mention_fts MATCH ?)"
+            // The conversation's few mentions, each probed in the index by rowid. Left to choose,
+            // SQLite 3.54 walks every match for each conversation ("card" on a 1M cache: 0.3 s →
+            // minutes), which CROSS JOIN forbids; PostgreSQL reads each mention's words.
+            switch dialect {
+            case .sqlite: "EXISTS (SELECT 1 FROM mention tm CROSS JOIN mention_fts tf ON tf.rowid = tm.id WHERE tm.conversation_id = c.id AND mention_fts MATCH ?)"
+            case .postgres: "EXISTS (SELECT 1 FROM mention tm WHERE tm.conversation_id = c.id AND \(match))"
+            }
         case .gather, .lead:
             // Leading differs only in the status test `QuerySQL` writes (`+`, off the queue's index).
-            "c.id IN (SELECT tm.conversation_id FROM mention tm WHERE tm.id IN (SELECT rowid FROM mention_fts WHERE mention_fts MATCH ?))"
+            "c.id IN (SELECT tm.conversation_id FROM mention tm WHERE \(match))"
         }
     }
 
-    /// A term's word or phrase as an FTS5 string.
-    static func phrase(_ term: Query.Term) throws -> String {
+    /// A term's word or phrase, refused when it has nothing a word is made of.
+    static func words(_ term: Query.Term) throws -> String {
         guard case .text(let text) = term.condition else { preconditionFailure("only text terms are matched") }
         guard text.contains(where: { $0.isLetter || $0.isNumber }) else {
             throw QueryError(position: term.position, message: "nothing to search for in \(text)")
         }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return text
     }
 
-    /// How many mentions match `expression`, counted up to `atMost`.
-    static func matches(_ store: some StoreReader, _ expression: String, atMost: Int) throws -> Int {
-        Int(try store.int64("SELECT count(*) FROM (SELECT 1 FROM mention_fts WHERE mention_fts MATCH ? LIMIT ?)",
-                            [.text(expression), .integer(Int64(atMost))]) ?? 0)
+    /// How many mentions `match`, counted up to `atMost`.
+    private static func matches(_ store: some StoreReader, _ match: String, _ values: [StoreValue], atMost: Int) throws -> Int {
+        let sql = switch store.dialect {
+        case .sqlite: "SELECT count(*) FROM (SELECT 1 FROM mention_fts WHERE mention_fts MATCH ? LIMIT ?) AS found"
+        case .postgres: "SELECT count(*) FROM (SELECT 1 FROM mention tm WHERE \(match) LIMIT ?) AS found"
+        }
+        return Int(try store.int64(sql, values + [.integer(Int64(atMost))]) ?? 0)
     }
 }

@@ -30,7 +30,8 @@ public enum StoreCopy {
 
     /// Copies `database` as of one moment into the empty database at `location`: its tables and
     /// their rows, then what PostgreSQL checks of them (`StoreTable.postgresConstraints`), its
-    /// indexes, and the event log's refusal of changes.
+    /// indexes, the mentions' words and their index (`PostgresWords`), and the event log's refusal
+    /// of changes.
     /// Logged in the cache (`store-copy-out`, by `actor`): a copy of every customer's messages left it.
     /// `progress` counts the rows as they go, against the cache's count.
     public static func toPostgres(_ database: AppDatabase, _ location: PostgresLocation, by actor: String, now: Int64,
@@ -52,6 +53,7 @@ public enum StoreCopy {
             }
             let report = try await session.transaction { session in
                 for table in tables { try await session.execute(table.postgresDefinition) }
+                for statement in PostgresWords.column { try await session.execute(statement) }
                 try await appendOnlyEvents(session)
                 var written: [String: TableChecksum] = [:]
                 for table in tables { written[table.name] = try await copy(table, from: snapshot, into: session, progress: progress) }
@@ -63,6 +65,10 @@ public enum StoreCopy {
                 for index in try await snapshot.read({ db in try StoreTable.postgresIndexes(db, copied: copied) }) {
                     try await session.execute(index)
                 }
+                progress?.doing("the index of the mentions' words")
+                // A GIN index is built in memory, in runs of this size, and merged.
+                try await session.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                try await session.execute(PostgresWords.index)
                 // The planner's statistics now rather than at autovacuum's next pass: without
                 // them the first reads of the copy may sort the whole table for a page.
                 try await session.execute("ANALYZE")

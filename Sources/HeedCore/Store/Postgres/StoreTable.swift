@@ -66,7 +66,8 @@ struct StoreTable: Equatable, Sendable {
     var checks: [String] = []
 
     /// What is not copied: the full-text index (FTS5's tables, its vocabulary, its watermark) is
-    /// built again from the mentions on the way back, and PostgreSQL indexes text its own way.
+    /// built again from the mentions on the way back, and PostgreSQL indexes the words its own
+    /// way (`PostgresWords`).
     static let derived: Set<String> = ["fts_watermark"]
 
     /// The cache's tables, by name.
