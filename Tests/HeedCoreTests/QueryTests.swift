@@ -285,3 +285,8 @@ final class QueryTests: XCTestCase {
         }
     }
 }
+
+extension QuerySQL {
+    /// The values as GRDB takes them, for the query plans read here.
+    var arguments: StatementArguments { StatementArguments(values.map(\.databaseValue)) }
+}

@@ -57,9 +57,6 @@ struct QuerySQL {
         try self.init(query, in: CacheReader(db), now: now, me: me, commonHits: commonHits)
     }
 
-    /// The values as GRDB takes them.
-    var arguments: StatementArguments { StatementArguments(values.map(\.databaseValue)) }
-
     /// A term with at most this many open conversations is searched through its own index.
     static let rareOpen = 5_000
 
