@@ -7,7 +7,7 @@ struct AuditCommand: ParsableCommand {
         commandName: "audit", abstract: "The event log's integrity.", subcommands: [Verify.self])
 
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "verify",
             abstract: "Walk the event log's hash chain: every entry as written, none removed or slipped in, redactions only as logged.",
             discussion: "Exits 0 when the log is whole, 65 when it is not (each problem named, the first 20). "
                 + "Note the head it prints: the chain cannot show entries removed from its end, a head written down earlier can.")

@@ -9,7 +9,7 @@ struct ContactCommand: ParsableCommand {
         subcommands: [Show.self, Tag.self, Note.self, Merge.self, Export.self, Forget.self])
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Their card: handles, tags, notes, first seen, conversations, sentiment.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Their card: handles, tags, notes, first seen, conversations, sentiment.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -36,7 +36,7 @@ struct ContactCommand: ParsableCommand {
     }
 
     struct Tag: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Tag (+vip) or untag (-vip) a customer.")
+        static let configuration = CommandConfiguration(commandName: "tag", abstract: "Tag (+vip) or untag (-vip) a customer.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ActionOptions
@@ -57,7 +57,7 @@ struct ContactCommand: ParsableCommand {
     }
 
     struct Note: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "An internal note on a customer (on their card, never sent).")
+        static let configuration = CommandConfiguration(commandName: "note", abstract: "An internal note on a customer (on their card, never sent).")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ActionOptions
@@ -76,7 +76,7 @@ struct ContactCommand: ParsableCommand {
     }
 
     struct Merge: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "merge",
             abstract: "Make two customers one: the second's handles, conversations, tags and notes become the first's.")
 
         @OptionGroup var global: GlobalOptions
@@ -96,7 +96,7 @@ struct ContactCommand: ParsableCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "export",
             abstract: "Everything held about a customer, for a subject-access request (logged).",
             discussion: "Their contact and handles, every message they wrote, their conversations with our replies, notes, tags, "
                 + "escalations, posts, drafts and every event on them; each row whole, times in RFC 3339.")
@@ -141,7 +141,7 @@ struct ContactCommand: ParsableCommand {
     }
 
     struct Forget: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "forget",
             abstract: "Erase a customer on request (leads only): their texts, names and handles everywhere, leaving tombstones and the figures.",
             discussion: "Their messages and our replies to them, notes, posts (those not sent are withdrawn), escalations, drafts, the log's "
                 + "entries on them, others' messages naming them and the full-text index; one event records who erased whom and why.")

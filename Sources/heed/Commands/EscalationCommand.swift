@@ -7,7 +7,7 @@ struct EscalationCommand: ParsableCommand {
         subcommands: [List.self, Answer.self, Close.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The open escalations (with --all, every one), latest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "The open escalations (with --all, every one), latest first.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -39,7 +39,7 @@ struct EscalationCommand: ParsableCommand {
     }
 
     struct Answer: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The team's answer: the escalation is answered, and the answer shows on the conversation.")
+        static let configuration = CommandConfiguration(commandName: "answer", abstract: "The team's answer: the escalation is answered, and the answer shows on the conversation.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ActionOptions
@@ -58,7 +58,7 @@ struct EscalationCommand: ParsableCommand {
     }
 
     struct Close: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Close an escalation without an answer.")
+        static let configuration = CommandConfiguration(commandName: "close", abstract: "Close an escalation without an answer.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ActionOptions

@@ -6,7 +6,7 @@ struct IdeaCommand: ParsableCommand {
         commandName: "idea", abstract: "Customers' ideas: closing the loop when the team ships one.", subcommands: [Done.self])
 
     struct Done: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "done",
             abstract: "Tell everyone who suggested an idea that it shipped: a reply of their own to each conversation of kind idea with the tag.",
             discussion: "Prints each reply as it will go ({first_name} and the other variables filled, your signature added) and queues them "
                 + "only with --confirm, through the outbox and its undo window (`heed undo` withdraws them all). Customers who were sent the "

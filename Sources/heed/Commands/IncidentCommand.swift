@@ -8,7 +8,7 @@ struct IncidentCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Resolve.self, Broadcast.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List active incidents (with --all, every one), newest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List active incidents (with --all, every one), newest first.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -36,7 +36,7 @@ struct IncidentCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one incident and its conversations in queue order.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one incident and its conversations in queue order.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -79,7 +79,7 @@ struct IncidentCommand: ParsableCommand {
     }
 
     struct Resolve: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "resolve",
             abstract: "Resolve an incident: each of its conversations (one event each), then the incident, so that new complaints start a new one.")
 
         @OptionGroup var global: GlobalOptions
@@ -101,7 +101,7 @@ struct IncidentCommand: ParsableCommand {
     }
 
     struct Broadcast: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "broadcast",
             abstract: "Queue a post about an incident to each of our help accounts (help_accounts), after the undo window.")
 
         @OptionGroup var global: GlobalOptions

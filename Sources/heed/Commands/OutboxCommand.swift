@@ -7,7 +7,7 @@ struct OutboxCommand: ParsableCommand {
         subcommands: [List.self, Cancel.self, Retry.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Posts not yet sent first (by when they go), then the sent, latest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Posts not yet sent first (by when they go), then the sent, latest first.")
 
         @OptionGroup var global: GlobalOptions
 
@@ -39,7 +39,7 @@ struct OutboxCommand: ParsableCommand {
     }
 
     struct Cancel: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Withdraw a post that is not on its way yet.")
+        static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Withdraw a post that is not on its way yet.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ActionOptions
@@ -55,7 +55,7 @@ struct OutboxCommand: ParsableCommand {
     }
 
     struct Retry: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send a failed post (or one left for checking) again.")
+        static let configuration = CommandConfiguration(commandName: "retry", abstract: "Send a failed post (or one left for checking) again.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ActionOptions

@@ -7,7 +7,7 @@ struct RetentionCommand: ParsableCommand {
         commandName: "retention", abstract: "The config's retention: how long resolved conversations' text is kept.", subcommands: [Enforce.self])
 
     struct Enforce: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "enforce",
             abstract: "Remove now the text past retention (heed run does it daily): texts and personal fields go, the figures stay.")
 
         @OptionGroup var global: GlobalOptions

@@ -8,7 +8,7 @@ struct ShiftCommand: ParsableCommand {
         subcommands: [Start.self, Who.self, End.self, Ack.self, Log.self])
 
     struct Start: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "start",
             abstract: "Start your shift: your intro (your template from the config, or --intro) queued to each help account, and the handovers you have not acknowledged shown.")
 
         @OptionGroup var global: GlobalOptions
@@ -40,7 +40,7 @@ struct ShiftCommand: ParsableCommand {
     }
 
     struct Who: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Who is on shift: since, until, their intro, active or away; --post queues the roster.")
+        static let configuration = CommandConfiguration(commandName: "who", abstract: "Who is on shift: since, until, their intro, active or away; --post queues the roster.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ActionOptions
@@ -71,7 +71,7 @@ struct ShiftCommand: ParsableCommand {
     }
 
     struct End: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "end",
             abstract: "End your shift: the handover (your note and heed's summary), your conversations released or passed on, the sign-off post.")
 
         @OptionGroup var global: GlobalOptions
@@ -99,7 +99,7 @@ struct ShiftCommand: ParsableCommand {
     }
 
     struct Ack: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Acknowledge the handover of a shift (its number from `heed shift start` or `heed shift log`).")
+        static let configuration = CommandConfiguration(commandName: "ack", abstract: "Acknowledge the handover of a shift (its number from `heed shift start` or `heed shift log`).")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ActionOptions
@@ -114,7 +114,7 @@ struct ShiftCommand: ParsableCommand {
     }
 
     struct Log: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "log",
             abstract: "Shifts, intros, handovers and acknowledgements; with --operator also their timeline (on shift, active, away).")
 
         @OptionGroup var global: GlobalOptions
