@@ -93,6 +93,14 @@ final class ConfigTests: XCTestCase {
         ])
     }
 
+    /// Spaces and tabs alone are no name; any other text is one, a line break included.
+    func testABlankStringIsAConfigProblem() throws {
+        let text = "{\n  \"brand\": \" \\t\u{2003}\",\n  \"views\": [{ \"name\": \"\\u00a0\", \"query\": \"tag:x\" }]\n}"
+        guard case .failure(let error) = ConfigLoader.parse(text, file: "c.json") else { return XCTFail("blank names are refused") }
+        XCTAssertEqual(error.problems.map(\.description), ["c.json:2: brand: must not be empty", "c.json:3: views[0].name: must not be empty"])
+        XCTAssertEqual(try ConfigLoader.parse(#"{"brand": "\n"}"#, file: "c.json").get().brand, "\n")
+    }
+
     func testWhoIsAtTheTerminalAndTheirTimeZone() throws {
         let config = try ConfigLoader.parse(ExampleConfig.text, file: "example.json").get()
         let pnair = Identity(uid: 1002, unixUser: "pnair", mayChangeConfig: false)

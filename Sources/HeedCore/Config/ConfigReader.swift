@@ -57,7 +57,9 @@ struct ConfigReader {
             problem(node, path, "expected a string, got \(node.value.typeName)")
             return nil
         }
-        if !allowEmpty && text.trimmingCharacters(in: .whitespaces).isEmpty {
+        // Blank as Foundation's `.whitespaces` has it (spaces and tabs), scalar by scalar: trimming
+        // went through NSString, a copy of every string of the config at every start.
+        if !allowEmpty && text.unicodeScalars.allSatisfy({ $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }) {
             problem(node, path, "must not be empty")
             return nil
         }

@@ -20,9 +20,10 @@ public struct TriageCues: Sendable {
 
     public static let builtIn: TriageCues = {
         var cues = TriageCues()
-        let text = String(decoding: PackageResources.triage_cues_tsv, as: UTF8.self)
-        for (index, line) in text.split(separator: "\n").enumerated() where !line.hasPrefix("#") {
-            let fields = line.split(separator: "\t").map(String.init)
+        // Split as bytes: splitting the text by Characters took a millisecond of every start.
+        let lines = PackageResources.triage_cues_tsv.split(separator: UInt8(ascii: "\n"))
+        for (index, line) in lines.enumerated() where line.first != UInt8(ascii: "#") {
+            let fields = line.split(separator: UInt8(ascii: "\t")).map { String(decoding: $0, as: UTF8.self) }
             precondition(fields.count == 2, "triage-cues.tsv line \(index + 1): expected KIND<tab>TERM")
             switch fields[0] {
             case "question": cues.questionStarts.append(fields[1])
