@@ -248,6 +248,29 @@ final class QueryTests: XCTestCase {
         XCTAssertFalse(nowhere.contains("conversation_queue"), nowhere)
     }
 
+    /// Few authors with many followers, but one who wrote more than a few thousand messages:
+    /// leading would read every message they wrote, so the queue is walked, with the same answer.
+    func testAProlificAuthorIsFoundByWalkingTheQueue() throws {
+        let database = try AppDatabase.inMemory()
+        let prolific = (0...QuerySQL.rareOpen).map { number in
+            MentionLines.line(id: "p\(number)", text: "update \(number)", at: "2026-11-23T10:00:00Z", author: "press", followers: 80_000,
+                              inReplyTo: number == 0 ? nil : "p0")
+        }
+        let others = (0..<20).map { MentionLines.line(id: "o\($0)", text: "card declined", at: "2026-11-23T11:00:00Z", author: "o\($0)") }
+        let ingester = Ingester(database: database, config: Config(), clock: FixedClock("2026-11-23T12:00:00Z"))
+        _ = try ingester.ingest(path: folder.write("prolific.jsonl", (prolific + others).joined(separator: "\n") + "\n"))
+        try database.read { db in
+            let query = try Query.parse("followers:>10000")
+            let sql = try QuerySQL(query, in: db, now: now)
+            let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT c.id FROM conversation c WHERE \(sql.whereSQL) ORDER BY \(Queue.triageOrderSQL) LIMIT 50",
+                                        arguments: sql.arguments).map { $0["detail"] as String }.joined(separator: " ")
+            XCTAssertFalse(plan.contains("conversation_open_latest"), plan)
+            let found = try Queue.search(db, query, now: now, limit: 50)
+            XCTAssertEqual(found.map(\.authorHandle), ["press"])
+            XCTAssertEqual(try Queue.count(db, query, now: now), 1)
+        }
+    }
+
     /// The words of a search are looked for in one message, as a mail search does; each word
     /// alone is found in any message of the thread. Tested in queue order, gathered, or led by
     /// its matches, the answer is the same.
