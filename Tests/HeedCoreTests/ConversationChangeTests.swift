@@ -168,6 +168,54 @@ final class ConversationChangeTests: XCTestCase {
         XCTAssertEqual(ConversationFields.decode(bare.json), bare)
     }
 
+    /// A change sets only the columns of the fields it changes: SQLite rewrites every index on a
+    /// column a statement sets, and `status` is in the queue's index and six partial ones.
+    func testAChangeSetsOnlyTheColumnsOfTheFieldsItChanges() throws {
+        let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
+        try ingest(database, [MentionLines.line(id: "s1", text: "where is my parcel?", at: "2026-11-23T11:00:00Z", author: "c1"),
+                              MentionLines.line(id: "r1", text: "there is a fraud payment on my account", at: "2026-11-23T11:31:00Z",
+                                                author: "c3")])
+        let id = try conversation(database, of: "s1")
+        let ruled = try conversation(database, of: "r1")
+        // On the writer's connection, after the imports: an import sets `temp_store`, which drops temporary tables.
+        try database.writeWithoutTransaction { db in
+            try db.execute(sql: "CREATE TEMP TABLE set_columns (name TEXT)")
+            for column in ["status", "assignee", "team", "snoozed_until", "snooze_until_reply", "incident_id"] {
+                try db.execute(sql: """
+                    CREATE TEMP TRIGGER set_\(column) AFTER UPDATE OF \(column) ON conversation BEGIN
+                        INSERT INTO set_columns (name) VALUES ('\(column)');
+                    END
+                    """)
+            }
+        }
+        func columnsSet(_ body: () throws -> Void) throws -> [String] {
+            try database.writeWithoutTransaction { db in try db.execute(sql: "DELETE FROM set_columns") }
+            try body()
+            return try database.writeWithoutTransaction { db in try String.fetchAll(db, sql: "SELECT name FROM set_columns ORDER BY name") }
+        }
+        let service = ActionService(database: database, config: config, clock: clock)
+        XCTAssertEqual(try columnsSet { try service.perform(.tag(add: ["late"], remove: []), on: id, by: sam) }, [])
+        XCTAssertEqual(try columnsSet { try service.perform(.assign("lee"), on: id, by: sam) }, ["assignee"])
+        XCTAssertEqual(try columnsSet { try service.perform(.snooze(until: clock.now() + 60_000), on: id, by: sam) },
+                       ["snoozed_until", "status"])
+        XCTAssertEqual(try columnsSet { try service.undo(by: sam) }, ["snoozed_until", "status"])
+        // Steps like a rule's, a tag and a team, set the team alone.
+        let ruleSteps = try database.read { db in
+            try String.fetchAll(db, sql: "SELECT kind FROM event WHERE conversation_id = ? ORDER BY id", arguments: [ruled])
+        }
+        XCTAssertTrue(ruleSteps.contains("tag"), "the rule tagged it: \(ruleSteps)")
+        XCTAssertEqual(try database.read { db in try ConversationFields.fetch(db, conversation: ruled) }?.fields.status, .open)
+        XCTAssertEqual(try columnsSet {
+            try database.write { db in
+                try ConversationChange.steps(db, conversation: ruled, now: clock.now()) { steps in
+                    steps.apply(by: "rule:test", kind: .tag, subject: "+x") { $0.tags.append("x") }
+                    steps.apply(by: "rule:test", kind: .assign, subject: "support") { $0.team = "support" }
+                }
+            }
+        }, ["team"])
+        XCTAssertEqual(try database.read { db in try EventReplay.disagreements(db) }, [])
+    }
+
     private func triagerCatchUp(_ database: AppDatabase) throws {
         try Triager(config: config).catchUp(database, now: clock.now())
     }
