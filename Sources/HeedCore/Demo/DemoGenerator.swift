@@ -123,9 +123,9 @@ public struct DemoGenerator: Sequence, IteratorProtocol {
     private mutating func ourReply(to persona: Persona, after parent: IncomingMention, root: IncomingMention, at time: Int64) -> IncomingMention? {
         guard let ours = ourPersona(root.channel) else { return nil }
         let op = operators.isEmpty ? "NW" : String(rng.pick(operators).signature.dropFirst())
-        let reply = rng.pick(DemoCorpus.ourReplies)
-            .replacingOccurrences(of: "{first_name}", with: persona.firstName)
-            .replacingOccurrences(of: "^{sig}", with: "^" + op)
+        var reply = rng.pick(DemoCorpus.ourReplies)
+        reply = Bytes.replacing("{first_name}", with: persona.firstName, in: reply) ?? reply
+        reply = Bytes.replacing("^{sig}", with: "^" + op, in: reply) ?? reply
         return mention(ours, text: reply, at: time, lang: "en", parent: parent, root: root)
     }
 
@@ -149,10 +149,10 @@ public struct DemoGenerator: Sequence, IteratorProtocol {
     private mutating func fill(_ template: String) -> String {
         var text = template
         for (slot, words) in [("{product}", DemoCorpus.products), ("{amount}", DemoCorpus.amounts), ("{time}", DemoCorpus.times),
-                              ("{feature}", DemoCorpus.features)] where text.contains(slot) {
-            text = text.replacingOccurrences(of: slot, with: rng.pick(words))
+                              ("{feature}", DemoCorpus.features)] where Bytes.contains(Array(text.utf8), Array(slot.utf8)) {
+            text = Bytes.replacing(slot, with: rng.pick(words), in: text) ?? text
         }
-        text = text.replacingOccurrences(of: "{brand_handle}", with: ourHandles["x"] ?? "Northwind")
+        text = Bytes.replacing("{brand_handle}", with: ourHandles["x"] ?? "Northwind", in: text) ?? text
         if text.first?.isLetter == true, rng.chance(0.5) { text = text.prefix(1).uppercased() + text.dropFirst() }
         return text
     }

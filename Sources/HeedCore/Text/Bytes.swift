@@ -5,18 +5,43 @@ import Foundation
 enum Bytes {
     /// Whether `needle` occurs in `haystack` (memchr to each candidate first byte, then compare).
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, haystack.count >= needle.count else { return false }
+        firstIndex(of: needle, in: haystack, from: 0) != nil
+    }
+
+    /// `text` with every `slot` replaced by `value`, byte for byte, or nil when `slot` is not in
+    /// it. Foundation's `replacingOccurrences` compares as Unicode and was a tenth of building
+    /// the demo; its templates' slots are ASCII.
+    static func replacing(_ slot: String, with value: String, in text: String) -> String? {
+        let haystack = Array(text.utf8), needle = Array(slot.utf8)
+        guard var hit = firstIndex(of: needle, in: haystack, from: 0) else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(haystack.count + value.utf8.count)
+        var copied = 0
+        while true {
+            out.append(contentsOf: haystack[copied..<hit])
+            out.append(contentsOf: value.utf8)
+            copied = hit + needle.count
+            guard let next = firstIndex(of: needle, in: haystack, from: copied) else { break }
+            hit = next
+        }
+        out.append(contentsOf: haystack[copied...])
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Where `needle` first occurs in `haystack` at or after `start`.
+    private static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard let first = needle.first, haystack.count - start >= needle.count else { return nil }
         return haystack.withUnsafeBufferPointer { hay in
             needle.withUnsafeBufferPointer { pin in
-                var at = 0
+                var at = start
                 let last = hay.count - pin.count
                 while at <= last {
-                    guard let hit = memchr(hay.baseAddress! + at, Int32(first), last - at + 1) else { return false }
+                    guard let hit = memchr(hay.baseAddress! + at, Int32(first), last - at + 1) else { return nil }
                     let index = hay.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    if memcmp(hay.baseAddress! + index, pin.baseAddress!, pin.count) == 0 { return true }
+                    if memcmp(hay.baseAddress! + index, pin.baseAddress!, pin.count) == 0 { return index }
                     at = index + 1
                 }
-                return false
+                return nil
             }
         }
     }
