@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HeedCore
 import HeedTestSupport
 import XCTest
@@ -61,11 +62,15 @@ final class StoreCommandTests: XCTestCase {
         XCTAssertGreaterThan(fromCache["opened"] as? Int ?? 0, 0)
         XCTAssertEqual(try heard(try heed(["report", "--since", "30d", "--json", "--store", url])), fromCache)
 
-        // The open queue of a copy taken after the cache's clock was brought up to now: the same
-        // rows; a search of the copy by fields and by words, as of the cache.
-        let listed = try heed(["queue", "--json", "--limit", "20"])
+        // The copy brings the clock's part of every priority up to now, as `heed queue` does: the
+        // same rows, though the cache's open conversations were left unscored by the clock (every
+        // priority 0, none breached) and due for it.
+        try DatabaseQueue(path: cache).write { db in
+            try db.execute(sql: "UPDATE conversation SET priority = 0, breached = 0, clock_check_at = 0 WHERE status = 'open'")
+        }
         let later = try LocalPostgres.shared().newDatabase()
         XCTAssertEqual(try heed(["store", "migrate", "--to", later, "--quiet"]).status, 0)
+        let listed = try heed(["queue", "--json", "--limit", "20"])
         let fromCopy = try heed(["queue", "--json", "--limit", "20", "--store", later])
         XCTAssertEqual(fromCopy.status, 0, fromCopy.stderr)
         XCTAssertEqual(fromCopy.stdout, listed.stdout)

@@ -48,7 +48,10 @@ struct StoreMigrate: ParsableCommand {
                 }
                 let database = try AppDatabase.open(path: workspace.cachePath)
                 defer { try? database.close() }
-                report = try await StoreCopy.toPostgres(database, location, by: workspace.person() ?? "heed", now: SystemClock().now(),
+                let now = SystemClock().now()
+                // The copy's readers cannot move the clock's part of a priority: it goes as of now.
+                try Triager(config: workspace.config).catchUp(database, now: now)
+                report = try await StoreCopy.toPostgres(database, location, by: workspace.person() ?? "heed", now: now,
                                                         progress: display.progress)
                 display.finish()
                 print("copied \(workspace.cachePath) to \(report.store): \(report.tables.count) tables, \(report.rows) rows, every checksum equal")
