@@ -103,6 +103,22 @@ final class QueueOnPostgresTests: XCTestCase {
                                               quietMinutes: 30))
     }
 
+    /// A search of the copy that finds nothing offers what the same search of the cache offers,
+    /// from the vocabulary copied with it; a copy made without one offers nothing.
+    func testASearchOfTheCopyThatFindsNothingOffersTheCachesNearestWords() throws {
+        let (demo, location) = try copied()
+        let words = try demo.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention_words") }
+        XCTAssertEqual(try LocalPostgres.shared().psql(location.database, "SELECT count(*) FROM mention_vocabulary"), words.map(String.init))
+        XCTAssertEqual(try SearchSuggestion.suggest(location, text: "refnud"), "refund")
+        XCTAssertEqual(try SearchSuggestion.suggest(location, text: "acount tag:billing"), "account tag:billing")
+        for text in ["refnud", "acount lokced", "declnied card", "refund", "xylophone", "-refnud", "from:someone"] {
+            let cached = try demo.read { db in try SearchSuggestion.suggest(db, text: text) }
+            XCTAssertEqual(try SearchSuggestion.suggest(location, text: text), cached, text)
+        }
+        try LocalPostgres.shared().psql(location.database, "DROP TABLE mention_vocabulary")
+        XCTAssertNil(try SearchSuggestion.suggest(location, text: "refnud"))
+    }
+
     /// Each search on both, at two page sizes: the same rows, count and incidents. Returns the
     /// searches that found something.
     private func compare(_ searches: [String], _ cache: AppDatabase, _ location: PostgresLocation) throws -> Set<String> {

@@ -5,13 +5,28 @@ import GRDB
 public enum SearchSuggestion {
     /// The search's text with its unknown words corrected, or nil when there is nothing to offer.
     public static func suggest(_ db: Database, text: String) throws -> String? {
+        try suggest(CacheReader(db), text: text)
+    }
+
+    /// The same from a copy in PostgreSQL, from the vocabulary copied with it; nil from a copy
+    /// made by an earlier heed, which has none.
+    public static func suggest(_ location: PostgresLocation, text: String) throws -> String? {
+        let store = try PostgresReader(location)
+        defer { store.close() }
+        let present = try store.rows(PostgresWords.vocabularyPresentSQL, [])
+        let copied = try present.step() && present.int64(0) > 0
+        present.finish()
+        return copied ? try suggest(store, text: text) : nil
+    }
+
+    static func suggest(_ store: some StoreReader, text: String) throws -> String? {
         let query = try Query.parse(text)
         var corrected = text
         var changed = false
         for term in query.groups.joined() where !term.negated {
             guard case .text(let phrase) = term.condition else { continue }
-            for word in words(phrase) where try count(db, word) == 0 {
-                guard let near = try nearest(db, to: word) else { continue }
+            for word in words(phrase) where try count(store, word) == 0 {
+                guard let near = try nearest(store, to: word) else { continue }
                 corrected = corrected.replacingOccurrences(of: word, with: near, options: .caseInsensitive)
                 changed = true
             }
@@ -24,23 +39,31 @@ public enum SearchSuggestion {
         phrase.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { $0.count >= 3 }
     }
 
-    private static func count(_ db: Database, _ word: String) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT doc FROM mention_words WHERE term = ?"), arguments: [word]) ?? 0
+    /// The cache's index of words (`fts5vocab`), or the copy's table of them.
+    private static func vocabulary(_ store: some StoreReader) -> String {
+        store.dialect == .sqlite ? "mention_words" : "mention_vocabulary"
+    }
+
+    private static func count(_ store: some StoreReader, _ word: String) throws -> Int64 {
+        let rows = try store.rows("SELECT doc FROM \(vocabulary(store)) WHERE term = ?", [.text(word)])
+        defer { rows.finish() }
+        return try rows.step() ? rows.int64(0) : 0
     }
 
     /// The nearest word of about the same length and the same first letter (typos rarely hit
     /// it), the commoner on a tie; its range of the index is read, not the whole vocabulary.
-    static func nearest(_ db: Database, to word: String) throws -> String? {
+    static func nearest(_ store: some StoreReader, to word: String) throws -> String? {
         guard let first = word.first else { return nil }
         let next = String(UnicodeScalar(first.unicodeScalars.first!.value + 1).map(Character.init) ?? first)
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT term, doc FROM mention_words WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?
-            """), arguments: [String(first), next, word.count - 2, word.count + 2])
+        let rows = try store.rows("""
+            SELECT term, doc FROM \(vocabulary(store)) WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?
+            """, [.text(String(first)), .text(next), .integer(Int64(word.count - 2)), .integer(Int64(word.count + 2))])
+        defer { rows.finish() }
         let limit = max(1, min(2, word.count / 3))
-        var best: (term: String, distance: Int, docs: Int)?
-        for row in rows {
-            let term: String = row["term"]
-            let docs: Int = row["doc"]
+        var best: (term: String, distance: Int, docs: Int64)?
+        while try rows.step() {
+            let term = rows.text(0) ?? ""
+            let docs = rows.int64(1)
             let distance = Spelling.editDistance(word, term)
             guard distance <= limit else { continue }
             if best == nil || distance < best!.distance || (distance == best!.distance && docs > best!.docs) { best = (term, distance, docs) }

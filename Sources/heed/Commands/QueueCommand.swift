@@ -45,6 +45,7 @@ struct QueueCommand: ParsableCommand {
                     let location = try PostgresLocation(url: store)
                     page = try QueuePage.search(location, search, now: now, me: workspace.currentOperator(), limit: limit, countBeyond: beyond,
                                                 quietMinutes: workspace.config.triage.incidents.quietMinutes)
+                    if page.found == 0 && !text.isEmpty { suggestion = try SearchSuggestion.suggest(location, text: text) }
                     place = "\(location)"
                 } else {
                     let database = try workspace.openCache()

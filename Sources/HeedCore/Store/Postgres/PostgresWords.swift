@@ -27,6 +27,15 @@ enum PostgresWords {
     /// Their GIN index, made once the rows are in.
     static let index = "CREATE INDEX mention_words ON mention USING gin (words)"
 
+    /// Every word of the mentions and in how many it is, as the cache's index counts them
+    /// (`mention_words`, copied from it): what a search that found nothing may have meant
+    /// (`SearchSuggestion`). Compared byte for byte, as SQLite compares them, whatever the
+    /// database's collation.
+    static let vocabulary = "CREATE TABLE mention_vocabulary (term text COLLATE \"C\" PRIMARY KEY, doc bigint NOT NULL)"
+
+    /// Whether the copy has the vocabulary: one made by an earlier heed has not.
+    static let vocabularyPresentSQL = "SELECT count(*) FROM pg_class WHERE oid = to_regclass('mention_vocabulary')"
+
     /// Whether the copy has the words: one made by an earlier heed has not.
     static let presentSQL = "SELECT count(*) FROM pg_attribute WHERE attrelid = 'mention'::regclass AND attname = 'words' AND NOT attisdropped"
 

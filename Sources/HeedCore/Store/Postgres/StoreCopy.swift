@@ -69,6 +69,9 @@ public enum StoreCopy {
                 // A GIN index is built in memory, in runs of this size, and merged.
                 try await session.execute("SET LOCAL maintenance_work_mem = '256MB'")
                 try await session.execute(PostgresWords.index)
+                progress?.doing("the vocabulary of the mentions' words")
+                try await session.execute(PostgresWords.vocabulary)
+                try await copyVocabulary(from: snapshot, into: session)
                 // The planner's statistics now rather than at autovacuum's next pass: without
                 // them the first reads of the copy may sort the whole table for a page.
                 try await session.execute("ANALYZE")
@@ -134,6 +137,31 @@ public enum StoreCopy {
             throw HeedError("the store \(session.location) refused the rows of \(table.name): \(PostgresSession.reason(error)) — nothing was kept", .failed)
         }
         return checksum
+    }
+
+    /// The cache's vocabulary (`mention_words`), in term order a page at a time: a cache of
+    /// varied text holds hundreds of thousands of words.
+    private static func copyVocabulary(from snapshot: any DatabaseReader, into session: PostgresSession) async throws {
+        do {
+            try await session.connection.copyFrom(table: "mention_vocabulary", columns: ["term", "doc"], logger: session.logger) { writer in
+                var after = ""
+                while true {
+                    let page = try await snapshot.read { db in
+                        try Row.fetchAll(db, sql: "SELECT term, doc FROM mention_words WHERE term > ? ORDER BY term LIMIT \(chunkRows)",
+                                         arguments: [after])
+                    }
+                    guard let last = page.last else { break }
+                    var buffer = ByteBuffer()
+                    for row in page { CopyText.append([.text(row["term"]), .integer(row["doc"])], to: &buffer) }
+                    try await writer.write(buffer)
+                    after = last["term"]
+                }
+            }
+        } catch let error as HeedError {
+            throw error
+        } catch {
+            throw HeedError("the store \(session.location) refused the words' vocabulary: \(PostgresSession.reason(error)) — nothing was kept", .failed)
+        }
     }
 
     /// The table's rows a chunk at a time, in stored order, each value checked against its
