@@ -26,10 +26,11 @@ public final class MadeAhead<Element: Sendable>: Sequence, IteratorProtocol {
     public init<Base: Sequence<Element>>(_ base: Base, chunkSize: Int = 256, capacity: Int = 8) {
         underestimatedCount = base.underestimatedCount
         let handover = handover
-        let maker = Handed(base.makeIterator())
+        // Type-erased: the thread may then hold it without knowing `Base`.
+        let maker = Handed(AnyIterator(base.makeIterator()))
         let thread = Thread {
             // Taken out of the box: it goes when the thread ends, not when the thread object does.
-            var iterator = maker.take()
+            let iterator = maker.take()
             var finished = false
             while !finished {
                 var chunk: [Element] = []

@@ -146,15 +146,16 @@ public enum StoreCopy {
             try await session.connection.copyFrom(table: "mention_vocabulary", columns: ["term", "doc"], logger: session.logger) { writer in
                 var after = ""
                 while true {
-                    let page = try await snapshot.read { db in
+                    let from = after
+                    let page = try await snapshot.read { db -> [(term: String, doc: Int64)] in
                         try Row.fetchAll(db, sql: "SELECT term, doc FROM mention_words WHERE term > ? ORDER BY term LIMIT \(chunkRows)",
-                                         arguments: [after])
+                                         arguments: [from]).map { ($0["term"], $0["doc"]) }
                     }
                     guard let last = page.last else { break }
                     var buffer = ByteBuffer()
-                    for row in page { CopyText.append([.text(row["term"]), .integer(row["doc"])], to: &buffer) }
+                    for word in page { CopyText.append([.text(word.term), .integer(word.doc)], to: &buffer) }
                     try await writer.write(buffer)
-                    after = last["term"]
+                    after = last.term
                 }
             }
         } catch let error as HeedError {
