@@ -169,7 +169,7 @@ final class ConversationChangeTests: XCTestCase {
     }
 
     /// A change sets only the columns of the fields it changes: SQLite rewrites every index on a
-    /// column a statement sets, and `status` is in the queue's index and six partial ones.
+    /// column a statement sets, and `status` is in nine of them, the queue's among them.
     func testAChangeSetsOnlyTheColumnsOfTheFieldsItChanges() throws {
         let database = try AppDatabase.open(path: folder.file("cache.sqlite"))
         try ingest(database, [MentionLines.line(id: "s1", text: "where is my parcel?", at: "2026-11-23T11:00:00Z", author: "c1"),

@@ -97,8 +97,9 @@ enum ConversationChange {
 
     /// Sets the columns of the fields that changed, bumps the version and returns it. Only
     /// those: SQLite rewrites the entry of every index on a column a statement sets, changed or
-    /// not, and `status` is in the queue's index and in the condition of six partial ones — a
-    /// rule's tag that set it again cost a conversation eight index entries and its triggers.
+    /// not, and `status` is a column of four indexes (the queue's among them) and the condition
+    /// of five partial ones: a rule's tag that set it again rewrote nine index entries and fired
+    /// the tally's and the clock's triggers.
     private static func update(_ db: Database, conversation id: Int64, from before: ConversationFields, to after: ConversationFields,
                                now: Int64) throws -> Int {
         var sets: [String] = []
