@@ -3,14 +3,26 @@ import XCTest
 
 final class BytesTests: XCTestCase {
     func testReplacingEverySlotByteForByte() {
-        XCTAssertEqual(Bytes.replacing("{name}", with: "Zoë", in: "{name}, hi {name}!"), "Zoë, hi Zoë!")
-        XCTAssertEqual(Bytes.replacing("^{sig}", with: "^SP", in: "Sorry — we're on it ^{sig}"), "Sorry — we're on it ^SP")
-        XCTAssertEqual(Bytes.replacing("{a}", with: "", in: "{a}{a}{a}"), "")
-        XCTAssertEqual(Bytes.replacing("{a}", with: "{a}{a}", in: "x{a}y"), "x{a}{a}y", "what was put in is not searched again")
-        XCTAssertEqual(Bytes.replacing("aa", with: "b", in: "aaa"), "ba", "left to right, without overlapping")
-        XCTAssertNil(Bytes.replacing("{name}", with: "x", in: "no slot here {nam}"))
-        XCTAssertNil(Bytes.replacing("{name}", with: "x", in: ""))
-        XCTAssertNil(Bytes.replacing("", with: "x", in: "text"))
+        XCTAssertEqual(Bytes.replacing("{name}", in: "{name}, hi {name}!") { "Zoë" }, "Zoë, hi Zoë!")
+        XCTAssertEqual(Bytes.replacing("^{sig}", in: "Sorry — we're on it ^{sig}") { "^SP" }, "Sorry — we're on it ^SP")
+        XCTAssertEqual(Bytes.replacing("{a}", in: "{a}{a}{a}") { "" }, "")
+        XCTAssertEqual(Bytes.replacing("{a}", in: "x{a}y") { "{a}{a}" }, "x{a}{a}y", "what was put in is not searched again")
+        XCTAssertEqual(Bytes.replacing("aa", in: "aaa") { "b" }, "ba", "left to right, without overlapping")
+        XCTAssertNil(Bytes.replacing("{name}", in: "no slot here {nam}") { "x" })
+        XCTAssertNil(Bytes.replacing("{name}", in: "") { "x" })
+        XCTAssertNil(Bytes.replacing("", in: "text") { "x" })
+    }
+
+    func testTheValueIsMadeOnceAndOnlyForASlotFound() {
+        var made = 0
+        func value() -> String {
+            made += 1
+            return "v\(made)"
+        }
+        XCTAssertEqual(Bytes.replacing("{x}", in: "{x} and {x}", with: value), "v1 and v1")
+        XCTAssertEqual(made, 1)
+        XCTAssertNil(Bytes.replacing("{x}", in: "nothing", with: value))
+        XCTAssertEqual(made, 1, "no slot, nothing made: the demo's random picks stay as they were")
     }
 
     func testContainsFindsANeedleAnywhere() {

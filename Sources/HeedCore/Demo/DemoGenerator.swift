@@ -124,8 +124,8 @@ public struct DemoGenerator: Sequence, IteratorProtocol {
         guard let ours = ourPersona(root.channel) else { return nil }
         let op = operators.isEmpty ? "NW" : String(rng.pick(operators).signature.dropFirst())
         var reply = rng.pick(DemoCorpus.ourReplies)
-        reply = Bytes.replacing("{first_name}", with: persona.firstName, in: reply) ?? reply
-        reply = Bytes.replacing("^{sig}", with: "^" + op, in: reply) ?? reply
+        reply = Bytes.replacing("{first_name}", in: reply) { persona.firstName } ?? reply
+        reply = Bytes.replacing("^{sig}", in: reply) { "^" + op } ?? reply
         return mention(ours, text: reply, at: time, lang: "en", parent: parent, root: root)
     }
 
@@ -149,10 +149,11 @@ public struct DemoGenerator: Sequence, IteratorProtocol {
     private mutating func fill(_ template: String) -> String {
         var text = template
         for (slot, words) in [("{product}", DemoCorpus.products), ("{amount}", DemoCorpus.amounts), ("{time}", DemoCorpus.times),
-                              ("{feature}", DemoCorpus.features)] where Bytes.contains(Array(text.utf8), Array(slot.utf8)) {
-            text = Bytes.replacing(slot, with: rng.pick(words), in: text) ?? text
+                              ("{feature}", DemoCorpus.features)] {
+            // Picked only for a slot the template has, so that the same seed makes the same demo.
+            text = Bytes.replacing(slot, in: text) { rng.pick(words) } ?? text
         }
-        text = Bytes.replacing("{brand_handle}", with: ourHandles["x"] ?? "Northwind", in: text) ?? text
+        text = Bytes.replacing("{brand_handle}", in: text) { ourHandles["x"] ?? "Northwind" } ?? text
         if text.first?.isLetter == true, rng.chance(0.5) { text = text.prefix(1).uppercased() + text.dropFirst() }
         return text
     }

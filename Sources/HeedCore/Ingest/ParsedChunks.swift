@@ -33,11 +33,7 @@ final class ParsedChunks: @unchecked Sendable {
         var format: String?
     }
 
-    private let condition = NSCondition()
-    private var ready: [Chunk] = []
-    private var failure: (any Error)?
-    private var cancelled = false
-    private static let capacity = 4
+    private let queue = ChunkQueue<Chunk>(capacity: 4)
 
     private let source: String
     private let context: FormatContext
@@ -69,32 +65,24 @@ final class ParsedChunks: @unchecked Sendable {
                     return
                 }
                 chunk.isLast = true
-                _ = push()
+                if push() { queue.finish() }
             } catch {
-                fail(error)
+                queue.fail(error)
             }
         }
         thread.name = "heed-ingest-reader"
         thread.start()
     }
 
-    /// The next chunk, waiting for the reader; throws what the reader hit.
+    /// The next chunk, waiting for the reader; throws what the reader hit. After the last, an
+    /// empty last chunk again.
     func next() throws -> Chunk {
-        condition.lock()
-        defer { condition.unlock() }
-        while ready.isEmpty && failure == nil { condition.wait() }
-        if ready.isEmpty, let failure { throw failure }
-        let next = ready.removeFirst()
-        condition.broadcast()
-        return next
+        try queue.next() ?? Chunk(isLast: true)
     }
 
     /// Stops the reader (the writer failed or finished); it ends at its next chunk.
     func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        condition.unlock()
+        queue.cancel()
     }
 
     // MARK: Reader thread
@@ -380,19 +368,6 @@ final class ParsedChunks: @unchecked Sendable {
     }
 
     private func push() -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while ready.count >= Self.capacity && !cancelled { condition.wait() }
-        if cancelled { return false }
-        ready.append(chunk)
-        condition.broadcast()
-        return true
-    }
-
-    private func fail(_ error: any Error) {
-        condition.lock()
-        failure = error
-        condition.broadcast()
-        condition.unlock()
+        queue.push(chunk)
     }
 }

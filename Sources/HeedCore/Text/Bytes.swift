@@ -9,11 +9,13 @@ enum Bytes {
     }
 
     /// `text` with every `slot` replaced by `value`, byte for byte, or nil when `slot` is not in
-    /// it. Foundation's `replacingOccurrences` compares as Unicode and was a tenth of building
-    /// the demo; its templates' slots are ASCII.
-    static func replacing(_ slot: String, with value: String, in text: String) -> String? {
+    /// it; `value` is asked for once, and only when `slot` is found. Foundation's
+    /// `replacingOccurrences` compares as Unicode and filling the slots with it was over a tenth
+    /// of building the demo; its templates' slots are ASCII.
+    static func replacing(_ slot: String, in text: String, with makeValue: () -> String) -> String? {
         let haystack = Array(text.utf8), needle = Array(slot.utf8)
         guard var hit = firstIndex(of: needle, in: haystack, from: 0) else { return nil }
+        let value = makeValue()
         var out: [UInt8] = []
         out.reserveCapacity(haystack.count + value.utf8.count)
         var copied = 0
