@@ -109,14 +109,21 @@ final class QueueOnPostgresTests: XCTestCase {
         let (demo, location) = try copied()
         let words = try demo.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM mention_words") }
         XCTAssertEqual(try LocalPostgres.shared().psql(location.database, "SELECT count(*) FROM mention_vocabulary"), words.map(String.init))
-        XCTAssertEqual(try SearchSuggestion.suggest(location, text: "refnud"), "refund")
-        XCTAssertEqual(try SearchSuggestion.suggest(location, text: "acount tag:billing"), "account tag:billing")
+        let now = clock.now()
+        func offered(_ text: String, copy: Bool = true) throws -> String? {
+            let query = try Query.parse(text)
+            return try copy
+                ? QueuePage.search(location, query, now: now, me: nil, limit: 50, countBeyond: nil, quietMinutes: 30, suggesting: text).suggestion
+                : QueuePage.search(demo, query, now: now, me: nil, limit: 50, countBeyond: nil, quietMinutes: 30, suggesting: text).suggestion
+        }
+        XCTAssertEqual(try offered("refnud"), "refund")
+        XCTAssertEqual(try offered("acount tag:billing"), "account tag:billing")
+        XCTAssertNil(try offered("refund"), "found: nothing offered")
         for text in ["refnud", "acount lokced", "declnied card", "refund", "xylophone", "-refnud", "from:someone"] {
-            let cached = try demo.read { db in try SearchSuggestion.suggest(db, text: text) }
-            XCTAssertEqual(try SearchSuggestion.suggest(location, text: text), cached, text)
+            XCTAssertEqual(try offered(text), try offered(text, copy: false), text)
         }
         try LocalPostgres.shared().psql(location.database, "DROP TABLE mention_vocabulary")
-        XCTAssertNil(try SearchSuggestion.suggest(location, text: "refnud"))
+        XCTAssertNil(try offered("refnud"))
     }
 
     /// Each search on both, at two page sizes: the same rows, count and incidents. Returns the

@@ -8,18 +8,10 @@ public enum SearchSuggestion {
         try suggest(CacheReader(db), text: text)
     }
 
-    /// The same from a copy in PostgreSQL, from the vocabulary copied with it; nil from a copy
-    /// made by an earlier heed, which has none.
-    public static func suggest(_ location: PostgresLocation, text: String) throws -> String? {
-        let store = try PostgresReader(location)
-        defer { store.close() }
-        let present = try store.rows(PostgresWords.vocabularyPresentSQL, [])
-        let copied = try present.step() && present.int64(0) > 0
-        present.finish()
-        return copied ? try suggest(store, text: text) : nil
-    }
-
+    /// From the cache's index of words, or from a copy in PostgreSQL, from the vocabulary copied
+    /// with it; nil from a copy made by an earlier heed, which has none.
     static func suggest(_ store: some StoreReader, text: String) throws -> String? {
+        guard try hasVocabulary(store) else { return nil }
         let query = try Query.parse(text)
         var corrected = text
         var changed = false
@@ -37,6 +29,13 @@ public enum SearchSuggestion {
     /// The words as the index splits them (letters and digits), lowercased.
     static func words(_ phrase: String) -> [String] {
         phrase.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init).filter { $0.count >= 3 }
+    }
+
+    private static func hasVocabulary(_ store: some StoreReader) throws -> Bool {
+        guard store.dialect == .postgres else { return true }
+        let present = try store.rows(PostgresWords.vocabularyPresentSQL, [])
+        defer { present.finish() }
+        return try present.step() && present.int64(0) > 0
     }
 
     /// The cache's index of words (`fts5vocab`), or the copy's table of them.

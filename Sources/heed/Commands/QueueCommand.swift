@@ -38,14 +38,12 @@ struct QueueCommand: ParsableCommand {
             let text = query.joined(separator: " ")
             let beyond = countAtMost > 0 ? countAtMost : nil
             let page: QueuePage, place: String
-            var suggestion: String?
             do {
                 let search = try Query.parse(text)
                 if let store {
                     let location = try PostgresLocation(url: store)
                     page = try QueuePage.search(location, search, now: now, me: workspace.currentOperator(), limit: limit, countBeyond: beyond,
-                                                quietMinutes: workspace.config.triage.incidents.quietMinutes)
-                    if page.found == 0 && !text.isEmpty { suggestion = try SearchSuggestion.suggest(location, text: text) }
+                                                quietMinutes: workspace.config.triage.incidents.quietMinutes, suggesting: text)
                     place = "\(location)"
                 } else {
                     let database = try workspace.openCache()
@@ -53,8 +51,7 @@ struct QueueCommand: ParsableCommand {
                     // with the conversations whose snooze ran out back in the queue.
                     try Triager(config: workspace.config).catchUp(database, now: now)
                     page = try QueuePage.search(database, search, now: now, me: workspace.currentOperator(), limit: limit, countBeyond: beyond,
-                                                quietMinutes: workspace.config.triage.incidents.quietMinutes)
-                    if page.found == 0 && !text.isEmpty { suggestion = try database.read { db in try SearchSuggestion.suggest(db, text: text) } }
+                                                quietMinutes: workspace.config.triage.incidents.quietMinutes, suggesting: text)
                     place = workspace.cachePath + Self.demoHint(workspace)
                 }
             } catch let error as QueryError {
@@ -67,7 +64,7 @@ struct QueueCommand: ParsableCommand {
             }
             if rows.isEmpty {
                 print(text.isEmpty ? "nothing open in \(place)" : "nothing matches \(DisplayText(untrusted: text))"
-                      + (suggestion.map { " — did you mean \"\(DisplayText(untrusted: $0))\"?" } ?? ""))
+                      + (page.suggestion.map { " — did you mean \"\(DisplayText(untrusted: $0))\"?" } ?? ""))
                 return
             }
             let width = outputWidth(self.width)

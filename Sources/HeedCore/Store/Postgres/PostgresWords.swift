@@ -33,6 +33,12 @@ enum PostgresWords {
     /// database's collation.
     static let vocabulary = "CREATE TABLE mention_vocabulary (term text COLLATE \"C\" PRIMARY KEY, doc bigint NOT NULL)"
 
+    /// What it is copied from: FTS5's table of the words (`fts5vocab`), read in term order a page
+    /// at a time (a cache of varied text holds hundreds of thousands of words).
+    static let cacheVocabulary = StoreTable(name: "mention_words", columns: [.init(name: "term", kind: .text, notNull: true),
+                                                                             .init(name: "doc", kind: .integer, notNull: true)],
+                                            primaryKey: ["term"], withoutRowid: true)
+
     /// Whether the copy has the vocabulary: one made by an earlier heed has not.
     static let vocabularyPresentSQL = "SELECT count(*) FROM pg_class WHERE oid = to_regclass('mention_vocabulary')"
 

@@ -71,7 +71,7 @@ public enum StoreCopy {
                 try await session.execute(PostgresWords.index)
                 progress?.doing("the vocabulary of the mentions' words")
                 try await session.execute(PostgresWords.vocabulary)
-                try await copyVocabulary(from: snapshot, into: session)
+                _ = try await copy(PostgresWords.cacheVocabulary, from: snapshot, into: session, as: "mention_vocabulary", progress: nil)
                 // The planner's statistics now rather than at autovacuum's next pass: without
                 // them the first reads of the copy may sort the whole table for a page.
                 try await session.execute("ANALYZE")
@@ -109,13 +109,15 @@ public enum StoreCopy {
             """)
     }
 
-    private static func copy(_ table: StoreTable, from snapshot: any DatabaseReader, into session: PostgresSession,
+    /// Copies `table` into the store's table of the same name, or `target`.
+    private static func copy(_ table: StoreTable, from snapshot: any DatabaseReader, into session: PostgresSession, as target: String? = nil,
                              progress: IngestProgress?) async throws -> TableChecksum {
         var checksum = TableChecksum()
-        progress?.doing(table.name)
+        let target = target ?? table.name
+        progress?.doing(target)
         do {
             // PostgresNIO quotes the names; they are the cache's own, never a customer's.
-            try await session.connection.copyFrom(table: table.name, columns: table.columns.map(\.name),
+            try await session.connection.copyFrom(table: target, columns: table.columns.map(\.name),
                                                   logger: session.logger) { writer in
                 var buffer = ByteBuffer()
                 try await eachChunk(of: table, in: snapshot) { rows in
@@ -134,35 +136,9 @@ public enum StoreCopy {
         } catch let error as HeedError {
             throw error
         } catch {
-            throw HeedError("the store \(session.location) refused the rows of \(table.name): \(PostgresSession.reason(error)) — nothing was kept", .failed)
+            throw HeedError("the store \(session.location) refused the rows of \(target): \(PostgresSession.reason(error)) — nothing was kept", .failed)
         }
         return checksum
-    }
-
-    /// The cache's vocabulary (`mention_words`), in term order a page at a time: a cache of
-    /// varied text holds hundreds of thousands of words.
-    private static func copyVocabulary(from snapshot: any DatabaseReader, into session: PostgresSession) async throws {
-        do {
-            try await session.connection.copyFrom(table: "mention_vocabulary", columns: ["term", "doc"], logger: session.logger) { writer in
-                var after = ""
-                while true {
-                    let from = after
-                    let page = try await snapshot.read { db -> [(term: String, doc: Int64)] in
-                        try Row.fetchAll(db, sql: "SELECT term, doc FROM mention_words WHERE term > ? ORDER BY term LIMIT \(chunkRows)",
-                                         arguments: [from]).map { ($0["term"], $0["doc"]) }
-                    }
-                    guard let last = page.last else { break }
-                    var buffer = ByteBuffer()
-                    for word in page { CopyText.append([.text(word.term), .integer(word.doc)], to: &buffer) }
-                    try await writer.write(buffer)
-                    after = last.term
-                }
-            }
-        } catch let error as HeedError {
-            throw error
-        } catch {
-            throw HeedError("the store \(session.location) refused the words' vocabulary: \(PostgresSession.reason(error)) — nothing was kept", .failed)
-        }
     }
 
     /// The table's rows a chunk at a time, in stored order, each value checked against its
