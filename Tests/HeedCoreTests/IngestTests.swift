@@ -116,6 +116,31 @@ final class IngestTests: XCTestCase {
         XCTAssertEqual(merges, 1)
     }
 
+    /// Each conversation names the author of its latest customer message, which `followers:`
+    /// searches by: set when it is made, moved by a later message, recomputed when threads join.
+    func testEachConversationNamesItsLatestCustomersAuthor() throws {
+        let database = try AppDatabase.inMemory()
+        func authors() throws -> [String] {
+            try database.read { db in
+                XCTAssertEqual(try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM conversation c
+                    WHERE c.latest_customer_handle_id IS NOT (SELECT handle_id FROM mention WHERE id = c.latest_customer_mention_id)
+                    """), 0, "the author is that of the latest customer message")
+                return try String.fetchAll(db, sql: "SELECT h.handle FROM conversation c JOIN contact_handle h ON h.id = c.latest_customer_handle_id ORDER BY c.id")
+            }
+        }
+        _ = try ingest([MentionLines.line(id: "c", at: "2026-11-23T10:00:00Z", author: "u1", inReplyTo: "b")], into: database, name: "1.jsonl")
+        _ = try ingest([MentionLines.line(id: "d", at: "2026-11-23T10:05:00Z", author: "u4", inReplyTo: "a")], into: database, name: "2.jsonl")
+        XCTAssertEqual(try authors(), ["u1", "u4"])
+        _ = try ingest([MentionLines.line(id: "e", at: "2026-11-23T10:10:00Z", author: "u5", inReplyTo: "c"),
+                        MentionLines.line(id: "f", at: "2026-11-23T09:30:00Z", author: "u6", inReplyTo: "d")], into: database, name: "3.jsonl")
+        XCTAssertEqual(try authors(), ["u5", "u4"], "a later message moves it, an earlier one does not")
+        _ = try ingest([MentionLines.line(id: "b", at: "2026-11-23T09:00:00Z", author: "u2", inReplyTo: "a")], into: database, name: "4.jsonl")
+        _ = try ingest([MentionLines.line(id: "a", at: "2026-11-23T08:00:00Z", author: "u3")], into: database, name: "5.jsonl")
+        XCTAssertEqual(try conversations(database), [["a", "b", "c", "d", "e", "f"]])
+        XCTAssertEqual(try authors(), ["u5"], "joined: the latest of the whole thread")
+    }
+
     func testSourceThreadIdsGroupRepliesWhoseParentIsMissing() throws {
         let database = try AppDatabase.inMemory()
         _ = try ingest([

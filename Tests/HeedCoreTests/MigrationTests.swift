@@ -42,6 +42,25 @@ final class MigrationTests: XCTestCase {
         XCTAssertEqual(found, [1])
     }
 
+    func testUpgradingToTheAuthorsIndexNamesEachConversationsLatestCustomer() throws {
+        let folder = TemporaryFolder()
+        let database = try upgradedCache(in: folder, from: "v28-handles-by-followers") { db in
+            try db.execute(sql: Self.oneConversation + """
+                INSERT INTO contact_handle (id, contact_id, channel, source_id, handle, followers, first_seen_at, last_seen_at)
+                    VALUES (2, 1, 'x', 'u2', 'dana_too', 50000, 0, 0);
+                INSERT INTO mention (id, channel, source_id, conversation_id, handle_id, text, created_at, imported_at, updated_at)
+                    VALUES (1, 'x', 't1', 1, 1, 'card declined', 0, 0, 0), (2, 'x', 't2', 1, 2, 'still declined', 60000, 0, 0);
+                UPDATE conversation SET latest_customer_mention_id = 2, last_customer_at = 60000 WHERE id = 1;
+                INSERT INTO conversation (id, channel, first_at, last_at, created_at, updated_at) VALUES (2, 'x', 0, 0, 0, 0);
+                """)
+        }
+        try database.read { db in
+            XCTAssertEqual(try Row.fetchAll(db, sql: "SELECT id, latest_customer_handle_id FROM conversation ORDER BY id").map { [$0[0], $0[1]] as [Int64?] },
+                           [[1, 2], [2, nil]], "the latest customer message's author; none without a customer message")
+            XCTAssertEqual(try Queue.search(db, Query.parse("followers:>10000"), now: 60000, limit: 10).map(\.conversationID), [1])
+        }
+    }
+
     func testUpgradingToIncidentsCountsTheComplaintsAlreadyStored() throws {
         let folder = TemporaryFolder()
         let database = try upgradedCache(in: folder, from: "v6-text-fingerprints") { db in

@@ -216,7 +216,7 @@ final class QueryTests: XCTestCase {
                               ("assignee:sam", "conversation_by_assignee"), ("lang:de", "conversation_by_lang"), ("kind:complaint", "conversation_queue"),
                               ("channel:x", "conversation_open_by_channel"), ("is:resolved channel:x", "conversation_queue"),
                               ("age:<15m", "conversation_open_age"), ("age:>=1d", "conversation_open_age"), ("is:resolved age:<15m", "conversation_queue"),
-                              ("followers:>10000", "conversation_open_latest"), ("is:resolved followers:>10000", "conversation_queue"),
+                              ("followers:>10000", "conversation_open_by_author"), ("is:resolved followers:>10000", "conversation_queue"),
                               ("card", "conversation_queue")] {
             let found = try plan(text)
             XCTAssertTrue(found.contains("INDEX \(index)"), "\(text): \(found)")
@@ -248,26 +248,36 @@ final class QueryTests: XCTestCase {
         XCTAssertFalse(nowhere.contains("conversation_queue"), nowhere)
     }
 
-    /// Few authors with many followers, but one who wrote more than a few thousand messages:
-    /// leading would read every message they wrote, so the queue is walked, with the same answer.
-    func testAProlificAuthorIsFoundByWalkingTheQueue() throws {
+    /// Authors with many followers lead through the open queue's index of them, however much
+    /// they wrote (none of their messages is read); more than a few thousand such authors walk the
+    /// queue instead. Either way the answer is the latest customer messages' authors'.
+    func testAuthorsLeadUnlessThereAreThousandsOfThem() throws {
         let database = try AppDatabase.inMemory()
-        let prolific = (0...QuerySQL.rareOpen).map { number in
+        let press = (0..<50).map { number in
             MentionLines.line(id: "p\(number)", text: "update \(number)", at: "2026-11-23T10:00:00Z", author: "press", followers: 80_000,
                               inReplyTo: number == 0 ? nil : "p0")
         }
-        let others = (0..<20).map { MentionLines.line(id: "o\($0)", text: "card declined", at: "2026-11-23T11:00:00Z", author: "o\($0)") }
+        let many = (0...QuerySQL.rareOpen).map {
+            MentionLines.line(id: "a\($0)", text: "card declined \($0)", at: "2026-11-23T11:00:00Z", author: "a\($0)", followers: 20_000)
+        }
         let ingester = Ingester(database: database, config: Config(), clock: FixedClock("2026-11-23T12:00:00Z"))
-        _ = try ingester.ingest(path: folder.write("prolific.jsonl", (prolific + others).joined(separator: "\n") + "\n"))
+        _ = try ingester.ingest(path: folder.write("authors.jsonl", (press + many).joined(separator: "\n") + "\n"))
         try database.read { db in
-            let query = try Query.parse("followers:>10000")
-            let sql = try QuerySQL(query, in: db, now: now)
-            let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT c.id FROM conversation c WHERE \(sql.whereSQL) ORDER BY \(Queue.triageOrderSQL) LIMIT 50",
-                                        arguments: sql.arguments).map { $0["detail"] as String }.joined(separator: " ")
-            XCTAssertFalse(plan.contains("conversation_open_latest"), plan)
-            let found = try Queue.search(db, query, now: now, limit: 50)
-            XCTAssertEqual(found.map(\.authorHandle), ["press"])
-            XCTAssertEqual(try Queue.count(db, query, now: now), 1)
+            for (text, index, followers, count) in [("followers:>50000", "conversation_open_by_author", 50_000, 1),
+                                                    ("followers:>10000", "conversation_queue", 10_000, QuerySQL.rareOpen + 2)] {
+                let query = try Query.parse(text)
+                let sql = try QuerySQL(query, in: db, now: now)
+                let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT c.id FROM conversation c WHERE \(sql.whereSQL) ORDER BY \(Queue.triageOrderSQL) LIMIT 50",
+                                            arguments: sql.arguments).map { $0["detail"] as String }.joined(separator: " ")
+                XCTAssertTrue(plan.contains("INDEX \(index)"), "\(text): \(plan)")
+                XCTAssertFalse(plan.contains("mention"), "\(text): no message is read: \(plan)")
+                let expected = try Int64.fetchAll(db, sql: """
+                    SELECT c.id FROM conversation c JOIN mention m ON m.id = c.latest_customer_mention_id JOIN contact_handle h ON h.id = m.handle_id
+                    WHERE c.status = 'open' AND h.followers > ? ORDER BY \(Queue.triageOrderSQL) LIMIT 50
+                    """, arguments: [followers])
+                XCTAssertEqual(try Queue.search(db, query, now: now, limit: 50).map(\.conversationID), expected, text)
+                XCTAssertEqual(try Queue.count(db, query, now: now), count, text)
+            }
         }
     }
 

@@ -97,7 +97,7 @@ final class MentionUpsert {
                                   m.extra, now, now, analysis?.sentiment, analysis?.kind.rawValue,
                                   analysis?.fingerprint)
         if let analysis { triager.remember(analysis, mention: db.lastInsertedRowID, conversation: conversation, at: m.createdAt, text: m.text) }
-        touched[conversation, default: Delta()].add(id: db.lastInsertedRowID, at: m.createdAt, ours: handle.ours, contact: handle.contact)
+        touched[conversation, default: Delta()].add(id: db.lastInsertedRowID, at: m.createdAt, ours: handle.ours, handle: handle.id, contact: handle.contact)
         return .new
     }
 
@@ -280,7 +280,7 @@ final class MentionUpsert {
             let status = ConversationStatus.afterIngest(current: .open, lastCustomerAt: delta.lastCustomerAt, lastOursAt: delta.lastOursAt,
                                                         newCustomerMessage: delta.newCustomerMessage, snoozeUntilReply: false)
             try sql.insertConversation.run(id, channel, status.rawValue, delta.contact, delta.count, delta.firstAt, delta.lastAt,
-                                           delta.lastCustomerAt, delta.lastOursAt, delta.lastCustomerID, delta.lastID, now, now)
+                                           delta.lastCustomerAt, delta.lastOursAt, delta.lastCustomerID, delta.lastID, now, now, delta.lastCustomerHandle)
             // After a merge the batch's sums are not the whole thread: count it from its mentions.
             if delta.recompute {
                 sql.recomputeConversation.bind(id, now)
@@ -296,7 +296,7 @@ final class MentionUpsert {
             } else {
                 statement = sql.foldConversation
                 statement.bind(id, now, delta.count, delta.firstAt, delta.lastAt, delta.lastID, delta.lastCustomerAt,
-                               delta.lastCustomerID, delta.lastOursAt, delta.contact)
+                               delta.lastCustomerID, delta.lastOursAt, delta.contact, delta.lastCustomerHandle)
             }
             guard try statement.step() else {
                 statement.reset()
@@ -408,13 +408,15 @@ extension MentionUpsert {
         var lastID: Int64 = 0
         var lastCustomerAt: Int64?
         var lastCustomerID: Int64?
+        /// The author of that message.
+        var lastCustomerHandle: Int64?
         var lastOursAt: Int64?
         var contact: Int64?
         var newCustomerMessage = false
         /// Threads were merged: the summary is recomputed from the mentions instead.
         var recompute = false
 
-        mutating func add(id: Int64, at: Int64, ours: Bool, contact customer: Int64) {
+        mutating func add(id: Int64, at: Int64, ours: Bool, handle: Int64, contact customer: Int64) {
             count += 1
             firstAt = Swift.min(firstAt, at)
             if at >= lastAt { (lastAt, lastID) = (at, id) }
@@ -422,7 +424,7 @@ extension MentionUpsert {
                 lastOursAt = Swift.max(lastOursAt ?? at, at)
             } else {
                 newCustomerMessage = true
-                if at >= (lastCustomerAt ?? Int64.min) { (lastCustomerAt, lastCustomerID) = (at, id) }
+                if at >= (lastCustomerAt ?? Int64.min) { (lastCustomerAt, lastCustomerID, lastCustomerHandle) = (at, id, handle) }
                 if contact == nil { contact = customer }
             }
         }

@@ -63,26 +63,18 @@ struct QuerySQL {
     /// The term of the open-queue search `query` that requires a channel, an age or a number of
     /// followers found in few open conversations: a bounded count through the index of the open
     /// conversations by channel, by the time of their latest customer message, or by that
-    /// message (its author's followers), tells.
+    /// message's author (its followers), tells.
     private static func rareOpenTerm(_ query: Query, store: some StoreReader, now: Int64) throws -> Query.Term? {
         guard !query.namesStatus else { return nil }
         for group in query.groups where group.count == 1 && !group[0].negated {
             guard let (sql, value) = openIndexSQL(group[0].condition, now: now, dialect: store.dialect) else { continue }
-            // Authors first, then their mentions: their open conversations are found through
-            // every mention they wrote, and walking the queue costs about as much a conversation
-            // as leading does a mention. A few prolific authors can have written half the cache
-            // (the demo's 2,233 authors past 10,000 followers wrote 445,186 of its million: 1.4 s
-            // to lead, against a walk of its 100,000 open conversations).
-            if case .followers(let comparison, let followers) = group[0].condition {
-                let authors = "SELECT fh.id FROM contact_handle fh WHERE fh.followers \(comparison.rawValue) ?"
-                if try store.int64("SELECT count(*) FROM (\(authors) LIMIT ?) AS found", [.number(followers), .integer(Int64(rareOpen + 1))]) ?? 0 > rareOpen {
-                    continue
-                }
-                let written = max(rareOpen, try QueueTally.countOpen(store) / 4)
-                if try store.int64("SELECT count(*) FROM (SELECT 1 FROM mention WHERE handle_id IN (\(authors)) LIMIT ?) AS found",
-                                   [.number(followers), .integer(Int64(written + 1))]) ?? 0 > written {
-                    continue
-                }
+            // Few authors, then few of their open conversations: a seek in the open queue's
+            // index of authors each (the demo's 2,233 authors past 10,000 followers wrote 445,186
+            // of its million, and 1,691 of its 100,000 open conversations are theirs).
+            if case .followers(let comparison, let followers) = group[0].condition,
+               try store.int64("SELECT count(*) FROM (SELECT fh.id FROM contact_handle fh WHERE fh.followers \(comparison.rawValue) ? LIMIT ?) AS found",
+                               [.number(followers), .integer(Int64(rareOpen + 1))]) ?? 0 > rareOpen {
+                continue
             }
             let open = try store.int64("SELECT count(*) FROM (\(sql) LIMIT ?) AS found", [value, .integer(Int64(rareOpen + 1))]) ?? 0
             if open <= rareOpen { return group[0] }
@@ -101,9 +93,8 @@ struct QuerySQL {
             return ("SELECT id FROM \(dialect.table("conversation", indexedBy: "conversation_open_age")) "
                     + "WHERE coalesce(last_customer_at, last_at) \(comparison.reversed.rawValue) ? AND status = 'open'", .integer(now - span))
         case .followers(let comparison, let followers):
-            return ("SELECT id FROM \(dialect.table("conversation", indexedBy: "conversation_open_latest")) WHERE status = 'open' AND latest_customer_mention_id IN "
-                    + "(SELECT lm.id FROM mention lm WHERE lm.handle_id IN (SELECT fh.id FROM contact_handle fh WHERE fh.followers \(comparison.rawValue) ?))",
-                    .number(followers))
+            return ("SELECT id FROM \(dialect.table("conversation", indexedBy: "conversation_open_by_author")) WHERE status = 'open' AND latest_customer_handle_id IN "
+                    + "(SELECT fh.id FROM contact_handle fh WHERE fh.followers \(comparison.rawValue) ?)", .number(followers))
         default:
             return nil
         }
@@ -136,8 +127,7 @@ struct QuerySQL {
         case .priority(let comparison, let value): return ("c.priority \(comparison.rawValue) ?", [.number(value)])
         case .sentiment(let comparison, let value): return ("c.sentiment \(comparison.rawValue) ?", [.real(value)])
         case .followers(let comparison, let value):
-            return ("(SELECT lh.followers FROM mention lm JOIN contact_handle lh ON lh.id = lm.handle_id WHERE lm.id = c.latest_customer_mention_id) "
-                    + "\(comparison.rawValue) ?", [.number(value)])
+            return ("(SELECT lh.followers FROM contact_handle lh WHERE lh.id = c.latest_customer_handle_id) \(comparison.rawValue) ?", [.number(value)])
         case .age(let comparison, let span):
             return ("coalesce(c.last_customer_at, c.last_at) \(comparison.reversed.rawValue) ?", [.integer(now - span)])
         case .due(let comparison, let span):

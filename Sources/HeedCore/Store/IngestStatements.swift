@@ -44,8 +44,8 @@ struct IngestStatements {
         // statement journal.
         insertConversation = try BoundStatement(db, """
             INSERT OR FAIL INTO conversation (id, channel, status, contact_id, mention_count, first_at, last_at, last_customer_at, last_ours_at,
-                                      latest_customer_mention_id, latest_mention_id, created_at, updated_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                                      latest_customer_mention_id, latest_mention_id, created_at, updated_at, latest_customer_handle_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
             """)
         foldConversation = try BoundStatement(db, """
             UPDATE conversation SET
@@ -55,6 +55,8 @@ struct IngestStatements {
                 last_at = max(last_at, ?5),
                 latest_customer_mention_id = CASE WHEN ?7 IS NOT NULL AND (last_customer_at IS NULL OR ?7 >= last_customer_at)
                                              THEN ?8 ELSE latest_customer_mention_id END,
+                latest_customer_handle_id = CASE WHEN ?7 IS NOT NULL AND (last_customer_at IS NULL OR ?7 >= last_customer_at)
+                                            THEN ?11 ELSE latest_customer_handle_id END,
                 last_customer_at = CASE WHEN ?7 IS NOT NULL AND (last_customer_at IS NULL OR ?7 >= last_customer_at)
                                    THEN ?7 ELSE last_customer_at END,
                 last_ours_at = CASE WHEN ?9 IS NULL THEN last_ours_at ELSE max(coalesce(last_ours_at, ?9), ?9) END,
@@ -73,6 +75,8 @@ struct IngestStatements {
                 last_ours_at = (SELECT max(created_at) FROM mention WHERE conversation_id = ?1 AND ours = 1),
                 latest_customer_mention_id = (SELECT id FROM mention WHERE conversation_id = ?1 AND ours = 0
                                               ORDER BY created_at DESC, id DESC LIMIT 1),
+                latest_customer_handle_id = (SELECT handle_id FROM mention WHERE conversation_id = ?1 AND ours = 0
+                                             ORDER BY created_at DESC, id DESC LIMIT 1),
                 latest_mention_id = (SELECT id FROM mention WHERE conversation_id = ?1 ORDER BY created_at DESC, id DESC LIMIT 1),
                 contact_id = coalesce(contact_id, (SELECT h.contact_id FROM mention m JOIN contact_handle h ON h.id = m.handle_id
                                                    WHERE m.conversation_id = ?1 AND m.ours = 0 ORDER BY m.created_at LIMIT 1)),

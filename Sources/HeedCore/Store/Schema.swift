@@ -36,6 +36,7 @@ enum Schema {
         migrator.registerMigration("v26-counts-from-the-tally", migrate: v26CountsFromTheTally)
         migrator.registerMigration("v27-tally-by-updates", migrate: v27TallyByUpdates)
         migrator.registerMigration("v28-handles-by-followers", migrate: v28HandlesByFollowers)
+        migrator.registerMigration("v29-open-by-author", migrate: v29OpenByAuthor)
         return migrator
     }
 
@@ -736,6 +737,22 @@ enum Schema {
                 UPDATE queue_tally SET conversations = conversations + 1
                 WHERE status = NEW.status AND breached = NEW.breached AND unassigned = (NEW.assignee IS NULL);
             END;
+            """)
+    }
+
+    /// Each conversation names the author of its latest customer message, and the open ones are
+    /// indexed by it instead of by that message. `followers:>10000` read the message of every
+    /// open conversation it walked for its author (half the demo's million are by such authors,
+    /// too many to lead from; 95 ms for a page); the authors now lead through this index, and a
+    /// walk reads no message. A campaign's open copies are found through it as they were
+    /// through the message's index, which it replaces.
+    private static func v29OpenByAuthor(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE conversation ADD COLUMN latest_customer_handle_id INTEGER;
+            UPDATE conversation SET latest_customer_handle_id = (SELECT handle_id FROM mention WHERE id = conversation.latest_customer_mention_id)
+                WHERE latest_customer_mention_id IS NOT NULL;
+            DROP INDEX conversation_open_latest;
+            CREATE INDEX conversation_open_by_author ON conversation(latest_customer_handle_id) WHERE status = 'open';
             """)
     }
 }

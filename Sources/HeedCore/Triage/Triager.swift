@@ -79,11 +79,12 @@ public final class Triager {
         """
 
     /// The open conversations whose latest customer message is one of a campaign's copies in a
-    /// time span (spam is judged on that message): through the open conversations' own index,
-    /// not the conversation of every copy, as a campaign of thousands is read again by every
-    /// batch that brings one more copy.
+    /// time span (spam is judged on that message): through the open conversations' index of
+    /// their latest customer's author, which the copies' index holds, not the conversation of
+    /// every copy, as a campaign of thousands is read again by every batch that brings one more.
     static let campaignCopiesSQL = """
-        SELECT c.id FROM mention m JOIN conversation c ON c.latest_customer_mention_id = m.id
+        SELECT c.id FROM mention m JOIN conversation c INDEXED BY conversation_open_by_author
+            ON c.latest_customer_handle_id = m.handle_id AND c.latest_customer_mention_id = m.id
         WHERE m.text_hash = ? AND m.created_at BETWEEN ? AND ? AND c.status = 'open'
         """
 
