@@ -10,6 +10,10 @@ public struct PostgresSession: Sendable {
     let location: PostgresLocation
     let logger: Logger
 
+    /// What heed's sessions tell the planner a page read at random costs, against 1 for one read
+    /// in order.
+    static let randomPageCost = 1.1
+
     public static func open(_ location: PostgresLocation, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> PostgresSession {
         let password = try location.password(environment: environment)
         let configuration: PostgresConnection.Configuration
@@ -25,6 +29,16 @@ public struct PostgresSession: Sendable {
         logger.logLevel = .critical
         do {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+            // A page read at random costs about what one read in order does: heed's reads are
+            // index seeks into a database the server mostly holds in memory, not on a spinning
+            // disk (PostgreSQL's default, 4). With it, `followers:` hashed every open conversation
+            // rather than seek the open queue's index once for each of 2,672 authors (159 → 22 ms).
+            do {
+                try await connection.query(PostgresQuery(unsafeSQL: "SET random_page_cost = \(Self.randomPageCost)"), logger: logger)
+            } catch {
+                try? await connection.close()
+                throw error
+            }
             return PostgresSession(connection: connection, location: location, logger: logger)
         } catch {
             throw HeedError("cannot connect to the store \(location): \(Self.reason(error))", .unreadable)
