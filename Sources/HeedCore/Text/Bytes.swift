@@ -8,8 +8,8 @@ enum Bytes {
         firstIndex(of: needle, in: haystack, from: 0) != nil
     }
 
-    /// `text` with every `slot` replaced by `value`, byte for byte, or nil when `slot` is not in
-    /// it; `value` is asked for once, and only when `slot` is found. Foundation's
+    /// `text` with every `slot` replaced by what `makeValue` makes, byte for byte, or nil when
+    /// `slot` is not in it; `makeValue` is called once, and only when `slot` is found. Foundation's
     /// `replacingOccurrences` compares as Unicode and filling the slots with it was over a tenth
     /// of building the demo; its templates' slots are ASCII.
     static func replacing(_ slot: String, in text: String, with makeValue: () -> String) -> String? {
