@@ -32,8 +32,7 @@ public enum DemoCache {
         // No one works in a demo cache while it is made: whole batches.
         ingester.lockBudget = nil
         ingester.progress = progress
-        let report = try ingester.ingest(mentions: MadeAhead(DemoGenerator(size: size, seed: seed, now: clock.now(), config: config)),
-                                         source: "demo")
+        let report = try ingester.ingest(madeAhead: DemoGenerator(size: size, seed: seed, now: clock.now(), config: config), source: "demo")
         return (database, report)
     }
 

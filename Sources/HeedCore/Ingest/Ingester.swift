@@ -138,10 +138,10 @@ public final class Ingester {
                     progress?.advance(chunk.items.count, file: current.path, offset: chunk.nextOffset)
                     file.report.format = chunk.format ?? file.report.format
                     file.position = (chunk.nextOffset, chunk.lastLine)
-                    for item in chunk.items {
+                    for (index, item) in chunk.items.enumerated() {
                         switch item {
                         case .mention(let mention):
-                            let outcome = try upsert.store(mention, in: db)
+                            let outcome = try upsert.store(mention, reading: chunk.readings.isEmpty ? nil : chunk.readings[index], in: db)
                             self.count(outcome, into: &file.report)
                             if outcome == .new && afterBatch != nil { fresh.append(mention) }
                         case .rejected(let rejection, let raw):
@@ -264,7 +264,7 @@ public final class Ingester {
             }
         }
         let chunks = ParsedChunks(fd: fd, offset: start.offset, firstLine: start.line, source: source, format: format,
-                                   context: FormatContext(config: config))
+                                   context: FormatContext(config: config), reader: MentionReader(config: config))
         return OpenFile(fd: fd, source: source, resumable: resumable, fingerprint: fingerprint, chunks: chunks,
                         resumedAtLine: start.line - 1)
     }
@@ -276,11 +276,25 @@ public final class Ingester {
         try ingest(mentions: mentions, source: source, alongside: nil)
     }
 
+    /// Imports mentions as `ingest(mentions:source:)` does, `mentions` being made on a thread of
+    /// their own (the demo's generator, on the second core) that also reads each text for triage
+    /// there (`MentionReading`): the writer's thread only stores.
+    public func ingest<S: Sequence<IncomingMention>>(madeAhead mentions: S, source: String) throws -> IngestReport {
+        let reader = MentionReader(config: config)
+        return try ingest(read: MadeAhead(mentions.lazy.map { ($0, Optional(reader.read($0))) }), source: source, continues: false, alongside: nil)
+    }
+
     /// With `continues`, more of the same import follows in the next call (a connector's backlog,
     /// stored batch by batch): the complaints it stored wait for incident detection with the
     /// next call's, as an import's batches do, until a call without it or `finishContinuing`.
     func ingest<S: Sequence<IncomingMention>>(mentions: S, source: String, continues: Bool = false,
                                               alongside: ((Database) throws -> Void)?) throws -> IngestReport {
+        try ingest(read: mentions.lazy.map { ($0, nil) }, source: source, continues: continues, alongside: alongside)
+    }
+
+    /// Mentions each with its text's reading for triage, when it was worked out ahead.
+    private func ingest<S: Sequence<(IncomingMention, MentionReading?)>>(read mentions: S, source: String, continues: Bool,
+                                                                         alongside: ((Database) throws -> Void)?) throws -> IngestReport {
         let resumeAutoCheckpoint = try checkpointingItself(mentions.underestimatedCount >= Self.checkpointingFrom)
         defer { resumeAutoCheckpoint() }
         var report = IngestReport(source: source)
@@ -294,11 +308,11 @@ public final class Ingester {
                 var records = 0
                 // Whether an operator waits is asked every few records (two system calls).
                 while records < batchSize && (records % 32 != 0 || !budget.spent(records)) {
-                    guard let mention = iterator.next() else {
+                    guard let (mention, reading) = iterator.next() else {
                         finished = true
                         break
                     }
-                    count(try upsert.store(mention, in: db), into: &report)
+                    count(try upsert.store(mention, reading: reading, in: db), into: &report)
                     records += 1
                     progress?.advance(1)
                 }

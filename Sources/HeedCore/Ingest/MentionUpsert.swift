@@ -68,7 +68,8 @@ final class MentionUpsert {
         sql = nil
     }
 
-    func store(_ incoming: IncomingMention, in db: Database) throws -> Outcome {
+    /// Stores one mention; `reading`: what its text gives triage, when worked out already.
+    func store(_ incoming: IncomingMention, reading: MentionReading? = nil, in db: Database) throws -> Outcome {
         let m = incoming.withoutNUL()
         let handle = try upsertHandle(m, in: db)
         let find = sql.findMention
@@ -82,7 +83,7 @@ final class MentionUpsert {
             find.reset()
             if same { return handle.changed ? .updated : .unchanged }
             // A newer copy of a known record: its content and metrics change, its triage state does not.
-            let analysis = handle.ours ? nil : triager.analyzer.analyze(m.text)
+            let analysis = handle.ours ? nil : reading?.analysis ?? triager.analyzer.analyze(m.text)
             try sql.updateMention.run(m.text, m.url, m.lang, m.metrics.likes, m.metrics.reposts, m.metrics.replies, m.extra, now, id,
                                       analysis?.sentiment, analysis?.kind.rawValue, analysis?.fingerprint)
             triager.incidents.forget(mention: id, at: m.createdAt)
@@ -91,12 +92,15 @@ final class MentionUpsert {
         find.reset()
         let conversation = try conversationFor(m, in: db)
         // Each customer message keeps its own sentiment and kind (the contact's sentiment over time).
-        let analysis = handle.ours ? nil : triager.analyzer.analyze(m.text)
+        let analysis = handle.ours ? nil : reading?.analysis ?? triager.analyzer.analyze(m.text)
         try sql.insertMention.run(m.channel, m.sourceID, conversation, handle.id, handle.ours, m.text, m.createdAt, m.url,
                                   m.inReplyTo, m.threadID, m.lang, m.metrics.likes, m.metrics.reposts, m.metrics.replies,
                                   m.extra, now, now, analysis?.sentiment, analysis?.kind.rawValue,
                                   analysis?.fingerprint)
-        if let analysis { triager.remember(analysis, mention: db.lastInsertedRowID, conversation: conversation, at: m.createdAt, text: m.text) }
+        if let analysis {
+            triager.remember(analysis, mention: db.lastInsertedRowID, conversation: conversation, at: m.createdAt, text: m.text,
+                             terms: reading?.complaintTerms)
+        }
         touched[conversation, default: Delta()].add(id: db.lastInsertedRowID, at: m.createdAt, ours: handle.ours, handle: handle.id, contact: handle.contact)
         return .new
     }

@@ -31,6 +31,8 @@ final class ParsedChunks: @unchecked Sendable {
         var isLast = false
         /// The format in use, once known.
         var format: String?
+        /// What each mention's text gives triage, by the index of its item (empty unless asked for).
+        var readings: [MentionReading?] = []
     }
 
     private let queue = ChunkQueue<Chunk>(capacity: 4)
@@ -38,6 +40,7 @@ final class ParsedChunks: @unchecked Sendable {
     private let source: String
     private let context: FormatContext
     private var format: (any MentionFormat)?
+    private let reader: MentionReader?
     private var chunk = Chunk()
     /// Whether the document being read had strings too long to keep.
     private var dropped = false
@@ -45,10 +48,13 @@ final class ParsedChunks: @unchecked Sendable {
     /// Starts reading `fd` from `offset` (line `firstLine`). The reader works on a duplicate of
     /// the descriptor and closes it when done, so the caller may close `fd` at any time without
     /// the reader touching a descriptor number that has since been reused.
-    init(fd: Int32, offset: Int64, firstLine: Int, source: String, format: (any MentionFormat)?, context: FormatContext) {
+    /// `reader`: each mention's text is also read for triage, on the reader's thread.
+    init(fd: Int32, offset: Int64, firstLine: Int, source: String, format: (any MentionFormat)?, context: FormatContext,
+         reader: MentionReader? = nil) {
         self.source = source
         self.context = context
         self.format = format
+        self.reader = reader
         chunk = Chunk(nextOffset: offset, lastLine: firstLine - 1, format: format?.name)
         let own = dup(fd)
         let thread = Thread { [self] in
@@ -368,6 +374,12 @@ final class ParsedChunks: @unchecked Sendable {
     }
 
     private func push() -> Bool {
-        queue.push(chunk)
+        if let reader {
+            chunk.readings = chunk.items.map { item in
+                guard case .mention(let mention) = item else { return nil }
+                return reader.read(mention)
+            }
+        }
+        return queue.push(chunk)
     }
 }

@@ -12,7 +12,8 @@ import GRDB
 /// Until a term has a day of history behind it nothing is called a burst.
 final class IncidentDetector {
     let settings: IncidentSettings
-    private let common: Set<String>
+    /// Words too common to name an incident by.
+    private static let common = TriageCues.builtIn.common
     /// The complaints stored since detection last ran, with their conversation.
     private var fresh: [Int64: (at: Int64, conversation: Int64, terms: IncidentTerms)] = [:]
     /// Those not yet added to the per-day counts (each transaction adds its own).
@@ -36,13 +37,18 @@ final class IncidentDetector {
     static let day: Int64 = 86_400_000
     private static let baselineDays: Int64 = 7
 
-    init(settings: IncidentSettings, common: Set<String> = TriageCues.builtIn.common) {
+    init(settings: IncidentSettings) {
         self.settings = settings
-        self.common = common
     }
 
-    func note(mention id: Int64, at: Int64, conversation: Int64, text: String) {
-        let terms = IncidentTerms(text, common: common, keepWords: false)
+    /// The terms a complaint is counted by.
+    static func terms(of text: String) -> IncidentTerms {
+        IncidentTerms(text, common: common, keepWords: false)
+    }
+
+    /// A complaint stored in this batch; `terms` when they were worked out already (`MentionReading`).
+    func note(mention id: Int64, at: Int64, conversation: Int64, text: String, terms: IncidentTerms? = nil) {
+        let terms = terms ?? Self.terms(of: text)
         fresh[id] = (at, conversation, terms)
         uncounted.append((at, terms.keys))
     }
@@ -247,7 +253,7 @@ final class IncidentDetector {
                 if read.int(StoredComplaint.taken) != 0 { memory.inIncident.insert(conversation) }
                 guard memory.terms(of: id) == nil else { continue }
                 memory.add(id, .init(at: read.int64(StoredComplaint.at), conversation: conversation,
-                                     terms: IncidentTerms(read.text(StoredComplaint.text) ?? "", common: common, keepWords: false)))
+                                     terms: Self.terms(of: read.text(StoredComplaint.text) ?? "")))
             }
             read.reset()
             memory.cover(gap)
@@ -297,7 +303,7 @@ final class IncidentDetector {
                 best = (burst, members)
             }
             guard let (burst, span) = best else { return }
-            let words = Self.topWords(of: try span.map { try IncidentTerms(Self.text(of: complaints[$0].mention, db), common: common) }, key: burst.key)
+            let words = Self.topWords(of: try span.map { try IncidentTerms(Self.text(of: complaints[$0].mention, db), common: Self.common) }, key: burst.key)
             let match = IncidentMatch(key: burst.key, words: words)
             // Complaints around the burst that match it belong to it too, while it is not quiet.
             let quiet = settings.quiet

@@ -36,10 +36,10 @@ public final class Triager {
     }
 
     /// Keeps the analysis of a customer message just stored for this batch's `retriage`, and a
-    /// complaint for incident detection.
-    func remember(_ analysis: MessageAnalysis, mention id: Int64, conversation: Int64, at: Int64, text: String) {
+    /// complaint for incident detection (with its terms, when they were worked out already).
+    func remember(_ analysis: MessageAnalysis, mention id: Int64, conversation: Int64, at: Int64, text: String, terms: IncidentTerms? = nil) {
         analyzed[id] = analysis
-        if IncidentDetector.isComplaint(analysis) { incidents.note(mention: id, at: at, conversation: conversation, text: text) }
+        if IncidentDetector.isComplaint(analysis) { incidents.note(mention: id, at: at, conversation: conversation, text: text, terms: terms) }
     }
 
     /// What `retriage` reads of one conversation, column by column (`signalsSQL`).
