@@ -25,6 +25,27 @@ final class BytesTests: XCTestCase {
         XCTAssertEqual(made, 1, "no slot, nothing made: the demo's random picks stay as they were")
     }
 
+    /// Lower case as `String.lowercased()` gives it, for every character Unicode has (in runs of
+    /// 64, each run also lowered as a whole) and for words whose case is special.
+    func testLowercasedIsStringsLowercased() {
+        var scalars: [Unicode.Scalar] = []
+        func check() {
+            let text = String(String.UnicodeScalarView(scalars))
+            XCTAssertEqual(Bytes.lowercased(text), Array(text.lowercased().utf8), "U+\(String(scalars[0].value, radix: 16, uppercase: true))…")
+            scalars.removeAll(keepingCapacity: true)
+        }
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            scalars.append(scalar)
+            if scalars.count == 64 { check() }
+        }
+        check()
+        for text in ["ΟΔΟΣ ΣΟΦΟΣ", "İSTANBUL İzmir", "STRASSE Straße ẞ", "ǅemal ǄEMAL", "Ⅻ Ⓐ", "Ａｂｃ", "ΑΘΉΝΑ", "card DECLINED — “NO” 😡",
+                     "Mi TARJETA fue RECHAZADA", "ÇA NE MARCHE PAS", "ÜBERWEISUNG FEHLGESCHLAGEN", "plain ascii text", ""] {
+            XCTAssertEqual(Bytes.lowercased(text), Array(text.lowercased().utf8), text)
+        }
+    }
+
     func testContainsFindsANeedleAnywhere() {
         XCTAssertTrue(Bytes.contains(Array("café {x}".utf8), Array("{x}".utf8)))
         XCTAssertTrue(Bytes.contains(Array("{x}".utf8), Array("{x}".utf8)))

@@ -57,6 +57,32 @@ final class UntrustedValueTests: XCTestCase {
         JSONWriter.quote(hostile.text, into: &quoted)
         XCTAssertFalse(quoted.unicodeScalars.contains(where: DisplayText.isNeutralised), quoted)
     }
+
+    /// Text beyond ASCII is copied whole unless a character of it is one a terminal would act on,
+    /// or one JSON escapes; either way it reads back as it was.
+    func testQuotingEscapesOnlyWhatNeedsIt() throws {
+        for text in ["negative −0.9", "“refund” ça 😡", "x\u{202E}y é", "é\u{200B}", "tab\there é", "é \"q\" \\", "\u{7F}é", "plain"] {
+            var quoted = ""
+            JSONWriter.quote(text, into: &quoted)
+            XCTAssertFalse(quoted.unicodeScalars.contains(where: DisplayText.isNeutralised), quoted)
+            guard case .array(let items) = try JSONParser.parse("[\(quoted)]").value else { return XCTFail(quoted) }
+            XCTAssertEqual(items.first?.string, text, quoted)
+        }
+        var reason = ""
+        JSONWriter.quote("negative −0.9, “card” declined 😡", into: &reason)
+        XCTAssertEqual(reason, "\"negative −0.9, “card” declined 😡\"")
+    }
+
+    /// A conversation's reasons, as stored: exact JSON, and read back as they were.
+    func testReasonsAreStoredAsJSONAndReadBack() {
+        let reasons = [Reason(signal: "sentiment", points: -6.24, text: "positive 0.8"), Reason(signal: "keyword", points: 8, text: "keyword: \"refund\"\n"),
+                       Reason(signal: "rule", points: 12.5, text: "rule: fraud — “stolen” 😡\u{202E}")]
+        let json = ReasonsJSON.encode(reasons)
+        XCTAssertEqual(json, #"[{"signal":"sentiment","points":-6.2,"text":"positive 0.8"},{"signal":"keyword","points":8,"text":"keyword: \"refund\"\n"},"#
+                       + #"{"signal":"rule","points":12.5,"text":"rule: fraud — “stolen” 😡\u202e"}]"#)
+        XCTAssertEqual(ReasonsJSON.decode(json), [Reason(signal: "sentiment", points: -6.2, text: "positive 0.8")] + reasons.dropFirst())
+        XCTAssertEqual(ReasonsJSON.encode([]), "[]")
+    }
 }
 
 /// A full disk (here the cache's page limit) says so, keeps what was committed, and the same

@@ -302,16 +302,22 @@ public final class Triager {
 /// Reasons as stored on the conversation: a JSON array of {signal, points, text}.
 enum ReasonsJSON {
     static func encode(_ reasons: [Reason]) -> String {
-        var out = "["
+        // Bytes, not String appends: written for every conversation an import scores.
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(96 * reasons.count + 2)
         for (index, reason) in reasons.enumerated() {
-            if index > 0 { out += "," }
-            out += "{\"signal\":"
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"signal":"#.utf8)
             JSONWriter.quote(reason.signal, into: &out)
-            out += ",\"points\":" + (reason.points < 0 ? "-" : "") + PriorityModel.oneDecimal(abs(reason.points)) + ",\"text\":"
+            out.append(contentsOf: #","points":"#.utf8)
+            if reason.points < 0 { out.append(UInt8(ascii: "-")) }
+            out.append(contentsOf: PriorityModel.oneDecimal(abs(reason.points)).utf8)
+            out.append(contentsOf: #","text":"#.utf8)
             JSONWriter.quote(reason.text, into: &out)
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
-        return out + "]"
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func decode(_ text: String?) -> [Reason] {
