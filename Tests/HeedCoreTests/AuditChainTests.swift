@@ -7,31 +7,18 @@ final class AuditChainTests: XCTestCase {
     let folder = TemporaryFolder()
     let clock = FixedClock("2026-11-23T12:00:00Z")
 
-    func testSHA256GivesTheStandardsDigests() {
-        let vectors = [
-            ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-            ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-            ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-            ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-             "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
-        ]
-        for (text, digest) in vectors { XCTAssertEqual(SHA256.hash(Array(text.utf8)).hex, digest, text) }
-        // Every way a message can end against the 64-byte block (as Python's hashlib gives them).
-        let lengths = [(55, "1deace58c745f3ecadde68a5923f494c3703fa73f0306483ccb898a5826e8d70"),
-                       (56, "06dbe23685750e4d3881ded95047abaf93fa8f9c5d3501dc57c717a72ff1398e"),
-                       (63, "47fb38b12335c9298d09280515c0666489a189d1554bb0ac1a0740806ce9d8b6"),
-                       (64, "dfa798724b1a8014994f363e5da7474ed26ce3757fb29e07aa47ad5a9352d37b"),
-                       (65, "dd2eab5a5507d7717c63ce953d9ac61752c21e664425ad1227054722a0d97f69"),
-                       (119, "c6e0f435df5d7d265baacca31e0602c00aa22fa6d3819aed664649294c743756"),
-                       (1000, "a9425c416f534025a4e2422bd14adba4ec3d4a68d10c3329be8df612964d2b6e")]
-        for (count, digest) in lengths {
-            let bytes = (0..<count).map { UInt8(($0 * 7 + 3) % 251) }
-            XCTAssertEqual(SHA256.hash(bytes).hex, digest, "\(count) bytes")
-            var pieces = SHA256()
-            pieces.update(bytes.prefix(count / 3))
-            pieces.update(bytes.dropFirst(count / 3))
-            XCTAssertEqual(pieces.finish().hex, digest, "\(count) bytes in two pieces")
-        }
+    /// The hashes of entries as every heed so far has framed them, computed apart from heed
+    /// (Python's hashlib): a log written by an older heed must still verify.
+    func testTheChainHashesEntriesAsTheyWereAlwaysHashed() {
+        let first = AuditChain.digest(subject: "tag +cards", before: nil, after: #"{"tags":["cards"]}"#)
+        XCTAssertEqual(first.hex, "ebf254d86b17385d8004375d0030175a25b1b7ecd1bdf3557ff453bb7d6809f6")
+        // Longer than SHA-256's block, beyond ASCII, an empty field beside an absent one.
+        let second = AuditChain.digest(subject: nil, before: String(repeating: "é", count: 40) + " refund 💸", after: "")
+        XCTAssertEqual(second.hex, "fe47864d848165fe52033aef49cf5c90a9218157497213aa6364b52e16bffdca")
+        let head = AuditChain.link(previous: nil, at: 1_763_899_200_000, operator: "sam", uid: 1000, kind: "tag", conversation: 7, digest: first)
+        XCTAssertEqual(head.hex, "bddef0543061366f69cd8f2b68ffc4189e257859eb9829c532ea0171db710612")
+        let next = AuditChain.link(previous: head, at: 1_763_899_260_000, operator: "ingest", kind: "reopen", conversation: nil, digest: second)
+        XCTAssertEqual(next.hex, "3d915193e33a1bcd87baf6144403a4d66211e2deb00d6038918fc8bdad092ca8")
     }
 
     /// A cache whose log has entries of several kinds, and a lead to act.

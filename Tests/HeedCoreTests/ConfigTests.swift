@@ -17,6 +17,8 @@ final class ConfigTests: XCTestCase {
                                                                            timeoutSeconds: 20)))
         XCTAssertEqual(config.businessHours?.days[.sat], BusinessHours.Span(start: 9 * 60, end: 17 * 60))
         XCTAssertTrue(config.isOurAccount(channel: "x", handle: "@northwindhelp", authorID: "1"))
+        XCTAssertTrue(config.isOurAccount(channel: "x", handle: "NORTHWINDHELP", authorID: ""))
+        XCTAssertFalse(config.isOurAccount(channel: "x", handle: "@northwindhelps", authorID: "2"))
         XCTAssertFalse(config.isOurAccount(channel: "mastodon", handle: "NorthwindHelp", authorID: "1"))
         let root = try JSONParser.parse(ExampleConfig.text)
         guard case .object(let members) = root.value else { return XCTFail() }

@@ -55,10 +55,12 @@ public struct Config: Sendable, Equatable {
     /// Whether `handle` (with or without a leading @) or `authorID` is one of our accounts on `channel`.
     public func isOurAccount(channel: String, handle: String, authorID: String) -> Bool {
         guard let ours = accounts[channel], !ours.isEmpty else { return false }
-        let bare = handle.hasPrefix("@") ? String(handle.dropFirst()) : handle
+        // Lower case as bytes: asked for every new author an import meets, and Foundation's
+        // case-insensitive comparison was a sixtieth of an import.
+        let bare = Bytes.lowercased(handle.hasPrefix("@") ? String(handle.dropFirst()) : handle)
         return ours.contains { account in
             let name = account.hasPrefix("@") ? String(account.dropFirst()) : account
-            return name.caseInsensitiveCompare(bare) == .orderedSame || name == authorID
+            return name == authorID || Bytes.lowercased(name) == bare
         }
     }
 

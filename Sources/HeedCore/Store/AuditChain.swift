@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 
@@ -10,23 +11,32 @@ enum AuditChain {
     /// The text of an entry, each field marked present or absent and length-prefixed, so that no
     /// two different entries hash alike.
     static func digest(subject: String?, before: String?, after: String?) -> [UInt8] {
-        var sha = SHA256()
-        for field in [subject, before, after] { append(field, to: &sha) }
-        return sha.finish()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64 + (subject?.utf8.count ?? 0) + (before?.utf8.count ?? 0) + (after?.utf8.count ?? 0))
+        for field in [subject, before, after] { append(field, to: &bytes) }
+        return Array(Crypto.SHA256.hash(data: bytes))
     }
 
     static func link(previous: [UInt8]?, at: Int64, operator actor: String, uid: UInt32? = nil, kind: String, conversation: Int64?,
                      digest: [UInt8]) -> [UInt8] {
-        var sha = SHA256()
-        sha.update(previous ?? [UInt8](repeating: 0, count: 32))
-        sha.update(bigEndian(at))
-        append(actor, to: &sha)
+        var bytes: [UInt8] = previous ?? [UInt8](repeating: 0, count: 32)
+        bytes.reserveCapacity(128 + actor.utf8.count)
+        appendBigEndian(at, to: &bytes)
+        append(actor, to: &bytes)
         // Absent from entries written before uids were kept, so that their links stay as they were.
-        if let uid { sha.update([2] + bigEndian(Int64(uid))) }
-        append(kind, to: &sha)
-        if let conversation { sha.update([1] + bigEndian(conversation)) } else { sha.update([0]) }
-        sha.update(digest)
-        return sha.finish()
+        if let uid {
+            bytes.append(2)
+            appendBigEndian(Int64(uid), to: &bytes)
+        }
+        append(kind, to: &bytes)
+        if let conversation {
+            bytes.append(1)
+            appendBigEndian(conversation, to: &bytes)
+        } else {
+            bytes.append(0)
+        }
+        bytes += digest
+        return Array(Crypto.SHA256.hash(data: bytes))
     }
 
     /// The chain of the newest entry, which the next one continues.
@@ -34,15 +44,15 @@ enum AuditChain {
         try Data.fetchOne(db.cachedStatement(sql: "SELECT chain FROM event ORDER BY id DESC LIMIT 1")).map { [UInt8]($0) }
     }
 
-    private static func append(_ field: String?, to sha: inout SHA256) {
-        guard let field else { return sha.update([0]) }
-        let bytes = Array(field.utf8)
-        sha.update([1] + bigEndian(Int64(bytes.count)))
-        sha.update(bytes)
+    private static func append(_ field: String?, to bytes: inout [UInt8]) {
+        guard let field else { return bytes.append(0) }
+        bytes.append(1)
+        appendBigEndian(Int64(field.utf8.count), to: &bytes)
+        bytes += field.utf8
     }
 
-    private static func bigEndian(_ n: Int64) -> [UInt8] {
-        (0..<8).map { UInt8(truncatingIfNeeded: n >> (56 - 8 * $0)) }
+    private static func appendBigEndian(_ n: Int64, to bytes: inout [UInt8]) {
+        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: n >> shift)) }
     }
 
     /// Gives every entry without a hash its digest and chain, in order: entries an older heed wrote.

@@ -32,7 +32,7 @@ struct Facebook: ThreadFollower, Poster, AccountChecker {
 
     /// `HMAC-SHA256(app secret, access token)` as hex.
     static func proof(token: Secret, secret: Secret) -> String {
-        HMAC.hex(HMAC.sha256(key: Array(secret.reveal().utf8), message: Array(token.reveal().utf8)))
+        HMAC.sha256(key: Array(secret.reveal().utf8), message: Array(token.reveal().utf8)).hex
     }
 
     /// A Graph API call; its errors sorted by their code (the Graph API answers 400 for most).

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Proof Key for Code Exchange (RFC 7636): heed keeps a random verifier and sends only its
@@ -15,7 +16,7 @@ struct PKCE: Sendable, Equatable {
     }
 
     /// `BASE64URL(SHA256(verifier))`, sent as `code_challenge` with `code_challenge_method=S256`.
-    var challenge: String { Self.base64URL(SHA256.hash(Array(verifier.utf8))) }
+    var challenge: String { Self.base64URL(Array(Crypto.SHA256.hash(data: Array(verifier.utf8)))) }
 
     /// A value to send as `state` and expect back: a redirect that does not carry it is not ours.
     static func state() -> String { base64URL(randomBytes(16)) }
