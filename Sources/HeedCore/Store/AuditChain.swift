@@ -41,7 +41,9 @@ enum AuditChain {
 
     /// The chain of the newest entry, which the next one continues.
     static func head(_ db: Database) throws -> [UInt8]? {
-        try Data.fetchOne(db.cachedStatement(sql: "SELECT chain FROM event ORDER BY id DESC LIMIT 1")).map { [UInt8]($0) }
+        let read = try BoundStatement(db, "SELECT chain FROM event ORDER BY id DESC LIMIT 1")
+        defer { read.reset() }
+        return try read.step() ? read.blob(0) : nil
     }
 
     private static func append(_ field: String?, to bytes: inout [UInt8]) {

@@ -149,6 +149,19 @@ extension Bool: SQLiteBindable {
     func bind(to statement: OpaquePointer, at index: Int32) { sqlite3_bind_int64(statement, index, self ? 1 : 0) }
 }
 
+extension Array: SQLiteBindable where Element == UInt8 {
+    /// Bound as a blob; an empty one as an empty blob, not NULL.
+    func bind(to statement: OpaquePointer, at index: Int32) {
+        withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress, bytes.count > 0 else {
+                sqlite3_bind_zeroblob(statement, index, 0)
+                return
+            }
+            _ = sqlite3_bind_blob(statement, index, base, Int32(bytes.count), transient)
+        }
+    }
+}
+
 extension Optional: SQLiteBindable where Wrapped: SQLiteBindable {
     func bind(to statement: OpaquePointer, at index: Int32) {
         if let value = self { value.bind(to: statement, at: index) } else { sqlite3_bind_null(statement, index) }

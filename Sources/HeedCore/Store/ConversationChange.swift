@@ -102,11 +102,11 @@ enum ConversationChange {
     /// the tally's and the clock's triggers.
     private static func update(_ db: Database, conversation id: Int64, from before: ConversationFields, to after: ConversationFields,
                                now: Int64) throws -> Int {
-        var sets: [String] = []
-        var arguments: StatementArguments = []
-        func set(_ column: String, _ value: (any DatabaseValueConvertible)?) {
-            sets.append("\(column) = ?")
-            arguments += [value]
+        var sets = ""
+        var values: [any SQLiteBindable] = []
+        func set(_ column: String, _ value: any SQLiteBindable) {
+            sets += "\(column) = ?, "
+            values.append(value)
         }
         if after.status != before.status { set("status", after.status.rawValue) }
         if after.assignee != before.assignee { set("assignee", after.assignee) }
@@ -114,10 +114,12 @@ enum ConversationChange {
         if after.snoozedUntil != before.snoozedUntil { set("snoozed_until", after.snoozedUntil) }
         if after.snoozeUntilReply != before.snoozeUntilReply { set("snooze_until_reply", after.snoozeUntilReply) }
         if after.incident != before.incident { set("incident_id", after.incident) }
-        arguments += [now, id]
-        return try Int.fetchOne(db.cachedStatement(sql: """
-            UPDATE conversation SET \((sets + ["version = version + 1", "updated_at = ?"]).joined(separator: ", ")) WHERE id = ? RETURNING version
-            """), arguments: arguments) ?? 0
+        values += [now, id] as [any SQLiteBindable]
+        // SQLite's own API: every rule's change an import applies comes through here.
+        let write = try BoundStatement(db, "UPDATE conversation SET \(sets)version = version + 1, updated_at = ? WHERE id = ? RETURNING version")
+        write.bind(values)
+        defer { write.reset() }
+        return try write.step() ? write.int(0) : 0
     }
 
     private static func writeTags(_ db: Database, conversation id: Int64, from old: [String], to new: [String], by actor: String, now: Int64) throws {

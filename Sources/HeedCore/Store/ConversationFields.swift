@@ -13,18 +13,28 @@ struct ConversationFields: Equatable, Sendable {
     var tags: [String]
     var incident: Int64?
 
+    /// What `fetch` reads, column by column.
+    private enum Column: Int32, SelectedColumn {
+        case status, assignee, team, snoozedUntil, snoozeUntilReply, incident, version, tags
+    }
+
     static func fetch(_ db: Database, conversation id: Int64) throws -> (fields: ConversationFields, version: Int)? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT status, assignee, team, snoozed_until, snooze_until_reply, incident_id, version,
+        // Through SQLite's own API, not GRDB's rows: every rule an import applies reads it.
+        let read = try BoundStatement(db, """
+            SELECT status, assignee, team, snoozed_until AS snoozedUntil, snooze_until_reply AS snoozeUntilReply, incident_id AS incident, version,
                    (SELECT group_concat(t.name, char(31)) FROM conversation_tag ct JOIN tag t ON t.id = ct.tag_id
                     WHERE ct.conversation_id = c.id) AS tags
             FROM conversation c WHERE id = ?
-            """), arguments: [id]) else { return nil }
-        let tags = (row["tags"] as String?)?.split(separator: "\u{1F}").map(String.init).sorted() ?? []
-        return (ConversationFields(status: ConversationStatus(rawValue: row["status"]) ?? .open, assignee: row["assignee"], team: row["team"],
-                                   snoozedUntil: row["snoozed_until"], snoozeUntilReply: row["snooze_until_reply"], tags: tags,
-                                   incident: row["incident_id"]),
-                row["version"])
+            """, columns: Column.self)
+        read.bind(id)
+        defer { read.reset() }
+        guard try read.step() else { return nil }
+        let tags = read.text(Column.tags)?.split(separator: "\u{1F}").map(String.init).sorted() ?? []
+        return (ConversationFields(status: ConversationStatus(rawValue: read.text(Column.status) ?? "") ?? .open,
+                                   assignee: read.text(Column.assignee), team: read.text(Column.team),
+                                   snoozedUntil: read.optionalInt64(Column.snoozedUntil), snoozeUntilReply: read.int(Column.snoozeUntilReply) != 0,
+                                   tags: tags, incident: read.optionalInt64(Column.incident)),
+                read.int(Column.version))
     }
 
     /// The names of the fields that differ from `other`.

@@ -56,8 +56,8 @@ public enum EventLog {
         let uid = Identity.realUID
         let chain = AuditChain.link(previous: try AuditChain.head(db), at: at, operator: actor, uid: uid, kind: kind.rawValue,
                                     conversation: conversation, digest: digest)
-        try db.cachedStatement(sql: "INSERT INTO event (at, operator, uid, kind, conversation_id, subject, before, after, digest, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [at, actor, uid, kind.rawValue, conversation, subject, before, after, Data(digest), Data(chain)])
+        try BoundStatement(db, "INSERT INTO event (at, operator, uid, kind, conversation_id, subject, before, after, digest, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .run(at, actor, Int64(uid), kind.rawValue, conversation, subject, before, after, digest, chain)
         return db.lastInsertedRowID
     }
 
