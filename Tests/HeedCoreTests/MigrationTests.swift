@@ -107,6 +107,28 @@ final class MigrationTests: XCTestCase {
         XCTAssertEqual(try database.read { db in try Queue.count(db, Query.parse("is:unassigned is:breached"), now: 0) }, 1)
     }
 
+    /// Since v30 an import tallies the conversations it makes, not a trigger: one an older heed
+    /// made and tallied counts once, and the new ones count too.
+    func testUpgradedPastTheTallysInsertTriggerTheImportTalliesWhatItMakes() throws {
+        let folder = TemporaryFolder()
+        let database = try upgradedCache(in: folder, from: "v29-open-by-author") { db in try db.execute(sql: Self.oneConversation) }
+        XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'queue_tally_insert'") }, 0)
+        let lines = [MentionLines.line(id: "a", text: "card declined", author: "u2"), MentionLines.line(id: "b", text: "still declined", author: "u3"),
+                     MentionLines.line(id: "c", text: "and again", author: "u2", inReplyTo: "a")]
+        _ = try Ingester(database: database, config: Config(), clock: FixedClock("2026-11-23T12:00:00Z"))
+            .ingest(path: folder.write("in.jsonl", lines.joined(separator: "\n") + "\n"))
+        try database.read { db in
+            let tallied = try String.fetchAll(db, sql: """
+                SELECT status || ' ' || breached || ' ' || unassigned || ' ' || conversations FROM queue_tally WHERE conversations != 0 ORDER BY 1
+                """)
+            XCTAssertEqual(tallied, try String.fetchAll(db, sql: """
+                SELECT status || ' ' || breached || ' ' || (assignee IS NULL) || ' ' || count(*) FROM conversation GROUP BY status, breached, assignee IS NULL ORDER BY 1
+                """))
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT sum(conversations) FROM queue_tally WHERE status = 'open'"), 3,
+                           "the older one and the two the import made, breached by the time they were scored")
+        }
+    }
+
     func testNewerCacheIsRefusedWithAClearMessage() throws {
         let folder = TemporaryFolder()
         let path = folder.file("new.sqlite")

@@ -279,18 +279,24 @@ final class MentionUpsert {
             guard let contact = delta.contact else { continue }
             begun[contact, default: ContactBeginnings()].add(delta.firstAt, new: created[id] != nil)
         }
+        var made: [ConversationStatus: Int] = [:]
         for (id, channel) in created {
             guard let delta = touched.removeValue(forKey: id) else { continue }
             let status = ConversationStatus.afterIngest(current: .open, lastCustomerAt: delta.lastCustomerAt, lastOursAt: delta.lastOursAt,
                                                         newCustomerMessage: delta.newCustomerMessage, snoozeUntilReply: false)
             try sql.insertConversation.run(id, channel, status.rawValue, delta.contact, delta.count, delta.firstAt, delta.lastAt,
                                            delta.lastCustomerAt, delta.lastOursAt, delta.lastCustomerID, delta.lastID, now, now, delta.lastCustomerHandle)
+            made[status, default: 0] += 1
             // After a merge the batch's sums are not the whole thread: count it from its mentions.
             if delta.recompute {
                 sql.recomputeConversation.bind(id, now)
                 _ = try sql.recomputeConversation.step()
                 sql.recomputeConversation.reset()
             }
+        }
+        // New conversations are neither breached nor assigned; the tally has no trigger for them (v30).
+        for (status, count) in made {
+            try sql.tallyNewConversations.run(status.rawValue, count)
         }
         for (id, delta) in touched {
             let statement: BoundStatement

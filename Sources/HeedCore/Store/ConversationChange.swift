@@ -82,7 +82,7 @@ enum ConversationChange {
                        subject: String? = nil, payload: String?, now: Int64) throws -> Applied {
         _ = try current(db, id, expecting: expecting, now: now)
         let version = try Int.fetchOne(db.cachedStatement(sql: """
-            UPDATE conversation SET version = version + 1, updated_at = ? WHERE id = ? RETURNING version
+            UPDATE OR FAIL conversation SET version = version + 1, updated_at = ? WHERE id = ? RETURNING version
             """), arguments: [now, id]) ?? 0
         let event = try EventLog.append(db, at: now, by: actor, kind: kind, conversation: id, subject: subject, after: payload)
         return Applied(eventID: event, version: version)
@@ -115,8 +115,9 @@ enum ConversationChange {
         if after.snoozeUntilReply != before.snoozeUntilReply { set("snooze_until_reply", after.snoozeUntilReply) }
         if after.incident != before.incident { set("incident_id", after.incident) }
         values += [now, id] as [any SQLiteBindable]
-        // SQLite's own API: every rule's change an import applies comes through here.
-        let write = try BoundStatement(db, "UPDATE conversation SET \(sets)version = version + 1, updated_at = ? WHERE id = ? RETURNING version")
+        // SQLite's own API: every rule's change an import applies comes through here. `OR FAIL`
+        // spares it a statement journal, as in `IngestStatements`.
+        let write = try BoundStatement(db, "UPDATE OR FAIL conversation SET \(sets)version = version + 1, updated_at = ? WHERE id = ? RETURNING version")
         write.bind(values)
         defer { write.reset() }
         return try write.step() ? write.int(0) : 0
@@ -127,9 +128,11 @@ enum ConversationChange {
         let newTags = Set(new.map { $0.lowercased() })
         for tag in new where !oldTags.contains(tag.lowercased()) {
             try db.cachedStatement(sql: "INSERT INTO tag (name) VALUES (?) ON CONFLICT (name) DO NOTHING").execute(arguments: [tag])
+            // A row of values, not `INSERT … SELECT`, which counts as a multiple write and, with
+            // the references checked, got a statement journal.
             try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO conversation_tag (conversation_id, tag_id, added_by, added_at) SELECT ?, id, ?, ? FROM tag WHERE name = ?
-                """).execute(arguments: [id, actor, now, tag])
+                INSERT OR IGNORE INTO conversation_tag (conversation_id, tag_id, added_by, added_at) VALUES (?, (SELECT id FROM tag WHERE name = ?), ?, ?)
+                """).execute(arguments: [id, tag, actor, now])
         }
         for tag in old where !newTags.contains(tag.lowercased()) {
             try db.cachedStatement(sql: "DELETE FROM conversation_tag WHERE conversation_id = ? AND tag_id = (SELECT id FROM tag WHERE name = ?)")

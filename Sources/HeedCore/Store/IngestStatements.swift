@@ -7,7 +7,7 @@ import GRDB
 struct IngestStatements {
     let findMention, updateMention, insertMention, findMentionConversation: BoundStatement
     let findHandle, updateHandle, insertContact, insertHandle: BoundStatement
-    let findThreadKey, addThreadKey, insertConversation: BoundStatement
+    let findThreadKey, addThreadKey, insertConversation, tallyNewConversations: BoundStatement
     let foldConversation, recomputeConversation: BoundStatement
 
     init(_ db: Database) throws {
@@ -40,15 +40,19 @@ struct IngestStatements {
             """)
         findThreadKey = try BoundStatement(db, "SELECT conversation_id FROM thread_key WHERE channel = ?1 AND key = ?2")
         addThreadKey = try BoundStatement(db, "INSERT OR IGNORE INTO thread_key (channel, key, conversation_id) VALUES (?1, ?2, ?3)")
-        // `OR FAIL`, as in `ConversationScores`: the tally's trigger would give each its own
-        // statement journal.
         insertConversation = try BoundStatement(db, """
-            INSERT OR FAIL INTO conversation (id, channel, status, contact_id, mention_count, first_at, last_at, last_customer_at, last_ours_at,
+            INSERT INTO conversation (id, channel, status, contact_id, mention_count, first_at, last_at, last_customer_at, last_ours_at,
                                       latest_customer_mention_id, latest_mention_id, created_at, updated_at, latest_customer_handle_id)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
             """)
+        tallyNewConversations = try BoundStatement(db, """
+            UPDATE queue_tally SET conversations = conversations + ?2 WHERE status = ?1 AND breached = 0 AND unassigned = 1
+            """)
+        // `OR FAIL`: a statement with `RETURNING` counts as one with a trigger, and one that may
+        // abort after writing gets a statement journal, a copy of every page it changes. Each
+        // writes one row, and an error rolls the whole transaction back.
         foldConversation = try BoundStatement(db, """
-            UPDATE conversation SET
+            UPDATE OR FAIL conversation SET
                 mention_count = mention_count + ?3,
                 first_at = min(first_at, ?4),
                 latest_mention_id = CASE WHEN ?5 >= last_at THEN ?6 ELSE latest_mention_id END,
@@ -67,7 +71,7 @@ struct IngestStatements {
             RETURNING status, last_customer_at, last_ours_at, snooze_until_reply
             """)
         recomputeConversation = try BoundStatement(db, """
-            UPDATE conversation SET
+            UPDATE OR FAIL conversation SET
                 mention_count = (SELECT count(*) FROM mention WHERE conversation_id = ?1),
                 first_at = (SELECT min(created_at) FROM mention WHERE conversation_id = ?1),
                 last_at = (SELECT max(created_at) FROM mention WHERE conversation_id = ?1),

@@ -37,6 +37,7 @@ enum Schema {
         migrator.registerMigration("v27-tally-by-updates", migrate: v27TallyByUpdates)
         migrator.registerMigration("v28-handles-by-followers", migrate: v28HandlesByFollowers)
         migrator.registerMigration("v29-open-by-author", migrate: v29OpenByAuthor)
+        migrator.registerMigration("v30-imports-tally-new-conversations", migrate: v30ImportsTallyNewConversations)
         return migrator
     }
 
@@ -754,5 +755,14 @@ enum Schema {
             DROP INDEX conversation_open_latest;
             CREATE INDEX conversation_open_by_author ON conversation(latest_customer_handle_id) WHERE status = 'open';
             """)
+    }
+
+    /// An import, the only place conversations are made, adds the ones it made to the tally
+    /// itself, once a status a batch (`MentionUpsert.finishBatch`). With the trigger, every new
+    /// conversation's insert got a statement journal: a trigger makes an insert a multiple
+    /// write, and a given rowid may fail to be an integer, so SQLite copied each page the insert
+    /// changed (the row's and a dozen indexes') in case it had to undo it alone, `OR FAIL` or not.
+    private static func v30ImportsTallyNewConversations(_ db: Database) throws {
+        try db.execute(sql: "DROP TRIGGER queue_tally_insert")
     }
 }
