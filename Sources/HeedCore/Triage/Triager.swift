@@ -52,6 +52,8 @@ public final class Triager {
     /// what the thread has established is kept (a threat added to a complaint raises it).
     static let earlierLimit = 10
 
+    /// `copies` first asks whether there is any: counting distinct authors builds a temporary
+    /// table each time, and most texts have no copy.
     private static let signalsSQL = """
         SELECT c.channel AS channel, c.status AS status, c.last_ours_at AS lastOursAt, c.contact_id AS contactID, c.priority AS priority,
                m.text AS text, m.lang AS lang, m.created_at AS createdAt, h.handle AS handle, h.source_id AS authorID,
@@ -68,7 +70,8 @@ public final class Triager {
                     AND w.created_at > coalesce(c.last_ours_at, -9223372036854775807)) AS waitingSince,
                coalesce((SELECT p.ours FROM mention p WHERE p.channel = m.channel AND p.source_id = m.in_reply_to), 0) AS repliesToUs,
                m.id AS mentionID,
-               CASE WHEN m.text_hash IS NULL THEN 0 ELSE
+               CASE WHEN m.text_hash IS NULL OR NOT EXISTS (SELECT 1 FROM mention x WHERE x.text_hash = m.text_hash
+                        AND x.created_at BETWEEN m.created_at - ?2 AND m.created_at + ?2 AND x.handle_id <> m.handle_id) THEN 0 ELSE
                    (SELECT count(*) FROM (SELECT DISTINCT x.handle_id FROM mention x WHERE x.text_hash = m.text_hash
                         AND x.created_at BETWEEN m.created_at - ?2 AND m.created_at + ?2 AND x.handle_id <> m.handle_id LIMIT 12)) END AS copies,
                (SELECT group_concat(e.text, char(30)) FROM (SELECT w.text FROM mention w WHERE w.conversation_id = c.id AND w.ours = 0
