@@ -89,7 +89,7 @@ struct BoundStatement {
     /// A statement whose result columns are `columns`' cases, by name and in order: columns
     /// are then read by name, and a SELECT edited without its enum fails at once in the tests.
     /// Checked in debug builds only: statements made for each row (a conversation's fields for
-    /// every rule an import applies) spent a third of their time naming their columns.
+    /// every rule an import applies) named their columns every time.
     init<C: SelectedColumn>(_ db: Database, _ sql: String, columns: C.Type) throws {
         try self.init(db, sql)
         #if DEBUG
