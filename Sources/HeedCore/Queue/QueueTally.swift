@@ -1,9 +1,10 @@
 import GRDB
 
 /// How many conversations each status holds, breached or not, assigned or not: the
-/// `queue_tally` table the cache's triggers keep as conversations come, change and go. The
-/// header's and the tabs' counts read a few of its rows; counting the conversations themselves
-/// walks the open queue (14 ms for 400,000 open, ten times that for 4,000,000).
+/// `queue_tally` table the cache's triggers keep as conversations change and go, and an import
+/// as it makes them (`MentionUpsert.finishBatch`). The header's and the tabs' counts read a few
+/// of its rows; counting the conversations themselves walks the open queue (14 ms for 400,000
+/// open, ten times that for 4,000,000).
 enum QueueTally {
     static func count(_ db: Database, status: ConversationStatus, breached: Bool? = nil, unassigned: Bool? = nil) throws -> Int {
         try count(CacheReader(db), status: status, breached: breached, unassigned: unassigned)
