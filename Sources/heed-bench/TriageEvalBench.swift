@@ -19,6 +19,9 @@ struct TriageEvalBench: ParsableCommand {
     @Option(help: "VADER's lexicon file. Default: ../shared/fixtures/lexicons/vader/vader_lexicon.txt.")
     var vader: String?
 
+    @Option(help: "Also print this many of the messages people labelled negative that heed did not read as negative.")
+    var misses = 0
+
     func run() throws {
         let shared = (options.packageRoot ?? ".") + "/../shared/fixtures"
         let paths = sets.isEmpty ? ["Apple-Twitter-Sentiment-DFE.csv", "judge-1377884607_tweet_product_company.csv"].map { shared + "/labelled/" + $0 } : sets
@@ -47,7 +50,16 @@ struct TriageEvalBench: ParsableCommand {
                     + String(format: "macro-F1 %.2f · negative recall %.2f · negative classed complaint or question %.0f%% (needs a reply: P %.2f R %.2f F1 %.2f) · %.0f messages/s",
                              sentiment.macroF1, sentiment.score("negative")?.recall ?? 0, r.recall * 100, r.precision, r.recall, r.f1,
                              Double(messages.count) / Swift.max(seconds, 1e-9)))
+                if name == "heed" { printMisses(messages, analyses) }
             }
+        }
+    }
+
+    /// Untrusted text: printed through `DisplayText` like anything else from the public.
+    private func printMisses(_ messages: [LabelledMessage], _ analyses: [MessageAnalysis]) {
+        let missed = zip(messages, analyses).filter { $0.sentiment == .negative && LabelledMessage.Sentiment(score: $1.sentiment) != .negative }
+        for (message, analysis) in missed.prefix(misses) {
+            print(String(format: "  %+.2f %@  ", analysis.sentiment, analysis.kind.rawValue) + DisplayText(untrusted: message.text).string)
         }
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 /// Messages people labelled, read from the published CSV files of labelled tweets (Latin-1 as
 /// published): the Apple set (`sentiment` 1/3/5, `text`) and the SXSW brands set
 /// (`tweet_text`, `is_there_an_emotion_directed_at_a_brand_or_product`). Messages whose label
-/// says nothing ("not_relevant", "I can't tell") are left out.
+/// says nothing ("not_relevant", "I can't tell") are left out. Also heed's own set, one message
+/// a line as SENTIMENT <tab> KIND <tab> TEXT after `#` comments.
 public struct LabelledMessage: Sendable, Equatable {
     public enum Sentiment: String, Sendable, CaseIterable {
         case negative, neutral, positive
@@ -22,6 +23,7 @@ public enum LabelledSet {
         guard let data = FileManager.default.contents(atPath: path) else { throw HeedError("cannot read \(path)", .unreadable) }
         // Latin-1 as published; a file already in UTF-8 is read as it is.
         let text = String(data: data, encoding: .utf8) ?? String(String.UnicodeScalarView(data.map { Unicode.Scalar($0) }))
+        if text.hasPrefix("#") { return try own(text, path: path) }
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("heed-labelled-\(getpid()).csv").path
         guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else { throw HeedError("cannot write \(temporary)") }
         defer { try? FileManager.default.removeItem(atPath: temporary) }
@@ -39,6 +41,19 @@ public enum LabelledSet {
         while let (fields, _) = try reader.next() {
             guard fields.count > Swift.max(textColumn, labelColumn), let sentiment = label(fields[labelColumn]) else { continue }
             messages.append(LabelledMessage(text: fields[textColumn], sentiment: sentiment))
+        }
+        return messages
+    }
+
+    /// heed's own layout: its kinds are left to the tests that read them.
+    private static func own(_ text: String, path: String) throws -> [LabelledMessage] {
+        var messages: [LabelledMessage] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty && !line.hasPrefix("#") {
+            let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3, let sentiment = LabelledMessage.Sentiment(rawValue: String(fields[0])) else {
+                throw HeedError("\(path): line \(index + 1): expected SENTIMENT <tab> KIND <tab> TEXT, the sentiment negative, neutral or positive", .badData)
+            }
+            messages.append(LabelledMessage(text: String(fields[2]), sentiment: sentiment))
         }
         return messages
     }
