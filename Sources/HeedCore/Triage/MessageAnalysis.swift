@@ -114,7 +114,7 @@ public struct MessageAnalyzer: Sendable {
         if tokens.wordCount >= 3, let first = words.first(where: \.isWord), questionStart.contains(first.id) {
             return (.question, "opens with \"\(vocabulary.word(first.id))\"")
         }
-        if sentiment <= -0.2 { return (.complaint, "negative") }
+        if sentiment <= -Self.polarityThreshold { return (.complaint, "negative") }
         if sentiment < 0.3, let cue = complaint.matches(in: words).first { return (.complaint, "\"\(cue.text)\"") }
         if sentiment >= 0.3 { return (.praise, "positive") }
         if sentiment >= 0, let thanks = praise.matches(in: words, negated: negations).first { return (.praise, "\"\(thanks.text)\"") }
