@@ -108,6 +108,11 @@ final class ShiftScreenTests: XCTestCase {
         let text = screen.lines.joined(separator: "\n")
         XCTAssertTrue(text.contains("(^SB is your signature, from the config)"), text)
         XCTAssertTrue(screen.lines[8...].contains { $0.contains("#") }, "rows of the list below the offer: \(text)")
+        // Below it, not under it: the most urgent row, the one selected and previewed, is in sight.
+        let rule = screen.lines.firstIndex { $0.hasPrefix("────") }!
+        XCTAssertGreaterThan(rule, 2, text)
+        XCTAssertTrue(screen.line(rule + 1).contains(s.rows[0].authorHandle), "the first row right below the offer: \(text)")
+        XCTAssertEqual(s.selected, 0)
         XCTAssertEqual(screen.line(23).trimmingCharacters(in: .whitespaces), "Enter start the shift  Esc work without a shift")
     }
 }

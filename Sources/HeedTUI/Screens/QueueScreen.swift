@@ -11,10 +11,12 @@ public enum QueueScreen {
         for (y, line) in lines.prefix(grid.height).enumerated() { grid.put(DisplayText(line), x: 0, y: y) }
     }
 
-    static func renderList(_ state: AppState, into grid: inout Grid) {
-        let listTop = 2
+    /// The list from `state.top`, in the rows below the first `below` of its place.
+    static func renderList(_ state: AppState, below: Int = 0, into grid: inout Grid) {
+        let listTop = 2 + below
+        let height = Swift.max(0, state.listHeight - below)
         if state.listRequest.source == .outbox {
-            for line in 0..<state.listHeight {
+            for line in 0..<height {
                 let index = state.top + line
                 guard index < state.outbox.count else { break }
                 renderPost(state.outbox[index], selected: index == state.selected, state: state, y: listTop + line, into: &grid)
@@ -25,9 +27,9 @@ public enum QueueScreen {
             }
             return
         }
-        let shown = state.rows[Swift.min(state.top, state.rows.count)..<Swift.min(state.rows.count, state.top + state.listHeight)]
+        let shown = state.rows[Swift.min(state.top, state.rows.count)..<Swift.min(state.rows.count, state.top + height)]
         let columns = Columns(width: grid.width, rows: shown.map { (who($0, others: state.claimMarks(at: $0.conversationID)), $0.tags) })
-        for line in 0..<state.listHeight {
+        for line in 0..<height {
             let index = state.top + line
             guard index < state.rows.count else { break }
             let row = state.rows[index]

@@ -15,7 +15,7 @@ public enum RootScreen {
         if let page = state.conversation {
             ConversationScreen.render(page, state: state, into: &grid)
         } else {
-            QueueScreen.renderList(state, into: &grid)
+            QueueScreen.renderList(state, below: offered(state), into: &grid)
             QueueScreen.renderPreview(state, y: 2 + state.listHeight, into: &grid)
         }
         // A panel being written (an intro, a handover note) takes the place of the shift screens under it.
@@ -37,5 +37,12 @@ public enum RootScreen {
         }
         if !bottomTaken { StatusLine.render(state, into: &grid) }
         return grid
+    }
+
+    /// Rows of the list a shift's offer takes (it is drawn above the list, not over it).
+    private static func offered(_ state: AppState) -> Int {
+        guard !(state.prompt?.multiline ?? false) else { return 0 }
+        for case .shiftOffer(let offer) in state.overlays { return ShiftScreen.offerHeight(offer, state: state, height: state.height) }
+        return 0
     }
 }

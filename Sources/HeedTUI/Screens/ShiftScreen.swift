@@ -11,20 +11,14 @@ enum ShiftScreen {
             renderHandovers(handovers, top: top, keys: keys, into: &grid)
             return
         case .shiftOffer(let offer):
-            lines = [("Start your shift?", .header),
-                     ("\(state.me ?? "You") — no shift running. Your intro, queued to the help accounts after the undo window:", .normal)]
-            lines += QueueScreen.wrap(offer.intro, width: Swift.max(1, grid.width - 4)).map { ("  " + $0, Style.normal) }
-            if !offer.signature.isEmpty && offer.intro.contains(offer.signature) {
-                lines.append(("  (\(offer.signature) is your signature, from the config)", .dim))
-            }
-            lines += [("\(keys.label(.accept, in: .shiftOffer)): start (the intro is yours to edit first) · "
-                        + "\(keys.label(.decline, in: .shiftOffer)): work without a shift", .dim)]
-            // The offer covers the top of the list only: the queue stays in sight behind it.
+            // Above the list, which `RootScreen` draws below it: the queue stays in sight, its
+            // most urgent rows first.
+            lines = offerLines(offer, state: state, width: grid.width)
             for (index, line) in lines.prefix(grid.height - 4).enumerated() {
                 grid.clear(y: 2 + index)
                 grid.put(DisplayText(untrusted: " " + line.0), x: 0, y: 2 + index, limit: grid.width, style: line.1)
             }
-            let rule = Swift.min(grid.height - 2, 2 + lines.count)
+            let rule = 2 + offerHeight(offer, state: state, height: grid.height) - 1
             grid.clear(y: rule)
             grid.put(DisplayText(String(repeating: "─", count: grid.width)), x: 0, y: rule, style: .dim)
             return
@@ -55,6 +49,25 @@ enum ShiftScreen {
         for (index, line) in lines.prefix(grid.height - 3).enumerated() {
             grid.put(DisplayText(untrusted: " " + line.0), x: 0, y: 2 + index, limit: grid.width, style: line.1)
         }
+    }
+
+    /// The offer's lines: what it is, the intro as it will be posted, the keys.
+    private static func offerLines(_ offer: ShiftOffer, state: AppState, width: Int) -> [(String, Style)] {
+        let keys = state.keyMap
+        var lines: [(String, Style)] = [("Start your shift?", .header),
+                                        ("\(state.me ?? "You") — no shift running. Your intro, queued to the help accounts after the undo window:", .normal)]
+        lines += QueueScreen.wrap(offer.intro, width: Swift.max(1, width - 4)).map { ("  " + $0, Style.normal) }
+        if !offer.signature.isEmpty && offer.intro.contains(offer.signature) {
+            lines.append(("  (\(offer.signature) is your signature, from the config)", .dim))
+        }
+        lines.append(("\(keys.label(.accept, in: .shiftOffer)): start (the intro is yours to edit first) · "
+                      + "\(keys.label(.decline, in: .shiftOffer)): work without a shift", .dim))
+        return lines
+    }
+
+    /// Rows the offer takes at the top of the list, its rule included.
+    static func offerHeight(_ offer: ShiftOffer, state: AppState, height: Int) -> Int {
+        Swift.min(height - 3, offerLines(offer, state: state, width: state.width).count + 1)
     }
 
     /// Rows for the handovers' text: all but the header lines, their title and the status line.
