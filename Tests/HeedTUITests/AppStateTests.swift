@@ -447,10 +447,18 @@ final class AppStateTests: XCTestCase {
                      "◉\u{00A0}someone\u{00A0}viewing", "→\u{00A0}assigned\u{00A0}to", "+\u{00A0}picked", "•\u{00A0}new", "▪\u{00A0}note", "⚑\u{00A0}incident"] {
             XCTAssertTrue(text.contains(item), item)
         }
-        // At 120 columns no description is cut.
+        // At 120 columns no description is cut; a macro's steps wider than their column go on under them.
+        s.macros = [MacroKey(name: "refunded", key: .char("R"),
+                             steps: ["tag +refund", "note refund confirmed by the billing team, reference in the ticket", "resolve"])]
         _ = s.handle(.resized(width: 120, height: 30))
-        let wide = RootScreen.render(s).lines.joined(separator: "\n")
+        let wideLines = RootScreen.render(s).lines
+        let wide = wideLines.joined(separator: "\n")
         for line in s.keyMap.helpLines(.queue) { XCTAssertTrue(wide.contains(line.help), line.help + "\n" + wide) }
+        let macro = wideLines.firstIndex { $0.contains("R            macro refunded: tag +refund") }!
+        let column = wideLines[macro].range(of: "R            macro")!.lowerBound
+        let continued = wideLines[macro...].prefix(3).map { String($0[column...]).trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        XCTAssertTrue(continued.contains("macro refunded: tag +refund, note refund confirmed by the billing team, reference in the ticket, resolve"),
+                      wide)
         _ = s.handle(.resized(width: 40, height: 12))
         XCTAssertTrue(RootScreen.render(s).lines.joined(separator: "\n").contains("… a wider or taller terminal shows all"))
     }
