@@ -114,5 +114,10 @@ final class ShiftScreenTests: XCTestCase {
         XCTAssertTrue(screen.line(rule + 1).contains(s.rows[0].authorHandle), "the first row right below the offer: \(text)")
         XCTAssertEqual(s.selected, 0)
         XCTAssertEqual(screen.line(23).trimmingCharacters(in: .whitespaces), "Enter start the shift  Esc work without a shift")
+        // At 60 columns it wraps rather than cutting what the offer says.
+        _ = s.handle(.resized(width: 60, height: 24))
+        let narrow = RootScreen.render(s).lines.joined(separator: "\n")
+        XCTAssertTrue(narrow.contains("the undo window:"), narrow)
+        XCTAssertTrue(narrow.contains("Esc:"), narrow)
     }
 }

@@ -54,14 +54,17 @@ enum ShiftScreen {
     /// The offer's lines: what it is, the intro as it will be posted, the keys.
     private static func offerLines(_ offer: ShiftOffer, state: AppState, width: Int) -> [(String, Style)] {
         let keys = state.keyMap
-        var lines: [(String, Style)] = [("Start your shift?", .header),
-                                        ("\(state.me ?? "You") — no shift running. Your intro, queued to the help accounts after the undo window:", .normal)]
-        lines += QueueScreen.wrap(offer.intro, width: Swift.max(1, width - 4)).map { ("  " + $0, Style.normal) }
-        if !offer.signature.isEmpty && offer.intro.contains(offer.signature) {
-            lines.append(("  (\(offer.signature) is your signature, from the config)", .dim))
+        func wrapped(_ text: String, indent: String = "", _ style: Style) -> [(String, Style)] {
+            QueueScreen.wrap(text, width: Swift.max(1, width - 2 - indent.count)).map { (indent + $0, style) }
         }
-        lines.append(("\(keys.label(.accept, in: .shiftOffer)): start (the intro is yours to edit first) · "
-                      + "\(keys.label(.decline, in: .shiftOffer)): work without a shift", .dim))
+        var lines: [(String, Style)] = [("Start your shift?", .header)]
+        lines += wrapped("\(state.me ?? "You") — no shift running. Your intro, queued to the help accounts after the undo window:", .normal)
+        lines += wrapped(offer.intro, indent: "  ", .normal)
+        if !offer.signature.isEmpty && offer.intro.contains(offer.signature) {
+            lines += wrapped("(\(offer.signature) is your signature, from the config)", indent: "  ", .dim)
+        }
+        lines += wrapped("\(keys.label(.accept, in: .shiftOffer)): start (the intro is yours to edit first) · "
+                         + "\(keys.label(.decline, in: .shiftOffer)): work without a shift", .dim)
         return lines
     }
 
