@@ -50,9 +50,9 @@ final class SentimentEvaluationTests: XCTestCase {
             }
         }
         let floors: [String: (precision: Double, recall: Double)] = [
-            "negative": (0.93, 0.78), "neutral": (0.80, 0.86), "positive": (0.75, 0.93),
-            "question": (0.81, 0.98), "complaint": (0.98, 0.73), "praise": (0.83, 0.89), "idea": (0.99, 0.95),
-            "spam": (0.99, 0.87), "other": (0.49, 0.82),
+            "negative": (0.93, 0.78), "neutral": (0.81, 0.86), "positive": (0.75, 0.93),
+            "question": (0.81, 0.98), "complaint": (0.98, 0.75), "praise": (0.83, 0.89), "idea": (0.99, 0.95),
+            "spam": (0.99, 0.87), "other": (0.50, 0.82),
         ]
         for (label, floor) in floors {
             let score = try XCTUnwrap(sentiment.score(label) ?? kind.score(label))
@@ -94,7 +94,7 @@ final class LabelledSetTests: XCTestCase {
         let path = MoreFormatTests.ownFixtures + "/triage/evaluation.tsv"
         let messages = try LabelledSet.read(path: path)
         XCTAssertEqual(messages.map(\.sentiment.rawValue), try SentimentEvaluationTests.examples().map(\.sentiment))
-        XCTAssertEqual(messages.last?.text, "Thanks for the quick fix, the app opens fine now")
+        XCTAssertTrue(messages.contains(LabelledMessage(text: "Thanks for the quick fix, the app opens fine now", sentiment: .positive)))
 
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("heed-own-set-\(getpid()).tsv").path
         try "# a comment\nnegative\tcomplaint\tstill waiting\nangry\tcomplaint\twhere is my card\n".write(toFile: bad, atomically: true, encoding: .utf8)
