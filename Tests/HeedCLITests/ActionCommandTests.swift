@@ -77,6 +77,11 @@ final class ActionCommandTests: XCTestCase {
         let next = try heed(["next", "--json"], as: "priya")
         XCTAssertEqual(next.status, 0, next.stderr)
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(next.stdout.utf8)) as? [String: Any])?["kind"] as? String, "next")
+        // A day and a time of day, in the operator's time zone: tomorrow's 09:00 there, named by its day.
+        let tomorrow = try heed(["snooze", "7", "--until", "tomorrow 9am"])
+        XCTAssertEqual(tomorrow.status, 0, tomorrow.stderr)
+        XCTAssertNotNil(tomorrow.stdout.range(of: #"^sam snoozed #7 until [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} 09:00\n$"#, options: .regularExpression),
+                        tomorrow.stdout)
     }
 
     func testShowSaysWhoHoldsItItsNotesAndPostsInTheReadersZone() throws {
@@ -230,7 +235,7 @@ final class ActionCommandTests: XCTestCase {
             + "(handle, name, unix_user) and check it with `heed config check`\n")
         for (arguments, status, message) in [(["escalate", "7", "--to", "legal"], 64, "no team \"legal\""),
                                              (["resolve", "4040"], 65, "no conversation 4040"),
-                                             (["snooze", "7", "--until", "soon"], 64, "--until soon: expected a time"),
+                                             (["snooze", "7", "--until", "soon"], 64, "--until soon: expected a span (90m, 2h, 1d), a time of day"),
                                              (["snooze", "7"], 64, "give --until WHEN or --until-reply")] {
             let run = try heed(arguments)
             XCTAssertEqual(run.status, Int32(status), "\(arguments): \(run.stderr)")

@@ -67,7 +67,8 @@ final class ConfigTests: XCTestCase {
             "team.json:11: rules[0].then.escalate: unknown team \"billing\" (teams are listed under \"teams\")",
             "team.json:13: keys.reply: \"ctrl-r\" is not a key: use one character, C-x (Ctrl), M-x (Alt), F1…F12, Enter, Tab, BackTab, Space, Esc, "
                 + "Backspace, Delete, Up, Down, Left, Right, PgUp, PgDn, Home, End",
-            "team.json:14: macros[0].actions[1]: \"snooze later\": snooze: a span (90m, 2h, 1d), a time (2026-11-24T09:00:00Z) or reply",
+            "team.json:14: macros[0].actions[1]: \"snooze later\": snooze: a span (90m, 2h, 1d), a time of day (14:00, 9am), a day (tomorrow, fri) with or without one, "
+                + "or a time (2026-12-24T09:00:00Z), or reply",
             "team.json:14: macros[0].actions[2]: \"escalate legal\": no team \"legal\"",
             "team.json:14: macros[0].actions[3]: \"frobnicate\": no action \"frobnicate\": tag, note, assign, unassign, escalate, snooze, resolve, reopen, spam, not-spam",
             "team.json:14: macros[0].key: \"ctrl-m\" is not a key: use one character, C-x (Ctrl), M-x (Alt), F1…F12, Enter, Tab, BackTab, Space, "

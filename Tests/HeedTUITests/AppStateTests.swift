@@ -192,6 +192,13 @@ final class AppStateTests: XCTestCase {
         _ = s.handle(.key(.ctrl("u")))
         for c in "2h" { _ = s.handle(.key(.char(c))) }
         XCTAssertEqual(s.handle(.key(.enter)), [.perform(.snooze(until: Rows.now + 7_200_000), conversation: row.conversationID, version: row.version)])
+        // A day and a time of day, in the operator's time zone.
+        s.timeZone = TimeZone(identifier: "America/New_York")!
+        _ = s.handle(.key(.char("s")))
+        XCTAssertEqual(s.prompt?.label, "snooze #\(row.conversationID) (2h, 14:00, tomorrow 9am, fri, reply): ")
+        for c in "tomorrow 9am" { _ = s.handle(.key(.char(c))) }
+        XCTAssertEqual(s.handle(.key(.enter)), [.perform(.snooze(until: RFC3339.milliseconds(from: "2026-11-24T14:00:00Z")!),
+                                                         conversation: row.conversationID, version: row.version)])
         _ = s.handle(.key(.char("e")))
         for c in "billing double charge" { _ = s.handle(.key(.char(c))) }
         XCTAssertEqual(s.handle(.key(.enter)), [.perform(.escalate(team: "billing", note: "double charge"), conversation: row.conversationID, version: row.version)])

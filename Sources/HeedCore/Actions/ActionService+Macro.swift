@@ -1,5 +1,12 @@
+import Foundation
+
 /// Macros: a named list of actions from the config, done to one conversation together.
 extension ActionService {
+    /// The time zone `actor` reads days and times of day in (a snooze "until tomorrow 9am").
+    public func timeZone(for actor: Operator) -> TimeZone {
+        TimeZone(identifier: config.timeZone(for: actor.handle)) ?? SnoozeTime.utc
+    }
+
     /// Does `name`'s steps to conversation `id` in one transaction: all of them or, when one
     /// cannot be done, none. A step that is so already is passed over; each step done writes
     /// its own event (so `undo` takes them back one at a time, latest first).
@@ -9,13 +16,14 @@ extension ActionService {
             let names = config.macros.map(\.name)
             throw HeedError("no macro \"\(name)\"" + (names.isEmpty ? " (the config has none)" : "; there are " + names.joined(separator: ", ")), .refused)
         }
+        let zone = timeZone(for: actor)
         return try transaction { db, now in
             var version = expecting
             var done: [Outcome] = []
             for step in macro.steps {
                 let command: TriageCommand
                 do {
-                    command = try TriageCommand.parse(step: step, now: now)
+                    command = try TriageCommand.parse(step: step, now: now, timeZone: zone)
                 } catch let error as QueryError {
                     throw ActionError.refused("macro \(macro.name): \"\(step)\": \(error.message)")
                 }

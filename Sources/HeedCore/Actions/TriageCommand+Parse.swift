@@ -1,9 +1,12 @@
+import Foundation
+
 /// Actions written as text: what the screen's action prompts take after their key, and the
 /// steps of a macro in the config ("tag +refund", "snooze 2h", "resolve").
 extension TriageCommand {
-    /// `text` read as what action `kind` needs ("+billing -spam" for tag, "2h" for snooze);
-    /// a line it cannot read is refused with the place.
-    public static func parse(kind: String, text: String, now: Int64) throws(QueryError) -> TriageCommand {
+    /// `text` read as what action `kind` needs ("+billing -spam" for tag, "2h" or "tomorrow 9am"
+    /// for snooze, days and times of day in `timeZone`); a line it cannot read is refused with
+    /// the place.
+    public static func parse(kind: String, text: String, now: Int64, timeZone: TimeZone = SnoozeTime.utc) throws(QueryError) -> TriageCommand {
         let words = text.split(separator: " ").map(String.init)
         switch kind {
         case "resolve": return .resolve
@@ -28,20 +31,19 @@ extension TriageCommand {
             let note = words.dropFirst().joined(separator: " ")
             return .escalate(team: first, note: note.isEmpty ? nil : note)
         default:
-            if first.lowercased() == "reply" { return .snooze(until: nil) }
-            if let at = RFC3339.milliseconds(from: first) { return .snooze(until: at) }
-            if let span = Query.duration(first), span > 0 { return .snooze(until: now + span) }
-            throw QueryError(position: 0, message: "snooze: a span (90m, 2h, 1d), a time (2026-11-24T09:00:00Z) or reply")
+            if first.lowercased() == "reply" && words.count == 1 { return .snooze(until: nil) }
+            if let at = SnoozeTime.parse(text, now: now, timeZone: timeZone) { return .snooze(until: at) }
+            throw QueryError(position: 0, message: "snooze: \(SnoozeTime.forms), or reply")
         }
     }
 
     /// A whole step, its kind first: "tag +refund -spam", "escalate billing double charge".
-    public static func parse(step: String, now: Int64) throws(QueryError) -> TriageCommand {
+    public static func parse(step: String, now: Int64, timeZone: TimeZone = SnoozeTime.utc) throws(QueryError) -> TriageCommand {
         let trimmed = step.trimmingCharacters(in: .whitespaces)
         let kind = trimmed.prefix { $0 != " " }
         let rest = trimmed.dropFirst(kind.count).trimmingCharacters(in: .whitespaces)
         do {
-            return try parse(kind: String(kind), text: rest, now: now)
+            return try parse(kind: String(kind), text: rest, now: now, timeZone: timeZone)
         } catch {
             throw QueryError(position: error.position + (error.position > 0 ? trimmed.count - rest.count : 0), message: error.message)
         }

@@ -183,9 +183,7 @@ extension AppState {
             takeOverOffer = nil
             return [.claimReply(conversation: target.conversationID, channel: target.channel, takeOver: takeOver)]
         default:
-            var line = Prompt(.action(kind: action.rawValue, conversation: target.conversationID, version: target.version))
-            line.example = (now / 86_400_000 + 1) * 86_400_000 + 9 * 3_600_000
-            prompt = line
+            prompt = Prompt(.action(kind: action.rawValue, conversation: target.conversationID, version: target.version))
             return []
         }
     }

@@ -72,7 +72,7 @@ extension AppState {
         case .action(let kind, _, _), .bulk(let kind, _):
             let command: TriageCommand
             do {
-                command = try TriageCommand.parse(kind: kind, text: line.text, now: now)
+                command = try TriageCommand.parse(kind: kind, text: line.text, now: now, timeZone: timeZone)
                 try checkName(in: command)
             } catch {
                 line.error = error

@@ -11,8 +11,6 @@ public struct Prompt: Sendable, Equatable {
     public var error: QueryError?
     /// A reply that seems to hold private data was warned about: Enter again sends it.
     public var warned = false
-    /// A time to come, for the snooze line's example (tomorrow at nine, UTC): set when it opens.
-    public var example: Int64 = 0
     /// A reply's text as its draft was kept (nil: no draft): leaving it unchanged needs no question.
     public var draft: String?
     /// Esc on a reply with text asks whether to keep it: y keeps it, n throws it away, Esc writes on.
@@ -67,7 +65,7 @@ public struct Prompt: Sendable, Equatable {
             case "note": return "note on #\(id): "
             case "assign": return "assign #\(id) to (operator or team): "
             case "escalate": return "escalate #\(id) to TEAM, then a note: "
-            case "snooze": return "snooze #\(id) until (90m, 2h, 1d, a time such as \(RFC3339.string(fromMilliseconds: example)), or reply): "
+            case "snooze": return "snooze #\(id) (2h, 14:00, tomorrow 9am, fri, reply): "
             default: return "\(kind) #\(id): "
             }
         }

@@ -88,7 +88,9 @@ enum StatusLine {
     /// place on the line above with a caret and says what is wrong.
     static func renderPrompt(_ prompt: Prompt, y: Int, into grid: inout Grid) {
         let characters = Array(prompt.text)
-        let label = DisplayWidth.truncate(prompt.label, to: grid.width / 2)
+        // The label may say what the line takes (a snooze's forms): two thirds of the width,
+        // the input scrolling in the rest.
+        let label = DisplayWidth.truncate(prompt.label, to: grid.width * 2 / 3)
         let labelWidth = DisplayWidth.of(label)
         let room = grid.width - labelWidth - 2
         var start = 0

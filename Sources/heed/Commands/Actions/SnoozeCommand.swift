@@ -13,7 +13,8 @@ struct SnoozeCommand: ParsableCommand {
     @Argument(help: "The conversations' numbers.")
     var ids: [Int64] = []
 
-    @Option(help: ArgumentHelp("A time (2026-11-24T09:00:00Z) or a span from now (90m, 2h, 1d).", valueName: "when"))
+    @Option(help: ArgumentHelp("A span from now (90m, 2h, 1d), a time of day (14:00, 9am), a day (tomorrow, fri) with or without one, "
+                               + "in your time zone, or a time (2026-12-24T09:00:00Z).", valueName: "when"))
     var until: String?
 
     @Flag(name: .customLong("until-reply"), help: "Until the customer writes again.")
@@ -21,18 +22,23 @@ struct SnoozeCommand: ParsableCommand {
 
     func validate() throws {
         guard (until == nil) != (!untilReply) else { throw ValidationError("give --until WHEN or --until-reply, one of them") }
+        // Read once here, whatever the zone, so that a line heed cannot read is refused before anything is done.
+        if let until, SnoozeTime.parse(until, now: SystemClock().now(), timeZone: SnoozeTime.utc) == nil {
+            throw ValidationError("--until \(until): expected \(SnoozeTime.forms), still to come")
+        }
     }
 
     func run() throws {
-        var time: Int64?
-        if let until {
-            guard let at = RFC3339.milliseconds(from: until) ?? Query.duration(until).map({ SystemClock().now() + $0 }) else {
-                throw ValidationError("--until \(until): expected a time such as 2026-11-24T09:00:00Z or a span such as 2h")
-            }
-            time = at
-        }
+        let now = SystemClock().now()
         try runActions(global, options, targets, ids: ids, kind: .snooze) { service, actor, id, version in
-            try service.perform(.snooze(until: time), on: id, by: actor, expecting: version)
+            var time: Int64?
+            if let until {
+                guard let at = SnoozeTime.parse(until, now: now, timeZone: service.timeZone(for: actor)) else {
+                    throw HeedError("--until \(until): that time has passed in your time zone", .refused)
+                }
+                time = at
+            }
+            return try service.perform(.snooze(until: time), on: id, by: actor, expecting: version)
         }
     }
 }
