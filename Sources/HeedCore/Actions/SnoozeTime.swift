@@ -8,7 +8,7 @@ public enum SnoozeTime {
     public static let utc = TimeZone(identifier: "UTC")!
 
     /// The time of day a day alone means: the start of a working morning.
-    static let morning = (hour: 9, minute: 0)
+    static let morning = TimeOfDay("09:00", twelveHour: false)!
 
     /// The forms, for prompts and messages.
     public static let forms = "a span (90m, 2h, 1d), a time of day (14:00, 9am), a day (tomorrow, fri) with or without one, or a time (2026-12-24T09:00:00Z)"
@@ -27,22 +27,19 @@ public enum SnoozeTime {
         var rest = words[...]
         let day = days(ahead: first, from: today, calendar: calendar)
         if day != nil { rest = rest.dropFirst() }
-        var clock: (hour: Int, minute: Int)?
+        var clock: TimeOfDay?
         if let word = rest.first {
-            guard let time = timeOfDay(word) else { return nil }
+            guard let time = TimeOfDay(word, twelveHour: true) else { return nil }
             clock = time
             rest = rest.dropFirst()
         }
-        guard rest.isEmpty, day != nil || clock != nil else { return nil }
-        let (hour, minute) = clock ?? morning
-        func at(_ date: Date) -> Int64? {
-            calendar.date(bySettingHour: hour, minute: minute, second: 0, of: date).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
+        guard rest.isEmpty else { return nil }
+        switch (day, clock) {
+        case (nil, nil): return nil
+        // A time of day alone: today's, or tomorrow's once it has passed.
+        case (nil, let time?): return time.next(after: now, calendar: calendar)
+        case (let day?, let time): return (time ?? morning).on(day, calendar: calendar).flatMap { $0 > now ? $0 : nil }
         }
-        guard let instant = at(day ?? today) else { return nil }
-        if instant > now { return instant }
-        // A time of day alone that has passed today means tomorrow's.
-        guard day == nil, let tomorrow = calendar.date(byAdding: .day, value: 1, to: today) else { return nil }
-        return at(tomorrow)
     }
 
     /// The day `word` names: tomorrow, or the next weekday of that name (a week on, for today's).
@@ -56,29 +53,5 @@ public enum SnoozeTime {
         let weekday = calendar.component(.weekday, from: today) - 1
         let ahead = (index - weekday + 7) % 7
         return calendar.date(byAdding: .day, value: ahead == 0 ? 7 : ahead, to: today)
-    }
-
-    /// `14:00`, `9:30`, `9am`, `5:30pm`, `12pm` (noon), `12am` (midnight).
-    private static func timeOfDay(_ word: String) -> (hour: Int, minute: Int)? {
-        var text = Substring(word)
-        var half: Int?
-        if text.hasSuffix("am") || text.hasSuffix("pm") {
-            half = text.hasSuffix("pm") ? 12 : 0
-            text = text.dropLast(2)
-        }
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let hour = Int(parts[0]), parts[0].count <= 2 else { return nil }
-        var minute = 0
-        if parts.count == 2 {
-            guard parts[1].count == 2, let m = Int(parts[1]), (0..<60).contains(m) else { return nil }
-            minute = m
-        } else if half == nil {
-            return nil // a bare number is a span missing its unit, or a typo
-        }
-        if let half {
-            guard (1...12).contains(hour) else { return nil }
-            return (hour % 12 + half, minute)
-        }
-        return (0..<24).contains(hour) ? (hour, minute) : nil
     }
 }

@@ -20,16 +20,10 @@ enum ShiftTemplate {
 
     /// The next time it is `text` (HH:MM) in `timeZone` after `now`; nil when `text` is not a time.
     public static func next(_ text: String, after now: Int64, timeZone: String) -> Int64? {
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute),
-              parts[1].count == 2 else { return nil }
+        guard let time = TimeOfDay(text, twelveHour: false) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
-        let start = Date(timeIntervalSince1970: Double(now) / 1000)
-        guard let date = calendar.nextDate(after: start, matching: DateComponents(hour: hour, minute: minute), matchingPolicy: .nextTime) else {
-            return nil
-        }
-        return Int64(date.timeIntervalSince1970 * 1000)
+        return time.next(after: now, calendar: calendar)
     }
 }
 
