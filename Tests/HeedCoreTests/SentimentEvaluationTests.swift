@@ -16,11 +16,8 @@ final class SentimentEvaluationTests: XCTestCase {
     }
 
     static func examples() throws -> [Example] {
-        let text = try String(contentsOfFile: MoreFormatTests.ownFixtures + "/triage/evaluation.tsv", encoding: .utf8)
-        return text.split(separator: "\n").enumerated().compactMap { index, line in
-            guard !line.hasPrefix("#") else { return nil }
-            let fields = line.split(separator: "\t", maxSplits: 2).map(String.init)
-            return Example(sentiment: fields[0], kind: fields[1], text: fields[2], line: index + 1)
+        try LabelledSet.read(path: MoreFormatTests.ownFixtures + "/triage/evaluation.tsv").map {
+            Example(sentiment: $0.sentiment.rawValue, kind: $0.kind ?? "", text: $0.text, line: $0.line ?? 0)
         }
     }
 
@@ -93,8 +90,7 @@ final class LabelledSetTests: XCTestCase {
     func testTheOwnSetIsReadInItsLayoutAndABadLineIsNamed() throws {
         let path = MoreFormatTests.ownFixtures + "/triage/evaluation.tsv"
         let messages = try LabelledSet.read(path: path)
-        XCTAssertEqual(messages.map(\.sentiment.rawValue), try SentimentEvaluationTests.examples().map(\.sentiment))
-        XCTAssertTrue(messages.contains(LabelledMessage(text: "Thanks for the quick fix, the app opens fine now", sentiment: .positive)))
+        XCTAssertEqual(messages.first { $0.line == 362 }, LabelledMessage(text: "Thanks for the quick fix, the app opens fine now", sentiment: .positive, kind: "praise", line: 362))
 
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("heed-own-set-\(getpid()).tsv").path
         try "# a comment\nnegative\tcomplaint\tstill waiting\nangry\tcomplaint\twhere is my card\n".write(toFile: bad, atomically: true, encoding: .utf8)

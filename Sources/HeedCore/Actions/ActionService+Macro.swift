@@ -2,11 +2,6 @@ import Foundation
 
 /// Macros: a named list of actions from the config, done to one conversation together.
 extension ActionService {
-    /// The time zone `actor` reads days and times of day in (a snooze "until tomorrow 9am").
-    public func timeZone(for actor: Operator) -> TimeZone {
-        TimeZone(identifier: config.timeZone(for: actor.handle)) ?? SnoozeTime.utc
-    }
-
     /// Does `name`'s steps to conversation `id` in one transaction: all of them or, when one
     /// cannot be done, none. A step that is so already is passed over; each step done writes
     /// its own event (so `undo` takes them back one at a time, latest first).

@@ -63,6 +63,11 @@ public struct ActionService: Sendable {
         }
     }
 
+    /// The time zone `actor` reads days and times of day in (a snooze "until tomorrow 9am").
+    public func timeZone(for actor: Operator) -> TimeZone {
+        TimeZone(identifier: config.timeZone(for: actor.handle)) ?? SnoozeTime.utc
+    }
+
     /// What the one acting should know of what they just did: until when a snooze lasts, that
     /// the operator they assigned it to is not on shift.
     private func remark(on command: TriageCommand, _ applied: ConversationChange.Applied, actor: Operator, _ db: Database, _ now: Int64) throws -> String {

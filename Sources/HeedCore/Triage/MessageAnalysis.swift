@@ -39,7 +39,7 @@ extension MessageAnalysis {
             for hit in other.urgency where !merged.urgency.contains(hit) { merged.urgency.append(hit) }
         }
         // A thread that turned negative is not praise because its latest message thanks.
-        if merged.kind == .praise && merged.sentiment <= -0.2 { (merged.kind, merged.kindReason) = (.complaint, "negative") }
+        if merged.kind == .praise && merged.sentiment <= -MessageAnalyzer.polarityThreshold { (merged.kind, merged.kindReason) = (.complaint, "negative") }
         return merged
     }
 }

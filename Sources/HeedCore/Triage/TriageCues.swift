@@ -25,16 +25,19 @@ public struct TriageCues: Sendable {
         for (index, line) in lines.enumerated() where line.first != UInt8(ascii: "#") {
             let fields = line.split(separator: UInt8(ascii: "\t")).map { String(decoding: $0, as: UTF8.self) }
             precondition(fields.count == 2, "triage-cues.tsv line \(index + 1): expected KIND<tab>TERM")
-            switch fields[0] {
-            case "question": cues.questionStarts.append(fields[1])
-            case "idea": cues.idea.append(fields[1])
-            case "spam": cues.spam.append(fields[1])
-            case "spam-alone": cues.spamAlone.append(fields[1])
-            case "complaint": cues.complaint.append(fields[1])
-            case "praise": cues.praise.append(fields[1])
-            case "common": cues.common.insert(fields[1])
-            case let category where urgencyCategories.contains(category): cues.urgency[category, default: []].append(fields[1])
-            default: preconditionFailure("triage-cues.tsv line \(index + 1): unknown kind \(fields[0])")
+            let term = fields[1]
+            for kind in fields[0].split(separator: ",") {
+                switch kind {
+                case "question": cues.questionStarts.append(term)
+                case "idea": cues.idea.append(term)
+                case "spam": cues.spam.append(term)
+                case "spam-alone": cues.spamAlone.append(term)
+                case "complaint": cues.complaint.append(term)
+                case "praise": cues.praise.append(term)
+                case "common": cues.common.insert(term)
+                case let category where urgencyCategories.contains(String(category)): cues.urgency[String(category), default: []].append(term)
+                default: preconditionFailure("triage-cues.tsv line \(index + 1): unknown kind \(kind)")
+                }
             }
         }
         return cues

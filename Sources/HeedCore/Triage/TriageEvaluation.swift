@@ -16,6 +16,13 @@ public struct LabelledMessage: Sendable, Equatable {
     }
     public var text: String
     public var sentiment: Sentiment
+    /// heed's own set only: the kind people gave it, and its line in the file.
+    public var kind: String?
+    public var line: Int?
+
+    public init(text: String, sentiment: Sentiment, kind: String? = nil, line: Int? = nil) {
+        (self.text, self.sentiment, self.kind, self.line) = (text, sentiment, kind, line)
+    }
 }
 
 public enum LabelledSet {
@@ -45,7 +52,7 @@ public enum LabelledSet {
         return messages
     }
 
-    /// heed's own layout: its kinds are left to the tests that read them.
+    /// heed's own layout.
     private static func own(_ text: String, path: String) throws -> [LabelledMessage] {
         var messages: [LabelledMessage] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty && !line.hasPrefix("#") {
@@ -53,7 +60,7 @@ public enum LabelledSet {
             guard fields.count == 3, let sentiment = LabelledMessage.Sentiment(rawValue: String(fields[0])) else {
                 throw HeedError("\(path): line \(index + 1): expected SENTIMENT <tab> KIND <tab> TEXT, the sentiment negative, neutral or positive", .badData)
             }
-            messages.append(LabelledMessage(text: String(fields[2]), sentiment: sentiment))
+            messages.append(LabelledMessage(text: String(fields[2]), sentiment: sentiment, kind: String(fields[1]), line: index + 1))
         }
         return messages
     }

@@ -18,7 +18,7 @@ enum ShiftScreen {
                 grid.clear(y: 2 + index)
                 grid.put(DisplayText(untrusted: " " + line.0), x: 0, y: 2 + index, limit: grid.width, style: line.1)
             }
-            let rule = 2 + offerHeight(offer, state: state, height: grid.height) - 1
+            let rule = 2 + offerHeight(lines: lines.count, height: grid.height) - 1
             grid.clear(y: rule)
             grid.put(DisplayText(String(repeating: "─", count: grid.width)), x: 0, y: rule, style: .dim)
             return
@@ -70,8 +70,10 @@ enum ShiftScreen {
 
     /// Rows the offer takes at the top of the list, its rule included.
     static func offerHeight(_ offer: ShiftOffer, state: AppState, height: Int) -> Int {
-        Swift.min(height - 3, offerLines(offer, state: state, width: state.width).count + 1)
+        offerHeight(lines: offerLines(offer, state: state, width: state.width).count, height: height)
     }
+
+    private static func offerHeight(lines: Int, height: Int) -> Int { Swift.min(height - 3, lines + 1) }
 
     /// Rows for the handovers' text: all but the header lines, their title and the status line.
     static func handoverRoom(height: Int) -> Int { Swift.max(1, height - 4) }
