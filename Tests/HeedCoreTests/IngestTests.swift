@@ -213,6 +213,20 @@ final class IngestTests: XCTestCase {
         XCTAssertEqual(try database.read { db in try Int.fetchOne(db, sql: "SELECT followers FROM contact_handle") }, 18_204)
     }
 
+    /// A later post brings the author's new handle, or only a new count (written without the
+    /// handle): either way the row ends as the latest post says.
+    func testAnAuthorsNewHandleAndCountsAreKept() throws {
+        let database = try AppDatabase.inMemory()
+        _ = try ingest([MentionLines.line(id: "1", at: "2026-11-23T09:00:00Z", author: "u1", handle: "ana", followers: 10),
+                        MentionLines.line(id: "2", at: "2026-11-23T10:00:00Z", author: "u1", handle: "ana_b", followers: 12),
+                        MentionLines.line(id: "3", at: "2026-11-23T11:00:00Z", author: "u1", handle: "ana_b", followers: 15)], into: database, name: "a")
+        let row = try database.read { db in try Row.fetchOne(db, sql: "SELECT handle, followers, last_seen_at FROM contact_handle") }
+        XCTAssertEqual(row?["handle"], "ana_b")
+        XCTAssertEqual(row?["followers"], 15)
+        XCTAssertEqual(row?["last_seen_at"], RFC3339.milliseconds(from: "2026-11-23T11:00:00Z"))
+        XCTAssertEqual(try database.read { db in try Queue.search(db, Query.parse("from:ana_b"), now: 0, limit: 5).count }, 3)
+    }
+
     /// Whatever order mentions arrive in, and however they are split into imports, they end up
     /// in the same threads.
     func testArrivalOrderNeverChangesTheThreads() throws {

@@ -124,10 +124,14 @@ final class MentionUpsert {
         }
         if var known = cached {
             // An author's details move forward only: an old post imported late must not undo a newer count.
-            let changed = m.createdAt >= known.lastSeenAt && (known.handle != a.handle || (a.name != nil && known.name != a.name)
-                || known.followers != a.followers || known.verified != a.verified)
+            let renamed = known.handle != a.handle || (a.name != nil && known.name != a.name)
+            let changed = m.createdAt >= known.lastSeenAt && (renamed || known.followers != a.followers || known.verified != a.verified)
             if changed {
-                try sql.updateHandle.run(a.handle, a.name, a.followers, a.verified, m.createdAt, known.id)
+                if renamed {
+                    try sql.updateHandle.run(a.handle, a.name, a.followers, a.verified, m.createdAt, known.id)
+                } else {
+                    try sql.updateHandleCounts.run(a.followers, a.verified, m.createdAt, known.id)
+                }
                 known.handle = a.handle
                 known.name = a.name ?? known.name
                 known.followers = a.followers

@@ -6,7 +6,7 @@ import GRDB
 /// version too; its status changes go through `ConversationChange`.
 struct IngestStatements {
     let findMention, updateMention, insertMention, findMentionConversation: BoundStatement
-    let findHandle, updateHandle, insertContact, insertHandle: BoundStatement
+    let findHandle, updateHandle, updateHandleCounts, insertContact, insertHandle: BoundStatement
     let findThreadKey, addThreadKey, insertConversation, tallyNewConversations: BoundStatement
     let foldConversation, recomputeConversation: BoundStatement
 
@@ -33,6 +33,10 @@ struct IngestStatements {
             UPDATE contact_handle SET handle = ?1, name = coalesce(?2, name), followers = ?3, verified = ?4,
                 last_seen_at = ?5 WHERE id = ?6
             """)
+        // Without the handle where only the counts moved: SQLite rewrites the entry of every index
+        // on a column a statement sets, changed or not, and an author's next post lands on a
+        // page of `contact_handle_by_handle` no other row of the transaction shares.
+        updateHandleCounts = try BoundStatement(db, "UPDATE contact_handle SET followers = ?1, verified = ?2, last_seen_at = ?3 WHERE id = ?4")
         insertContact = try BoundStatement(db, "INSERT INTO contact (name, created_at) VALUES (?1, ?2)")
         insertHandle = try BoundStatement(db, """
             INSERT INTO contact_handle (contact_id, channel, source_id, handle, name, followers, verified, ours, first_seen_at, last_seen_at)
