@@ -129,6 +129,22 @@ final class MigrationTests: XCTestCase {
         }
     }
 
+    /// Since v31 the complaints' counts are keyed by the day first (an import's counts of one day
+    /// land together): the counts stored before are kept, each once.
+    func testUpgradingTheTermCountsToTheDayFirstKeepsThem() throws {
+        let folder = TemporaryFolder()
+        let rows: [[Int64]] = [[0, 3, 5], [IncidentTerms.key("app"), 3, 2], [IncidentTerms.key("app"), 4, 1], [-7, 4, 9], [0, 4, 10]]
+        let database = try upgradedCache(in: folder, from: "v30-imports-tally-new-conversations") { db in
+            for row in rows { try db.execute(sql: "INSERT INTO term_day (term, day, count) VALUES (?, ?, ?)", arguments: StatementArguments(row)) }
+        }
+        try database.read { db in
+            XCTAssertEqual(try Row.fetchAll(db, sql: "SELECT term, day, count FROM term_day").map { [$0[0] as Int64, $0[1] as Int64, $0[2] as Int64] },
+                           rows.sorted { ($0[1], $0[0]) < ($1[1], $1[0]) }, "every count, read in the key's order: the day, then the term")
+            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT name FROM pragma_index_xinfo('sqlite_autoindex_term_day_1') WHERE key = 1 ORDER BY seqno"),
+                           ["day", "term"])
+        }
+    }
+
     func testNewerCacheIsRefusedWithAClearMessage() throws {
         let folder = TemporaryFolder()
         let path = folder.file("new.sqlite")

@@ -35,7 +35,7 @@ final class IncidentDetector {
     /// The key under which `term_day` counts all complaints together.
     static let allTraffic: Int64 = 0
     static let day: Int64 = 86_400_000
-    private static let baselineDays: Int64 = 7
+    static let baselineDays = 7
 
     init(settings: IncidentSettings) {
         self.settings = settings
@@ -428,9 +428,10 @@ private struct Baseline {
     /// before `at`'s day; infinity while there is no day of history.
     mutating func expected(_ key: Int64, at: Int64, traffic: Int) throws -> Double {
         let day = TermDayCounts.day(of: at)
-        if firstDay == nil { firstDay = try Int64.fetchOne(db, sql: "SELECT min(day) FROM term_day WHERE term = 0") }
+        // Every day with a count has the all-traffic one: the table's first key.
+        if firstDay == nil { firstDay = try Int64.fetchOne(db, sql: "SELECT min(day) FROM term_day") }
         guard let first = firstDay!, first < day else { return .infinity }
-        let from = max(first, day - 7)
+        let from = max(first, day - Int64(IncidentDetector.baselineDays))
         let days = Double(day - from)
         let term = Double(try sum(key, day: day, from: from))
         let all = Double(try sum(IncidentDetector.allTraffic, day: day, from: from))
@@ -439,10 +440,15 @@ private struct Baseline {
         return max(rate, share)
     }
 
+    private static let sumSQL = "SELECT coalesce(sum(count), 0) FROM term_day WHERE term = ? AND day IN ("
+        + Array(repeating: "?", count: IncidentDetector.baselineDays).joined(separator: ", ") + ")"
+
+    /// The days are named one by one: the table is keyed by the day first, and a range of days
+    /// would be read whole, every term of it.
     private mutating func sum(_ key: Int64, day: Int64, from: Int64) throws -> Int {
         if let known = sums[key]?[day] { return known }
-        let value = try Int.fetchOne(db, sql: "SELECT coalesce(sum(count), 0) FROM term_day WHERE term = ? AND day >= ? AND day < ?",
-                                     arguments: [key, from, day]) ?? 0
+        let days = (0..<Int64(IncidentDetector.baselineDays)).map { from + $0 < day ? from + $0 : Int64.min }
+        let value = try Int.fetchOne(db.cachedStatement(sql: Self.sumSQL), arguments: StatementArguments([key] + days)) ?? 0
         sums[key, default: [:]][day] = value
         return value
     }
