@@ -74,10 +74,21 @@ final class StoreCommandTests: XCTestCase {
         try DatabaseQueue(path: cache).write { db in
             try db.execute(sql: "UPDATE conversation SET priority = 0, breached = 0, clock_check_at = 0 WHERE status = 'open'")
         }
-        let later = try LocalPostgres.shared().newDatabase()
-        XCTAssertEqual(try heed(["store", "migrate", "--to", later, "--quiet"]).status, 0)
-        let listed = try heed(["queue", "--json", "--limit", "20"])
-        let fromCopy = try heed(["queue", "--json", "--limit", "20", "--store", later])
+        // The copy is as of its own moment and the cache moves on: a step of some waiting
+        // conversation's clock may fall between the copy and the listing. Copied again and
+        // listed at once, the two agree.
+        let wordsQuery = ["card", "OR", "refund", "-is:breached"]
+        func copyAndList() throws -> (later: String, listed: HeedRun, fromCopy: HeedRun, wordsInCache: HeedRun, words: HeedRun) {
+            let later = try LocalPostgres.shared().newDatabase()
+            XCTAssertEqual(try heed(["store", "migrate", "--to", later, "--quiet"]).status, 0)
+            return (later, try heed(["queue", "--json", "--limit", "20"]), try heed(["queue", "--json", "--limit", "20", "--store", later]),
+                    try heed(["queue", "--json"] + wordsQuery), try heed(["queue", "--json", "--store", later] + wordsQuery))
+        }
+        var attempt = try copyAndList()
+        for _ in 1...2 where attempt.fromCopy.stdout != attempt.listed.stdout || attempt.words.stdout != attempt.wordsInCache.stdout {
+            attempt = try copyAndList()
+        }
+        let (later, listed, fromCopy, wordsInCache, words) = attempt
         XCTAssertEqual(fromCopy.status, 0, fromCopy.stderr)
         XCTAssertEqual(fromCopy.stdout, listed.stdout)
         XCTAssertEqual(fromCopy.stdout.components(separatedBy: "\"last_customer_at\" :").count, 21, fromCopy.stdout)
@@ -89,9 +100,8 @@ final class StoreCommandTests: XCTestCase {
         let found = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [[String: Any]])
         XCTAssertFalse(found.isEmpty, search.stdout)
         XCTAssertEqual(Set(found.map { "\($0["channel"] ?? "") \($0["breached"] ?? "")" }), ["x 0"], search.stdout)
-        let words = try heed(["queue", "--json", "--store", later, "card", "OR", "refund", "-is:breached"])
         XCTAssertEqual(words.status, 0, words.stderr)
-        XCTAssertEqual(words.stdout, try heed(["queue", "--json", "card", "OR", "refund", "-is:breached"]).stdout)
+        XCTAssertEqual(words.stdout, wordsInCache.stdout)
         XCTAssertFalse((try JSONSerialization.jsonObject(with: Data(words.stdout.utf8)) as? [Any] ?? []).isEmpty, words.stdout)
         let misspelt = try heed(["queue", "--store", later, "realy"])
         XCTAssertEqual(misspelt.status, 0, misspelt.stderr)
