@@ -37,9 +37,10 @@ struct IngestBench: ParsableCommand {
             print("generating \(count) mentions → \(file) (not timed)")
             try Self.writeLines(corpus.mentions(count, config: config), to: file)
         }
-        let (rate, peak) = try timedIngest([file], cache: "\(options.dir)/ingest-\(count).sqlite", config: try options.writeConfig())
+        let (rate, peak, written) = try timedIngest([file], cache: "\(options.dir)/ingest-\(count).sqlite", config: try options.writeConfig())
         print("heed ingest: \(count) mentions in \(heed_bench.format(Double(count) / rate, 2)) s = \(Int(rate)) mentions/s, "
-            + "peak memory \(heed_bench.format(peak)) MB")
+            + "peak memory \(heed_bench.format(peak)) MB, written to the disk \(heed_bench.format(written / 1e9, 2)) GB "
+            + "(\(heed_bench.format(written / Double(count) / 1000)) KB a mention)")
 
         let bare = try bareInsertRate(config: config)
         print("bare prepared-statement insert into a bare table: \(Int(bare)) rows/s")
@@ -101,14 +102,14 @@ struct IngestBench: ParsableCommand {
         print("\(format) / heed format: \(heed_bench.format(formatRate.rate / heedRate.rate, 2)) (target ≥ 0.70)")
     }
 
-    /// Runs `heed ingest` on new cache; mentions per second and peak memory in MB.
-    private func timedIngest(_ files: [String], cache: String, config: String) throws -> (rate: Double, peak: Double) {
+    /// Runs `heed ingest` on new cache; mentions per second, peak memory in MB, bytes written to the disk.
+    private func timedIngest(_ files: [String], cache: String, config: String) throws -> (rate: Double, peak: Double, written: Double) {
         options.removeCache(cache)
         let (exit, time) = try options.measured([options.heedBinary, "ingest", "--config", config, "--cache", cache] + files,
                                                 stdout: "\(options.dir)/ingest.out", stderr: "\(options.dir)/ingest.err")
         let seconds = time / 1000
         guard exit.status == 0 else { throw ValidationError("heed ingest failed (\(exit.status)); see \(options.dir)/ingest.err") }
-        return (Double(count) / seconds, Double(exit.maxResidentBytes) / 1_048_576)
+        return (Double(count) / seconds, Double(exit.maxResidentBytes) / 1_048_576, Double(exit.writtenBytes))
     }
 
     /// A file written in 1 MB pieces.

@@ -12,6 +12,9 @@ public struct ChildProcess: Sendable {
         public var signalled: Bool
         /// Peak resident memory of the child, in bytes.
         public var maxResidentBytes: Int
+        /// What the child had written to the disk, in bytes (counted as the pages it changed
+        /// go to the storage layer: a WAL frame and its checkpoint both count).
+        public var writtenBytes: Int
     }
 
     /// Starts `arguments[0]` (a path, or a name looked up on PATH) with the rest as its arguments.
@@ -51,7 +54,7 @@ public struct ChildProcess: Sendable {
         let signalNumber = status & 0x7F
         let signalled = signalNumber != 0 && signalNumber != 0x7F
         return Exit(status: signalled ? 128 + signalNumber : (status >> 8) & 0xFF, signalled: signalled,
-                    maxResidentBytes: Int(usage.ru_maxrss) * 1024)
+                    maxResidentBytes: Int(usage.ru_maxrss) * 1024, writtenBytes: Int(usage.ru_oublock) * 512)
     }
 
     /// Waits at most `seconds`; a child still running then is killed, and nil returned.
@@ -65,7 +68,7 @@ public struct ChildProcess: Sendable {
                 let signalNumber = status & 0x7F
                 let signalled = signalNumber != 0 && signalNumber != 0x7F
                 return Exit(status: signalled ? 128 + signalNumber : (status >> 8) & 0xFF, signalled: signalled,
-                            maxResidentBytes: Int(usage.ru_maxrss) * 1024)
+                            maxResidentBytes: Int(usage.ru_maxrss) * 1024, writtenBytes: Int(usage.ru_oublock) * 512)
             }
             if result < 0 && errno != EINTR { return nil }
             usleep(10_000)
