@@ -66,7 +66,7 @@ final class ImportBesideOperatorsTests: XCTestCase {
         let cache = folder.file("cache.sqlite")
         let database = try AppDatabase.open(path: cache)
         let ingester = Ingester(database: database, config: config, clock: clock)
-        ingester.lockBudget = 0.005
+        (ingester.lockBudget, ingester.aloneTurn) = (0.005, 0.005)
         ingester.checkpointPages = 200
         _ = try ingester.ingest(mentions: Array(DemoGenerator(size: 2_000, seed: 5, now: clock.now(), config: config)), source: "burst")
         XCTAssertGreaterThan(ingester.lockHeld.count, 5)
@@ -87,14 +87,14 @@ final class ImportBesideOperatorsTests: XCTestCase {
                 .map(HeedJSONLines.encode).joined(separator: "\n") + "\n")
         }
         let alone = Ingester(database: try AppDatabase.open(path: folder.file("alone.sqlite")), config: config, clock: clock)
-        alone.lockBudget = 0.005
+        (alone.lockBudget, alone.aloneTurn) = (0.005, 0.005)
         _ = try alone.ingest(path: file("alone.jsonl", seed: 5))
         XCTAssertGreaterThan(alone.lockHeld.count, 5)
         XCTAssertEqual(alone.checkpoints, 1, "alone: once, at the end")
 
         let cache = folder.file("beside.sqlite")
         let beside = Ingester(database: try AppDatabase.open(path: cache), config: config, clock: clock)
-        beside.lockBudget = 0.005
+        (beside.lockBudget, beside.aloneTurn) = (0.005, 0.005)
         let operators = try DatabaseQueue(path: cache)
         var writes = 0
         beside.afterBatch = { _ in
@@ -106,14 +106,72 @@ final class ImportBesideOperatorsTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(beside.checkpoints, writes, "after each turn that followed another's commit")
     }
 
-    /// While operators act (another connection wrote within the last minute) a turn holds the
-    /// lock at most 30 ms; alone, as long as the budget asked.
+    /// While operators act (another connection wrote within the last minute) a turn is one round
+    /// of at most 30 ms; alone, rounds of the budget asked for up to `aloneTurn`.
     func testTurnsAreShorterWhileOperatorsAct() {
-        XCTAssertEqual(Ingester.turnBudget(0.05, othersLastWrote: nil, now: 100), 0.05, "alone from the start")
-        XCTAssertEqual(Ingester.turnBudget(0.05, othersLastWrote: 90, now: 100), 0.03)
-        XCTAssertEqual(Ingester.turnBudget(0.05, othersLastWrote: 30, now: 100), 0.05, "a minute and more without them")
-        XCTAssertEqual(Ingester.turnBudget(0.02, othersLastWrote: 90, now: 100), 0.02, "a shorter budget asked is kept")
-        XCTAssertNil(Ingester.turnBudget(nil, othersLastWrote: 90, now: 100), "no budget: whole batches")
+        func turn(_ budget: Double?, _ othersLastWrote: Double?) -> [Double?] {
+            let next = Ingester.nextTurn(budget, aloneTurn: 1, othersLastWrote: othersLastWrote, now: 100)
+            return [next.round, next.length]
+        }
+        XCTAssertEqual(turn(0.05, nil), [0.05, 1], "alone from the start")
+        XCTAssertEqual(turn(0.05, 90), [0.03, 0.03])
+        XCTAssertEqual(turn(0.05, 30), [0.05, 1], "a minute and more without them")
+        XCTAssertEqual(turn(0.02, 90), [0.02, 0.02], "a shorter budget asked is kept")
+        XCTAssertEqual(turn(2, nil), [2, 2], "a round longer than a lone turn is one turn")
+        XCTAssertEqual(turn(nil, 90), [nil, nil], "no budget: whole batches")
+    }
+
+    /// Alone, an import scores round after round in one transaction: fewer commits, the same cache.
+    func testAloneAnImportStoresRoundsInLongerTurns() throws {
+        let config = try ExampleConfig.load()
+        let path = folder.write("burst.jsonl", DemoGenerator(size: 2_000, seed: 5, now: clock.now(), config: config)
+            .map(HeedJSONLines.encode).joined(separator: "\n") + "\n")
+        let rounds = try AppDatabase.open(path: folder.file("rounds.sqlite"))
+        let long = Ingester(database: rounds, config: config, clock: clock)
+        (long.lockBudget, long.aloneTurn) = (0.002, 60)
+        _ = try long.ingest(path: path)
+        XCTAssertGreaterThan(long.rounds, 5, "stored and scored in short rounds")
+        XCTAssertLessThanOrEqual(long.lockHeld.count, 2, "in one turn, and one for the incidents found")
+
+        let whole = try AppDatabase.open(path: folder.file("whole.sqlite"))
+        let once = Ingester(database: whole, config: config, clock: clock)
+        once.lockBudget = nil
+        _ = try once.ingest(path: path)
+        XCTAssertEqual(try CacheDump.text(rounds), try CacheDump.text(whole))
+    }
+
+    /// Any writer of the cache kept waiting by SQLite's lock (not only an operator's action) knocks,
+    /// and an import in a long turn lets it in at the end of its round, not of its turn.
+    func testAWriterKeptWaitingEndsAnImportsLongTurn() throws {
+        let config = try ExampleConfig.load()
+        let cache = folder.file("cache.sqlite")
+        let path = folder.write("burst.jsonl", DemoGenerator(size: 8_000, seed: 5, now: clock.now(), config: config)
+            .map(HeedJSONLines.encode).joined(separator: "\n") + "\n")
+        let writer = try AppDatabase.open(path: cache)
+        let run = ImportRun(Ingester(database: try AppDatabase.open(path: cache), config: config, clock: clock))
+        (run.ingester.lockBudget, run.ingester.aloneTurn) = (0.02, 60)
+        let imported = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            run.outcome = Result { try run.ingester.ingest(path: path) }
+            imported.signal()
+        }
+        // Until the import holds its turn.
+        let turn = CacheSideFile.open(cache, suffix: "-actions.lock")
+        defer { close(turn) }
+        let deadline = Date().addingTimeInterval(30)
+        while flock(turn, LOCK_EX | LOCK_NB) == 0 && Date() < deadline {
+            flock(turn, LOCK_UN)
+            usleep(1_000)
+        }
+        XCTAssertEqual(errno, EWOULDBLOCK, "the import took its turn")
+        let began = DispatchTime.now()
+        try writer.write { db in try db.execute(sql: "INSERT INTO tag (name) VALUES ('waited')") }
+        let waited = Double(DispatchTime.now().uptimeNanoseconds - began.uptimeNanoseconds) / 1e9
+        XCTAssertEqual(imported.wait(timeout: .now()), .timedOut, "the import was still running when the write got in")
+        XCTAssertLessThan(waited, 0.5, "waited \(waited) s")
+        XCTAssertEqual(imported.wait(timeout: .now() + 120), .success)
+        XCTAssertEqual(try XCTUnwrap(run.outcome).get().new, 8_000)
+        XCTAssertGreaterThan(run.ingester.lockHeld.count, 1, "the turn ended early, and others followed")
     }
 
     func testTheHolderSeesThatSomeoneWaits() throws {

@@ -7,9 +7,11 @@ import GRDB
 /// one transaction together with the position reached, so that a killed import leaves a
 /// consistent cache and the same command resumes where it stopped.
 ///
-/// Operators share the cache's write lock with an import: a batch ends when its time is up
-/// (`lockBudget`), each transaction takes its turn on the operators' action lock, and
-/// incident detection reads outside the lock (docs/performance.md, "Beside an import").
+/// Operators share the cache's write lock with an import: a round of storing ends when its time
+/// is up (`lockBudget`) and is scored at once; alone, a transaction goes on for rounds up to
+/// `aloneTurn`, ending at the next round as soon as another writer waits; each transaction takes
+/// its turn on the operators' action lock, and incident detection reads outside the lock
+/// (docs/performance.md, "Beside an import").
 public final class Ingester {
     private let database: AppDatabase
     private let config: Config
@@ -17,11 +19,18 @@ public final class Ingester {
     /// Lines per transaction at most. A killed import redoes at most one batch.
     public static let defaultBatchSize = 50_000
     public var batchSize = defaultBatchSize
-    /// How long a transaction may hold the cache's write lock, in seconds: storing stops when
-    /// the time spent plus what scoring the batch is expected to take reaches it. Nil: batches
-    /// of `batchSize` whatever they take (a cache no one else is using).
+    /// How long a writer who comes may wait for the import, in seconds: a round of storing stops
+    /// when the time spent plus what scoring it is expected to take reaches it. Nil: batches of
+    /// `batchSize` whatever they take (a cache no one else is using).
     public var lockBudget: Double? = defaultLockBudget
     public static let defaultLockBudget = 0.05
+    /// How long a transaction goes on, round after scored round, while no other connection has
+    /// written for `busyFor` seconds and none waits (an operator's action, or any heed's writer
+    /// kept waiting by SQLite: `BusyKnock`). Each commit writes every page the transaction
+    /// changed, and a short one's pages are mostly a page of each spread index per mention:
+    /// the varied million took 164.5 s in 50 ms transactions, 116.0 s in one-second ones.
+    public var aloneTurn = defaultAloneTurn
+    public static let defaultAloneTurn = 1.0
     /// A budget given in milliseconds, as `heed ingest --lock-budget` takes it: 0 for none.
     public static func lockBudget(milliseconds: Double) -> Double? { milliseconds > 0 ? milliseconds / 1000 : nil }
     /// The most a turn holds the lock while operators act beside the import (another connection
@@ -32,15 +41,21 @@ public final class Ingester {
     public static let busyLockBudget = 0.03
     static let busyFor: Double = 60
 
-    /// The budget of the next turn: `lockBudget`, or `busyLockBudget` when less and others
-    /// wrote within `busyFor` seconds of `now` (seconds on the same clock as `othersLastWrote`).
-    static func turnBudget(_ lockBudget: Double?, othersLastWrote: Double?, now: Double) -> Double? {
-        guard let lockBudget, let othersLastWrote, now - othersLastWrote < busyFor else { return lockBudget }
-        return min(lockBudget, busyLockBudget)
+    /// The next turn's rounds and length: rounds of `lockBudget` for up to `aloneTurn` seconds;
+    /// one round of `busyLockBudget` (when less) when others wrote within `busyFor` seconds of
+    /// `now` (seconds on the same clock as `othersLastWrote`); one round of a whole batch without
+    /// a budget.
+    static func nextTurn(_ lockBudget: Double?, aloneTurn: Double, othersLastWrote: Double?, now: Double) -> (round: Double?, length: Double?) {
+        guard let lockBudget else { return (nil, nil) }
+        guard let othersLastWrote, now - othersLastWrote < busyFor else { return (lockBudget, max(lockBudget, aloneTurn)) }
+        let round = min(lockBudget, busyLockBudget)
+        return (round, round)
     }
     /// Seconds each recent turn on the operators' lock took (a batch's transaction, or the
     /// incidents found written), for the benchmarks.
     public private(set) var lockHeld: [Double] = []
+    /// Rounds stored and scored, in every transaction.
+    public private(set) var rounds = 0
     /// What scoring a batch took per record stored, seconds (a running estimate). It starts
     /// high: the first transactions, on a cold cache, were the import's longest.
     private var finishPerRecord = 0.000_3
@@ -114,49 +129,51 @@ public final class Ingester {
             var outcomes: [(String, Result<IngestReport, HeedError>)] = []
             var fresh: [IncomingMention] = []
             try transaction(upsert) { db, budget in
-                var records = 0
-                while records < batchSize, !budget.spent(records), let current = run {
-                    guard case .success(let file) = current.file else {
-                        if case .failure(let error) = current.file { outcomes.append((current.path, .failure(error))) }
-                        run = files.next()
-                        continue
-                    }
-                    let chunk: ParsedChunks.Chunk
-                    do {
-                        chunk = try file.chunks.next()
-                    } catch let error as HeedError where Self.skipsFile(error) {
-                        guard !file.started else {
-                            throw HeedError(error.message + "; the import stopped, keeping what it had committed (running it again resumes)",
-                                            error.kind, hint: error.hint)
+                repeat {
+                    var records = 0
+                    while records < batchSize, !budget.spent(records), let current = run {
+                        guard case .success(let file) = current.file else {
+                            if case .failure(let error) = current.file { outcomes.append((current.path, .failure(error))) }
+                            run = files.next()
+                            continue
                         }
-                        outcomes.append((current.path, .failure(error)))
-                        run = files.next()
-                        continue
-                    }
-                    file.started = true
-                    records += chunk.items.count
-                    progress?.advance(chunk.items.count, file: current.path, offset: chunk.nextOffset)
-                    file.report.format = chunk.format ?? file.report.format
-                    file.position = (chunk.nextOffset, chunk.lastLine)
-                    for (index, item) in chunk.items.enumerated() {
-                        switch item {
-                        case .mention(let mention):
-                            let outcome = try upsert.store(mention, reading: chunk.readings.isEmpty ? nil : chunk.readings[index], in: db)
-                            self.count(outcome, into: &file.report)
-                            if outcome == .new && afterBatch != nil { fresh.append(mention) }
-                        case .rejected(let rejection, let raw):
-                            file.report.rejected += 1
-                            onReject?(current.path, rejection, raw)
-                        case .blank: break
+                        let chunk: ParsedChunks.Chunk
+                        do {
+                            chunk = try file.chunks.next()
+                        } catch let error as HeedError where Self.skipsFile(error) {
+                            guard !file.started else {
+                                throw HeedError(error.message + "; the import stopped, keeping what it had committed (running it again resumes)",
+                                                error.kind, hint: error.hint)
+                            }
+                            outcomes.append((current.path, .failure(error)))
+                            run = files.next()
+                            continue
                         }
+                        file.started = true
+                        records += chunk.items.count
+                        progress?.advance(chunk.items.count, file: current.path, offset: chunk.nextOffset)
+                        file.report.format = chunk.format ?? file.report.format
+                        file.position = (chunk.nextOffset, chunk.lastLine)
+                        for (index, item) in chunk.items.enumerated() {
+                            switch item {
+                            case .mention(let mention):
+                                let outcome = try upsert.store(mention, reading: chunk.readings.isEmpty ? nil : chunk.readings[index], in: db)
+                                self.count(outcome, into: &file.report)
+                                if outcome == .new && afterBatch != nil { fresh.append(mention) }
+                            case .rejected(let rejection, let raw):
+                                file.report.rejected += 1
+                                onReject?(current.path, rejection, raw)
+                            case .blank: break
+                            }
+                        }
+                        guard chunk.isLast else { continue }
+                        try self.logIngest(file.report, in: db)
+                        if file.resumable { try db.execute(sql: "DELETE FROM import_position WHERE source = ?", arguments: [file.source]) }
+                        outcomes.append((current.path, .success(file.report)))
+                        run = files.next()
                     }
-                    guard chunk.isLast else { continue }
-                    try self.logIngest(file.report, in: db)
-                    if file.resumable { try db.execute(sql: "DELETE FROM import_position WHERE source = ?", arguments: [file.source]) }
-                    outcomes.append((current.path, .success(file.report)))
-                    run = files.next()
-                }
-                try finishBatch(upsert, records: records, budget: budget, in: db)
+                    try finishBatch(upsert, records: records, budget: budget, in: db)
+                } while run != nil && shouldStop?() != true && budget.anotherRound()
                 // The position is committed with the rows it covers: a killed import resumes exactly here.
                 if let current = run, case .success(let file) = current.file, file.started, file.resumable {
                     try db.execute(sql: """
@@ -305,18 +322,20 @@ public final class Ingester {
         var finished = false
         while !finished {
             try transaction(upsert) { db, budget in
-                var records = 0
-                // Whether an operator waits is asked every few records (two system calls).
-                while records < batchSize && (records % 32 != 0 || !budget.spent(records)) {
-                    guard let (mention, reading) = iterator.next() else {
-                        finished = true
-                        break
+                repeat {
+                    var records = 0
+                    // Whether an operator waits is asked every few records (two system calls).
+                    while records < batchSize && (records % 32 != 0 || !budget.spent(records)) {
+                        guard let (mention, reading) = iterator.next() else {
+                            finished = true
+                            break
+                        }
+                        count(try upsert.store(mention, reading: reading, in: db), into: &report)
+                        records += 1
+                        progress?.advance(1)
                     }
-                    count(try upsert.store(mention, reading: reading, in: db), into: &report)
-                    records += 1
-                    progress?.advance(1)
-                }
-                try finishBatch(upsert, records: records, budget: budget, in: db)
+                    try finishBatch(upsert, records: records, budget: budget, in: db)
+                } while !finished && budget.anotherRound()
                 if finished { try alongside?(db) }
             }
             try detectIncidents(upsert, atEnd: finished && !continues)
@@ -336,16 +355,17 @@ public final class Ingester {
     /// One batch's transaction, in turn with the operators' actions.
     private func transaction(_ upsert: MentionUpsert, _ body: (Database, Budget) throws -> Void) throws {
         try takingTurns {
-            let budget = Budget(limit: nextTurnBudget, finishPerRecord: finishPerRecord, turns: turns)
+            let next = nextTurn
+            let budget = Budget(limit: next.round, turn: next.length, finishPerRecord: finishPerRecord, turns: turns)
             // The rules' changes of a conversation still fire triggers that journal what they change.
             try database.writeManyRows { db in
                 try upsert.begin(db)
                 defer { upsert.end() }
                 try body(db, budget)
             }
-            let held = budget.elapsed
-            // Everything after storing, to the commit, as the next batch's estimate.
-            if budget.records > 0 { finishPerRecord = 0.5 * finishPerRecord + 0.5 * (held - budget.stored) / Double(budget.records) }
+            rounds += budget.rounds
+            // The last round's scoring and the commit, as the next round's estimate.
+            finishPerRecord = budget.learnt(until: budget.elapsed)
         }
     }
 
@@ -412,7 +432,7 @@ public final class Ingester {
         // in several.
         while !rest.isEmpty {
             try takingTurns {
-                let budget = Budget(limit: nextTurnBudget, finishPerRecord: 0, turns: turns)
+                let budget = Budget(limit: nextTurn.round, turn: nil, finishPerRecord: 0, turns: turns)
                 try database.writeManyRows { db in rest = try upsert.applyIncidents(rest, in: db) { budget.spent(1) } }
             }
         }
@@ -433,7 +453,13 @@ public final class Ingester {
             }
             try body()
         }
-        usleep(Self.restMicroseconds)
+        // A writer kept waiting takes the lock before the next turn does: it stops knocking once
+        // in (an action as it takes its turn, SQLite's waiter as its transaction begins).
+        var rested: UInt32 = 0
+        repeat {
+            usleep(Self.restMicroseconds)
+            rested += Self.restMicroseconds
+        } while rested < Self.longestRest && turns.othersWaiting()
         guard checkpointsItself else { return }
         let others = try othersWrote()
         if others { othersLastWrote = Self.seconds() }
@@ -443,7 +469,9 @@ public final class Ingester {
     /// When another connection last committed between two of the import's turns (`seconds()`).
     private var othersLastWrote: Double?
 
-    private var nextTurnBudget: Double? { Self.turnBudget(lockBudget, othersLastWrote: othersLastWrote, now: Self.seconds()) }
+    private var nextTurn: (round: Double?, length: Double?) {
+        Self.nextTurn(lockBudget, aloneTurn: aloneTurn, othersLastWrote: othersLastWrote, now: Self.seconds())
+    }
 
     private static func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
@@ -455,6 +483,7 @@ public final class Ingester {
     }
 
     static let restMicroseconds: UInt32 = 1_000
+    static let longestRest: UInt32 = 20_000
 
     /// The batch's triage, said on the progress line while it runs.
     private func finishBatch(_ upsert: MentionUpsert, records: Int, budget: Budget, in db: Database) throws {
@@ -464,31 +493,51 @@ public final class Ingester {
         try upsert.finishBatch(in: db)
     }
 
-    /// When a transaction's time is up: the time since it began plus what scoring and committing
-    /// what it stored is expected to take reaches the limit, or an operator is waiting for the
-    /// lock (then the batch ends with what it has).
+    /// When a round's time is up: the time since it began plus what scoring and committing what
+    /// it stored is expected to take reaches the limit, or another writer is waiting for the lock
+    /// (then the round ends with what it has); and whether the turn has time for another round.
     final class Budget {
+        /// A round's, and the whole turn's (nil: one round).
         let limit: Double?
-        let finishPerRecord: Double
+        let turn: Double?
+        private(set) var finishPerRecord: Double
         let turns: ActionLock?
         private let began = DispatchTime.now().uptimeNanoseconds
-        /// Records stored, and when storing ended (seconds into the transaction).
-        private(set) var records = 0
-        private(set) var stored = 0.0
+        /// When the round began, and when its storing ended (seconds into the transaction).
+        private var roundBegan = 0.0
+        private var stored = 0.0
+        /// Records the round stored.
+        private var records = 0
+        private(set) var rounds = 1
 
-        init(limit: Double?, finishPerRecord: Double, turns: ActionLock?) {
-            (self.limit, self.finishPerRecord, self.turns) = (limit, finishPerRecord, turns)
+        init(limit: Double?, turn: Double?, finishPerRecord: Double, turns: ActionLock?) {
+            (self.limit, self.turn, self.finishPerRecord, self.turns) = (limit, turn, finishPerRecord, turns)
         }
 
         var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 }
 
         func spent(_ records: Int) -> Bool {
             guard let limit, records > 0 else { return false }
-            return elapsed + Double(records) * finishPerRecord >= limit || turns?.othersWaiting() == true
+            return elapsed - roundBegan + Double(records) * finishPerRecord >= limit || turns?.othersWaiting() == true
         }
 
         func stored(_ count: Int) {
             (records, stored) = (count, elapsed)
+        }
+
+        /// What scoring a record took, from the round's end of storing to `end`, in a running estimate.
+        func learnt(until end: Double) -> Double {
+            guard records > 0 else { return finishPerRecord }
+            return 0.5 * finishPerRecord + 0.5 * (end - stored) / Double(records)
+        }
+
+        /// Called once a round is scored: true when another fits in the turn and no one waits (it begins).
+        func anotherRound() -> Bool {
+            let now = elapsed
+            guard let limit, let turn, now + limit <= turn, turns?.othersWaiting() != true else { return false }
+            finishPerRecord = learnt(until: now)
+            (roundBegan, records, rounds) = (now, 0, rounds + 1)
+            return true
         }
     }
 

@@ -14,14 +14,18 @@ public final class AppDatabase: Sendable {
     /// A shared lock on `CACHE-users.lock` while this process has the cache open, so that what
     /// would replace the file (rebuilding the demo) can tell it is in use.
     private let usersLock: Int32?
+    /// How this process's connections wait for another's write lock, knocking meanwhile.
+    private let knock: BusyKnock?
 
     /// Several processes share the file, so a writer waits for the lock instead of failing.
     public static let busyTimeout: TimeInterval = 5
 
-    init(writer: any DatabaseWriter, path: String?, usersLock: Int32? = nil) throws {
+    init(writer: any DatabaseWriter, path: String?, usersLock: Int32? = nil, knock: BusyKnock? = nil) throws {
         self.writer = writer
         self.path = path
         self.usersLock = usersLock
+        self.knock = knock
+        defer { knock?.stop() }
         try Self.migrate(writer, path: path ?? ":memory:")
     }
 
@@ -58,7 +62,8 @@ public final class AppDatabase: Sendable {
         }
         try createTeamReadable(path)
         var configuration = Configuration()
-        configuration.busyMode = .timeout(busyTimeout)
+        let knock = BusyKnock(cache: path)
+        configuration.busyMode = .callback { tries in knock.wait(tries: tries) }
         if let readers { configuration.maximumReaderCount = readers }
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL")
@@ -75,7 +80,7 @@ public final class AppDatabase: Sendable {
             if users >= 0 { Foundation.close(users) }
             throw Self.openingError(error, path: path)
         }
-        return try AppDatabase(writer: pool, path: path, usersLock: users >= 0 ? users : nil)
+        return try AppDatabase(writer: pool, path: path, usersLock: users >= 0 ? users : nil, knock: knock)
     }
 
     /// Switching a new cache to WAL can meet another process doing the same (a screen and
@@ -192,7 +197,12 @@ public final class AppDatabase: Sendable {
 
     /// One IMMEDIATE write transaction: committed when `body` returns, rolled back when it throws.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try sayingWhyNot { try writer.write(body) }
+        try sayingWhyNot {
+            try writer.write { db in
+                knock?.stop()
+                return try body(db)
+            }
+        }
     }
 
     /// One write transaction like `write`, for work that rewrites many rows (every open
@@ -209,6 +219,7 @@ public final class AppDatabase: Sendable {
             defer { try? db.execute(sql: "PRAGMA temp_store = \(kept)") }
             var result: T?
             try db.inTransaction(.immediate) {
+                knock?.stop()
                 result = try body(db)
                 return .commit
             }
@@ -225,6 +236,8 @@ public final class AppDatabase: Sendable {
     /// and that what was committed before is kept (the transaction that failed was rolled back
     /// whole, or never began).
     private func sayingWhyNot<T>(_ write: () throws -> T) throws -> T {
+        // A write without a transaction of ours (a checkpoint) is in once it returns.
+        defer { knock?.stop() }
         do {
             return try write()
         } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
@@ -239,7 +252,10 @@ public final class AppDatabase: Sendable {
     /// A write the caller does not wait for (the screen must not freeze behind an import's
     /// lock); one that fails is dropped — its callers renew what it records.
     func writeInBackground(_ body: @escaping @Sendable (Database) throws -> Void) {
-        writer.asyncWrite(body, completion: { _, _ in })
+        writer.asyncWrite({ [knock] db in
+            knock?.stop()
+            try body(db)
+        }, completion: { [knock] _, _ in knock?.stop() })
     }
 
     /// A consistent copy of the cache in a new file, taken while others keep working.

@@ -21,8 +21,8 @@ struct IngestCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Lines committed per transaction (and so redone after an interruption).", visibility: .hidden))
     var batchSize = Ingester.defaultBatchSize
 
-    @Option(help: ArgumentHelp("About how long each of the import's transactions holds the cache's write lock, so that operators' "
-                               + "actions wait little (0: batches of any length, for a cache no one else is using).", valueName: "ms"))
+    @Option(help: ArgumentHelp("About how long a writer who needs the cache (an operator's action) may wait for the import: its rounds "
+                               + "of storing and scoring (0: batches of any length, for a cache no one else is using).", valueName: "ms"))
     var lockBudget = Ingester.defaultLockBudget * 1000
 
     @Flag(help: "Print the reports as JSON.")
