@@ -453,13 +453,7 @@ public final class Ingester {
             }
             try body()
         }
-        // A writer kept waiting takes the lock before the next turn does: it stops knocking once
-        // in (an action as it takes its turn, SQLite's waiter as its transaction begins).
-        var rested: UInt32 = 0
-        repeat {
-            usleep(Self.restMicroseconds)
-            rested += Self.restMicroseconds
-        } while rested < Self.longestRest && turns.othersWaiting()
+        usleep(Self.restMicroseconds)
         guard checkpointsItself else { return }
         let others = try othersWrote()
         if others { othersLastWrote = Self.seconds() }
@@ -483,7 +477,6 @@ public final class Ingester {
     }
 
     static let restMicroseconds: UInt32 = 1_000
-    static let longestRest: UInt32 = 20_000
 
     /// The batch's triage, said on the progress line while it runs.
     private func finishBatch(_ upsert: MentionUpsert, records: Int, budget: Budget, in db: Database) throws {
