@@ -277,7 +277,8 @@ final class TriageStoreTests: XCTestCase {
         let plan = try database.read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Triager.campaignCopiesSQL, arguments: [1, 0, 1]).map { $0["detail"] as String }
         }.joined(separator: " ")
-        XCTAssertTrue(plan.contains("INDEX conversation_open_by_author"), "a campaign's open copies are found without reading every copy's conversation: \(plan)")
+        XCTAssertTrue(plan.contains("INDEX conversation_open_by_author (latest_customer_handle_id=? AND latest_customer_mention_id=?)"),
+                      "a copy's open conversation is found in one seek, not among every open one of its author: \(plan)")
     }
 
     func testFingerprintsIgnoreHandlesLinksNumbersAndCaseButNotWords() {

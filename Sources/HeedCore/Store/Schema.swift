@@ -39,6 +39,7 @@ enum Schema {
         migrator.registerMigration("v29-open-by-author", migrate: v29OpenByAuthor)
         migrator.registerMigration("v30-imports-tally-new-conversations", migrate: v30ImportsTallyNewConversations)
         migrator.registerMigration("v31-term-counts-by-day", migrate: v31TermCountsByDay)
+        migrator.registerMigration("v32-open-by-author-and-message", migrate: v32OpenByAuthorAndMessage)
         return migrator
     }
 
@@ -782,6 +783,17 @@ enum Schema {
             INSERT INTO term_day_by_day (term, day, count) SELECT term, day, count FROM term_day ORDER BY day, term;
             DROP TABLE term_day;
             ALTER TABLE term_day_by_day RENAME TO term_day;
+            """)
+    }
+
+    /// The open conversations' index by their latest customer's author names that message too:
+    /// a campaign's copy finds its conversation in one seek, where it read every open
+    /// conversation of the copy's author (an author with 23,000 of them, as one name standing
+    /// for a feed's anonymous commenters is, made each of a campaign's copies cost as many).
+    private static func v32OpenByAuthorAndMessage(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP INDEX conversation_open_by_author;
+            CREATE INDEX conversation_open_by_author ON conversation(latest_customer_handle_id, latest_customer_mention_id) WHERE status = 'open';
             """)
     }
 }
