@@ -15,6 +15,15 @@ public struct ChildProcess: Sendable {
         /// What the child had written to the disk, in bytes (counted as the pages it changed
         /// go to the storage layer: a WAL frame and its checkpoint both count).
         public var writtenBytes: Int
+
+        /// From what `wait4` tells of an ended child.
+        init(waitStatus status: Int32, usage: rusage) {
+            let signalNumber = status & 0x7F
+            signalled = signalNumber != 0 && signalNumber != 0x7F
+            self.status = signalled ? 128 + signalNumber : (status >> 8) & 0xFF
+            maxResidentBytes = Int(usage.ru_maxrss) * 1024
+            writtenBytes = Int(usage.ru_oublock) * 512
+        }
     }
 
     /// Starts `arguments[0]` (a path, or a name looked up on PATH) with the rest as its arguments.
@@ -51,10 +60,7 @@ public struct ChildProcess: Sendable {
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        let signalNumber = status & 0x7F
-        let signalled = signalNumber != 0 && signalNumber != 0x7F
-        return Exit(status: signalled ? 128 + signalNumber : (status >> 8) & 0xFF, signalled: signalled,
-                    maxResidentBytes: Int(usage.ru_maxrss) * 1024, writtenBytes: Int(usage.ru_oublock) * 512)
+        return Exit(waitStatus: status, usage: usage)
     }
 
     /// Waits at most `seconds`; a child still running then is killed, and nil returned.
@@ -64,12 +70,7 @@ public struct ChildProcess: Sendable {
         var usage = rusage()
         while Date() < deadline {
             let result = wait4(pid, &status, WNOHANG, &usage)
-            if result == pid {
-                let signalNumber = status & 0x7F
-                let signalled = signalNumber != 0 && signalNumber != 0x7F
-                return Exit(status: signalled ? 128 + signalNumber : (status >> 8) & 0xFF, signalled: signalled,
-                            maxResidentBytes: Int(usage.ru_maxrss) * 1024, writtenBytes: Int(usage.ru_oublock) * 512)
-            }
+            if result == pid { return Exit(waitStatus: status, usage: usage) }
             if result < 0 && errno != EINTR { return nil }
             usleep(10_000)
         }
