@@ -17,13 +17,14 @@ final class CacheSideFileTests: XCTestCase {
         XCTAssertEqual(stat(cache, &status), 0)
         let old = umask(0o077)
         defer { umask(old) }
-        for suffix in ["-actions.lock", "-deliver.lock", "-run.lock", "-users.lock"] {
-            unlink(cache + suffix)
-            let descriptor = CacheSideFile.open(cache, suffix: suffix)
+        for side in CacheSideFile.allCases {
+            let suffix = side.rawValue
+            unlink(side.path(cache))
+            let descriptor = side.open(cache)
             XCTAssertGreaterThanOrEqual(descriptor, 0)
             close(descriptor)
             var lock = stat()
-            XCTAssertEqual(stat(cache + suffix, &lock), 0)
+            XCTAssertEqual(stat(side.path(cache), &lock), 0)
             XCTAssertEqual(lock.st_mode & 0o777, 0o660, "\(suffix) readable and writable by the group, not 0600 from the umask")
             XCTAssertEqual(lock.st_gid, status.st_gid, "\(suffix) in the cache's group")
         }
@@ -31,7 +32,7 @@ final class CacheSideFileTests: XCTestCase {
         let target = folder.write("target", "keep")
         unlink(cache + "-actions.lock")
         XCTAssertEqual(symlink(target, cache + "-actions.lock"), 0)
-        XCTAssertLessThan(CacheSideFile.open(cache, suffix: "-actions.lock"), 0)
+        XCTAssertLessThan(CacheSideFile.actions.open(cache), 0)
         XCTAssertEqual(folder.read("target"), "keep")
     }
 }

@@ -18,10 +18,10 @@ final class ActionLock: @unchecked Sendable {
     /// in-memory cache, a read-only folder): actions then rely on SQLite's lock alone.
     init?(cache path: String?) {
         guard let path else { return nil }
-        let descriptor = CacheSideFile.open(path, suffix: "-actions.lock")
+        let descriptor = CacheSideFile.actions.open(path)
         guard descriptor >= 0 else { return nil }
         self.descriptor = descriptor
-        knock = CacheSideFile.open(path, suffix: "-actions.knock")
+        knock = CacheSideFile.knock.open(path)
     }
 
     deinit {

@@ -44,7 +44,7 @@ public struct Delivery: Sendable {
 
     /// The worker's lock beside the cache: nil when another worker holds it.
     public static func lock(cache path: String) -> Int32? {
-        let descriptor = CacheSideFile.open(path, suffix: "-deliver.lock")
+        let descriptor = CacheSideFile.deliver.open(path)
         guard descriptor >= 0 else { return nil }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)

@@ -11,12 +11,12 @@ struct SpoolJournal {
     init?(cache: String?) {
         guard let cache else { return nil }
         self.cache = cache
-        path = cache + "-spooled"
+        path = CacheSideFile.spooled.path(cache)
     }
 
     /// Written before the hand-over, and on disk when this returns.
     func record(_ key: String) throws {
-        let descriptor = CacheSideFile.open(cache, suffix: "-spooled")
+        let descriptor = CacheSideFile.spooled.open(cache)
         guard descriptor >= 0 else { throw HeedError("cannot write \(path): \(String(cString: strerror(errno)))", .cannotWrite) }
         defer { close(descriptor) }
         let line = Array((key + "\n").utf8)
@@ -34,7 +34,7 @@ struct SpoolJournal {
 
     /// Keeps only `keys` (the posts still being sent); the rest are settled.
     func keep(_ keys: Set<String>) throws {
-        let descriptor = CacheSideFile.open(cache, suffix: "-spooled")
+        let descriptor = CacheSideFile.spooled.open(cache)
         guard descriptor >= 0 else { throw HeedError("cannot write \(path): \(String(cString: strerror(errno)))", .cannotWrite) }
         defer { close(descriptor) }
         let text = Array(keys.sorted().map { $0 + "\n" }.joined().utf8)

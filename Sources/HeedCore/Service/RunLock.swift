@@ -9,7 +9,7 @@ public final class RunLock: @unchecked Sendable {
     /// Takes the lock, or says who holds it.
     public init(cache path: String) throws {
         let file = Self.path(cache: path)
-        let descriptor = CacheSideFile.open(path, suffix: "-run.lock")
+        let descriptor = CacheSideFile.run.open(path)
         guard descriptor >= 0 else { throw HeedError("cannot open \(file): \(String(cString: strerror(errno)))", .cannotWrite) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = Self.holder(descriptor)

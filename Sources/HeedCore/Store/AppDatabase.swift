@@ -35,7 +35,7 @@ public final class AppDatabase: Sendable {
 
     /// Whether any process has the cache at `path` open (a screen, `heed run`, a command).
     public static func inUse(path: String) -> Bool {
-        let descriptor = Foundation.open(path + "-users.lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW)
+        let descriptor = Foundation.open(CacheSideFile.users.path(path), O_RDWR | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else { return false }
         defer { Foundation.close(descriptor) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return true }
@@ -71,7 +71,7 @@ public final class AppDatabase: Sendable {
             // 2 MB default its pages spill and it takes twice as long. Taken only as used.
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -32768") }
         }
-        let users = CacheSideFile.open(path, suffix: "-users.lock")
+        let users = CacheSideFile.users.open(path)
         if users >= 0 { flock(users, LOCK_SH) }
         let pool: DatabasePool
         do {
@@ -175,7 +175,7 @@ public final class AppDatabase: Sendable {
 
     private static func migrationLock(_ path: String, _ body: () throws -> Void) throws {
         guard path != ":memory:" else { return try body() }
-        let descriptor = CacheSideFile.open(path, suffix: "-migrate.lock")
+        let descriptor = CacheSideFile.migrate.open(path)
         guard descriptor >= 0 else { return try body() }
         defer { Foundation.close(descriptor) }
         while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}

@@ -157,8 +157,8 @@ public enum Backup {
     /// Runs `body` holding the users' lock exclusively: nobody has the cache open meanwhile, and
     /// whoever opens it waits until `body` is done.
     private static func alone<T>(_ cache: String, _ body: () throws -> T) throws -> T {
-        let users = CacheSideFile.open(cache, suffix: "-users.lock")
-        guard users >= 0 else { throw HeedError("cannot open \(cache)-users.lock: \(String(cString: strerror(errno)))", .cannotWrite) }
+        let users = CacheSideFile.users.open(cache)
+        guard users >= 0 else { throw HeedError("cannot open \(CacheSideFile.users.path(cache)): \(String(cString: strerror(errno)))", .cannotWrite) }
         defer { close(users) }
         guard flock(users, LOCK_EX | LOCK_NB) == 0 else { throw inUse(cache) }
         return try body()

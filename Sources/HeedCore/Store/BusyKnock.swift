@@ -33,7 +33,7 @@ final class BusyKnock: @unchecked Sendable {
             return false
         }
         lock.withLock {
-            let descriptor = descriptor ?? CacheSideFile.open(cache, suffix: "-actions.knock")
+            let descriptor = descriptor ?? CacheSideFile.knock.open(cache)
             self.descriptor = descriptor
             // Refused while the holder looks for knocks: asked again at the next try.
             if !knocking && descriptor >= 0 { knocking = flock(descriptor, LOCK_SH | LOCK_NB) == 0 }

@@ -3,10 +3,29 @@ import Foundation
 /// The files heed keeps beside a cache (its locks): opened without following a link, and given
 /// the cache's group and mode, so that a team sharing a cache through a Unix group shares them
 /// too — whatever the umask of whoever made them first.
-enum CacheSideFile {
-    /// `cache + suffix`, opened read-write (made if missing); -1 with errno set when it cannot be.
-    static func open(_ cache: String, suffix: String) -> Int32 {
-        let path = cache + suffix
+enum CacheSideFile: String, CaseIterable {
+    /// Whether any heed has the cache open (shared while open; a restore takes it exclusively).
+    case users = "-users.lock"
+    /// Operators' actions take turns on it (`ActionLock`).
+    case actions = "-actions.lock"
+    /// Whoever waits for the write lock says so on it (`ActionLock`, `BusyKnock`).
+    case knock = "-actions.knock"
+    /// One process migrates the schema at a time.
+    case migrate = "-migrate.lock"
+    /// One `heed run` a cache.
+    case run = "-run.lock"
+    /// One delivery at a time.
+    case deliver = "-deliver.lock"
+    /// The spool's journal of files imported.
+    case spooled = "-spooled"
+
+    /// The side file's path beside `cache`.
+    func path(_ cache: String) -> String { cache + rawValue }
+
+    /// The side file beside `cache`, opened read-write (made if missing); -1 with errno set when
+    /// it cannot be.
+    func open(_ cache: String) -> Int32 {
+        let path = path(cache)
         let descriptor = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o660)
         guard descriptor >= 0 else { return descriptor }
         var cacheStatus = stat(), status = stat()

@@ -207,7 +207,7 @@ public enum StoreCopy {
             throw HeedError("\(path) exists: a copy from the store is never written over a cache — name a new file", .cannotWrite)
         }
         let temporary = Backup.sibling(path, "partial")
-        defer { for suffix in ["", "-wal", "-shm", "-users.lock", "-migrate.lock"] { unlink(temporary + suffix) } }
+        defer { for suffix in ["", "-wal", "-shm", CacheSideFile.users.rawValue, CacheSideFile.migrate.rawValue] { unlink(temporary + suffix) } }
         let session = try await PostgresSession.open(location)
         let report: Report
         do {
