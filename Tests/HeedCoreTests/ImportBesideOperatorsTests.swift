@@ -10,11 +10,21 @@ final class ImportBesideOperatorsTests: XCTestCase {
     let folder = TemporaryFolder()
     let clock = FixedClock("2026-11-23T12:00:00Z")
 
+    /// `mentions` in heed's format, in a file of the folder.
+    func file(_ name: String, _ mentions: some Sequence<IncomingMention>) -> String {
+        folder.write(name, mentions.map(HeedJSONLines.encode).joined(separator: "\n") + "\n")
+    }
+
+    /// The demo's mentions in heed's format, in a file of the folder.
+    func demoFile(_ name: String, size: Int, seed: UInt64, config: Config) -> String {
+        file(name, DemoGenerator(size: size, seed: seed, now: clock.now(), config: config))
+    }
+
     func testAnOperatorActsWhileAnImportRunsWithoutWaitingForIt() throws {
         let config = try ExampleConfig.load()
         let cache = folder.file("cache.sqlite")
         let mentions = Array(DemoGenerator(size: 3_000, seed: 5, now: clock.now(), config: config))
-        let path = folder.write("burst.jsonl", mentions.map(HeedJSONLines.encode).joined(separator: "\n") + "\n")
+        let path = file("burst.jsonl", mentions)
         let first = try AppDatabase.open(path: cache)
         _ = try Ingester(database: first, config: config, clock: clock).ingest(mentions: mentions.prefix(50), source: "first")
         let target = try first.read { db in try Int64.fetchOne(db, sql: "SELECT min(id) FROM conversation") }!
@@ -82,13 +92,9 @@ final class ImportBesideOperatorsTests: XCTestCase {
     /// checkpoints after every turn in which someone else committed.
     func testAnImportCheckpointsAfterEveryTurnWhileOthersWrite() throws {
         let config = try ExampleConfig.load()
-        func file(_ name: String, seed: UInt64) -> String {
-            folder.write(name, DemoGenerator(size: 1_500, seed: seed, now: clock.now(), config: config)
-                .map(HeedJSONLines.encode).joined(separator: "\n") + "\n")
-        }
         let alone = Ingester(database: try AppDatabase.open(path: folder.file("alone.sqlite")), config: config, clock: clock)
         (alone.lockBudget, alone.aloneTurn) = (0.005, 0.005)
-        _ = try alone.ingest(path: file("alone.jsonl", seed: 5))
+        _ = try alone.ingest(path: demoFile("alone.jsonl", size: 1_500, seed: 5, config: config))
         XCTAssertGreaterThan(alone.lockHeld.count, 5)
         XCTAssertEqual(alone.checkpoints, 1, "alone: once, at the end")
 
@@ -101,7 +107,7 @@ final class ImportBesideOperatorsTests: XCTestCase {
             writes += 1
             try? operators.write { db in try db.execute(sql: "INSERT INTO tag (name) VALUES (?)", arguments: ["t\(writes)"]) }
         }
-        _ = try beside.ingest(path: file("beside.jsonl", seed: 5))
+        _ = try beside.ingest(path: demoFile("beside.jsonl", size: 1_500, seed: 5, config: config))
         XCTAssertGreaterThan(writes, 5)
         XCTAssertGreaterThanOrEqual(beside.checkpoints, writes, "after each turn that followed another's commit")
     }
@@ -124,8 +130,7 @@ final class ImportBesideOperatorsTests: XCTestCase {
     /// Alone, an import scores round after round in one transaction: fewer commits, the same cache.
     func testAloneAnImportStoresRoundsInLongerTurns() throws {
         let config = try ExampleConfig.load()
-        let path = folder.write("burst.jsonl", DemoGenerator(size: 2_000, seed: 5, now: clock.now(), config: config)
-            .map(HeedJSONLines.encode).joined(separator: "\n") + "\n")
+        let path = demoFile("burst.jsonl", size: 2_000, seed: 5, config: config)
         let rounds = try AppDatabase.open(path: folder.file("rounds.sqlite"))
         let long = Ingester(database: rounds, config: config, clock: clock)
         (long.lockBudget, long.aloneTurn) = (0.002, 60)
@@ -145,8 +150,7 @@ final class ImportBesideOperatorsTests: XCTestCase {
     func testAWriterKeptWaitingEndsAnImportsLongTurn() throws {
         let config = try ExampleConfig.load()
         let cache = folder.file("cache.sqlite")
-        let path = folder.write("burst.jsonl", DemoGenerator(size: 8_000, seed: 5, now: clock.now(), config: config)
-            .map(HeedJSONLines.encode).joined(separator: "\n") + "\n")
+        let path = demoFile("burst.jsonl", size: 8_000, seed: 5, config: config)
         let writer = try AppDatabase.open(path: cache)
         let run = ImportRun(Ingester(database: try AppDatabase.open(path: cache), config: config, clock: clock))
         (run.ingester.lockBudget, run.ingester.aloneTurn) = (0.02, 60)
@@ -156,7 +160,7 @@ final class ImportBesideOperatorsTests: XCTestCase {
             imported.signal()
         }
         // Until the import holds its turn.
-        let turn = CacheSideFile.open(cache, suffix: "-actions.lock")
+        let turn = CacheSideFile.actions.open(cache)
         defer { close(turn) }
         let deadline = Date().addingTimeInterval(30)
         while flock(turn, LOCK_EX | LOCK_NB) == 0 && Date() < deadline {

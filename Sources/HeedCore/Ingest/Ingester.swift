@@ -128,52 +128,51 @@ public final class Ingester {
             }
             var outcomes: [(String, Result<IngestReport, HeedError>)] = []
             var fresh: [IncomingMention] = []
-            try transaction(upsert) { db, budget in
-                repeat {
-                    var records = 0
-                    while records < batchSize, !budget.spent(records), let current = run {
-                        guard case .success(let file) = current.file else {
-                            if case .failure(let error) = current.file { outcomes.append((current.path, .failure(error))) }
-                            run = files.next()
-                            continue
-                        }
-                        let chunk: ParsedChunks.Chunk
-                        do {
-                            chunk = try file.chunks.next()
-                        } catch let error as HeedError where Self.skipsFile(error) {
-                            guard !file.started else {
-                                throw HeedError(error.message + "; the import stopped, keeping what it had committed (running it again resumes)",
-                                                error.kind, hint: error.hint)
-                            }
-                            outcomes.append((current.path, .failure(error)))
-                            run = files.next()
-                            continue
-                        }
-                        file.started = true
-                        records += chunk.items.count
-                        progress?.advance(chunk.items.count, file: current.path, offset: chunk.nextOffset)
-                        file.report.format = chunk.format ?? file.report.format
-                        file.position = (chunk.nextOffset, chunk.lastLine)
-                        for (index, item) in chunk.items.enumerated() {
-                            switch item {
-                            case .mention(let mention):
-                                let outcome = try upsert.store(mention, reading: chunk.readings.isEmpty ? nil : chunk.readings[index], in: db)
-                                self.count(outcome, into: &file.report)
-                                if outcome == .new && afterBatch != nil { fresh.append(mention) }
-                            case .rejected(let rejection, let raw):
-                                file.report.rejected += 1
-                                onReject?(current.path, rejection, raw)
-                            case .blank: break
-                            }
-                        }
-                        guard chunk.isLast else { continue }
-                        try self.logIngest(file.report, in: db)
-                        if file.resumable { try db.execute(sql: "DELETE FROM import_position WHERE source = ?", arguments: [file.source]) }
-                        outcomes.append((current.path, .success(file.report)))
+            try transaction(upsert, while: { run != nil && shouldStop?() != true }) { db, budget in
+                var records = 0
+                while records < batchSize, !budget.spent(records), let current = run {
+                    guard case .success(let file) = current.file else {
+                        if case .failure(let error) = current.file { outcomes.append((current.path, .failure(error))) }
                         run = files.next()
+                        continue
                     }
-                    try finishBatch(upsert, records: records, budget: budget, in: db)
-                } while run != nil && shouldStop?() != true && budget.anotherRound()
+                    let chunk: ParsedChunks.Chunk
+                    do {
+                        chunk = try file.chunks.next()
+                    } catch let error as HeedError where Self.skipsFile(error) {
+                        guard !file.started else {
+                            throw HeedError(error.message + "; the import stopped, keeping what it had committed (running it again resumes)",
+                                            error.kind, hint: error.hint)
+                        }
+                        outcomes.append((current.path, .failure(error)))
+                        run = files.next()
+                        continue
+                    }
+                    file.started = true
+                    records += chunk.items.count
+                    progress?.advance(chunk.items.count, file: current.path, offset: chunk.nextOffset)
+                    file.report.format = chunk.format ?? file.report.format
+                    file.position = (chunk.nextOffset, chunk.lastLine)
+                    for (index, item) in chunk.items.enumerated() {
+                        switch item {
+                        case .mention(let mention):
+                            let outcome = try upsert.store(mention, reading: chunk.readings.isEmpty ? nil : chunk.readings[index], in: db)
+                            self.count(outcome, into: &file.report)
+                            if outcome == .new && afterBatch != nil { fresh.append(mention) }
+                        case .rejected(let rejection, let raw):
+                            file.report.rejected += 1
+                            onReject?(current.path, rejection, raw)
+                        case .blank: break
+                        }
+                    }
+                    guard chunk.isLast else { continue }
+                    try self.logIngest(file.report, in: db)
+                    if file.resumable { try db.execute(sql: "DELETE FROM import_position WHERE source = ?", arguments: [file.source]) }
+                    outcomes.append((current.path, .success(file.report)))
+                    run = files.next()
+                }
+                return records
+            } end: { db in
                 // The position is committed with the rows it covers: a killed import resumes exactly here.
                 if let current = run, case .success(let file) = current.file, file.started, file.resumable {
                     try db.execute(sql: """
@@ -321,21 +320,20 @@ public final class Ingester {
         var iterator = mentions.makeIterator()
         var finished = false
         while !finished {
-            try transaction(upsert) { db, budget in
-                repeat {
-                    var records = 0
-                    // Whether an operator waits is asked every few records (two system calls).
-                    while records < batchSize && (records % 32 != 0 || !budget.spent(records)) {
-                        guard let (mention, reading) = iterator.next() else {
-                            finished = true
-                            break
-                        }
-                        count(try upsert.store(mention, reading: reading, in: db), into: &report)
-                        records += 1
-                        progress?.advance(1)
+            try transaction(upsert, while: { !finished }) { db, budget in
+                var records = 0
+                // Whether an operator waits is asked every few records (two system calls).
+                while records < batchSize && (records % 32 != 0 || !budget.spent(records)) {
+                    guard let (mention, reading) = iterator.next() else {
+                        finished = true
+                        break
                     }
-                    try finishBatch(upsert, records: records, budget: budget, in: db)
-                } while !finished && budget.anotherRound()
+                    count(try upsert.store(mention, reading: reading, in: db), into: &report)
+                    records += 1
+                    progress?.advance(1)
+                }
+                return records
+            } end: { db in
                 if finished { try alongside?(db) }
             }
             try detectIncidents(upsert, atEnd: finished && !continues)
@@ -352,8 +350,11 @@ public final class Ingester {
         try detectIncidents(upsert, atEnd: true)
     }
 
-    /// One batch's transaction, in turn with the operators' actions.
-    private func transaction(_ upsert: MentionUpsert, _ body: (Database, Budget) throws -> Void) throws {
+    /// One transaction, in turn with the operators' actions: rounds of storing (`round` returns
+    /// how many records it stored), each scored at once, while `more` holds and the turn lasts;
+    /// then `end` writes what is committed with them.
+    private func transaction(_ upsert: MentionUpsert, while more: () -> Bool, round: (Database, Budget) throws -> Int,
+                             end: (Database) throws -> Void) throws {
         try takingTurns {
             let next = nextTurn
             let budget = Budget(limit: next.round, turn: next.length, finishPerRecord: finishPerRecord, turns: turns)
@@ -361,7 +362,10 @@ public final class Ingester {
             try database.writeManyRows { db in
                 try upsert.begin(db)
                 defer { upsert.end() }
-                try body(db, budget)
+                repeat {
+                    try finishBatch(upsert, records: try round(db, budget), budget: budget, in: db)
+                } while more() && budget.anotherRound()
+                try end(db)
             }
             rounds += budget.rounds
             // The last round's scoring and the commit, as the next round's estimate.
