@@ -50,8 +50,11 @@ public struct Escalation: Sendable, Equatable, Codable, FetchableRecord, TableRe
     }
 
     /// Whether conversation `id` has an escalation to `team` still open.
+    /// A cached statement: rules that escalate ask it for every conversation an import scores.
     static func isOpen(_ db: Database, conversation id: Int64, team: String) throws -> Bool {
-        try filter(Columns.conversationID == id && Columns.team == team && Columns.state == "open").isEmpty(db) == false
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM escalation WHERE conversation_id = ? AND team = ? AND state = 'open')
+            """), arguments: [id, team]) ?? false
     }
 
     /// Opens an escalation of conversation `id` to `team`; returns its id.
