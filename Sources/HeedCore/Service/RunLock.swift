@@ -27,7 +27,7 @@ public final class RunLock: @unchecked Sendable {
         close(descriptor)
     }
 
-    static func path(cache: String) -> String { cache + "-run.lock" }
+    static func path(cache: String) -> String { CacheSideFile.run.path(cache) }
 
     private static func holder(_ descriptor: Int32) -> String? {
         var buffer = [UInt8](repeating: 0, count: 200)

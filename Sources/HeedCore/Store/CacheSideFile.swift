@@ -1,8 +1,8 @@
 import Foundation
 
-/// The files heed keeps beside a cache (its locks): opened without following a link, and given
-/// the cache's group and mode, so that a team sharing a cache through a Unix group shares them
-/// too — whatever the umask of whoever made them first.
+/// The files heed keeps beside a cache (its locks, and the spool's journal): opened without
+/// following a link, and given the cache's group and mode, so that a team sharing a cache
+/// through a Unix group shares them too — whatever the umask of whoever made them first.
 enum CacheSideFile: String, CaseIterable {
     /// Whether any heed has the cache open (shared while open; a restore takes it exclusively).
     case users = "-users.lock"
@@ -14,9 +14,9 @@ enum CacheSideFile: String, CaseIterable {
     case migrate = "-migrate.lock"
     /// One `heed run` a cache.
     case run = "-run.lock"
-    /// One delivery at a time.
+    /// One delivery worker at a time.
     case deliver = "-deliver.lock"
-    /// The spool's journal of files imported.
+    /// The keys of spool posts being handed over (`SpoolJournal`).
     case spooled = "-spooled"
 
     /// The side file's path beside `cache`.
