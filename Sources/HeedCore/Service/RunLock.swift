@@ -8,7 +8,7 @@ public final class RunLock: @unchecked Sendable {
 
     /// Takes the lock, or says who holds it.
     public init(cache path: String) throws {
-        let file = Self.path(cache: path)
+        let file = CacheSideFile.run.path(path)
         let descriptor = CacheSideFile.run.open(path)
         guard descriptor >= 0 else { throw HeedError("cannot open \(file): \(String(cString: strerror(errno)))", .cannotWrite) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
@@ -27,8 +27,6 @@ public final class RunLock: @unchecked Sendable {
         close(descriptor)
     }
 
-    static func path(cache: String) -> String { CacheSideFile.run.path(cache) }
-
     private static func holder(_ descriptor: Int32) -> String? {
         var buffer = [UInt8](repeating: 0, count: 200)
         let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, $0.count, 0) }
@@ -39,7 +37,7 @@ public final class RunLock: @unchecked Sendable {
 
     /// Whether a `heed run` holds the lock of the cache at `path` now, and who.
     public static func running(cache path: String) -> (running: Bool, holder: String?) {
-        let descriptor = open(Self.path(cache: path), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        let descriptor = open(CacheSideFile.run.path(path), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else { return (false, nil) }
         defer { close(descriptor) }
         if flock(descriptor, LOCK_SH | LOCK_NB) == 0 {
