@@ -1,4 +1,5 @@
 import Foundation
+import HeedCore
 
 /// A fresh folder under the system's temporary directory, removed when the test is done with it.
 public final class TemporaryFolder {
@@ -20,6 +21,12 @@ public final class TemporaryFolder {
         let target = file(name)
         _ = FileManager.default.createFile(atPath: target, contents: Data(text.utf8))
         return target
+    }
+
+    /// `mentions` as a file of heed's JSON Lines format, one a line.
+    @discardableResult
+    public func write(_ name: String, mentions: some Sequence<IncomingMention>) -> String {
+        write(name, mentions.map(HeedJSONLines.encode).joined(separator: "\n") + "\n")
     }
 
     public func read(_ name: String) -> String {

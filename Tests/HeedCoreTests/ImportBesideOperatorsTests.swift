@@ -10,21 +10,16 @@ final class ImportBesideOperatorsTests: XCTestCase {
     let folder = TemporaryFolder()
     let clock = FixedClock("2026-11-23T12:00:00Z")
 
-    /// `mentions` in heed's format, in a file of the folder.
-    func file(_ name: String, _ mentions: some Sequence<IncomingMention>) -> String {
-        folder.write(name, mentions.map(HeedJSONLines.encode).joined(separator: "\n") + "\n")
-    }
-
     /// The demo's mentions in heed's format, in a file of the folder.
     func demoFile(_ name: String, size: Int, seed: UInt64, config: Config) -> String {
-        file(name, DemoGenerator(size: size, seed: seed, now: clock.now(), config: config))
+        folder.write(name, mentions: DemoGenerator(size: size, seed: seed, now: clock.now(), config: config))
     }
 
     func testAnOperatorActsWhileAnImportRunsWithoutWaitingForIt() throws {
         let config = try ExampleConfig.load()
         let cache = folder.file("cache.sqlite")
         let mentions = Array(DemoGenerator(size: 3_000, seed: 5, now: clock.now(), config: config))
-        let path = file("burst.jsonl", mentions)
+        let path = folder.write("burst.jsonl", mentions: mentions)
         let first = try AppDatabase.open(path: cache)
         _ = try Ingester(database: first, config: config, clock: clock).ingest(mentions: mentions.prefix(50), source: "first")
         let target = try first.read { db in try Int64.fetchOne(db, sql: "SELECT min(id) FROM conversation") }!

@@ -28,7 +28,7 @@ final class MentionReadingTests: XCTestCase {
         let madeAhead = try AppDatabase.inMemory()
         _ = try ingester(madeAhead).ingest(madeAhead: mentions, source: "demo")
         let fromFile = try AppDatabase.inMemory()
-        let path = folder.write("demo.jsonl", mentions.map(HeedJSONLines.encode).joined(separator: "\n") + "\n")
+        let path = folder.write("demo.jsonl", mentions: mentions)
         _ = try ingester(fromFile).ingest(path: path)
 
         let expected = try triaged(plain)
