@@ -26,7 +26,7 @@ final class FeedFormatTests: XCTestCase {
         XCTAssertEqual(first.channel, "blog")
         XCTAssertEqual(first.sourceID, "https://blog.northwind.example/?p=1872#comment-4121")
         XCTAssertEqual(first.text, "So the £5 monthly fee applies even if I pay in my salary? That’s not what the letter said.\n\nPlease clarify – I’m thinking of moving banks.")
-        XCTAssertEqual(first.author, IncomingAuthor(id: "Hannah Silva", handle: "Hannah Silva", name: "Hannah Silva"))
+        XCTAssertEqual(first.author, IncomingAuthor(id: "Hannah Silva@blog.northwind.example", handle: "Hannah Silva", name: "Hannah Silva"))
         XCTAssertEqual(first.createdAt, RFC3339.milliseconds(from: "2026-11-23T08:14:55Z"))
         XCTAssertEqual(first.url, "https://blog.northwind.example/2026/11/new-fees-explained/#comment-4121")
         XCTAssertEqual(first.extra, #"{"comment_feed":"https://blog.northwind.example/2026/11/new-fees-explained/feed/"}"#)
@@ -47,6 +47,26 @@ final class FeedFormatTests: XCTestCase {
         XCTAssertEqual(comments[0].url, "https://community.northwind.example/t/is-the-app-down#comment-88")
         XCTAssertEqual(comments[1].inReplyTo, comments[0].sourceID)
         XCTAssertEqual(comments[1].text, "We are on it: a fix is rolling out now.")
+    }
+
+    /// A comment feed names commenters by display name only: a name is one person on one site,
+    /// not one person on every blog heed reads.
+    func testAuthorsKnownByNameOnlyAreOnePersonPerSite() {
+        func author(_ item: String) -> IncomingAuthor? {
+            let feed = "<rss><channel>\(item)</channel></rss>"
+            return mentions(FeedFormat().records(in: Array(feed.utf8), context: context)).first?.author
+        }
+        let date = "<pubDate>Mon, 23 Nov 2026 08:14:55 +0000</pubDate>"
+        let onOneBlog = author("<item><guid>a1</guid><link>https://Blog.One.example/p/1#c-1</link><dc:creator>John</dc:creator>\(date)</item>")
+        let againThere = author("<item><guid>https://blog.one.example/?p=9#c-7</guid><dc:creator>John</dc:creator>\(date)</item>")
+        let onAnother = author("<item><guid>b1</guid><link>https://blog.two.example/p/1#c-1</link><dc:creator>John</dc:creator>\(date)</item>")
+        XCTAssertEqual(onOneBlog?.id, "John@blog.one.example")
+        XCTAssertEqual(againThere?.id, onOneBlog?.id, "the guid names the site when there is no link")
+        XCTAssertEqual(onAnother?.id, "John@blog.two.example")
+        XCTAssertEqual(onAnother?.handle, "John")
+        XCTAssertEqual(author("<item><guid>c1</guid><dc:creator>John</dc:creator>\(date)</item>")?.id, "John", "nowhere to tell the site by")
+        XCTAssertEqual(author("<entry><id>tag:x,2026:1</id><author><name>John</name><email>John@Example.com</email></author>"
+                              + "<published>2026-11-23T08:12:40Z</published><content>hi</content></entry>")?.id, "john@example.com")
     }
 
     func testEntityDeclarationsAndBrokenXMLAreRefused() {

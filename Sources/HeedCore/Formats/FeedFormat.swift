@@ -75,9 +75,22 @@ struct FeedFormat: ByteMentionFormat {
         let author = item.fields["dc:creator"] ?? item.fields["author/name"] ?? item.fields["author"] ?? "anonymous"
         return IncomingMention(
             channel: "blog", sourceID: id, text: text, createdAt: createdAt,
-            author: IncomingAuthor(id: item.fields["author/uri"] ?? author, handle: author, name: author),
+            author: IncomingAuthor(id: Self.authorID(item, name: author, itemID: id), handle: author, name: author),
             url: item.link, inReplyTo: item.inReplyTo,
             extra: item.fields["wfw:commentRss"].map { JSONWriter.object([("comment_feed", $0)]) })
+    }
+}
+
+extension FeedFormat {
+    /// Who wrote a comment, as one account: the Atom author's `uri` or `email` when given. A
+    /// WordPress comment feed names its commenters by display name only, so the name counts as
+    /// one person on one site (`Hannah Silva@blog.northwind.example`): every "John" of every
+    /// blog would otherwise be one contact, with one history and one set of tags.
+    static func authorID(_ item: FeedItem, name: String, itemID: String) -> String {
+        if let uri = item.fields["author/uri"] { return uri }
+        if let email = item.fields["author/email"] { return email.lowercased() }
+        let site = [item.link, itemID].lazy.compactMap { $0.flatMap(URLComponents.init(string:))?.host?.lowercased() }.first { !$0.isEmpty }
+        return site.map { "\(name)@\($0)" } ?? name
     }
 }
 
