@@ -143,6 +143,38 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(found["cut short"], found["one import"])
     }
 
+    /// Alone, an import works out the incidents of one batch on a reader thread while it stores
+    /// the next, and finds what it finds working them out in line: the demo's mentions, out of
+    /// time order with an outage among them, into two caches.
+    func testIncidentsWorkedOutBesideTheStoringAreTheSameAsInLine() throws {
+        let config = try ExampleConfig.load()
+        let clock = FixedClock("2026-11-23T12:00:00Z")
+        let mentions = Array(DemoGenerator(size: 6_000, seed: 5, now: clock.now(), config: config))
+        var incidents: [[String]] = [], conversations: [[String]] = []
+        for ahead in [false, true] {
+            let database = try AppDatabase.open(path: folder.file("ahead-\(ahead).sqlite"))
+            let ingester = Ingester(database: database, config: config, clock: clock)
+            (ingester.batchSize, ingester.lockBudget, ingester.detectionBatch, ingester.plansAhead) = (500, nil, 300, ahead)
+            _ = try ingester.ingest(mentions: mentions, source: "demo")
+            if ahead { XCTAssertGreaterThan(ingester.plannedAhead, 3) } else { XCTAssertEqual(ingester.plannedAhead, 0) }
+            try database.read { db in
+                incidents.append(try String.fetchAll(db, sql: """
+                    SELECT title || ' ' || started_at || ' ' || last_member_at || ' ' || state FROM incident ORDER BY id
+                    """))
+                conversations.append(try String.fetchAll(db, sql: """
+                    SELECT (SELECT min(source_id) FROM mention m WHERE m.conversation_id = c.id) || ' ' || c.status || ' ' || c.priority
+                        || ' ' || coalesce((SELECT title FROM incident i WHERE i.id = c.incident_id), '-')
+                    FROM conversation c ORDER BY 1
+                    """))
+            }
+        }
+        XCTAssertEqual(incidents[0], incidents[1])
+        XCTAssertEqual(conversations[0].count, conversations[1].count)
+        let differing = zip(conversations[0], conversations[1]).filter { $0 != $1 }
+        XCTAssertTrue(differing.isEmpty, "\(differing.count) conversations differ, as \(differing.prefix(3))")
+        XCTAssertGreaterThan(conversations[0].filter { $0.hasSuffix(" app down") }.count, 30, "the outage's conversations are in its incident")
+    }
+
     /// An outage's hundreds of complaints are put in their incident a few at a time, each turn
     /// on the write lock as short as the operators need, and what many turns write is what one
     /// writes.

@@ -102,6 +102,7 @@ public final class Ingester {
     /// stops the import (what was committed stays; running it again resumes).
     public func ingest(paths: [String], format: (any MentionFormat)? = nil,
                        each: (String, Result<IngestReport, HeedError>) throws -> Void) throws {
+        dropPlanAhead()
         let resumeAutoCheckpoint = try checkpointingItself()
         defer { resumeAutoCheckpoint() }
         let upsert = MentionUpsert(config: config, now: clock.now())
@@ -311,6 +312,7 @@ public final class Ingester {
     /// Mentions each with its text's reading for triage, when it was worked out ahead.
     private func ingest<S: Sequence<(IncomingMention, MentionReading?)>>(read mentions: S, source: String, continues: Bool,
                                                                          alongside: ((Database) throws -> Void)?) throws -> IngestReport {
+        dropPlanAhead()
         let resumeAutoCheckpoint = try checkpointingItself(mentions.underestimatedCount >= Self.checkpointingFrom)
         defer { resumeAutoCheckpoint() }
         var report = IngestReport(source: source)
@@ -338,6 +340,7 @@ public final class Ingester {
             }
             try detectIncidents(upsert, atEnd: finished && !continues)
         }
+        try writePlanAhead(upsert)
         try logIngest(report)
         if continues { continuing = upsert }
         return report
@@ -429,9 +432,51 @@ public final class Ingester {
     /// in turns of their own when there are any. Every `detectionBatch` complaints and at
     /// the end of an import, whatever its transactions: when they end depends on the machine's
     /// speed, and what is found must not.
+    ///
+    /// Alone, and with more to store, an import works the plan out on a reader thread while it
+    /// stores the next batch, and writes it before the next plan: the plan sees the same
+    /// snapshot either way, and nothing the storing does reads what a plan writes. With
+    /// operators about it plans in line, as they would share the cores with it.
     private func detectIncidents(_ upsert: MentionUpsert, atEnd: Bool) throws {
-        guard upsert.pendingComplaints > 0, atEnd || upsert.pendingComplaints >= Self.detectionBatch else { return }
-        var rest = try database.read { db in try upsert.planIncidents(reading: db) }
+        try writePlanAhead(upsert)
+        guard upsert.pendingComplaints > 0, atEnd || upsert.pendingComplaints >= detectionBatch else { return }
+        guard !atEnd && plansAhead && alone else {
+            return try writeIncidents(try database.read { db in try upsert.planIncidents(reading: db) }, upsert)
+        }
+        upsert.takeComplaints()
+        planAhead = try database.readAhead { db in try upsert.planTaken(reading: db) }
+        if planAhead != nil { plannedAhead += 1 }
+        if planAhead == nil { try writeIncidents(try database.read { db in try upsert.planTaken(reading: db) }, upsert) }
+    }
+
+    /// Whether incident detection may run beside the storing (`detectIncidents`); the tests
+    /// compare what it finds with what it finds in line.
+    var plansAhead = true
+    /// The plan being worked out beside the storing.
+    private var planAhead: ReadAhead<IncidentPlan>?
+    /// Plans worked out beside the storing, for the tests.
+    private(set) var plannedAhead = 0
+
+    /// No other connection has committed within `busyFor` seconds (as far as the turns tell).
+    private var alone: Bool { othersLastWrote.map { Self.seconds() - $0 >= Self.busyFor } ?? true }
+
+    /// Writes the plan worked out beside the storing, once it is done.
+    private func writePlanAhead(_ upsert: MentionUpsert) throws {
+        guard let ahead = planAhead else { return }
+        planAhead = nil
+        try writeIncidents(try ahead.wait(), upsert)
+    }
+
+    /// A plan left by an import that failed is waited for and dropped: its complaints were
+    /// committed, but the next import is another's, which must not fail for it.
+    private func dropPlanAhead() {
+        _ = try? planAhead?.wait()
+        planAhead = nil
+    }
+
+    /// Writes the incidents `plan` found.
+    private func writeIncidents(_ plan: IncidentPlan, _ upsert: MentionUpsert) throws {
+        var rest = plan
         // In turns like the storing's: an outage's thousands of complaints join their incident
         // in several.
         while !rest.isEmpty {
@@ -442,7 +487,7 @@ public final class Ingester {
         }
     }
 
-    static let detectionBatch = 5_000
+    var detectionBatch = 5_000
 
     /// Holds the action lock for `body`, then rests a moment so that an operator woken as it
     /// was let go takes it before the next batch does, and checkpoints what `body` wrote while

@@ -52,15 +52,3 @@ public final class MadeAhead<Element: Sendable>: Sequence, IteratorProtocol {
         return chunk[index]
     }
 }
-
-/// Hands a value that is not `Sendable` to a thread that becomes its only user.
-private final class Handed<Value>: @unchecked Sendable {
-    private var value: Value?
-
-    init(_ value: Value) { self.value = value }
-
-    func take() -> Value {
-        defer { value = nil }
-        return value!
-    }
-}

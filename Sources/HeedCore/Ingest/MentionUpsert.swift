@@ -382,6 +382,16 @@ final class MentionUpsert {
         try triager.incidents.plan(reading: db)
     }
 
+    /// The same in two steps, for a plan worked out on another thread while this one stores
+    /// more: the complaints stored so far are taken here, and planned by `planTaken`.
+    func takeComplaints() {
+        triager.incidents.takeFresh()
+    }
+
+    func planTaken(reading db: Database) throws -> IncidentPlan {
+        try triager.incidents.planTaken(reading: db)
+    }
+
     /// Writes what `plan` found until `spent`; returns what is left (`IncidentDetector.apply`).
     func applyIncidents(_ plan: IncidentPlan, in db: Database, spent: () -> Bool) throws -> IncidentPlan {
         try triager.incidents.apply(plan, in: db, now: now, spent: spent)

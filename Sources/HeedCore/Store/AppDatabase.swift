@@ -188,6 +188,22 @@ public final class AppDatabase: Sendable {
         try writer.read(body)
     }
 
+    /// Starts `body` on a reader of its own, in a snapshot of what is committed now, and returns
+    /// at once, for work that reads while this thread goes on writing; nil for a cache in memory,
+    /// which cannot read beside its writer. Call it outside any transaction.
+    func readAhead<T>(_ body: @escaping (Database) throws -> T) throws -> ReadAhead<T>? {
+        guard let pool = writer as? DatabasePool else { return nil }
+        let ahead = ReadAhead<T>()
+        let handed = Handed(body)
+        try writeWithoutTransaction { _ in
+            pool.asyncConcurrentRead { db in
+                let body = handed.take()
+                ahead.finish(Result { try body(try db.get()) })
+            }
+        }
+        return ahead
+    }
+
     /// A reader that sees the cache as of this moment in every read, for a copy read in steps
     /// while others keep writing.
     func frozen() throws -> any DatabaseReader {

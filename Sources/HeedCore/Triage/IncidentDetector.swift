@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Finds incidents: bursts of similar complaints. At least `min_mentions` complaints (or
@@ -14,8 +15,16 @@ final class IncidentDetector {
     let settings: IncidentSettings
     /// Words too common to name an incident by.
     private static let common = TriageCues.builtIn.common
+    typealias Fresh = [Int64: (at: Int64, conversation: Int64, terms: IncidentTerms)]
     /// The complaints stored since detection last ran, with their conversation.
-    private var fresh: [Int64: (at: Int64, conversation: Int64, terms: IncidentTerms)] = [:]
+    private var fresh: Fresh = [:]
+    /// Those the running plan looks at (`takeFresh`); only the plan touches them, and `memory`.
+    private var beingPlanned: Fresh = [:]
+    /// Whether a plan runs, maybe on another thread while the import stores more; the stored
+    /// complaints whose text changed meanwhile are forgotten once it is done.
+    private let planLock = NSLock()
+    private var planning = false
+    private var forgotten: [(id: Int64, at: Int64)] = []
     /// Those not yet added to the per-day counts (each transaction adds its own).
     private var uncounted: [(at: Int64, keys: [Int64])] = []
     /// How many complaints wait for detection.
@@ -84,9 +93,31 @@ final class IncidentDetector {
     /// lock, reading however much of the window they need while operators act (the window
     /// around a batch out of time order can be hours of complaints). They are then done with.
     func plan(reading db: Database) throws -> IncidentPlan {
-        guard !fresh.isEmpty else { return IncidentPlan() }
+        takeFresh()
+        return try planTaken(reading: db)
+    }
+
+    /// Hands the complaints stored so far to the next plan (`planTaken`), which may then run on
+    /// another thread, in a snapshot of the cache as it is now, while the import stores more.
+    func takeFresh() {
+        planLock.withLock { planning = true }
+        beingPlanned = fresh
+        fresh = [:]
+    }
+
+    /// The plan of the complaints `takeFresh` took.
+    func planTaken(reading db: Database) throws -> IncidentPlan {
         var plan = IncidentPlan()
-        defer { rememberFresh(plan) }
+        let fresh = beingPlanned
+        defer {
+            if !fresh.isEmpty { rememberFresh(plan) }
+            planLock.withLock {
+                planning = false
+                for (id, at) in forgotten { memory.forget(id, at: at) }
+                forgotten.removeAll()
+            }
+        }
+        guard !fresh.isEmpty else { return plan }
         let conversations = Set(fresh.values.map(\.conversation))
         memory.inIncident.formUnion(try Int64.fetchAll(db, sql: """
             SELECT id FROM conversation WHERE incident_id IS NOT NULL AND id IN (\(conversations.map(String.init).joined(separator: ",")))
@@ -160,14 +191,16 @@ final class IncidentDetector {
 
     /// A stored complaint's text changed: it is read from the cache again when needed.
     func forget(mention id: Int64, at: Int64) {
-        memory.forget(id, at: at)
+        planLock.withLock {
+            if planning { forgotten.append((id, at)) } else { memory.forget(id, at: at) }
+        }
     }
 
     /// The batch is done with; past the limit, only the complaints near its latest stay (an
     /// import in time order reads no further back).
     private func rememberFresh(_ plan: IncidentPlan) {
-        let latest = fresh.values.map(\.at).max() ?? 0
-        fresh.removeAll(keepingCapacity: true)
+        let latest = beingPlanned.values.map(\.at).max() ?? 0
+        beingPlanned = [:]
         memory.inIncident.formUnion(plan.conversations)
         memory.trim(limit: Self.rememberedLimit, keepFrom: latest - 2 * settings.window - Self.stretch)
     }
@@ -192,7 +225,7 @@ final class IncidentDetector {
         }
         var joined: Set<Int64> = []
         for (mention, _) in stretch {
-            let complaint = fresh[mention]!
+            let complaint = beingPlanned[mention]!
             for index in order where plan.incidents[index].match.matches(complaint.terms) {
                 let incident = plan.incidents[index]
                 guard complaint.at >= incident.start - settings.window, complaint.at <= incident.last + quiet else { continue }
@@ -261,7 +294,7 @@ final class IncidentDetector {
         return memory.ids(from: from, to: to).map { at, id in
             let entry = memory.entries[id]!
             return Complaint(mention: id, at: at, conversation: entry.conversation, terms: entry.terms,
-                             taken: memory.inIncident.contains(entry.conversation) || taken.contains(entry.conversation), isNew: fresh[id] != nil)
+                             taken: memory.inIncident.contains(entry.conversation) || taken.contains(entry.conversation), isNew: beingPlanned[id] != nil)
         }
     }
 
