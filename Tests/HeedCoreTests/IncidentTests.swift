@@ -143,6 +143,29 @@ final class IncidentTests: XCTestCase {
         XCTAssertEqual(found["cut short"], found["one import"])
     }
 
+    /// A backfill read newest first: an outage's second burst arrives before its first. The
+    /// first, within the quiet time before the incident the second began, joins it and moves its
+    /// start back — one incident, as in time order — instead of beginning a second of the same
+    /// words.
+    func testAnEarlierBurstOfTheSameWordsArrivingLaterJoinsTheIncident() throws {
+        var random = SeededRandom(seed: 11)
+        let second = start + 3 * 24 * 60 * minute - 10 * 60 * minute
+        let first = second - 60 * minute
+        let everyday = ordinary(&random, from: start, days: 3, perHour: 40).filter { $0.at < first }
+        let early = outage(&random, count: 26, from: first, minutes: 9, prefix: "early")
+        let late = outage(&random, count: 26, from: second, minutes: 9, prefix: "late")
+        var found: [String: [String]] = [:]
+        for (way, batches) in [("in time order", [everyday, early, late]), ("newest first", [everyday, late, early])] {
+            let database = try AppDatabase.inMemory()
+            for batch in batches { try ingest(batch, into: database) }
+            let incidents = try self.incidents(database, now: second + 10 * minute)
+            XCTAssertEqual(incidents.map(\.title), ["app down"], way)
+            found[way] = try incidents.flatMap { ["\($0.startedAt) \($0.lastMemberAt)"] + (try memberSources(database, $0.id)).sorted() }
+        }
+        XCTAssertEqual(found["newest first"], found["in time order"])
+        XCTAssertGreaterThanOrEqual(found["in time order"]?.filter { $0.hasPrefix("early") || $0.hasPrefix("late") }.count ?? 0, 48)
+    }
+
     /// Alone, an import works out the incidents of one batch on a reader thread while it stores
     /// the next, and finds what it finds working them out in line: the demo's mentions, out of
     /// time order with an outage among them, into two caches.

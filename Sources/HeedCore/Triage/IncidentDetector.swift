@@ -164,7 +164,8 @@ final class IncidentDetector {
                     rest.incidents[index].joined = []
                     continue
                 }
-                try db.execute(sql: "UPDATE incident SET last_member_at = max(last_member_at, ?) WHERE id = ?", arguments: [incident.last, existing])
+                try db.execute(sql: "UPDATE incident SET started_at = min(started_at, ?), last_member_at = max(last_member_at, ?) WHERE id = ?",
+                               arguments: [incident.start, incident.last, existing])
                 id = existing
             } else {
                 try db.execute(sql: """
@@ -356,11 +357,21 @@ final class IncidentDetector {
             }
             members.sort()
             for index in members { taken[index] = true }
+            plan.conversations.formUnion(members.map { complaints[$0].conversation })
+            // A burst of an incident's term within its quiet time of it is that incident, its
+            // complaints arriving out of time order (a backfill read newest first): it joins it,
+            // moving its start back, as in time order it would have begun it.
+            let (first, last) = (times[members.first!], times[members.last!])
+            if let twin = plan.incidents.firstIndex(where: { $0.match.key == burst.key && first <= $0.last + quiet && last >= $0.start - quiet }) {
+                plan.incidents[twin].start = min(plan.incidents[twin].start, first)
+                plan.incidents[twin].last = max(plan.incidents[twin].last, last)
+                plan.incidents[twin].joined += members.map { complaints[$0].mention }
+                continue
+            }
             let sample = try members.prefix(5).map { try Self.text(of: complaints[$0].mention, db) }
             plan.incidents.append(IncidentPlan.Incident(match: match, words: words, title: Self.title(words: words, key: burst.key, sample: sample),
-                                                        burst: burst.count, start: times[members.first!], last: times[members.last!],
+                                                        burst: burst.count, start: first, last: last,
                                                         joined: members.map { complaints[$0].mention }))
-            plan.conversations.formUnion(members.map { complaints[$0].conversation })
         }
     }
 
