@@ -444,9 +444,11 @@ public final class Ingester {
             return try writeIncidents(try database.read { db in try upsert.planIncidents(reading: db) }, upsert)
         }
         upsert.takeComplaints()
-        planAhead = try database.readAhead { db in try upsert.planTaken(reading: db) }
-        if planAhead != nil { plannedAhead += 1 }
-        if planAhead == nil { try writeIncidents(try database.read { db in try upsert.planTaken(reading: db) }, upsert) }
+        if let ahead = try database.readAhead({ db in try upsert.planTaken(reading: db) }) {
+            (planAhead, plannedAhead) = (ahead, plannedAhead + 1)
+        } else {
+            try writeIncidents(try database.read { db in try upsert.planTaken(reading: db) }, upsert)
+        }
     }
 
     /// Whether incident detection may run beside the storing (`detectIncidents`); the tests
