@@ -47,10 +47,16 @@ public final class Ingester {
     /// a budget.
     static func nextTurn(_ lockBudget: Double?, aloneTurn: Double, othersLastWrote: Double?, now: Double) -> (round: Double?, length: Double?) {
         guard let lockBudget else { return (nil, nil) }
-        guard let othersLastWrote, now - othersLastWrote < busyFor else { return (lockBudget, max(lockBudget, aloneTurn)) }
+        guard !alone(othersLastWrote: othersLastWrote, now: now) else { return (lockBudget, max(lockBudget, aloneTurn)) }
         let round = min(lockBudget, busyLockBudget)
         return (round, round)
     }
+
+    /// No other connection has committed within `busyFor` seconds of `now` (as far as the turns tell).
+    static func alone(othersLastWrote: Double?, now: Double) -> Bool {
+        othersLastWrote.map { now - $0 >= busyFor } ?? true
+    }
+
     /// Seconds each recent turn on the operators' lock took (a batch's transaction, or the
     /// incidents found written), for the benchmarks.
     public private(set) var lockHeld: [Double] = []
@@ -440,15 +446,13 @@ public final class Ingester {
     private func detectIncidents(_ upsert: MentionUpsert, atEnd: Bool) throws {
         try writePlanAhead(upsert)
         guard upsert.pendingComplaints > 0, atEnd || upsert.pendingComplaints >= detectionBatch else { return }
-        guard !atEnd && plansAhead && alone else {
-            return try writeIncidents(try database.read { db in try upsert.planIncidents(reading: db) }, upsert)
-        }
         upsert.takeComplaints()
-        if let ahead = try database.readAhead({ db in try upsert.planTaken(reading: db) }) {
+        if !atEnd && plansAhead && Self.alone(othersLastWrote: othersLastWrote, now: Self.seconds()),
+           let ahead = try database.readAhead({ db in try upsert.planTaken(reading: db) }) {
             (planAhead, plannedAhead) = (ahead, plannedAhead + 1)
-        } else {
-            try writeIncidents(try database.read { db in try upsert.planTaken(reading: db) }, upsert)
+            return
         }
+        try writeIncidents(try database.read { db in try upsert.planTaken(reading: db) }, upsert)
     }
 
     /// Whether incident detection may run beside the storing (`detectIncidents`); the tests
@@ -458,9 +462,6 @@ public final class Ingester {
     private var planAhead: ReadAhead<IncidentPlan>?
     /// Plans worked out beside the storing, for the tests.
     private(set) var plannedAhead = 0
-
-    /// No other connection has committed within `busyFor` seconds (as far as the turns tell).
-    private var alone: Bool { othersLastWrote.map { Self.seconds() - $0 >= Self.busyFor } ?? true }
 
     /// Writes the plan worked out beside the storing, once it is done.
     private func writePlanAhead(_ upsert: MentionUpsert) throws {
