@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HeedCore
 import HeedTestSupport
 import XCTest
@@ -18,6 +19,30 @@ final class QueueOutputTests: XCTestCase {
         let cut = try HeedRun.run(["queue", "--cache", cache, "--width", "80"], in: folder, environment: ["COLUMNS": ""])
         XCTAssertFalse(cut.stdout.contains(text))
         XCTAssertTrue(cut.stdout.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) <= 80 }, cut.stdout)
+    }
+
+    /// A cache of a million mentions numbers its conversations past 99,999; the id is what an
+    /// operator types next, so it is never cut, and the page's columns stay lined up.
+    func testLongIdsAreShownWholeAndLinedUp() throws {
+        let cache = folder.file("c.sqlite")
+        folder.write("a.jsonl", MentionLines.line(id: "1", text: "my card was declined at the till", author: "dana") + "\n")
+        XCTAssertEqual(try HeedRun.run(["ingest", "--cache", cache, folder.file("a.jsonl")], in: folder).status, 0)
+        // A resolved conversation numbered 99,999: the next one the import makes is 100000.
+        try DatabaseQueue(path: cache).write { db in
+            try db.execute(sql: """
+                CREATE TEMP TABLE copied AS SELECT * FROM conversation WHERE id = 1;
+                UPDATE copied SET id = 99999, status = 'resolved';
+                INSERT INTO conversation SELECT * FROM copied;
+                """)
+        }
+        folder.write("b.jsonl", MentionLines.line(id: "2", text: "the app logs me out every time I open it", author: "eli") + "\n")
+        XCTAssertEqual(try HeedRun.run(["ingest", "--cache", cache, folder.file("b.jsonl")], in: folder).status, 0)
+        let queue = try HeedRun.run(["queue", "--cache", cache, "--width", "100"], in: folder, environment: ["COLUMNS": ""])
+        let lines = queue.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.map { $0.split(separator: " ").first.map(String.init) ?? "" }.sorted(), ["1", "100000"], queue.stdout)
+        // The priority begins in the same column on both lines.
+        let priorityAt = lines.map { line in line.prefix { $0 != " " }.count + line.drop { $0 != " " }.prefix { $0 == " " }.count }
+        XCTAssertEqual(priorityAt, [7, 7], "lined up:\n\(queue.stdout)")
     }
 
     func testAnEmptyQueueSaysSoAndWhereTheDemoIs() throws {

@@ -44,7 +44,7 @@ struct DemoCommand: ParsableCommand {
                 print(summary)
                 let rows = try database.read { db in try Queue.open(db, limit: 20) }
                 let now = SystemClock().now()
-                for row in rows { print(QueueLine.format(row, now: now, width: outputWidth())) }
+                for row in rows { print(QueueLine.format(row, now: now, width: outputWidth(), idWidth: QueueLine.idWidth(rows))) }
                 if open > rows.count { print("… \(open - rows.count) more: heed queue --cache \(path)") }
                 return
             }

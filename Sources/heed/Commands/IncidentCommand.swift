@@ -72,7 +72,7 @@ struct IncidentCommand: ParsableCommand {
                 print("  started \(RFC3339.string(fromMilliseconds: incident.startedAt)), last member \(RFC3339.string(fromMilliseconds: incident.lastMemberAt))")
                 print("")
                 let width = outputWidth()
-                for row in members { print(QueueLine.format(row, now: now, width: width)) }
+                for row in members { print(QueueLine.format(row, now: now, width: width, idWidth: QueueLine.idWidth(members))) }
                 if incident.conversations > members.count { print("… and \(incident.conversations - members.count) more (--limit)") }
             }
         }

@@ -67,15 +67,15 @@ struct QueueCommand: ParsableCommand {
                       + (page.suggestion.map { " — did you mean \"\(DisplayText(untrusted: $0))\"?" } ?? ""))
                 return
             }
-            let width = outputWidth(self.width)
+            let (width, idWidth) = (outputWidth(self.width), QueueLine.idWidth(rows))
             // An incident's members stand together, under it, where the most urgent of them is.
             for entry in QueueEntry.grouped(rows) {
                 switch entry {
                 case .conversation(let row):
-                    print(QueueLine.format(row, now: now, width: width))
+                    print(QueueLine.format(row, now: now, width: width, idWidth: idWidth))
                 case .incident(let id, let members):
                     if let incident = incidents[id] { print(IncidentLine.format(incident, now: now)) }
-                    for row in members { print("  " + QueueLine.format(row, now: now, width: width.map { $0 - 2 })) }
+                    for row in members { print("  " + QueueLine.format(row, now: now, width: width.map { $0 - 2 }, idWidth: idWidth)) }
                     if let open = incidents[id]?.open, open > members.count {
                         print("  … \(open - members.count) more open in it (heed incident show \(id))")
                     }
