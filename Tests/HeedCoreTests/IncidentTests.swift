@@ -166,6 +166,136 @@ final class IncidentTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(found["in time order"]?.filter { $0.hasPrefix("early") || $0.hasPrefix("late") }.count ?? 0, 48)
     }
 
+    /// An outage read newest first: its last hour starts an incident, its first hour (five hours
+    /// earlier, beyond the quiet time) another, and the complaints between them, read last, join
+    /// the earlier until its time touches the later's. Then the two are one, as reading the
+    /// outage in time order makes: the lower number keeps the members and the whole time, each
+    /// conversation moved by a change of its own, and the other says where they went.
+    func testTwoIncidentsOfTheSameWordsWhoseTimesComeToTouchBecomeOne() throws {
+        var random = SeededRandom(seed: 12)
+        let late = start + 3 * 24 * 60 * minute - 4 * 60 * minute
+        let early = late - 5 * 60 * minute
+        let everyday = ordinary(&random, from: start, days: 3, perHour: 40).filter { $0.at < early }
+        let first = outage(&random, count: 26, from: early, minutes: 9, prefix: "first")
+        let last = outage(&random, count: 26, from: late, minutes: 9, prefix: "last")
+        // One or two a half hour: no burst of their own, but the outage goes on.
+        var between: [Line] = []
+        for half in 0..<9 {
+            let from: Int64 = early + 30 * minute + Int64(half) * 30 * minute
+            between += outage(&random, count: 1 + half % 2, from: from, minutes: 5, prefix: "between\(half)-")
+        }
+        var found: [String: [String]] = [:]
+        for (way, batches) in [("in time order", [everyday, first, between, last]), ("newest first", [everyday, last, first, between])] {
+            let database = try AppDatabase.inMemory()
+            for batch in batches { try ingest(batch, into: database) }
+            let incidents = try self.incidents(database, now: late + 10 * minute)
+            let whole = incidents.filter { $0.state != .merged }
+            XCTAssertEqual(whole.map(\.title), ["app down"], way)
+            XCTAssertEqual(whole.first?.id, 1, way)
+            for incident in whole {
+                let members: [String] = try memberSources(database, incident.id).sorted()
+                found[way, default: []] += ["\(incident.startedAt) \(incident.lastMemberAt) \(incident.conversations)"] + members
+            }
+            XCTAssertEqual(try database.read { db in try EventReplay.disagreements(db) }, [], way)
+            let merged = incidents.filter { $0.state == .merged }
+            if way == "newest first" {
+                XCTAssertEqual(merged.map(\.mergedInto), [1], "the later-numbered one is merged into the other")
+                XCTAssertEqual(merged.map(\.conversations), [0])
+                let logged = try database.read { db in
+                    try String.fetchAll(db, sql: "SELECT subject FROM event WHERE kind = 'incident-merge'")
+                }
+                XCTAssertEqual(logged, ["incident 2 into incident 1"])
+                // A plan worked out before the merge, for the merged incident, puts its complaints in the one it joined.
+                let stray = try XCTUnwrap(try database.read { db in
+                    try Row.fetchOne(db, sql: "SELECT m.id, m.created_at FROM mention m JOIN conversation c ON c.id = m.conversation_id WHERE c.incident_id IS NULL LIMIT 1")
+                })
+                var plan = IncidentPlan()
+                plan.incidents = [IncidentPlan.Incident(existing: 2, match: IncidentMatch(key: 0, words: []), start: stray["created_at"], last: stray["created_at"],
+                                                        joined: [stray["id"]])]
+                _ = try database.write { db in try IncidentDetector(settings: IncidentSettings()).apply(plan, in: db, now: late + 10 * minute) }
+                XCTAssertEqual(try database.read { db in
+                    try Int64.fetchOne(db, sql: "SELECT c.incident_id FROM mention m JOIN conversation c ON c.id = m.conversation_id WHERE m.id = ?",
+                                       arguments: [stray["id"] as Int64])
+                }, 1)
+            } else {
+                XCTAssertEqual(merged.count, 0)
+            }
+        }
+        XCTAssertEqual(found["newest first"], found["in time order"])
+        XCTAssertEqual(found["in time order"]?.filter { $0.hasPrefix("first") || $0.hasPrefix("last") || $0.hasPrefix("between") }.count, 52 + 13)
+    }
+
+    /// A merged incident's conversations move in turns short enough for the operators, and end
+    /// where one long turn puts them.
+    func testAMergedIncidentsConversationsMoveInShortTurns() throws {
+        var random = SeededRandom(seed: 13)
+        let late = start + 3 * 24 * 60 * minute - 4 * 60 * minute
+        let early = late - 5 * 60 * minute
+        let everyday = ordinary(&random, from: start, days: 3, perHour: 40).filter { $0.at < early }
+        let last = outage(&random, count: 26, from: late, minutes: 9, prefix: "last")
+        let first = outage(&random, count: 150, from: early, minutes: 9, prefix: "first")
+        var between: [Line] = []
+        for half in 0..<9 {
+            between += outage(&random, count: 1, from: early + 30 * minute + Int64(half) * 30 * minute, minutes: 5, prefix: "between\(half)-")
+        }
+        let clock = FixedClock(RFC3339.string(fromMilliseconds: late + 10 * minute))
+        var found: [Bool: [String]] = [:]
+        for short in [false, true] {
+            let database = try AppDatabase.inMemory()
+            for batch in [everyday, last, first] { try ingest(batch, into: database) }
+            XCTAssertEqual(try incidents(database, now: late + 10 * minute).count, 2)
+            let ingester = Ingester(database: database, config: Config(), clock: clock)
+            _ = try ingester.ingest(mentions: between.map {
+                IncomingMention(channel: "x", sourceID: $0.id, text: $0.text, createdAt: $0.at, author: IncomingAuthor(id: "a-\($0.id)", handle: "a-\($0.id)"))
+            }, source: "account:x", continues: true, alongside: nil)
+            let upsert = try XCTUnwrap(ingester.continuing)
+            var rest = try database.read { db in try upsert.planIncidents(reading: db) }
+            var turns = 0
+            while !rest.isEmpty {
+                turns += 1
+                try database.write { db in rest = try upsert.applyIncidents(rest, in: db) { short } }
+            }
+            XCTAssertEqual(turns, short ? 3 : 1, "the joins and a chunk of moves, a chunk, the rest")
+            let whole = try incidents(database, now: late + 10 * minute).filter { $0.state != .merged }
+            XCTAssertEqual(whole.map(\.conversations), [26 + 150 + 9])
+            found[short] = try whole.flatMap { incident in ["\(incident.startedAt) \(incident.lastMemberAt)"] + (try memberSources(database, incident.id)).sorted() }
+            XCTAssertEqual(try database.read { db in try EventReplay.disagreements(db) }, [])
+        }
+        XCTAssertEqual(found[true], found[false])
+    }
+
+    /// A report lists the merged incident as the one it joined, from its first member, with our
+    /// post about it while it was on its own as the first post.
+    func testAReportCountsAMergedIncidentWithTheOneItJoined() throws {
+        var random = SeededRandom(seed: 14)
+        let late = start + 3 * 24 * 60 * minute - 4 * 60 * minute
+        let early = late - 5 * 60 * minute
+        let database = try AppDatabase.inMemory()
+        try ingest(ordinary(&random, from: start, days: 3, perHour: 40).filter { $0.at < early }, into: database)
+        try ingest(outage(&random, count: 26, from: late, minutes: 9, prefix: "last"), into: database)
+        try ingest(outage(&random, count: 26, from: early, minutes: 9, prefix: "first"), into: database)
+        let config = try ExampleConfig.load()
+        let postAt = early + 20 * minute
+        _ = try ActionService(database: database, config: config, clock: FixedClock(postAt))
+            .broadcast(incident: 2, text: "We know the app is down for some of you; we are on it.", by: config.operators[0])
+        var between: [Line] = []
+        for half in 0..<9 { between += outage(&random, count: 1, from: early + 30 * minute + Int64(half) * 30 * minute, minutes: 5, prefix: "b\(half)-") }
+        try ingest(between, into: database)
+
+        let now = late + 10 * minute
+        let report = try Report.make(database, config: config, since: start, until: now, by: .channel, now: now)
+        let merged = try XCTUnwrap(try incidents(database, now: now).first { $0.id == 1 })
+        XCTAssertEqual(report.incidents.map(\.id), [1])
+        XCTAssertEqual(report.incidents.first?.firstPostAfterMs, postAt - merged.startedAt)
+        let complaints = try database.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM mention m JOIN conversation c ON c.id = m.conversation_id WHERE c.incident_id = 1 AND m.ours = 0 AND m.kind = 'complaint'
+                """)
+        }
+        XCTAssertEqual(report.incidents.first?.complaints, complaints)
+        XCTAssertGreaterThan(complaints ?? 0, 26, "both ends of the outage")
+    }
+
     /// Alone, an import works out the incidents of one batch on a reader thread while it stores
     /// the next, and finds what it finds working them out in line: the demo's mentions, out of
     /// time order with an outage among them, into two caches.

@@ -13,6 +13,8 @@ public struct Incident: Sendable, Equatable {
     public var conversations: Int
     /// Members still in the queue.
     public var open: Int
+    /// Where its members went, when it is `merged`.
+    public var mergedInto: Int64? = nil
 
     public enum State: String, Sendable, Codable {
         /// New members still arriving: a matching complaint joins it.
@@ -21,13 +23,17 @@ public struct Incident: Sendable, Equatable {
         case quiet
         /// Closed by an operator.
         case resolved
+        /// Its time came to touch that of an earlier-numbered incident of the same words (an
+        /// outage read out of time order, a backfill): its members are in that one now.
+        case merged
     }
 
     /// An incident with its members counted, from their index alone (no member's row is read).
     static let select = """
         SELECT i.id, i.title, i.terms, i.state, i.started_at, i.last_member_at,
                (SELECT count(*) FROM conversation c WHERE c.incident_id = i.id) AS conversations,
-               (SELECT count(*) FROM conversation c WHERE c.incident_id = i.id AND c.status = 'open') AS open
+               (SELECT count(*) FROM conversation c WHERE c.incident_id = i.id AND c.status = 'open') AS open,
+               i.merged_into
         FROM incident i
         """
 
@@ -60,7 +66,8 @@ public struct Incident: Sendable, Equatable {
         let last = row.int64(5)
         return Incident(id: row.int64(0), title: row.text(1) ?? "", terms: words(ofTerms: row.text(2) ?? "[]"),
                         state: stored == .active && last < since ? .quiet : stored,
-                        startedAt: row.int64(4), lastMemberAt: last, conversations: row.int(6), open: row.int(7))
+                        startedAt: row.int64(4), lastMemberAt: last, conversations: row.int(6), open: row.int(7),
+                        mergedInto: row.optionalInt64(8))
     }
 
     /// The stored `terms` column: a JSON array of words.

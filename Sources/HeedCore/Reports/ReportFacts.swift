@@ -333,14 +333,22 @@ struct ReportFacts {
     }
 
     private static func incidents(_ store: some StoreReader, since: Int64, until: Int64) throws -> [IncidentRecord] {
-        let found = try store.all("SELECT id, title, started_at FROM incident WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at, id",
-                                  [.integer(since), .integer(until)]) { (id: $0.int64(0), title: $0.text(1) ?? "", startedAt: $0.int64(2)) }
+        // One merged into another is part of it: its members are there now.
+        let found = try store.all("""
+            SELECT id, title, started_at FROM incident WHERE started_at >= ?1 AND started_at < ?2 AND state <> 'merged' ORDER BY started_at, id
+            """, [.integer(since), .integer(until)]) { (id: $0.int64(0), title: $0.text(1) ?? "", startedAt: $0.int64(2)) }
         guard !found.isEmpty else { return [] }
-        // One walk of the log for every incident's first post (the log has no index by kind).
+        // One walk of the log for every incident's first post (the log has no index by kind),
+        // a post about a merged incident counting for the one it was merged into.
+        let mergedInto = try store.all("SELECT id, merged_into FROM incident WHERE merged_into IS NOT NULL", []) {
+            (String($0.int64(0)), String($0.int64(1)))
+        }.reduce(into: [String: String]()) { $0[$1.0] = $1.1 }
         var firstBroadcast: [String: Int64] = [:]
         let broadcasts = try store.rows("SELECT subject, min(at) FROM event WHERE kind = 'broadcast' GROUP BY subject", [])
         while try broadcasts.step() {
-            if let subject = broadcasts.text(0) { firstBroadcast[subject] = broadcasts.int64(1) }
+            guard let subject = broadcasts.text(0) else { continue }
+            let incident = mergedInto[subject] ?? subject
+            firstBroadcast[incident] = min(firstBroadcast[incident] ?? .max, broadcasts.int64(1))
         }
         return try found.map { incident in
             let broadcast = firstBroadcast[String(incident.id)]

@@ -24,6 +24,8 @@ public enum EventKind: String, Sendable, CaseIterable {
     // Events about something other than one conversation.
     case ingest, demo, incident
     case incidentResolve = "incident-resolve"
+    /// An incident's members moved to another of the same words whose time it came to touch.
+    case incidentMerge = "incident-merge"
     case broadcast
     case outboxCancel = "outbox-cancel"
     case outboxRetry = "outbox-retry"
@@ -83,6 +85,7 @@ public enum EventKind: String, Sendable, CaseIterable {
         case .macro: "ran a macro on \(object)"
         case .merge: "merged a thread into \(object)"
         case .incidentJoin: "added \(object) to an incident"
+        case .incidentMerge: "merged incident \(object) into another"
         case .sent: "sent a post on \(object)"
         case .configApplied: "made \(object) the cache's config"
         case .backup: "backed the cache up to \(object)"

@@ -40,6 +40,7 @@ enum Schema {
         migrator.registerMigration("v30-imports-tally-new-conversations", migrate: v30ImportsTallyNewConversations)
         migrator.registerMigration("v31-term-counts-by-day", migrate: v31TermCountsByDay)
         migrator.registerMigration("v32-open-by-author-and-message", migrate: v32OpenByAuthorAndMessage)
+        migrator.registerMigration("v33-incident-merged-into", migrate: v33IncidentMergedInto)
         return migrator
     }
 
@@ -795,5 +796,12 @@ enum Schema {
             DROP INDEX conversation_open_by_author;
             CREATE INDEX conversation_open_by_author ON conversation(latest_customer_handle_id, latest_customer_mention_id) WHERE status = 'open';
             """)
+    }
+
+    /// Two incidents of the same words whose times came to touch (an outage read out of time
+    /// order, a backfill) become one: the later-numbered one's members move to the other, and it
+    /// stays, state `merged`, naming where they went.
+    private static func v33IncidentMergedInto(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE incident ADD COLUMN merged_into INTEGER REFERENCES incident(id)")
     }
 }

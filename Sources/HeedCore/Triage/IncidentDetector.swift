@@ -159,14 +159,13 @@ final class IncidentDetector {
             let id: Int64
             if let existing = incident.existing {
                 guard !incident.joined.isEmpty else { continue }
-                let active = try Bool.fetchOne(db, sql: "SELECT state = 'active' FROM incident WHERE id = ?", arguments: [existing]) ?? false
-                guard active else {
+                guard let active = try Self.activeIncident(existing, db) else {
                     rest.incidents[index].joined = []
                     continue
                 }
                 try db.execute(sql: "UPDATE incident SET started_at = min(started_at, ?), last_member_at = max(last_member_at, ?) WHERE id = ?",
-                               arguments: [incident.start, incident.last, existing])
-                id = existing
+                               arguments: [incident.start, incident.last, active])
+                id = active
             } else {
                 try db.execute(sql: """
                     INSERT INTO incident (title, terms, state, started_at, last_member_at, term_key) VALUES (?, ?, 'active', ?, ?, ?)
@@ -181,14 +180,75 @@ final class IncidentDetector {
                 let chunk = rest.incidents[index].joined.prefix(Self.adoptedAtOnce)
                 try Self.adopt(Array(chunk), into: id, db: db, now: now)
                 rest.incidents[index].joined.removeFirst(chunk.count)
-                if spent() { return rest }
+                // The last chunk's turn goes on to the merges: a few statements, and a chunk of moves at most.
+                if spent() && !rest.isEmpty { return rest }
             }
         }
+        for id in rest.incidents.compactMap(\.existing) { try mergeTouching(id, db: db, now: now) }
+        rest.moving = try !Self.moveMerged(db, now: now, spent: spent)
         return rest
     }
 
     /// Complaints put in their incident between two looks at the time (about 5 ms of writing).
     static let adoptedAtOnce = 64
+
+    /// The incident complaints planned for `id` join: itself while active, the one it was merged
+    /// into (since the plan was worked out) while that is; nil when that one is closed. A merge
+    /// points what was merged into the one merged at the one it joins, so there is one step.
+    private static func activeIncident(_ id: Int64, _ db: Database) throws -> Int64? {
+        try Int64.fetchOne(db, sql: """
+            SELECT CASE WHEN i.state = 'active' THEN i.id WHEN i.state = 'merged' AND t.state = 'active' THEN t.id END
+            FROM incident i LEFT JOIN incident t ON t.id = i.merged_into WHERE i.id = ?
+            """, arguments: [id])
+    }
+
+    /// Incident `id` and another active one of the same words whose times touch (one's last
+    /// member within the quiet time of the other's first) are one incident: complaints read out
+    /// of time order, or a backfill, started the later in time first and the gap between them
+    /// filled afterwards. The lower number, which operators have known longer, keeps the members
+    /// (moved by `moveMerged`) and the whole time; the other is `merged` into it.
+    private func mergeTouching(_ id: Int64, db: Database, now: Int64) throws {
+        var current = id
+        while let other = try Int64.fetchOne(db, sql: """
+            SELECT o.id FROM incident i JOIN incident o ON o.state = 'active' AND o.term_key = i.term_key AND o.id <> i.id
+            WHERE i.id = ?1 AND i.state = 'active' AND o.last_member_at >= i.started_at - ?2 AND o.started_at <= i.last_member_at + ?2
+            ORDER BY o.id LIMIT 1
+            """, arguments: [current, settings.quiet]) {
+            let (into, from) = (min(current, other), max(current, other))
+            try db.execute(sql: """
+                UPDATE incident SET started_at = min(started_at, (SELECT started_at FROM incident WHERE id = ?2)),
+                    last_member_at = max(last_member_at, (SELECT last_member_at FROM incident WHERE id = ?2)) WHERE id = ?1
+                """, arguments: [into, from])
+            try db.execute(sql: "UPDATE incident SET state = 'merged', merged_into = ?1 WHERE id = ?2", arguments: [into, from])
+            try db.execute(sql: "UPDATE incident SET merged_into = ?1 WHERE merged_into = ?2", arguments: [into, from])
+            try EventLog.append(db, at: now, by: EventLog.triageOperator, kind: .incidentMerge, conversation: nil,
+                                subject: "incident \(from) into incident \(into)",
+                                before: JSONWriter.object([("state", "active")]),
+                                after: JSONWriter.object([("state", "merged"), ("merged_into", String(into))]))
+            current = into
+        }
+    }
+
+    /// Moves the conversations of merged incidents to the incident each was merged into, each a
+    /// change of its own, a chunk at a time while there is time. True when none is left; what a
+    /// killed import left is moved by the next plan that is written.
+    private static func moveMerged(_ db: Database, now: Int64, spent: () -> Bool) throws -> Bool {
+        while true {
+            let moves = try Row.fetchAll(db, sql: """
+                SELECT c.id, i.id AS source, i.merged_into AS target FROM incident i JOIN conversation c ON c.incident_id = i.id
+                WHERE i.state = 'merged' AND i.merged_into IS NOT NULL LIMIT \(adoptedAtOnce)
+                """)
+            for move in moves {
+                let (source, target): (Int64, Int64) = (move["source"], move["target"])
+                _ = try ConversationChange.fields(db, conversation: move["id"], by: EventLog.triageOperator, kind: .incidentJoin,
+                                                  subject: "incident \(target)", now: now) { fields in
+                    if fields.incident == source { fields.incident = target }
+                }
+            }
+            if moves.count < adoptedAtOnce { return true }
+            if spent() { return false }
+        }
+    }
 
     /// A stored complaint's text changed: it is read from the cache again when needed.
     func forget(mention id: Int64, at: Int64) {
@@ -545,6 +605,8 @@ struct IncidentPlan {
     var incidents: [Incident] = []
     /// Conversations the plan puts in an incident: their complaints are taken.
     var conversations: Set<Int64> = []
+    /// Conversations of a merged incident are still to move (`IncidentDetector.apply`).
+    var moving = false
 
-    var isEmpty: Bool { !incidents.contains { !$0.joined.isEmpty } }
+    var isEmpty: Bool { !moving && !incidents.contains { !$0.joined.isEmpty } }
 }

@@ -12,7 +12,7 @@ struct IncidentCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Flag(help: "Also list incidents that are over (quiet) or resolved.")
+        @Flag(help: "Also list incidents that are over (quiet), resolved or merged into another.")
         var all = false
 
         @Flag(help: "Print JSON.")
@@ -121,13 +121,15 @@ struct IncidentCommand: ParsableCommand {
 
     struct IncidentJSON: Encodable {
         var id: Int64, title: String, terms: [String], state: String, startedAt: Int64, lastMemberAt: Int64, conversations: Int, open: Int
+        var mergedInto: Int64?
         var members: [QueueRow]?
         init(_ i: Incident) {
-            (id, title, terms, state, startedAt, lastMemberAt, conversations, open) =
-                (i.id, i.title, i.terms, i.state.rawValue, i.startedAt, i.lastMemberAt, i.conversations, i.open)
+            (id, title, terms, state, startedAt, lastMemberAt, conversations, open, mergedInto) =
+                (i.id, i.title, i.terms, i.state.rawValue, i.startedAt, i.lastMemberAt, i.conversations, i.open, i.mergedInto)
         }
         enum CodingKeys: String, CodingKey {
-            case id, title, terms, state, startedAt = "started_at", lastMemberAt = "last_member_at", conversations, open, members
+            case id, title, terms, state, startedAt = "started_at", lastMemberAt = "last_member_at", conversations, open
+            case mergedInto = "merged_into", members
         }
     }
 }
@@ -135,7 +137,7 @@ struct IncidentCommand: ParsableCommand {
 /// One incident on a line: number, state, title, how many conversations (open), since when.
 enum IncidentLine {
     static func format(_ incident: Incident, now: Int64) -> String {
-        "incident \(incident.id) · \(incident.state.rawValue) · \(DisplayText(untrusted: incident.title).string) · "
+        "incident \(incident.id) · \(incident.mergedInto.map { "merged into \($0)" } ?? incident.state.rawValue) · \(DisplayText(untrusted: incident.title).string) · "
             + "\(incident.conversations) conversation\(incident.conversations == 1 ? "" : "s") (\(incident.open) open) · "
             + "began \(Age.short(milliseconds: now - incident.startedAt)) ago, last \(Age.short(milliseconds: now - incident.lastMemberAt)) ago"
     }
