@@ -87,4 +87,15 @@ final class GroupingTests: XCTestCase {
         XCTAssertTrue(inOrder.contains { $0.hasPrefix("ana-7 ") && $0.contains("contact in 24h") }, "\(inOrder.filter { $0.hasPrefix("ana-7") })")
         XCTAssertTrue(inOrder.contains { $0.hasPrefix("long-e ") && $0.contains("first") }, "\(inOrder.filter { $0.hasPrefix("long-") })")
     }
+
+    /// Which of a contact's conversations a message can change is told from the contacts' index
+    /// alone: a name a feed's commenters share has thousands in the window, each a read of the
+    /// table otherwise.
+    func testAContactsLaterConversationsAreFoundInTheirIndex() throws {
+        let database = try AppDatabase.inMemory()
+        let plan = try database.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + MentionUpsert.othersSQL, arguments: [1, 0, 1]).map { $0["detail"] as String }
+        }.joined(separator: " ")
+        XCTAssertTrue(plan.contains("COVERING INDEX conversation_by_contact (contact_id=? AND first_at>?)"), plan)
+    }
 }
