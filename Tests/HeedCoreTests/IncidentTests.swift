@@ -173,17 +173,7 @@ final class IncidentTests: XCTestCase {
     /// conversation moved by a change of its own, and the other says where they went.
     func testTwoIncidentsOfTheSameWordsWhoseTimesComeToTouchBecomeOne() throws {
         var random = SeededRandom(seed: 12)
-        let late = start + 3 * 24 * 60 * minute - 4 * 60 * minute
-        let early = late - 5 * 60 * minute
-        let everyday = ordinary(&random, from: start, days: 3, perHour: 40).filter { $0.at < early }
-        let first = outage(&random, count: 26, from: early, minutes: 9, prefix: "first")
-        let last = outage(&random, count: 26, from: late, minutes: 9, prefix: "last")
-        // One or two a half hour: no burst of their own, but the outage goes on.
-        var between: [Line] = []
-        for half in 0..<9 {
-            let from: Int64 = early + 30 * minute + Int64(half) * 30 * minute
-            between += outage(&random, count: 1 + half % 2, from: from, minutes: 5, prefix: "between\(half)-")
-        }
+        let (everyday, first, between, last) = splitOutage(&random, firstCount: 26)
         var found: [String: [String]] = [:]
         for (way, batches) in [("in time order", [everyday, first, between, last]), ("newest first", [everyday, last, first, between])] {
             let database = try AppDatabase.inMemory()
@@ -229,15 +219,7 @@ final class IncidentTests: XCTestCase {
     /// where one long turn puts them.
     func testAMergedIncidentsConversationsMoveInShortTurns() throws {
         var random = SeededRandom(seed: 13)
-        let late = start + 3 * 24 * 60 * minute - 4 * 60 * minute
-        let early = late - 5 * 60 * minute
-        let everyday = ordinary(&random, from: start, days: 3, perHour: 40).filter { $0.at < early }
-        let last = outage(&random, count: 26, from: late, minutes: 9, prefix: "last")
-        let first = outage(&random, count: 150, from: early, minutes: 9, prefix: "first")
-        var between: [Line] = []
-        for half in 0..<9 {
-            between += outage(&random, count: 1, from: early + 30 * minute + Int64(half) * 30 * minute, minutes: 5, prefix: "between\(half)-")
-        }
+        let (everyday, first, between, last) = splitOutage(&random, firstCount: 150)
         let clock = FixedClock(RFC3339.string(fromMilliseconds: late + 10 * minute))
         var found: [Bool: [String]] = [:]
         for short in [false, true] {
@@ -257,7 +239,7 @@ final class IncidentTests: XCTestCase {
             }
             XCTAssertEqual(turns, short ? 3 : 1, "the joins and a chunk of moves, a chunk, the rest")
             let whole = try incidents(database, now: late + 10 * minute).filter { $0.state != .merged }
-            XCTAssertEqual(whole.map(\.conversations), [26 + 150 + 9])
+            XCTAssertEqual(whole.map(\.conversations), [26 + 150 + 13])
             found[short] = try whole.flatMap { incident in ["\(incident.startedAt) \(incident.lastMemberAt)"] + (try memberSources(database, incident.id)).sorted() }
             XCTAssertEqual(try database.read { db in try EventReplay.disagreements(db) }, [])
         }
@@ -268,18 +250,13 @@ final class IncidentTests: XCTestCase {
     /// post about it while it was on its own as the first post.
     func testAReportCountsAMergedIncidentWithTheOneItJoined() throws {
         var random = SeededRandom(seed: 14)
-        let late = start + 3 * 24 * 60 * minute - 4 * 60 * minute
-        let early = late - 5 * 60 * minute
+        let (everyday, first, between, last) = splitOutage(&random, firstCount: 26)
         let database = try AppDatabase.inMemory()
-        try ingest(ordinary(&random, from: start, days: 3, perHour: 40).filter { $0.at < early }, into: database)
-        try ingest(outage(&random, count: 26, from: late, minutes: 9, prefix: "last"), into: database)
-        try ingest(outage(&random, count: 26, from: early, minutes: 9, prefix: "first"), into: database)
+        for batch in [everyday, last, first] { try ingest(batch, into: database) }
         let config = try ExampleConfig.load()
         let postAt = early + 20 * minute
         _ = try ActionService(database: database, config: config, clock: FixedClock(postAt))
             .broadcast(incident: 2, text: "We know the app is down for some of you; we are on it.", by: config.operators[0])
-        var between: [Line] = []
-        for half in 0..<9 { between += outage(&random, count: 1, from: early + 30 * minute + Int64(half) * 30 * minute, minutes: 5, prefix: "b\(half)-") }
         try ingest(between, into: database)
 
         let now = late + 10 * minute
@@ -472,6 +449,24 @@ final class IncidentTests: XCTestCase {
             }
         }
         return lines
+    }
+
+    /// When the last hour of a long outage begins, and its first (beyond the quiet time before).
+    var late: Int64 { start + 3 * 24 * 60 * minute - 4 * 60 * minute }
+    var early: Int64 { late - 5 * 60 * minute }
+
+    /// An outage of five hours: everyday traffic until it begins, its first ten minutes
+    /// (`firstCount` complaints), one or two complaints a half hour between (no burst of their
+    /// own, but the outage goes on: 13 in all), and its last ten minutes (26).
+    func splitOutage(_ random: inout SeededRandom, firstCount: Int) -> (everyday: [Line], first: [Line], between: [Line], last: [Line]) {
+        let everyday = ordinary(&random, from: start, days: 3, perHour: 40).filter { $0.at < early }
+        let first = outage(&random, count: firstCount, from: early, minutes: 9, prefix: "first")
+        var between: [Line] = []
+        for half in 0..<9 {
+            let from: Int64 = early + 30 * minute + Int64(half) * 30 * minute
+            between += outage(&random, count: 1 + half % 2, from: from, minutes: 5, prefix: "between\(half)-")
+        }
+        return (everyday, first, between, outage(&random, count: 26, from: late, minutes: 9, prefix: "last"))
     }
 
     /// Customers telling, each in their own words, that the app is down.
