@@ -195,6 +195,16 @@ final class IncidentTests: XCTestCase {
                     try String.fetchAll(db, sql: "SELECT subject FROM event WHERE kind = 'incident-merge'")
                 }
                 XCTAssertEqual(logged, ["incident 2 into incident 1"])
+                // Acting on the merged one is refused, naming the one that has its conversations.
+                let config = try ExampleConfig.load()
+                let service = ActionService(database: database, config: config, clock: FixedClock(late + 10 * minute))
+                XCTAssertThrowsError(try service.resolveIncident(2, by: config.operators[0])) { error in
+                    XCTAssertTrue("\(error)".contains("incident 2 was merged into incident 1"), "\(error)")
+                }
+                XCTAssertThrowsError(try service.broadcast(incident: 2, text: "We are on it.", by: config.operators[0])) { error in
+                    XCTAssertTrue("\(error)".contains("act on 1"), "\(error)")
+                }
+                XCTAssertEqual(try self.incidents(database, now: late + 10 * minute).first { $0.id == 2 }?.state, .merged, "still merged")
                 // A plan worked out before the merge, for the merged incident, puts its complaints in the one it joined.
                 let stray = try XCTUnwrap(try database.read { db in
                     try Row.fetchOne(db, sql: "SELECT m.id, m.created_at FROM mention m JOIN conversation c ON c.id = m.conversation_id WHERE c.incident_id IS NULL LIMIT 1")

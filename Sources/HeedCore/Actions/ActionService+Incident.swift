@@ -27,9 +27,11 @@ extension ActionService {
     /// Refused where a channel would not take it whole.
     public func broadcast(incident id: Int64, text: String, by actor: Operator) throws -> Outcome {
         try transaction { db, now in
-            guard let title = try String.fetchOne(db, sql: "SELECT title FROM incident WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT title, merged_into FROM incident WHERE id = ?", arguments: [id]) else {
                 throw ActionError.refused("no incident \(id)", hint: .listIncidents)
             }
+            if let into = row["merged_into"] as Int64? { throw ActionError.refused(Incident.mergedMessage(id, into: into)) }
+            let title: String = row["title"]
             guard !config.helpAccounts.isEmpty else {
                 throw ActionError.refused("the config names no help_accounts to post on (\"help_accounts\": [{\"channel\": \"x\", \"account\": \"…\"}])")
             }

@@ -25,9 +25,10 @@ public enum ActionSelection: Sendable, Equatable {
             }
             return rows.map { ($0.conversationID, $0.version) }
         case .incident(let id):
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM incident WHERE id = ?)", arguments: [id]) == true else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT merged_into FROM incident WHERE id = ?", arguments: [id]) else {
                 throw HeedError("no incident \(id)", .badData, hint: .listIncidents)
             }
+            if let into = row["merged_into"] as Int64? { throw HeedError(Incident.mergedMessage(id, into: into), .refused) }
             return try Incident.members(db, of: id, limit: Self.limit).map { ($0.conversationID, $0.version) }
         }
     }

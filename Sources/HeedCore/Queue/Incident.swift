@@ -70,6 +70,12 @@ public struct Incident: Sendable, Equatable {
                         mergedInto: row.optionalInt64(8))
     }
 
+    /// Why an action on a merged incident is refused: its conversations are in the other, and
+    /// acting on them all should be asked for by that one's number.
+    static func mergedMessage(_ id: Int64, into: Int64) -> String {
+        "incident \(id) was merged into incident \(into), which has its conversations now: act on \(into)"
+    }
+
     /// The stored `terms` column: a JSON array of words.
     static func words(ofTerms json: String) -> [String] {
         guard let node = try? JSONParser.parse(json), case .array(let items) = node.value else { return [] }
