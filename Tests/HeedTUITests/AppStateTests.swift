@@ -70,6 +70,20 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(s.rows.filter(s.isNew).map(\.conversationID), [6], "seen at its latest")
     }
 
+    /// Of several incidents under way, the header names the one with the most open conversations.
+    func testTheHeaderNamesTheIncidentWithTheMostOpen() {
+        var s = AppState(brand: "Northwind Bank", width: 120, height: 30, now: Rows.now)
+        var snapshot = ListSnapshot(request: s.listRequest, rows: Rows.make(6), counts: QueueCounts(open: 6, breached: 0, escalated: 0))
+        snapshot.incidents = [
+            Incident(id: 7, title: "second time", terms: [], state: .active, startedAt: Rows.now - 600_000, lastMemberAt: Rows.now - 30_000,
+                     conversations: 40, open: 3),
+            Incident(id: 4, title: "app down", terms: [], state: .active, startedAt: Rows.now - 900_000, lastMemberAt: Rows.now - 60_000,
+                     conversations: 12, open: 9),
+        ]
+        _ = s.handle(.loaded(snapshot))
+        XCTAssertTrue(RootScreen.render(s).line(0).contains("⚑ app down (9) +1"), RootScreen.render(s).line(0))
+    }
+
     func testIncidentsShowInTheHeaderGroupTheirConversationsAndNameThem() {
         var s = AppState(brand: "Northwind Bank", width: 120, height: 30, now: Rows.now)
         var rows = Rows.make(6)

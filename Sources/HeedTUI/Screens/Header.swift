@@ -14,8 +14,10 @@ enum Header {
         if let alert = alert(state) { essentials.append("⚠ " + alert) }
         let shifts = ShiftScreen.headerLabel(state)
         if !shifts.isEmpty { essentials.append(shifts) }
-        if let first = state.incidents.first {
-            essentials.append("⚑ \(first.title) (\(first.open))" + (state.incidents.count > 1 ? " +\(state.incidents.count - 1)" : ""))
+        // The one with the most customers still waiting, not the one that grew last: a
+        // thread of follow-ups may have, but the outage is what the shift is about.
+        if let top = state.incidents.reduce(nil, { (top: Incident?, next) in next.open > (top?.open ?? -1) ? next : top }) {
+            essentials.append("⚑ \(top.title) (\(top.open))" + (state.incidents.count > 1 ? " +\(state.incidents.count - 1)" : ""))
         }
         let whole = counts.map { (essentials + [$0]).filter { !$0.isEmpty }.joined(separator: " · ") }
         let fewer = (0..<essentials.count).reversed().map { essentials[..<$0].joined(separator: " · ") }
